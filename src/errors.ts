@@ -1,0 +1,43 @@
+/** Where in an input a problem was found. Every field is optional; the message names what is known. */
+export interface InputLocation {
+  file?: string;
+  /** 1-based line number in the file. */
+  line?: number;
+  /** 1-based column (field) number in the line. */
+  column?: number;
+  gene?: string;
+  sample?: string;
+}
+
+/** Bad input data (CLI exit code 3). Nothing is written when it is thrown. */
+export class InputError extends Error {
+  override readonly name = "InputError";
+  readonly exitCode = 3;
+  constructor(
+    message: string,
+    readonly where: InputLocation = {},
+  ) {
+    super(formatWhere(where) + message);
+  }
+}
+
+/** Wrong command-line use or options (CLI exit code 2). */
+export class UsageError extends Error {
+  override readonly name = "UsageError";
+  readonly exitCode = 2;
+}
+
+function formatWhere(w: InputLocation): string {
+  const parts: string[] = [];
+  if (w.file !== undefined) {
+    let p = w.file;
+    if (w.line !== undefined) p += `:${w.line}`;
+    if (w.column !== undefined) p += `:${w.column}`;
+    parts.push(p);
+  } else if (w.line !== undefined) {
+    parts.push(`line ${w.line}` + (w.column !== undefined ? `, column ${w.column}` : ""));
+  }
+  if (w.gene !== undefined) parts.push(`gene "${w.gene}"`);
+  if (w.sample !== undefined) parts.push(`sample "${w.sample}"`);
+  return parts.length ? parts.join(", ") + ": " : "";
+}
