@@ -1,0 +1,60 @@
+import type { Matrix } from "../matrix.js";
+
+/** Absolute-mode variants of CIBERSORT v1.04 (`abs_method`). */
+export type AbsMethod = "sig.score" | "no.sumto1";
+
+/** How the mixture's scale is decided. "auto" is the R script's rule (anti-log when max < 50). */
+export type ScaleMode = "auto" | "linear" | "log2";
+
+export interface CibersortOptions {
+  /** Number of permutations for the null distribution; 0 gives P-value 9999 as in R. Default 100. */
+  perm?: number;
+  /** R `set.seed` value used before the permutations. Default 1. */
+  seed?: number;
+  /** Quantile-normalise the mixture (preprocessCore). Default false (RNA-seq practice). */
+  qn?: boolean;
+  /** Absolute mode; false (default) gives relative fractions. */
+  absolute?: AbsMethod | false;
+  /** "auto" (default): 2^x when max < 50, announced as a warning; "linear"/"log2" state it explicitly. */
+  scale?: ScaleMode;
+  /** Worker threads (reserved for the pool; results never depend on it). */
+  threads?: number;
+  /** Called as fits complete. */
+  onProgress?: (done: number, total: number) => void;
+  /** Called for every warning (also collected in the result). */
+  onWarning?: (message: string) => void;
+  /** Abort the run. */
+  signal?: AbortSignal;
+}
+
+export interface CibersortDiagnostics {
+  /** Genes shared by signature and mixture, in the order used (byte order). */
+  genes: string[];
+  /** Signature genes present / total. */
+  signatureCoverage: { used: number; total: number };
+  /** True when the mixture was anti-logged (2^x). */
+  antilog: boolean;
+  /** max(median of the whole preprocessed mixture, 1); used by sig.score. */
+  yMedian: number;
+  /** Per sample: the chosen ν (0.25, 0.5 or 0.75), NaN for a failed sample. */
+  nu: Float64Array;
+  /** Per sample and ν: libsvm iterations, samples × 3 row-major. */
+  iterations: Int32Array;
+  /** The sorted permutation null (correlations), NaN-free. */
+  nullDistribution: Float64Array;
+}
+
+export interface CibersortResult {
+  samples: string[];
+  cellTypes: string[];
+  /** samples × cell types, column-major as every Matrix (rows = samples, cols = cell types). */
+  fractions: Matrix;
+  pValue: Float64Array;
+  correlation: Float64Array;
+  rmse: Float64Array;
+  /** Present in absolute mode: the "Absolute score (method)" column. */
+  absoluteScore?: Float64Array;
+  absMethod?: AbsMethod;
+  warnings: string[];
+  diagnostics: CibersortDiagnostics;
+}
