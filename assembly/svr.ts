@@ -24,6 +24,7 @@ let NF: i32 = 0; // features (cell types)
 let xPtr: usize = 0; // L × NF row-major f64, standardised signature
 let kPtr: usize = 0; // L × L f32 Gram matrix
 let qdPtr: usize = 0; // L f64 diagonal
+let q0: usize = 0; // N × N f32 signed Q in initial position order: [[K, −K], [−K, K]]
 let alpha0: usize = 0; // NU_COUNT × N f64 initial α
 let gbar0: usize = 0; // NU_COUNT × N f64 initial Ḡ
 
@@ -34,9 +35,13 @@ let gbar: usize = 0;
 let pLin: usize = 0; // linear term p
 let qd: usize = 0; // diagonal at position
 let yv: usize = 0; // i32 label ±1 (also the SVR_Q sign)
-let real: usize = 0; // i32 point index at position
 let act: usize = 0; // i32 original variable at position (active_set)
 let stat: usize = 0; // u8 status
+// Q by *position*: qp[t·N + u] = Q(t, u) = y_t·y_u·K(real t, real u) as float, rows and columns swapped
+// along with the positions. libsvm gathers the same float values through its index arrays; keeping
+// them in position order makes every row contiguous (and SIMD-friendly) without changing a bit.
+let qp: usize = 0;
+let rowTmp: usize = 0;
 let activeSize: i32 = 0;
 
 @inline function f(p: usize, i: i32): f64 {
@@ -57,9 +62,13 @@ let activeSize: i32 = 0;
 @inline function statusOf(a: f64): u8 {
   return a >= C ? UPPER : a <= 0 ? LOWER : FREE;
 }
-/** Kernel value between the points at positions i and j, as float, promoted to double. */
-@inline function kval(ri: i32, rj: i32): f64 {
-  return <f64>load<f32>(kPtr + ((<usize>ri * <usize>L + <usize>rj) << 2));
+
+/** Q(t, u) at positions t, u, as float promoted to double. */
+@inline function qv(t: i32, u: i32): f64 {
+  return <f64>load<f32>(qp + ((<usize>t * <usize>N + <usize>u) << 2));
+}
+@inline function qrow(t: i32): usize {
+  return qp + ((<usize>t * <usize>N) << 2);
 }
 
 function alloc8(n: i32): usize {
@@ -92,6 +101,13 @@ export function svrInit(x: usize, l: i32, nf: i32): void {
     }
   }
   const n = N;
+  q0 = heap.alloc(<usize>n * <usize>n << 2);
+  for (let t = 0; t < n; t++) {
+    for (let u = 0; u < n; u++) {
+      const kf = load<f32>(kPtr + ((<usize>(t < l ? t : t - l) * <usize>l + <usize>(u < l ? u : u - l)) << 2));
+      store<f32>(q0 + ((<usize>t * <usize>n + <usize>u) << 2), (t < l) == (u < l) ? kf : -kf);
+    }
+  }
   alpha0 = alloc8(NU_COUNT * n);
   gbar0 = alloc8(NU_COUNT * n);
   for (let v = 0; v < NU_COUNT; v++) {
@@ -109,13 +125,8 @@ export function svrInit(x: usize, l: i32, nf: i32): void {
     memory.fill(g0, 0, <usize>n << 3);
     for (let u = 0; u < n; u++) {
       if (statusOf(f(a0, u)) != UPPER) continue;
-      const ru = u < l ? u : u - l;
-      const yu: f64 = u < l ? 1 : -1;
-      for (let t = 0; t < n; t++) {
-        const rt = t < l ? t : t - l;
-        const yt: f64 = t < l ? 1 : -1;
-        setf(g0, t, f(g0, t) + C * (yu * yt * kval(ru, rt)));
-      }
+      const row = q0 + ((<usize>u * <usize>n) << 2);
+      for (let t = 0; t < n; t++) setf(g0, t, f(g0, t) + C * <f64>load<f32>(row + (<usize>t << 2)));
     }
   }
   alpha = alloc8(n);
@@ -124,9 +135,10 @@ export function svrInit(x: usize, l: i32, nf: i32): void {
   pLin = alloc8(n);
   qd = alloc8(n);
   yv = heap.alloc(<usize>n << 2);
-  real = heap.alloc(<usize>n << 2);
   act = heap.alloc(<usize>n << 2);
   stat = heap.alloc(<usize>n);
+  qp = heap.alloc(<usize>n * <usize>n << 2);
+  rowTmp = heap.alloc(<usize>n << 2);
 }
 
 /** Pointer to the shared float Gram matrix (L × L). */
@@ -141,9 +153,19 @@ function swapPos(i: i32, j: i32): void {
   t = f(pLin, i); setf(pLin, i, f(pLin, j)); setf(pLin, j, t);
   t = f(qd, i); setf(qd, i, f(qd, j)); setf(qd, j, t);
   let k = gi(yv, i); seti(yv, i, gi(yv, j)); seti(yv, j, k);
-  k = gi(real, i); seti(real, i, gi(real, j)); seti(real, j, k);
   k = gi(act, i); seti(act, i, gi(act, j)); seti(act, j, k);
   const s = st(i); store<u8>(stat + <usize>i, st(j)); store<u8>(stat + <usize>j, s);
+  const rowBytes = <usize>N << 2;
+  memory.copy(rowTmp, qrow(i), rowBytes);
+  memory.copy(qrow(i), qrow(j), rowBytes);
+  memory.copy(qrow(j), rowTmp, rowBytes);
+  const ci = <usize>i << 2, cj = <usize>j << 2;
+  for (let r = 0; r < N; r++) {
+    const row = qrow(r);
+    const a = load<f32>(row + ci);
+    store<f32>(row + ci, load<f32>(row + cj));
+    store<f32>(row + cj, a);
+  }
 }
 
 function reconstructGradient(): void {
@@ -152,13 +174,11 @@ function reconstructGradient(): void {
   for (let t = A; t < N; t++) setf(grad, t, f(gbar, t) + f(pLin, t));
   // For each t, terms are added in ascending u: the order libsvm's two loop nestings share.
   for (let t = A; t < N; t++) {
-    const rt = gi(real, t);
-    const yt = gi(yv, t);
+    const row = qrow(t);
     let g = f(grad, t);
     for (let u = 0; u < A; u++) {
       if (st(u) != FREE) continue;
-      const q = kval(gi(real, u), rt);
-      g += f(alpha, u) * (gi(yv, u) == yt ? q : -q);
+      g += f(alpha, u) * <f64>load<f32>(row + (<usize>u << 2));
     }
     setf(grad, t, g);
   }
@@ -227,8 +247,8 @@ function selectWorkingSet(): bool {
       inn = t;
     }
   }
-  const rip = ip >= 0 ? gi(real, ip) : 0;
-  const rin = inn >= 0 ? gi(real, inn) : 0;
+  const rowP = ip >= 0 ? qrow(ip) : qp;
+  const rowN = inn >= 0 ? qrow(inn) : qp;
   const qdip = ip >= 0 ? f(qd, ip) : 0;
   const qdin = inn >= 0 ? f(qd, inn) : 0;
   for (let j = 0; j < A; j++) {
@@ -239,8 +259,7 @@ function selectWorkingSet(): bool {
         const gd = gmaxp + g;
         if (g >= gmaxp2) gmaxp2 = g;
         if (gd > 0) {
-          // Q_ip[j]: both labels +1, so the sign is +; 2·Q is exact in float.
-          const quad = qdip + f(qd, j) - 2 * kval(rip, gi(real, j));
+          const quad = qdip + f(qd, j) - 2 * <f64>load<f32>(rowP + (<usize>j << 2)); // 2·Q is exact
           const od = quad > 0 ? -(gd * gd) / quad : -(gd * gd) / TAU;
           if (od <= best) {
             jmin = j;
@@ -252,7 +271,7 @@ function selectWorkingSet(): bool {
       const gd = gmaxn - g;
       if (-g >= gmaxn2) gmaxn2 = -g;
       if (gd > 0) {
-        const quad = qdin + f(qd, j) - 2 * kval(rin, gi(real, j));
+        const quad = qdin + f(qd, j) - 2 * <f64>load<f32>(rowN + (<usize>j << 2));
         const od = quad > 0 ? -(gd * gd) / quad : -(gd * gd) / TAU;
         if (od <= best) {
           jmin = j;
@@ -279,7 +298,6 @@ export function svrSolve(z: usize, v: i32, beta: usize): i32 {
     const pt = t < l;
     const r = pt ? t : t - l;
     seti(yv, t, pt ? 1 : -1);
-    seti(real, t, r);
     seti(act, t, t);
     setf(qd, t, f(qdPtr, r));
     const zt = f(z, r);
@@ -287,16 +305,13 @@ export function svrSolve(z: usize, v: i32, beta: usize): i32 {
     setf(grad, t, pt ? -zt : zt);
     store<u8>(stat + <usize>t, statusOf(f(alpha, t)));
   }
+  memory.copy(qp, q0, <usize>n * <usize>n << 2);
   // Initial gradient: G_t = p_t + Σ over non-LOWER u (ascending) of α_u·Q_ut.
   for (let u = 0; u < n; u++) {
     if (st(u) == LOWER) continue;
     const au = f(alpha, u);
-    const ru = u < l ? u : u - l;
-    const yu = u < l;
-    for (let t = 0; t < n; t++) {
-      const q = kval(ru, t < l ? t : t - l);
-      setf(grad, t, f(grad, t) + au * (yu == (t < l) ? q : -q));
-    }
+    const row = qrow(u);
+    for (let t = 0; t < n; t++) setf(grad, t, f(grad, t) + au * <f64>load<f32>(row + (<usize>t << 2)));
   }
   activeSize = n;
   unshrink = false;
@@ -320,10 +335,9 @@ export function svrSolve(z: usize, v: i32, beta: usize): i32 {
     }
     iter++;
     const i = outI, j = outJ;
-    const ri = gi(real, i), rj = gi(real, j);
+    const rowI = qrow(i), rowJ = qrow(j);
     const oldI = f(alpha, i), oldJ = f(alpha, j);
-    // y_i == y_j always in Solver_NU, so Q_i[j] = K(ri, rj).
-    let quad = f(qd, i) + f(qd, j) - 2 * kval(ri, rj);
+    let quad = f(qd, i) + f(qd, j) - 2 * <f64>load<f32>(rowI + (<usize>j << 2));
     if (quad <= 0) quad = TAU;
     const delta = (f(grad, i) - f(grad, j)) / quad;
     const sum = oldI + oldJ;
@@ -338,22 +352,12 @@ export function svrSolve(z: usize, v: i32, beta: usize): i32 {
     setf(alpha, i, ai);
     setf(alpha, j, aj);
     const dai = ai - oldI, daj = aj - oldJ;
-    // G_k += Q_i[k]·Δα_i + Q_j[k]·Δα_j. With y_i = y_j both rows share the sign y_i·y_k, and
-    // negation is exact, so factoring it out gives the same bits.
-    const yi = gi(yv, i);
-    const rowI = kPtr + ((<usize>ri * <usize>l) << 2);
-    const rowJ = kPtr + ((<usize>rj * <usize>l) << 2);
-    const A = activeSize;
-    for (let k = 0; k < A; k++) {
-      const rk = <usize>gi(real, k) << 2;
-      const s = <f64>load<f32>(rowI + rk) * dai + <f64>load<f32>(rowJ + rk) * daj;
-      setf(grad, k, f(grad, k) + (gi(yv, k) == yi ? s : -s));
-    }
+    updateGradient(rowI, rowJ, dai, daj, activeSize);
     const ui = st(i) == UPPER, uj = st(j) == UPPER;
     store<u8>(stat + <usize>i, statusOf(ai));
     store<u8>(stat + <usize>j, statusOf(aj));
-    if (ui != (st(i) == UPPER)) updateGbar(rowI, yi, ui);
-    if (uj != (st(j) == UPPER)) updateGbar(rowJ, gi(yv, j), uj);
+    if (ui != (st(i) == UPPER)) updateGbar(rowI, ui);
+    if (uj != (st(j) == UPPER)) updateGbar(rowJ, uj);
   }
   if (capped && activeSize < n) reconstructGradient();
   // Undo the position permutation: α of original variable act[t] is alpha[t].
@@ -362,10 +366,27 @@ export function svrSolve(z: usize, v: i32, beta: usize): i32 {
   return capped ? -iter : iter;
 }
 
-function updateGbar(row: usize, yi: i32, wasUpper: bool): void {
+/** G_k += Q_i[k]·Δα_i + Q_j[k]·Δα_j for k < A: both products rounded, then their sum, then the add. */
+function updateGradient(rowI: usize, rowJ: usize, dai: f64, daj: f64, A: i32): void {
+  let k = 0;
+  if (ASC_FEATURE_SIMD) {
+    // Two lanes at a time; lane arithmetic is the same IEEE mul/add (no fused multiply-add).
+    const vi = f64x2.splat(dai), vj = f64x2.splat(daj);
+    for (; k + 2 <= A; k += 2) {
+      const qi = f64x2.promote_low_f32x4(v128.load64_zero(rowI + (<usize>k << 2)));
+      const qj = f64x2.promote_low_f32x4(v128.load64_zero(rowJ + (<usize>k << 2)));
+      const g = grad + (<usize>k << 3);
+      v128.store(g, f64x2.add(v128.load(g), f64x2.add(f64x2.mul(qi, vi), f64x2.mul(qj, vj))));
+    }
+  }
+  for (; k < A; k++) {
+    setf(grad, k, f(grad, k) + (<f64>load<f32>(rowI + (<usize>k << 2)) * dai + <f64>load<f32>(rowJ + (<usize>k << 2)) * daj));
+  }
+}
+
+function updateGbar(row: usize, wasUpper: bool): void {
   for (let k = 0; k < N; k++) {
-    const q = <f64>load<f32>(row + (<usize>gi(real, k) << 2));
-    const cq = C * (gi(yv, k) == yi ? q : -q);
+    const cq = C * <f64>load<f32>(row + (<usize>k << 2));
     setf(gbar, k, wasUpper ? f(gbar, k) - cq : f(gbar, k) + cq);
   }
 }
