@@ -1,0 +1,82 @@
+/** Table output: exact number formatting, TSV tables, crash-safe file writes. */
+import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { dirname } from "node:path";
+
+/**
+ * Shortest text that parses back to the same double (JS String semantics), with R's spellings for the
+ * non-finite values. -0 is written "-0" so that it round-trips too.
+ */
+export function formatNumber(x: number): string {
+  if (Number.isNaN(x)) return "NaN";
+  if (x === Infinity) return "Inf";
+  if (x === -Infinity) return "-Inf";
+  if (x === 0 && 1 / x < 0) return "-0";
+  return String(x);
+}
+
+/** TSV: header `firstHeader<TAB>col…`, one line per row, LF endings, trailing newline. */
+export function formatTable(
+  firstHeader: string,
+  colNames: string[],
+  rowNames: string[],
+  values: (r: number, c: number) => number,
+): string {
+  // A tab or line break inside a name would silently shift or split the table.
+  for (const s of [firstHeader, ...colNames, ...rowNames]) {
+    if (/[\t\r\n]/.test(s)) throw new RangeError(`name contains a tab or line break: ${JSON.stringify(s)}`);
+  }
+  const nc = colNames.length;
+  const lines = new Array<string>(rowNames.length + 1);
+  lines[0] = [firstHeader, ...colNames].join("\t");
+  const cells = new Array<string>(nc + 1);
+  for (let r = 0; r < rowNames.length; r++) {
+    cells[0] = rowNames[r];
+    for (let c = 0; c < nc; c++) cells[c + 1] = formatNumber(values(r, c));
+    lines[r + 1] = cells.join("\t");
+  }
+  return lines.join("\n") + "\n";
+}
+
+/**
+ * Write via a temp file in the same directory + rename, so readers never see a half-written file and a
+ * failed run leaves the old target untouched. The temp file is removed on any error.
+ */
+export function writeFileAtomic(path: string, data: string | Uint8Array): void {
+  const tmp = `${path}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
+  const bytes = typeof data === "string" ? Buffer.from(data, "utf8") : data;
+  let fd: number | undefined;
+  try {
+    fd = openSync(tmp, "wx", 0o666);
+    for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off, bytes.length - off);
+    fsyncSync(fd);
+    closeSync(fd);
+    fd = undefined;
+    renameSync(tmp, path);
+  } catch (e) {
+    if (fd !== undefined) {
+      try {
+        closeSync(fd);
+      } catch {
+        /* already failing */
+      }
+    }
+    try {
+      unlinkSync(tmp);
+    } catch {
+      /* never created, or already gone */
+    }
+    throw e;
+  }
+  // Make the rename itself durable; not possible on every platform, and the data is already safe.
+  try {
+    const dfd = openSync(dirname(path), "r");
+    try {
+      fsyncSync(dfd);
+    } finally {
+      closeSync(dfd);
+    }
+  } catch {
+    /* best effort */
+  }
+}
