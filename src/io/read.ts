@@ -2,6 +2,7 @@
  * Readers for genes × columns expression tables (mixtures, signatures): TSV or CSV, optionally gzipped,
  * any line ending, with strict number parsing and precise error locations.
  */
+import { rStrtod } from "./rnumber.js";
 import { readFileSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
 import { InputError } from "../errors.js";
@@ -104,9 +105,9 @@ export function parseMatrix(input: string | Uint8Array, opts: ReadOptions = {}):
     rows[r] = gene;
     for (let c = 0; c < ncol; c++) {
       const tok = f[c + 1];
-      // Number()/parseFloat alone accept "", "0x10", "Infinity", "1abc"; the regex makes it strict. On tokens
-      // it admits, parseFloat equals Number (both correctly rounded) and is faster in V8.
-      const v = NUMBER.test(tok) ? parseFloat(tok) : NaN;
+      // Number()/parseFloat alone accept "", "0x10", "Infinity", "1abc"; the regex makes it strict. rStrtod
+      // then rounds as R's read.table does (not always correctly), so our matrices equal R's bit for bit.
+      const v = NUMBER.test(tok) ? rStrtod(tok) : NaN;
       if (!Number.isFinite(v)) badNumber(tok, { file, line: lineNo, column: c + 2, gene, sample: cols[c] });
       data[r + c * nrow] = v;
     }
