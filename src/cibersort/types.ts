@@ -42,6 +42,14 @@ export interface CibersortDiagnostics {
   iterations: Int32Array;
   /** The sorted permutation null (correlations), NaN-free. */
   nullDistribution: Float64Array;
+  /** Values before R's 15-digit round trip. `weights`: CoreAlg's w (clipped v for no.sumto1), before sig.score scaling; samples × types row-major. */
+  unrounded: {
+    weights: Float64Array;
+    correlation: Float64Array;
+    rmse: Float64Array;
+    pValue: Float64Array;
+    absoluteScore?: Float64Array;
+  };
 }
 
 export interface CibersortResult {

@@ -1,0 +1,164 @@
+// The cohort-wide pass of CIBERSORT v1.04 (ALGORITHMS.md §4.3), done once per run: byte-order gene sort,
+// anti-log rule, quantile normalisation, Ymedian, intersection and the global standardisation of the
+// signature. Everything after it is an independent fit per target vector.
+import { InputError } from "../errors.js";
+import { type Matrix } from "../matrix.js";
+import type { Core } from "../wasm.js";
+import type { ScaleMode } from "./types.js";
+
+/** CIBERSORT's anti-log rule: a mixture whose maximum is below this is taken as log2 (v1.04). */
+export const ANTILOG_MAX = 50;
+
+export interface Prepared {
+  /** Common genes in the order used (byte order of symbols). */
+  genes: string[];
+  cellTypes: string[];
+  samples: string[];
+  /** Standardised signature, genes × cell types, row-major (one SVM training point per row). */
+  xRowMajor: Float64Array;
+  /** Preprocessed mixture on the common genes, genes × samples, column-major (the permutation pool). */
+  y: Float64Array;
+  yMedian: number;
+  antilog: boolean;
+  signatureGenes: number;
+  warnings: string[];
+}
+
+/** Compare strings by Unicode code point, i.e. UTF-8 byte order: R's order() under LC_COLLATE=C. */
+export function compareBytes(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const ca = a.charCodeAt(i);
+    const cb = b.charCodeAt(i);
+    if (ca === cb) continue;
+    // UTF-16 order differs from code-point order only when a surrogate meets a unit ≥ U+E000.
+    const sa = ca >= 0xd800 && ca <= 0xdfff;
+    const sb = cb >= 0xd800 && cb <= 0xdfff;
+    if (sa !== sb) return sa ? 1 : -1;
+    return ca - cb;
+  }
+  return a.length - b.length;
+}
+
+function sortedOrder(names: string[]): number[] {
+  return names.map((_, i) => i).sort((i, j) => compareBytes(names[i], names[j]));
+}
+
+function duplicatesOf(names: string[]): string[] {
+  const seen = new Set<string>();
+  const dup = new Set<string>();
+  for (const n of names) (seen.has(n) ? dup : seen).add(n);
+  return [...dup];
+}
+
+/** R `median` of a vector (sorted copy; even length: the mean of the two middle values). */
+export function rMedian(v: Float64Array): number {
+  const s = Float64Array.from(v).sort();
+  const n = s.length;
+  const h = n >> 1;
+  // For two doubles R's mean() is the correctly rounded (a + b) / 2, which is exactly this.
+  return n % 2 === 1 ? s[h] : (s[h - 1] + s[h]) / 2;
+}
+
+export interface PrepareOptions {
+  qn: boolean;
+  scale: ScaleMode;
+  signatureName?: string;
+  mixtureName?: string;
+}
+
+export function prepare(core: Core, signature: Matrix, mixture: Matrix, opts: PrepareOptions): Prepared {
+  const warnings: string[] = [];
+  const sigFile = opts.signatureName;
+  const mixFile = opts.mixtureName;
+  if (signature.rows.length === 0 || signature.cols.length === 0) throw new InputError("the signature has no genes or no cell types", { file: sigFile });
+  if (mixture.rows.length === 0 || mixture.cols.length === 0) throw new InputError("the mixture has no genes or no samples", { file: mixFile });
+  const dupSig = duplicatesOf(signature.rows);
+  if (dupSig.length) throw new InputError(`duplicate gene symbols in the signature: ${dupSig.slice(0, 10).join(", ")}`, { file: sigFile });
+  const dupMix = duplicatesOf(mixture.rows);
+  if (dupMix.length) throw new InputError(`duplicate gene symbols in the mixture: ${dupMix.slice(0, 10).join(", ")} (use --duplicates first|mean|max)`, { file: mixFile });
+  const dupTypes = duplicatesOf(signature.cols);
+  if (dupTypes.length) throw new InputError(`duplicate cell-type names: ${dupTypes.join(", ")}`, { file: sigFile });
+
+  const G0 = mixture.rows.length;
+  const S = mixture.cols.length;
+  const yOrder = sortedOrder(mixture.rows);
+  const xOrder = sortedOrder(signature.rows);
+
+  // The whole mixture goes into Wasm memory (anti-log, QN and the median use every gene), rows sorted.
+  const yAll = new Float64Array(G0 * S);
+  for (let c = 0; c < S; c++) {
+    const src = c * G0;
+    for (let r = 0; r < G0; r++) yAll[src + r] = mixture.data[src + yOrder[r]];
+  }
+  core.reset();
+  const yp = core.putF64(yAll);
+  const maxY = core.x.maxOf(yp, yAll.length);
+  let antilog = false;
+  if (opts.scale === "log2") antilog = true;
+  else if (opts.scale === "auto" && maxY < ANTILOG_MAX) {
+    antilog = true;
+    warnings.push(
+      `the mixture looks log-scaled (maximum ${maxY} < ${ANTILOG_MAX}); values were anti-logged (2^x) as CIBERSORT does. ` +
+        `Use --scale linear or --scale log2 to state the scale explicitly.`,
+    );
+  }
+  if (antilog) core.x.antilog2(yp, yAll.length);
+  if (opts.qn) {
+    const acc = core.x.alloc(16 * G0);
+    const idx = core.x.alloc(4 * G0);
+    const tmp = core.x.alloc(4 * G0);
+    const target = core.allocF64(G0);
+    core.x.quantileNormalize(yp, G0, S, acc, idx, tmp, target);
+  }
+  const yPre = core.f64(yp, yAll.length).slice();
+  const yMedian = Math.max(rMedian(yPre), 1);
+
+  // Intersection, both in sorted order: Y rows whose gene is in X, then X rows whose gene was kept.
+  const sigSet = new Set(signature.rows);
+  const keptY: number[] = [];
+  for (let r = 0; r < G0; r++) if (sigSet.has(mixture.rows[yOrder[r]])) keptY.push(r);
+  const keptNames = new Set(keptY.map((r) => mixture.rows[yOrder[r]]));
+  const keptX = xOrder.filter((r) => keptNames.has(signature.rows[r]));
+  const G = keptY.length;
+  const T = signature.cols.length;
+  if (G === 0) {
+    throw new InputError(
+      `no gene of the signature (${signature.rows.length} genes, e.g. ${signature.rows.slice(0, 3).join(", ")}) is in the mixture ` +
+        `(e.g. ${mixture.rows.slice(0, 3).join(", ")}); genes are matched by exact, case-sensitive symbol`,
+      { file: mixFile },
+    );
+  }
+  if (G < 2) throw new InputError(`only ${G} signature gene is in the mixture; CIBERSORT needs at least 2`, { file: mixFile });
+  if (G * 2 < signature.rows.length) {
+    warnings.push(`only ${G} of ${signature.rows.length} signature genes (${((100 * G) / signature.rows.length).toFixed(1)}%) are in the mixture`);
+  }
+  const genes = keptY.map((r) => mixture.rows[yOrder[r]]);
+
+  const y = new Float64Array(G * S);
+  for (let c = 0; c < S; c++) for (let g = 0; g < G; g++) y[c * G + g] = yPre[c * G0 + keptY[g]];
+
+  // X standardised with one mean and sd over all G·T entries, in R's column-major order.
+  const nr = signature.rows.length;
+  const xCol = new Float64Array(G * T);
+  for (let t = 0; t < T; t++) for (let g = 0; g < G; g++) xCol[t * G + g] = signature.data[t * nr + keptX[g]];
+  core.reset();
+  const xp = core.putF64(xCol);
+  const mu = core.x.rMean(xp, xCol.length);
+  const sigma = core.x.rSd(xp, xCol.length);
+  if (!(sigma > 0)) throw new InputError("the signature matrix is constant on the common genes", { file: sigFile });
+  const xRowMajor = new Float64Array(G * T);
+  for (let g = 0; g < G; g++) for (let t = 0; t < T; t++) xRowMajor[g * T + t] = (xCol[t * G + g] - mu) / sigma;
+
+  return {
+    genes,
+    cellTypes: signature.cols.slice(),
+    samples: mixture.cols.slice(),
+    xRowMajor,
+    y,
+    yMedian,
+    antilog,
+    signatureGenes: signature.rows.length,
+    warnings,
+  };
+}
