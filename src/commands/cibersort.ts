@@ -1,0 +1,180 @@
+// `cellfrac cibersort`: CIBERSORT v1.04, R-identical, with both cellfrac and CIBERSORTx option spellings.
+import { parseArgs } from "node:util";
+import { cibersort, type AbsMethod, type CibersortResult, type ScaleMode } from "../cibersort/index.js";
+import { toResultsJSON, toResultsTable } from "../cibersort/output.js";
+import { readSignature } from "../data.js";
+import { UsageError } from "../errors.js";
+import { readMatrixFile, type ReadOptions } from "../io/read.js";
+import { writeFileAtomic } from "../io/write.js";
+import { createProgress } from "../progress.js";
+import type { CliIO, Command } from "./types.js";
+
+const CIBERSORT_HELP = `Usage: cellfrac cibersort <mixture> [options]
+
+Deconvolves a genes × samples mixture with a genes × cell-types signature exactly as the CIBERSORT R
+script v1.04 (ν-SVR with ν = 0.25/0.5/0.75, libsvm's trajectory, R's random numbers): same fractions,
+Correlation, RMSE and P-values as R for the same inputs and seed.
+
+Inputs (tab- or comma-separated, optionally gzipped; first column gene symbols, header row of names):
+  <mixture>, --mixture <file>      bulk expression, genes × samples
+  --signature, --sigmatrix <file>  signature matrix, genes × cell types, or LM22 (bundled; default)
+
+Options:
+  --perm N          permutations for P-values (default 100; 0 gives P-value 9999 as in R)
+  --seed S          R set.seed value for the permutations (default 1)
+  --qn              quantile-normalise the mixture (default off: RNA-seq practice; on for arrays)
+  --QN TRUE|FALSE   the same, CIBERSORTx spelling
+  --absolute M      absolute mode: sig.score or no.sumto1 (default off: relative fractions)
+  --absolute TRUE --abs_method M
+                    the same, CIBERSORTx spelling (abs_method defaults to sig.score)
+  --scale S         auto (default: 2^x when the mixture's max < 50, announced), linear or log2
+  --duplicates D    duplicate gene symbols in the mixture: error (default), first, mean or max
+  --threads N       worker threads (accepted; this version fits in one thread, results never depend on it)
+  -o, --output F    write F (.tsv/.txt: CIBERSORT-Results table; .json: JSON), atomically;
+                    without it the table goes to stdout
+  -q, --quiet       no progress or warnings on stderr
+  -h, --help        this help
+
+Output columns: Mixture, one column per cell type, P-value, Correlation, RMSE
+[, Absolute score (sig.score|no.sumto1)]; numbers at full double precision.`;
+
+export function parseBool(name: string, v: string | undefined): boolean | undefined {
+  if (v === undefined) return undefined;
+  const u = v.toUpperCase();
+  if (u === "TRUE" || u === "T") return true;
+  if (u === "FALSE" || u === "F") return false;
+  throw new UsageError(`--${name} takes TRUE or FALSE, got "${v}"`);
+}
+
+export function parseInt10(name: string, v: string | undefined, min: number): number | undefined {
+  if (v === undefined) return undefined;
+  if (!/^-?\d+$/.test(v) || Number(v) < min) throw new UsageError(`--${name} takes an integer ≥ ${min}, got "${v}"`);
+  return Number(v);
+}
+
+export interface CibersortCliOptions {
+  mixture: string;
+  signature: string;
+  perm: number;
+  seed: number;
+  qn: boolean;
+  absolute: AbsMethod | false;
+  scale: ScaleMode;
+  duplicates: NonNullable<ReadOptions["duplicates"]>;
+  threads?: number;
+  output?: string;
+  quiet: boolean;
+}
+
+/** Parse `cellfrac cibersort` arguments (both cellfrac and CIBERSORTx spellings). */
+export function parseCibersortArgs(args: string[]): CibersortCliOptions | "help" {
+  const { values: v, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      mixture: { type: "string" },
+      signature: { type: "string" },
+      sigmatrix: { type: "string" },
+      perm: { type: "string" },
+      seed: { type: "string" },
+      qn: { type: "boolean" },
+      QN: { type: "string" },
+      absolute: { type: "string" },
+      abs_method: { type: "string" },
+      scale: { type: "string" },
+      duplicates: { type: "string" },
+      threads: { type: "string" },
+      output: { type: "string", short: "o" },
+      quiet: { type: "boolean", short: "q" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  if (v.help) return "help";
+  if (positionals.length > 1) throw new UsageError(`expected one mixture file, got ${positionals.length}: ${positionals.join(" ")}`);
+  if (positionals.length && v.mixture) throw new UsageError("give the mixture either as an argument or with --mixture, not both");
+  const mixture = positionals[0] ?? v.mixture;
+  if (!mixture) throw new UsageError("no mixture file given (cellfrac cibersort <mixture>)");
+  if (v.signature && v.sigmatrix) throw new UsageError("give --signature or --sigmatrix, not both");
+  const qnFlag = parseBool("QN", v.QN);
+  if (v.qn && qnFlag === false) throw new UsageError("--qn and --QN FALSE contradict each other");
+
+  let absolute: AbsMethod | false = false;
+  const absMethod = v.abs_method;
+  if (absMethod !== undefined && absMethod !== "sig.score" && absMethod !== "no.sumto1") {
+    throw new UsageError(`--abs_method takes sig.score or no.sumto1, got "${absMethod}"`);
+  }
+  if (v.absolute !== undefined) {
+    const a = v.absolute;
+    if (a === "sig.score" || a === "no.sumto1") absolute = a;
+    else if (parseBool("absolute", a)) absolute = absMethod ?? "sig.score";
+  } else if (absMethod !== undefined) {
+    throw new UsageError("--abs_method needs --absolute TRUE");
+  }
+  const scale = (v.scale ?? "auto") as ScaleMode;
+  if (!["auto", "linear", "log2"].includes(scale)) throw new UsageError(`--scale takes auto, linear or log2, got "${v.scale}"`);
+  const duplicates = (v.duplicates ?? "error") as CibersortCliOptions["duplicates"];
+  if (!["error", "first", "mean", "max"].includes(duplicates)) throw new UsageError(`--duplicates takes error, first, mean or max, got "${v.duplicates}"`);
+  const output = v.output;
+  if (output !== undefined && output !== "-" && !/\.(tsv|txt|json)$/i.test(output)) {
+    throw new UsageError(`--output must end in .tsv, .txt or .json (got "${output}")`);
+  }
+  const seed = parseInt10("seed", v.seed, -(2 ** 31 - 1)) ?? 1;
+  if (Math.abs(seed) > 2 ** 31 - 1) throw new UsageError(`--seed must fit R's integer range, got ${seed}`);
+  return {
+    mixture,
+    signature: v.signature ?? v.sigmatrix ?? "LM22",
+    perm: parseInt10("perm", v.perm, 0) ?? 100,
+    seed,
+    qn: v.qn ?? qnFlag ?? false,
+    absolute,
+    scale,
+    duplicates,
+    threads: parseInt10("threads", v.threads, 1),
+    output,
+    quiet: v.quiet ?? false,
+  };
+}
+
+/** Run and write the output file (or return the table text when there is no file). */
+export async function runCibersort(o: CibersortCliOptions, io: CliIO): Promise<{ res: CibersortResult; text?: string }> {
+  const warn = (m: string) => {
+    if (!o.quiet) io.stderr(`cellfrac: warning: ${m}\n`);
+  };
+  const signature = readSignature(o.signature);
+  const mixture = readMatrixFile(o.mixture, { what: "mixture", duplicates: o.duplicates, onWarning: warn });
+  const progress = o.quiet ? undefined : createProgress(io.stderr, io.isTTY, "fits");
+  const res = await cibersort(mixture, signature, {
+    perm: o.perm,
+    seed: o.seed,
+    qn: o.qn,
+    absolute: o.absolute,
+    scale: o.scale,
+    threads: o.threads,
+    onWarning: warn,
+    onProgress: progress?.update,
+  });
+  progress?.done();
+  const text = o.output?.toLowerCase().endsWith(".json") ? toResultsJSON(res) : toResultsTable(res);
+  if (o.output && o.output !== "-") {
+    writeFileAtomic(o.output, text);
+    return { res };
+  }
+  return { res, text };
+}
+
+export const cibersortCommand: Command = {
+  name: "cibersort",
+  usage: "cellfrac cibersort <mixture> [--signature <file|LM22>] [options]",
+  summary: "CIBERSORT v1.04, R-identical",
+  async run(args, io) {
+    const o = parseCibersortArgs(args);
+    if (o === "help") {
+      io.stdout(CIBERSORT_HELP + "\n");
+      return 0;
+    }
+    const { text } = await runCibersort(o, io);
+    if (text !== undefined) io.stdout(text);
+    return 0;
+  },
+};

@@ -1,0 +1,6 @@
+// All cellfrac commands, in the order `cellfrac --help` lists them.
+import { cibersortCommand } from "./cibersort.js";
+import { demoCommand } from "./demo.js";
+import type { Command } from "./types.js";
+
+export const COMMANDS: Command[] = [cibersortCommand, demoCommand];
