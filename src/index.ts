@@ -1,0 +1,52 @@
+/**
+ * cellfrac's Node API.
+ *
+ * ```ts
+ * import { cibersort, readMatrix, toResultsTable } from "cellfrac";
+ * const res = await cibersort("mixture.tsv", { signature: "LM22", perm: 100, seed: 1 });
+ * ```
+ */
+import { cibersort as runCibersort } from "./cibersort/index.js";
+import type { CibersortOptions, CibersortResult } from "./cibersort/types.js";
+import { readSignature } from "./data.js";
+import { readMatrix, type ReadOptions } from "./io/read.js";
+import type { Matrix } from "./matrix.js";
+import { loadCore } from "./wasm.js";
+
+export type * from "./cibersort/types.js";
+export { NO_PVALUE } from "./cibersort/index.js";
+export { toResultsJSON, toResultsTable } from "./cibersort/output.js";
+export { BUILTIN_SIGNATURES } from "./data.js";
+export { InputError, UsageError, type InputLocation } from "./errors.js";
+export { parseMatrix, readMatrix, readMatrixFile, type DuplicatePolicy, type ReadOptions } from "./io/read.js";
+export { formatNumber, formatTable, writeFileAtomic } from "./io/write.js";
+export { column, get, makeMatrix, selectRows, type Matrix } from "./matrix.js";
+
+/** A matrix, a file path, table text (anything containing a line break), or file bytes (plain or gzip). */
+export type MatrixSource = Matrix | string | Uint8Array;
+
+export interface CibersortApiOptions extends CibersortOptions {
+  /** Signature: a built-in name ("LM22", the default), a path, table text, bytes or a Matrix. */
+  signature?: MatrixSource;
+  /** Duplicate gene symbols in the mixture: "error" (default), "first", "mean" or "max". */
+  duplicates?: ReadOptions["duplicates"];
+}
+
+function isMatrix(x: MatrixSource): x is Matrix {
+  return typeof x === "object" && !(x instanceof Uint8Array);
+}
+
+/**
+ * CIBERSORT v1.04, R-identical: fractions, P-values, Correlation and RMSE per sample.
+ * Bad input throws InputError naming the file, line, column, gene or sample.
+ */
+export async function cibersort(mixture: MatrixSource, options: CibersortApiOptions = {}): Promise<CibersortResult> {
+  const { signature = "LM22", duplicates, ...rest } = options;
+  const sig = isMatrix(signature)
+    ? signature
+    : typeof signature === "string" && !/[\r\n]/.test(signature)
+      ? readSignature(signature)
+      : readMatrix(signature, { what: "signature" });
+  const mix = isMatrix(mixture) ? mixture : readMatrix(mixture, { what: "mixture", duplicates, onWarning: rest.onWarning });
+  return runCibersort(mix, sig, rest, await loadCore());
+}
