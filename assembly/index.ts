@@ -2,7 +2,7 @@
 // calls kernels with pointers and reads results back; `reset` frees everything at once (stub runtime).
 export { rSum, rMean, rVar, rSd, rCor, rStandardize } from "./rstats";
 export { quantileNormalize, sortIndexByKey } from "./qn";
-export { svrInit, svrSolve, svrGram } from "./svr";
+export { svrInit, svrSolve, svrGram, svrLastAlpha } from "./svr";
 export { coreInit, coreAlg, coreOutSize, coreOutW } from "./cibersort";
 
 /** Allocate `bytes` (8-byte aligned at least) in linear memory. */

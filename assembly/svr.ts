@@ -390,3 +390,9 @@ function updateGbar(row: usize, wasUpper: bool): void {
     setf(gbar, k, wasUpper ? f(gbar, k) - cq : f(gbar, k) + cq);
   }
 }
+
+/** The last svrSolve's dual variables in original order (α⁺ for genes 0..l−1, then α⁻), 2l f64. Valid until
+ * the next solve; for invariant checks (bounds, Σα = Cνl/2, KKT) from the host. */
+export function svrLastAlpha(): usize {
+  return grad;
+}

@@ -18,6 +18,7 @@ export interface CoreExports {
   svrInit(x: number, l: number, nf: number): void;
   svrSolve(z: number, v: number, beta: number): number;
   svrGram(): number;
+  svrLastAlpha(): number;
   coreInit(x: number, l: number, t: number): void;
   coreAlg(z: number, out: number): void;
   coreOutSize(t: number): number;

@@ -64,12 +64,13 @@ export class CibersortEngine {
     return c.x.rSum(this.stdOut, v.length, 1);
   }
 
-  /** One ν-SVR fit (ν index 0..2): the dual coefficients β = α − α* per gene and the iteration count. */
-  solve(z: Float64Array, nuIndex: number): { beta: Float64Array; iterations: number } {
+  /** One ν-SVR fit (ν index 0..2): β = α⁺ − α⁻ per gene, the duals α (2l, original order) and the iterations. */
+  solve(z: Float64Array, nuIndex: number): { beta: Float64Array; alpha: Float64Array; iterations: number } {
     const c = this.core;
     c.f64(this.zPtr, this.genes).set(z);
     const iterations = c.x.svrSolve(this.zPtr, nuIndex, this.stdOut);
-    return { beta: c.f64(this.stdOut, this.genes).slice(), iterations };
+    const alpha = c.f64(c.x.svrLastAlpha(), 2 * this.genes).slice();
+    return { beta: c.f64(this.stdOut, this.genes).slice(), alpha, iterations };
   }
 
   /** CoreAlg(X, z) for a standardised target z. */
