@@ -79,7 +79,7 @@ export async function cibersort(mixture: Matrix, signature: Matrix, options: Cib
     options.onWarning?.(m);
   };
   const warnings: string[] = [];
-  const prep: Prepared = prepare(c, signature, mixture, { qn: o.qn, scale: o.scale });
+  const prep: Prepared = prepare(c, signature, mixture, { qn: o.qn, scale: o.scale, mixtureName: options.names?.mixture, signatureName: options.names?.signature });
   prep.warnings.forEach(warn);
   const G = prep.genes.length;
   const T = prep.cellTypes.length;

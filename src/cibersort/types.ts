@@ -25,6 +25,8 @@ export interface CibersortOptions {
   onWarning?: (message: string) => void;
   /** Abort the run. */
   signal?: AbortSignal;
+  /** File names used in error messages (the CLI passes the paths). */
+  names?: { mixture?: string; signature?: string };
 }
 
 export interface CibersortDiagnostics {

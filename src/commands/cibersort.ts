@@ -153,6 +153,7 @@ export async function runCibersort(o: CibersortCliOptions, io: CliIO): Promise<{
     threads: o.threads,
     onWarning: warn,
     onProgress: progress?.update,
+    names: { mixture: o.mixture, signature: o.signature },
   });
   progress?.done();
   const text = o.output?.toLowerCase().endsWith(".json") ? toResultsJSON(res) : toResultsTable(res);
