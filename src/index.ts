@@ -7,6 +7,7 @@
  * ```
  */
 import { cibersort as runCibersort } from "./cibersort/index.js";
+import { runFitsOnPool } from "./cibersort/pool.js";
 import type { CibersortOptions, CibersortResult } from "./cibersort/types.js";
 import { readSignature } from "./data.js";
 import { readMatrix, type ReadOptions } from "./io/read.js";
@@ -37,7 +38,8 @@ function isMatrix(x: MatrixSource): x is Matrix {
 }
 
 /**
- * CIBERSORT v1.04, R-identical: fractions, P-values, Correlation and RMSE per sample.
+ * CIBERSORT v1.04, R-identical: fractions, P-values, Correlation and RMSE per sample. Fits run on
+ * `threads` worker threads (default: available cores); the result never depends on threads or chunkSize.
  * Bad input throws InputError naming the file, line, column, gene or sample.
  */
 export async function cibersort(mixture: MatrixSource, options: CibersortApiOptions = {}): Promise<CibersortResult> {
@@ -48,5 +50,5 @@ export async function cibersort(mixture: MatrixSource, options: CibersortApiOpti
       ? readSignature(signature)
       : readMatrix(signature, { what: "signature" });
   const mix = isMatrix(mixture) ? mixture : readMatrix(mixture, { what: "mixture", duplicates, onWarning: rest.onWarning });
-  return runCibersort(mix, sig, rest, await loadCore());
+  return runCibersort(mix, sig, rest, await loadCore(), runFitsOnPool);
 }

@@ -34,6 +34,9 @@ export class CibersortEngine {
     readonly genes: number,
     readonly cellTypes: number,
   ) {
+    if (xRowMajor.length !== genes * cellTypes || genes < 1 || cellTypes < 1) {
+      throw new RangeError(`signature is ${xRowMajor.length} values, expected ${genes} genes × ${cellTypes} cell types`);
+    }
     const x = core.x;
     core.reset();
     const xp = core.putF64(xRowMajor);

@@ -4,7 +4,8 @@ import { InputError, UsageError } from "../errors.js";
 import { makeMatrix, type Matrix } from "../matrix.js";
 import { RRandom } from "../rng.js";
 import { loadCore, type Core } from "../wasm.js";
-import { CibersortEngine, NUS, type CoreFit } from "./engine.js";
+import { CibersortEngine, NUS } from "./engine.js";
+import { recordSize, recordToFit, REC, runFitsInProcess, type FitRunner } from "./fits.js";
 import { prepare, rMedian, type Prepared } from "./prepare.js";
 import type { CibersortOptions, CibersortResult } from "./types.js";
 
@@ -49,29 +50,46 @@ function checkOptions(o: CibersortOptions): Required<Pick<CibersortOptions, "per
 }
 
 /**
- * The permutation null: P draws of G values from the pooled preprocessed mixture (R `sample`), each
- * standardised and fitted; the correlations of the chosen ν, sorted ascending with NaN removed.
+ * The permutation draws of v1.04: P vectors of G values sampled from the pooled preprocessed mixture
+ * (R `sample` after `set.seed`), P × G vector-major. Drawn here, in order, so any split of the fits keeps
+ * R's random stream.
  */
-export function permutationNull(engine: CibersortEngine, pool: Float64Array, G: number, perm: number, seed: number, tick: () => void): Float64Array {
+export function permutationDraws(pool: Float64Array, G: number, perm: number, seed: number): Float64Array {
   const rng = new RRandom(seed);
-  const yr = new Float64Array(G);
-  const z = new Float64Array(G);
-  const out: number[] = [];
+  const out = new Float64Array(perm * G);
   for (let it = 0; it < perm; it++) {
     const idx = rng.sample(pool.length, G);
-    for (let g = 0; g < G; g++) yr[g] = pool[idx[g] - 1];
-    const sd = engine.standardize(yr, z);
-    if (sd > 0) {
-      const fit = engine.fit(z);
-      if (fit.selected >= 0 && !Number.isNaN(fit.r[fit.selected])) out.push(fit.r[fit.selected]);
-    }
-    tick();
+    for (let g = 0; g < G; g++) out[it * G + g] = pool[idx[g] - 1];
+  }
+  return out;
+}
+
+/** The null distribution from the permutation records: chosen-ν correlations, NaN-free, sorted ascending. */
+export function nullFromRecords(records: Float64Array, perm: number, T: number): Float64Array {
+  const R = recordSize(T);
+  const out: number[] = [];
+  for (let i = 0; i < perm; i++) {
+    const k = records[i * R + REC.selected];
+    if (k < 0) continue; // constant draw (sd 0): R's fit gives no correlation
+    const r = records[i * R + REC.r + k];
+    if (!Number.isNaN(r)) out.push(r);
   }
   return Float64Array.from(out).sort();
 }
 
-/** Deconvolve `mixture` (genes × samples) with `signature` (genes × cell types) exactly as CIBERSORT v1.04. */
-export async function cibersort(mixture: Matrix, signature: Matrix, options: CibersortOptions = {}, wasm?: Core): Promise<CibersortResult> {
+let runCounter = 0;
+
+/**
+ * Deconvolve `mixture` (genes × samples) with `signature` (genes × cell types) exactly as CIBERSORT v1.04.
+ * Browser-safe; `runner` spreads the fits (Node: runFitsOnPool from pool.ts; default: this thread).
+ */
+export async function cibersort(
+  mixture: Matrix,
+  signature: Matrix,
+  options: CibersortOptions = {},
+  wasm?: Core,
+  runner: FitRunner = runFitsInProcess,
+): Promise<CibersortResult> {
   const o = checkOptions(options);
   const c = wasm ?? (await loadCore());
   const warn = (m: string) => {
@@ -84,18 +102,27 @@ export async function cibersort(mixture: Matrix, signature: Matrix, options: Cib
   const G = prep.genes.length;
   const T = prep.cellTypes.length;
   const S = prep.samples.length;
-  const engine = new CibersortEngine(c, prep.xRowMajor, G, T);
 
+  // Cohort-wide pass done: every fit (permutations first, as R, then samples) is now independent.
+  const draws = permutationDraws(prep.y, G, o.perm, o.seed);
+  const vectors = new Float64Array((o.perm + S) * G);
+  vectors.set(draws);
+  vectors.set(prep.y, o.perm * G);
+  let engine: CibersortEngine | undefined;
+  const local = () => (engine ??= new CibersortEngine(c, prep.xRowMajor, G, T));
   const total = 3 * (o.perm + S);
-  let done = 0;
-  const tick = () => {
-    done += 3;
-    options.signal?.throwIfAborted();
-    options.onProgress?.(done, total);
-  };
+  options.onProgress?.(0, total);
+  const records = await runner({ runId: `run-${++runCounter}`, x: prep.xRowMajor, G, T }, vectors, local, {
+    threads: options.threads,
+    chunkSize: options.chunkSize,
+    signal: options.signal,
+    onFitted: (n) => options.onProgress?.(3 * n, total),
+  });
+  const R = recordSize(T);
 
-  const nullDist = o.perm > 0 ? permutationNull(engine, prep.y, G, o.perm, o.seed, tick) : new Float64Array(0);
+  const nullDist = o.perm > 0 ? nullFromRecords(records, o.perm, T) : new Float64Array(0);
   if (o.perm > 0 && nullDist.length < o.perm) warn(`${o.perm - nullDist.length} of ${o.perm} permutations gave no correlation and were dropped from the null (as R does)`);
+  const sums = local(); // R sum() of the weights for the absolute score runs in this thread's core
 
   const abs = o.absolute;
   const fr = new Float64Array(S * T); // final values before rounding, row-major samples × types
@@ -106,25 +133,22 @@ export async function cibersort(mixture: Matrix, signature: Matrix, options: Cib
   const absRaw = abs ? new Float64Array(S) : undefined;
   const nu = new Float64Array(S);
   const iterations = new Int32Array(S * 3);
-  const z = new Float64Array(G);
   for (let s = 0; s < S; s++) {
     const y = prep.y.subarray(s * G, (s + 1) * G);
-    const sd = engine.standardize(y, z);
-    let fit: CoreFit | undefined;
-    if (sd > 0) fit = engine.fit(z);
-    tick();
-    if (!fit || fit.selected < 0) {
+    const rec = records.subarray((o.perm + s) * R, (o.perm + s + 1) * R);
+    if (rec[REC.selected] < 0) {
       fr.fill(NaN, s * T, (s + 1) * T);
       core.fill(NaN, s * T, (s + 1) * T);
       pRaw[s] = rRaw[s] = rmseRaw[s] = nu[s] = NaN;
       if (absRaw) absRaw[s] = NaN;
       warn(
-        fit
+        rec[REC.sd] > 0
           ? `sample "${prep.samples[s]}": every ν gave all-negative weights; its row is NaN`
           : `sample "${prep.samples[s]}" is constant over the ${G} signature genes (sd = 0); its row is NaN`,
       );
       continue;
     }
+    const fit = recordToFit(rec, T);
     const k = fit.selected;
     iterations.set(fit.iterations, s * 3);
     nu[s] = NUS[k];
@@ -140,7 +164,7 @@ export async function cibersort(mixture: Matrix, signature: Matrix, options: Cib
       w = w.map((x) => (x * med) / prep.yMedian);
     }
     fr.set(w, s * T);
-    if (absRaw) absRaw[s] = engine.rSum(w);
+    if (absRaw) absRaw[s] = sums.rSum(w);
     rRaw[s] = fit.r[k];
     rmseRaw[s] = fit.rmse[k];
     pRaw[s] = o.perm > 0 ? nearestNullPValue(nullDist, rRaw[s]) : NO_PVALUE;

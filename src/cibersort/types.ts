@@ -17,8 +17,10 @@ export interface CibersortOptions {
   absolute?: AbsMethod | false;
   /** "auto" (default): 2^x when max < 50, announced as a warning; "linear"/"log2" state it explicitly. */
   scale?: ScaleMode;
-  /** Worker threads (reserved for the pool; results never depend on it). */
+  /** Worker threads (default: available cores; 1 fits in the calling thread). Results never depend on it. */
   threads?: number;
+  /** Fits per worker task (default: about 8 tasks per thread). Results never depend on it. */
+  chunkSize?: number;
   /** Called as fits complete. */
   onProgress?: (done: number, total: number) => void;
   /** Called for every warning (also collected in the result). */

@@ -1,6 +1,8 @@
 // `cellfrac cibersort`: CIBERSORT v1.04, R-identical, with both cellfrac and CIBERSORTx option spellings.
 import { parseArgs } from "node:util";
 import { cibersort, type AbsMethod, type CibersortResult, type ScaleMode } from "../cibersort/index.js";
+import { runFitsOnPool } from "../cibersort/pool.js";
+import { loadCore } from "../wasm.js";
 import { toResultsJSON, toResultsTable } from "../cibersort/output.js";
 import { readSignature } from "../data.js";
 import { UsageError } from "../errors.js";
@@ -29,7 +31,7 @@ Options:
                     the same, CIBERSORTx spelling (abs_method defaults to sig.score)
   --scale S         auto (default: 2^x when the mixture's max < 50, announced), linear or log2
   --duplicates D    duplicate gene symbols in the mixture: error (default), first, mean or max
-  --threads N       worker threads (accepted; this version fits in one thread, results never depend on it)
+  --threads N       worker threads for the fits (default: available cores); results never depend on it
   -o, --output F    write F (.tsv/.txt: CIBERSORT-Results table; .json: JSON), atomically;
                     without it the table goes to stdout
   -q, --quiet       no progress or warnings on stderr
@@ -154,7 +156,7 @@ export async function runCibersort(o: CibersortCliOptions, io: CliIO): Promise<{
     onWarning: warn,
     onProgress: progress?.update,
     names: { mixture: o.mixture, signature: o.signature },
-  });
+  }, await loadCore(), runFitsOnPool);
   progress?.done();
   const text = o.output?.toLowerCase().endsWith(".json") ? toResultsJSON(res) : toResultsTable(res);
   if (o.output && o.output !== "-") {

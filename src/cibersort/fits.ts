@@ -1,0 +1,107 @@
+// Batches of CoreAlg fits as flat records, the unit of work shared by the in-process path, the Node worker
+// pool (piscina) and the browser pool (comlink): target vectors go in as one Float64Array (vector-major,
+// G values each, i.e. the buffer of an Arrow Float64 column per vector), records come out as one
+// Float64Array. Each vector's fit depends on nothing but X and the vector, so any split of the batch
+// gives the same bits.
+import type { Core } from "../wasm.js";
+import { CibersortEngine, type CoreFit } from "./engine.js";
+
+/** Record layout per vector: [sd, selected, rmse×3, r×3, iterations×3, v (3×T), w (3×T)]. */
+export const REC = { sd: 0, selected: 1, rmse: 2, r: 5, iterations: 8, v: 11 } as const;
+export const recordSize = (T: number): number => REC.v + 6 * T;
+
+/** What a fit worker needs besides the vectors: the run's standardised signature. */
+export interface FitProblem {
+  /** Identifies the run, so a worker builds its engine (Gram matrix, initial points) once per run. */
+  runId: string;
+  /** Standardised signature, G × T row-major. */
+  x: Float64Array;
+  G: number;
+  T: number;
+}
+
+/**
+ * Fit every vector of `vectors` (k × G) and return the k records. A vector with sd = 0 (constant) is not
+ * fitted: its record has sd 0 and selected −1.
+ */
+export function fitBatch(engine: CibersortEngine, vectors: Float64Array, G: number, T: number): Float64Array {
+  const k = vectors.length / G;
+  const R = recordSize(T);
+  const out = new Float64Array(k * R);
+  const z = new Float64Array(G);
+  for (let i = 0; i < k; i++) {
+    const rec = out.subarray(i * R, (i + 1) * R);
+    const sd = engine.standardize(vectors.subarray(i * G, (i + 1) * G), z);
+    rec[REC.sd] = sd;
+    rec[REC.selected] = -1;
+    if (!(sd > 0)) continue;
+    const f = engine.fit(z);
+    rec[REC.selected] = f.selected;
+    rec.set(f.rmse, REC.rmse);
+    rec.set(f.r, REC.r);
+    rec.set(f.iterations, REC.iterations);
+    rec.set(f.v, REC.v);
+    rec.set(f.w, REC.v + 3 * T);
+  }
+  return out;
+}
+
+/** One engine per run and Wasm instance: a worker keeps the last run's engine. */
+export class EngineCache {
+  private runId = "";
+  private engine?: CibersortEngine;
+  constructor(private readonly core: () => Promise<Core>) {}
+
+  async get(p: FitProblem): Promise<CibersortEngine> {
+    if (!this.engine || this.runId !== p.runId) {
+      this.engine = new CibersortEngine(await this.core(), p.x, p.G, p.T);
+      this.runId = p.runId;
+    }
+    return this.engine;
+  }
+}
+
+/** A record as a CoreFit (views, no copies). */
+export function recordToFit(rec: Float64Array, T: number): CoreFit {
+  return {
+    selected: rec[REC.selected],
+    rmse: rec.subarray(REC.rmse, REC.rmse + 3),
+    r: rec.subarray(REC.r, REC.r + 3),
+    iterations: Int32Array.from(rec.subarray(REC.iterations, REC.iterations + 3)),
+    v: rec.subarray(REC.v, REC.v + 3 * T),
+    w: rec.subarray(REC.v + 3 * T, REC.v + 6 * T),
+  };
+}
+
+export interface FitRunOptions {
+  /** Worker threads; 1 fits in the calling thread. */
+  threads?: number;
+  /** Vectors per task. Never changes results. */
+  chunkSize?: number;
+  signal?: AbortSignal;
+  /** Called with the number of vectors fitted so far. */
+  onFitted?: (vectors: number) => void;
+}
+
+/** Fits k vectors (k × G, vector-major) and returns k records; `local` gives an engine in this thread. */
+export type FitRunner = (problem: FitProblem, vectors: Float64Array, local: () => CibersortEngine, opts: FitRunOptions) => Promise<Float64Array>;
+
+/** Default chunk when none is given: progress and abort checks every ~1% of the work. */
+const LOCAL_CHUNKS = 100;
+
+/** The runner without workers (browser main thread, threads = 1, tests). */
+export const runFitsInProcess: FitRunner = async (problem, vectors, local, opts) => {
+  const { G, T } = problem;
+  const k = vectors.length / G;
+  const R = recordSize(T);
+  const out = new Float64Array(k * R);
+  const chunk = Math.max(1, opts.chunkSize ?? Math.ceil(k / LOCAL_CHUNKS));
+  const engine = local();
+  for (let a = 0; a < k; a += chunk) {
+    opts.signal?.throwIfAborted();
+    const b = Math.min(k, a + chunk);
+    out.set(fitBatch(engine, vectors.subarray(a * G, b * G), G, T), a * R);
+    opts.onFitted?.(b);
+  }
+  return out;
+};

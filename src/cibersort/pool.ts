@@ -1,0 +1,65 @@
+// Runs a batch of fits in this thread or on a piscina worker pool. Chunks are contiguous ranges of the
+// vector list; every record lands at its vector's offset, so the result is independent of the thread count,
+// the chunk size and the order in which workers finish.
+import { existsSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { fileURLToPath } from "node:url";
+import { Piscina } from "piscina";
+import { recordSize, runFitsInProcess, type FitRunner } from "./fits.js";
+import type { FitTask } from "./worker.js";
+
+/** Chunks per thread: enough for load balance and smooth progress, few enough to amortise task overhead. */
+const CHUNKS_PER_THREAD = 8;
+/** Below this many vectors, starting workers (each compiles the Wasm core) costs more than it saves. */
+const MIN_VECTORS_FOR_POOL = 8;
+
+export function defaultThreads(): number {
+  return availableParallelism();
+}
+
+/** The compiled worker: next to this module in dist/, or dist/ when running from src/ (tests, tsx). */
+function workerFile(): string {
+  const here = new URL("./worker.js", import.meta.url);
+  if (existsSync(fileURLToPath(here))) return fileURLToPath(here);
+  const built = new URL("../../dist/cibersort/worker.js", import.meta.url);
+  if (existsSync(fileURLToPath(built))) return fileURLToPath(built);
+  throw new Error("cellfrac: the worker build dist/cibersort/worker.js is missing (run npm run build)");
+}
+
+/**
+ * The Node runner: fits on a piscina pool of `threads` workers (default: available cores), or in this
+ * thread when threads = 1 or the batch is too small to pay for starting workers.
+ */
+export const runFitsOnPool: FitRunner = async (problem, vectors, local, opts) => {
+  const { G, T } = problem;
+  const k = vectors.length / G;
+  const R = recordSize(T);
+  const threads = Math.max(1, opts.threads ?? defaultThreads());
+  if (threads === 1 || k < MIN_VECTORS_FOR_POOL) return runFitsInProcess(problem, vectors, local, opts);
+  const out = new Float64Array(k * R);
+  const chunk = Math.max(1, opts.chunkSize ?? Math.ceil(k / (threads * CHUNKS_PER_THREAD)));
+  let fitted = 0;
+  const pool = new Piscina<FitTask, Float64Array>({ filename: workerFile(), minThreads: threads, maxThreads: threads, idleTimeout: 1000 });
+  try {
+    const tasks: Promise<void>[] = [];
+    for (let a = 0; a < k; a += chunk) {
+      const b = Math.min(k, a + chunk);
+      const part = vectors.slice(a * G, b * G); // own buffer, transferred to the worker
+      const task: FitTask = { ...problem, vectors: part };
+      tasks.push(
+        pool.run(task, { transferList: [part.buffer], signal: opts.signal }).then((rec) => {
+          out.set(rec, a * R);
+          fitted += b - a;
+          opts.onFitted?.(fitted);
+        }),
+      );
+    }
+    await Promise.all(tasks).catch((e) => {
+      opts.signal?.throwIfAborted();
+      throw new Error(`a fit worker failed: ${(e as Error).message ?? e}`, { cause: e });
+    });
+    return out;
+  } finally {
+    await pool.destroy();
+  }
+};
