@@ -1,0 +1,130 @@
+// What the score methods (ssGSEA, singscore, MCP-counter, ESTIMATE, zscore/mean/pc1) share: options,
+// gene-set resolution, the optional log2(x + 1) transform, the typed score kernels and the output table.
+import { InputError } from "../errors.js";
+import { type GeneSet, type MappedSet, loadGeneSets, mapGeneSets } from "../genesets.js";
+import { type Matrix, makeMatrix } from "../matrix.js";
+import { type Core, loadCore } from "../wasm.js";
+import type { Coverage, MethodRunOptions, MethodTable } from "./types.js";
+
+/** Exports of assembly/scores.ts (pointers are byte offsets into the instance's memory). */
+export interface ScoreExports {
+  ssgseaScores(
+    x: number, n: number, samples: number, setRows: number, setOff: number, nSets: number, alpha: number, out: number,
+    idx: number, tmp: number, back: number, posF: number, w: number, sIdx: number, sTmp: number,
+  ): void;
+  estimateScores(
+    x: number, n: number, samples: number, setRows: number, setOff: number, nSets: number, out: number,
+    idx: number, tmp: number, tag: number, posF: number, w: number, res: number,
+  ): void;
+  rankColumns(x: number, n: number, samples: number, minTies: number, out: number, idx: number, tmp: number): void;
+  log2p1(p: number, n: number): void;
+  topEigen(a: number, k: number, v: number, vecs: number): number;
+}
+
+export function scoreKernels(core: Core): ScoreExports {
+  return core.x as unknown as ScoreExports;
+}
+
+/** How the mixture is transformed before scoring. */
+export type ScoreTransform = "none" | "log2p1";
+
+export interface ScoreRunOptions extends MethodRunOptions {
+  /** Gene sets: a built-in name (ESTIMATE, MCPcounter, Danaher), a file path, or parsed sets. */
+  geneSets: string | readonly GeneSet[];
+  /** "log2p1": score log2(x + 1) of the mixture (e.g. for TPM); default "none" (use values as given). */
+  transform?: ScoreTransform;
+  /** A Wasm instance to use (default: a fresh one); its memory is reset. */
+  core?: Core;
+}
+
+export function resolveGeneSets(spec: string | readonly GeneSet[], onWarning?: (m: string) => void): readonly GeneSet[] {
+  return typeof spec === "string" ? loadGeneSets(spec, { onWarning }) : spec;
+}
+
+/** Copy of the mixture's data, transformed as asked, in the instance's memory; returns its pointer. */
+export function putMixture(core: Core, mixture: Matrix, transform: ScoreTransform = "none"): number {
+  const p = core.putF64(mixture.data);
+  if (transform === "log2p1") {
+    const { min, at } = minimum(mixture.data);
+    if (min <= -1) {
+      const nr = mixture.rows.length;
+      throw new InputError(`log2(x + 1) needs values above -1, found ${min}: is the mixture already log-scaled? (use --transform none)`, {
+        gene: mixture.rows[at % nr],
+        sample: mixture.cols[Math.floor(at / nr)],
+      });
+    }
+    scoreKernels(core).log2p1(p, mixture.data.length);
+  }
+  return p;
+}
+
+function minimum(a: Float64Array): { min: number; at: number } {
+  let min = Infinity;
+  let at = 0;
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] < min) {
+      min = a[i];
+      at = i;
+    }
+  }
+  return { min, at };
+}
+
+/** The transformed mixture as a JS matrix (for methods computed in TypeScript). */
+export async function transformed(mixture: Matrix, transform: ScoreTransform = "none", core?: Core): Promise<Matrix> {
+  if (transform === "none") return mixture;
+  const c = core ?? (await loadCore());
+  c.reset();
+  const p = putMixture(c, mixture, transform);
+  const data = c.f64(p, mixture.data.length).slice();
+  c.reset();
+  return makeMatrix(mixture.rows, mixture.cols, data, mixture.rowHeader);
+}
+
+export function checkMixture(mixture: Matrix, minSamples = 1): void {
+  if (mixture.cols.length < minSamples) {
+    throw new InputError(`the mixture has ${mixture.cols.length} sample(s); this method needs at least ${minSamples}`);
+  }
+  if (mixture.rows.length === 0) throw new InputError("the mixture has no genes");
+}
+
+/** Sets mapped onto the mixture, with warnings sent to the collector. */
+export function mapSets(
+  mixture: Matrix,
+  spec: string | readonly GeneSet[],
+  warn: (m: string) => void,
+): { mapped: MappedSet[]; coverage: Coverage[] } {
+  return mapGeneSets(resolveGeneSets(spec, warn), mixture.rows, warn);
+}
+
+/** Collects warnings for MethodTable.warnings and forwards them to onWarning as they happen. */
+export function warningSink(opts: MethodRunOptions): { warnings: string[]; warn: (m: string) => void } {
+  const warnings: string[] = [];
+  return {
+    warnings,
+    warn: (m) => {
+      warnings.push(m);
+      opts.onWarning?.(m);
+    },
+  };
+}
+
+/** A samples × columns score table (values column-major: data[sample + column · samples]). */
+export function scoreTable(
+  method: string,
+  samples: readonly string[],
+  columns: readonly string[],
+  data: Float64Array,
+  coverage: Coverage[],
+  warnings: string[],
+  estimateColumns = columns.length,
+): MethodTable {
+  return {
+    method,
+    rowHeader: "sample",
+    values: makeMatrix([...samples], [...columns], data, "sample"),
+    estimateColumns,
+    coverage,
+    warnings,
+  };
+}
