@@ -2,8 +2,10 @@
 // the reference tools' outputs exist, known answers worked out by hand, and invariants.
 import { describe, expect, it } from "vitest";
 import { mcpcounter } from "../src/methods/mcpcounter.js";
+import { PURITY_TURNING_SCORE, estimate, estimatePurity, filterCommonGenes } from "../src/methods/estimate.js";
+import { ssgseaRaw } from "../src/methods/ssgsea.js";
 import { readMatrixFile } from "../src/io/read.js";
-import { makeMatrix } from "../src/matrix.js";
+import { makeMatrix, selectRows } from "../src/matrix.js";
 import { loadGeneSets } from "../src/genesets.js";
 import { REFERENCE, SHARED, readRefTable } from "./helpers/reference.js";
 
@@ -32,4 +34,72 @@ describe("golden: MCP-counter mean of log2(TPM + 1) over markers present, abs 1e
       });
     });
   }
+});
+
+describe("ESTIMATE", () => {
+  // Four common genes, one sample, values 4 > 3 > 2 > 1: ranks 4..1, m = 10000·rank/4, weights m^0.25.
+  const four = makeMatrix(["A2M", "NAT1", "NAT2", "SERPINA3"], ["s"], new Float64Array([4, 3, 2, 1]));
+
+  it("known answers worked by hand (abs 1e-14): one-gene sets at the top and bottom walk to ±2", async () => {
+    const r = await estimate.run(four, { geneSets: [{ name: "stromal", genes: ["A2M"] }, { name: "immune", genes: ["SERPINA3"] }] });
+    expect(r.values.cols).toEqual(["StromalScore", "ImmuneScore", "ESTIMATEScore", "TumorPurity"]);
+    // Stromal: Fn = 1,1,1,1; F0 = 0,1/3,2/3,1 → ES = 1 + 2/3 + 1/3 + 0 = 2. Immune mirrors it.
+    const [st, im, es, pur] = r.values.data;
+    expect(st).toBeCloseTo(2, 14);
+    expect(im).toBeCloseTo(-2, 14);
+    expect(es).toBeCloseTo(0, 14);
+    expect(pur).toBeCloseTo(0.8225093766958238, 14); // cos(0.6049872018), computed in Python
+  });
+
+  it("known answer with weights: set {A2M, NAT2} gives ES = 2·10/(10 + 5000^0.25) (abs 1e-14)", async () => {
+    const r = await estimate.run(four, { geneSets: [{ name: "stromal", genes: ["A2M", "NAT2"] }, { name: "immune", genes: ["NAT1"] }] });
+    // Fn = a, a, 1, 1 with a = 10/(10 + 5000^0.25); F0 = 0, 1/2, 1/2, 1 → ES = 2a (Python: 1.0864272337258898).
+    expect(r.values.data[0]).toBeCloseTo(1.0864272337258898, 14);
+  });
+
+  it("uses only the common genes, ordered by symbol: input row order never changes a bit", async () => {
+    const mix = readMatrixFile(SHARED + "data/finotello2019_pbmc_gse107572/GSE107572_tpm.tsv.gz");
+    const a = await estimate.run(mix, { transform: "log2p1" });
+    const perm = Array.from(mix.rows, (_, i) => (i * 7919) % mix.rows.length); // 7919 prime, coprime to 19423
+    expect(new Set(perm).size).toBe(mix.rows.length);
+    const b = await estimate.run(selectRows(mix, perm), { transform: "log2p1" });
+    expect(Array.from(b.values.data)).toEqual(Array.from(a.values.data));
+    expect(a.coverage[0].name).toBe("ESTIMATE common genes");
+    expect(a.coverage[0].found).toBe(filterCommonGenes(mix).filtered.rows.length);
+    expect(a.coverage.slice(1).map((c) => c.name)).toEqual(["StromalSignature", "ImmuneSignature"]);
+    // PBMC: immune infiltration far above stromal.
+    for (let j = 0; j < mix.cols.length; j++) expect(a.values.data[j + 9]).toBeGreaterThan(a.values.data[j]);
+  });
+
+  it("without ties its walk equals ssGSEA's closed form (rel 1e-12): two independent code paths", async () => {
+    const n = 300;
+    const symbols = filterCommonGenes(makeMatrix(["A2M"], ["s"])).coverage.missing.slice(0, n).sort();
+    const vals = new Float64Array(n * 3).map((_, i) => Math.sin(i * 12.9898) * 43758.5453 - Math.floor(Math.sin(i * 12.9898) * 43758.5453));
+    const m = makeMatrix(symbols, ["a", "b", "c"], vals);
+    const sets = [{ name: "st", genes: symbols.filter((_, i) => i % 7 === 0) }, { name: "im", genes: symbols.filter((_, i) => i % 11 === 3) }];
+    const e = await estimate.run(m, { geneSets: sets });
+    const s = await ssgseaRaw(m, { geneSets: sets });
+    for (let i = 0; i < 6; i++) expect(Math.abs(e.values.data[i] - s.values.data[i])).toBeLessThanOrEqual(1e-12 * Math.abs(s.values.data[i]));
+  });
+
+  it("purity: cos formula, decreasing from the turning score up to the NaN cut at ≈ 6579.6", () => {
+    expect(estimatePurity(PURITY_TURNING_SCORE)).toBeCloseTo(1, 15);
+    let prev = 1;
+    for (let s = PURITY_TURNING_SCORE + 1; s < 6579.6; s += 37.3) {
+      const p = estimatePurity(s);
+      expect(p).toBeLessThan(prev);
+      expect(p).toBeGreaterThanOrEqual(0);
+      prev = p;
+    }
+    expect(estimatePurity(6579.7)).toBeNaN(); // (π/2 − 0.6049872018)/0.0001467884 = 6579.601… (Python)
+  });
+
+  it("needs two sets; a set with no gene present gives NaN scores with a warning", async () => {
+    await expect(estimate.run(four, { geneSets: [{ name: "x", genes: ["A2M"] }] })).rejects.toThrow(/exactly two/);
+    const w: string[] = [];
+    const r = await estimate.run(four, { geneSets: [{ name: "st", genes: ["A2M"] }, { name: "ghost", genes: ["ZZZ"] }], onWarning: (m) => w.push(m) });
+    expect(r.values.data[1]).toBeNaN();
+    expect(r.values.data[3]).toBeNaN();
+    expect(w.join()).toMatch(/"ghost"/);
+  });
 });

@@ -1,7 +1,7 @@
 // What the score methods (ssGSEA, singscore, MCP-counter, ESTIMATE, zscore/mean/pc1) share: options,
 // gene-set resolution, the optional log2(x + 1) transform, the typed score kernels and the output table.
 import { InputError } from "../errors.js";
-import { type GeneSet, type MappedSet, loadGeneSets, mapGeneSets } from "../genesets.js";
+import { type GeneSet, type MappedSet, loadGeneSets, mapGeneSets, packSets } from "../genesets.js";
 import { type Matrix, makeMatrix } from "../matrix.js";
 import { type Core, loadCore } from "../wasm.js";
 import type { Coverage, MethodRunOptions, MethodTable } from "./types.js";
@@ -68,6 +68,22 @@ function minimum(a: Float64Array): { min: number; at: number } {
     }
   }
   return { min, at };
+}
+
+/** The mapped sets as a CSR list in the instance's memory (see assembly/scores.ts). */
+export function putSets(core: Core, sets: readonly MappedSet[]): { rows: number; off: number; count: number; maxSize: number } {
+  const packed = packSets(sets);
+  const putI32 = (a: Int32Array) => {
+    const p = core.x.alloc(Math.max(8, a.length * 4));
+    new Int32Array(core.x.memory.buffer, p, a.length).set(a);
+    return p;
+  };
+  return { rows: putI32(packed.rows), off: putI32(packed.off), count: sets.length, maxSize: packed.maxSize };
+}
+
+/** Room for n i32 values. */
+export function allocI32(core: Core, n: number): number {
+  return core.x.alloc(Math.max(8, n * 4));
 }
 
 /** The transformed mixture as a JS matrix (for methods computed in TypeScript). */

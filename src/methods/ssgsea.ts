@@ -7,10 +7,9 @@
 // `ssgseaRaw`, take `scoreRange` over all the raw tables once, then `normalizeByRange` each table;
 // the result is bit-identical to one unsharded run.
 import { InputError } from "../errors.js";
-import { packSets } from "../genesets.js";
 import type { Matrix } from "../matrix.js";
 import { loadCore } from "../wasm.js";
-import { type ScoreRunOptions, checkMixture, mapSets, putMixture, scoreKernels, scoreTable, warningSink } from "./scorekit.js";
+import { type ScoreRunOptions, allocI32, checkMixture, mapSets, putMixture, putSets, scoreKernels, scoreTable, warningSink } from "./scorekit.js";
 import type { Method, MethodTable } from "./types.js";
 
 /** GSVA's default tau (ssGSEA's weight exponent alpha). */
@@ -40,14 +39,10 @@ export async function ssgseaRaw(mixture: Matrix, opts: SsgseaOptions): Promise<M
   try {
     const k = scoreKernels(core);
     const x = putMixture(core, mixture, opts.transform);
-    const sets = packSets(mapped);
-    const rows = core.x.alloc(Math.max(4, sets.rows.length * 4));
-    new Int32Array(core.x.memory.buffer, rows, sets.rows.length).set(sets.rows);
-    const off = core.x.alloc(sets.off.length * 4);
-    new Int32Array(core.x.memory.buffer, off, sets.off.length).set(sets.off);
-    const out = core.allocF64(S * mapped.length);
-    const i32 = (m: number) => core.x.alloc(Math.max(8, m * 4));
-    k.ssgseaScores(x, n, S, rows, off, mapped.length, alpha, out, i32(n), i32(n), i32(n), core.allocF64(n), core.allocF64(n), i32(sets.maxSize), i32(sets.maxSize));
+    const sets = putSets(core, mapped);
+    const out = core.allocF64(S * sets.count);
+    const i32 = (m: number) => allocI32(core, m);
+    k.ssgseaScores(x, n, S, sets.rows, sets.off, sets.count, alpha, out, i32(n), i32(n), i32(n), core.allocF64(n), core.allocF64(n), i32(sets.maxSize), i32(sets.maxSize));
     const data = core.f64(out, S * mapped.length).slice();
     return scoreTable("ssgsea", mixture.cols, mapped.map((s) => s.name), data, coverage, warnings);
   } finally {
