@@ -4,6 +4,8 @@ import { describe, expect, it } from "vitest";
 import { mcpcounter } from "../src/methods/mcpcounter.js";
 import { PURITY_TURNING_SCORE, estimate, estimatePurity, filterCommonGenes } from "../src/methods/estimate.js";
 import { ssgseaRaw } from "../src/methods/ssgsea.js";
+import { singscore } from "../src/methods/singscore.js";
+import { signatureScores } from "../src/methods/sigscore.js";
 import { readMatrixFile } from "../src/io/read.js";
 import { makeMatrix, selectRows } from "../src/matrix.js";
 import { loadGeneSets } from "../src/genesets.js";
@@ -101,5 +103,96 @@ describe("ESTIMATE", () => {
     expect(r.values.data[1]).toBeNaN();
     expect(r.values.data[3]).toBeNaN();
     expect(w.join()).toMatch(/"ghost"/);
+  });
+});
+
+describe("singscore", () => {
+  // One sample, values 5, 3, 3, 0 → ranks with ties at their minimum: A 4, B 2, C 2, D 1 (N = 4).
+  const m = makeMatrix(["A", "B", "C", "D"], ["s"], new Float64Array([5, 3, 3, 0]));
+
+  it("known answers worked by hand (exact): min-tie ranks, bounds (k+1)/2 and (2N−k+1)/2, centring", async () => {
+    const r = await singscore.run(m, {
+      geneSets: [
+        { name: "top", genes: ["A"] }, // (4 − 1)/(4 − 1) − 0.5 = 0.5
+        { name: "tied", genes: ["B", "C"] }, // mean 2, lb 1.5, ub 3.5 → 0.25 − 0.5 = −0.25
+        { name: "X_UP", genes: ["A"] }, // 0.5 …
+        { name: "X_DN", genes: ["D"] }, // … + (0.5 − 0) = 1
+      ],
+    });
+    expect(r.values.cols).toEqual(["top", "tied", "X"]);
+    expect(Array.from(r.values.data)).toEqual([0.5, -0.25, 1]);
+  });
+
+  it("bounds: up-only in [−0.5, 0.5], up/down in [−1, 1]; per sample (same bits alone or in a cohort); rank-invariant", async () => {
+    const mix = readMatrixFile(SHARED + "data/finotello2019_pbmc_gse107572/GSE107572_tpm.tsv.gz");
+    const sets = [...loadGeneSets("Danaher"), { name: "T_UP", genes: ["CD3D", "CD3E", "CD2"] }, { name: "T_DOWN", genes: ["CD19", "MS4A1"] }];
+    const r = await singscore.run(mix, { geneSets: sets });
+    const S = mix.cols.length;
+    r.values.cols.forEach((c, j) => {
+      const lim = c === "T" ? 1 : 0.5;
+      for (let i = 0; i < S; i++) expect(Math.abs(r.values.data[i + j * S])).toBeLessThanOrEqual(lim);
+    });
+    const alone = await singscore.run(selectRows(mix, Array.from(mix.rows, (_, i) => i), [3]), { geneSets: sets });
+    expect(Array.from(alone.values.data)).toEqual(r.values.cols.map((_, j) => r.values.data[3 + j * S]));
+    const logged = await singscore.run(mix, { geneSets: sets, transform: "log2p1" });
+    expect(Array.from(logged.values.data)).toEqual(Array.from(r.values.data));
+  });
+});
+
+describe("signature scores: mean, zscore, pc1", () => {
+  // Genes × samples: A = 1, 2, 3 (z −1, 0, 1); B = 10, 30, 20 (z −1, 1, 0); C constant.
+  const m = makeMatrix(["A", "B", "C"], ["s1", "s2", "s3"], new Float64Array([1, 10, 7, 2, 30, 7, 3, 20, 7]));
+  const set = [{ name: "AB", genes: ["A", "B"] }];
+
+  it("mean and zscore: known answers worked by hand", async () => {
+    expect(Array.from((await signatureScores("mean", m, { geneSets: set })).values.data)).toEqual([5.5, 16, 11.5]);
+    expect(Array.from((await signatureScores("zscore", m, { geneSets: set })).values.data)).toEqual([-1, 0.5, 0.5]);
+  });
+
+  it("pc1: cor(A, B) = 0.5, v = (1, 1)/√2, scores (zA + zB)/√2 = (−2, 1, 1)/√2 (abs 1e-15)", async () => {
+    const r = await signatureScores("pc1", m, { geneSets: set });
+    [-2, 1, 1].forEach((w, i) => expect(r.values.data[i]).toBeCloseTo(w / Math.SQRT2, 15));
+  });
+
+  it("pc1 conventions: unit-norm loadings (k perfectly correlated genes give √k·z), sign follows Σv > 0, tie → first gene up", async () => {
+    const rank1 = makeMatrix(["P", "Q", "R"], ["a", "b", "c", "d"], new Float64Array([1, 5, -2, 2, 7, -4, 4, 11, -8, 3, 9, -6]));
+    const r = await signatureScores("pc1", rank1, { geneSets: [{ name: "s", genes: ["P", "Q", "R"] }] });
+    // P = 1,2,4,3; Q = 2P + 3; R = −2P (anti-correlated): |loadings| 1/√3 each; Σv > 0 puts P, Q up.
+    const zP = [1, 2, 4, 3].map((v) => (v - 2.5) / Math.sqrt(5 / 3));
+    zP.forEach((z, i) => expect(r.values.data[i]).toBeCloseTo(z * Math.sqrt(3), 14)); // (zP + zQ − zR)/√3 = √3·zP
+    // Negating the data negates the scores (v keeps Σv > 0).
+    const neg = makeMatrix(m.rows, m.cols, m.data.map((v) => -v));
+    const a = await signatureScores("pc1", m, { geneSets: set });
+    const b = await signatureScores("pc1", neg, { geneSets: set });
+    for (let i = 0; i < 3; i++) expect(b.values.data[i]).toBeCloseTo(-a.values.data[i], 15);
+    // Two anti-correlated genes: v = (1, −1)/√2 has Σv = 0 → the first largest |v| (gene A) is positive.
+    const anti = makeMatrix(["A", "B"], ["x", "y", "z"], new Float64Array([1, 3, 2, 2, 3, 1]));
+    const t = await signatureScores("pc1", anti, { geneSets: set });
+    const zA = [-1, 0, 1];
+    const zB = [1, 0, -1];
+    zA.forEach((za, i) => expect(t.values.data[i]).toBeCloseTo((za - zB[i]) / Math.SQRT2, 14));
+  });
+
+  it("pc1 scores correlate positively with zscore scores on real data; centred", async () => {
+    const mix = readMatrixFile(SHARED + "data/finotello2019_pbmc_gse107572/GSE107572_tpm.tsv.gz");
+    const sets = loadGeneSets("Danaher").filter((s) => s.genes.length >= 3);
+    const p = await signatureScores("pc1", mix, { geneSets: sets, transform: "log2p1" });
+    const z = await signatureScores("zscore", mix, { geneSets: sets, transform: "log2p1" });
+    const S = mix.cols.length;
+    p.values.cols.forEach((_, j) => {
+      const a = Array.from(p.values.data.subarray(j * S, (j + 1) * S));
+      const b = Array.from(z.values.data.subarray(j * S, (j + 1) * S));
+      const mean = a.reduce((x, y) => x + y, 0) / S;
+      expect(Math.abs(mean)).toBeLessThan(1e-12);
+      expect(a.reduce((x, y, i) => x + (y - mean) * b[i], 0)).toBeGreaterThan(0);
+    });
+  });
+
+  it("constant genes are left out with a warning; one sample is an InputError", async () => {
+    const w: string[] = [];
+    const r = await signatureScores("zscore", m, { geneSets: [{ name: "AC", genes: ["A", "C"] }], onWarning: (x) => w.push(x) });
+    expect(Array.from(r.values.data)).toEqual([-1, 0, 1]);
+    expect(w.join()).toMatch(/C constant/);
+    await expect(signatureScores("pc1", selectRows(m, [0, 1, 2], [0]), { geneSets: set })).rejects.toThrow(/at least 2/);
   });
 });
