@@ -10,8 +10,7 @@ import { readFileSync } from "node:fs";
 import { InputError } from "../errors.js";
 import { GENESETS_DIR, type MappedSet } from "../genesets.js";
 import { type Matrix, selectRows } from "../matrix.js";
-import { loadCore } from "../wasm.js";
-import { type ScoreRunOptions, allocI32, checkMixture, mapSets, putMixture, putSets, scoreKernels, scoreTable, warningSink } from "./scorekit.js";
+import { type ScoreRunOptions, allocI32, checkMixture, mapSets, putMixture, putSets, scoreKernels, scoreTable, warningSink, withCore } from "./scorekit.js";
 import type { Coverage, Method, MethodTable } from "./types.js";
 
 /** Purity = cos(PURITY_A + PURITY_B · ESTIMATEScore) (Yoshihara et al. 2013, fitted on Affymetrix data). */
@@ -93,18 +92,14 @@ export async function estimateScores(mixture: Matrix, opts: EstimateOptions = {}
 async function runKernel(m: Matrix, sets: MappedSet[], opts: EstimateOptions): Promise<Float64Array> {
   const n = m.rows.length;
   const S = m.cols.length;
-  const core = opts.core ?? (await loadCore());
-  core.reset();
-  try {
+  return withCore(opts, (core) => {
     const x = putMixture(core, m, opts.transform);
     const p = putSets(core, sets);
     const out = core.allocF64(S * p.count);
     const i32 = () => allocI32(core, n);
     scoreKernels(core).estimateScores(x, n, S, p.rows, p.off, p.count, out, i32(), i32(), i32(), core.allocF64(n), core.allocF64(n), core.allocF64(n));
     return core.f64(out, S * sets.length).slice();
-  } finally {
-    core.reset();
-  }
+  });
 }
 
 export const estimate: Method<EstimateOptions> = {

@@ -4,8 +4,7 @@
 // any marker present are left out with a warning; MethodTable.coverage names the missing markers.
 // Not implemented: probeset mode and test_for_infiltration's null-model p-values.
 import type { Matrix } from "../matrix.js";
-import { loadCore } from "../wasm.js";
-import { type ScoreRunOptions, checkMixture, mapSets, putMixture, scoreTable, warningSink } from "./scorekit.js";
+import { type ScoreRunOptions, prepareScores, putMixture, scoreTable, withCore } from "./scorekit.js";
 import type { Method, MethodTable } from "./types.js";
 
 export interface McpCounterOptions extends Omit<ScoreRunOptions, "geneSets"> {
@@ -15,16 +14,12 @@ export interface McpCounterOptions extends Omit<ScoreRunOptions, "geneSets"> {
 
 /** Samples × populations: mean (R's two-pass long-double mean) over the markers present. */
 export async function mcpcounterScores(mixture: Matrix, opts: McpCounterOptions = {}): Promise<MethodTable> {
-  checkMixture(mixture);
-  const { warnings, warn } = warningSink(opts);
-  const { mapped, coverage } = mapSets(mixture, opts.geneSets ?? "MCPcounter", warn);
+  const { warnings, warn, mapped, coverage } = prepareScores(mixture, opts, opts.geneSets ?? "MCPcounter");
   const missing = coverage.filter((c) => c.found > 0 && c.missing.length > 0);
   if (missing.length) warn(`markers missing from the mixture: ${missing.map((c) => `${c.name} ${c.missing.length} of ${c.total}`).join(", ")} (means over the markers present)`);
   const n = mixture.rows.length;
   const S = mixture.cols.length;
-  const core = opts.core ?? (await loadCore());
-  core.reset();
-  try {
+  return withCore(opts, (core) => {
     const x = putMixture(core, mixture, opts.transform);
     const buf = core.allocF64(Math.max(...mapped.map((s) => s.rows.length)));
     const data = new Float64Array(S * mapped.length);
@@ -37,9 +32,7 @@ export async function mcpcounterScores(mixture: Matrix, opts: McpCounterOptions 
       }
     });
     return scoreTable("mcpcounter", mixture.cols, mapped.map((s) => s.name), data, coverage, warnings);
-  } finally {
-    core.reset();
-  }
+  });
 }
 
 export const mcpcounter: Method<McpCounterOptions> = {

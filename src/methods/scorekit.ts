@@ -86,17 +86,6 @@ export function allocI32(core: Core, n: number): number {
   return core.x.alloc(Math.max(8, n * 4));
 }
 
-/** The transformed mixture as a JS matrix (for methods computed in TypeScript). */
-export async function transformed(mixture: Matrix, transform: ScoreTransform = "none", core?: Core): Promise<Matrix> {
-  if (transform === "none") return mixture;
-  const c = core ?? (await loadCore());
-  c.reset();
-  const p = putMixture(c, mixture, transform);
-  const data = c.f64(p, mixture.data.length).slice();
-  c.reset();
-  return makeMatrix(mixture.rows, mixture.cols, data, mixture.rowHeader);
-}
-
 export function checkMixture(mixture: Matrix, minSamples = 1): void {
   if (mixture.cols.length < minSamples) {
     throw new InputError(`the mixture has ${mixture.cols.length} sample(s); this method needs at least ${minSamples}`);
@@ -111,6 +100,32 @@ export function mapSets(
   warn: (m: string) => void,
 ): { mapped: MappedSet[]; coverage: Coverage[] } {
   return mapGeneSets(resolveGeneSets(spec, warn), mixture.rows, warn);
+}
+
+/**
+ * Run `fn` on the caller's instance (opts.core) or a fresh one, with its memory reset before and after
+ * (so pointers never leak between runs).
+ */
+export async function withCore<T>(opts: { core?: Core }, fn: (core: Core) => T): Promise<T> {
+  const core = opts.core ?? (await loadCore());
+  core.reset();
+  try {
+    return fn(core);
+  } finally {
+    core.reset();
+  }
+}
+
+/** The common start of a score method: check the mixture, collect warnings, map the gene sets. */
+export function prepareScores(
+  mixture: Matrix,
+  opts: MethodRunOptions,
+  geneSets: string | readonly GeneSet[],
+  minSamples = 1,
+): { warnings: string[]; warn: (m: string) => void; mapped: MappedSet[]; coverage: Coverage[] } {
+  checkMixture(mixture, minSamples);
+  const sink = warningSink(opts);
+  return { ...sink, ...mapSets(mixture, geneSets, sink.warn) };
 }
 
 /** Collects warnings for MethodTable.warnings and forwards them to onWarning as they happen. */

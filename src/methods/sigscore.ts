@@ -13,9 +13,9 @@
 import { InputError } from "../errors.js";
 import type { MappedSet } from "../genesets.js";
 import type { Matrix } from "../matrix.js";
-import { type Core, loadCore } from "../wasm.js";
+import type { Core } from "../wasm.js";
 import { mcpcounterScores } from "./mcpcounter.js";
-import { type ScoreRunOptions, checkMixture, mapSets, putMixture, scoreKernels, scoreTable, warningSink } from "./scorekit.js";
+import { type ScoreRunOptions, prepareScores, putMixture, scoreKernels, scoreTable, withCore } from "./scorekit.js";
 import type { Method, MethodTable } from "./types.js";
 
 export type SigScoreKind = "zscore" | "mean" | "pc1";
@@ -80,14 +80,10 @@ function pc1Scores(core: Core, z: Float64Array[], S: number): Float64Array {
 
 /** zscore or pc1 scores (see the module comment). */
 async function standardizedScores(kind: "zscore" | "pc1", mixture: Matrix, opts: ScoreRunOptions): Promise<MethodTable> {
-  checkMixture(mixture, 2);
-  const { warnings, warn } = warningSink(opts);
-  const { mapped, coverage } = mapSets(mixture, opts.geneSets, warn);
+  const { warnings, warn, mapped, coverage } = prepareScores(mixture, opts, opts.geneSets, 2);
   const n = mixture.rows.length;
   const S = mixture.cols.length;
-  const core = opts.core ?? (await loadCore());
-  core.reset();
-  try {
+  return withCore(opts, (core) => {
     const x = putMixture(core, mixture, opts.transform);
     const z = standardize(core, x, n, S, mapped.flatMap((s) => s.rows));
     const data = new Float64Array(S * mapped.length);
@@ -113,9 +109,7 @@ async function standardizedScores(kind: "zscore" | "pc1", mixture: Matrix, opts:
       }
     });
     return scoreTable(kind, mixture.cols, mapped.map((s) => s.name), data, coverage, warnings);
-  } finally {
-    core.reset();
-  }
+  });
 }
 
 /** Plain signature scores: samples × sets. zscore and pc1 need at least two samples. */

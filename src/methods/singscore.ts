@@ -6,8 +6,7 @@
 // knownDirection = FALSE, the dispersion (MAD) output.
 import type { MappedSet } from "../genesets.js";
 import type { Matrix } from "../matrix.js";
-import { loadCore } from "../wasm.js";
-import { type ScoreRunOptions, allocI32, checkMixture, mapSets, putMixture, scoreKernels, scoreTable, warningSink } from "./scorekit.js";
+import { type ScoreRunOptions, allocI32, prepareScores, putMixture, scoreKernels, scoreTable, withCore } from "./scorekit.js";
 import type { Method, MethodTable } from "./types.js";
 
 const UP = /_UP$/i;
@@ -55,9 +54,7 @@ function normalisedMeanRank(ranks: Float64Array, set: MappedSet, N: number): num
 
 /** singscore per sample: samples × sets (pairs merged into one column). */
 export async function singscoreScores(mixture: Matrix, opts: ScoreRunOptions): Promise<MethodTable> {
-  checkMixture(mixture);
-  const { warnings, warn } = warningSink(opts);
-  const { mapped, coverage } = mapSets(mixture, opts.geneSets, warn);
+  const { warnings, warn, mapped, coverage } = prepareScores(mixture, opts, opts.geneSets);
   const cols = pairSets(coverage.map((c) => c.name), mapped);
   for (const c of cols.filter((c) => c.paired)) {
     if (!c.up) warn(`singscore: the up set of "${c.name}" has no gene in the mixture; its score is NaN`);
@@ -65,17 +62,12 @@ export async function singscoreScores(mixture: Matrix, opts: ScoreRunOptions): P
   }
   const N = mixture.rows.length;
   const S = mixture.cols.length;
-  const core = opts.core ?? (await loadCore());
-  core.reset();
-  let ranks: Float64Array;
-  try {
+  const ranks = await withCore(opts, (core) => {
     const x = putMixture(core, mixture, opts.transform);
     const out = core.allocF64(N * S);
     scoreKernels(core).rankColumns(x, N, S, 1, out, allocI32(core, N), allocI32(core, N));
-    ranks = core.f64(out, N * S).slice();
-  } finally {
-    core.reset();
-  }
+    return core.f64(out, N * S).slice();
+  });
   const data = new Float64Array(S * cols.length);
   cols.forEach((c, j) => {
     for (let i = 0; i < S; i++) {

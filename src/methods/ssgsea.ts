@@ -8,8 +8,7 @@
 // the result is bit-identical to one unsharded run.
 import { InputError } from "../errors.js";
 import type { Matrix } from "../matrix.js";
-import { loadCore } from "../wasm.js";
-import { type ScoreRunOptions, allocI32, checkMixture, mapSets, putMixture, putSets, scoreKernels, scoreTable, warningSink } from "./scorekit.js";
+import { type ScoreRunOptions, allocI32, prepareScores, putMixture, putSets, scoreKernels, scoreTable, withCore } from "./scorekit.js";
 import type { Method, MethodTable } from "./types.js";
 
 /** GSVA's default tau (ssGSEA's weight exponent alpha). */
@@ -27,16 +26,12 @@ export interface SsgseaOptions extends ScoreRunOptions {
  * @throws InputError if no set has a gene in the mixture.
  */
 export async function ssgseaRaw(mixture: Matrix, opts: SsgseaOptions): Promise<MethodTable> {
-  checkMixture(mixture);
-  const { warnings, warn } = warningSink(opts);
-  const { mapped, coverage } = mapSets(mixture, opts.geneSets, warn);
+  const { warnings, mapped, coverage } = prepareScores(mixture, opts, opts.geneSets);
   const alpha = opts.alpha ?? SSGSEA_TAU;
   if (!(alpha >= 0 && Number.isFinite(alpha))) throw new RangeError(`ssGSEA alpha must be a finite number ≥ 0, got ${alpha}`);
   const n = mixture.rows.length;
   const S = mixture.cols.length;
-  const core = opts.core ?? (await loadCore());
-  core.reset();
-  try {
+  return withCore(opts, (core) => {
     const k = scoreKernels(core);
     const x = putMixture(core, mixture, opts.transform);
     const sets = putSets(core, mapped);
@@ -45,9 +40,7 @@ export async function ssgseaRaw(mixture: Matrix, opts: SsgseaOptions): Promise<M
     k.ssgseaScores(x, n, S, sets.rows, sets.off, sets.count, alpha, out, i32(n), i32(n), i32(n), core.allocF64(n), core.allocF64(n), i32(sets.maxSize), i32(sets.maxSize));
     const data = core.f64(out, S * mapped.length).slice();
     return scoreTable("ssgsea", mixture.cols, mapped.map((s) => s.name), data, coverage, warnings);
-  } finally {
-    core.reset();
-  }
+  });
 }
 
 /** max − min over the score columns of all the tables (GSVA: range(es)[2] − range(es)[1]). */
