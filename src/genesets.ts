@@ -55,7 +55,9 @@ export function loadGeneSets(spec: string, opts: GeneSetReadOptions = {}): GeneS
   if (key) {
     const b = BUILTIN_GENE_SETS[key];
     const text = readFileSync(GENESETS_DIR + b.file, "utf8");
-    return parseGeneSets(text, { setColumn: b.setColumn, geneColumn: b.geneColumn, ...opts, name: key, format: "tsv" });
+    const setColumn = opts.setColumn ?? b.setColumn;
+    const geneColumn = opts.geneColumn ?? b.geneColumn;
+    return parseGeneSets(text, { ...opts, setColumn, geneColumn, name: key, format: "tsv" });
   }
   const name = opts.name ?? spec;
   let bytes: Uint8Array;

@@ -22,6 +22,13 @@ export { InputError, UsageError, type InputLocation } from "./errors.js";
 export { parseMatrix, readMatrix, readMatrixFile, type DuplicatePolicy, type ReadOptions } from "./io/read.js";
 export { formatNumber, formatTable, writeFileAtomic } from "./io/write.js";
 export { column, get, makeMatrix, selectRows, type Matrix } from "./matrix.js";
+export { BUILTIN_GENE_SETS, loadGeneSets, mapGeneSets, parseGeneSets, type GeneSet, type GeneSetReadOptions, type MappedSet } from "./genesets.js";
+export { SSGSEA_TAU, normalizeByRange, scoreRange, ssgsea, ssgseaRaw, type SsgseaOptions } from "./methods/ssgsea.js";
+export { singscore, singscoreScores } from "./methods/singscore.js";
+export { mcpcounter, mcpcounterScores, type McpCounterOptions } from "./methods/mcpcounter.js";
+export { ESTIMATE_COLUMNS, estimate, estimatePurity, estimateScores, filterCommonGenes, type EstimateOptions } from "./methods/estimate.js";
+export { meanScore, pc1Score, signatureScores, zscoreScore, type SigScoreKind } from "./methods/sigscore.js";
+export type { ScoreRunOptions, ScoreTransform } from "./methods/scorekit.js";
 
 /** A matrix, a file path, table text (anything containing a line break), or file bytes (plain or gzip). */
 export type MatrixSource = Matrix | string | Uint8Array;

@@ -1,6 +1,10 @@
 // MCP-counter, singscore, ESTIMATE and the plain signature scores (zscore, mean, pc1): golden values where
 // the reference tools' outputs exist, known answers worked out by hand, and invariants.
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { main } from "../src/cli.js";
 import { mcpcounter } from "../src/methods/mcpcounter.js";
 import { PURITY_TURNING_SCORE, estimate, estimatePurity, filterCommonGenes } from "../src/methods/estimate.js";
 import { ssgseaRaw } from "../src/methods/ssgsea.js";
@@ -194,5 +198,59 @@ describe("signature scores: mean, zscore, pc1", () => {
     expect(Array.from(r.values.data)).toEqual([-1, 0, 1]);
     expect(w.join()).toMatch(/C constant/);
     await expect(signatureScores("pc1", selectRows(m, [0, 1, 2], [0]), { geneSets: set })).rejects.toThrow(/at least 2/);
+  });
+});
+
+describe("cellfrac score (CLI)", () => {
+  const dir = mkdtempSync(join(tmpdir(), "cellfrac-score-"));
+  const FIN = SHARED + "data/finotello2019_pbmc_gse107572/GSE107572_tpm.tsv.gz";
+  async function run(...argv: string[]) {
+    let out = "";
+    let err = "";
+    const code = await main(argv, { stdout: (s) => (out += s), stderr: (s) => (err += s), isTTY: false });
+    return { code, out, err };
+  }
+
+  it("ssgsea on the bundled Danaher sets writes the GSVA table (rel 1e-10) to a file; JSON and stdout agree", async () => {
+    const out = join(dir, "danaher.tsv");
+    const r = await run("score", FIN, "--gene-sets", "Danaher", "--method", "ssgsea", "--transform", "log2p1", "-o", out);
+    expect(r.code).toBe(0);
+    const got = readRefTable(out);
+    const ref = readRefTable(REFERENCE + "ssgsea_danaher_finotello2019_norm/scores.tsv");
+    expect(got.header).toEqual(ref.header);
+    expect(got.ids).toEqual(ref.ids);
+    for (const c of ref.header.slice(1)) got.num(c).forEach((v, i) => expect(Math.abs(v - ref.num(c)[i])).toBeLessThanOrEqual(1e-10 * Math.abs(ref.num(c)[i])));
+    const stdout = await run("score", FIN, "--gene-sets", "Danaher", "--method", "ssgsea", "--transform", "log2p1");
+    expect(stdout.out).toBe(readFileSync(out, "utf8"));
+    const js = join(dir, "danaher.json");
+    expect((await run("score", FIN, "--gene-sets", "Danaher", "--method", "ssgsea", "--transform", "log2p1", "-o", js)).code).toBe(0);
+    const j = JSON.parse(readFileSync(js, "utf8"));
+    expect(j.rows[0]["B-cells"]).toBe(got.num("B-cells")[0]);
+    expect(j.coverage[0]).toEqual({ name: "B-cells", found: 8, total: 9, missing: ["FAM30A"] });
+  });
+
+  it("GMT sets, --no-normalize, estimate and mcpcounter defaults", async () => {
+    const gmt = join(dir, "sets.gmt");
+    writeFileSync(gmt, "T\tT cells\tCD3D\tCD3E\tCD2\nB\tna\tCD19\tMS4A1\t\n");
+    const r = await run("score", FIN, "--gene-sets", gmt, "--method", "ssgsea", "--no-normalize");
+    expect(r.code).toBe(0);
+    expect(r.out.split("\n")[0]).toBe("sample\tT\tB");
+    expect((await run("score", FIN, "--method", "estimate", "--transform", "log2p1")).out.split("\n")[0]).toBe("sample\tStromalScore\tImmuneScore\tESTIMATEScore\tTumorPurity");
+    expect((await run("score", FIN, "--method", "mcpcounter", "--transform", "log2p1")).out.split("\n")[0]).toMatch(/^sample\tT cells\tCD8 T cells/);
+  });
+
+  it("bad use exits 2, bad input exits 3 naming the set, and writes no file", async () => {
+    expect((await run("score", FIN, "--method", "gsva", "--gene-sets", "Danaher")).code).toBe(2);
+    expect((await run("score", FIN, "--method", "ssgsea")).code).toBe(2);
+    expect((await run("score", FIN, "--method", "mean", "--gene-sets", "Danaher", "--no-normalize")).code).toBe(2);
+    expect((await run("score", FIN, "--method", "mean", "--gene-sets", "Danaher", "--transform", "log10")).code).toBe(2);
+    const bad = join(dir, "none.tsv");
+    writeFileSync(bad, "set\tgene\nHER2\tNOTAGENE1\nHER2\tNOTAGENE2\n");
+    const out = join(dir, "never.tsv");
+    const r = await run("score", FIN, "--method", "zscore", "--gene-sets", bad, "-o", out);
+    expect(r.code).toBe(3);
+    expect(r.err).toMatch(/"HER2"/);
+    expect(existsSync(out)).toBe(false);
+    expect((await run("score", FIN, "--method", "mean", "--gene-sets", join(dir, "missing.gmt"))).code).toBe(3);
   });
 });

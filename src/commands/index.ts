@@ -1,6 +1,7 @@
 // All cellfrac commands, in the order `cellfrac --help` lists them.
 import { cibersortCommand } from "./cibersort.js";
 import { demoCommand } from "./demo.js";
+import { scoreCommand } from "./score.js";
 import type { Command } from "./types.js";
 
-export const COMMANDS: Command[] = [cibersortCommand, demoCommand];
+export const COMMANDS: Command[] = [cibersortCommand, scoreCommand, demoCommand];
