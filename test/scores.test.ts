@@ -42,7 +42,32 @@ describe("golden: MCP-counter mean of log2(TPM + 1) over markers present, abs 1e
   }
 });
 
+/** R transcriptions of ESTIMATE / singscore on GSE107572 (test/fixtures/make-scores.R): relative 1e-12. */
+const R_REL = 1e-12;
+
+function expectTableClose(t: { values: { rows: string[]; cols: string[]; data: Float64Array } }, refPath: string, rel: number): number {
+  const ref = readRefTable(refPath);
+  expect(t.values.rows).toEqual(ref.ids);
+  expect(t.values.cols).toEqual(ref.header.slice(1));
+  const S = ref.ids.length;
+  let worst = 0;
+  t.values.cols.forEach((c, j) =>
+    ref.num(c).forEach((want, i) => {
+      const got = t.values.data[i + j * S];
+      const d = Math.abs(got - want) / Math.abs(want);
+      worst = Math.max(worst, d);
+      if (!(d <= rel)) expect.fail(`${c} / ${ref.ids[i]}: got ${got}, want ${want}`);
+    }),
+  );
+  return worst;
+}
+
 describe("ESTIMATE", () => {
+  it("golden: R transcription of estimateScore on GSE107572 log2(TPM + 1), rel 1e-12", async () => {
+    const mix = readMatrixFile(SHARED + "data/finotello2019_pbmc_gse107572/GSE107572_tpm.tsv.gz");
+    expectTableClose(await estimate.run(mix, { transform: "log2p1" }), "test/fixtures/scores-estimate.tsv", R_REL);
+  });
+
   // Four common genes, one sample, values 4 > 3 > 2 > 1: ranks 4..1, m = 10000·rank/4, weights m^0.25.
   const four = makeMatrix(["A2M", "NAT1", "NAT2", "SERPINA3"], ["s"], new Float64Array([4, 3, 2, 1]));
 
@@ -111,6 +136,12 @@ describe("ESTIMATE", () => {
 });
 
 describe("singscore", () => {
+  it("golden: R transcription of simpleScore on GSE107572 log2(TPM + 1), Danaher sets + an up/down pair, rel 1e-12", async () => {
+    const mix = readMatrixFile(SHARED + "data/finotello2019_pbmc_gse107572/GSE107572_tpm.tsv.gz");
+    const sets = [...loadGeneSets("Danaher"), { name: "T_vs_B_UP", genes: ["CD3D", "CD3E", "CD2", "CD5"] }, { name: "T_vs_B_DN", genes: ["CD19", "MS4A1", "CD79A"] }];
+    expectTableClose(await singscore.run(mix, { geneSets: sets, transform: "log2p1" }), "test/fixtures/scores-singscore.tsv", R_REL);
+  });
+
   // One sample, values 5, 3, 3, 0 → ranks with ties at their minimum: A 4, B 2, C 2, D 1 (N = 4).
   const m = makeMatrix(["A", "B", "C", "D"], ["s"], new Float64Array([5, 3, 3, 0]));
 

@@ -3,12 +3,15 @@
 // of k genes present scores (mean rank − (k+1)/2) / ((2N−k+1)/2 − (k+1)/2) − 0.5, so in [−0.5, 0.5].
 // Up/down pairs: sets named "<name>_UP" and "<name>_DN" (or "_DOWN") give one column "<name>" =
 // up score + (0.5 − down's normalised mean rank) ∈ [−1, 1]. Not implemented: stable-gene ranks,
-// knownDirection = FALSE, the dispersion (MAD) output.
+// knownDirection = FALSE, the dispersion (MAD) output. Deviation: a pair whose down set has no gene in the
+// mixture is scored on its up set (singscore returns no score), with a warning.
 import type { MappedSet } from "../genesets.js";
 import type { Matrix } from "../matrix.js";
 import { type ScoreRunOptions, allocI32, prepareScores, putMixture, scoreKernels, scoreTable, withCore } from "./scorekit.js";
 import type { Method, MethodTable } from "./types.js";
 
+/** singscore's centerScore = TRUE offset: scores centred on 0. */
+const CENTER_OFFSET = -0.5;
 const UP = /_UP$/i;
 const DOWN = /_(DN|DOWN)$/i;
 
@@ -72,8 +75,9 @@ export async function singscoreScores(mixture: Matrix, opts: ScoreRunOptions): P
   cols.forEach((c, j) => {
     for (let i = 0; i < S; i++) {
       const r = ranks.subarray(i * N, (i + 1) * N);
-      const up = c.up ? normalisedMeanRank(r, c.up, N) - 0.5 : NaN;
-      const down = c.down ? 0.5 - normalisedMeanRank(r, c.down, N) : 0;
+      // singscore's operation order: up + (−0.5); down = 1 − normalised + (−0.5).
+      const up = c.up ? normalisedMeanRank(r, c.up, N) + CENTER_OFFSET : NaN;
+      const down = c.down ? 1 - normalisedMeanRank(r, c.down, N) + CENTER_OFFSET : 0;
       data[i + j * S] = up + down;
     }
   });
