@@ -175,6 +175,28 @@ describe("singscore", () => {
 });
 
 describe("signature scores: mean, zscore, pc1", () => {
+  // R (test/fixtures/make-scores.R) on GSE107572 log2(TPM + 1), Danaher sets. mean: R mean() → rel 1e-12.
+  // zscore: R scale() sums differently from R's two-pass mean/sd (ulps) → abs 1e-12 on z-scores of O(1).
+  // pc1: LAPACK eigen() vs our Jacobi rotations → abs 1e-13 (measured 5e-15 on scores of O(1)).
+  const PLAIN_TOL = { mean: 1e-12, zscore: 1e-12, pc1: 1e-13 } as const;
+  for (const kind of ["mean", "zscore", "pc1"] as const) {
+    it(`golden: ${kind} against R, ${kind === "mean" ? "rel" : "abs"} ${PLAIN_TOL[kind]}`, async () => {
+      const mix = readMatrixFile(SHARED + "data/finotello2019_pbmc_gse107572/GSE107572_tpm.tsv.gz");
+      const t = await signatureScores(kind, mix, { geneSets: "Danaher", transform: "log2p1" });
+      const ref = readRefTable(`test/fixtures/scores-${kind}.tsv`);
+      expect(t.values.cols).toEqual(ref.header.slice(1));
+      const S = ref.ids.length;
+      let worst = 0;
+      t.values.cols.forEach((c, j) =>
+        ref.num(c).forEach((want, i) => {
+          const d = Math.abs(t.values.data[i + j * S] - want) / (kind === "mean" ? Math.abs(want) : 1);
+          worst = Math.max(worst, d);
+        }),
+      );
+      expect(worst).toBeLessThanOrEqual(PLAIN_TOL[kind]);
+    });
+  }
+
   // Genes × samples: A = 1, 2, 3 (z −1, 0, 1); B = 10, 30, 20 (z −1, 1, 0); C constant.
   const m = makeMatrix(["A", "B", "C"], ["s1", "s2", "s3"], new Float64Array([1, 10, 7, 2, 30, 7, 3, 20, 7]));
   const set = [{ name: "AB", genes: ["A", "B"] }];
