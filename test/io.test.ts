@@ -7,6 +7,7 @@ import { gzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
 import { InputError } from "../src/errors.js";
 import { parseMatrix, readMatrix, readMatrixFile, type ReadOptions } from "../src/io/read.js";
+import { rStrtod } from "../src/io/rnumber.js";
 import { formatNumber, formatTable, writeFileAtomic } from "../src/io/write.js";
 import { get, type Matrix } from "../src/matrix.js";
 
@@ -112,10 +113,11 @@ describe("parseMatrix: forms", () => {
     ]);
   });
 
-  it("strict numbers with exact Number() values", () => {
+  it("strict numbers, valued as R's read.table values them", () => {
     const toks = ["1e-3", ".5", "5.", "-0", "+3", "1E+2", "0.1", "123456789012345678901234567890", "4.9e-324", "1.7976931348623157e308"];
     const m = parseMatrix("g\t" + toks.map((_, i) => `s${i}`).join("\t") + "\nA\t" + toks.join("\t") + "\n");
-    expect(rowsOf(m)[0]).toEqual(toks.map(Number));
+    expect(rowsOf(m)[0]).toEqual(toks.map(rStrtod)); // rStrtod is tested against R itself in rnumber.test.ts
+    expect(rowsOf(m)[0].slice(0, 7)).toEqual([0.001, 0.5, 5, -0, 3, 100, 0.1]);
     expect(Object.is(get(m, 0, 3), -0)).toBe(true);
     // spaces around cells (hand-edited CSV) are tolerated
     expect(rowsOf(parseMatrix("g, a, b\nA, 1 , 2\n")).flat()).toEqual([1, 2]);
@@ -144,7 +146,7 @@ describe("parseMatrix: forms", () => {
     expect(() => readMatrixFile(join(tmp, "missing.tsv"))).toThrow("no such file");
   });
 
-  it("20k × 400 parses quickly", { timeout: 60_000 }, () => {
+  it("a 20k × 400 table parses completely and in place", { timeout: 60_000 }, () => {
     const G = 20000;
     const S = 400;
     const parts: string[] = ["gene\t" + Array.from({ length: S }, (_, s) => `S${s}`).join("\t")];
@@ -154,13 +156,10 @@ describe("parseMatrix: forms", () => {
       for (let s = 0; s < S; s++) row[s + 1] = (((g * 7919 + s * 104729) % 100003) / 1000).toFixed(3);
       parts.push(row.join("\t"));
     }
-    const t0 = performance.now();
-    const m = parseMatrix(parts.join("\n") + "\n");
-    const ms = performance.now() - t0;
+    const m = parseMatrix(parts.join("\n") + "\n"); // speed is measured in bench/, not here
     expect(m.rows.length).toBe(G);
     expect(m.cols.length).toBe(S);
     expect(get(m, 12345, 321)).toBe(Number((((12345 * 7919 + 321 * 104729) % 100003) / 1000).toFixed(3)));
-    expect(ms).toBeLessThan(5000); // ~0.6 s here; generous for loaded CI machines
   });
 });
 
@@ -325,10 +324,17 @@ describe("formatNumber", () => {
       if (i < 1000) xs.push(Number.MIN_VALUE * Math.floor(Math.random() * 2 ** 52)); // subnormals
     }
     for (const x of xs) expect(Object.is(Number(formatNumber(x)), x)).toBe(true);
-    // and through parseMatrix itself (strict grammar accepts every formatNumber output)
+    // and through parseMatrix itself: the strict grammar accepts every formatNumber output, and the value is
+    // R's (not always correctly rounded, so like R it may read a shortest representation back one ulp off)
     const names = xs.map((_, i) => `c${i}`);
     const m = parseMatrix("g\t" + names.join("\t") + "\nA\t" + xs.map(formatNumber).join("\t") + "\n");
-    for (let i = 0; i < xs.length; i++) if (!Object.is(get(m, 0, i), xs[i])) expect(get(m, 0, i)).toBe(xs[i]);
+    let ulpOff = 0;
+    for (let i = 0; i < xs.length; i++) {
+      const want = rStrtod(formatNumber(xs[i]));
+      if (!Object.is(get(m, 0, i), want)) expect(get(m, 0, i)).toBe(want);
+      if (want !== xs[i]) ulpOff++;
+    }
+    expect(ulpOff).toBeLessThan(xs.length / 100); // rare: R's double rounding only bites near midpoints
   });
 });
 

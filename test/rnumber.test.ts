@@ -1,12 +1,14 @@
 // rStrtod against R itself: strtod.tsv holds, for every token of strtod-tokens.txt, the double R's
 // read.table made of it, as a C99 hex float (test/fixtures/make-strtod.R, R 4.2.2 x86-64). The tokens are
-// 300 where R's double rounding differs from correct rounding, 300 where it does not, and edge cases.
+// 300 where R's double rounding differs from correct rounding, 300 where it does not, and edge cases
+// (subnormals, exponents below −313, R's Inf just above DBL_MAX).
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { exactRStrtod, rStrtod } from "../src/io/rnumber.js";
 
 /** Parse R's sprintf("%a") output, e.g. "-0x1.8p+1" (exact: mantissa and exponent are integers). */
 function hexFloat(s: string): number {
+  if (s === "Inf") return Infinity;
   const m = /^(-?)0x([01])(?:\.([0-9a-f]+))?p([+-]\d+)$/.exec(s);
   if (!m) throw new Error(`not a hex float: ${s}`);
   const frac = m[3] ?? "";

@@ -107,6 +107,8 @@ interface LD {
 }
 
 const TWO63 = 1n << 63n;
+/** R_strtod: exponents below −(DBL_MAX_10_EXP + 5) are applied by repeated division by 10. */
+const LOOP_BELOW = -(308 + 5);
 const TWO64 = 1n << 64n;
 
 function bitLength(x: bigint): number {
@@ -146,13 +148,22 @@ function ldAddInt(a: LD, v: number): LD {
   return ldRound(a.m + (BigInt(v) << BigInt(-a.e)), 1n, a.e);
 }
 
-/** Long double → double, round to nearest even (normal range; expression data never reaches subnormals). */
+const DBL_MAX_LD = { m: ((1n << 53n) - 1n) << 11n, e: 1024 - 64 }; // DBL_MAX as m·2^e
+
+/** Long double → double, round to nearest even, including subnormal results. */
 function ldToDouble(a: LD): number {
   if (a.m === 0n) return 0;
-  let h = a.m >> 11n;
-  const low = a.m & 2047n;
-  if (low > 1024n || (low === 1024n && (h & 1n) === 1n)) h += 1n;
-  return Number(h) * 2 ** (a.e + 11);
+  // bits to drop: 11 for a normal double; more when the value is below 2^-1022 (fewer mantissa bits left)
+  const top = a.e + 63; // exponent of the leading bit
+  const drop = top >= -1022 ? 11n : BigInt(11 + (-1022 - top));
+  if (drop >= 66n) return 0; // below half the smallest subnormal
+  let h = a.m >> drop;
+  const low = a.m & ((1n << drop) - 1n);
+  const half = 1n << (drop - 1n);
+  if (low > half || (low === half && (h & 1n) === 1n)) h += 1n;
+  // h·2^(e+drop) is exact in a double; split the power so that it cannot underflow before the product
+  const e2 = a.e + Number(drop);
+  return e2 < -1000 ? Number(h) * 2 ** (e2 + 200) * 2 ** -200 : Number(h) * 2 ** e2;
 }
 
 /** R_strtod's decimal branch step by step (digits accumulated as ans = 10·ans + digit, then scaled). */
@@ -181,10 +192,17 @@ export function exactRStrtod(tok: string): number {
     if (dot) expn--;
   }
   if (ans.m === 0n) return sign * 0;
-  // fac = 10^|expn| by repeated squaring, every product rounded to long double
-  let fac: LD = ldInt(1n);
-  let p10: LD = TEN;
-  for (let k = Math.abs(expn); k; k >>= 1, p10 = ldMul(p10, p10)) if (k & 1) fac = ldMul(fac, p10);
-  ans = expn < 0 ? ldDiv(ans, fac) : ldMul(ans, fac);
+  if (expn < LOOP_BELOW) {
+    // Far below the double range R divides by ten one step at a time (long double has the range for it).
+    for (let k = 0; k < -expn; k++) ans = ldDiv(ans, TEN);
+  } else {
+    // fac = 10^|expn| by repeated squaring, every product rounded to long double
+    let fac: LD = ldInt(1n);
+    let p10: LD = TEN;
+    for (let k = Math.abs(expn); k; k >>= 1, p10 = ldMul(p10, p10)) if (k & 1) fac = ldMul(fac, p10);
+    ans = expn < 0 ? ldDiv(ans, fac) : ldMul(ans, fac);
+  }
+  // R returns Inf for anything above DBL_MAX, even below the rounding midpoint (measured: 1.7976931348623158e308).
+  if (ans.e > DBL_MAX_LD.e || (ans.e === DBL_MAX_LD.e && ans.m > DBL_MAX_LD.m)) return sign * Infinity;
   return sign * ldToDouble(ans);
 }
