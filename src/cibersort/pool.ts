@@ -40,26 +40,33 @@ export const runFitsOnPool: FitRunner = async (problem, vectors, local, opts) =>
   const chunk = Math.max(1, opts.chunkSize ?? Math.ceil(k / (threads * CHUNKS_PER_THREAD)));
   let fitted = 0;
   const pool = new Piscina<FitTask, Float64Array>({ filename: workerFile(), minThreads: threads, maxThreads: threads, idleTimeout: 1000 });
-  try {
-    const tasks: Promise<void>[] = [];
-    for (let a = 0; a < k; a += chunk) {
+  // At most `threads` tasks in flight, each chunk copied out only when it is submitted (bounded memory).
+  // After a failure or an abort nothing new is submitted and the running tasks finish normally, so no
+  // worker is killed mid-task or answers into a destroyed pool; abort latency is one chunk.
+  let next = 0;
+  let failure: unknown;
+  const lane = async (): Promise<void> => {
+    while (next < k && failure === undefined && !opts.signal?.aborted) {
+      const a = next;
       const b = Math.min(k, a + chunk);
+      next = b;
       const part = vectors.slice(a * G, b * G); // own buffer, transferred to the worker
-      const task: FitTask = { ...problem, vectors: part };
-      tasks.push(
-        pool.run(task, { transferList: [part.buffer], signal: opts.signal }).then((rec) => {
-          out.set(rec, a * R);
-          fitted += b - a;
-          opts.onFitted?.(fitted);
-        }),
-      );
+      try {
+        const rec = await pool.run({ ...problem, vectors: part }, { transferList: [part.buffer] });
+        out.set(rec, a * R);
+        fitted += b - a;
+        opts.onFitted?.(fitted);
+      } catch (e) {
+        failure ??= e;
+      }
     }
-    await Promise.all(tasks).catch((e) => {
-      opts.signal?.throwIfAborted();
-      throw new Error(`a fit worker failed: ${(e as Error).message ?? e}`, { cause: e });
-    });
-    return out;
+  };
+  try {
+    await Promise.all(Array.from({ length: threads }, lane));
   } finally {
     await pool.destroy();
   }
+  opts.signal?.throwIfAborted();
+  if (failure !== undefined) throw new Error(`a fit worker failed: ${(failure as Error)?.message ?? failure}`, { cause: failure });
+  return out;
 };
