@@ -165,7 +165,10 @@ function parseTsv(lines: string[], opts: GeneSetReadOptions): GeneSet[] {
   for (let i = 1; i < end; i++) {
     if (lines[i].trim() === "") continue;
     const f = lines[i].split(delim).map(unquote);
-    if (f.length !== header.length) throw new InputError(`expected ${header.length} fields, found ${f.length}`, { file, line: i + 1 });
+    if (f.length !== header.length) {
+      // A GMT file under another name fails here: its lines have different lengths.
+      throw new InputError(`expected ${header.length} fields, found ${f.length} (if this is a GMT file, give it the .gmt extension)`, { file, line: i + 1 });
+    }
     const set = f[si];
     const gene = f[gi];
     if (set === "") throw new InputError("empty gene-set name", { file, line: i + 1, column: si + 1 });
