@@ -2,7 +2,7 @@
 // preprocessCore 1.60.2, R 4.2.2, LC_COLLATE=C) through the public pipeline, plus the intermediate files
 // (genes, standardised X, preprocessed mixture, null distribution) so a divergence shows where it starts.
 import { beforeAll, describe, expect, it } from "vitest";
-import { cibersort, type CibersortResult } from "../src/cibersort/index.js";
+import { cibersort, permutationDraws, type CibersortResult } from "../src/cibersort/index.js";
 import { prepare } from "../src/cibersort/prepare.js";
 import { readMatrixFile } from "../src/io/read.js";
 import { column, makeMatrix, type Matrix } from "../src/matrix.js";
@@ -73,6 +73,12 @@ describe("CIBERSORT golden cases", () => {
       prep.samples.forEach((s, j) => {
         expect(maxAbsDiff(prep.y.subarray(j * G, (j + 1) * G), Y.num(s))).toBe(0); // anti-log and QN bit-identical
       });
+
+      if (c.perm > 0) {
+        // R's first permutation draw (set.seed + sample over the pooled mixture), value for value
+        const draw = readRefTable(c.dir + "perm1_draw.tsv").num("value");
+        expect(Array.from(permutationDraws(prep.y, G, 1, c.seed ?? 1))).toEqual(draw);
+      }
 
       const res = await cibersort(mixture, signature, { perm: c.perm, seed: c.seed ?? 1, qn: c.qn, absolute: c.absolute }, core);
       if (c.perm > 0) {
