@@ -53,7 +53,12 @@ function duplicatesOf(names: string[]): string[] {
 
 /** R `median` of a vector (sorted copy; even length: the mean of the two middle values). */
 export function rMedian(v: Float64Array): number {
-  const s = Float64Array.from(v).sort();
+  return medianInPlace(Float64Array.from(v));
+}
+
+/** R `median`, sorting `s` in place (no copy of a large buffer). */
+export function medianInPlace(s: Float64Array): number {
+  s.sort();
   const n = s.length;
   const h = n >> 1;
   // For two doubles R's mean() is the correctly rounded (a + b) / 2, which is exactly this.
@@ -63,6 +68,13 @@ export function rMedian(v: Float64Array): number {
 export interface PrepareOptions {
   qn: boolean;
   scale: ScaleMode;
+  /** Compute Ymedian (only sig.score uses it; it needs every value, so the whole mixture in memory). */
+  needMedian?: boolean;
+  /**
+   * Max over the whole mixture file when `mixture` holds only some of its rows (a reader that kept only
+   * signature genes); the anti-log rule must see every value. Not allowed with QN or needMedian.
+   */
+  mixtureMax?: number;
   signatureName?: string;
   mixtureName?: string;
 }
@@ -85,35 +97,6 @@ export function prepare(core: Core, signature: Matrix, mixture: Matrix, opts: Pr
   const yOrder = sortedOrder(mixture.rows);
   const xOrder = sortedOrder(signature.rows);
 
-  // The whole mixture goes into Wasm memory (anti-log, QN and the median use every gene), rows sorted.
-  const yAll = new Float64Array(G0 * S);
-  for (let c = 0; c < S; c++) {
-    const src = c * G0;
-    for (let r = 0; r < G0; r++) yAll[src + r] = mixture.data[src + yOrder[r]];
-  }
-  core.reset();
-  const yp = core.putF64(yAll);
-  const maxY = core.x.maxOf(yp, yAll.length);
-  let antilog = false;
-  if (opts.scale === "log2") antilog = true;
-  else if (opts.scale === "auto" && maxY < ANTILOG_MAX) {
-    antilog = true;
-    warnings.push(
-      `the mixture looks log-scaled (maximum ${maxY} < ${ANTILOG_MAX}); values were anti-logged (2^x) as CIBERSORT does. ` +
-        `Use --scale linear or --scale log2 to state the scale explicitly.`,
-    );
-  }
-  if (antilog) core.x.antilog2(yp, yAll.length);
-  if (opts.qn) {
-    const acc = core.x.alloc(16 * G0);
-    const idx = core.x.alloc(4 * G0);
-    const tmp = core.x.alloc(4 * G0);
-    const target = core.allocF64(G0);
-    core.x.quantileNormalize(yp, G0, S, acc, idx, tmp, target);
-  }
-  const yPre = core.f64(yp, yAll.length).slice();
-  const yMedian = Math.max(rMedian(yPre), 1);
-
   // Intersection, both in sorted order: Y rows whose gene is in X, then X rows whose gene was kept.
   const sigSet = new Set(signature.rows);
   const keptY: number[] = [];
@@ -133,10 +116,54 @@ export function prepare(core: Core, signature: Matrix, mixture: Matrix, opts: Pr
   if (G * 2 < signature.rows.length) {
     warnings.push(`only ${G} of ${signature.rows.length} signature genes (${((100 * G) / signature.rows.length).toFixed(1)}%) are in the mixture`);
   }
-  const genes = keptY.map((r) => mixture.rows[yOrder[r]]);
 
+  // Anti-log rule: max over every value of the mixture (the caller may have seen rows we were not given).
+  let maxY = opts.mixtureMax ?? -Infinity;
+  for (let i = 0; i < mixture.data.length; i++) if (mixture.data[i] > maxY) maxY = mixture.data[i];
+  let antilog = false;
+  if (opts.scale === "log2") antilog = true;
+  else if (opts.scale === "auto" && maxY < ANTILOG_MAX) {
+    antilog = true;
+    warnings.push(
+      `the mixture looks log-scaled (maximum ${maxY} < ${ANTILOG_MAX}); values were anti-logged (2^x) as CIBERSORT does. ` +
+        `Use --scale linear or --scale log2 to state the scale explicitly.`,
+    );
+  }
+
+  // QN and Ymedian use every gene: then the whole mixture goes into Wasm memory once (rows sorted) and is
+  // anti-logged and normalised there in place. Otherwise only the kept rows are copied (anti-log is
+  // elementwise), so memory stays at the mixture plus one copy at most.
   const y = new Float64Array(G * S);
-  for (let c = 0; c < S; c++) for (let g = 0; g < G; g++) y[c * G + g] = yPre[c * G0 + keptY[g]];
+  let yMedian = NaN;
+  core.reset();
+  if (opts.qn || opts.needMedian) {
+    if (opts.mixtureMax !== undefined) throw new RangeError("prepare: QN and the sig.score median need every mixture row");
+    const yp = core.allocF64(G0 * S);
+    const all = core.f64(yp, G0 * S);
+    for (let c = 0; c < S; c++) {
+      const src = c * G0;
+      for (let r = 0; r < G0; r++) all[src + r] = mixture.data[src + yOrder[r]];
+    }
+    if (antilog) core.x.antilog2(yp, G0 * S);
+    if (opts.qn) {
+      const acc = core.x.alloc(16 * G0);
+      const idx = core.x.alloc(4 * G0);
+      const tmp = core.x.alloc(4 * G0);
+      const target = core.allocF64(G0);
+      core.x.quantileNormalize(yp, G0, S, acc, idx, tmp, target);
+    }
+    const pre = core.f64(yp, G0 * S); // a fresh view: memory may have grown
+    for (let c = 0; c < S; c++) for (let g = 0; g < G; g++) y[c * G + g] = pre[c * G0 + keptY[g]];
+    if (opts.needMedian) yMedian = Math.max(medianInPlace(pre), 1); // y is copied out: sorting in place is safe
+  } else {
+    for (let c = 0; c < S; c++) for (let g = 0; g < G; g++) y[c * G + g] = mixture.data[c * G0 + yOrder[keptY[g]]];
+    if (antilog) {
+      const yp = core.putF64(y);
+      core.x.antilog2(yp, y.length);
+      y.set(core.f64(yp, y.length));
+    }
+  }
+  const genes = keptY.map((r) => mixture.rows[yOrder[r]]);
 
   // X standardised with one mean and sd over all G·T entries, in R's column-major order.
   const nr = signature.rows.length;

@@ -38,7 +38,7 @@ export interface CibersortDiagnostics {
   signatureCoverage: { used: number; total: number };
   /** True when the mixture was anti-logged (2^x). */
   antilog: boolean;
-  /** max(median of the whole preprocessed mixture, 1); used by sig.score. */
+  /** max(median of the whole preprocessed mixture, 1); computed for sig.score only (NaN otherwise). */
   yMedian: number;
   /** Per sample: the chosen ν (0.25, 0.5 or 0.75), NaN for a failed sample. */
   nu: Float64Array;
