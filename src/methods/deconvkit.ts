@@ -1,0 +1,101 @@
+// Shared steps of the regression deconvolution methods (NNLS, EPIC, quanTIseq): the anti-log rule, gene
+// matching with coverage, the non-negativity check and the samples × columns result table.
+import { ANTILOG_MAX } from "../cibersort/prepare.js";
+import { InputError } from "../errors.js";
+import { type Matrix, makeMatrix } from "../matrix.js";
+import type { Core } from "../wasm.js";
+import type { Coverage, MethodTable } from "./types.js";
+
+/** How to read mixture values: "auto" anti-logs (2^x) when the mixture's maximum is below 50. */
+export type DeconvScale = "auto" | "linear" | "log2";
+
+/**
+ * The mixture on a linear scale: a copy with 2^x applied (in Wasm, the same pow as R on glibc) when
+ * scale is "log2", or "auto" and max < 50 (CIBERSORT's and quanTIseq's rule). Reports the decision.
+ */
+export function linearMixture(core: Core, mixture: Matrix, scale: DeconvScale, warn: (m: string) => void): { matrix: Matrix; antilog: boolean } {
+  let antilog = scale === "log2";
+  if (scale === "auto") {
+    let max = -Infinity;
+    for (const v of mixture.data) if (v > max) max = v;
+    antilog = max < ANTILOG_MAX;
+    if (antilog) warn(`mixture maximum ${max} < ${ANTILOG_MAX}: taken as log2 and anti-logged (2^x); use --scale linear to keep the values`);
+  }
+  if (!antilog) return { matrix: mixture, antilog };
+  const p = core.putF64(mixture.data);
+  core.x.antilog2(p, mixture.data.length);
+  const data = Float64Array.from(core.f64(p, mixture.data.length));
+  return { matrix: makeMatrix(mixture.rows, mixture.cols, data, mixture.rowHeader), antilog };
+}
+
+/**
+ * Wanted genes present in `rows`, in wanted order: their positions in `wanted` (from) and in `rows`
+ * (index, first occurrence), and the genes not there.
+ */
+export function matchGenes(wanted: readonly string[], rows: readonly string[]): { found: string[]; from: number[]; index: number[]; missing: string[] } {
+  const at = new Map<string, number>();
+  rows.forEach((g, i) => {
+    if (!at.has(g)) at.set(g, i);
+  });
+  const found: string[] = [];
+  const from: number[] = [];
+  const index: number[] = [];
+  const missing: string[] = [];
+  wanted.forEach((g, k) => {
+    const i = at.get(g);
+    if (i === undefined) missing.push(g);
+    else {
+      found.push(g);
+      from.push(k);
+      index.push(i);
+    }
+  });
+  return { found, from, index, missing };
+}
+
+/** Coverage record of a signature gene list, with a warning when fewer than half of its genes are found. */
+export function signatureCoverage(name: string, total: number, missing: string[], warn: (m: string) => void): Coverage {
+  const found = total - missing.length;
+  if (found * 2 < total) {
+    const shown = missing.slice(0, 10).join(", ") + (missing.length > 10 ? ", …" : "");
+    warn(`only ${found} of ${total} ${name} signature genes are in the mixture (missing: ${shown}); estimates rest on few genes`);
+  }
+  return { name, found, total, missing };
+}
+
+/**
+ * Throws InputError at the first (sample-major, then row order) value of the given rows that is
+ * negative or not finite: the method models non-negative linear-scale expression.
+ */
+export function checkNonNegative(m: Matrix, rowIdx: readonly number[], what: string): void {
+  const nr = m.rows.length;
+  for (let c = 0; c < m.cols.length; c++) {
+    for (const r of rowIdx) {
+      const v = m.data[r + c * nr];
+      if (!(v >= 0) || v === Infinity) {
+        const why = Number.isNaN(v) ? "is missing (NA)" : v === Infinity ? "is infinite" : `is negative (${v})`;
+        throw new InputError(`${what} value ${why}; this method needs non-negative linear-scale expression`, { gene: m.rows[r], sample: m.cols[c] });
+      }
+    }
+  }
+}
+
+/** A deconvolution result (values column-major: data[sample + column · samples]); first column "Mixture". */
+export function deconvTable(
+  method: string,
+  samples: readonly string[],
+  columns: readonly string[],
+  data: Float64Array,
+  estimateColumns: number,
+  coverage: Coverage[],
+  warnings: string[],
+): MethodTable {
+  return {
+    method,
+    rowHeader: "Mixture",
+    values: makeMatrix([...samples], [...columns], data, "Mixture"),
+    estimateColumns,
+    coverage,
+    warnings,
+  };
+}
