@@ -59,3 +59,4 @@ export async function cibersort(mixture: MatrixSource, options: CibersortApiOpti
   const mix = isMatrix(mixture) ? mixture : readMatrix(mixture, { what: "mixture", duplicates, onWarning: rest.onWarning });
   return runCibersort(mix, sig, rest, await loadCore(), runFitsOnPool);
 }
+export { nnls, nnlsDeconvolve, nnlsSolver, type NnlsFit, type NnlsOptions } from "./methods/nnls.js";
