@@ -10,8 +10,11 @@ import type { FitTask } from "./worker.js";
 
 /** Chunks per thread: enough for load balance and smooth progress, few enough to amortise task overhead. */
 const CHUNKS_PER_THREAD = 8;
-/** Below this many vectors, starting workers (each compiles the Wasm core) costs more than it saves. */
-const MIN_VECTORS_FOR_POOL = 8;
+/**
+ * A single vector gains nothing from workers. Two already can: one near-noiseless sample costs seconds per
+ * fit, far more than starting a worker (tens of milliseconds).
+ */
+const MIN_VECTORS_FOR_POOL = 2;
 
 export function defaultThreads(): number {
   return availableParallelism();
