@@ -1,0 +1,23 @@
+// cellfrac's browser API: the same engine as Node (src/cibersort, the Wasm core) without node: modules.
+// Fits run on Web Workers (browserFitRunner); inputs are parsed from bytes (gzip via DecompressionStream).
+//
+//   const mix = await parseMatrixBytes(bytes, { what: "mixture", name: "mix.tsv" });
+//   const res = await cibersortBrowser(mix, lm22, { perm: 100, seed: 1 });
+import { cibersort } from "../cibersort/index.js";
+import type { CibersortOptions, CibersortResult } from "../cibersort/types.js";
+import type { Matrix } from "../matrix.js";
+import { browserFitRunner } from "./pool.js";
+import { parseMatrixBytes } from "./parse.js";
+
+export type * from "../cibersort/types.js";
+export { NO_PVALUE } from "../cibersort/index.js";
+export { toResultsJSON, toResultsTable } from "../cibersort/output.js";
+export { InputError, UsageError } from "../errors.js";
+export { formatNumber } from "../io/write.js";
+export { browserFitRunner, canShare, defaultWorkers, type BrowserPoolInfo } from "./pool.js";
+export { gunzipIfNeeded, parseMatrixBytes } from "./parse.js";
+
+/** CIBERSORT in the browser on parsed matrices; fits on `workers` Web Workers. */
+export function cibersortBrowser(mixture: Matrix, signature: Matrix, options: CibersortOptions & { workers?: number } = {}): Promise<CibersortResult> {
+  return cibersort(mixture, signature, options, undefined, browserFitRunner(options.workers));
+}

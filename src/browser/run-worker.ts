@@ -1,0 +1,132 @@
+// The page's run worker (comlink): reads the inputs, does the cohort-wide pass (prepare, permutation
+// draws) and hands the fits to a pool of fit workers, then serialises the result. Everything heavy stays
+// off the page's thread; cancelling a run is terminating this worker (its fit workers go with it).
+import { expose, type ProxyMarked } from "comlink";
+import { cibersort } from "../cibersort/index.js";
+import { toResultsJSON, toResultsTable } from "../cibersort/output.js";
+import type { AbsMethod, ScaleMode } from "../cibersort/types.js";
+import { InputError, UsageError } from "../errors.js";
+import type { DuplicatePolicy } from "../io/read.js";
+import { browserFitRunner, defaultWorkers, type BrowserPoolInfo } from "./pool.js";
+import { parseMatrixBytes } from "./parse.js";
+
+export interface InputFile {
+  name: string;
+  bytes: Uint8Array;
+}
+
+export interface RunRequest {
+  method: "cibersort";
+  mixture: InputFile;
+  /** Absent: the bundled LM22. */
+  signature?: InputFile;
+  perm: number;
+  seed: number;
+  qn: boolean;
+  absolute: AbsMethod | false;
+  scale: ScaleMode;
+  duplicates: DuplicatePolicy;
+  /** Fit workers (default: hardware concurrency). */
+  workers?: number;
+}
+
+export interface RunResult {
+  ok: true;
+  table: string;
+  json: string;
+  samples: string[];
+  cellTypes: string[];
+  /** Fractions, samples × cell types row-major. */
+  fractions: Float64Array;
+  pValue: Float64Array;
+  correlation: Float64Array;
+  rmse: Float64Array;
+  warnings: string[];
+  genesUsed: number;
+  signatureGenes: number;
+  /** Signature genes absent from the mixture (all of them; the page shows a few). */
+  missingGenes: string[];
+  antilog: boolean;
+  workers: number;
+  shared: boolean;
+  ms: number;
+}
+
+/** A failure, worded as the CLI prints it (`cellfrac: error: …` for bad input, exit code 3). */
+export interface RunFailure {
+  ok: false;
+  kind: "input" | "usage" | "internal";
+  message: string;
+}
+
+export type ProgressFn = ((done: number, total: number) => void) & ProxyMarked;
+
+const LM22_URL = new URL("../../data/LM22.tsv", import.meta.url);
+
+async function signatureBytes(req: RunRequest): Promise<InputFile> {
+  if (req.signature) return req.signature;
+  const res = await fetch(LM22_URL);
+  if (!res.ok) throw new Error(`the bundled LM22 signature could not be loaded (${res.status} ${res.statusText})`);
+  return { name: "LM22", bytes: new Uint8Array(await res.arrayBuffer()) };
+}
+
+export const runWorkerApi = {
+  async run(req: RunRequest, onProgress?: ProgressFn): Promise<RunResult | RunFailure> {
+    const t0 = performance.now();
+    try {
+      if (req.method !== "cibersort") throw new UsageError(`unknown method "${String(req.method)}"`);
+      const sigFile = await signatureBytes(req);
+      const sig = await parseMatrixBytes(sigFile.bytes, { what: "signature", name: sigFile.name });
+      const warnings: string[] = [];
+      const mix = await parseMatrixBytes(req.mixture.bytes, { what: "mixture", name: req.mixture.name, duplicates: req.duplicates, onWarning: (m) => warnings.push(m) });
+      const info: BrowserPoolInfo = { workers: 0, shared: false };
+      const res = await cibersort(
+        mix,
+        sig,
+        {
+          perm: req.perm,
+          seed: req.seed,
+          qn: req.qn,
+          absolute: req.absolute,
+          scale: req.scale,
+          names: { mixture: req.mixture.name, signature: sigFile.name },
+          onProgress: onProgress ? (d, t) => void onProgress(d, t) : undefined,
+        },
+        undefined,
+        browserFitRunner(req.workers ?? defaultWorkers(), info),
+      );
+      const S = res.samples.length;
+      const T = res.cellTypes.length;
+      const fractions = new Float64Array(S * T);
+      for (let s = 0; s < S; s++) for (let t = 0; t < T; t++) fractions[s * T + t] = res.fractions.data[t * S + s];
+      const used = new Set(res.diagnostics.genes);
+      return {
+        ok: true,
+        table: toResultsTable(res),
+        json: toResultsJSON(res),
+        samples: res.samples,
+        cellTypes: res.cellTypes,
+        fractions,
+        pValue: res.pValue,
+        correlation: res.correlation,
+        rmse: res.rmse,
+        warnings: [...warnings, ...res.warnings],
+        genesUsed: res.diagnostics.signatureCoverage.used,
+        signatureGenes: res.diagnostics.signatureCoverage.total,
+        missingGenes: sig.rows.filter((g) => !used.has(g)),
+        antilog: res.diagnostics.antilog,
+        workers: info.workers,
+        shared: info.shared,
+        ms: performance.now() - t0,
+      };
+    } catch (e) {
+      if (e instanceof InputError) return { ok: false, kind: "input", message: `cellfrac: error: ${e.message}` };
+      if (e instanceof UsageError) return { ok: false, kind: "usage", message: `cellfrac: ${e.message}` };
+      return { ok: false, kind: "internal", message: `cellfrac: internal error: ${(e as Error)?.message ?? String(e)}` };
+    }
+  },
+};
+
+export type RunWorkerApi = typeof runWorkerApi;
+
+expose(runWorkerApi);
