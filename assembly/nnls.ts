@@ -7,24 +7,14 @@
 // with Qᵀb), x receives n coefficients, w (n) the dual vector, zz (m) scratch, idx (n i32) the index
 // partition: idx[0..nsetp) is the passive set P, the rest the zero set Z.
 
+import { ld, ldi, st, sti } from "./flat";
+
 /** Independence test factor of the Fortran code: a candidate column must add > 1% of its size. */
 const FACTOR: f64 = 0.01;
 
 let lastMode: i32 = 0;
 let lastSetSize: i32 = 0;
 
-@inline function ld(p: usize, i: i32): f64 {
-  return load<f64>(p + (<usize>i << 3));
-}
-@inline function st(p: usize, i: i32, v: f64): void {
-  store<f64>(p + (<usize>i << 3), v);
-}
-@inline function ldi(p: usize, i: i32): i32 {
-  return load<i32>(p + (<usize>i << 2));
-}
-@inline function sti(p: usize, i: i32, v: i32): void {
-  store<i32>(p + (<usize>i << 2), v);
-}
 
 // Householder pivot value "UP" of the last constructed transformation (the Fortran argument UP).
 let hUp: f64 = 0;

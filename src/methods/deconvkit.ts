@@ -65,13 +65,15 @@ export function signatureCoverage(name: string, total: number, missing: string[]
 
 /**
  * Throws InputError at the first (sample-major, then row order) value of the given rows that is
- * negative or not finite: the method models non-negative linear-scale expression.
+ * negative or not finite (missing values pass when allowMissing): the method models non-negative
+ * linear-scale expression.
  */
-export function checkNonNegative(m: Matrix, rowIdx: readonly number[], what: string): void {
+export function checkNonNegative(m: Matrix, rowIdx: readonly number[], what: string, allowMissing = false): void {
   const nr = m.rows.length;
   for (let c = 0; c < m.cols.length; c++) {
     for (const r of rowIdx) {
       const v = m.data[r + c * nr];
+      if (allowMissing && Number.isNaN(v)) continue;
       if (!(v >= 0) || v === Infinity) {
         const why = Number.isNaN(v) ? "is missing (NA)" : v === Infinity ? "is infinite" : `is negative (${v})`;
         throw new InputError(`${what} value ${why}; this method needs non-negative linear-scale expression`, { gene: m.rows[r], sample: m.cols[c] });
