@@ -4,6 +4,7 @@ export { rSum, rMean, rVar, rSd, rCor, rStandardize } from "./rstats";
 export { quantileNormalize, sortIndexByKey } from "./qn";
 export { svrInit, svrSolve, svrGram, svrLastAlpha } from "./svr";
 export { coreInit, coreAlg, coreOutSize, coreOutW } from "./cibersort";
+export { epicFit } from "./epic";
 export { nnlsSolve, nnlsMode, nnlsSetSize } from "./nnls";
 export { ssgseaScores, estimateScores, rankColumns, log2p1, topEigen } from "./scores";
 

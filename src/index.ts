@@ -60,3 +60,4 @@ export async function cibersort(mixture: MatrixSource, options: CibersortApiOpti
   return runCibersort(mix, sig, rest, await loadCore(), runFitsOnPool);
 }
 export { nnls, nnlsDeconvolve, nnlsSolver, type NnlsFit, type NnlsOptions } from "./methods/nnls.js";
+export { EPIC_MRNA_CELL, OTHER_CELLS, epic, epicDeconvolve, loadEpicReference, validateReference, type EpicOptions, type EpicReference } from "./methods/epic.js";
