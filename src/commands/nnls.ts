@@ -1,6 +1,8 @@
 // `cellfrac nnls`: Lawson–Hanson NNLS of each sample on a signature (R nnls 1.4, same coefficients).
 import { readSignature } from "../data.js";
+import { readMatrixFile } from "../io/read.js";
 import { nnlsDeconvolve } from "../methods/nnls.js";
+import { TIL10_SIGNATURE } from "../methods/quantiseq.js";
 import { COMMON_OPTIONS_HELP, deconvCommand } from "./deconv.js";
 
 const NNLS_HELP = `Usage: cellfrac nnls <mixture> [--signature <file|LM22>] [options]
@@ -10,7 +12,8 @@ mixture on the signature genes it contains (signature order), linear scale, no s
 intercept. Fractions = coefficients / their sum.
 
 Options:
-  --signature S     signature matrix, genes × cell types: a file or LM22 (bundled; default)
+  --signature S     signature matrix, genes × cell types: a file, LM22 (bundled; default) or TIL10
+                    (bundled quanTIseq signature, used plainly: no gene removal, no mRNA scaling)
   --coefficients    write the raw NNLS coefficients instead of fractions
 ${COMMON_OPTIONS_HELP}
 
@@ -19,14 +22,14 @@ over the genes used). Numbers at full double precision.`;
 
 export const nnlsCommand = deconvCommand({
   name: "nnls",
-  usage: "cellfrac nnls <mixture> [--signature <file|LM22>] [--coefficients]",
+  usage: "cellfrac nnls <mixture> [--signature <file|LM22|TIL10>] [--coefficients]",
   summary: "NNLS deconvolution (Lawson–Hanson, as R nnls)",
   help: NNLS_HELP,
   options: { signature: { type: "string" }, coefficients: { type: "boolean" } },
   run: (mixture, common, v, warn) => {
     const name = (v.signature as string | undefined) ?? "LM22";
     return nnlsDeconvolve(mixture, {
-      signature: readSignature(name),
+      signature: name.toUpperCase() === "TIL10" ? readMatrixFile(TIL10_SIGNATURE, { what: "signature", name: "TIL10" }) : readSignature(name),
       signatureName: name,
       coefficients: Boolean(v.coefficients),
       scale: common.scale,
