@@ -5,6 +5,7 @@ export { quantileNormalize, sortIndexByKey } from "./qn";
 export { svrInit, svrSolve, svrGram, svrLastAlpha } from "./svr";
 export { coreInit, coreAlg, coreOutSize, coreOutW } from "./cibersort";
 export { epicFit } from "./epic";
+export { qpSubSimplex } from "./lsq";
 export { nnlsSolve, nnlsMode, nnlsSetSize } from "./nnls";
 export { ssgseaScores, estimateScores, rankColumns, log2p1, topEigen } from "./scores";
 

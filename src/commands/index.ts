@@ -3,8 +3,9 @@ import { cibersortCommand } from "./cibersort.js";
 import { demoCommand } from "./demo.js";
 import { epicCommand } from "./epic.js";
 import { nnlsCommand } from "./nnls.js";
+import { quantiseqCommand } from "./quantiseq.js";
 import { scoreCommand } from "./score.js";
 import { serveCommand } from "./serve.js";
 import type { Command } from "./types.js";
 
-export const COMMANDS: Command[] = [cibersortCommand, nnlsCommand, epicCommand, scoreCommand, demoCommand, serveCommand];
+export const COMMANDS: Command[] = [cibersortCommand, nnlsCommand, epicCommand, quantiseqCommand, scoreCommand, demoCommand, serveCommand];
