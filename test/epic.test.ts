@@ -1,6 +1,6 @@
 // EPIC: golden against the EPIC package's own published TRef predictions for the Racle 2017 melanoma
 // samples, invariants of the fractions, reference validation and bad input.
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -105,6 +105,18 @@ describe("EPIC bad input and coverage", () => {
     expect(t.coverage[0]).toEqual({ name: "EPIC TRef", found: 38, total: 98, missing: dropped });
     expect(t.warnings.join("\n")).toMatch(/only 38 of 98 EPIC TRef signature genes/);
     expect(sigSet.size).toBe(98);
+  });
+
+  it("a reference directory (refProfiles.tsv, refProfiles_var.tsv, sigGenes.tsv) loads and fits", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "cellfrac-epicref-"));
+    copyFileSync(EPIC_DATA + "/EPIC_BRef_refProfiles_sigGenes.tsv", join(dir, "refProfiles.tsv"));
+    copyFileSync(EPIC_DATA + "/EPIC_BRef_refProfiles_var_sigGenes.tsv", join(dir, "refProfiles_var.tsv"));
+    copyFileSync(EPIC_DATA + "/EPIC_BRef_sigGenes.tsv", join(dir, "sigGenes.tsv"));
+    const ref = loadEpicReference(dir);
+    expect(ref.profiles.cols).toEqual(bref.profiles.cols);
+    expect(ref.sigGenes).toEqual(bref.sigGenes);
+    const t = await epicDeconvolve(racle, { reference: ref });
+    for (const s of rowSums(t.values, t.estimateColumns)) expect(s).toBeCloseTo(1, 14);
   });
 
   it("CLI: TRef without the profiles is an input error (exit 3) naming where to put them; --epic-data works", async () => {
