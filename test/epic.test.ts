@@ -18,6 +18,7 @@ const RACLE = SHARED + "data/racle2017_melanoma_lymphnode_gse93722/";
  * the result by ~1e-4 (ALGORITHMS.md §12.3) and would fail it.
  */
 const GOLDEN_ABS = 1e-12;
+const FIXTURES = new URL("./fixtures/", import.meta.url).pathname;
 
 let tref: EpicReference;
 let bref: EpicReference;
@@ -51,6 +52,34 @@ describe("EPIC golden (EPIC 1.1.7 published TRef predictions, Racle 2017)", () =
       }
     }
   });
+});
+
+describe("EPIC vs R's constrOptim on inputs without published output (test/fixtures/make-epic.R)", () => {
+  /**
+   * The fixture is the §12 step list run with R's own constrOptim/optim (that transcription reproduces
+   * the published TRef values to 4.4e-16); every value is printed with 17 digits. Same bound as above.
+   */
+  const cases = [
+    { file: "epic-racle-bref.tsv", mix: () => racle, ref: () => bref, withOtherCells: true },
+    { file: "epic-pbmc-bref.tsv", mix: () => pbmc, ref: () => bref, withOtherCells: true },
+    { file: "epic-pbmc-tref-noother.tsv", mix: () => pbmc, ref: () => tref, withOtherCells: false },
+  ];
+  let pbmc: Matrix;
+  beforeAll(() => {
+    pbmc = readMatrixFile(SHARED + "data/finotello2019_pbmc_gse107572/GSE107572_tpm.tsv.gz", { what: "mixture" });
+  });
+  for (const c of cases) {
+    it(c.file, async () => {
+      const want = readMatrixFile(FIXTURES + c.file);
+      const t = await epicDeconvolve(c.mix(), { reference: c.ref(), withOtherCells: c.withOtherCells });
+      expect(t.values.rows).toEqual(want.rows);
+      expect(t.values.cols.slice(0, t.estimateColumns)).toEqual(want.cols);
+      const S = want.rows.length;
+      want.cols.forEach((ct, j) => {
+        for (let s = 0; s < S; s++) expect(Math.abs(t.values.data[s + j * S] - want.data[s + j * S]), `${ct} ${want.rows[s]}`).toBeLessThanOrEqual(GOLDEN_ABS);
+      });
+    });
+  }
 });
 
 describe("EPIC invariants", () => {
