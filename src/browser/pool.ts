@@ -6,6 +6,8 @@ import { recordSize, runFitsInProcess, type FitRunner } from "../cibersort/fits.
 import type { FitWorkerApi } from "./fit-worker.js";
 
 const CHUNKS_PER_WORKER = 8;
+/** At most this many fits per task, so progress and cancel stay responsive on long runs. */
+const MAX_CHUNK = 32;
 const MIN_VECTORS_FOR_POOL = 8;
 
 export interface BrowserPoolInfo {
@@ -43,7 +45,7 @@ export function browserFitRunner(workers = defaultWorkers(), info?: BrowserPoolI
     const share = canShare();
     if (info) Object.assign(info, { workers: k < MIN_VECTORS_FOR_POOL ? 0 : n, shared: share && k >= MIN_VECTORS_FOR_POOL });
     if (k < MIN_VECTORS_FOR_POOL) return runFitsInProcess(problem, vectors, local, opts);
-    const chunk = Math.max(1, opts.chunkSize ?? Math.ceil(k / (n * CHUNKS_PER_WORKER)));
+    const chunk = Math.max(1, opts.chunkSize ?? Math.min(MAX_CHUNK, Math.ceil(k / (n * CHUNKS_PER_WORKER))));
     const raw: Worker[] = [];
     const remotes: Remote<FitWorkerApi>[] = [];
     for (let i = 0; i < n; i++) {

@@ -56,8 +56,14 @@ function intOption(id: string, name: string, min: number): number {
   return Number(v);
 }
 
+/** body[data-state]: idle, running, done, failed or cancelled (set synchronously, for tests and styles). */
+const setState = (s: string) => (document.body.dataset.state = s);
+
 form.addEventListener("submit", (e) => {
   e.preventDefault();
+  errorBox.hidden = true;
+  out.hidden = true;
+  setState("running");
   void run();
 });
 
@@ -68,14 +74,15 @@ cancelBtn.addEventListener("click", () => {
   setRunning(false);
   progress.value = 0;
   status.textContent = "Cancelled.";
+  setState("cancelled");
   runBtn.focus();
 });
 
 async function run(): Promise<void> {
-  errorBox.hidden = true;
   const mix = mixtureInput.files?.[0];
   if (!mix) {
     showError("cellfrac: choose or drop a mixture file first");
+    setState("failed");
     mixtureInput.focus();
     return;
   }
@@ -95,9 +102,9 @@ async function run(): Promise<void> {
     };
   } catch (err) {
     showError((err as Error).message);
+    setState("failed");
     return;
   }
-  out.hidden = true;
   setRunning(true);
   progress.removeAttribute("value"); // indeterminate while reading and preparing
   status.textContent = `Reading ${mix.name}…`;
@@ -125,12 +132,14 @@ async function run(): Promise<void> {
   if (!res.ok) {
     status.textContent = "Failed.";
     showError(res.message);
+    setState("failed");
     return;
   }
   const secs = ((performance.now() - t0) / 1000).toFixed(1);
   status.textContent = `Done: ${res.samples.length} samples in ${secs} s.`;
   document.body.dataset.runMs = String(Math.round(performance.now() - t0));
   render(res, secs);
+  setState("done");
 }
 
 function render(r: RunResult, secs: string): void {
@@ -349,3 +358,4 @@ function wireDownloads(r: RunResult, bars: SVGSVGElement, heat: SVGSVGElement): 
 }
 
 document.body.dataset.ready = "1";
+setState("idle");

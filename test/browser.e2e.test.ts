@@ -1,0 +1,158 @@
+// The page end to end in Debian's Chromium (playwright-core, never a downloaded browser), served by
+// `cellfrac serve`'s server: the table and the TSV download equal the Node API's result bit for bit, no
+// request leaves 127.0.0.1, cancel stops a run, and bad input shows the CLI's message. Needs the built page
+// (npm test builds it) and /usr/bin/chromium (.ci/run installs it).
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startServer } from "../src/commands/serve.js";
+import { cibersort, InputError, parseMatrix, toResultsTable } from "../src/index.js";
+import { cibersortCases } from "./helpers/reference.js";
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+/** The flags the environment needs: no sandbox as root, and no background connections of Chromium's own. */
+export const CHROMIUM_ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+const OUT = new URL("../test-results/", import.meta.url).pathname;
+const cases = cibersortCases();
+const GSE = cases.find((c) => c.name === "cibersort_lm22_gse65133_noqn_perm0")!;
+const LM6 = cases.find((c) => c.name === "cibersort_lm6_linsley2014_noqn_perm0")!;
+
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let origin: string;
+let close: () => Promise<void>;
+const requests: string[] = [];
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (see .ci/run)`);
+  const srv = await startServer({ port: 0 });
+  origin = srv.url.replace(/\/$/, "");
+  close = srv.close;
+  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  context = await browser.newContext({ acceptDownloads: true });
+  context.on("request", (r) => requests.push(r.url()));
+  page = await context.newPage();
+  await page.goto(srv.url);
+  await page.waitForSelector("body[data-ready]");
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await close?.();
+});
+
+async function runInPage(mixture: string, opts: { perm: number; seed?: number; signature?: string }): Promise<void> {
+  await page.getByTestId("mixture-input").setInputFiles(mixture);
+  await page.getByTestId("signature-input").setInputFiles(opts.signature ? [opts.signature] : []);
+  await page.fill("#perm", String(opts.perm));
+  await page.fill("#seed", String(opts.seed ?? 1));
+  await page.getByTestId("run").click();
+  await page.waitForSelector("body[data-state=done], body[data-state=failed]", { timeout: 240_000 });
+  expect(await page.getByTestId("error").isHidden(), (await page.getByTestId("error").textContent()) ?? "").toBe(true);
+}
+
+/** The results table's text, rebuilt as TSV (header, then one line per sample). */
+async function tableText(): Promise<string> {
+  const rows = await page.getByTestId("results").locator("tr").evaluateAll((trs) => trs.map((tr) => Array.from(tr.children, (c) => c.textContent ?? "").join("\t")));
+  return rows.join("\n") + "\n";
+}
+
+async function downloadedTsv(): Promise<string> {
+  const [dl] = await Promise.all([page.waitForEvent("download"), page.getByTestId("download-tsv").click()]);
+  return readFileSync(await dl.path(), "utf8");
+}
+
+describe("the page in Chromium", () => {
+  it("defaults are the CLI's: method CIBERSORT, LM22, perm 100, seed 1, QN off, R-identical solver", async () => {
+    expect(await page.getByTestId("method-select").inputValue()).toBe("cibersort");
+    expect(await page.inputValue("#perm")).toBe("100");
+    expect(await page.inputValue("#seed")).toBe("1");
+    expect(await page.isChecked("#qn")).toBe(false);
+    expect(await page.inputValue("#solver")).toBe("libsvm");
+    expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+  });
+
+  it("GSE65133 with the bundled LM22 (perm 0): table and TSV equal the Node result bit for bit", async () => {
+    const node = toResultsTable(await cibersort(GSE.input, { signature: "LM22", perm: 0, threads: 1 }));
+    await runInPage(GSE.input, { perm: 0 });
+    expect(await tableText()).toBe(node);
+    expect(await downloadedTsv()).toBe(node);
+    expect(await page.textContent("#summary")).toMatch(/SharedArrayBuffer/);
+    await page.screenshot({ path: join(OUT, "browser-e2e-gse65133.png"), fullPage: true });
+  }, 300_000);
+
+  it("a custom signature (LM6) with permutations and a seed gives the Node bits too", async () => {
+    const node = toResultsTable(await cibersort(LM6.input, { signature: LM6.signature, perm: 10, seed: 5, threads: 1 }));
+    await runInPage(LM6.input, { perm: 10, seed: 5, signature: LM6.signature });
+    expect(await tableText()).toBe(node);
+    expect(await page.textContent("[data-testid=coverage]")).toMatch(/Genes used: \d+ of \d+ signature genes/);
+  }, 300_000);
+
+  it("no request left 127.0.0.1, and the CSP refuses a connection elsewhere", async () => {
+    expect(requests.some((u) => u.endsWith("/build/cellfrac.wasm"))).toBe(true);
+    expect(requests.some((u) => u.endsWith("/browser/fit-worker.js"))).toBe(true); // worker requests are seen
+    const foreign = requests.filter((u) => !u.startsWith(origin + "/") && !u.startsWith("blob:") && !u.startsWith("data:"));
+    expect(foreign).toEqual([]);
+    const blocked = await page.evaluate(async () => {
+      try {
+        await fetch("http://10.255.255.1/");
+        return "fetched";
+      } catch (e) {
+        return String(e);
+      }
+    });
+    expect(blocked).toMatch(/Failed to fetch/);
+    const res = await fetch(origin + "/");
+    expect(res.headers.get("content-security-policy")).toMatch(/connect-src 'self'/);
+    expect(res.headers.get("cross-origin-embedder-policy")).toBe("require-corp");
+  });
+
+  it("cancel stops a running job and leaves the page ready for the next", async () => {
+    await page.getByTestId("mixture-input").setInputFiles(GSE.input);
+    await page.getByTestId("signature-input").setInputFiles([]);
+    await page.fill("#perm", "5000");
+    await page.getByTestId("run").click();
+    await expect.poll(() => page.getByTestId("progress").evaluate((p) => (p as HTMLProgressElement).position), { timeout: 60_000 }).toBeGreaterThan(0);
+    expect(await page.getByTestId("cancel").isEnabled()).toBe(true);
+    await page.getByTestId("cancel").click();
+    expect(await page.textContent("#status")).toBe("Cancelled.");
+    expect(await page.getByTestId("run").isEnabled()).toBe(true);
+    expect(await page.getByTestId("cancel").isDisabled()).toBe(true);
+    expect(await page.isHidden("#out")).toBe(true);
+    await expect.poll(() => page.workers().length, { timeout: 10_000 }).toBe(0);
+  }, 120_000);
+
+  it("a bad mixture shows the CLI's message in the error box", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "cellfrac-web-"));
+    const text = "GeneSymbol\tS1\tS2\nCD8A\t1.5\t2\nCD4\t3\tabc\n";
+    const file = join(dir, "bad.tsv");
+    writeFileSync(file, text);
+    let expected = "";
+    try {
+      parseMatrix(text, { what: "mixture", name: "bad.tsv" });
+    } catch (e) {
+      expect(e).toBeInstanceOf(InputError);
+      expected = `cellfrac: error: ${(e as Error).message}`;
+    }
+    expect(expected).toMatch(/bad\.tsv:3:3/);
+    await page.getByTestId("mixture-input").setInputFiles(file);
+    await page.fill("#perm", "0");
+    await page.getByTestId("run").click();
+    await page.waitForSelector("body[data-state=failed]", { timeout: 60_000 });
+    expect(await page.getByTestId("error").textContent()).toBe(expected);
+    expect(await page.isHidden("#out")).toBe(true);
+    mkdirSync(OUT, { recursive: true });
+    await page.screenshot({ path: join(OUT, "browser-e2e-error.png") });
+  }, 120_000);
+});
