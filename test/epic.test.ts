@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { main } from "../src/cli.js";
 import { readMatrixFile } from "../src/io/read.js";
 import { type Matrix, makeMatrix, selectRows } from "../src/matrix.js";
-import { type EpicReference, epicDeconvolve, loadEpicReference, validateReference } from "../src/methods/epic.js";
+import { type EpicReference, epicDeconvolve, loadEpicReference, mergeDuplicatesByMedian, validateReference } from "../src/methods/epic.js";
 import { SHARED } from "./helpers/reference.js";
 
 const EPIC_DATA = SHARED + "data/epic_reference_profiles";
@@ -109,6 +109,16 @@ describe("EPIC invariants", () => {
     const t = await epicDeconvolve(racle, { reference: tref, withOtherCells: false });
     expect(t.values.cols).not.toContain("otherCells");
     for (const s of rowSums(t.values, t.estimateColumns)) expect(s).toBeCloseTo(1, 14);
+  });
+});
+
+describe("EPIC duplicate genes", () => {
+  it("are merged by the per-sample median at the first occurrence (EPIC's rule)", () => {
+    const m = makeMatrix(["A", "B", "A", "A", "C"], ["s1", "s2"], Float64Array.from([1, 5, 7, 2, 9, 10, 6, 30, 20, 8]));
+    const merged = mergeDuplicatesByMedian(m);
+    expect(merged.rows).toEqual(["A", "B", "C"]);
+    expect(Array.from(merged.data)).toEqual([2, 5, 9, 20, 6, 8]);
+    expect(mergeDuplicatesByMedian(racle)).toBe(racle);
   });
 });
 

@@ -92,7 +92,7 @@ describe("quanTIseq vs an independent R transcription (test/fixtures/make-quanti
 
 describe("quanTIseq invariants", () => {
   it("fractions ≥ 0 and rows (incl. Other) sum to 1, with and without tumour genes / mRNA scaling", async () => {
-    for (const opts of [{}, { tumor: true }, { scaleMRNA: false }]) {
+    for (const opts of [{}, { tumor: true }, { scaleMRNA: false }, { arrays: true }]) {
       const t = await quantiseqDeconvolve(mix, opts);
       expect(t.values.cols).toEqual([...loadTil10().signature.cols, "Other"]);
       const S = t.values.rows.length;

@@ -12,7 +12,7 @@ import { medianInPlace } from "../cibersort/prepare.js";
 import { DATA } from "../data.js";
 import { InputError } from "../errors.js";
 import { readMatrixFile } from "../io/read.js";
-import type { Matrix } from "../matrix.js";
+import { type Matrix, makeMatrix } from "../matrix.js";
 import type { Core } from "../wasm.js";
 import { type DeconvScale, checkNonNegative, deconvTable, linearMixture, matchGenes, signatureCoverage } from "./deconvkit.js";
 import { withCore } from "./scorekit.js";
@@ -131,6 +131,31 @@ export interface EpicOptions extends MethodRunOptions {
   core?: Core;
 }
 
+/**
+ * EPIC's duplicate rule: rows with the same gene become one row at the first occurrence holding the
+ * per-column median of the duplicates. Returns the matrix unchanged when names are unique.
+ */
+export function mergeDuplicatesByMedian(m: Matrix): Matrix {
+  const groups = new Map<string, number[]>();
+  m.rows.forEach((g, i) => {
+    const list = groups.get(g);
+    if (list) list.push(i);
+    else groups.set(g, [i]);
+  });
+  if (groups.size === m.rows.length) return m;
+  const nr = m.rows.length;
+  const rows = [...groups.keys()];
+  const data = new Float64Array(rows.length * m.cols.length);
+  rows.forEach((g, r) => {
+    const idx = groups.get(g)!;
+    for (let c = 0; c < m.cols.length; c++) {
+      const v = Float64Array.from(idx, (i) => m.data[i + c * nr]);
+      data[r + c * rows.length] = idx.length === 1 ? v[0] : v.some(Number.isNaN) ? NaN : medianInPlace(v); // R median(): NA in, NA out
+    }
+  });
+  return makeMatrix(rows, [...m.cols], data, m.rowHeader);
+}
+
 /** LD column sums (R colSums(na.rm = TRUE)) of the given rows, in the given order. */
 function colSumsLD(core: Core, m: Matrix, rows: readonly number[]): Float64Array {
   const nr = m.rows.length;
@@ -154,7 +179,7 @@ function rowSumLD(core: Core, values: readonly number[]): number {
 
 /** Samples × (cell types, otherCells, convergeCode): EPIC cell fractions (or mRNA proportions). */
 export async function epicDeconvolve(mixture: Matrix, opts: EpicOptions): Promise<MethodTable> {
-  const ref = opts.reference;
+  const ref = { ...opts.reference, profiles: mergeDuplicatesByMedian(opts.reference.profiles), variability: mergeDuplicatesByMedian(opts.reference.variability) };
   const withOther = opts.withOtherCells ?? true;
   const constrainedSum = opts.constrainedSum ?? true;
   const mrna = opts.mRNACell ?? EPIC_MRNA_CELL;
@@ -167,7 +192,7 @@ export async function epicDeconvolve(mixture: Matrix, opts: EpicOptions): Promis
   const cells = ref.profiles.cols;
   const n = cells.length;
   return withCore(opts, (core) => {
-    const { matrix: bulk } = linearMixture(core, mixture, opts.scale ?? "auto", warn);
+    const { matrix: bulk } = linearMixture(core, mergeDuplicatesByMedian(mixture), opts.scale ?? "auto", warn);
     const S = bulk.cols.length;
     const nb = bulk.rows.length;
     // Genes measured in at least one sample, then those the reference has (bulk order).
