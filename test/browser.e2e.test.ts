@@ -5,10 +5,11 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { tableFromIPC } from "apache-arrow";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startServer } from "../src/commands/serve.js";
-import { cibersort, InputError, parseMatrix, toResultsTable } from "../src/index.js";
+import { cibersort, formatNumber, InputError, parseMatrix, toResultsJSON, toResultsTable } from "../src/index.js";
 import { cibersortCases } from "./helpers/reference.js";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -68,10 +69,11 @@ async function tableText(): Promise<string> {
   return rows.join("\n") + "\n";
 }
 
-async function downloadedTsv(): Promise<string> {
-  const [dl] = await Promise.all([page.waitForEvent("download"), page.getByTestId("download-tsv").click()]);
-  return readFileSync(await dl.path(), "utf8");
+async function download(testId: string): Promise<Buffer> {
+  const [dl] = await Promise.all([page.waitForEvent("download"), page.getByTestId(testId).click()]);
+  return readFileSync(await dl.path());
 }
+const downloadedTsv = async () => (await download("download-tsv")).toString("utf8");
 
 describe("the page in Chromium", () => {
   it("defaults are the CLI's: method CIBERSORT, LM22, perm 100, seed 1, QN off, R-identical solver", async () => {
@@ -93,9 +95,18 @@ describe("the page in Chromium", () => {
   }, 300_000);
 
   it("a custom signature (LM6) with permutations and a seed gives the Node bits too", async () => {
-    const node = toResultsTable(await cibersort(LM6.input, { signature: LM6.signature, perm: 10, seed: 5, threads: 1 }));
+    const res = await cibersort(LM6.input, { signature: LM6.signature, perm: 10, seed: 5, threads: 1 });
+    const node = toResultsTable(res);
     await runInPage(LM6.input, { perm: 10, seed: 5, signature: LM6.signature });
     expect(await tableText()).toBe(node);
+    expect((await download("download-json")).toString("utf8")).toBe(toResultsJSON(res));
+    // The Arrow file holds the same doubles: rebuilt as TSV text it is the Node table again.
+    const arrow = tableFromIPC(await download("download-arrow"));
+    const names = arrow.schema.fields.map((f) => f.name);
+    const cols = names.map((n) => arrow.getChild(n)!);
+    expect(names.join("\t")).toBe(node.split("\n")[0]);
+    const lines = Array.from({ length: arrow.numRows }, (_, s) => cols.map((c, i) => (i === 0 ? String(c.get(s)) : formatNumber(c.get(s) as number))).join("\t"));
+    expect([names.join("\t"), ...lines].join("\n") + "\n").toBe(node);
     expect(await page.textContent("[data-testid=coverage]")).toMatch(/Genes used: \d+ of \d+ signature genes/);
   }, 300_000);
 

@@ -3,7 +3,7 @@
 // off the page's thread; cancelling a run is terminating this worker (its fit workers go with it).
 import { expose, type ProxyMarked } from "comlink";
 import { cibersort } from "../cibersort/index.js";
-import { toResultsJSON, toResultsTable } from "../cibersort/output.js";
+import { resultColumns, resultValue, toResultsJSON, toResultsTable } from "../cibersort/output.js";
 import type { AbsMethod, ScaleMode } from "../cibersort/types.js";
 import { InputError, UsageError } from "../errors.js";
 import type { DuplicatePolicy } from "../io/read.js";
@@ -36,6 +36,10 @@ export interface RunResult {
   json: string;
   samples: string[];
   cellTypes: string[];
+  /** The table's columns after Mixture (cell types, P-value, Correlation, RMSE[, Absolute score]). */
+  columns: string[];
+  /** The table's numbers, samples × columns row-major (the same doubles the TSV prints). */
+  values: Float64Array;
   /** Fractions, samples × cell types row-major. */
   fractions: Float64Array;
   pValue: Float64Array;
@@ -99,11 +103,16 @@ export const runWorkerApi = {
       const T = res.cellTypes.length;
       const fractions = new Float64Array(S * T);
       for (let s = 0; s < S; s++) for (let t = 0; t < T; t++) fractions[s * T + t] = res.fractions.data[t * S + s];
+      const columns = resultColumns(res);
+      const values = new Float64Array(S * columns.length);
+      for (let s = 0; s < S; s++) for (let c = 0; c < columns.length; c++) values[s * columns.length + c] = resultValue(res, s, c);
       const used = new Set(res.diagnostics.genes);
       return {
         ok: true,
         table: toResultsTable(res),
         json: toResultsJSON(res),
+        columns,
+        values,
         samples: res.samples,
         cellTypes: res.cellTypes,
         fractions,

@@ -2,7 +2,7 @@
 // `npm run build:web`: assembles the static page in dist/web from tsc's output (run `npm run build:ts`
 // first) without a bundler. It follows the imports of the page and its workers through dist/, copies
 // those modules to dist/web/app/ (same relative layout, so relative imports hold), rewrites the bare
-// specifier "comlink" to a copy of its ESM build, and replaces any `node:` module still in the graph with
+// specifiers "comlink" and "apache-arrow" to copies of their ESM builds, and replaces any `node:` module still in the graph with
 // a generated stub whose functions throw (reading files and gunzip are done by src/browser instead). The
 // Wasm core goes to dist/web/build/ (where src/wasm.ts's URL points) and LM22 to dist/web/data/.
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -14,7 +14,15 @@ const dist = join(root, "dist");
 const web = join(dist, "web");
 const app = join(web, "app");
 const entries = ["web/page.js", "browser/run-worker.js", "browser/fit-worker.js", "browser/index.js"];
-const vendor = { comlink: join(root, "node_modules/comlink/dist/esm/comlink.mjs") };
+/** Bare specifiers with a browser ESM entry: the package's files are copied to app/vendor/<package>/. */
+const vendor = {
+  comlink: "comlink/dist/esm/comlink.mjs",
+  "apache-arrow": "apache-arrow/Arrow.dom.mjs",
+  flatbuffers: "flatbuffers/mjs/flatbuffers.js",
+  tslib: "tslib/tslib.es6.mjs",
+  "json-with-bigint": "json-with-bigint/json-with-bigint.js",
+};
+const nodeModules = join(root, "node_modules");
 
 for (const e of entries) if (!existsSync(join(dist, e))) throw new Error(`build:web: dist/${e} is missing (run npm run build:ts first)`);
 for (const d of ["app", "build", "data"]) rmSync(join(web, d), { recursive: true, force: true });
@@ -23,6 +31,7 @@ const IMPORT_RE = /(\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)(["'])([^"']+)\2/g;
 const NAMED_RE = /import\s*\{([^}]*)\}\s*from\s*["'](node:[^"']+)["']/g;
 const stubs = new Map(); // node module -> Set of imported names
 const seen = new Set();
+const usedVendor = new Set();
 const queue = [...entries];
 while (queue.length) {
   const rel = queue.shift();
@@ -43,7 +52,8 @@ while (queue.length) {
         queue.push(join(dirname(rel), spec));
         return all;
       }
-      const target = spec in vendor ? `vendor/${spec}.mjs` : spec.startsWith("node:") ? `shims/${spec.slice(5).replace(/\//g, "_")}.js` : undefined;
+      const target = spec in vendor ? `vendor/${vendor[spec]}` : spec.startsWith("node:") ? `shims/${spec.slice(5).replace(/\//g, "_")}.js` : undefined;
+      if (spec in vendor) usedVendor.add(vendor[spec]);
       if (!target) throw new Error(`build:web: dist/${rel} imports "${spec}", which has no browser build here`);
       if (spec.startsWith("node:") && !stubs.has(spec)) stubs.set(spec, new Set());
       let r = relative(dirname(join(app, rel)), join(app, target)).replace(/\\/g, "/");
@@ -54,9 +64,30 @@ while (queue.length) {
   mkdirSync(dirname(join(app, rel)), { recursive: true });
   writeFileSync(join(app, rel), out);
 }
-mkdirSync(join(app, "vendor"), { recursive: true });
-for (const [name, file] of Object.entries(vendor)) {
-  writeFileSync(join(app, "vendor", `${name}.mjs`), readFileSync(file, "utf8").replace(/\n\/\/# sourceMappingURL=.*$/m, ""));
+// Vendored packages: follow each used entry through its package's files (relative imports), rewriting bare
+// specifiers of other vendored packages; text that only looks like one (in comments) is left alone.
+const vqueue = Object.values(vendor).filter((v) => usedVendor.has(v));
+const vseen = new Set();
+while (vqueue.length) {
+  const rel = vqueue.shift();
+  if (vseen.has(rel)) continue;
+  vseen.add(rel);
+  const src = readFileSync(join(nodeModules, rel), "utf8");
+  const out = src
+    .replace(IMPORT_RE, (all, pre, q, spec) => {
+      if (spec.startsWith("./") || spec.startsWith("../")) {
+        vqueue.push(join(dirname(rel), spec));
+        return all;
+      }
+      if (!(spec in vendor)) return all;
+      vqueue.push(vendor[spec]);
+      let r = relative(dirname(join(app, "vendor", rel)), join(app, "vendor", vendor[spec])).replace(/\\/g, "/");
+      if (!r.startsWith(".")) r = "./" + r;
+      return `${pre}${q}${r}${q}`;
+    })
+    .replace(/\n\/\/# sourceMappingURL=.*$/m, "");
+  mkdirSync(dirname(join(app, "vendor", rel)), { recursive: true });
+  writeFileSync(join(app, "vendor", rel), out);
 }
 mkdirSync(join(app, "shims"), { recursive: true });
 for (const [mod, names] of stubs) {
@@ -72,4 +103,4 @@ mkdirSync(join(web, "data"), { recursive: true });
 copyFileSync(join(root, "data/LM22.tsv"), join(web, "data/LM22.tsv"));
 for (const f of ["index.html", "styles.css"]) copyFileSync(join(root, "src/web", f), join(web, f));
 const shimmed = [...stubs.keys()];
-console.log(`build:web: ${seen.size} modules in dist/web/app` + (shimmed.length ? `; stubbed node modules: ${shimmed.join(", ")}` : ""));
+console.log(`build:web: ${seen.size} modules in dist/web/app, ${vseen.size} vendored` + (shimmed.length ? `; stubbed node modules: ${shimmed.join(", ")}` : ""));

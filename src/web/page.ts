@@ -49,6 +49,12 @@ async function readFile(f: File): Promise<{ name: string; bytes: Uint8Array }> {
   return { name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) };
 }
 
+/** `?workers=N` in the page address sets the fit-worker count (default: the browser's logical cores). */
+function workersParam(): number | undefined {
+  const v = new URLSearchParams(location.search).get("workers");
+  return v && /^\d+$/.test(v) && Number(v) > 0 ? Number(v) : undefined;
+}
+
 /** The CLI's number checks, with the CLI's wording. */
 function intOption(id: string, name: string, min: number): number {
   const v = $<HTMLInputElement>(id).value.trim();
@@ -99,6 +105,7 @@ async function run(): Promise<void> {
       absolute: abs === "" ? false : (abs as RunRequest["absolute"]),
       scale: $<HTMLSelectElement>("scale").value as RunRequest["scale"],
       duplicates: $<HTMLSelectElement>("duplicates").value as RunRequest["duplicates"],
+      workers: workersParam(),
     };
   } catch (err) {
     showError((err as Error).message);
@@ -343,6 +350,29 @@ function baseName(): string {
   return n.replace(/\.gz$/i, "").replace(/\.(tsv|txt|csv)$/i, "") + ".cibersort";
 }
 
+/**
+ * The results table as an Arrow IPC file: Mixture (Utf8), then one Float64 column per table column. The
+ * vectors are made from their buffers directly: Arrow's builders compile code with `new Function`, which
+ * the page's CSP (no unsafe-eval) refuses.
+ */
+async function arrowFile(r: RunResult): Promise<Uint8Array<ArrayBuffer>> {
+  const arrow = await import("apache-arrow"); // loaded on first use only
+  const enc = new TextEncoder();
+  const bytes = r.samples.map((x) => enc.encode(x));
+  const offsets = new Int32Array(bytes.length + 1);
+  bytes.forEach((b, i) => (offsets[i + 1] = offsets[i] + b.length));
+  const text = new Uint8Array(offsets[bytes.length]);
+  bytes.forEach((b, i) => text.set(b, offsets[i]));
+  const n = r.columns.length;
+  const cols: Record<string, InstanceType<typeof arrow.Vector>> = {
+    Mixture: arrow.makeVector(arrow.makeData({ type: new arrow.Utf8(), length: bytes.length, nullCount: 0, valueOffsets: offsets, data: text })),
+  };
+  r.columns.forEach((name, c) => {
+    cols[name] = arrow.makeVector(Float64Array.from(r.samples, (_, s) => r.values[s * n + c]));
+  });
+  return arrow.tableToIPC(new arrow.Table(cols), "file") as Uint8Array<ArrayBuffer>;
+}
+
 function wireDownloads(r: RunResult, bars: SVGSVGElement, heat: SVGSVGElement): void {
   const on = (id: string, f: () => void | Promise<void>) => {
     $(id).onclick = () => {
@@ -350,6 +380,7 @@ function wireDownloads(r: RunResult, bars: SVGSVGElement, heat: SVGSVGElement): 
     };
   };
   on("download-tsv", () => save(new Blob([r.table], { type: "text/tab-separated-values" }), baseName() + ".tsv"));
+  on("download-arrow", async () => save(new Blob([await arrowFile(r)], { type: "application/vnd.apache.arrow.file" }), baseName() + ".arrow"));
   on("download-json", () => save(new Blob([r.json], { type: "application/json" }), baseName() + ".json"));
   on("download-bars-svg", () => save(new Blob([svgText(bars)], { type: "image/svg+xml" }), baseName() + ".bars.svg"));
   on("download-heat-svg", () => save(new Blob([svgText(heat)], { type: "image/svg+xml" }), baseName() + ".heatmap.svg"));
