@@ -9,7 +9,9 @@ import { tableFromIPC } from "apache-arrow";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startServer } from "../src/commands/serve.js";
-import { cibersort, formatNumber, InputError, parseMatrix, toResultsJSON, toResultsTable } from "../src/index.js";
+import { scoreTableTsv } from "../src/commands/score.js";
+import { readSignature } from "../src/data.js";
+import { cibersort, formatNumber, InputError, nnls, parseMatrix, readMatrix, toResultsJSON, toResultsTable } from "../src/index.js";
 import { cibersortCases } from "./helpers/reference.js";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -53,11 +55,14 @@ afterAll(async () => {
   await close?.();
 });
 
-async function runInPage(mixture: string, opts: { perm: number; seed?: number; signature?: string }): Promise<void> {
+async function runInPage(mixture: string, opts: { perm: number; seed?: number; signature?: string; method?: string }): Promise<void> {
+  await page.getByTestId("method-select").selectOption(opts.method ?? "cibersort");
   await page.getByTestId("mixture-input").setInputFiles(mixture);
   await page.getByTestId("signature-input").setInputFiles(opts.signature ? [opts.signature] : []);
-  await page.fill("#perm", String(opts.perm));
-  await page.fill("#seed", String(opts.seed ?? 1));
+  if ((opts.method ?? "cibersort") === "cibersort") {
+    await page.fill("#perm", String(opts.perm));
+    await page.fill("#seed", String(opts.seed ?? 1));
+  }
   await page.getByTestId("run").click();
   await page.waitForSelector("body[data-state=done], body[data-state=failed]", { timeout: 240_000 });
   expect(await page.getByTestId("error").isHidden(), (await page.getByTestId("error").textContent()) ?? "").toBe(true);
@@ -109,6 +114,15 @@ describe("the page in Chromium", () => {
     expect([names.join("\t"), ...lines].join("\n") + "\n").toBe(node);
     expect(await page.textContent("[data-testid=coverage]")).toMatch(/Genes used: \d+ of \d+ signature genes/);
   }, 300_000);
+
+  it("NNLS (method select) with the bundled LM22 gives `cellfrac nnls`'s table bit for bit", async () => {
+    const node = scoreTableTsv(await nnls.run(readMatrix(GSE.input, { what: "mixture" }), { signature: readSignature("LM22"), signatureName: "LM22" }));
+    await runInPage(GSE.input, { perm: 0, method: "nnls" });
+    expect(await page.isDisabled("#perm")).toBe(true);
+    expect(await tableText()).toBe(node);
+    expect(await downloadedTsv()).toBe(node);
+    await page.getByTestId("method-select").selectOption("cibersort");
+  }, 120_000);
 
   it("no request left 127.0.0.1, and the CSP refuses a connection elsewhere", async () => {
     expect(requests.some((u) => u.endsWith("/build/cellfrac.wasm"))).toBe(true);

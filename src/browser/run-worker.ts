@@ -5,8 +5,11 @@ import { expose, type ProxyMarked } from "comlink";
 import { cibersort } from "../cibersort/index.js";
 import { resultColumns, resultValue, toResultsJSON, toResultsTable } from "../cibersort/output.js";
 import type { AbsMethod, ScaleMode } from "../cibersort/types.js";
+import { scoreTableJson, scoreTableTsv } from "../commands/score.js";
 import { InputError, UsageError } from "../errors.js";
 import type { DuplicatePolicy } from "../io/read.js";
+import type { Matrix } from "../matrix.js";
+import { nnls } from "../methods/nnls.js";
 import { browserFitRunner, defaultWorkers, type BrowserPoolInfo } from "./pool.js";
 import { parseMatrixBytes } from "./parse.js";
 
@@ -16,7 +19,8 @@ export interface InputFile {
 }
 
 export interface RunRequest {
-  method: "cibersort";
+  /** cibersort (CIBERSORT v1.04) or nnls (R nnls on the signature); the page's method select. */
+  method: "cibersort" | "nnls";
   mixture: InputFile;
   /** Absent: the bundled LM22. */
   signature?: InputFile;
@@ -42,15 +46,13 @@ export interface RunResult {
   values: Float64Array;
   /** Fractions, samples × cell types row-major. */
   fractions: Float64Array;
-  pValue: Float64Array;
-  correlation: Float64Array;
-  rmse: Float64Array;
   warnings: string[];
   genesUsed: number;
   signatureGenes: number;
   /** Signature genes absent from the mixture (all of them; the page shows a few). */
   missingGenes: string[];
-  antilog: boolean;
+  /** Whether the mixture was anti-logged (CIBERSORT; other methods say so in a warning). */
+  antilog?: boolean;
   workers: number;
   shared: boolean;
   ms: number;
@@ -78,11 +80,12 @@ export const runWorkerApi = {
   async run(req: RunRequest, onProgress?: ProgressFn): Promise<RunResult | RunFailure> {
     const t0 = performance.now();
     try {
-      if (req.method !== "cibersort") throw new UsageError(`unknown method "${String(req.method)}"`);
+      if (req.method !== "cibersort" && req.method !== "nnls") throw new UsageError(`unknown method "${String(req.method)}"`);
       const sigFile = await signatureBytes(req);
       const sig = await parseMatrixBytes(sigFile.bytes, { what: "signature", name: sigFile.name });
       const warnings: string[] = [];
       const mix = await parseMatrixBytes(req.mixture.bytes, { what: "mixture", name: req.mixture.name, duplicates: req.duplicates, onWarning: (m) => warnings.push(m) });
+      if (req.method === "nnls") return await runNnls(mix, sig, sigFile.name, req, warnings, t0, onProgress);
       const info: BrowserPoolInfo = { workers: 0, shared: false };
       const res = await cibersort(
         mix,
@@ -116,9 +119,6 @@ export const runWorkerApi = {
         samples: res.samples,
         cellTypes: res.cellTypes,
         fractions,
-        pValue: res.pValue,
-        correlation: res.correlation,
-        rmse: res.rmse,
         warnings: [...warnings, ...res.warnings],
         genesUsed: res.diagnostics.signatureCoverage.used,
         signatureGenes: res.diagnostics.signatureCoverage.total,
@@ -135,6 +135,36 @@ export const runWorkerApi = {
     }
   },
 };
+
+/** NNLS in this worker (one small solve per sample), as `cellfrac nnls` writes it. */
+async function runNnls(mix: Matrix, sig: Matrix, sigName: string, req: RunRequest, readWarnings: string[], t0: number, onProgress?: ProgressFn): Promise<RunResult> {
+  const t = await nnls.run(mix, { signature: sig, signatureName: sigName, scale: req.scale, onProgress: onProgress ? (d, n) => void onProgress(d, n) : undefined });
+  const S = t.values.rows.length;
+  const C = t.values.cols.length;
+  const T = t.estimateColumns;
+  const values = new Float64Array(S * C);
+  for (let s = 0; s < S; s++) for (let c = 0; c < C; c++) values[s * C + c] = t.values.data[s + c * S];
+  const fractions = new Float64Array(S * T);
+  for (let s = 0; s < S; s++) fractions.set(values.subarray(s * C, s * C + T), s * T);
+  const cov = t.coverage[0];
+  return {
+    ok: true,
+    table: scoreTableTsv(t),
+    json: scoreTableJson(t),
+    columns: t.values.cols,
+    values,
+    samples: t.values.rows,
+    cellTypes: t.values.cols.slice(0, T),
+    fractions,
+    warnings: [...readWarnings, ...t.warnings],
+    genesUsed: cov.found,
+    signatureGenes: cov.total,
+    missingGenes: cov.missing,
+    workers: 0,
+    shared: false,
+    ms: performance.now() - t0,
+  };
+}
 
 export type RunWorkerApi = typeof runWorkerApi;
 

@@ -62,6 +62,15 @@ function intOption(id: string, name: string, min: number): number {
   return Number(v);
 }
 
+// The CIBERSORT-only options are disabled (not hidden) for other methods, so the form keeps its order.
+const methodSelect = $<HTMLSelectElement>("method");
+const CIBERSORT_ONLY = ["perm", "seed", "qn", "solver", "absolute"];
+methodSelect.addEventListener("change", () => {
+  const cs = methodSelect.value === "cibersort";
+  for (const id of CIBERSORT_ONLY) $<HTMLInputElement>(id).disabled = !cs;
+  $("nnls-note").hidden = cs;
+});
+
 /** body[data-state]: idle, running, done, failed or cancelled (set synchronously, for tests and styles). */
 const setState = (s: string) => (document.body.dataset.state = s);
 
@@ -96,7 +105,7 @@ async function run(): Promise<void> {
   try {
     const abs = $<HTMLSelectElement>("absolute").value;
     req = {
-      method: $<HTMLSelectElement>("method").value as "cibersort",
+      method: methodSelect.value as RunRequest["method"],
       mixture: await readFile(mix),
       signature: signatureInput.files?.[0] ? await readFile(signatureInput.files[0]) : undefined,
       perm: intOption("perm", "perm", 0),
@@ -145,15 +154,16 @@ async function run(): Promise<void> {
   const secs = ((performance.now() - t0) / 1000).toFixed(1);
   status.textContent = `Done: ${res.samples.length} samples in ${secs} s.`;
   document.body.dataset.runMs = String(Math.round(performance.now() - t0));
-  render(res, secs);
+  render(res, secs, req.method);
   setState("done");
 }
 
-function render(r: RunResult, secs: string): void {
+function render(r: RunResult, secs: string, method: string): void {
   const perm = $<HTMLInputElement>("perm").value;
+  const what = method === "cibersort" ? `CIBERSORT, ${r.samples.length} samples × ${r.cellTypes.length} cell types, ${perm} permutations` : `NNLS, ${r.samples.length} samples × ${r.cellTypes.length} cell types`;
   $("summary").textContent =
-    `CIBERSORT, ${r.samples.length} samples × ${r.cellTypes.length} cell types, ${perm} permutations, ${secs} s on ` +
-    `${r.workers || "no"} worker${r.workers === 1 ? "" : "s"} (${r.workers ? (r.shared ? "SharedArrayBuffer" : "transferred buffers") : "in the run worker"}).`;
+    `${what}, ${secs} s on ${r.workers || "no"} fit worker${r.workers === 1 ? "" : "s"} ` +
+    `(${r.workers ? (r.shared ? "SharedArrayBuffer" : "transferred buffers") : "in the run worker"}).`;
   renderCoverage(r);
   const bars = stackedBars(r);
   const heat = heatmap(r);
@@ -347,7 +357,7 @@ async function svgToPng(svg: SVGSVGElement): Promise<Blob> {
 
 function baseName(): string {
   const n = mixtureInput.files?.[0]?.name ?? "mixture";
-  return n.replace(/\.gz$/i, "").replace(/\.(tsv|txt|csv)$/i, "") + ".cibersort";
+  return n.replace(/\.gz$/i, "").replace(/\.(tsv|txt|csv)$/i, "") + "." + methodSelect.value;
 }
 
 /**
