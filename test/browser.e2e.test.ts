@@ -2,8 +2,7 @@
 // `cellfrac serve`'s server: the table and the TSV download equal the Node API's result bit for bit, no
 // request leaves 127.0.0.1, cancel stops a run, and bad input shows the CLI's message. Needs the built page
 // (npm test builds it) and /usr/bin/chromium (.ci/run installs it).
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { tableFromIPC } from "apache-arrow";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
@@ -115,6 +114,15 @@ describe("the page in Chromium", () => {
     expect(await page.textContent("[data-testid=coverage]")).toMatch(/Genes used: \d+ of \d+ signature genes/);
   }, 300_000);
 
+  it("the bundled gzipped example with every default (perm 100, seed 1): the Node bits, and the anti-log warning shown", async () => {
+    const example = new URL("../data/example/scanb20_log2fpkm.tsv.gz", import.meta.url).pathname;
+    const res = await cibersort(example, { threads: 1 });
+    await runInPage(example, { perm: 100, seed: 1 });
+    expect(await tableText()).toBe(toResultsTable(res));
+    expect(res.warnings.length).toBeGreaterThan(0);
+    for (const w of res.warnings) expect(await page.textContent("[data-testid=coverage]")).toContain(`warning: ${w}`);
+  }, 300_000);
+
   it("NNLS (method select) with the bundled LM22 gives `cellfrac nnls`'s table bit for bit", async () => {
     const node = scoreTableTsv(await nnls.run(readMatrix(GSE.input, { what: "mixture" }), { signature: readSignature("LM22"), signatureName: "LM22" }));
     await runInPage(GSE.input, { perm: 0, method: "nnls" });
@@ -159,10 +167,7 @@ describe("the page in Chromium", () => {
   }, 120_000);
 
   it("a bad mixture shows the CLI's message in the error box", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "cellfrac-web-"));
     const text = "GeneSymbol\tS1\tS2\nCD8A\t1.5\t2\nCD4\t3\tabc\n";
-    const file = join(dir, "bad.tsv");
-    writeFileSync(file, text);
     let expected = "";
     try {
       parseMatrix(text, { what: "mixture", name: "bad.tsv" });
@@ -171,11 +176,19 @@ describe("the page in Chromium", () => {
       expected = `cellfrac: error: ${(e as Error).message}`;
     }
     expect(expected).toMatch(/bad\.tsv:3:3/);
-    await page.getByTestId("mixture-input").setInputFiles(file);
+    // Dropped on the mixture box this time, and run from the keyboard.
+    await page.locator("#drop-zone").evaluate((zone, t) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([t], "bad.tsv", { type: "text/tab-separated-values" }));
+      zone.dispatchEvent(new DragEvent("drop", { dataTransfer: dt, bubbles: true, cancelable: true }));
+    }, text);
+    expect(await page.getByTestId("mixture-input").evaluate((i) => (i as HTMLInputElement).files?.[0]?.name)).toBe("bad.tsv");
     await page.fill("#perm", "0");
-    await page.getByTestId("run").click();
+    await page.getByTestId("run").focus();
+    await page.keyboard.press("Enter");
     await page.waitForSelector("body[data-state=failed]", { timeout: 60_000 });
     expect(await page.getByTestId("error").textContent()).toBe(expected);
+    expect(await page.getByTestId("error").getAttribute("role")).toBe("alert");
     expect(await page.isHidden("#out")).toBe(true);
     mkdirSync(OUT, { recursive: true });
     await page.screenshot({ path: join(OUT, "browser-e2e-error.png") });
