@@ -62,3 +62,4 @@ export async function cibersort(mixture: MatrixSource, options: CibersortApiOpti
 export { nnls, nnlsDeconvolve, nnlsSolver, type NnlsFit, type NnlsOptions } from "./methods/nnls.js";
 export { EPIC_MRNA_CELL, OTHER_CELLS, epic, epicDeconvolve, loadEpicReference, mergeDuplicatesByMedian, validateReference, type EpicOptions, type EpicReference } from "./methods/epic.js";
 export { OTHER, TIL10_DIR, TIL10_SIGNATURE, loadTil10, quantiseq, quantiseqDeconvolve, type QuantiseqOptions, type Til10 } from "./methods/quantiseq.js";
+export { ENSEMBL_TABLE, ensemblStableId, ensemblSymbols, matchGenes, toSymbols, type ToSymbolsOptions } from "./genes.js";

@@ -6,6 +6,7 @@ import { loadCore } from "../wasm.js";
 import { toResultsJSON, toResultsTable } from "../cibersort/output.js";
 import { readSignature } from "../data.js";
 import { UsageError } from "../errors.js";
+import { toSymbols } from "../genes.js";
 import { readMatrixFile, type ReadOptions } from "../io/read.js";
 import { writeFileAtomic } from "../io/write.js";
 import { createProgress } from "../progress.js";
@@ -144,7 +145,7 @@ export async function runCibersort(o: CibersortCliOptions, io: CliIO): Promise<{
     if (!o.quiet) io.stderr(`cellfrac: warning: ${m}\n`);
   };
   const signature = readSignature(o.signature);
-  const mixture = readMatrixFile(o.mixture, { what: "mixture", duplicates: o.duplicates, onWarning: warn });
+  const mixture = toSymbols(readMatrixFile(o.mixture, { what: "mixture", duplicates: o.duplicates, onWarning: warn }), { duplicates: o.duplicates, onWarning: warn });
   const progress = o.quiet ? undefined : createProgress(io.stderr, io.isTTY, "fits");
   const res = await cibersort(mixture, signature, {
     perm: o.perm,

@@ -1,0 +1,61 @@
+import { describe, expect, it } from "vitest";
+import { InputError } from "../src/errors.js";
+import { ensemblStableId, ensemblSymbols, matchGenes, toSymbols } from "../src/genes.js";
+import { makeMatrix } from "../src/matrix.js";
+
+const TABLE = new Map([
+  ["ENSG00000141736", "ERBB2"],
+  ["ENSG00000010610", "CD4"],
+]);
+
+describe("Ensembl IDs", () => {
+  it("recognises stable IDs with and without version and PAR_Y suffix, nothing else", () => {
+    expect(ensemblStableId("ENSG00000141736")).toBe("ENSG00000141736");
+    expect(ensemblStableId("ENSG00000141736.14")).toBe("ENSG00000141736");
+    expect(ensemblStableId("ENSG00000002586.20_PAR_Y")).toBe("ENSG00000002586");
+    for (const s of ["ERBB2", "ENSG0000014173", "ENSMUSG00000020914", "ENST00000269571", "ensg00000141736"]) expect(ensemblStableId(s)).toBeUndefined();
+  });
+
+  it("maps with and without version, keeps symbols, reports unmapped IDs", () => {
+    const warnings: string[] = [];
+    const m = makeMatrix(["ENSG00000141736.14", "ENSG00000010610", "ENSG00000999999.2", "PTPRC"], ["s1"], Float64Array.of(1, 2, 3, 4), "gene");
+    const out = toSymbols(m, { table: TABLE, onWarning: (w) => warnings.push(w) });
+    expect(out.rows).toEqual(["ERBB2", "CD4", "ENSG00000999999", "PTPRC"]);
+    expect(Array.from(out.data)).toEqual([1, 2, 3, 4]);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/3 rows named by Ensembl gene ID: 2 mapped.*1 not in it.*ENSG00000999999\.2/);
+  });
+
+  it("returns a symbol matrix untouched", () => {
+    const m = makeMatrix(["CD4", "cd4"], ["s1"], Float64Array.of(1, 2));
+    expect(toSymbols(m, { table: TABLE })).toBe(m);
+  });
+
+  it("applies the duplicate policy to rows that map to one symbol", () => {
+    const m = makeMatrix(["ENSG00000010610.1", "CD4", "ENSG00000141736"], ["a", "b"], Float64Array.of(1, 3, 10, 5, 9, 20));
+    expect(() => toSymbols(m, { table: TABLE })).toThrow(InputError);
+    expect(() => toSymbols(m, { table: TABLE })).toThrow(/CD4 \(2 rows\).*--duplicates/);
+    const mean = toSymbols(m, { table: TABLE, duplicates: "mean" });
+    expect(mean.rows).toEqual(["CD4", "ERBB2"]);
+    expect(Array.from(mean.data)).toEqual([2, 10, 7, 20]);
+    expect(Array.from(toSymbols(m, { table: TABLE, duplicates: "max" }).data)).toEqual([3, 10, 9, 20]);
+    expect(Array.from(toSymbols(m, { table: TABLE, duplicates: "first" }).data)).toEqual([1, 10, 5, 20]);
+  });
+
+  it("bundled table maps the IDs of signature genes (NCBI gene2ensembl)", () => {
+    const t = ensemblSymbols();
+    expect(t.get("ENSG00000141736")).toBe("ERBB2");
+    expect(t.get("ENSG00000010610")).toBe("CD4");
+    expect(t.get("ENSG00000081237")).toBe("PTPRC");
+    expect(t.size).toBeGreaterThan(1000);
+  });
+});
+
+describe("matchGenes", () => {
+  it("gives mixture positions in wanted order, -1 and the missing list for absent genes", () => {
+    const r = matchGenes(["A", "B", "C", "B"], ["C", "X", "B", "a"]);
+    expect(Array.from(r.index)).toEqual([2, -1, 1, -1]);
+    expect(r.found).toBe(2);
+    expect(r.missing).toEqual(["X", "a"]);
+  });
+});
