@@ -40,6 +40,8 @@ export interface ServeOptions {
   /** 0 picks a free port. Default 8080. */
   port?: number;
   host?: string;
+  /** Send COOP/COEP (default true). Off, the page runs as on a plain static host: transferred buffers. */
+  isolate?: boolean;
 }
 
 /** Start the static server; resolves once listening. `url` is the page's address. */
@@ -48,9 +50,9 @@ export async function startServer(opts: ServeOptions = {}): Promise<{ server: Se
   const host = opts.host ?? "127.0.0.1";
   const server = createServer((req, res) => {
     const headers: Record<string, string> = {
-      "Cross-Origin-Opener-Policy": "same-origin",
-      "Cross-Origin-Embedder-Policy": "require-corp",
-      "Cross-Origin-Resource-Policy": "same-origin",
+      ...(opts.isolate === false
+        ? {}
+        : { "Cross-Origin-Opener-Policy": "same-origin", "Cross-Origin-Embedder-Policy": "require-corp", "Cross-Origin-Resource-Policy": "same-origin" }),
       "Content-Security-Policy": CSP,
       "X-Content-Type-Options": "nosniff",
       "Referrer-Policy": "no-referrer",
