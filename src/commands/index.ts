@@ -1,5 +1,6 @@
 // All cellfrac commands, in the order `cellfrac --help` lists them.
 import { cibersortCommand } from "./cibersort.js";
+import { compareCommand } from "./compare.js";
 import { demoCommand } from "./demo.js";
 import { epicCommand } from "./epic.js";
 import { nnlsCommand } from "./nnls.js";
@@ -8,4 +9,4 @@ import { scoreCommand } from "./score.js";
 import { serveCommand } from "./serve.js";
 import type { Command } from "./types.js";
 
-export const COMMANDS: Command[] = [cibersortCommand, nnlsCommand, epicCommand, quantiseqCommand, scoreCommand, demoCommand, serveCommand];
+export const COMMANDS: Command[] = [cibersortCommand, nnlsCommand, epicCommand, quantiseqCommand, scoreCommand, compareCommand, demoCommand, serveCommand];
