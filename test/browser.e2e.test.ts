@@ -2,12 +2,14 @@
 // `cellfrac serve`'s server: the table and the TSV download equal the Node API's result bit for bit, no
 // request leaves 127.0.0.1, cancel stops a run, and bad input shows the CLI's message. Needs the built page
 // (npm test builds it) and /usr/bin/chromium (.ci/run installs it).
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { tableFromIPC } from "apache-arrow";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startServer } from "../src/commands/serve.js";
+import { main } from "../src/cli.js";
 import { scoreTableTsv } from "../src/commands/score.js";
 import { readSignature } from "../src/data.js";
 import { cibersort, formatNumber, InputError, nnls, parseMatrix, readMatrix, toResultsJSON, toResultsTable } from "../src/index.js";
@@ -121,6 +123,32 @@ describe("the page in Chromium", () => {
     expect(await tableText()).toBe(toResultsTable(res));
     expect(res.warnings.length).toBeGreaterThan(0);
     for (const w of res.warnings) expect(await page.textContent("[data-testid=coverage]")).toContain(`warning: ${w}`);
+  }, 300_000);
+
+  it("a mixture named by Ensembl IDs is mapped as `cellfrac cibersort` maps it: the CLI's table and warning", async () => {
+    const idOf = new Map<string, string>();
+    for (const line of readFileSync(new URL("../data/identifiers/ensembl_symbols.tsv", import.meta.url), "utf8").split("\n").slice(1)) {
+      const [id, sym] = line.split("\t");
+      if (id && sym && !idOf.has(sym.trim())) idOf.set(sym.trim(), id);
+    }
+    const lines = readFileSync(GSE.input, "utf8").split("\n");
+    let n = 0;
+    const renamed = lines.map((l, i) => {
+      const tab = l.indexOf("\t");
+      const id = i > 0 && tab > 0 ? idOf.get(l.slice(0, tab)) : undefined;
+      if (id) n++;
+      return id ? `${id}.7${l.slice(tab)}` : l; // versioned IDs, as GENCODE writes them
+    });
+    expect(n).toBeGreaterThan(400);
+    const file = join(mkdtempSync(join(tmpdir(), "cellfrac-web-")), "ensembl.tsv");
+    writeFileSync(file, renamed.join("\n"));
+    let out = "";
+    let err = "";
+    expect(await main(["cibersort", file, "--perm", "0", "--threads", "1"], { stdout: (s) => (out += s), stderr: (s) => (err += s), isTTY: false })).toBe(0);
+    const warning = /warning: (\d+ rows named by Ensembl gene ID[^\n]*)/.exec(err)![1];
+    await runInPage(file, { perm: 0 });
+    expect(await tableText()).toBe(out);
+    expect(await page.textContent("[data-testid=coverage]")).toContain(`warning: ${warning}`);
   }, 300_000);
 
   it("NNLS (method select) with the bundled LM22 gives `cellfrac nnls`'s table bit for bit", async () => {

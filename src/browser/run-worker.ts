@@ -8,6 +8,7 @@ import type { AbsMethod, ScaleMode } from "../cibersort/types.js";
 import { scoreTableJson, scoreTableTsv } from "../commands/score.js";
 import { InputError, UsageError } from "../errors.js";
 import type { DuplicatePolicy } from "../io/read.js";
+import { ensemblStableId, toSymbols } from "../genes.js";
 import type { Matrix } from "../matrix.js";
 import { nnls } from "../methods/nnls.js";
 import { browserFitRunner, defaultWorkers, type BrowserPoolInfo } from "./pool.js";
@@ -68,6 +69,19 @@ export interface RunFailure {
 export type ProgressFn = ((done: number, total: number) => void) & ProxyMarked;
 
 const LM22_URL = new URL("../../data/LM22.tsv", import.meta.url);
+const ENSEMBL_URL = new URL("../../data/identifiers/ensembl_symbols.tsv", import.meta.url);
+
+/** The bundled Ensembl → symbol table, fetched only for a mixture with Ensembl IDs (toSymbols' `table`). */
+async function ensemblTable(): Promise<Map<string, string>> {
+  const res = await fetch(ENSEMBL_URL);
+  if (!res.ok) throw new Error(`the bundled Ensembl table could not be loaded (${res.status} ${res.statusText})`);
+  const map = new Map<string, string>();
+  for (const line of (await res.text()).split("\n").slice(1)) {
+    const [id, symbol] = line.split("\t");
+    if (id && symbol) map.set(id, symbol.trim());
+  }
+  return map;
+}
 
 async function signatureBytes(req: RunRequest): Promise<InputFile> {
   if (req.signature) return req.signature;
@@ -84,7 +98,12 @@ export const runWorkerApi = {
       const sigFile = await signatureBytes(req);
       const sig = await parseMatrixBytes(sigFile.bytes, { what: "signature", name: sigFile.name });
       const warnings: string[] = [];
-      const mix = await parseMatrixBytes(req.mixture.bytes, { what: "mixture", name: req.mixture.name, duplicates: req.duplicates, onWarning: (m) => warnings.push(m) });
+      const onWarning = (m: string) => warnings.push(m);
+      let mix = await parseMatrixBytes(req.mixture.bytes, { what: "mixture", name: req.mixture.name, duplicates: req.duplicates, onWarning });
+      // Ensembl gene IDs are mapped to symbols for CIBERSORT, as `cellfrac cibersort` does.
+      if (req.method === "cibersort" && mix.rows.some((g) => ensemblStableId(g) !== undefined)) {
+        mix = toSymbols(mix, { duplicates: req.duplicates, onWarning, table: await ensemblTable() });
+      }
       if (req.method === "nnls") return await runNnls(mix, sig, sigFile.name, req, warnings, t0, onProgress);
       const info: BrowserPoolInfo = { workers: 0, shared: false };
       const res = await cibersort(

@@ -5,7 +5,7 @@
 // specifiers "comlink" and "apache-arrow" to copies of their ESM builds, and replaces any `node:` module still in the graph with
 // a generated stub whose functions throw (reading files and gunzip are done by src/browser instead;
 // fileURLToPath works, as src/data.ts calls it at load). The
-// Wasm core goes to dist/web/build/ (where src/wasm.ts's URL points) and LM22 to dist/web/data/.
+// Wasm core goes to dist/web/build/ (where src/wasm.ts's URL points), LM22 and the Ensembl table to dist/web/data/.
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -104,6 +104,8 @@ mkdirSync(join(web, "build"), { recursive: true });
 copyFileSync(join(root, "build/cellfrac.wasm"), join(web, "build/cellfrac.wasm"));
 mkdirSync(join(web, "data"), { recursive: true });
 copyFileSync(join(root, "data/LM22.tsv"), join(web, "data/LM22.tsv"));
+mkdirSync(join(web, "data/identifiers"), { recursive: true });
+copyFileSync(join(root, "data/identifiers/ensembl_symbols.tsv"), join(web, "data/identifiers/ensembl_symbols.tsv"));
 for (const f of ["index.html", "styles.css"]) copyFileSync(join(root, "src/web", f), join(web, f));
 const shimmed = [...stubs.keys()];
 console.log(`build:web: ${seen.size} modules in dist/web/app, ${vseen.size} vendored` + (shimmed.length ? `; stubbed node modules: ${shimmed.join(", ")}` : ""));
