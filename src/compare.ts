@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { gunzipSync } from "node:zlib";
 import { InputError } from "./errors.js";
+import type { MethodTable } from "./methods/types.js";
 
 /** The bundled cell-type → lineage mapping and lineage tree. */
 export const LINEAGES_FILE = fileURLToPath(new URL("../data/lineages.tsv", import.meta.url));
@@ -88,6 +89,14 @@ function parseJsonResult(text: string, name: string): NamedTable {
     return { name, rowHeader, rows: doc.rows.map((r) => String(r[rowHeader])), cols, data };
   }
   throw new InputError("JSON is not a cellfrac result (no cellTypes/samples or columns/rows)", { file: name });
+}
+
+/** A method's result (samples × columns, column-major) as a named table. */
+export function methodTableToNamed(t: MethodTable, name = t.method): NamedTable {
+  const { rows, cols, data } = t.values;
+  const out = new Float64Array(rows.length * cols.length);
+  for (let r = 0; r < rows.length; r++) for (let c = 0; c < cols.length; c++) out[r * cols.length + c] = data[r + c * rows.length];
+  return { name, rowHeader: t.rowHeader, rows, cols, data: out };
 }
 
 export function transpose(t: NamedTable): NamedTable {

@@ -63,4 +63,5 @@ export { nnls, nnlsDeconvolve, nnlsSolver, type NnlsFit, type NnlsOptions } from
 export { EPIC_MRNA_CELL, OTHER_CELLS, epic, epicDeconvolve, loadEpicReference, mergeDuplicatesByMedian, validateReference, type EpicOptions, type EpicReference } from "./methods/epic.js";
 export { OTHER, TIL10_DIR, TIL10_SIGNATURE, loadTil10, quantiseq, quantiseqDeconvolve, type QuantiseqOptions, type Til10 } from "./methods/quantiseq.js";
 export { ENSEMBL_TABLE, ensemblStableId, ensemblSymbols, matchGenes, toSymbols, type ToSymbolsOptions } from "./genes.js";
-export { agreement, compareTables, formatCompareJson, formatCompareText, formatCompareTsv, loadLineages, parseTable, readTable, type CompareOptions, type CompareReport, type CellTypeStats, type Lineages, type NamedTable } from "./compare.js";
+export { agreement, compareTables, formatCompareJson, formatCompareText, formatCompareTsv, loadLineages, methodTableToNamed, parseTable, readTable, type CompareOptions, type CompareReport, type CellTypeStats, type Lineages, type NamedTable } from "./compare.js";
+export { cibersortTable } from "./methods/cibersort.js";
