@@ -28,7 +28,8 @@ const nodeModules = join(root, "node_modules");
 for (const e of entries) if (!existsSync(join(dist, e))) throw new Error(`build:web: dist/${e} is missing (run npm run build:ts first)`);
 for (const d of ["app", "build", "data"]) rmSync(join(web, d), { recursive: true, force: true });
 
-const IMPORT_RE = /(\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)(["'])([^"']+)\2/g;
+// Import and re-export statements (at a line start, so prose in comments is not taken for one) and import().
+const IMPORT_RE = /(^[ \t]*(?:import|export)\b[^\n]*?\bfrom\s*|^[ \t]*\}\s*from\s*|^[ \t]*import\s+|\bimport\s*\(\s*)(["'])([^"']+)\2/gm;
 const NAMED_RE = /import\s*\{([^}]*)\}\s*from\s*["'](node:[^"']+)["']/g;
 /** Stubs that must work because they run when a module loads (src/data.ts names its folder). */
 const WORKING = { "node:url": { fileURLToPath: "(u) => decodeURIComponent(new URL(String(u)).pathname)" } };
