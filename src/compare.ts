@@ -42,7 +42,13 @@ export function readTable(path: string, name = path): NamedTable {
   } catch (e) {
     throw new InputError(`cannot read table: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message}`, { file: name });
   }
-  if (bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = gunzipSync(bytes);
+  if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
+    try {
+      bytes = gunzipSync(bytes);
+    } catch (e) {
+      throw new InputError(`corrupt gzip data: ${(e as Error).message}`, { file: name });
+    }
+  }
   return parseTable(new TextDecoder().decode(bytes), name);
 }
 
@@ -70,7 +76,13 @@ export function parseTable(text: string, name: string): NamedTable {
 
 /** `cellfrac cibersort -o x.json` (samples[].fractions) or a method table's JSON (columns + rows). */
 function parseJsonResult(text: string, name: string): NamedTable {
-  const doc = JSON.parse(text) as {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (e) {
+    throw new InputError(`not valid JSON: ${(e as Error).message}`, { file: name });
+  }
+  const doc = parsed as {
     cellTypes?: string[];
     samples?: { sample: string; fractions: Record<string, number | null> }[];
     columns?: string[];

@@ -1,7 +1,13 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { gunzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
+import { main } from "../src/cli.js";
 import { InputError } from "../src/errors.js";
 import { ensemblStableId, ensemblSymbols, matchGenes, toSymbols } from "../src/genes.js";
 import { makeMatrix } from "../src/matrix.js";
+import { SHARED } from "./helpers/reference.js";
 
 const TABLE = new Map([
   ["ENSG00000141736", "ERBB2"],
@@ -58,4 +64,36 @@ describe("matchGenes", () => {
     expect(r.found).toBe(2);
     expect(r.missing).toEqual(["X", "a"]);
   });
+});
+
+describe("cellfrac cibersort on an Ensembl-ID mixture", () => {
+  it("gives the same table as the symbol mixture (GSE60424 with versioned IDs, LM6)", async () => {
+    const bySymbol = new Map([...ensemblSymbols()].map(([id, sym]) => [sym, id]));
+    const text = gunzipSync(readFileSync(SHARED + "data/linsley2014_whole_blood_gse60424/GSE60424_wholeblood_normalized_counts.tsv.gz")).toString();
+    const lines = text.trimEnd().split("\n");
+    let renamed = 0;
+    const ens = lines.map((l, i) => {
+      const tab = l.indexOf("\t");
+      const id = i > 0 ? bySymbol.get(l.slice(0, tab)) : undefined;
+      if (id === undefined) return l;
+      renamed++;
+      return `${id}.7${l.slice(tab)}`;
+    });
+    expect(renamed).toBeGreaterThan(600);
+    const dir = mkdtempSync(join(tmpdir(), "cellfrac-genes-"));
+    writeFileSync(join(dir, "sym.tsv"), lines.join("\n") + "\n");
+    writeFileSync(join(dir, "ens.tsv"), ens.join("\n") + "\n");
+    const run = async (mix: string) => {
+      let out = "";
+      let err = "";
+      const sig = SHARED + "data/lm6_cibersort_rnaseq/LM6_rnaseq_GSE60424.tsv";
+      const code = await main(["cibersort", join(dir, mix), "--signature", sig, "--perm", "0", "--threads", "1"], { stdout: (s) => (out += s), stderr: (s) => (err += s), isTTY: false });
+      expect(code).toBe(0);
+      return { out, err };
+    };
+    const sym = await run("sym.tsv");
+    const ids = await run("ens.tsv");
+    expect(ids.err).toMatch(/rows named by Ensembl gene ID: \d+ mapped/);
+    expect(ids.out).toBe(sym.out);
+  }, 30_000);
 });
