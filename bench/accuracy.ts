@@ -23,7 +23,7 @@ interface Dataset {
   title: string;
   mixture: string;
   truth: string;
-  /** Microarray intensities: CIBERSORT with quantile normalisation, quanTIseq --arrays. */
+  /** Microarray intensities: CIBERSORT with quantile normalisation, quanTIseq --arrays. (Every set here is linear-scale, so MCP-counter always scores log2(x + 1).) */
   array: boolean;
   /** Published outputs stored beside the set: label → file. */
   published: [string, string][];
@@ -106,7 +106,7 @@ const RUNNERS: Runner[] = [
   { label: "EPIC TRef", run: (mix, _ds, warn) => api.epicDeconvolve?.(mix, { reference: api.loadEpicReference("TRef", EPIC_DATA), onWarning: warn }) },
   { label: "EPIC BRef", run: (mix, _ds, warn) => api.epicDeconvolve?.(mix, { reference: api.loadEpicReference("BRef", EPIC_DATA), onWarning: warn }) },
   { label: "quanTIseq", run: (mix, ds, warn) => api.quantiseqDeconvolve?.(mix, { arrays: ds.array, onWarning: warn }) },
-  { label: "MCP-counter (scores)", scores: true, run: (mix, ds, warn) => api.mcpcounter?.run(mix, { transform: ds.array ? "none" : "log2p1", onWarning: warn }) },
+  { label: "MCP-counter (scores)", scores: true, run: (mix, ds, warn) => api.mcpcounter?.run(mix, { transform: "log2p1", onWarning: warn }) },
 ];
 
 /** Method ids the explicit runners cover, and gene-set scorers with no cell-type truth to meet. */

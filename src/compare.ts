@@ -24,6 +24,9 @@ const MISSING = /^(?:NA|NaN|nan|N\/A|#N\/A|null|)$/;
  */
 const PERCENT_SLACK = 10;
 
+/** Rounding a fraction may leave it this far outside [0, 1]; further out, the values are scores. */
+const FRACTION_SLACK = 1e-6;
+
 /** A numeric table with names; data row-major (rows are samples after orientation). */
 export interface NamedTable {
   name: string;
@@ -172,7 +175,8 @@ export interface CellTypeStats {
 }
 
 export interface CompareReport {
-  result: { name: string; samples: number; cellTypes: string[]; ignored: string[] };
+  /** scale: "fractions" when every compared result value lies in [0, 1] (up to rounding), else "scores". */
+  result: { name: string; samples: number; cellTypes: string[]; ignored: string[]; scale: "fractions" | "scores" };
   reference: { name: string; orientation: "samples × cell types" | "cell types × samples"; cellTypes: string[]; percent: boolean };
   samples: string[];
   onlyInResult: string[];
@@ -247,7 +251,7 @@ export function compareTables(result: NamedTable, reference: NamedTable, opts: C
   const finite = (xs: number[]) => xs.filter((v) => !Number.isNaN(v));
   const mean = (xs: number[]) => (xs.length ? xs.reduce((s, v) => s + v, 0) / xs.length : NaN);
   return {
-    result: { name: result.name, samples: res.rows.length, cellTypes: res.cols, ignored },
+    result: { name: result.name, samples: res.rows.length, cellTypes: res.cols, ignored, scale: res.data.every((v) => Number.isNaN(v) || (v >= -FRACTION_SLACK && v <= 1 + FRACTION_SLACK)) ? "fractions" : "scores" },
     reference: { name: reference.name, orientation: transposed ? "cell types × samples" : "samples × cell types", cellTypes: ref.cols, percent },
     samples: shared,
     onlyInResult: res.rows.filter((s) => !refAt.has(s)),
@@ -397,7 +401,8 @@ const fmt = (v: number, digits = 4) => (Number.isNaN(v) ? "NA" : v.toFixed(digit
 export function formatCompareText(rep: CompareReport): string {
   const lines = [
     `result:    ${rep.result.name}: ${rep.result.samples} samples, ${rep.result.cellTypes.length} cell types` +
-      (rep.result.ignored.length ? ` (not compared: ${rep.result.ignored.join(", ")})` : ""),
+      (rep.result.ignored.length ? ` (not compared: ${rep.result.ignored.join(", ")})` : "") +
+      (rep.result.scale === "scores" ? "; values outside [0, 1]: scores, not fractions (only r and ρ are comparable)" : ""),
     `reference: ${rep.reference.name}: ${rep.reference.orientation}${rep.reference.orientation === "cell types × samples" ? " (transposed)" : ""}, ` +
       `${rep.reference.cellTypes.length} cell types${rep.reference.percent ? "; rows sum to about 100: percentages, divided by 100" : ""}`,
     `samples:   ${rep.samples.length} shared; only in result: ${list(rep.onlyInResult)}; only in reference: ${list(rep.onlyInReference)}`,

@@ -58,6 +58,7 @@ describe("compareTables", () => {
     expect(rep.reference.orientation).toBe("cell types × samples");
     expect(rep.matching).toBe("exact");
     expect(rep.result.ignored).toEqual(["P-value", "RMSE"]);
+    expect(rep.result.scale).toBe("fractions");
     expect(rep.cellTypes.map((s) => s.cellType)).toEqual(["A", "B", "C"]);
     expectLikeR(rep, "exact");
   });
@@ -91,6 +92,7 @@ describe("compareTables", () => {
     expect(rep.onlyInResult).toEqual(["z"]);
     expect(rep.onlyInReference).toEqual(["w"]);
     expect(rep.cellTypes[0].maxAbsDiff).toBe(0);
+    expect(rep.result.scale).toBe("scores");
   });
 
   it("no shared samples / cell types: InputError naming what each side has", () => {
