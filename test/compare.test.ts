@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { main } from "../src/cli.js";
 import { agreement, compareTables, parseTable, ranks, readTable, type CompareReport } from "../src/compare.js";
 import { InputError } from "../src/errors.js";
-import { cibersort, cibersortTable, toResultsTable } from "../src/index.js";
+import { cibersort, cibersortTable, toResultsJSON, toResultsTable } from "../src/index.js";
 import { REFERENCE, readRefTable } from "./helpers/reference.js";
 
 const FIX = new URL("./fixtures/compare/", import.meta.url).pathname;
@@ -84,6 +84,14 @@ describe("compareTables", () => {
     expect(rep.cellTypes[0].resultColumns).toEqual(["B cells naive", "B cells memory", "T cells CD8"]);
   });
 
+  it("reads a method table's JSON (rows keyed by the first column's header; null = missing)", () => {
+    const t = parseTable(JSON.stringify({ method: "x", columns: ["A", "RMSE"], rows: [{ Mixture: "s1", A: 0.5, RMSE: 1 }, { Mixture: "s2", A: null, RMSE: 2 }] }), "t.json");
+    expect(t.rows).toEqual(["s1", "s2"]);
+    expect(t.cols).toEqual(["A", "RMSE"]);
+    expect(Array.from(t.data)).toEqual([0.5, 1, NaN, 2]);
+    expect(() => parseTable("{ not json", "bad.json")).toThrow(InputError);
+  });
+
   it("drops samples missing on either side and reports them", () => {
     const res = parseTable("Mixture\tA\tB\nx\t1\t2\ny\t2\t1\nz\t3\t3\n", "res");
     const ref = parseTable("sample\tA\tB\ny\t2\t1\nx\t1\t2\nw\t0\t0\n", "ref");
@@ -124,6 +132,12 @@ describe("cellfrac compare", () => {
     expect(compared.length).toBeGreaterThanOrEqual(5);
     expect(rep.overall.maxAbsDiff).toBeLessThan(1e-9);
     expect(rep.overall.pooledPearson).toBeCloseTo(1, 12);
+    // The JSON output reads back to the same numbers.
+    writeFileSync(join(tmp, "ours.json"), toResultsJSON(res));
+    const fromJson = compareTables(readTable(join(tmp, "ours.json")), readTable(join(tmp, "ours.tsv")));
+    expect(fromJson.matching).toBe("exact");
+    expect(fromJson.overall.n).toBe(30);
+    expect(fromJson.overall.maxAbsDiff).toBe(0);
   }, 30_000);
 
   it("writes TSV with -o and exits 3 on bad input", async () => {
