@@ -37,6 +37,10 @@ let qd: usize = 0; // diagonal at position
 let yv: usize = 0; // i32 label ±1 (also the SVR_Q sign)
 let act: usize = 0; // i32 original variable at position (active_set)
 let stat: usize = 0; // u8 status
+// u8 per position, the label and status tests of select_working_set in one byte (kept in step with both):
+// bit 0: y = +1 and not UPPER, bit 1: y = −1 and not LOWER (first pass);
+// bit 2: y = +1 and not LOWER, bit 3: y = −1 and not UPPER (second pass).
+let cls: usize = 0;
 // Q by *position*: qp[t·N + u] = Q(t, u) = y_t·y_u·K(real t, real u) as float, rows and columns swapped
 // along with the positions. libsvm gathers the same float values through its index arrays; keeping
 // them in position order makes every row contiguous (and SIMD-friendly) without changing a bit.
@@ -58,6 +62,11 @@ let activeSize: i32 = 0;
 }
 @inline function st(i: i32): u8 {
   return load<u8>(stat + <usize>i);
+}
+@inline function setCls(t: i32): void {
+  const s = st(t);
+  const c: u32 = gi(yv, t) == 1 ? (s != UPPER ? 1 : 0) | (s != LOWER ? 4 : 0) : (s != LOWER ? 2 : 0) | (s != UPPER ? 8 : 0);
+  store<u8>(cls + <usize>t, <u8>c);
 }
 @inline function statusOf(a: f64): u8 {
   return a >= C ? UPPER : a <= 0 ? LOWER : FREE;
@@ -137,6 +146,7 @@ export function svrInit(x: usize, l: i32, nf: i32): void {
   yv = heap.alloc(<usize>n << 2);
   act = heap.alloc(<usize>n << 2);
   stat = heap.alloc(<usize>n);
+  cls = heap.alloc(<usize>n);
   qp = heap.alloc(<usize>n * <usize>n << 2);
   rowTmp = heap.alloc(<usize>n << 2);
 }
@@ -155,6 +165,7 @@ function swapPos(i: i32, j: i32): void {
   let k = gi(yv, i); seti(yv, i, gi(yv, j)); seti(yv, j, k);
   k = gi(act, i); seti(act, i, gi(act, j)); seti(act, j, k);
   const s = st(i); store<u8>(stat + <usize>i, st(j)); store<u8>(stat + <usize>j, s);
+  const c = load<u8>(cls + <usize>i); store<u8>(cls + <usize>i, load<u8>(cls + <usize>j)); store<u8>(cls + <usize>j, c);
   const rowBytes = <usize>N << 2;
   memory.copy(rowTmp, qrow(i), rowBytes);
   memory.copy(qrow(i), qrow(j), rowBytes);
@@ -236,15 +247,19 @@ function selectWorkingSet(): bool {
   let ip = -1, inn = -1, jmin = -1;
   let best = INF;
   for (let t = 0; t < A; t++) {
-    const s = st(t);
-    if (gi(yv, t) == 1) {
-      if (s != UPPER && -f(grad, t) >= gmaxp) {
-        gmaxp = -f(grad, t);
+    const c = load<u8>(cls + <usize>t);
+    if (c & 1) {
+      const g = -f(grad, t);
+      if (g >= gmaxp) {
+        gmaxp = g;
         ip = t;
       }
-    } else if (s != LOWER && f(grad, t) >= gmaxn) {
-      gmaxn = f(grad, t);
-      inn = t;
+    } else if (c & 2) {
+      const g = f(grad, t);
+      if (g >= gmaxn) {
+        gmaxn = g;
+        inn = t;
+      }
     }
   }
   const rowP = ip >= 0 ? qrow(ip) : qp;
@@ -252,22 +267,21 @@ function selectWorkingSet(): bool {
   const qdip = ip >= 0 ? f(qd, ip) : 0;
   const qdin = inn >= 0 ? f(qd, inn) : 0;
   for (let j = 0; j < A; j++) {
-    const s = st(j);
-    const g = f(grad, j);
-    if (gi(yv, j) == 1) {
-      if (s != LOWER) {
-        const gd = gmaxp + g;
-        if (g >= gmaxp2) gmaxp2 = g;
-        if (gd > 0) {
-          const quad = qdip + f(qd, j) - 2 * <f64>load<f32>(rowP + (<usize>j << 2)); // 2·Q is exact
-          const od = quad > 0 ? -(gd * gd) / quad : -(gd * gd) / TAU;
-          if (od <= best) {
-            jmin = j;
-            best = od;
-          }
+    const c = load<u8>(cls + <usize>j);
+    if (c & 4) {
+      const g = f(grad, j);
+      const gd = gmaxp + g;
+      if (g >= gmaxp2) gmaxp2 = g;
+      if (gd > 0) {
+        const quad = qdip + f(qd, j) - 2 * <f64>load<f32>(rowP + (<usize>j << 2)); // 2·Q is exact
+        const od = quad > 0 ? -(gd * gd) / quad : -(gd * gd) / TAU;
+        if (od <= best) {
+          jmin = j;
+          best = od;
         }
       }
-    } else if (s != UPPER) {
+    } else if (c & 8) {
+      const g = f(grad, j);
       const gd = gmaxn - g;
       if (-g >= gmaxn2) gmaxn2 = -g;
       if (gd > 0) {
@@ -304,6 +318,7 @@ export function svrSolve(z: usize, v: i32, beta: usize): i32 {
     setf(pLin, t, pt ? -zt : zt);
     setf(grad, t, pt ? -zt : zt);
     store<u8>(stat + <usize>t, statusOf(f(alpha, t)));
+    setCls(t);
   }
   memory.copy(qp, q0, <usize>n * <usize>n << 2);
   // Initial gradient: G_t = p_t + Σ over non-LOWER u (ascending) of α_u·Q_ut.
@@ -356,6 +371,8 @@ export function svrSolve(z: usize, v: i32, beta: usize): i32 {
     const ui = st(i) == UPPER, uj = st(j) == UPPER;
     store<u8>(stat + <usize>i, statusOf(ai));
     store<u8>(stat + <usize>j, statusOf(aj));
+    setCls(i);
+    setCls(j);
     if (ui != (st(i) == UPPER)) updateGbar(rowI, ui);
     if (uj != (st(j) == UPPER)) updateGbar(rowJ, uj);
   }
