@@ -3,10 +3,11 @@
  * any line ending, with strict number parsing and precise error locations.
  */
 import { rStrtod } from "./rnumber.js";
+import { scanTable } from "./scan.js";
 import { readFileSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
 import { InputError } from "../errors.js";
-import { type Matrix, makeMatrix } from "../matrix.js";
+import { type Matrix, makeMatrix, selectRows } from "../matrix.js";
 
 export type DuplicatePolicy = "error" | "first" | "mean" | "max";
 
@@ -19,6 +20,17 @@ export interface ReadOptions {
   duplicates?: DuplicatePolicy;
   /** Told what was merged when duplicates is first/mean/max. */
   onWarning?: (message: string) => void;
+  /**
+   * Row selection: only genes for which this returns true (or that are in the set) are stored, e.g. the
+   * signature genes for CIBERSORT without quantile normalisation. Errors in skipped rows may go unreported.
+   */
+  keepRows?: ((gene: string) => boolean) | ReadonlySet<string>;
+}
+
+function keepFn(k: ReadOptions["keepRows"]): ((gene: string) => boolean) | undefined {
+  if (k === undefined) return undefined;
+  if (typeof k === "function") return k;
+  return (g) => k.has(g);
 }
 
 /** A string containing a line break is table text; any other string is a path. */
@@ -45,6 +57,8 @@ export function parseMatrix(input: string | Uint8Array, opts: ReadOptions = {}):
   const words = noun(opts);
   let text: string;
   if (typeof input === "string") {
+    const fast = fastParse(new TextEncoder().encode(input), opts);
+    if (fast) return fast;
     text = input;
   } else {
     let bytes = input;
@@ -56,6 +70,8 @@ export function parseMatrix(input: string | Uint8Array, opts: ReadOptions = {}):
         throw new InputError(`corrupt gzip data: ${(e as Error).message}`, { file });
       }
     }
+    const fast = fastParse(bytes, opts);
+    if (fast) return fast;
     text = new TextDecoder("utf-8").decode(bytes);
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
@@ -114,7 +130,28 @@ export function parseMatrix(input: string | Uint8Array, opts: ReadOptions = {}):
   }
 
   const m = makeMatrix(rows, cols, data, rowHeader);
+  const keep = keepFn(opts.keepRows);
+  if (keep) {
+    const idx: number[] = [];
+    for (let r = 0; r < nrow; r++) if (keep(rows[r])) idx.push(r);
+    const sel = selectRows(m, idx);
+    return mergeDuplicates(sel, opts.duplicates ?? "error", words, file, opts.onWarning, idx.map((r) => r + 2));
+  }
   return mergeDuplicates(m, opts.duplicates ?? "error", words, file, opts.onWarning);
+}
+
+/** The byte scanner for well-formed input; null sends the input to the careful parser above. */
+function fastParse(bytes: Uint8Array, opts: ReadOptions): Matrix | null {
+  const file = opts.name;
+  const lower = file?.toLowerCase() ?? "";
+  const csvName = lower.endsWith(".csv") || lower.endsWith(".csv.gz");
+  const s = scanTable(bytes, csvName, keepFn(opts.keepRows));
+  if (!s) return null;
+  const words = noun(opts);
+  const cols = s.short ? s.header : s.header.slice(1);
+  checkColumnNames(cols, s.short ? 1 : 2, words, file);
+  const m = makeMatrix(s.rows, cols, s.data, s.short ? "" : s.header[0]);
+  return mergeDuplicates(m, opts.duplicates ?? "error", words, file, opts.onWarning, s.lines);
 }
 
 const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
@@ -213,6 +250,7 @@ function mergeDuplicates(
   words: { file: string },
   file: string | undefined,
   onWarning: ((message: string) => void) | undefined,
+  lineOf?: number[],
 ): Matrix {
   const groups = new Map<string, number[]>();
   let anyDup = false;
@@ -229,7 +267,7 @@ function mergeDuplicates(
   const extra = dups.reduce((s, [, rs]) => s + rs.length, 0);
   const shown = dups
     .slice(0, 10)
-    .map(([g, rs]) => `"${g}" (lines ${rs.map((r) => r + 2).join(", ")})`)
+    .map(([g, rs]) => `"${g}" (lines ${rs.map((r) => (lineOf ? lineOf[r] : r + 2)).join(", ")})`)
     .join(", ");
   const more = dups.length > 10 ? `, … (${dups.length} in all)` : "";
   const count = `${dups.length} gene symbol${dups.length > 1 ? "s" : ""} occur${dups.length > 1 ? "" : "s"} more than once`;

@@ -61,7 +61,6 @@ function nearMidpoint(tok: string, d: number, k: number, ndig: number): boolean 
   f64[0] = d;
   if (u32[0] === 0 && (u32[1] & 0xfffff) === 0) return true; // power of two: neighbours' ulps differ
   const ad = Math.abs(d);
-  const F = POW10[k];
   // N as an exact sum nh + nl (+ B) of doubles.
   const digits = tok.replace(/[^0-9]/g, "").replace(/^0+/, "");
   let nh: number;
@@ -74,6 +73,17 @@ function nearMidpoint(tok: string, d: number, k: number, ndig: number): boolean 
     nh = ph;
     nl = pl + B;
   }
+  return nearMidpointN(ad, k, nh, nl);
+}
+
+/**
+ * The same hazard test for a positive d already known to be the correctly rounded N/10^k with N = nh + nl
+ * exact (used by the byte scanner in scan.ts, which has N as a number). True also for powers of two.
+ */
+export function nearMidpointN(ad: number, k: number, nh: number, nl: number): boolean {
+  f64[0] = ad;
+  if (u32[0] === 0 && (u32[1] & 0xfffff) === 0) return true;
+  const F = POW10[k];
   const [p, pe] = twoProduct(ad, F);
   const r = Math.abs(nh - p + (nl - pe)); // nh − p is exact (Sterbenz): both ≈ N
   const ulp = ulpOf(ad);

@@ -1,0 +1,226 @@
+/**
+ * Fast byte scanner for TSV/CSV expression tables (pure: no `node:` imports, runs in a web worker).
+ *
+ * It handles the common, well-formed case only: no double quotes, LF or CRLF line ends, fields without
+ * surrounding blanks, every cell a plain decimal number. Anything else makes it return `null`, and the
+ * caller (read.ts) re-reads the input with the original string-based parser, which produces the precise
+ * error messages. Numbers are bit-identical to `rStrtod`: tokens without exponent and ≤ 15 significant
+ * digits are computed as N / 10^k (correctly rounded, as parseFloat) and pass the same long-double hazard
+ * filter; every other token is handed to `rStrtod` as a string.
+ */
+import { nearMidpointN, rStrtod } from "./rnumber.js";
+
+const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
+
+/** Result of a fast scan: rows (kept genes), their 1-based line numbers, and column-major data. */
+export interface ScanResult {
+  header: string[];
+  /** First data line's field count was header+1 (R write.table without the row-name header cell). */
+  short: boolean;
+  delim: string;
+  rows: string[];
+  lines: number[];
+  data: Float64Array;
+}
+
+const td = new TextDecoder("utf-8");
+
+function str(b: Uint8Array, s: number, e: number): string {
+  let ascii = e - s < 64;
+  if (ascii) for (let i = s; i < e; i++) if (b[i] > 127) { ascii = false; break; }
+  return ascii ? String.fromCharCode.apply(null, b.subarray(s, e) as unknown as number[]) : td.decode(b.subarray(s, e));
+}
+
+/** Sentinel: the field is not a plain decimal number (caller falls back). */
+const BAD = Symbol("bad");
+let status: typeof BAD | null = null;
+
+/** Parse b[s..e) as a number exactly as `NUMBER.test(tok) ? rStrtod(tok)`; sets `status = BAD` otherwise. */
+export function scanNumber(b: Uint8Array, s: number, e: number): number {
+  let i = s;
+  let neg = false;
+  let c = b[i];
+  if (c === 45 || c === 43) {
+    neg = c === 45;
+    i++;
+  }
+  let n = 0; // significant digits as an integer (exact while ndig ≤ 15)
+  let ndig = 0;
+  let frac = 0;
+  let nd = 0; // mantissa digits seen
+  for (; i < e; i++) {
+    c = b[i] - 48;
+    if (c < 0 || c > 9) break;
+    nd++;
+    if (ndig > 0 || c !== 0) {
+      ndig++;
+      n = n * 10 + c;
+    }
+  }
+  if (i < e && b[i] === 46) {
+    i++;
+    for (; i < e; i++) {
+      c = b[i] - 48;
+      if (c < 0 || c > 9) break;
+      nd++;
+      frac++;
+      if (ndig > 0 || c !== 0) {
+        ndig++;
+        n = n * 10 + c;
+      }
+    }
+  }
+  if (nd === 0) {
+    status = BAD;
+    return NaN;
+  }
+  if (i < e) {
+    // exponent: validate, then let rStrtod do it from the string
+    c = b[i];
+    if (c !== 101 && c !== 69) {
+      status = BAD;
+      return NaN;
+    }
+    let j = i + 1;
+    if (j < e && (b[j] === 43 || b[j] === 45)) j++;
+    if (j === e) {
+      status = BAD;
+      return NaN;
+    }
+    for (; j < e; j++) {
+      c = b[j] - 48;
+      if (c < 0 || c > 9) {
+        status = BAD;
+        return NaN;
+      }
+    }
+    return slow(b, s, e);
+  }
+  if (ndig === 0) return neg ? -0 : 0;
+  if (ndig > 15) return slow(b, s, e);
+  if (frac === 0) return neg ? -n : n;
+  if (frac > 22) return slow(b, s, e);
+  const d = n / POW10[frac];
+  if (nearMidpointN(d, frac, n, 0)) return slow(b, s, e);
+  return neg ? -d : d;
+}
+
+function slow(b: Uint8Array, s: number, e: number): number {
+  const v = rStrtod(str(b, s, e));
+  if (!Number.isFinite(v)) status = BAD;
+  return v;
+}
+
+/**
+ * Scan a whole decoded table. `keep(gene)` selects rows (kept rows are the only ones stored). Returns null
+ * when the input needs the careful parser (quotes, lone CR, blanks, ragged rows, bad cells, …).
+ */
+export function scanTable(
+  b: Uint8Array,
+  csvName: boolean,
+  keep?: (gene: string) => boolean,
+): ScanResult | null {
+  let p = 0;
+  if (b.length >= 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) p = 3;
+  if (b.indexOf(34, p) >= 0) return null; // quotes
+  const n = b.length;
+  const lineEnd = (from: number): number => {
+    const k = b.indexOf(10, from);
+    return k < 0 ? n : k;
+  };
+  // header
+  let le = lineEnd(p);
+  let he = le > p && b[le - 1] === 13 ? le - 1 : le;
+  const headerText = td.decode(b.subarray(p, he));
+  if (headerText.includes("\r")) return null;
+  const hasTab = headerText.includes("\t");
+  const hasComma = headerText.includes(",");
+  const delim = hasTab && !(csvName && hasComma) ? "\t" : hasComma || csvName ? "," : "\t";
+  const D = delim.charCodeAt(0);
+  const header = headerText.split(delim);
+  for (const h of header) if (h.length > 0 && (h.charCodeAt(0) <= 32 || h.charCodeAt(h.length - 1) <= 32)) return null;
+  p = le + 1;
+  if (p >= n) return null;
+  // first data line decides the field count
+  le = lineEnd(p);
+  let nf = 1;
+  for (let i = p; i < le; i++) if (b[i] === D) nf++;
+  const short = nf === header.length + 1;
+  if (!short && nf !== header.length) return null;
+  const ncol = nf - 1;
+  if (ncol === 0) return null;
+
+  // Preallocate column-major when every row is kept (row count = line count); else grow row-major.
+  let nlines = 0;
+  if (!keep) {
+    for (let k = p; k < n; ) {
+      const q = b.indexOf(10, k);
+      nlines++;
+      if (q < 0) break;
+      k = q + 1;
+    }
+  }
+  let cap = keep ? 1024 : nlines;
+  let buf = new Float64Array(cap * ncol);
+  const rows: string[] = [];
+  const lines: number[] = [];
+  let lineNo = 1;
+  status = null;
+  while (p < n) {
+    lineNo++;
+    le = lineEnd(p);
+    const e = le > p && b[le - 1] === 13 ? le - 1 : le;
+    if (e === p) {
+      // blank line: fine only if everything after it is blank too
+      for (let i = p; i < n; i++) if (b[i] > 32) return null;
+      break;
+    }
+    let g = b.indexOf(D, p);
+    if (g < 0 || g > e) return null;
+    if (g === p || b[p] <= 32 || b[g - 1] <= 32) return null;
+    const gene = str(b, p, g);
+    if (keep && !keep(gene)) {
+      p = le + 1;
+      continue;
+    }
+    const r = rows.length;
+    if (keep && r === cap) {
+      cap *= 2;
+      const nb = new Float64Array(cap * ncol);
+      nb.set(buf);
+      buf = nb;
+    }
+    let s = g + 1;
+    for (let c = 0; c < ncol; c++) {
+      let f = c === ncol - 1 ? e : b.indexOf(D, s);
+      if (f < 0 || f > e) return null;
+      if (c === ncol - 1) {
+        // last field must not contain a delimiter
+        const x = b.indexOf(D, s);
+        if (x >= 0 && x < e) return null;
+      }
+      if (f === s) return null;
+      const v = scanNumber(b, s, f);
+      if (status !== null) return null;
+      if (keep) buf[r * ncol + c] = v;
+      else buf[r + c * cap] = v;
+      s = f + 1;
+    }
+    if (b.subarray(p, e).includes(13)) return null; // lone CR inside the line
+    rows.push(gene);
+    lines.push(lineNo);
+    p = le + 1;
+  }
+  const nrow = rows.length;
+  let data: Float64Array;
+  if (keep) {
+    data = new Float64Array(nrow * ncol);
+    for (let r = 0; r < nrow; r++) for (let c = 0; c < ncol; c++) data[r + c * nrow] = buf[r * ncol + c];
+  } else if (nrow === cap) data = buf;
+  else {
+    data = new Float64Array(nrow * ncol);
+    for (let c = 0; c < ncol; c++) data.set(buf.subarray(c * cap, c * cap + nrow), c * nrow);
+  }
+  if (nrow === 0 && !keep) return null;
+  return { header, short, delim, rows, lines, data };
+}
