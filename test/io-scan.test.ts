@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { InputError } from "../src/errors.js";
 import { parseMatrix } from "../src/io/read.js";
 import { rStrtod } from "../src/io/rnumber.js";
-import { scanNumber, scanTable } from "../src/io/scan.js";
+import { scanEnd, scanNumber, scanTable } from "../src/io/scan.js";
 import { get } from "../src/matrix.js";
 
 const shared = fileURLToPath(new URL("../../shared/", import.meta.url));
@@ -27,7 +27,7 @@ function files(dir: string, out: string[] = []): string[] {
 
 function sameAsRStrtod(tok: string): boolean {
   const b = enc.encode(tok);
-  return Object.is(scanNumber(b, 0, b.length), rStrtod(tok));
+  return Object.is(scanNumber(b, 0, b.length), rStrtod(tok)) && scanEnd() === b.length;
 }
 
 describe("scanNumber = rStrtod", () => {

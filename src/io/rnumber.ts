@@ -84,7 +84,15 @@ export function nearMidpointN(ad: number, k: number, nh: number, nl: number): bo
   f64[0] = ad;
   if (u32[0] === 0 && (u32[1] & 0xfffff) === 0) return true;
   const F = POW10[k];
-  const [p, pe] = twoProduct(ad, F);
+  // twoProduct(ad, F) inline (no allocation: the byte scanner calls this for most cells)
+  const p = ad * F;
+  let t = SPLITTER * ad;
+  const ah = t - (t - ad);
+  const al = ad - ah;
+  t = SPLITTER * F;
+  const bh = t - (t - F);
+  const bl = F - bh;
+  const pe = ah * bh - p + ah * bl + al * bh + al * bl;
   const r = Math.abs(nh - p + (nl - pe)); // nh − p is exact (Sterbenz): both ≈ N
   const ulp = ulpOf(ad);
   const half = (ulp * F) / 2;
@@ -106,7 +114,11 @@ function twoProduct(a: number, b: number): [number, number] {
 function ulpOf(x: number): number {
   f64[0] = x;
   const e = (u32[1] >>> 20) & 0x7ff;
-  return e === 0 ? 2 ** -1074 : 2 ** (e - 1075);
+  if (e <= 53) return e === 0 ? 2 ** -1074 : 2 ** (e - 1075);
+  // 2^(e−1075) built from its bits (Math.pow here dominated the byte scanner's time)
+  u32[0] = 0;
+  u32[1] = (e - 52) << 20;
+  return f64[0];
 }
 
 // ---- exact emulation with BigInt: a long double is m·2^e with m = 0 or 2^63 ≤ m < 2^64 ----

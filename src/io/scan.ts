@@ -31,11 +31,22 @@ function str(b: Uint8Array, s: number, e: number): string {
   return ascii ? String.fromCharCode.apply(null, b.subarray(s, e) as unknown as number[]) : td.decode(b.subarray(s, e));
 }
 
-/** Sentinel: the field is not a plain decimal number (caller falls back). */
-const BAD = Symbol("bad");
-let status: typeof BAD | null = null;
+/** 1 when the field is not a plain decimal number (caller falls back). */
+const BAD = 1;
+let status = 0;
 
-/** Parse b[s..e) as a number exactly as `NUMBER.test(tok) ? rStrtod(tok)`; sets `status = BAD` otherwise. */
+let numEnd = 0;
+/** Where the last scanned number ended (first byte after it). */
+export function scanEnd(): number {
+  return numEnd;
+}
+
+/**
+ * Parse the number starting at b[s], reading no further than e, exactly as `NUMBER.test(tok) ? rStrtod(tok)`
+ * for tok = the longest prefix matching the number grammar; sets `numEnd` after it and `status = BAD` when
+ * there is no such prefix, the exponent is incomplete, or the value is not finite. The caller checks that a
+ * delimiter or the line end follows.
+ */
 export function scanNumber(b: Uint8Array, s: number, e: number): number {
   let i = s;
   let neg = false;
@@ -74,34 +85,29 @@ export function scanNumber(b: Uint8Array, s: number, e: number): number {
     status = BAD;
     return NaN;
   }
-  if (i < e) {
+  if (i < e && (b[i] === 101 || b[i] === 69)) {
     // exponent: validate, then let rStrtod do it from the string
-    c = b[i];
-    if (c !== 101 && c !== 69) {
-      status = BAD;
-      return NaN;
-    }
     let j = i + 1;
     if (j < e && (b[j] === 43 || b[j] === 45)) j++;
-    if (j === e) {
+    const d0 = j;
+    for (; j < e; j++) {
+      c = b[j] - 48;
+      if (c < 0 || c > 9) break;
+    }
+    if (j === d0) {
       status = BAD;
       return NaN;
     }
-    for (; j < e; j++) {
-      c = b[j] - 48;
-      if (c < 0 || c > 9) {
-        status = BAD;
-        return NaN;
-      }
-    }
-    return slow(b, s, e);
+    numEnd = j;
+    return slow(b, s, j);
   }
+  numEnd = i;
   if (ndig === 0) return neg ? -0 : 0;
-  if (ndig > 15) return slow(b, s, e);
+  if (ndig > 15) return slow(b, s, i);
   if (frac === 0) return neg ? -n : n;
-  if (frac > 22) return slow(b, s, e);
+  if (frac > 22) return slow(b, s, i);
   const d = n / POW10[frac];
-  if (nearMidpointN(d, frac, n, 0)) return slow(b, s, e);
+  if (nearMidpointN(d, frac, n, 0)) return slow(b, s, i);
   return neg ? -d : d;
 }
 
@@ -150,7 +156,7 @@ export function scanTable(
   const ncol = nf - 1;
   if (ncol === 0) return null;
 
-  // Preallocate column-major when every row is kept (row count = line count); else grow row-major.
+  // Row-major while scanning (sequential writes), transposed at the end: peak 2× the float64 size.
   let nlines = 0;
   if (!keep) {
     for (let k = p; k < n; ) {
@@ -160,12 +166,12 @@ export function scanTable(
       k = q + 1;
     }
   }
-  let cap = keep ? 1024 : nlines;
+  let cap = keep ? 1024 : Math.max(nlines, 1);
   let buf = new Float64Array(cap * ncol);
   const rows: string[] = [];
   const lines: number[] = [];
   let lineNo = 1;
-  status = null;
+  status = 0;
   while (p < n) {
     lineNo++;
     le = lineEnd(p);
@@ -175,7 +181,7 @@ export function scanTable(
       for (let i = p; i < n; i++) if (b[i] > 32) return null;
       break;
     }
-    let g = b.indexOf(D, p);
+    const g = b.indexOf(D, p);
     if (g < 0 || g > e) return null;
     if (g === p || b[p] <= 32 || b[g - 1] <= 32) return null;
     const gene = str(b, p, g);
@@ -184,42 +190,40 @@ export function scanTable(
       continue;
     }
     const r = rows.length;
-    if (keep && r === cap) {
+    if (r === cap) {
       cap *= 2;
       const nb = new Float64Array(cap * ncol);
       nb.set(buf);
       buf = nb;
     }
+    for (let i = p; i < g; i++) if (b[i] === 13) return null; // lone CR in the gene field
     let s = g + 1;
+    const base = r * ncol;
     for (let c = 0; c < ncol; c++) {
-      let f = c === ncol - 1 ? e : b.indexOf(D, s);
-      if (f < 0 || f > e) return null;
-      if (c === ncol - 1) {
-        // last field must not contain a delimiter
-        const x = b.indexOf(D, s);
-        if (x >= 0 && x < e) return null;
-      }
-      if (f === s) return null;
-      const v = scanNumber(b, s, f);
-      if (status !== null) return null;
-      if (keep) buf[r * ncol + c] = v;
-      else buf[r + c * cap] = v;
+      const v = scanNumber(b, s, e);
+      if (status !== 0) return null;
+      const f = numEnd;
+      if (c === ncol - 1 ? f !== e : b[f] !== D) return null;
+      buf[base + c] = v;
       s = f + 1;
     }
-    if (b.subarray(p, e).includes(13)) return null; // lone CR inside the line
     rows.push(gene);
     lines.push(lineNo);
     p = le + 1;
   }
   const nrow = rows.length;
-  let data: Float64Array;
-  if (keep) {
-    data = new Float64Array(nrow * ncol);
-    for (let r = 0; r < nrow; r++) for (let c = 0; c < ncol; c++) data[r + c * nrow] = buf[r * ncol + c];
-  } else if (nrow === cap) data = buf;
-  else {
-    data = new Float64Array(nrow * ncol);
-    for (let c = 0; c < ncol; c++) data.set(buf.subarray(c * cap, c * cap + nrow), c * nrow);
+  const data = new Float64Array(nrow * ncol);
+  // blocked transpose
+  const B = 64;
+  for (let r0 = 0; r0 < nrow; r0 += B) {
+    const r1 = Math.min(nrow, r0 + B);
+    for (let c0 = 0; c0 < ncol; c0 += B) {
+      const c1 = Math.min(ncol, c0 + B);
+      for (let c = c0; c < c1; c++) {
+        const dst = c * nrow;
+        for (let r = r0; r < r1; r++) data[dst + r] = buf[r * ncol + c];
+      }
+    }
   }
   if (nrow === 0 && !keep) return null;
   return { header, short, delim, rows, lines, data };
