@@ -7,7 +7,7 @@ import { gunzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { InputError } from "../src/errors.js";
 import { parseMatrix } from "../src/io/read.js";
-import { rStrtod } from "../src/io/rnumber.js";
+import { exactRStrtod, nearMidpointN, rStrtod } from "../src/io/rnumber.js";
 import { scanEnd, scanNumber, scanTable } from "../src/io/scan.js";
 import { get } from "../src/matrix.js";
 
@@ -58,6 +58,23 @@ describe("scanNumber = rStrtod", () => {
     for (let i = 0; i < 20000; i++) toks.push((Math.random() * 10 ** ((i % 12) - 4)).toFixed(i % 17));
     for (const t of toks) expect(sameAsRStrtod(t), t).toBe(true);
   });
+
+  it("hazard cells (near a double midpoint) equal the step-by-step long-double emulation", () => {
+    let hits = 0;
+    for (let i = 0; hits < 1500 && i < 2_000_000; i++) {
+      const k = 1 + (i % 12);
+      const n = Math.floor(Math.random() * 10 ** Math.min(15, k + 1 + (i % 5)));
+      if (n === 0) continue;
+      const d = n / 10 ** k;
+      if (!nearMidpointN(d, k, n, 0)) continue;
+      hits++;
+      const digits = String(n).padStart(k + 1, "0");
+      const tok = digits.slice(0, -k) + "." + digits.slice(-k);
+      const b = enc.encode(tok);
+      expect(Object.is(scanNumber(b, 0, b.length), exactRStrtod(tok)), tok).toBe(true);
+    }
+    expect(hits).toBeGreaterThan(100);
+  }, 30_000);
 });
 
 describe("scanTable and the fallback", () => {

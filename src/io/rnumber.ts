@@ -69,9 +69,8 @@ function nearMidpoint(tok: string, d: number, k: number, ndig: number): boolean 
   else {
     const A = Number(digits.slice(0, ndig - 9));
     const B = Number(digits.slice(ndig - 9));
-    const [ph, pl] = twoProduct(A, 1e9);
-    nh = ph;
-    nl = pl + B;
+    nh = twoProduct(A, 1e9);
+    nl = prodErr + B;
   }
   return nearMidpointN(ad, k, nh, nl);
 }
@@ -84,15 +83,8 @@ export function nearMidpointN(ad: number, k: number, nh: number, nl: number): bo
   f64[0] = ad;
   if (u32[0] === 0 && (u32[1] & 0xfffff) === 0) return true;
   const F = POW10[k];
-  // twoProduct(ad, F) inline (no allocation: the byte scanner calls this for most cells)
-  const p = ad * F;
-  let t = SPLITTER * ad;
-  const ah = t - (t - ad);
-  const al = ad - ah;
-  t = SPLITTER * F;
-  const bh = t - (t - F);
-  const bl = F - bh;
-  const pe = ah * bh - p + ah * bl + al * bh + al * bl;
+  const p = twoProduct(ad, F);
+  const pe = prodErr;
   const r = Math.abs(nh - p + (nl - pe)); // nh − p is exact (Sterbenz): both ≈ N
   const ulp = ulpOf(ad);
   const half = (ulp * F) / 2;
@@ -100,7 +92,11 @@ export function nearMidpointN(ad: number, k: number, nh: number, nl: number): bo
   return r >= half * (1 - 2 ** -9);
 }
 
-function twoProduct(a: number, b: number): [number, number] {
+/** Low part of the last twoProduct (kept in a variable: no allocation on the scanner's hot path). */
+let prodErr = 0;
+
+/** Dekker's exact product: returns a·b rounded, sets prodErr so that a·b = result + prodErr exactly. */
+function twoProduct(a: number, b: number): number {
   const p = a * b;
   let t = SPLITTER * a;
   const ah = t - (t - a);
@@ -108,7 +104,8 @@ function twoProduct(a: number, b: number): [number, number] {
   t = SPLITTER * b;
   const bh = t - (t - b);
   const bl = b - bh;
-  return [p, ah * bh - p + ah * bl + al * bh + al * bl];
+  prodErr = ah * bh - p + ah * bl + al * bh + al * bl;
+  return p;
 }
 
 function ulpOf(x: number): number {
@@ -227,4 +224,15 @@ export function exactRStrtod(tok: string): number {
   // R returns Inf for anything above DBL_MAX, even below the rounding midpoint (measured: 1.7976931348623158e308).
   if (ans.e > DBL_MAX_LD.e || (ans.e === DBL_MAX_LD.e && ans.m > DBL_MAX_LD.m)) return sign * Infinity;
   return sign * ldToDouble(ans);
+}
+
+const POW10N = Array.from({ length: MAX_EXACT_POW10 + 1 }, (_, k) => 10n ** BigInt(k));
+
+/**
+ * rStrtod of a token N/10^k with N < 2^53 and k ≤ 22, for the byte scanner's hazard cases. In R_strtod the
+ * digits accumulate exactly and 10^k by squaring is exact too (5^k < 2^64), so the value is one long-double
+ * division rounded to 64 bits and then to 53: exactly what exactRStrtod computes, in one step.
+ */
+export function rDivPow10(n: number, k: number): number {
+  return ldToDouble(ldRound(BigInt(n), POW10N[k], 0));
 }

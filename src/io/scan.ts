@@ -8,7 +8,7 @@
  * digits are computed as N / 10^k (correctly rounded, as parseFloat) and pass the same long-double hazard
  * filter; every other token is handed to `rStrtod` as a string.
  */
-import { nearMidpointN, rStrtod } from "./rnumber.js";
+import { nearMidpointN, rDivPow10, rStrtod } from "./rnumber.js";
 
 const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
 
@@ -107,7 +107,7 @@ export function scanNumber(b: Uint8Array, s: number, e: number): number {
   if (frac === 0) return neg ? -n : n;
   if (frac > 22) return slow(b, s, i);
   const d = n / POW10[frac];
-  if (nearMidpointN(d, frac, n, 0)) return slow(b, s, i);
+  if (nearMidpointN(d, frac, n, 0)) return neg ? -rDivPow10(n, frac) : rDivPow10(n, frac);
   return neg ? -d : d;
 }
 
