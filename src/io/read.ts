@@ -4,6 +4,7 @@
  */
 import { rStrtod } from "./rnumber.js";
 import { scanTable } from "./scan.js";
+import { isArrow, isParquet, parseArrow } from "./arrow.js";
 import { readFileSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
 import { InputError } from "../errors.js";
@@ -70,6 +71,12 @@ export function parseMatrix(input: string | Uint8Array, opts: ReadOptions = {}):
         throw new InputError(`corrupt gzip data: ${(e as Error).message}`, { file });
       }
     }
+    if (isArrow(bytes)) {
+      const m = parseArrow(bytes, file, keepFn(opts.keepRows));
+      checkColumnNames(m.cols, 2, words, file);
+      return mergeDuplicates(m, opts.duplicates ?? "error", words, file, opts.onWarning);
+    }
+    if (isParquet(bytes)) throw new InputError(`Parquet input is not supported yet; convert it to TSV or Arrow`, { file });
     const fast = fastParse(bytes, opts);
     if (fast) return fast;
     text = new TextDecoder("utf-8").decode(bytes);

@@ -1,0 +1,71 @@
+/**
+ * Arrow IPC (file or stream) mixtures and result tables. Pure (no `node:` imports): runs in a web worker.
+ * Layout: the first column holds gene symbols (utf8), every other column is one sample (any numeric type).
+ */
+import { Table, Utf8, makeVector, tableFromIPC, tableToIPC, vectorFromArray } from "apache-arrow";
+import { InputError } from "../errors.js";
+import { type Matrix, makeMatrix } from "../matrix.js";
+
+/** "ARROW1" (IPC file) or a 0xFFFFFFFF continuation marker (IPC stream). */
+export function isArrow(b: Uint8Array): boolean {
+  if (b.length >= 6 && String.fromCharCode(b[0], b[1], b[2], b[3], b[4], b[5]) === "ARROW1") return true;
+  return b.length >= 8 && b[0] === 0xff && b[1] === 0xff && b[2] === 0xff && b[3] === 0xff;
+}
+
+export function isParquet(b: Uint8Array): boolean {
+  return b.length >= 4 && b[0] === 0x50 && b[1] === 0x41 && b[2] === 0x52 && b[3] === 0x31; // PAR1
+}
+
+/** Read an Arrow IPC table as genes × samples (column-major Float64, as the text reader). */
+export function parseArrow(bytes: Uint8Array, file?: string, keep?: (gene: string) => boolean): Matrix {
+  let t: Table;
+  try {
+    t = tableFromIPC(bytes);
+  } catch (e) {
+    throw new InputError(`corrupt Arrow IPC data: ${(e as Error).message}`, { file });
+  }
+  const fields = t.schema.fields;
+  if (fields.length < 2) throw new InputError(`Arrow table needs a gene column and at least one sample column`, { file });
+  const geneCol = t.getChildAt(0)!;
+  const n = t.numRows;
+  const idx: number[] = [];
+  const rows: string[] = [];
+  for (let r = 0; r < n; r++) {
+    const g = geneCol.get(r);
+    if (g === null || g === undefined || String(g) === "") {
+      throw new InputError(`empty gene symbol`, { file, line: r + 1, column: 1 });
+    }
+    const gs = String(g);
+    if (keep && !keep(gs)) continue;
+    idx.push(r);
+    rows.push(gs);
+  }
+  const cols = fields.slice(1).map((f) => f.name);
+  const nr = rows.length;
+  const data = new Float64Array(nr * cols.length);
+  for (let c = 0; c < cols.length; c++) {
+    const v = t.getChildAt(c + 1)!;
+    for (let k = 0; k < nr; k++) {
+      const x = v.get(idx[k]);
+      const d = typeof x === "bigint" ? Number(x) : x;
+      if (typeof d !== "number" || !Number.isFinite(d)) {
+        const what = d === null || d === undefined ? "missing value (missing values are not allowed)" : `not a finite number: ${String(x)}`;
+        throw new InputError(what, { file, line: idx[k] + 1, column: c + 2, gene: rows[k], sample: cols[c] });
+      }
+      data[k + c * nr] = d;
+    }
+  }
+  return makeMatrix(rows, cols, data, fields[0].name);
+}
+
+/** A result table as an Arrow IPC file: first column `rowHeader` (utf8), then one float64 column per col. */
+export function formatArrow(rowHeader: string, colNames: string[], rowNames: string[], values: (r: number, c: number) => number): Uint8Array {
+  const cols: Record<string, ReturnType<typeof makeVector>> = {};
+  cols[rowHeader] = vectorFromArray(rowNames, new Utf8());
+  for (let c = 0; c < colNames.length; c++) {
+    const a = new Float64Array(rowNames.length);
+    for (let r = 0; r < rowNames.length; r++) a[r] = values(r, c);
+    cols[colNames[c]] = makeVector(a);
+  }
+  return tableToIPC(new Table(cols), "file");
+}
