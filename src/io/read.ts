@@ -5,6 +5,7 @@
 import { rStrtod } from "./rnumber.js";
 import { scanTable } from "./scan.js";
 import { isArrow, isParquet, parseArrow } from "./arrow.js";
+import { gctToTsv, isGct } from "./gct.js";
 import { readFileSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
 import { InputError } from "../errors.js";
@@ -58,6 +59,7 @@ export function parseMatrix(input: string | Uint8Array, opts: ReadOptions = {}):
   const words = noun(opts);
   let text: string;
   if (typeof input === "string") {
+    if (isGct(input)) input = gctToTsv(input);
     const fast = fastParse(new TextEncoder().encode(input), opts);
     if (fast) return fast;
     text = input;
@@ -77,6 +79,10 @@ export function parseMatrix(input: string | Uint8Array, opts: ReadOptions = {}):
       return mergeDuplicates(m, opts.duplicates ?? "error", words, file, opts.onWarning);
     }
     if (isParquet(bytes)) throw new InputError(`Parquet input is not supported yet; convert it to TSV or Arrow`, { file });
+    if (bytes.length > 4 && bytes[0] === 0x23 && bytes[1] === 0x31 && bytes[2] === 0x2e) {
+      const t = new TextDecoder("utf-8").decode(bytes);
+      if (isGct(t)) return parseMatrix(gctToTsv(t), opts);
+    }
     const fast = fastParse(bytes, opts);
     if (fast) return fast;
     text = new TextDecoder("utf-8").decode(bytes);
