@@ -1,0 +1,60 @@
+// --solver exact: the ν-SVR optimum against the dense-QP optimum in ../shared/reference
+// (sample1_exact_optimum.tsv), with the duality gap recomputed here from the problem data.
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { solveExact } from "../src/cibersort/exact.js";
+
+const REF = new URL("../../shared/reference/", import.meta.url).pathname;
+const CASES = [
+  "cibersort_lm22_examplemix_noqn_perm0",
+  "cibersort_lm22_finotello2019_noqn_perm0",
+  "cibersort_lm22_gse65133_noqn_perm0",
+  "cibersort_lm22_linsley2014_noqn_perm0",
+  "cibersort_lm22_scanb60_noqn_perm100_seed7",
+  "cibersort_lm22_tcgaluad_noqn_perm100_seed42",
+  "cibersort_lm22_tcgaluad_qn_perm0",
+];
+/** Brief: w within 1e-7 of the dense QP; gap ≤ 1e-9. b, ε share the reference's own rounding (~1e-10). */
+const W_TOL = 1e-7;
+const GAP_TOL = 1e-9;
+/** Feasibility of the returned dual point (equalities hold to rounding of ~G terms). */
+const FEAS_TOL = 1e-9;
+
+function rows(dir: string, file: string): string[][] {
+  return readFileSync(`${REF}${dir}/${file}`, "utf8").trim().split("\n").slice(1).map((l) => l.split("\t"));
+}
+
+describe.each(CASES)("%s", (dir) => {
+  const X = rows(dir, "X_standardized.tsv").map((r) => r.slice(1).map(Number));
+  const z = Float64Array.from(rows(dir, "sample1_y_standardized.tsv").map((r) => Number(r[r.length - 1])));
+  const G = X.length, T = X[0].length;
+  const x = Float64Array.from(X.flat());
+  it.each(rows(dir, "sample1_exact_optimum.tsv"))("ν = %s", (nuS, bS, epsS, objS, ...wS) => {
+    const nu = Number(nuS);
+    const f = solveExact(x, G, T, z, nu);
+    for (let k = 0; k < T; k++) expect(Math.abs(f.w[k] - Number(wS[k]))).toBeLessThanOrEqual(W_TOL);
+    expect(Math.abs(f.b - Number(bS))).toBeLessThanOrEqual(W_TOL);
+    expect(Math.abs(f.epsilon - Number(epsS))).toBeLessThanOrEqual(W_TOL);
+    // Independent gap: primal P(w, b, ε) vs dual D(β) = zᵀβ − ½‖Xᵀβ‖² at a feasible β.
+    let sb = 0, sa = 0;
+    const xb = new Float64Array(T);
+    let zb = 0;
+    for (let g = 0; g < G; g++) {
+      expect(Math.abs(f.beta[g])).toBeLessThanOrEqual(1 + FEAS_TOL);
+      sb += f.beta[g]; sa += Math.abs(f.beta[g]); zb += z[g] * f.beta[g];
+      for (let k = 0; k < T; k++) xb[k] += X[g][k] * f.beta[g];
+    }
+    expect(Math.abs(sb)).toBeLessThanOrEqual(FEAS_TOL * G);
+    expect(Math.abs(sa - nu * G)).toBeLessThanOrEqual(FEAS_TOL * G);
+    let p = nu * G * f.epsilon, d = zb;
+    for (let k = 0; k < T; k++) { p += 0.5 * f.w[k] * f.w[k]; d -= 0.5 * xb[k] * xb[k]; }
+    for (let g = 0; g < G; g++) {
+      let r = f.b - z[g];
+      for (let k = 0; k < T; k++) r += X[g][k] * f.w[k];
+      p += Math.max(0, Math.abs(r) - f.epsilon);
+    }
+    expect(p - d).toBeGreaterThanOrEqual(-GAP_TOL); // weak duality (sanity of the formulas)
+    expect(p - d).toBeLessThanOrEqual(GAP_TOL);
+    expect(Math.abs(p - Number(objS))).toBeLessThanOrEqual(GAP_TOL);
+  });
+});
