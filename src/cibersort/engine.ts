@@ -1,6 +1,7 @@
 // One Wasm instance set up for a run: the standardised signature, its float Gram matrix and the per-ν
 // initial points live in the instance; each call fits one standardised target vector (CoreAlg).
 import type { Core } from "../wasm.js";
+import { exactCoreAlg } from "./exact.js";
 
 export const NUS = [0.25, 0.5, 0.75] as const;
 
@@ -23,6 +24,7 @@ export class CibersortEngine {
   private readonly outSize: number;
   private readonly wStart: number;
   private readonly stdOut: number;
+  private readonly xRowMajor: Float64Array;
 
   /**
    * @param core a Wasm instance this engine owns until it is dropped (its heap is reset here)
@@ -33,10 +35,13 @@ export class CibersortEngine {
     xRowMajor: Float64Array,
     readonly genes: number,
     readonly cellTypes: number,
+    /** "exact": the ν-SVR optimum (src/cibersort/exact.ts) instead of libsvm's trajectory. */
+    readonly solver: "libsvm" | "exact" = "libsvm",
   ) {
     if (xRowMajor.length !== genes * cellTypes || genes < 1 || cellTypes < 1) {
       throw new RangeError(`signature is ${xRowMajor.length} values, expected ${genes} genes × ${cellTypes} cell types`);
     }
+    this.xRowMajor = xRowMajor;
     const x = core.x;
     core.reset();
     const xp = core.putF64(xRowMajor);
@@ -78,6 +83,7 @@ export class CibersortEngine {
 
   /** CoreAlg(X, z) for a standardised target z. */
   fit(z: Float64Array): CoreFit {
+    if (this.solver === "exact") return exactCoreAlg(this.xRowMajor, this.genes, this.cellTypes, z, NUS);
     const c = this.core;
     const T = this.cellTypes;
     c.f64(this.zPtr, this.genes).set(z);

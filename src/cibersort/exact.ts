@@ -232,3 +232,36 @@ function polish(x: Float64Array, G: number, T: number, z: Float64Array, nu: numb
   const b = r[T], epsilon = r[T + 1];
   return { w, b, epsilon, beta, objective: primalObjective(x, G, T, z, nu, w, b, epsilon), iterations };
 }
+
+/**
+ * CoreAlg (ALGORITHMS.md §4.4) with the exact solver: v = w per ν, clip, normalise, RMSE, Pearson r,
+ * first minimum RMSE. Plain double sums here: the exact optimum already differs from R's libsvm stop
+ * by ~1e-3, far above the ulp-level effect of R's long-double sums.
+ */
+export function exactCoreAlg(x: Float64Array, G: number, T: number, z: Float64Array, nus: readonly number[]) {
+  const n = nus.length;
+  const v = new Float64Array(n * T), w = new Float64Array(n * T);
+  const rmse = new Float64Array(n), r = new Float64Array(n), iterations = new Int32Array(n);
+  let selected = -1, best = Infinity;
+  const k = new Float64Array(G);
+  for (let j = 0; j < n; j++) {
+    const f = solveExact(x, G, T, z, nus[j]);
+    iterations[j] = f.iterations;
+    let s = 0;
+    for (let t = 0; t < T; t++) { v[j * T + t] = f.w[t]; s += f.w[t] > 0 ? f.w[t] : 0; }
+    for (let t = 0; t < T; t++) w[j * T + t] = (f.w[t] > 0 ? f.w[t] : 0) / s;
+    let d2 = 0, mk = 0, mz = 0;
+    for (let g = 0; g < G; g++) {
+      let kg = 0;
+      for (let t = 0; t < T; t++) kg += x[g * T + t] * w[j * T + t];
+      k[g] = kg; d2 += (kg - z[g]) ** 2; mk += kg; mz += z[g];
+    }
+    mk /= G; mz /= G;
+    let sxy = 0, sxx = 0, syy = 0;
+    for (let g = 0; g < G; g++) { const a = k[g] - mk, b = z[g] - mz; sxy += a * b; sxx += a * a; syy += b * b; }
+    rmse[j] = Math.sqrt(d2 / G);
+    r[j] = sxy / Math.sqrt(sxx * syy);
+    if (rmse[j] < best) { best = rmse[j]; selected = j; }
+  }
+  return { selected, rmse, r, iterations, v, w };
+}

@@ -17,6 +17,8 @@ export interface CibersortOptions {
   absolute?: AbsMethod | false;
   /** "auto" (default): 2^x when max < 50, announced as a warning; "linear"/"log2" state it explicitly. */
   scale?: ScaleMode;
+  /** ν-SVR solver: "libsvm" (default, R-identical) or "exact" (the true optimum of the same problem). */
+  solver?: "libsvm" | "exact";
   /** Worker threads (default: available cores; 1 fits in the calling thread). Results never depend on it. */
   threads?: number;
   /** Fits per worker task (default: about 8 tasks per thread). Results never depend on it. */

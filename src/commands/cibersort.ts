@@ -32,6 +32,7 @@ Options:
                     the same, CIBERSORTx spelling (abs_method defaults to sig.score)
   --scale S         auto (default: 2^x when the mixture's max < 50, announced), linear or log2
   --duplicates D    duplicate gene symbols in the mixture: error (default), first, mean or max
+  --solver S        libsvm (default: R's e1071 to the bit) or exact (the true ν-SVR optimum)
   --threads N       worker threads for the fits (default: available cores); results never depend on it
   -o, --output F    write F (.tsv/.txt: CIBERSORT-Results table; .json: JSON), atomically;
                     without it the table goes to stdout
@@ -65,6 +66,7 @@ export interface CibersortCliOptions {
   scale: ScaleMode;
   duplicates: NonNullable<ReadOptions["duplicates"]>;
   threads?: number;
+  solver?: "libsvm" | "exact";
   output?: string;
   quiet: boolean;
 }
@@ -88,6 +90,7 @@ export function parseCibersortArgs(args: string[]): CibersortCliOptions | "help"
       scale: { type: "string" },
       duplicates: { type: "string" },
       threads: { type: "string" },
+      solver: { type: "string" },
       output: { type: "string", short: "o" },
       quiet: { type: "boolean", short: "q" },
       help: { type: "boolean", short: "h" },
@@ -118,6 +121,8 @@ export function parseCibersortArgs(args: string[]): CibersortCliOptions | "help"
   if (!["auto", "linear", "log2"].includes(scale)) throw new UsageError(`--scale takes auto, linear or log2, got "${v.scale}"`);
   const duplicates = (v.duplicates ?? "error") as CibersortCliOptions["duplicates"];
   if (!["error", "first", "mean", "max"].includes(duplicates)) throw new UsageError(`--duplicates takes error, first, mean or max, got "${v.duplicates}"`);
+  const solver = (v.solver ?? "libsvm") as NonNullable<CibersortCliOptions["solver"]>;
+  if (solver !== "libsvm" && solver !== "exact") throw new UsageError(`--solver takes libsvm or exact, got "${v.solver}"`);
   const output = v.output;
   if (output !== undefined && output !== "-" && !/\.(tsv|txt|json)$/i.test(output)) {
     throw new UsageError(`--output must end in .tsv, .txt or .json (got "${output}")`);
@@ -134,6 +139,7 @@ export function parseCibersortArgs(args: string[]): CibersortCliOptions | "help"
     scale,
     duplicates,
     threads: parseInt10("threads", v.threads, 1),
+    solver,
     output,
     quiet: v.quiet ?? false,
   };
@@ -154,6 +160,7 @@ export async function runCibersort(o: CibersortCliOptions, io: CliIO): Promise<{
     absolute: o.absolute,
     scale: o.scale,
     threads: o.threads,
+    solver: o.solver,
     onWarning: warn,
     onProgress: progress?.update,
     names: { mixture: o.mixture, signature: o.signature },
