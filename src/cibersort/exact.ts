@@ -108,6 +108,9 @@ export function solveExact(x: Float64Array, G: number, T: number, z: Float64Arra
   const du = new Float64Array(n);
   const h1 = new Float64Array(n), h2 = new Float64Array(n), hg = new Float64Array(n);
   const rhs = new Float64Array(n);
+  const ds = new Float64Array(n), dt = new Float64Array(n);
+  const e1 = new Float64Array(n), e2 = new Float64Array(n); // rows of A
+  for (let g = 0; g < G; g++) { e1[g] = 1; e1[G + g] = -1; e2[g] = 1; e2[G + g] = 1; }
   let it = 0;
   // M⁻¹y for M = D + VVᵀ (Woodbury); VᵀD⁻¹y = Xᵀ(D_a⁻¹y_a − D_c⁻¹y_c).
   const applyMinv = (y: Float64Array, out: Float64Array) => {
@@ -155,8 +158,6 @@ export function solveExact(x: Float64Array, G: number, T: number, z: Float64Arra
     for (let i = 0; i < T; i++) { m[i * T + i] += 1; for (let j = 0; j < i; j++) m[j * T + i] = m[i * T + j]; }
     cholesky(m, T);
     // du = M⁻¹(rhs + Aᵀdλ); A rows: e1 = (1, −1), e2 = (1, 1).
-    const e1 = new Float64Array(n), e2 = new Float64Array(n);
-    for (let g = 0; g < G; g++) { e1[g] = 1; e1[G + g] = -1; e2[g] = 1; e2[G + g] = 1; }
     applyMinv(rhs, hg); applyMinv(e1, h1); applyMinv(e2, h2);
     let a11 = 0, a12 = 0, a22 = 0, p1 = 0, p2 = -nu * G, q1 = 0, q2 = 0;
     for (let i = 0; i < n; i++) {
@@ -168,7 +169,6 @@ export function solveExact(x: Float64Array, G: number, T: number, z: Float64Arra
     const d1 = (r1 * a22 - r2 * a12) / det, d2 = (a11 * r2 - a12 * r1) / det;
     for (let i = 0; i < n; i++) du[i] = hg[i] + d1 * h1[i] + d2 * h2[i];
     let step = 1;
-    const ds = new Float64Array(n), dt = new Float64Array(n);
     for (let i = 0; i < n; i++) {
       const ui = u[i], vi = 1 - ui;
       ds[i] = target / ui - s[i] - (s[i] / ui) * du[i];
