@@ -128,17 +128,19 @@ async function run(): Promise<void> {
   worker = w;
   const api = wrap<RunWorkerApi>(w);
   const t0 = performance.now();
-  const res = await api
-    .run(
-      req,
-      proxy((done: number, total: number) => {
-        if (worker !== w) return;
-        progress.max = Math.max(1, total);
-        progress.value = done;
-        status.textContent = `Fitting: ${Math.round(done / 3)} of ${Math.round(total / 3)} fits (${Math.round((100 * done) / Math.max(1, total))}%)`;
-      }),
-    )
-    .catch((err: unknown) => ({ ok: false as const, kind: "internal" as const, message: `cellfrac: internal error: ${(err as Error)?.message ?? err}` }));
+  // A worker that fails to load or throws outside comlink never answers: its error event ends the run.
+  const crashed = new Promise<never>((_, reject) => w.addEventListener("error", (ev) => reject(new Error(ev.message || "the run worker failed to start")), { once: true }));
+  const onProgress = proxy((done: number, total: number) => {
+    if (worker !== w) return;
+    progress.max = Math.max(1, total);
+    progress.value = done;
+    status.textContent = `Fitting: ${Math.round(done / 3)} of ${Math.round(total / 3)} fits (${Math.round((100 * done) / Math.max(1, total))}%)`;
+  });
+  const res = await Promise.race([crashed, api.run(req, onProgress)]).catch((err: unknown) => ({
+    ok: false as const,
+    kind: "internal" as const,
+    message: `cellfrac: internal error: ${(err as Error)?.message ?? err}`,
+  }));
   if (worker !== w) return; // cancelled meanwhile
   w.terminate();
   worker = undefined;
