@@ -29,6 +29,16 @@ describe("worker pool", () => {
     }
   }, 120_000);
 
+  it("--solver exact: the same bits on 1 and 2 threads, and not libsvm's trajectory", async () => {
+    const one = await cibersort(mixture, { ...opts, perm: 6, solver: "exact", threads: 1 });
+    const two = await cibersort(mixture, { ...opts, perm: 6, solver: "exact", threads: 2, chunkSize: 4 });
+    expect(toResultsTable(two)).toBe(toResultsTable(one));
+    expect(two.diagnostics.nullDistribution).toEqual(one.diagnostics.nullDistribution);
+    // The workers really ran the exact solver: its weights differ from libsvm's (which stops at a KKT gap of 1e-3).
+    const lib = await cibersort(mixture, { ...opts, perm: 6, threads: 2 });
+    expect(toResultsTable(two)).not.toBe(toResultsTable(lib));
+  }, 120_000);
+
   it("progress reaches the total once, monotonically, on the pool", async () => {
     const seen: number[] = [];
     let total = 0;

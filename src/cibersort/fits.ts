@@ -18,6 +18,8 @@ export interface FitProblem {
   x: Float64Array;
   G: number;
   T: number;
+  /** ν-SVR solver (default libsvm, R's trajectory). */
+  solver?: "libsvm" | "exact";
 }
 
 /**
@@ -54,7 +56,7 @@ export class EngineCache {
 
   async get(p: FitProblem): Promise<CibersortEngine> {
     if (!this.engine || this.runId !== p.runId) {
-      this.engine = new CibersortEngine(await this.core(), p.x, p.G, p.T);
+      this.engine = new CibersortEngine(await this.core(), p.x, p.G, p.T, p.solver);
       this.runId = p.runId;
     }
     return this.engine;

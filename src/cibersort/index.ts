@@ -108,11 +108,13 @@ export async function cibersort(
   const vectors = new Float64Array((o.perm + S) * G);
   vectors.set(draws);
   vectors.set(prep.y, o.perm * G);
+  const solver = options.solver ?? "libsvm";
+  if (solver !== "libsvm" && solver !== "exact") throw new UsageError(`solver must be libsvm or exact, got ${String(solver)}`);
   let engine: CibersortEngine | undefined;
-  const local = () => (engine ??= new CibersortEngine(c, prep.xRowMajor, G, T));
+  const local = () => (engine ??= new CibersortEngine(c, prep.xRowMajor, G, T, solver));
   const total = 3 * (o.perm + S);
   options.onProgress?.(0, total);
-  const records = await runner({ runId: `run-${++runCounter}`, x: prep.xRowMajor, G, T }, vectors, local, {
+  const records = await runner({ runId: `run-${++runCounter}`, x: prep.xRowMajor, G, T, solver }, vectors, local, {
     threads: options.threads,
     chunkSize: options.chunkSize,
     signal: options.signal,
