@@ -42,6 +42,10 @@ export const runFitsOnPool: FitRunner = async (problem, vectors, local, opts) =>
   const out = new Float64Array(k * R);
   const chunk = Math.max(1, opts.chunkSize ?? Math.ceil(k / (threads * CHUNKS_PER_THREAD)));
   let fitted = 0;
+  // X goes to the workers once, in shared memory: a task then carries only its own vectors.
+  const x = new Float64Array(new SharedArrayBuffer(problem.x.byteLength));
+  x.set(problem.x);
+  const shared = { ...problem, x };
   const pool = new Piscina<FitTask, Float64Array>({ filename: workerFile(), minThreads: threads, maxThreads: threads, idleTimeout: 1000 });
   // At most `threads` tasks in flight, each chunk copied out only when it is submitted (bounded memory).
   // After a failure or an abort nothing new is submitted and the running tasks finish normally, so no
@@ -55,7 +59,7 @@ export const runFitsOnPool: FitRunner = async (problem, vectors, local, opts) =>
       next = b;
       const part = vectors.slice(a * G, b * G); // own buffer, transferred to the worker
       try {
-        const rec = await pool.run({ ...problem, vectors: part }, { transferList: [part.buffer] });
+        const rec = await pool.run({ ...shared, vectors: part }, { transferList: [part.buffer] });
         out.set(rec, a * R);
         fitted += b - a;
         opts.onFitted?.(fitted);
