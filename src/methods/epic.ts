@@ -70,11 +70,16 @@ function firstExisting(dir: string, names: string[]): string | undefined {
   return names.map((n) => join(dir, n)).find((p) => existsSync(p));
 }
 
+/** A sigGenes list: the first column, one gene a line, an optional "gene" header. */
+export function parseEpicGeneList(text: string): string[] {
+  const lines = text.split(/\r?\n/).map((l) => l.split("\t")[0].trim()).filter((l) => l.length > 0);
+  return lines[0] === "gene" ? lines.slice(1) : lines;
+}
+
 function readGeneList(path: string): string[] {
   let bytes: Uint8Array = readFileSync(path);
   if (bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = gunzipSync(bytes);
-  const lines = new TextDecoder().decode(bytes).split(/\r?\n/).map((l) => l.split("\t")[0].trim()).filter((l) => l.length > 0);
-  return lines[0] === "gene" ? lines.slice(1) : lines;
+  return parseEpicGeneList(new TextDecoder().decode(bytes));
 }
 
 /**

@@ -24,6 +24,8 @@ export const ESTIMATE_COLUMNS = ["StromalScore", "ImmuneScore", "ESTIMATEScore",
 export interface EstimateOptions extends Omit<ScoreRunOptions, "geneSets"> {
   /** Two sets, stromal first then immune (default: the bundled ESTIMATE sets, "ESTIMATE"). */
   geneSets?: ScoreRunOptions["geneSets"];
+  /** ESTIMATE's common genes (default: read from data/genesets; callers without a file system pass them). */
+  commonGenes?: ReadonlySet<string>;
 }
 
 /** TumorPurity from an ESTIMATEScore: NaN where the cosine is negative (ESTIMATE's NA). */
@@ -32,9 +34,17 @@ export function estimatePurity(score: number): number {
   return p < 0 ? NaN : p;
 }
 
+/** The common-gene list's file in data/genesets/. */
+export const ESTIMATE_COMMON_GENES_FILE = "ESTIMATE_common_genes.txt";
+
+/** ESTIMATE's common genes from the text of ESTIMATE_common_genes.txt (a header line, one symbol a line). */
+export function parseEstimateCommonGenes(text: string): Set<string> {
+  return new Set(text.split("\n").slice(1).filter((g) => g !== ""));
+}
+
 let commonGenes: Set<string> | undefined;
 function estimateCommonGenes(): Set<string> {
-  commonGenes ??= new Set(readFileSync(GENESETS_DIR + "ESTIMATE_common_genes.txt", "utf8").split("\n").slice(1).filter((g) => g !== ""));
+  commonGenes ??= parseEstimateCommonGenes(readFileSync(GENESETS_DIR + ESTIMATE_COMMON_GENES_FILE, "utf8"));
   return commonGenes;
 }
 
@@ -44,8 +54,7 @@ function byteOrder(a: string, b: string): number {
 }
 
 /** The mixture restricted to ESTIMATE's common genes (first row of a repeated symbol), sorted by symbol. */
-export function filterCommonGenes(mixture: Matrix): { filtered: Matrix; coverage: Coverage } {
-  const common = estimateCommonGenes();
+export function filterCommonGenes(mixture: Matrix, common: ReadonlySet<string> = estimateCommonGenes()): { filtered: Matrix; coverage: Coverage } {
   const seen = new Set<string>();
   const keep: number[] = [];
   mixture.rows.forEach((g, i) => {
@@ -66,7 +75,7 @@ export function filterCommonGenes(mixture: Matrix): { filtered: Matrix; coverage
 export async function estimateScores(mixture: Matrix, opts: EstimateOptions = {}): Promise<MethodTable> {
   checkMixture(mixture);
   const { warnings, warn } = warningSink(opts);
-  const { filtered, coverage: common } = filterCommonGenes(mixture);
+  const { filtered, coverage: common } = filterCommonGenes(mixture, opts.commonGenes);
   if (filtered.rows.length === 0) throw new InputError("no gene of ESTIMATE's 10,412 common genes is in the mixture (are the rows HGNC symbols?)");
   if (common.missing.length) warn(`ESTIMATE: ${common.found} of ${common.total} common genes are in the mixture; ranks are taken over those`);
   const { mapped, coverage } = mapSets(filtered, opts.geneSets ?? "ESTIMATE", warn);

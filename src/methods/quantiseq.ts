@@ -45,27 +45,44 @@ export interface Til10 {
   aberrantGenes: string[];
 }
 
-function readList(path: string): string[] {
-  const lines = readFileSync(path, "utf8").split(/\r?\n/).filter((l) => l.trim().length > 0);
+/** The first column of a one-column list with a header line (TIL10_rmgenes.tsv and the like). */
+function parseList(text: string): string[] {
+  const lines = text.split(/\r?\n/).filter((l) => l.trim().length > 0);
   return lines.slice(1).map((l) => l.split("\t")[0].trim());
 }
 
-/** Read the TIL10 files from a directory with the bundled layout (default data/til10). */
-export function loadTil10(dir = TIL10_DIR): Til10 {
-  const signature = readMatrixFile(join(dir, "TIL10_signature.tsv"), { what: "signature" });
+/** File names of the TIL10 set inside its directory (data/til10). */
+export const TIL10_FILES = {
+  signature: "TIL10_signature.tsv",
+  mRNAScaling: "TIL10_mRNA_scaling.tsv",
+  rmGenes: "TIL10_rmgenes.tsv",
+  aberrantGenes: "TIL10_TCGA_aberrant_immune_genes.tsv",
+} as const;
+
+/**
+ * TIL10 from the parsed signature and the texts of the other three files (for callers without a file
+ * system, e.g. the browser page); `scalingName` names the scaling file in messages.
+ */
+export function til10FromTexts(signature: Matrix, texts: { mRNAScaling: string; rmGenes: string; aberrantGenes: string }, scalingName: string = TIL10_FILES.mRNAScaling): Til10 {
   const mRNAScaling: Record<string, number> = {};
-  for (const line of readFileSync(join(dir, "TIL10_mRNA_scaling.tsv"), "utf8").split(/\r?\n/).slice(1)) {
+  for (const line of texts.mRNAScaling.split(/\r?\n/).slice(1)) {
     const [ct, v] = line.split("\t");
     if (ct) mRNAScaling[ct.trim()] = Number(v);
   }
   const missing = signature.cols.filter((c) => !(mRNAScaling[c] > 0));
-  if (missing.length) throw new InputError(`TIL10 mRNA scaling factors missing or not positive for: ${missing.join(", ")}`, { file: join(dir, "TIL10_mRNA_scaling.tsv") });
-  return {
+  if (missing.length) throw new InputError(`TIL10 mRNA scaling factors missing or not positive for: ${missing.join(", ")}`, { file: scalingName });
+  return { signature, mRNAScaling, rmGenes: parseList(texts.rmGenes), aberrantGenes: parseList(texts.aberrantGenes) };
+}
+
+/** Read the TIL10 files from a directory with the bundled layout (default data/til10). */
+export function loadTil10(dir = TIL10_DIR): Til10 {
+  const signature = readMatrixFile(join(dir, TIL10_FILES.signature), { what: "signature" });
+  const read = (f: string) => readFileSync(join(dir, f), "utf8");
+  return til10FromTexts(
     signature,
-    mRNAScaling,
-    rmGenes: readList(join(dir, "TIL10_rmgenes.tsv")),
-    aberrantGenes: readList(join(dir, "TIL10_TCGA_aberrant_immune_genes.tsv")),
-  };
+    { mRNAScaling: read(TIL10_FILES.mRNAScaling), rmGenes: read(TIL10_FILES.rmGenes), aberrantGenes: read(TIL10_FILES.aberrantGenes) },
+    join(dir, TIL10_FILES.mRNAScaling),
+  );
 }
 
 export interface QuantiseqOptions extends MethodRunOptions {
