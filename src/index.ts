@@ -10,6 +10,7 @@ import { cibersort as runCibersort } from "./cibersort/index.js";
 import { runFitsOnPool } from "./cibersort/pool.js";
 import type { CibersortOptions, CibersortResult } from "./cibersort/types.js";
 import { readSignature } from "./data.js";
+import { toSymbols } from "./genes.js";
 import { readMatrix, type ReadOptions } from "./io/read.js";
 import type { Matrix } from "./matrix.js";
 import { loadCore } from "./wasm.js";
@@ -45,6 +46,17 @@ function isMatrix(x: MatrixSource): x is Matrix {
 }
 
 /**
+ * A mixture (genes × samples) from a path, table text, bytes or a Matrix, with rows named by Ensembl
+ * gene ID (with or without version) renamed to symbols through the bundled table (`toSymbols`): the
+ * input step of `cellfrac nnls|epic|quantiseq|score|cibersort`. Pass the result to `nnlsDeconvolve`,
+ * `epicDeconvolve`, `quantiseqDeconvolve` or a score method's `run`.
+ */
+export function readMixture(source: MatrixSource, options: Pick<ReadOptions, "duplicates" | "onWarning"> = {}): Matrix {
+  const m = isMatrix(source) ? source : readMatrix(source, { what: "mixture", ...options });
+  return toSymbols(m, options);
+}
+
+/**
  * CIBERSORT v1.04, R-identical: fractions, P-values, Correlation and RMSE per sample. Fits run on
  * `threads` worker threads (default: available cores); the result never depends on threads or chunkSize.
  * Bad input throws InputError naming the file, line, column, gene or sample.
@@ -56,7 +68,7 @@ export async function cibersort(mixture: MatrixSource, options: CibersortApiOpti
     : typeof signature === "string" && !/[\r\n]/.test(signature)
       ? readSignature(signature)
       : readMatrix(signature, { what: "signature" });
-  const mix = isMatrix(mixture) ? mixture : readMatrix(mixture, { what: "mixture", duplicates, onWarning: rest.onWarning });
+  const mix = readMixture(mixture, { duplicates, onWarning: rest.onWarning });
   return runCibersort(mix, sig, rest, await loadCore(), runFitsOnPool);
 }
 export { nnls, nnlsDeconvolve, nnlsSolver, type NnlsFit, type NnlsOptions } from "./methods/nnls.js";

@@ -1,21 +1,26 @@
 // The common shape of `cellfrac nnls|epic|quantiseq`: one mixture argument, method options, a table of
-// samples × (cell types, fit columns) written as TSV/JSON to -o or to stdout.
+// samples × (cell types, fit columns) written as TSV/JSON to -o or to stdout. Ensembl-ID rows are mapped
+// to symbols (src/genes.ts) and the signature coverage is reported on stderr (and in JSON output).
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { UsageError } from "../errors.js";
+import { toSymbols } from "../genes.js";
 import { readMatrixFile, type ReadOptions } from "../io/read.js";
 import { writeFileAtomic } from "../io/write.js";
 import type { Matrix } from "../matrix.js";
 import type { DeconvScale } from "../methods/deconvkit.js";
 import type { MethodTable } from "../methods/types.js";
-import { scoreTableJson, scoreTableTsv } from "./score.js";
+import { coverageReport, scoreTableJson, scoreTableTsv } from "./score.js";
 import type { CliIO, Command } from "./types.js";
 
 /** Help lines of the options every deconvolution command takes. */
 export const COMMON_OPTIONS_HELP = `  --scale S         auto (default: 2^x when the mixture's max < 50, announced), linear or log2
   --duplicates D    duplicate gene symbols in the mixture: error (default), first, mean or max
   -o, --output F    write F (.tsv/.txt table or .json), atomically; without it the table goes to stdout
-  -q, --quiet       no warnings on stderr
-  -h, --help        this help`;
+  -q, --quiet       nothing on stderr (no warnings, no coverage report)
+  -h, --help        this help
+
+Rows named by Ensembl gene ID (with or without version) are mapped to symbols with the bundled table.
+stderr reports how many signature genes were found and which were missing (JSON output: "coverage").`;
 
 type OptionSpec = NonNullable<ParseArgsConfig["options"]>;
 type Values = Record<string, string | boolean | undefined>;
@@ -92,8 +97,10 @@ export function deconvCommand(spec: {
       const warn = (m: string) => {
         if (!common.quiet) io.stderr(`cellfrac: warning: ${m}\n`);
       };
-      const mixture = readMatrixFile(common.mixture, { what: "mixture", duplicates: common.duplicates, onWarning: warn });
+      const read = readMatrixFile(common.mixture, { what: "mixture", duplicates: common.duplicates, onWarning: warn });
+      const mixture = toSymbols(read, { duplicates: common.duplicates, onWarning: warn });
       const table = await spec.run(mixture, common, values, warn);
+      if (!common.quiet) io.stderr(coverageReport(table));
       const text = common.output?.toLowerCase().endsWith(".json") ? scoreTableJson(table) : scoreTableTsv(table);
       if (common.output && common.output !== "-") writeFileAtomic(common.output, text);
       else io.stdout(text);

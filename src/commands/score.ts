@@ -1,6 +1,7 @@
 // `cellfrac score`: gene-set scores per sample (ssGSEA, singscore, MCP-counter, ESTIMATE, mean/zscore/pc1).
 import { parseArgs } from "node:util";
 import { UsageError } from "../errors.js";
+import { toSymbols } from "../genes.js";
 import { type GeneSet, loadGeneSets } from "../genesets.js";
 import { readMatrixFile, type ReadOptions } from "../io/read.js";
 import { formatTable, writeFileAtomic } from "../io/write.js";
@@ -11,7 +12,7 @@ import type { ScoreRunOptions, ScoreTransform } from "../methods/scorekit.js";
 import { signatureScores } from "../methods/sigscore.js";
 import { singscore } from "../methods/singscore.js";
 import { ssgsea } from "../methods/ssgsea.js";
-import type { MethodTable } from "../methods/types.js";
+import type { Coverage, MethodTable } from "../methods/types.js";
 import type { CliIO, Command } from "./types.js";
 
 const SCORE_HELP = `Usage: cellfrac score <mixture> --method M [--gene-sets S] [options]
@@ -37,12 +38,14 @@ Options:
   --no-normalize       ssgsea: raw enrichment scores (GSVA ssgsea.norm = FALSE)
   --duplicates D       duplicate gene symbols in the mixture: error (default), first, mean or max
   -o, --output F       write F (.tsv/.txt table or .json), atomically; without it the table goes to stdout
-  -q, --quiet          no warnings on stderr
+  -q, --quiet          nothing on stderr (no warnings, no coverage report)
   -h, --help           this help
 
 Output: one row per sample (first column "sample"), one column per gene set in file order (sets with
 no gene in the mixture are left out with a warning; estimate: StromalScore, ImmuneScore, ESTIMATEScore,
-TumorPurity). Numbers at full double precision.`;
+TumorPurity). Numbers at full double precision. Rows named by Ensembl gene ID (with or without version)
+are mapped to symbols with the bundled table. stderr reports how many genes of each set were found and
+which were missing; JSON output holds the same under "coverage".`;
 
 export const SCORE_METHODS = ["ssgsea", "singscore", "mcpcounter", "estimate", "mean", "zscore", "pc1"] as const;
 export type ScoreMethod = (typeof SCORE_METHODS)[number];
@@ -150,13 +153,38 @@ export function scoreTableJson(t: MethodTable): string {
   return JSON.stringify({ method: t.method, columns: t.values.cols, rows, coverage: t.coverage, warnings: t.warnings }, null, 2) + "\n";
 }
 
+/** How many missing genes a coverage line names before "…". */
+const MISSING_SHOWN = 20;
+
+function missingList(c: Coverage): string {
+  if (c.missing.length === 0) return "";
+  const more = c.missing.length - MISSING_SHOWN;
+  return `; missing: ${c.missing.slice(0, MISSING_SHOWN).join(", ")}${more > 0 ? `, … (${more} more; all in --output .json)` : ""}`;
+}
+
+/**
+ * The coverage report a command prints on stderr: per signature, gene set or marker list, how many of
+ * its genes the mixture has and which are missing. One line for a single list; otherwise a total line
+ * and a line per list.
+ */
+export function coverageReport(t: MethodTable): string {
+  const line = (c: Coverage) => `${c.name}: ${c.found} of ${c.total} genes found${missingList(c)}`;
+  if (t.coverage.length === 1) return `cellfrac: ${t.method}: ${line(t.coverage[0])}\n`;
+  const found = t.coverage.reduce((s, c) => s + c.found, 0);
+  const total = t.coverage.reduce((s, c) => s + c.total, 0);
+  const head = `cellfrac: ${t.method}: ${t.coverage.length} gene lists, ${found} of ${total} genes found\n`;
+  return head + t.coverage.map((c) => `cellfrac: ${t.method}:   ${line(c)}\n`).join("");
+}
+
 export async function runScore(o: ScoreCliOptions, io: CliIO): Promise<{ table: MethodTable; text?: string }> {
   const warn = (m: string) => {
     if (!o.quiet) io.stderr(`cellfrac: warning: ${m}\n`);
   };
-  const mixture = readMatrixFile(o.mixture, { what: "mixture", duplicates: o.duplicates, onWarning: warn });
+  const read = readMatrixFile(o.mixture, { what: "mixture", duplicates: o.duplicates, onWarning: warn });
+  const mixture = toSymbols(read, { duplicates: o.duplicates, onWarning: warn });
   const sets: GeneSet[] = loadGeneSets(o.geneSets, { setColumn: o.setColumn, geneColumn: o.geneColumn, onWarning: warn });
   const table = await runScoreMethod(o.method, mixture, { geneSets: sets, transform: o.transform, normalize: o.normalize, onWarning: warn });
+  if (!o.quiet) io.stderr(coverageReport(table));
   const text = o.output?.toLowerCase().endsWith(".json") ? scoreTableJson(table) : scoreTableTsv(table);
   if (o.output && o.output !== "-") {
     writeFileAtomic(o.output, text);
