@@ -15,21 +15,18 @@ import { SHARED } from "./helpers/reference.js";
 const FINOTELLO = SHARED + "data/finotello2019_pbmc_gse107572/";
 
 /**
- * Pearson r against flow cytometry over the 9 mixtures, per TIL10 type. Lower bounds a little under the
- * values measured with this implementation (B 0.818, DC 0.777, Mono 0.729, NK 0.546, Neutro 0.515,
- * CD4 0.792, CD8 0.911, Tregs 0.535): a regression guard. The paper's own values used its HGNC
- * re-annotation, which is not applied here (4 TIL10 genes carry newer symbols than this data set).
+ * The 8 flow-cytometry populations of GSE107572 and their TIL10 columns (same names). Exactness of our
+ * quanTIseq is checked against the independent R transcription below (1e-12); against flow cytometry we
+ * assert only what follows from the data set, not from our own numbers: every population's estimate rises
+ * with its measured fraction (r > 0), and the TIL10 macrophage columns stay near 0 in blood (PROVENANCE.md:
+ * "TIL10 macrophages should be ~0 in blood"; bound: 0.05 of all cells per sample, a round "about 0", not
+ * fitted to our output, which reaches 0.020 for M2). The r
+ * per type is printed and stated in bench/ACCURACY.md (measured: B 0.818, DC 0.777, Mono 0.729, NK 0.546,
+ * Neutro 0.515, CD4 0.792, CD8 0.911, Tregs 0.535). The paper's own figures used its HGNC re-annotation,
+ * which is not applied here (4 TIL10 genes carry newer symbols than this data set).
  */
-const MIN_R: Record<string, number> = {
-  "B.cells": 0.8,
-  "Dendritic.cells": 0.75,
-  Monocytes: 0.7,
-  "NK.cells": 0.5,
-  Neutrophils: 0.5,
-  "T.cells.CD4": 0.75,
-  "T.cells.CD8": 0.9,
-  Tregs: 0.5,
-};
+const FACS_TYPES = ["B.cells", "Dendritic.cells", "Monocytes", "NK.cells", "Neutrophils", "T.cells.CD4", "T.cells.CD8", "Tregs"];
+const BLOOD_MACROPHAGE_MAX = 0.05;
 
 function pearson(a: number[], b: number[]): number {
   const n = a.length;
@@ -52,18 +49,28 @@ beforeAll(() => {
 });
 
 describe("quanTIseq vs flow cytometry (Finotello 2019, GSE107572)", () => {
-  it("per-type Pearson r, coverage", async () => {
+  it("each population's r > 0 (r printed), macrophages ≈ 0 in blood, coverage", async () => {
     const facs = readMatrixFile(FINOTELLO + "GSE107572_facs_fractions.tsv");
     const t = await quantiseqDeconvolve(mix);
     // TIL10 without the 17 removed genes: 153; these four have newer HGNC symbols than the data.
     expect(t.coverage[0]).toEqual({ name: "TIL10", found: 149, total: 153, missing: ["SQOR", "TOGARAM2", "TSPOAP1", "GRK3"] });
     const S = t.values.rows.length;
-    for (const [ct, minR] of Object.entries(MIN_R)) {
+    expect(facs.cols).toEqual([...FACS_TYPES, "Other"]);
+    expect([...facs.rows].sort()).toEqual([...t.values.rows].sort());
+    const rs: string[] = [];
+    for (const ct of FACS_TYPES) {
       const j = t.values.cols.indexOf(ct);
       const k = facs.cols.indexOf(ct);
       const got = facs.rows.map((s) => t.values.data[t.values.rows.indexOf(s) + j * S]);
       const want = facs.rows.map((_, i) => facs.data[i + k * facs.rows.length]);
-      expect(pearson(got, want), ct).toBeGreaterThanOrEqual(minR);
+      const r = pearson(got, want);
+      rs.push(`${ct} ${r.toFixed(3)}`);
+      expect(r, ct).toBeGreaterThan(0);
+    }
+    console.info(`quanTIseq vs flow cytometry (GSE107572, 9 samples), Pearson r: ${rs.join(", ")}`);
+    for (const ct of ["Macrophages.M1", "Macrophages.M2"]) {
+      const j = t.values.cols.indexOf(ct);
+      for (let s = 0; s < S; s++) expect(t.values.data[s + j * S], `${ct} ${t.values.rows[s]}`).toBeLessThan(BLOOD_MACROPHAGE_MAX);
     }
   });
 });
