@@ -186,8 +186,9 @@ export interface MappedSet {
 }
 
 /**
- * Map sets onto mixture row names. Sets with no gene present are dropped with a warning (as GSVA and
- * MCP-counter drop them); if every set is empty that is an InputError naming them.
+ * Map sets onto mixture row names. A gene listed twice in a set counts once (with a warning). Sets with
+ * no gene present are dropped with a warning (as GSVA and MCP-counter drop them); if every set is empty
+ * that is an InputError naming them.
  * @returns the non-empty sets in input order and the coverage of every set (empty ones included).
  */
 export function mapGeneSets(
@@ -204,12 +205,18 @@ export function mapGeneSets(
   for (const s of sets) {
     const rows: number[] = [];
     const missing: string[] = [];
-    for (const g of s.genes) {
+    // Sets from the readers are unique already; sets built in code may repeat a gene: it counts once.
+    const genes = [...new Set(s.genes)];
+    if (genes.length < s.genes.length) {
+      const repeated = [...new Set(s.genes.filter((g, i) => s.genes.indexOf(g) !== i))];
+      onWarning?.(`gene set "${s.name}" lists ${repeated.join(", ")} more than once; each gene counts once`);
+    }
+    for (const g of genes) {
       const r = rowOf.get(g);
       if (r === undefined) missing.push(g);
       else rows.push(r);
     }
-    const cov: Coverage = { name: s.name, found: rows.length, total: s.genes.length, missing };
+    const cov: Coverage = { name: s.name, found: rows.length, total: genes.length, missing };
     coverage.push(cov);
     if (rows.length) mapped.push({ name: s.name, rows, coverage: cov });
   }

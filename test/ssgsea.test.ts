@@ -6,6 +6,7 @@ import { readMatrixFile } from "../src/io/read.js";
 import { makeMatrix, selectRows, type Matrix } from "../src/matrix.js";
 import { loadGeneSets, type GeneSet } from "../src/genesets.js";
 import { InputError } from "../src/errors.js";
+import { signatureScores } from "../src/methods/sigscore.js";
 import { REFERENCE, SHARED, readRefTable } from "./helpers/reference.js";
 
 /**
@@ -129,6 +130,14 @@ describe("invariants", () => {
     const a = await ssgseaRaw(toy, { geneSets: [{ name: "s", genes: ["A", "G", "C"] }] });
     const b = await ssgseaRaw(toy, { geneSets: [{ name: "s", genes: ["C", "A", "G"] }] });
     expect(Array.from(b.values.data)).toEqual(Array.from(a.values.data));
+    const warnings: string[] = [];
+    const c = await ssgseaRaw(toy, { geneSets: [{ name: "s", genes: ["A", "G", "A", "C", "G"] }], onWarning: (w) => warnings.push(w) });
+    expect(Array.from(c.values.data)).toEqual(Array.from(a.values.data));
+    expect(c.coverage[0]).toEqual({ name: "s", found: 3, total: 3, missing: [] });
+    expect(warnings).toEqual(['gene set "s" lists A, G more than once; each gene counts once']);
+    // The plain mean shows it directly: A counted twice would give (2·5 + 8)/3 = 6 for s1, not (5 + 8)/2.
+    const m = await signatureScores("mean", toy, { geneSets: [{ name: "s", genes: ["A", "A", "G"] }], onWarning: () => {} });
+    expect(m.values.data[0]).toBe(6.5);
   });
 
   it("a set holding the top-ranked genes scores above one holding the bottom ones; ES of the full walk is bounded", async () => {
