@@ -18,7 +18,7 @@ import { loadCore } from "./wasm.js";
 export type * from "./cibersort/types.js";
 export { NO_PVALUE } from "./cibersort/index.js";
 export { toResultsJSON, toResultsTable } from "./cibersort/output.js";
-export { BUILTIN_SIGNATURES } from "./data.js";
+export { BUILTIN_SIGNATURES, readSignature } from "./data.js";
 export { InputError, UsageError, type InputLocation } from "./errors.js";
 export { parseMatrix, readMatrix, readMatrixFile, type DuplicatePolicy, type ReadOptions } from "./io/read.js";
 export { formatNumber, formatTable, writeFileAtomic } from "./io/write.js";
