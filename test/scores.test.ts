@@ -313,4 +313,18 @@ describe("cellfrac score (CLI)", () => {
     expect(existsSync(out)).toBe(false);
     expect((await run("score", FIN, "--method", "mean", "--gene-sets", join(dir, "missing.gmt"))).code).toBe(3);
   });
+
+  it("--transform log2p1 on values ≤ -1: exit 3 naming the first offending cell (sample-major), no file", async () => {
+    const mix = join(dir, "neg.tsv");
+    // s1 is read before s2: B/s1 (-2) is the first offending cell, not A/s2 (-5, the minimum).
+    writeFileSync(mix, "gene\ts1\ts2\nA\t3\t-5\nB\t-2\t1\nC\t4\t2\n");
+    const sets = join(dir, "ab.gmt");
+    writeFileSync(sets, "AB\td\tA\tB\tC\n");
+    const out = join(dir, "neg-out.tsv");
+    const r = await run("score", mix, "--method", "mean", "--gene-sets", sets, "--transform", "log2p1", "-o", out);
+    expect(r.code).toBe(3);
+    expect(r.err).toMatch(/gene "B", sample "s1".*found -2/);
+    expect(existsSync(out)).toBe(false);
+    expect((await run("score", mix, "--method", "mean", "--gene-sets", sets)).code).toBe(0);
+  });
 });

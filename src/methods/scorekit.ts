@@ -45,10 +45,11 @@ export function resolveGeneSets(spec: string | readonly GeneSet[], onWarning?: (
 export function putMixture(core: Core, mixture: Matrix, transform: ScoreTransform = "none"): number {
   const p = core.putF64(mixture.data);
   if (transform === "log2p1") {
-    const { min, at } = minimum(mixture.data);
-    if (min <= -1) {
+    // The first value ≤ −1 in sample-major order (data is column-major: index = row + col · rows).
+    const at = mixture.data.findIndex((v) => v <= -1);
+    if (at >= 0) {
       const nr = mixture.rows.length;
-      throw new InputError(`log2(x + 1) needs values above -1, found ${min}: is the mixture already log-scaled? (use --transform none)`, {
+      throw new InputError(`log2(x + 1) needs values above -1, found ${mixture.data[at]}: is the mixture already log-scaled? (use --transform none)`, {
         gene: mixture.rows[at % nr],
         sample: mixture.cols[Math.floor(at / nr)],
       });
@@ -56,18 +57,6 @@ export function putMixture(core: Core, mixture: Matrix, transform: ScoreTransfor
     scoreKernels(core).log2p1(p, mixture.data.length);
   }
   return p;
-}
-
-function minimum(a: Float64Array): { min: number; at: number } {
-  let min = Infinity;
-  let at = 0;
-  for (let i = 0; i < a.length; i++) {
-    if (a[i] < min) {
-      min = a[i];
-      at = i;
-    }
-  }
-  return { min, at };
 }
 
 /** The mapped sets as a CSR list in the instance's memory (see assembly/scores.ts). */
