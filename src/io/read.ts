@@ -4,10 +4,11 @@
  */
 import { rStrtod } from "./rnumber.js";
 import { scanTable } from "./scan.js";
-import { isArrow, isParquet, parseArrow } from "./arrow.js";
+import { isArrow, parseArrow } from "./arrow.js";
+import { isParquet, parseParquet } from "./parquet.js";
 import { gctToTsv, isGct } from "./gct.js";
 import { readFileSync } from "node:fs";
-import { gunzipSync } from "node:zlib";
+import { gunzipSync, inflateSync } from "node:zlib";
 import { InputError } from "../errors.js";
 import { type Matrix, makeMatrix, selectRows } from "../matrix.js";
 
@@ -29,7 +30,7 @@ export interface ReadOptions {
   keepRows?: ((gene: string) => boolean) | ReadonlySet<string>;
 }
 
-function keepFn(k: ReadOptions["keepRows"]): ((gene: string) => boolean) | undefined {
+export function keepFn(k: ReadOptions["keepRows"]): ((gene: string) => boolean) | undefined {
   if (k === undefined) return undefined;
   if (typeof k === "function") return k;
   return (g) => k.has(g);
@@ -47,11 +48,16 @@ export function readMatrixFile(path: string, opts: ReadOptions = {}): Matrix {
   try {
     bytes = readFileSync(path);
   } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    const why = err.code === "ENOENT" ? "no such file" : err.code === "EISDIR" ? "is a directory" : err.message;
-    throw new InputError(`cannot read ${noun(opts).file} file: ${why}`, { file: name });
+    throw cannotRead(e, opts, name);
   }
   return parseMatrix(bytes, { ...opts, name });
+}
+
+/** The InputError for a file that cannot be opened or read. */
+export function cannotRead(e: unknown, opts: ReadOptions, name: string): InputError {
+  const err = e as NodeJS.ErrnoException;
+  const why = err.code === "ENOENT" ? "no such file" : err.code === "EISDIR" ? "is a directory" : err.message;
+  return new InputError(`cannot read ${noun(opts).file} file: ${why}`, { file: name });
 }
 
 export function parseMatrix(input: string | Uint8Array, opts: ReadOptions = {}): Matrix {
@@ -73,12 +79,12 @@ export function parseMatrix(input: string | Uint8Array, opts: ReadOptions = {}):
         throw new InputError(`corrupt gzip data: ${(e as Error).message}`, { file });
       }
     }
-    if (isArrow(bytes)) {
-      const m = parseArrow(bytes, file, keepFn(opts.keepRows));
+    if (isArrow(bytes) || isParquet(bytes)) {
+      const keep = keepFn(opts.keepRows);
+      const m = isArrow(bytes) ? parseArrow(bytes, file, keep) : parseParquet(bytes, file, keep, inflateGzip);
       checkColumnNames(m.cols, 2, words, file);
       return mergeDuplicates(m, opts.duplicates ?? "error", words, file, opts.onWarning);
     }
-    if (isParquet(bytes)) throw new InputError(`Parquet input is not supported yet; convert it to TSV or Arrow`, { file });
     if (bytes.length > 4 && bytes[0] === 0x23 && bytes[1] === 0x31 && bytes[2] === 0x2e) {
       const t = new TextDecoder("utf-8").decode(bytes);
       if (isGct(t)) return parseMatrix(gctToTsv(t), opts);
@@ -96,53 +102,21 @@ export function parseMatrix(input: string | Uint8Array, opts: ReadOptions = {}):
   if (end === 0) throw new InputError(`empty ${words.file} file`, { file });
   if (end === 1) throw new InputError(`${words.file} file has a header line but no data rows`, { file, line: 1 });
 
-  const headerLine = lines[0];
-  const name = file?.toLowerCase() ?? "";
-  const csvName = name.endsWith(".csv") || name.endsWith(".csv.gz");
-  const hasTab = headerLine.includes("\t");
-  const hasComma = headerLine.includes(",");
-  const delim = hasTab && !(csvName && hasComma) ? "\t" : hasComma || csvName ? "," : "\t";
-
-  const header = splitFields(headerLine, delim, 1, file);
-  const first = splitFields(lines[1], delim, 2, file);
-  // R's write.table(row.names=TRUE) omits the row-name header cell: then every header field names a column.
-  const short = first.length === header.length + 1;
-  const nf = short ? first.length : header.length;
-  const rowHeader = short ? "" : header[0];
-  const cols = short ? header : header.slice(1);
-  const colOffset = short ? 1 : 2; // 1-based header field number of cols[0]
-  if (cols.length === 0) {
-    throw new InputError(`no ${words.col} columns: the header has one field (is the file tab- or comma-separated?)`, { file, line: 1 });
-  }
-  checkColumnNames(cols, colOffset, words, file);
-
+  const lay = tableLayout(lines[0], lines[1], file, words);
   const nrow = end - 1;
-  const ncol = cols.length;
+  const ncol = lay.cols.length;
   const rows = new Array<string>(nrow);
   const data = new Float64Array(nrow * ncol);
+  const row = new Float64Array(ncol);
   for (let r = 0; r < nrow; r++) {
     const lineNo = r + 2;
     const raw = lines[r + 1];
     if (isBlank(raw)) throw new InputError(`empty line inside the table`, { file, line: lineNo });
-    const f = r === 0 ? first : splitFields(raw, delim, lineNo, file);
-    const gene = f[0];
-    if (f.length !== nf) {
-      const hint = f.length === nf + 1 && f[nf] === "" ? " (trailing delimiter?)" : "";
-      throw new InputError(`expected ${nf} fields, found ${f.length}${hint}`, { file, line: lineNo, gene: gene || undefined });
-    }
-    if (gene === "") throw new InputError(`empty gene symbol`, { file, line: lineNo, column: 1 });
-    rows[r] = gene;
-    for (let c = 0; c < ncol; c++) {
-      const tok = f[c + 1];
-      // Number()/parseFloat alone accept "", "0x10", "Infinity", "1abc"; the regex makes it strict. rStrtod
-      // then rounds as R's read.table does (not always correctly), so our matrices equal R's bit for bit.
-      const v = NUMBER.test(tok) ? rStrtod(tok) : NaN;
-      if (!Number.isFinite(v)) badNumber(tok, { file, line: lineNo, column: c + 2, gene, sample: cols[c] });
-      data[r + c * nrow] = v;
-    }
+    rows[r] = parseLine(raw, lineNo, lay, file, row, r === 0 ? lay.first : undefined);
+    for (let c = 0; c < ncol; c++) data[r + c * nrow] = row[c];
   }
 
-  const m = makeMatrix(rows, cols, data, rowHeader);
+  const m = makeMatrix(rows, lay.cols, data, lay.rowHeader);
   const keep = keepFn(opts.keepRows);
   if (keep) {
     const idx: number[] = [];
@@ -151,6 +125,67 @@ export function parseMatrix(input: string | Uint8Array, opts: ReadOptions = {}):
     return mergeDuplicates(sel, opts.duplicates ?? "error", words, file, opts.onWarning, idx.map((r) => r + 2));
   }
   return mergeDuplicates(m, opts.duplicates ?? "error", words, file, opts.onWarning);
+}
+
+/** What the header line and the first data line say about a table (the careful parser's rules). */
+export interface TableLayout {
+  delim: string;
+  /** Fields per line. */
+  nf: number;
+  rowHeader: string;
+  cols: string[];
+  /** The first data line's fields. */
+  first: string[];
+}
+
+/** Delimiter, column names and field count from the header and first data line; checks the names. */
+export function tableLayout(headerLine: string, firstLine: string, file: string | undefined, words: { file: string; col: string }): TableLayout {
+  const name = file?.toLowerCase() ?? "";
+  const csvName = name.endsWith(".csv") || name.endsWith(".csv.gz");
+  const hasTab = headerLine.includes("\t");
+  const hasComma = headerLine.includes(",");
+  const delim = hasTab && !(csvName && hasComma) ? "\t" : hasComma || csvName ? "," : "\t";
+
+  const header = splitFields(headerLine, delim, 1, file);
+  const first = splitFields(firstLine, delim, 2, file);
+  // R's write.table(row.names=TRUE) omits the row-name header cell: then every header field names a column.
+  const short = first.length === header.length + 1;
+  const nf = short ? first.length : header.length;
+  const cols = short ? header : header.slice(1);
+  if (cols.length === 0) {
+    throw new InputError(`no ${words.col} columns: the header has one field (is the file tab- or comma-separated?)`, { file, line: 1 });
+  }
+  checkColumnNames(cols, short ? 1 : 2, words, file);
+  return { delim, nf, rowHeader: short ? "" : header[0], cols, first };
+}
+
+/**
+ * One non-blank data line by the careful rules: its values go to `out[0..ncol)`, the gene is returned; any
+ * problem throws the precise InputError. `fields` are the line's fields when already split.
+ */
+export function parseLine(raw: string, lineNo: number, lay: TableLayout, file: string | undefined, out: Float64Array, fields?: string[]): string {
+  const f = fields ?? splitFields(raw, lay.delim, lineNo, file);
+  const gene = f[0];
+  const nf = lay.nf;
+  if (f.length !== nf) {
+    const hint = f.length === nf + 1 && f[nf] === "" ? " (trailing delimiter?)" : "";
+    throw new InputError(`expected ${nf} fields, found ${f.length}${hint}`, { file, line: lineNo, gene: gene || undefined });
+  }
+  if (gene === "") throw new InputError(`empty gene symbol`, { file, line: lineNo, column: 1 });
+  for (let c = 0; c < nf - 1; c++) {
+    const tok = f[c + 1];
+    // Number()/parseFloat alone accept "", "0x10", "Infinity", "1abc"; the regex makes it strict. rStrtod
+    // then rounds as R's read.table does (not always correctly), so our matrices equal R's bit for bit.
+    const v = NUMBER.test(tok) ? rStrtod(tok) : NaN;
+    if (!Number.isFinite(v)) badNumber(tok, { file, line: lineNo, column: c + 2, gene, sample: lay.cols[c] });
+    out[c] = v;
+  }
+  return gene;
+}
+
+/** A Parquet GZIP page: gzip members (the format's rule) or, from some writers, a bare zlib stream. */
+function inflateGzip(b: Uint8Array): Uint8Array {
+  return b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b ? gunzipSync(b) : inflateSync(b);
 }
 
 /** The byte scanner for well-formed input; null sends the input to the careful parser above. */
@@ -169,13 +204,13 @@ function fastParse(bytes: Uint8Array, opts: ReadOptions): Matrix | null {
 
 const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
-function noun(opts: ReadOptions): { file: string; col: string } {
+export function noun(opts: ReadOptions): { file: string; col: string } {
   if (opts.what === "signature") return { file: "signature", col: "cell-type" };
   if (opts.what === "mixture") return { file: "mixture", col: "sample" };
   return { file: "matrix", col: "column" };
 }
 
-function isBlank(s: string): boolean {
+export function isBlank(s: string): boolean {
   return s.length === 0 || s.trim().length === 0;
 }
 
@@ -257,7 +292,7 @@ function checkColumnNames(cols: string[], offset: number, words: { col: string }
 }
 
 /** Apply the duplicate-gene policy. Rows keep the order of their first occurrence; genes are never renamed. */
-function mergeDuplicates(
+export function mergeDuplicates(
   m: Matrix,
   policy: DuplicatePolicy,
   words: { file: string },

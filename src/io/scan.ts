@@ -25,7 +25,7 @@ export interface ScanResult {
 
 const td = new TextDecoder("utf-8");
 
-function str(b: Uint8Array, s: number, e: number): string {
+export function str(b: Uint8Array, s: number, e: number): string {
   let ascii = e - s < 64;
   if (ascii) for (let i = s; i < e; i++) if (b[i] > 127) { ascii = false; break; }
   return ascii ? String.fromCharCode.apply(null, b.subarray(s, e) as unknown as number[]) : td.decode(b.subarray(s, e));
@@ -118,6 +118,24 @@ function slow(b: Uint8Array, s: number, e: number): number {
 }
 
 /**
+ * The `ncol` cells of one line, b[s..e) after the gene field, separated by byte `D`, into out[base..]: true
+ * when every cell is a plain number ending at a delimiter (the last at `e`), false when the line needs the
+ * careful parser (some of out may then be written).
+ */
+export function scanCells(b: Uint8Array, s: number, e: number, D: number, ncol: number, out: Float64Array, base: number): boolean {
+  status = 0;
+  for (let c = 0; c < ncol; c++) {
+    const v = scanNumber(b, s, e);
+    if (status !== 0) return false;
+    const f = numEnd;
+    if (c === ncol - 1 ? f !== e : b[f] !== D) return false;
+    out[base + c] = v;
+    s = f + 1;
+  }
+  return true;
+}
+
+/**
  * Scan a whole decoded table. `keep(gene)` selects rows (kept rows are the only ones stored). Returns null
  * when the input needs the careful parser (quotes, lone CR, blanks, ragged rows, bad cells, …).
  */
@@ -171,7 +189,6 @@ export function scanTable(
   const rows: string[] = [];
   const lines: number[] = [];
   let lineNo = 1;
-  status = 0;
   while (p < n) {
     lineNo++;
     le = lineEnd(p);
@@ -197,16 +214,7 @@ export function scanTable(
       buf = nb;
     }
     for (let i = p; i < g; i++) if (b[i] === 13) return null; // lone CR in the gene field
-    let s = g + 1;
-    const base = r * ncol;
-    for (let c = 0; c < ncol; c++) {
-      const v = scanNumber(b, s, e);
-      if (status !== 0) return null;
-      const f = numEnd;
-      if (c === ncol - 1 ? f !== e : b[f] !== D) return null;
-      buf[base + c] = v;
-      s = f + 1;
-    }
+    if (!scanCells(b, g + 1, e, D, ncol, buf, r * ncol)) return null;
     rows.push(gene);
     lines.push(lineNo);
     p = le + 1;
