@@ -3,11 +3,11 @@
 // bad files give InputErrors.
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { gunzipSync } from "node:zlib";
+import { gunzipSync, gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { InputError } from "../src/errors.js";
 import { describeParquet, formatParquet, isParquet, parseParquet, parseParquetAsync, snappyDecompress } from "../src/io/parquet.js";
-import { readMatrixFile } from "../src/io/read.js";
+import { parseMatrix, readMatrixFile } from "../src/io/read.js";
 import { type Matrix, get, selectRows } from "../src/matrix.js";
 
 const fixture = (name: string) => readFileSync(fileURLToPath(new URL(`fixtures/parquet/${name}`, import.meta.url)));
@@ -141,6 +141,25 @@ describe("Parquet reader on independent writers' files", () => {
   it("ZSTD is refused naming the codec and the file", () => {
     expect(() => parseParquet(fixture("zstd.parquet"), "z.parquet")).toThrow(InputError);
     expect(() => parseParquet(fixture("zstd.parquet"), "z.parquet")).toThrow(/^z\.parquet: Parquet ZSTD compression is not supported/);
+  });
+});
+
+describe("Parquet through the common readers (src/io/read.ts)", () => {
+  const path = (name: string) => fileURLToPath(new URL(`fixtures/parquet/${name}`, import.meta.url));
+  it("readMatrixFile reads Parquet by content, GZIP pages included, and a gzipped .parquet.gz", () => {
+    expectSame(readMatrixFile(path("lm22-snappy-dict-v1.parquet")), lm22);
+    expectSame(readMatrixFile(path("counts-types-gzip-dict-v1.parquet")), head(counts, 300));
+    expectSame(parseMatrix(gzipSync(fixture("lm22-gzip-dict-v2-rowgroups.parquet")), { name: "x.parquet.gz" }), head(lm22, 160));
+  });
+  it("keepRows, missing-cell errors with the file name, and the duplicate-gene policy apply", () => {
+    const keep = new Set([lm22.rows[10], lm22.rows[2]]);
+    expectSame(readMatrixFile(path("lm22-plain-required-v1.parquet"), { keepRows: keep }), selectRows(lm22, [2, 10]));
+    expect(() => readMatrixFile(path("null-cell.parquet"), { name: "m.parquet" })).toThrow(/^m\.parquet:3:3, gene /);
+    const dup = formatParquet("gene", ["S1"], ["A", "B", "A"], (r) => r + 1);
+    expect(() => parseMatrix(dup, { name: "d.parquet" })).toThrow(/duplicate gene symbols.*"A"/);
+    const m = parseMatrix(dup, { name: "d.parquet", duplicates: "mean", onWarning: () => {} });
+    expect(m.rows).toEqual(["A", "B"]);
+    expect(Array.from(m.data)).toEqual([2, 2]);
   });
 });
 

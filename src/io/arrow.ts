@@ -12,9 +12,7 @@ export function isArrow(b: Uint8Array): boolean {
   return b.length >= 8 && b[0] === 0xff && b[1] === 0xff && b[2] === 0xff && b[3] === 0xff;
 }
 
-export function isParquet(b: Uint8Array): boolean {
-  return b.length >= 4 && b[0] === 0x50 && b[1] === 0x41 && b[2] === 0x52 && b[3] === 0x31; // PAR1
-}
+export { isParquet } from "./parquet.js"; // moved; kept here for importers of the old place
 
 /** Read an Arrow IPC table as genes × samples (column-major Float64, as the text reader). */
 export function parseArrow(bytes: Uint8Array, file?: string, keep?: (gene: string) => boolean): Matrix {
