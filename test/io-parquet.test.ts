@@ -138,6 +138,20 @@ describe("Parquet reader on independent writers' files", () => {
     expectSame(m, selectRows(lm22, [0, 1, 3, 4], [0, 1, 2]));
   });
 
+  it("layouts that are not a gene × sample table are refused by name", () => {
+    const refused: [string, RegExp][] = [
+      ["bad-numeric-first.parquet", /^f: the first column "id" must hold gene symbols as strings, found INT32$/],
+      ["bad-nested.parquet", /^f: Parquet nested column "S1" is not supported/],
+      ["bad-boolean.parquet", /^f: Parquet BOOLEAN sample column "S1" .* is not supported/],
+      ["bad-one-column.parquet", /^f: Parquet table needs a gene column and at least one sample column$/],
+      ["bad-null-gene.parquet", /^f:2:1: empty gene symbol$/],
+    ];
+    for (const [name, re] of refused) {
+      expect(() => parseParquet(fixture(name), "f"), name).toThrow(InputError);
+      expect(() => parseParquet(fixture(name), "f"), name).toThrow(re);
+    }
+  });
+
   it("ZSTD is refused naming the codec and the file", () => {
     expect(() => parseParquet(fixture("zstd.parquet"), "z.parquet")).toThrow(InputError);
     expect(() => parseParquet(fixture("zstd.parquet"), "z.parquet")).toThrow(/^z\.parquet: Parquet ZSTD compression is not supported/);
