@@ -216,7 +216,8 @@ export function snappyDecompress(src: Uint8Array, expected: number): Uint8Array 
       }
       n += 1;
       if (p + n > src.length || o + n > len) corrupt("Snappy literal runs past the end");
-      out.set(src.subarray(p, p + n), o);
+      if (n < 32) for (let i = 0; i < n; i++) out[o + i] = src[p + i];
+      else out.set(src.subarray(p, p + n), o);
       p += n;
       o += n;
     } else {
@@ -238,8 +239,9 @@ export function snappyDecompress(src: Uint8Array, expected: number): Uint8Array 
         p += 4;
       }
       if (off === 0 || off > o || o + n > len) corrupt("bad Snappy back-reference");
-      if (off >= n) out.copyWithin(o, o - off, o - off + n);
-      else for (let i = 0; i < n; i++) out[o + i] = out[o - off + i]; // overlapping: repeats a pattern
+      // Byte by byte also covers overlapping copies (off < n), which repeat a pattern.
+      if (off >= n && n >= 32) out.copyWithin(o, o - off, o - off + n);
+      else for (let i = 0; i < n; i++) out[o + i] = out[o - off + i];
       o += n;
     }
   }
@@ -542,15 +544,29 @@ function decodeHybrid(b: Uint8Array, pos: number, end: number, width: number, n:
       let acc = 0;
       let bits = 0;
       let p = pos;
-      for (let i = 0; i < m; i++) {
-        while (bits < width) {
-          acc += b[p++] * 2 ** bits;
-          bits += 8;
+      if (width <= 24) {
+        // Integer path: at most 31 bits are ever held.
+        const mask = mod - 1;
+        for (let i = 0; i < m; i++) {
+          while (bits < width) {
+            acc |= b[p++] << bits;
+            bits += 8;
+          }
+          out[k + i] = acc & mask;
+          acc >>>= width;
+          bits -= width;
         }
-        const v = acc % mod;
-        out[k + i] = v;
-        acc = (acc - v) / mod;
-        bits -= width;
+      } else {
+        for (let i = 0; i < m; i++) {
+          while (bits < width) {
+            acc += b[p++] * 2 ** bits;
+            bits += 8;
+          }
+          const v = acc % mod;
+          out[k + i] = v;
+          acc = (acc - v) / mod;
+          bits -= width;
+        }
       }
       pos = Math.min(pos + (count * width) / 8, end);
       k += m;
