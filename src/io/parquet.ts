@@ -325,7 +325,8 @@ class ChunkReader {
       try {
         out = this.inflate(data);
       } catch (e) {
-        return corrupt(`bad GZIP data: ${(e as Error).message}`);
+        if (e instanceof InputError || e instanceof Corrupt) throw e;
+        throw new InputError(`Parquet GZIP page of column "${this.ctx.column}" could not be decompressed: ${(e as Error).message}`, { file: this.ctx.file });
       }
       if (out.length !== size) corrupt(`GZIP page inflates to ${out.length} bytes, its header says ${size}`);
       return out;
@@ -515,7 +516,7 @@ function plainStrings(b: Uint8Array, pos: number, n: number, dst: (string | null
 }
 
 /** RLE / bit-packed hybrid (levels, dictionary indices): `n` values of `width` bits from b[pos, end). */
-function decodeHybrid(b: Uint8Array, pos: number, end: number, width: number, n: number, out: Uint8Array | Uint32Array): void {
+export function decodeHybrid(b: Uint8Array, pos: number, end: number, width: number, n: number, out: Uint8Array | Uint32Array): void {
   const vbytes = (width + 7) >> 3;
   const mod = 2 ** width;
   let k = 0;
@@ -801,25 +802,31 @@ export function parseParquet(bytes: Uint8Array, file?: string, keep?: (gene: str
 }
 
 /**
- * parseParquet for callers whose inflater is asynchronous (a browser's DecompressionStream): the GZIP page
- * bodies are found and inflated first, then the synchronous reader runs with their results.
+ * For callers whose inflater is asynchronous (a browser's DecompressionStream): finds the GZIP page bodies,
+ * inflates them all, and returns a synchronous Inflate that hands back those results, for parseParquet or
+ * `ReadOptions.inflate`. Files without GZIP pages need no call (the result is then never used).
  */
-export async function parseParquetAsync(
-  bytes: Uint8Array,
-  file: string | undefined,
-  keep: ((gene: string) => boolean) | undefined,
-  inflate: (data: Uint8Array) => Promise<Uint8Array>,
-): Promise<Matrix> {
+export async function parquetGzipInflater(bytes: Uint8Array, file: string | undefined, inflate: (data: Uint8Array) => Promise<Uint8Array>): Promise<Inflate> {
   const bodies = guard(file, () => gzipBodies(bytes, file));
   const done = new Map<number, Uint8Array>();
   for (const b of bodies) {
     try {
       done.set(b.byteOffset, await inflate(b));
     } catch (e) {
-      throw new InputError(`corrupt Parquet data: bad GZIP data: ${(e as Error).message}`, { file });
+      throw new InputError(`Parquet GZIP page could not be decompressed: ${(e as Error).message}`, { file });
     }
   }
-  return parseParquet(bytes, file, keep, (d) => done.get(d.byteOffset) ?? corrupt("GZIP page not found in the first pass"));
+  return (d) => done.get(d.byteOffset) ?? corrupt("GZIP page not found in the first pass");
+}
+
+/** parseParquet with an asynchronous inflater (see parquetGzipInflater). */
+export async function parseParquetAsync(
+  bytes: Uint8Array,
+  file: string | undefined,
+  keep: ((gene: string) => boolean) | undefined,
+  inflate: (data: Uint8Array) => Promise<Uint8Array>,
+): Promise<Matrix> {
+  return parseParquet(bytes, file, keep, await parquetGzipInflater(bytes, file, inflate));
 }
 
 /** Calls `visit` with each page header and compressed body of a column chunk, in order. */

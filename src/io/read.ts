@@ -5,7 +5,7 @@
 import { rStrtod } from "./rnumber.js";
 import { scanTable } from "./scan.js";
 import { isArrow, parseArrow } from "./arrow.js";
-import { isParquet, parseParquet } from "./parquet.js";
+import { type Inflate, isParquet, parseParquet } from "./parquet.js";
 import { gctToTsv, isGct } from "./gct.js";
 import { readFileSync } from "node:fs";
 import { gunzipSync, inflateSync } from "node:zlib";
@@ -28,6 +28,8 @@ export interface ReadOptions {
    * signature genes for CIBERSORT without quantile normalisation. Errors in skipped rows may go unreported.
    */
   keepRows?: ((gene: string) => boolean) | ReadonlySet<string>;
+  /** Decompresses Parquet GZIP pages; default node:zlib (the browser passes parquetGzipInflater's result). */
+  inflate?: Inflate;
 }
 
 export function keepFn(k: ReadOptions["keepRows"]): ((gene: string) => boolean) | undefined {
@@ -81,7 +83,7 @@ export function parseMatrix(input: string | Uint8Array, opts: ReadOptions = {}):
     }
     if (isArrow(bytes) || isParquet(bytes)) {
       const keep = keepFn(opts.keepRows);
-      const m = isArrow(bytes) ? parseArrow(bytes, file, keep) : parseParquet(bytes, file, keep, inflateGzip);
+      const m = isArrow(bytes) ? parseArrow(bytes, file, keep) : parseParquet(bytes, file, keep, opts.inflate ?? inflateGzip);
       checkColumnNames(m.cols, 2, words, file);
       return mergeDuplicates(m, opts.duplicates ?? "error", words, file, opts.onWarning);
     }
