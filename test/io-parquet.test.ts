@@ -148,6 +148,18 @@ describe("Parquet reader on independent writers' files", () => {
     expectSame(m, selectRows(lm22, [0, 1, 3, 4], [0, 1, 2]));
   });
 
+  it("pandas' layout: the index column named in the \"pandas\" metadata is the gene column, wherever it stands", () => {
+    // Fixtures: 4 LM22 samples then the index column (last, as DataFrame.to_parquet writes it).
+    const ref = selectRows(lm22, Array.from({ length: 40 }, (_, i) => i), [0, 1, 2, 3]);
+    expectSame(parseParquet(fixture("pandas-index-last.parquet"), "p"), ref);
+    const unnamed = parseParquet(fixture("pandas-unnamed-index.parquet"), "p");
+    expect(unnamed.rowHeader).toBe(""); // "__index_level_0__" is pandas' name for an unnamed index
+    expect(unnamed.rows).toEqual(lm22.rows.slice(0, 20));
+    expect(Array.from(unnamed.data)).toEqual(Array.from(selectRows(ref, Array.from({ length: 20 }, (_, i) => i)).data));
+    // Without pandas metadata a numeric first column is still refused.
+    expect(() => parseParquet(fixture("bad-numeric-first.parquet"), "f")).toThrow(/first column "id" must hold gene symbols/);
+  });
+
   it("layouts that are not a gene × sample table are refused by name", () => {
     const refused: [string, RegExp][] = [
       ["bad-numeric-first.parquet", /^f: the first column "id" must hold gene symbols as strings, found INT32$/],

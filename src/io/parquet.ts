@@ -673,6 +673,8 @@ interface Chunk {
 
 interface Layout {
   leaves: Leaf[];
+  /** The one index column pandas' to_parquet recorded (its "pandas" key-value metadata), if any. */
+  pandasIndex?: string;
   footerStart: number;
   /** groups[g][c] */
   groups: Chunk[][];
@@ -717,7 +719,23 @@ function readLayout(bytes: Uint8Array, file?: string): Layout {
     total += rows;
   }
   if (total !== numRows) corrupt(`row groups hold ${total} rows, the footer says ${numRows}`);
-  return { leaves, footerStart, groups, numRows };
+  return { leaves, footerStart, groups, numRows, pandasIndex: pandasIndex(meta) };
+}
+
+/** pandas writes the DataFrame index (genes, when they are the row names) as an extra, usually last, column. */
+function pandasIndex(meta: TStruct): string | undefined {
+  const kv = meta[5];
+  if (!Array.isArray(kv)) return undefined;
+  for (const e of kv) {
+    if (typeof e !== "object" || e instanceof Uint8Array || Array.isArray(e) || text(e, 1) !== "pandas") continue;
+    try {
+      const idx = (JSON.parse(text(e, 2) ?? "") as { index_columns?: unknown }).index_columns;
+      return Array.isArray(idx) && idx.length === 1 && typeof idx[0] === "string" ? idx[0] : undefined;
+    } catch {
+      return undefined; // not JSON: not pandas' metadata after all
+    }
+  }
+  return undefined;
 }
 
 /** Column c over all row groups. */
@@ -764,28 +782,33 @@ export function parseParquet(bytes: Uint8Array, file?: string, keep?: (gene: str
     const lay = readLayout(bytes, file);
     const { leaves } = lay;
     if (leaves.length < 2) throw new InputError(`Parquet table needs a gene column and at least one sample column`, { file });
-    if (leaves[0].type !== 6) {
+    // The gene column: pandas' index column when it holds strings, else the first column.
+    const pi = leaves.findIndex((l) => l.name === lay.pandasIndex && l.type === 6);
+    const geneAt = pi >= 0 ? pi : 0;
+    if (leaves[geneAt].type !== 6) {
       throw new InputError(`the first column "${leaves[0].name}" must hold gene symbols as strings, found ${nameOf(TYPE_NAMES, leaves[0].type)}`, { file });
     }
-    for (const l of leaves.slice(1)) {
+    const samples = leaves.map((_, i) => i).filter((i) => i !== geneAt);
+    for (const i of samples) {
+      const l = leaves[i];
       if (![1, 2, 4, 5].includes(l.type)) unsupported({ file }, `${nameOf(TYPE_NAMES, l.type)} sample column "${l.name}" (numbers must be DOUBLE, FLOAT, INT32 or INT64)`);
     }
-    const genes = readColumn(bytes, lay, 0, file, inflate).strings!;
+    const genes = readColumn(bytes, lay, geneAt, file, inflate).strings!;
     const idx: number[] = [];
     const rows: string[] = [];
     for (let r = 0; r < genes.length; r++) {
       const g = genes[r];
-      if (g === null || g === "") throw new InputError(`empty gene symbol`, { file, line: r + 1, column: 1 });
+      if (g === null || g === "") throw new InputError(`empty gene symbol`, { file, line: r + 1, column: geneAt + 1 });
       if (keep && !keep(g)) continue;
       idx.push(r);
       rows.push(g);
     }
-    const cols = leaves.slice(1).map((l) => l.name);
+    const cols = samples.map((i) => leaves[i].name);
     const nr = rows.length;
     const data = new Float64Array(nr * cols.length);
     const all = idx.length === genes.length;
     for (let c = 0; c < cols.length; c++) {
-      const { numbers, nulls } = readColumn(bytes, lay, c + 1, file, inflate);
+      const { numbers, nulls } = readColumn(bytes, lay, samples[c], file, inflate);
       const dst = data.subarray(c * nr, (c + 1) * nr);
       if (all) dst.set(numbers!);
       else for (let k = 0; k < nr; k++) dst[k] = numbers![idx[k]];
@@ -793,11 +816,13 @@ export function parseParquet(bytes: Uint8Array, file?: string, keep?: (gene: str
         const missing = nulls !== undefined && nulls[idx[k]] === 1;
         if (missing || !Number.isFinite(dst[k])) {
           const what = missing ? "missing value (missing values are not allowed)" : `not a finite number: ${dst[k]}`;
-          throw new InputError(what, { file, line: idx[k] + 1, column: c + 2, gene: rows[k], sample: cols[c] });
+          throw new InputError(what, { file, line: idx[k] + 1, column: samples[c] + 1, gene: rows[k], sample: cols[c] });
         }
       }
     }
-    return makeMatrix(rows, cols, data, leaves[0].name);
+    // pandas names an unnamed index "__index_level_0__": no header text then, as R's row names.
+    const header = leaves[geneAt].name;
+    return makeMatrix(rows, cols, data, /^__index_level_\d+__$/.test(header) ? "" : header);
   });
 }
 
