@@ -1,7 +1,8 @@
 /**
  * Parquet mixtures and result tables, read and written by hand (no dependency). Pure (no `node:` imports):
  * runs in a web worker. Layout as for Arrow: the first column holds gene symbols (strings), every other
- * column is one sample (DOUBLE, FLOAT, INT32 or INT64, read as double).
+ * column is one sample (DOUBLE, FLOAT, INT32 or INT64, read as double). Files from pandas' to_parquet, which
+ * stores the row index (the genes) as an extra column named in its "pandas" metadata, use that column instead.
  *
  * Reader: Thrift compact footer, any number of row groups, data pages v1 and v2, dictionary pages, encodings
  * PLAIN, PLAIN_DICTIONARY/RLE_DICTIONARY, DELTA_BINARY_PACKED, DELTA_LENGTH_BYTE_ARRAY, DELTA_BYTE_ARRAY and
@@ -408,9 +409,8 @@ class ChunkReader {
       }
       let present = n;
       if (levels) {
-        present = 0;
-        for (let i = 0; i < n; i++) if (levels[i] === 1) present++;
-        else if (levels[i] !== 0) corrupt("definition level above 1 in a flat column");
+        present = 0; // levels are 0 (null) or 1 (a value): decodeHybrid refuses wider values at width 1
+        for (let i = 0; i < n; i++) present += levels[i];
       }
       const dst = isString ? new Array<string | null>(present) : new Float64Array(present);
       this.values(enc, values, vpos, present, dst);
@@ -705,7 +705,7 @@ function readLayout(bytes: Uint8Array, file?: string): Layout {
     groups.push(
       cols.map((cv, c) => {
         const cc = asStruct(cv, "column chunk");
-        if (cc[1] !== undefined) unsupported({ file }, `column chunk in another file (column "${leaves[c].name}")`);
+        if (cc[1] instanceof Uint8Array && cc[1].length > 0) unsupported({ file }, `column chunk in another file (column "${leaves[c].name}")`);
         const md = struct(cc, 3) ?? unsupported({ file }, `column chunk without plain metadata (encrypted column "${leaves[c].name}"?)`);
         if (num(md, 1, "column type") !== leaves[c].type) corrupt(`column "${leaves[c].name}" chunk type differs from the schema`);
         if (num(md, 5, "column value count") !== rows) corrupt(`column "${leaves[c].name}" has a value count other than the row group's ${rows} rows`);
