@@ -61,6 +61,11 @@ const FIXTURES: { name: string; ref: () => Matrix; layout: Layout }[] = [
     layout: { codec: "SNAPPY", rowGroups: 1, optional: true, pages: ["DATA_PAGE_V2"], gene: "DELTA_BYTE_ARRAY", sample: "PLAIN", dataPages: 3 },
   },
   {
+    name: "lm22-dict-fallback.parquet", // dictionary page, RLE_DICTIONARY data pages, then PLAIN ones past the 256-byte limit
+    ref: () => head(lm22, 160),
+    layout: { codec: "SNAPPY", rowGroups: 1, optional: true, pages: ["DATA_PAGE", "DICTIONARY_PAGE"], gene: "RLE_DICTIONARY", sample: "PLAIN", dataPages: 3 },
+  },
+  {
     name: "lm22-bytestreamsplit.parquet",
     ref: () => head(lm22, 160),
     layout: { codec: "UNCOMPRESSED", rowGroups: 1, optional: false, pages: ["DATA_PAGE"], gene: "PLAIN", sample: "BYTE_STREAM_SPLIT" },
@@ -109,6 +114,7 @@ describe("Parquet reader on independent writers' files", () => {
       expect(s.pageTypes).toEqual(L.pages);
       expect(g.encodings).toContain(L.gene);
       expect(s.encodings).toContain(L.sample);
+      if (f.name.includes("fallback")) expect(s.encodings).toContain("RLE_DICTIONARY");
       if (L.dataPages) expect(s.dataPages).toBe(L.dataPages);
       expect(d.columns.map((c) => c.type)).toEqual(L.types ?? ["BYTE_ARRAY", ...f.ref().cols.map(() => "DOUBLE")]);
     });
