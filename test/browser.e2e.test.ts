@@ -13,7 +13,7 @@ import { main } from "../src/cli.js";
 import { scoreTableTsv } from "../src/commands/score.js";
 import { readSignature } from "../src/data.js";
 import { cibersort, formatNumber, InputError, nnls, parseMatrix, readMatrix, toResultsJSON, toResultsTable } from "../src/index.js";
-import { cibersortCases } from "./helpers/reference.js";
+import { SHARED, cibersortCases } from "./helpers/reference.js";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 /** The flags the environment needs: no sandbox as root, and no background connections of Chromium's own. */
@@ -30,6 +30,12 @@ const OUT = new URL("../test-results/", import.meta.url).pathname;
 const cases = cibersortCases();
 const GSE = cases.find((c) => c.name === "cibersort_lm22_gse65133_noqn_perm0")!;
 const LM6 = cases.find((c) => c.name === "cibersort_lm6_linsley2014_noqn_perm0")!;
+const FINOTELLO_TPM = SHARED + "data/finotello2019_pbmc_gse107572/GSE107572_tpm.tsv.gz";
+const RACLE_TPM = SHARED + "data/racle2017_melanoma_lymphnode_gse93722/GSE93722_tpm.tsv.gz";
+const EPIC_DIR = SHARED + "data/epic_reference_profiles";
+const tmp = mkdtempSync(join(tmpdir(), "cellfrac-web-"));
+/** A TPM table with one negative value (quanTIseq refuses it, naming gene and sample). */
+const NEGATIVE = join(tmp, "negative.tsv");
 
 let browser: Browser;
 let context: BrowserContext;
@@ -39,6 +45,7 @@ let close: () => Promise<void>;
 const requests: string[] = [];
 
 beforeAll(async () => {
+  writeFileSync(NEGATIVE, "Gene\tS1\tS2\nCD3D\t100\t120\nCD19\t60\t-1\nCD14\t70\t80\n");
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (see .ci/run)`);
   const srv = await startServer({ port: 0 });
   origin = srv.url.replace(/\/$/, "");
@@ -56,17 +63,27 @@ afterAll(async () => {
   await close?.();
 });
 
-async function runInPage(mixture: string, opts: { perm: number; seed?: number; signature?: string; method?: string }): Promise<void> {
+async function runInPage(mixture: string, opts: { perm: number; seed?: number; signature?: string; method?: string; setup?: () => Promise<void>; fails?: boolean }): Promise<void> {
   await page.getByTestId("method-select").selectOption(opts.method ?? "cibersort");
   await page.getByTestId("mixture-input").setInputFiles(mixture);
-  await page.getByTestId("signature-input").setInputFiles(opts.signature ? [opts.signature] : []);
+  if (opts.method === undefined || opts.method === "cibersort" || opts.method === "nnls") await page.getByTestId("signature-input").setInputFiles(opts.signature ? [opts.signature] : []);
   if ((opts.method ?? "cibersort") === "cibersort") {
     await page.fill("#perm", String(opts.perm));
     await page.fill("#seed", String(opts.seed ?? 1));
   }
+  await opts.setup?.();
   await page.getByTestId("run").click();
   await page.waitForSelector("body[data-state=done], body[data-state=failed]", { timeout: 240_000 });
-  expect(await page.getByTestId("error").isHidden(), (await page.getByTestId("error").textContent()) ?? "").toBe(true);
+  if (opts.fails) expect(await page.getAttribute("body", "data-state")).toBe("failed");
+  else expect(await page.getByTestId("error").isHidden(), (await page.getByTestId("error").textContent()) ?? "").toBe(true);
+}
+
+/** `cellfrac <args>` in this process (the CLI's own parsing, reading and writers): exit code, stdout, stderr. */
+async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = "";
+  let err = "";
+  const code = await main(args, { stdout: (s) => (out += s), stderr: (s) => (err += s), isTTY: false });
+  return { code, out, err };
 }
 
 /** The results table's text, rebuilt as TSV (header, then one line per sample). */
@@ -158,6 +175,166 @@ describe("the page in Chromium", () => {
     expect(await tableText()).toBe(node);
     expect(await downloadedTsv()).toBe(node);
     await page.getByTestId("method-select").selectOption("cibersort");
+  }, 120_000);
+
+  it("the exact solver (perm 3): the table equals `cellfrac cibersort --solver exact` bit for bit, not the libsvm one", async () => {
+    const exact = await cli("cibersort", GSE.input, "--solver", "exact", "--perm", "3", "--threads", "1");
+    expect(exact.code, exact.err).toBe(0);
+    const libsvm = await cli("cibersort", GSE.input, "--perm", "3", "--threads", "1");
+    expect(exact.out).not.toBe(libsvm.out);
+    await runInPage(GSE.input, { perm: 3, setup: () => page.getByTestId("solver-select").selectOption("exact").then(() => {}) });
+    expect(await tableText()).toBe(exact.out);
+    expect(await downloadedTsv()).toBe(exact.out);
+    expect(await page.textContent("#summary")).toMatch(/exact solver/);
+    await page.getByTestId("solver-select").selectOption("libsvm");
+  }, 120_000);
+
+  it("quanTIseq (bundled TIL10, gzipped TPM): `cellfrac quantiseq` bit for bit, default and --tumor --no-mrna-scaling", async () => {
+    const plain = await cli("quantiseq", FINOTELLO_TPM);
+    expect(plain.code, plain.err).toBe(0);
+    await runInPage(FINOTELLO_TPM, { perm: 0, method: "quantiseq" });
+    expect(await page.isDisabled("#perm")).toBe(true);
+    expect(await page.isDisabled("[data-testid=signature-input]")).toBe(true);
+    expect(await tableText()).toBe(plain.out);
+    expect(await downloadedTsv()).toBe(plain.out);
+    const json = await cli("quantiseq", FINOTELLO_TPM, "-o", join(tmp, "q.json"));
+    expect(json.code, json.err).toBe(0);
+    expect((await download("download-json")).toString("utf8")).toBe(readFileSync(join(tmp, "q.json"), "utf8"));
+    expect(await page.textContent("[data-testid=coverage]")).toMatch(/Genes used: 149 of 153 signature genes/);
+    const tumor = await cli("quantiseq", FINOTELLO_TPM, "--tumor", "--no-mrna-scaling");
+    expect(tumor.out).not.toBe(plain.out);
+    await runInPage(FINOTELLO_TPM, {
+      perm: 0,
+      method: "quantiseq",
+      setup: async () => {
+        await page.check("#q-tumor");
+        await page.uncheck("#q-mrna");
+      },
+    });
+    expect(await tableText()).toBe(tumor.out);
+    await page.uncheck("#q-tumor");
+    await page.check("#q-mrna");
+  }, 120_000);
+
+  it("score methods: ESTIMATE (bundled sets, log2(x+1)) and ssGSEA with a dropped GMT file give `cellfrac score`'s tables", async () => {
+    const est = await cli("score", FINOTELLO_TPM, "--method", "estimate", "--transform", "log2p1");
+    expect(est.code, est.err).toBe(0);
+    await runInPage(FINOTELLO_TPM, { perm: 0, method: "estimate", setup: () => page.selectOption("#transform", "log2p1").then(() => {}) });
+    expect(await tableText()).toBe(est.out);
+    expect(await page.isHidden("#bars")).toBe(true); // scores: no stacked bars, a heatmap scaled per row
+    expect(await page.textContent("#heat-title")).toMatch(/scores/);
+    expect(await page.textContent("[data-testid=coverage]")).toMatch(/Genes used \(ESTIMATE common genes\): \d+ of 10412 genes/);
+    const gmt = join(tmp, "immune.gmt");
+    writeFileSync(gmt, "T_cells\tna\tCD3D\tCD3E\tCD2\tCD8A\nB_cells\tna\tCD19\tMS4A1\tCD79A\nMyeloid\tna\tCD14\tLYZ\tFCGR3A\tCSF1R\tNOT_A_GENE\n");
+    const ss = await cli("score", FINOTELLO_TPM, "--method", "ssgsea", "--gene-sets", gmt, "--transform", "log2p1", "-o", join(tmp, "ss.json"));
+    expect(ss.code, ss.err).toBe(0);
+    const ssTsv = await cli("score", FINOTELLO_TPM, "--method", "ssgsea", "--gene-sets", gmt, "--transform", "log2p1");
+    await runInPage(FINOTELLO_TPM, { perm: 0, method: "ssgsea", setup: () => page.getByTestId("geneset-input").setInputFiles(gmt) });
+    expect(await page.inputValue("[data-testid=genesets-select]")).toBe("file");
+    expect(await tableText()).toBe(ssTsv.out);
+    expect((await download("download-json")).toString("utf8")).toBe(readFileSync(join(tmp, "ss.json"), "utf8"));
+    await page.selectOption("#transform", "none");
+  }, 120_000);
+
+  it("EPIC with the reference's three files chosen in the page: `cellfrac epic --reference TRef` bit for bit", async () => {
+    const epic = await cli("epic", RACLE_TPM, "--reference", "TRef", "--epic-data", EPIC_DIR);
+    expect(epic.code, epic.err).toBe(0);
+    const files = ["EPIC_TRef_refProfiles.tsv.gz", "EPIC_TRef_refProfiles_var.tsv.gz", "EPIC_TRef_sigGenes.tsv"].map((f) => join(EPIC_DIR, f));
+    await runInPage(RACLE_TPM, { perm: 0, method: "epic", setup: () => page.getByTestId("epic-reference-input").setInputFiles(files) });
+    expect(await tableText()).toBe(epic.out);
+    expect(await page.textContent("#method-help")).toMatch(/not shipped/);
+  }, 120_000);
+
+  it("bad input in the other methods shows the CLI's message: a GMT line without genes, ssGSEA without gene sets, EPIC's conflicting options, a negative TPM", async () => {
+    const bad = join(tmp, "bad.gmt");
+    writeFileSync(bad, "T_cells\tna\tCD3D\tCD3E\nB_cells\tna\n");
+    const cases: { cli: string[]; method: string; mixture?: string; setup: () => Promise<void> }[] = [
+      { cli: ["score", FINOTELLO_TPM, "--method", "mean", "--gene-sets", bad], method: "mean", setup: () => page.getByTestId("geneset-input").setInputFiles(bad) },
+      { cli: ["score", FINOTELLO_TPM, "--method", "ssgsea"], method: "ssgsea", setup: () => page.selectOption("#genesets", "").then(() => {}) },
+      {
+        cli: ["epic", RACLE_TPM, "--reference", "TRef", "--epic-data", EPIC_DIR, "--no-mrna-scaling", "--mrna-proportions"],
+        method: "epic",
+        mixture: RACLE_TPM,
+        setup: async () => {
+          await page.getByTestId("epic-reference-input").setInputFiles([]);
+          await page.uncheck("#e-mrna");
+          await page.check("#e-proportions");
+        },
+      },
+      { cli: ["quantiseq", NEGATIVE], method: "quantiseq", mixture: NEGATIVE, setup: async () => {} },
+    ];
+    for (const c of cases) {
+      const r = await cli(...c.cli);
+      expect(r.code, r.out).toBeGreaterThan(1);
+      const message = r.err.trim().replace(tmp + "/", "");
+      await runInPage(c.mixture ?? FINOTELLO_TPM, { perm: 0, method: c.method, setup: c.setup, fails: true });
+      expect(await page.getByTestId("error").textContent(), c.cli.join(" ")).toBe(message);
+      expect(await page.isHidden("#out")).toBe(true);
+    }
+    await page.getByTestId("method-select").selectOption("epic");
+    await page.check("#e-mrna");
+    await page.uncheck("#e-proportions");
+    // EPIC without its reference files: the page says why it has none of its own.
+    await runInPage(RACLE_TPM, { perm: 0, method: "epic", fails: true });
+    expect(await page.getByTestId("error").textContent()).toMatch(/^cellfrac: EPIC needs a reference: .*not shipped with cellfrac$/);
+    await page.getByTestId("method-select").selectOption("mean");
+    await page.getByTestId("geneset-input").setInputFiles([]);
+  }, 120_000);
+
+  it("keyboard: every control has a label, and Tab from the method select visits exactly the method's enabled controls in order", async () => {
+    const order: Record<string, string[]> = {
+      cibersort: ["signature", "perm", "seed", "qn", "solver", "absolute", "scale", "duplicates"],
+      quantiseq: ["q-tumor", "q-arrays", "q-mrna", "scale", "duplicates"],
+      epic: ["epic-reference", "e-other", "e-mrna", "e-proportions", "scale", "duplicates"],
+      ssgsea: ["genesets", "geneset-file", "set-column", "gene-column", "transform", "normalize", "duplicates"],
+      mcpcounter: ["genesets", "geneset-file", "set-column", "gene-column", "transform", "duplicates"],
+    };
+    const unlabeled = await page.evaluate(() =>
+      Array.from(document.querySelectorAll<HTMLInputElement>("form input, form select, form button"))
+        .filter((c) => !(c.labels?.length || c.getAttribute("aria-label") || c.textContent?.trim()))
+        .map((c) => c.id),
+    );
+    expect(unlabeled).toEqual([]);
+    for (const [method, ids] of Object.entries(order)) {
+      await page.getByTestId("method-select").selectOption(method);
+      await page.getByTestId("method-select").focus();
+      const seen: string[] = [];
+      for (let i = 0; i < 20; i++) {
+        await page.keyboard.press("Tab");
+        const id = await page.evaluate(() => document.activeElement?.id ?? "");
+        if (id === "run") break;
+        seen.push(id);
+      }
+      expect(seen, method).toEqual(ids);
+    }
+    // Space toggles a focused checkbox; Enter on Run submits (the bad-mixture test below runs from the keyboard).
+    await page.getByTestId("method-select").selectOption("quantiseq");
+    await page.focus("#q-arrays");
+    await page.keyboard.press("Space");
+    expect(await page.isChecked("#q-arrays")).toBe(true);
+    await page.keyboard.press("Space");
+    expect(await page.isChecked("#q-arrays")).toBe(false);
+    await page.getByTestId("method-select").selectOption("cibersort");
+  });
+
+  it("Parquet mixtures (SNAPPY; GZIP pages through DecompressionStream) give the tables of their TSVs, and a null cell the CLI's message", async () => {
+    const fixture = (f: string) => new URL(`fixtures/parquet/${f}`, import.meta.url).pathname;
+    const lm22 = new URL("../data/LM22.tsv", import.meta.url).pathname;
+    const full = await cli("cibersort", lm22, "--perm", "0", "--threads", "1");
+    expect(full.code, full.err).toBe(0);
+    await runInPage(fixture("lm22-snappy-dict-v1.parquet"), { perm: 0 });
+    expect(await tableText()).toBe(full.out);
+    // The GZIP fixture holds LM22's first 160 genes (test/fixtures/parquet/README.md).
+    const head = join(tmp, "lm22-160.tsv");
+    writeFileSync(head, readFileSync(lm22, "utf8").split("\n").slice(0, 161).join("\n") + "\n");
+    const part = await cli("nnls", head);
+    expect(part.code, part.err).toBe(0);
+    await runInPage(fixture("lm22-gzip-dict-v2-rowgroups.parquet"), { perm: 0, method: "nnls" });
+    expect(await tableText()).toBe(part.out);
+    const bad = await cli("nnls", fixture("null-cell.parquet"));
+    expect(bad.code).toBe(3);
+    await runInPage(fixture("null-cell.parquet"), { perm: 0, method: "nnls", fails: true });
+    expect(await page.getByTestId("error").textContent()).toBe(bad.err.trim().replace(fixture(""), ""));
   }, 120_000);
 
   it("no request left 127.0.0.1, and the CSP refuses a connection elsewhere", async () => {

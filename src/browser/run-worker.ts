@@ -1,57 +1,80 @@
-// The page's run worker (comlink): reads the inputs, does the cohort-wide pass (prepare, permutation
-// draws) and hands the fits to a pool of fit workers, then serialises the result. Everything heavy stays
-// off the page's thread; cancelling a run is terminating this worker (its fit workers go with it).
+// The page's run worker (comlink): reads the inputs, runs the chosen method and serialises the result
+// with the CLI's own writers. CIBERSORT does the cohort-wide pass (prepare, permutation draws) here and
+// hands the fits to a pool of fit workers; the other methods (NNLS, quanTIseq, EPIC, the score methods)
+// run in this worker. Everything heavy stays off the page's thread; cancelling a run is terminating this
+// worker (its fit workers go with it).
 import { expose, type ProxyMarked } from "comlink";
 import { cibersort } from "../cibersort/index.js";
-import { resultColumns, resultValue, toResultsJSON, toResultsTable } from "../cibersort/output.js";
+import { toResultsJSON, toResultsTable } from "../cibersort/output.js";
 import type { AbsMethod, ScaleMode } from "../cibersort/types.js";
-import { scoreTableJson, scoreTableTsv } from "../commands/score.js";
+import { SCORE_METHODS, type ScoreMethod, runScoreMethod, scoreTableJson, scoreTableTsv } from "../commands/score.js";
 import { InputError, UsageError } from "../errors.js";
+import { BUILTIN_GENE_SETS, type GeneSet, builtinGeneSetName, parseGeneSets } from "../genesets.js";
 import type { DuplicatePolicy } from "../io/read.js";
 import { ensemblStableId, toSymbols } from "../genes.js";
 import type { Matrix } from "../matrix.js";
+import { cibersortTable } from "../methods/cibersort.js";
+import { EPIC_MRNA_CELL, type EpicReference, epicDeconvolve, parseEpicGeneList, validateReference } from "../methods/epic.js";
+import { ESTIMATE_COMMON_GENES_FILE, estimate, parseEstimateCommonGenes } from "../methods/estimate.js";
 import { nnls } from "../methods/nnls.js";
+import { TIL10_FILES, quantiseqDeconvolve, til10FromTexts } from "../methods/quantiseq.js";
+import type { ScoreTransform } from "../methods/scorekit.js";
+import type { Coverage, MethodTable } from "../methods/types.js";
 import { browserFitRunner, defaultWorkers, type BrowserPoolInfo } from "./pool.js";
-import { parseMatrixBytes } from "./parse.js";
+import { gunzipIfNeeded, parseMatrixBytes } from "./parse.js";
 
 export interface InputFile {
   name: string;
   bytes: Uint8Array;
 }
 
+export const DECONV_METHODS = ["cibersort", "nnls", "quantiseq", "epic"] as const;
+export type PageMethod = (typeof DECONV_METHODS)[number] | ScoreMethod;
+
 export interface RunRequest {
-  /** cibersort (CIBERSORT v1.04) or nnls (R nnls on the signature); the page's method select. */
-  method: "cibersort" | "nnls";
+  /** The page's method select: a deconvolution method or a `cellfrac score --method` method. */
+  method: PageMethod;
   mixture: InputFile;
-  /** Absent: the bundled LM22. */
+  /** CIBERSORT and NNLS; absent: the bundled LM22. */
   signature?: InputFile;
   perm: number;
   seed: number;
   qn: boolean;
+  /** CIBERSORT's ν-SVR solver: libsvm (R-identical, default) or exact (the true optimum). */
+  solver: "libsvm" | "exact";
   absolute: AbsMethod | false;
+  /** CIBERSORT, NNLS, quanTIseq, EPIC (`--scale`). */
   scale: ScaleMode;
   duplicates: DuplicatePolicy;
+  /** `cellfrac quantiseq` options. */
+  quantiseq?: { tumor: boolean; arrays: boolean; mrnaScaling: boolean };
+  /** `cellfrac epic` options; `reference` holds the files of a reference directory (profiles, variability, sigGenes). */
+  epic?: { reference: InputFile[]; otherCells: boolean; mrnaScaling: boolean; mrnaProportions: boolean };
+  /** `cellfrac score` options; `geneSets` is a bundled name (ESTIMATE, MCPcounter, Danaher), a file, or absent (the method's default). */
+  score?: { geneSets?: string | InputFile; setColumn?: string; geneColumn?: string; transform: ScoreTransform; normalize: boolean };
   /** Fit workers (default: hardware concurrency). */
   workers?: number;
 }
 
 export interface RunResult {
   ok: true;
+  /** The CLI's output text (TSV) and JSON for this method, byte for byte. */
   table: string;
   json: string;
+  /** "fractions" (deconvolution: stacked bars and a 0..max heatmap) or "scores" (heatmap scaled per row). */
+  kind: "fractions" | "scores";
   samples: string[];
+  /** The estimate columns: cell types or gene sets. */
   cellTypes: string[];
-  /** The table's columns after Mixture (cell types, P-value, Correlation, RMSE[, Absolute score]). */
+  /** The table's columns after the first (estimates, then fit columns such as P-value or RMSE). */
   columns: string[];
   /** The table's numbers, samples × columns row-major (the same doubles the TSV prints). */
   values: Float64Array;
-  /** Fractions, samples × cell types row-major. */
+  /** Estimates, samples × cell types row-major. */
   fractions: Float64Array;
   warnings: string[];
-  genesUsed: number;
-  signatureGenes: number;
-  /** Signature genes absent from the mixture (all of them; the page shows a few). */
-  missingGenes: string[];
+  /** Gene coverage per signature / gene set (`missing`: every gene absent from the mixture). */
+  coverage: Coverage[];
   /** Whether the mixture was anti-logged (CIBERSORT; other methods say so in a warning). */
   antilog?: boolean;
   workers: number;
@@ -68,85 +91,64 @@ export interface RunFailure {
 
 export type ProgressFn = ((done: number, total: number) => void) & ProxyMarked;
 
-const LM22_URL = new URL("../../data/LM22.tsv", import.meta.url);
-const ENSEMBL_URL = new URL("../../data/identifiers/ensembl_symbols.tsv", import.meta.url);
+/** The page's bundled data (dist/web/data: copies of data/ made by src/web/build.mjs). */
+const DATA_URL = new URL("../../data/", import.meta.url);
+
+async function fetchData(path: string, what: string): Promise<Uint8Array> {
+  const res = await fetch(new URL(path, DATA_URL));
+  if (!res.ok) throw new Error(`the bundled ${what} could not be loaded (${res.status} ${res.statusText})`);
+  return new Uint8Array(await res.arrayBuffer());
+}
+const fetchText = async (path: string, what: string) => new TextDecoder().decode(await fetchData(path, what));
 
 /** The bundled Ensembl → symbol table, fetched only for a mixture with Ensembl IDs (toSymbols' `table`). */
 async function ensemblTable(): Promise<Map<string, string>> {
-  const res = await fetch(ENSEMBL_URL);
-  if (!res.ok) throw new Error(`the bundled Ensembl table could not be loaded (${res.status} ${res.statusText})`);
   const map = new Map<string, string>();
-  for (const line of (await res.text()).split("\n").slice(1)) {
+  for (const line of (await fetchText("identifiers/ensembl_symbols.tsv", "Ensembl table")).split("\n").slice(1)) {
     const [id, symbol] = line.split("\t");
     if (id && symbol) map.set(id, symbol.trim());
   }
   return map;
 }
 
-async function signatureBytes(req: RunRequest): Promise<InputFile> {
-  if (req.signature) return req.signature;
-  const res = await fetch(LM22_URL);
-  if (!res.ok) throw new Error(`the bundled LM22 signature could not be loaded (${res.status} ${res.statusText})`);
-  return { name: "LM22", bytes: new Uint8Array(await res.arrayBuffer()) };
+async function signatureFile(req: RunRequest): Promise<InputFile> {
+  return req.signature ?? { name: "LM22", bytes: await fetchData("LM22.tsv", "LM22 signature") };
 }
+
+const isMethod = (m: unknown): m is PageMethod => (DECONV_METHODS as readonly unknown[]).includes(m) || (SCORE_METHODS as readonly unknown[]).includes(m);
 
 export const runWorkerApi = {
   async run(req: RunRequest, onProgress?: ProgressFn): Promise<RunResult | RunFailure> {
     const t0 = performance.now();
     try {
-      if (req.method !== "cibersort" && req.method !== "nnls") throw new UsageError(`unknown method "${String(req.method)}"`);
-      const sigFile = await signatureBytes(req);
-      const sig = await parseMatrixBytes(sigFile.bytes, { what: "signature", name: sigFile.name });
+      if (!isMethod(req.method)) throw new UsageError(`unknown method "${String(req.method)}"`);
       const warnings: string[] = [];
       const onWarning = (m: string) => warnings.push(m);
+      const progress = onProgress ? (d: number, t: number) => void onProgress(d, t) : undefined;
       let mix = await parseMatrixBytes(req.mixture.bytes, { what: "mixture", name: req.mixture.name, duplicates: req.duplicates, onWarning });
-      // Ensembl gene IDs are mapped to symbols for CIBERSORT, as `cellfrac cibersort` does.
-      if (req.method === "cibersort" && mix.rows.some((g) => ensemblStableId(g) !== undefined)) {
-        mix = toSymbols(mix, { duplicates: req.duplicates, onWarning, table: await ensemblTable() });
+      let out: Omit<RunResult, "ms">;
+      switch (req.method) {
+        case "cibersort":
+          // Ensembl gene IDs are mapped to symbols, as `cellfrac cibersort` does.
+          if (mix.rows.some((g) => ensemblStableId(g) !== undefined)) mix = toSymbols(mix, { duplicates: req.duplicates, onWarning, table: await ensemblTable() });
+          out = await runCibersort(mix, req, warnings, progress);
+          break;
+        case "nnls": {
+          const sig = await signatureFile(req);
+          const signature = await parseMatrixBytes(sig.bytes, { what: "signature", name: sig.name });
+          out = fromTable(await nnls.run(mix, { signature, signatureName: sig.name, scale: req.scale, onWarning, onProgress: progress }), warnings);
+          break;
+        }
+        case "quantiseq":
+          out = fromTable(await runQuantiseq(mix, req, onWarning), warnings);
+          break;
+        case "epic":
+          out = fromTable(await runEpic(mix, req, onWarning), warnings);
+          break;
+        default:
+          out = fromTable(await runScore(req.method, mix, req, onWarning), warnings, "scores");
       }
-      if (req.method === "nnls") return await runNnls(mix, sig, sigFile.name, req, warnings, t0, onProgress);
-      const info: BrowserPoolInfo = { workers: 0, shared: false };
-      const res = await cibersort(
-        mix,
-        sig,
-        {
-          perm: req.perm,
-          seed: req.seed,
-          qn: req.qn,
-          absolute: req.absolute,
-          scale: req.scale,
-          names: { mixture: req.mixture.name, signature: sigFile.name },
-          onProgress: onProgress ? (d, t) => void onProgress(d, t) : undefined,
-        },
-        undefined,
-        browserFitRunner(req.workers ?? defaultWorkers(), info),
-      );
-      const S = res.samples.length;
-      const T = res.cellTypes.length;
-      const fractions = new Float64Array(S * T);
-      for (let s = 0; s < S; s++) for (let t = 0; t < T; t++) fractions[s * T + t] = res.fractions.data[t * S + s];
-      const columns = resultColumns(res);
-      const values = new Float64Array(S * columns.length);
-      for (let s = 0; s < S; s++) for (let c = 0; c < columns.length; c++) values[s * columns.length + c] = resultValue(res, s, c);
-      const used = new Set(res.diagnostics.genes);
-      return {
-        ok: true,
-        table: toResultsTable(res),
-        json: toResultsJSON(res),
-        columns,
-        values,
-        samples: res.samples,
-        cellTypes: res.cellTypes,
-        fractions,
-        warnings: [...warnings, ...res.warnings],
-        genesUsed: res.diagnostics.signatureCoverage.used,
-        signatureGenes: res.diagnostics.signatureCoverage.total,
-        missingGenes: sig.rows.filter((g) => !used.has(g)),
-        antilog: res.diagnostics.antilog,
-        workers: info.workers,
-        shared: info.shared,
-        ms: performance.now() - t0,
-      };
+      return { ...out, ms: performance.now() - t0 };
     } catch (e) {
       if (e instanceof InputError) return { ok: false, kind: "input", message: `cellfrac: error: ${e.message}` };
       if (e instanceof UsageError) return { ok: false, kind: "usage", message: `cellfrac: ${e.message}` };
@@ -155,9 +157,119 @@ export const runWorkerApi = {
   },
 };
 
-/** NNLS in this worker (one small solve per sample), as `cellfrac nnls` writes it. */
-async function runNnls(mix: Matrix, sig: Matrix, sigName: string, req: RunRequest, readWarnings: string[], t0: number, onProgress?: ProgressFn): Promise<RunResult> {
-  const t = await nnls.run(mix, { signature: sig, signatureName: sigName, scale: req.scale, onProgress: onProgress ? (d, n) => void onProgress(d, n) : undefined });
+async function runCibersort(mix: Matrix, req: RunRequest, warnings: string[], progress?: (d: number, t: number) => void): Promise<Omit<RunResult, "ms">> {
+  const sigFile = await signatureFile(req);
+  const sig = await parseMatrixBytes(sigFile.bytes, { what: "signature", name: sigFile.name });
+  const info: BrowserPoolInfo = { workers: 0, shared: false };
+  const res = await cibersort(
+    mix,
+    sig,
+    {
+      perm: req.perm,
+      seed: req.seed,
+      qn: req.qn,
+      absolute: req.absolute,
+      scale: req.scale,
+      solver: req.solver,
+      names: { mixture: req.mixture.name, signature: sigFile.name },
+      onProgress: progress,
+    },
+    undefined,
+    browserFitRunner(req.workers ?? defaultWorkers(), info),
+  );
+  const used = new Set(res.diagnostics.genes);
+  const t = cibersortTable(res);
+  t.coverage = [{ name: sigFile.name, found: res.diagnostics.signatureCoverage.used, total: res.diagnostics.signatureCoverage.total, missing: sig.rows.filter((g) => !used.has(g)) }];
+  t.warnings = [...warnings, ...res.warnings];
+  return { ...fromTable(t, [], "fractions", toResultsTable(res), toResultsJSON(res)), antilog: res.diagnostics.antilog, workers: info.workers, shared: info.shared };
+}
+
+/** `cellfrac quantiseq` on the bundled TIL10 (fetched from the page's data folder). */
+async function runQuantiseq(mix: Matrix, req: RunRequest, onWarning: (m: string) => void): Promise<MethodTable> {
+  const o = req.quantiseq ?? { tumor: false, arrays: false, mrnaScaling: true };
+  const dir = "til10/";
+  const [sigBytes, mRNAScaling, rmGenes, aberrantGenes] = await Promise.all([
+    fetchData(dir + TIL10_FILES.signature, "TIL10 signature"),
+    fetchText(dir + TIL10_FILES.mRNAScaling, "TIL10 mRNA scaling"),
+    fetchText(dir + TIL10_FILES.rmGenes, "TIL10 gene list"),
+    fetchText(dir + TIL10_FILES.aberrantGenes, "TIL10 gene list"),
+  ]);
+  const signature = await parseMatrixBytes(sigBytes, { what: "signature", name: TIL10_FILES.signature });
+  const til10 = til10FromTexts(signature, { mRNAScaling, rmGenes, aberrantGenes });
+  return quantiseqDeconvolve(mix, { til10, tumor: o.tumor, arrays: o.arrays, scaleMRNA: o.mrnaScaling, scale: req.scale, onWarning });
+}
+
+/** Which file of an EPIC reference directory a chosen file is (by the names `cellfrac epic` looks for). */
+const EPIC_PARTS = [
+  { key: "variability", re: /refProfiles_var\.tsv(\.gz)?$/i, want: "refProfiles_var.tsv[.gz]" },
+  { key: "profiles", re: /refProfiles\.tsv(\.gz)?$/i, want: "refProfiles.tsv[.gz]" },
+  { key: "sigGenes", re: /sigGenes\.tsv(\.gz)?$/i, want: "sigGenes.tsv" },
+] as const;
+
+/** `cellfrac epic --reference <dir>` with the reference's three files chosen in the page. */
+async function runEpic(mix: Matrix, req: RunRequest, onWarning: (m: string) => void): Promise<MethodTable> {
+  const o = req.epic;
+  // In `cellfrac epic`'s order: the option conflict first, then the reference.
+  if (o?.mrnaScaling === false && o.mrnaProportions) throw new UsageError("--no-mrna-scaling and --mrna-proportions give the same numbers; use one");
+  if (!o || o.reference.length === 0) {
+    throw new UsageError("EPIC needs a reference: choose its three files (refProfiles.tsv[.gz], refProfiles_var.tsv[.gz], sigGenes.tsv); EPIC's TRef/BRef are licensed for academic non-commercial use and not shipped with cellfrac");
+  }
+  const files: Partial<Record<(typeof EPIC_PARTS)[number]["key"], InputFile>> = {};
+  for (const f of o.reference) {
+    const part = EPIC_PARTS.find((p) => p.re.test(f.name));
+    if (!part) throw new UsageError(`EPIC reference: "${f.name}" is none of refProfiles.tsv[.gz], refProfiles_var.tsv[.gz], sigGenes.tsv`);
+    if (files[part.key]) throw new UsageError(`EPIC reference: two files for ${part.want} ("${files[part.key]!.name}", "${f.name}")`);
+    files[part.key] = f;
+  }
+  const missing = EPIC_PARTS.filter((p) => !files[p.key]).map((p) => p.want);
+  if (missing.length) throw new UsageError(`EPIC reference: no ${missing.join(", ")} among the chosen files`);
+  const profiles = await parseMatrixBytes(files.profiles!.bytes, { what: "signature", name: files.profiles!.name });
+  const variability = await parseMatrixBytes(files.variability!.bytes, { what: "signature", name: files.variability!.name });
+  const sigGenes = parseEpicGeneList(new TextDecoder().decode(await gunzipIfNeeded(files.sigGenes!.bytes, files.sigGenes!.name)));
+  // Named as `cellfrac epic` names it: TRef/BRef for EPIC's own files (EPIC_TRef_…), else the file stem.
+  const stem = files.profiles!.name.replace(/_?refProfiles\.tsv(\.gz)?$/i, "");
+  const reference: EpicReference = { name: /^EPIC_(TRef|BRef)$/i.exec(stem)?.[1] ?? (stem || "reference"), profiles, variability, sigGenes };
+  validateReference(reference);
+  return epicDeconvolve(mix, {
+    reference,
+    withOtherCells: o.otherCells,
+    mRNACell: o.mrnaScaling ? EPIC_MRNA_CELL : { default: 1 },
+    mRNAProportions: o.mrnaProportions,
+    scale: req.scale,
+    onWarning,
+  });
+}
+
+/** Methods with a bundled default gene-set collection (as `cellfrac score`). */
+const DEFAULT_SETS: Partial<Record<ScoreMethod, string>> = { mcpcounter: "MCPcounter", estimate: "ESTIMATE" };
+
+/** `cellfrac score --method M` with a bundled collection or a chosen GMT/TSV file. */
+async function runScore(method: ScoreMethod, mix: Matrix, req: RunRequest, onWarning: (m: string) => void): Promise<MethodTable> {
+  const o = req.score ?? { transform: "none" as const, normalize: true };
+  const spec = o.geneSets ?? DEFAULT_SETS[method];
+  if (spec === undefined) throw new UsageError(`--method ${method} needs --gene-sets (a .gmt/.tsv file, ESTIMATE, MCPcounter or Danaher)`);
+  if (!o.normalize && method !== "ssgsea") throw new UsageError("--no-normalize applies to --method ssgsea only");
+  const columns = { setColumn: o.setColumn || undefined, geneColumn: o.geneColumn || undefined };
+  let sets: GeneSet[];
+  if (typeof spec === "string") {
+    const key = builtinGeneSetName(spec);
+    if (!key) throw new UsageError(`unknown bundled gene sets "${spec}" (ESTIMATE, MCPcounter, Danaher)`);
+    const b = BUILTIN_GENE_SETS[key];
+    const text = await fetchText("genesets/" + b.file, `${key} gene sets`);
+    sets = parseGeneSets(text, { setColumn: columns.setColumn ?? b.setColumn, geneColumn: columns.geneColumn ?? b.geneColumn, name: key, format: "tsv", onWarning });
+  } else {
+    const gmt = /\.gmt(\.gz)?$/i.test(spec.name);
+    if (gmt && (columns.setColumn || columns.geneColumn)) throw new UsageError("--set-column/--gene-column apply to TSV gene-set files, not GMT");
+    const text = new TextDecoder("utf-8").decode(await gunzipIfNeeded(spec.bytes, spec.name));
+    sets = parseGeneSets(text, { ...columns, name: spec.name, format: gmt ? "gmt" : "tsv", onWarning });
+  }
+  const opts = { geneSets: sets, transform: o.transform, normalize: o.normalize, onWarning };
+  if (method === "estimate") return estimate.run(mix, { ...opts, commonGenes: parseEstimateCommonGenes(await fetchText("genesets/" + ESTIMATE_COMMON_GENES_FILE, "ESTIMATE common genes")) });
+  return runScoreMethod(method, mix, opts);
+}
+
+/** A method's table as the page's result, with the CLI's TSV/JSON writers (`cellfrac nnls|quantiseq|epic|score`). */
+function fromTable(t: MethodTable, readWarnings: string[], kind: RunResult["kind"] = "fractions", table = scoreTableTsv(t), json = scoreTableJson(t)): Omit<RunResult, "ms"> {
   const S = t.values.rows.length;
   const C = t.values.cols.length;
   const T = t.estimateColumns;
@@ -165,23 +277,20 @@ async function runNnls(mix: Matrix, sig: Matrix, sigName: string, req: RunReques
   for (let s = 0; s < S; s++) for (let c = 0; c < C; c++) values[s * C + c] = t.values.data[s + c * S];
   const fractions = new Float64Array(S * T);
   for (let s = 0; s < S; s++) fractions.set(values.subarray(s * C, s * C + T), s * T);
-  const cov = t.coverage[0];
   return {
     ok: true,
-    table: scoreTableTsv(t),
-    json: scoreTableJson(t),
+    table,
+    json,
+    kind,
     columns: t.values.cols,
     values,
     samples: t.values.rows,
     cellTypes: t.values.cols.slice(0, T),
     fractions,
     warnings: [...readWarnings, ...t.warnings],
-    genesUsed: cov.found,
-    signatureGenes: cov.total,
-    missingGenes: cov.missing,
+    coverage: t.coverage,
     workers: 0,
     shared: false,
-    ms: performance.now() - t0,
   };
 }
 

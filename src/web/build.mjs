@@ -6,7 +6,7 @@
 // a generated stub whose functions throw (reading files and gunzip are done by src/browser instead;
 // fileURLToPath works, as src/data.ts calls it at load). The
 // Wasm core goes to dist/web/build/ (where src/wasm.ts's URL points), LM22 and the Ensembl table to dist/web/data/.
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -32,7 +32,11 @@ for (const d of ["app", "build", "data"]) rmSync(join(web, d), { recursive: true
 const IMPORT_RE = /(^[ \t]*(?:import|export)\b[^\n]*?\bfrom\s*|^[ \t]*\}\s*from\s*|^[ \t]*import\s+|\bimport\s*\(\s*)(["'])([^"']+)\2/gm;
 const NAMED_RE = /import\s*\{([^}]*)\}\s*from\s*["'](node:[^"']+)["']/g;
 /** Stubs that must work because they run when a module loads (src/data.ts names its folder). */
-const WORKING = { "node:url": { fileURLToPath: "(u) => decodeURIComponent(new URL(String(u)).pathname)" } };
+const WORKING = {
+  "node:url": { fileURLToPath: "(u) => decodeURIComponent(new URL(String(u)).pathname)" },
+  // src/methods/quantiseq.ts names its data folder at load (TIL10_DIR); the page fetches the files itself.
+  "node:path": { join: '(...p) => p.filter((x) => x !== "").join("/").replace(/\\/+/g, "/")' },
+};
 const stubs = new Map(); // node module -> Set of imported names
 const seen = new Set();
 const usedVendor = new Set();
@@ -105,8 +109,11 @@ mkdirSync(join(web, "build"), { recursive: true });
 copyFileSync(join(root, "build/cellfrac.wasm"), join(web, "build/cellfrac.wasm"));
 mkdirSync(join(web, "data"), { recursive: true });
 copyFileSync(join(root, "data/LM22.tsv"), join(web, "data/LM22.tsv"));
-mkdirSync(join(web, "data/identifiers"), { recursive: true });
-copyFileSync(join(root, "data/identifiers/ensembl_symbols.tsv"), join(web, "data/identifiers/ensembl_symbols.tsv"));
+// The bundled data the page fetches: the Ensembl table, TIL10 (quanTIseq) and the gene-set collections.
+for (const dir of ["identifiers", "til10", "genesets"]) {
+  mkdirSync(join(web, "data", dir), { recursive: true });
+  for (const f of readdirSync(join(root, "data", dir))) if (/\.(tsv|txt)$/.test(f)) copyFileSync(join(root, "data", dir, f), join(web, "data", dir, f));
+}
 for (const f of ["index.html", "styles.css"]) copyFileSync(join(root, "src/web", f), join(web, f));
 const shimmed = [...stubs.keys()];
 console.log(`build:web: ${seen.size} modules in dist/web/app, ${vseen.size} vendored` + (shimmed.length ? `; stubbed node modules: ${shimmed.join(", ")}` : ""));

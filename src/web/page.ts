@@ -62,14 +62,74 @@ function intOption(id: string, name: string, min: number): number {
   return Number(v);
 }
 
-// The CIBERSORT-only options are disabled (not hidden) for other methods, so the form keeps its order.
+/** Per method: the controls it uses (all others are disabled, not hidden, so the form keeps its order) and its help. */
+const SCORE_CONTROLS = ["genesets", "geneset-file", "set-column", "gene-column", "transform", "duplicates"];
+const METHODS: Record<string, { title: string; controls: string[]; help: string }> = {
+  cibersort: {
+    title: "CIBERSORT",
+    controls: ["signature", "perm", "seed", "qn", "solver", "absolute", "scale", "duplicates"],
+    help: "CIBERSORT v1.04 as `cellfrac cibersort`: ν-SVR on the bundled LM22 or your signature, with permutation P-values. The exact solver gives the true ν-SVR optimum instead of R's libsvm trajectory.",
+  },
+  nnls: { title: "NNLS", controls: ["signature", "scale", "duplicates"], help: "Non-negative least squares on the signature (LM22 or yours), as `cellfrac nnls`. The CIBERSORT options are off." },
+  quantiseq: {
+    title: "quanTIseq",
+    controls: ["q-tumor", "q-arrays", "q-mrna", "scale", "duplicates"],
+    help: "quanTIseq with the bundled TIL10 signature (10 cell types + Other), as `cellfrac quantiseq`. Give TPM-like expression.",
+  },
+  epic: {
+    title: "EPIC",
+    controls: ["epic-reference", "e-other", "e-mrna", "e-proportions", "scale", "duplicates"],
+    help: "EPIC, as `cellfrac epic --reference <dir>`. Its reference profiles are not shipped (academic non-commercial licence): choose your copy's three files under EPIC options.",
+  },
+  ssgsea: { title: "ssGSEA", controls: [...SCORE_CONTROLS, "normalize"], help: "ssGSEA scores (GSVA 1.46), as `cellfrac score --method ssgsea`: choose bundled gene sets or a GMT/TSV file." },
+  singscore: { title: "singscore", controls: SCORE_CONTROLS, help: "singscore per sample, as `cellfrac score --method singscore`; sets <name>_UP and <name>_DN are scored as a pair." },
+  mcpcounter: { title: "MCP-counter", controls: SCORE_CONTROLS, help: "MCP-counter: mean of the population markers (default: bundled MCPcounter markers), as `cellfrac score --method mcpcounter`." },
+  estimate: { title: "ESTIMATE", controls: SCORE_CONTROLS, help: "ESTIMATE stromal, immune and ESTIMATE scores and tumour purity (default: bundled ESTIMATE sets), as `cellfrac score --method estimate`." },
+  mean: { title: "mean score", controls: SCORE_CONTROLS, help: "Mean value of each set's genes, as `cellfrac score --method mean`: choose gene sets." },
+  zscore: { title: "z-score", controls: SCORE_CONTROLS, help: "Mean of each set's genes standardised across samples, as `cellfrac score --method zscore`: choose gene sets." },
+  pc1: { title: "PC1 score", controls: SCORE_CONTROLS, help: "First principal component of each set's standardised genes, as `cellfrac score --method pc1`: choose gene sets." },
+};
+const ALL_CONTROLS = [...new Set(Object.values(METHODS).flatMap((m) => m.controls))];
 const methodSelect = $<HTMLSelectElement>("method");
-const CIBERSORT_ONLY = ["perm", "seed", "qn", "solver", "absolute"];
-methodSelect.addEventListener("change", () => {
-  const cs = methodSelect.value === "cibersort";
-  for (const id of CIBERSORT_ONLY) $<HTMLInputElement>(id).disabled = !cs;
-  $("nnls-note").hidden = cs;
+function applyMethod(): void {
+  const m = METHODS[methodSelect.value];
+  for (const id of ALL_CONTROLS) $<HTMLInputElement>(id).disabled = !m.controls.includes(id);
+  // A group none of whose controls apply is disabled as a whole (its legend says which method it is for).
+  for (const fs of Array.from(form.querySelectorAll("fieldset"))) {
+    const used = Array.from(fs.querySelectorAll<HTMLInputElement>("input, select")).some((c) => m.controls.includes(c.id));
+    fs.disabled = !used;
+  }
+  $("method-help").textContent = m.help;
+}
+methodSelect.addEventListener("change", applyMethod);
+applyMethod();
+// Choosing a gene-set file selects it as the gene sets.
+$<HTMLInputElement>("geneset-file").addEventListener("change", (e) => {
+  if ((e.target as HTMLInputElement).files?.length) $<HTMLSelectElement>("genesets").value = "file";
 });
+
+/** The method's own options, as the matching CLI flags would set them. */
+async function methodOptions(method: string): Promise<Pick<RunRequest, "quantiseq" | "epic" | "score">> {
+  const checked = (id: string) => $<HTMLInputElement>(id).checked;
+  if (method === "quantiseq") return { quantiseq: { tumor: checked("q-tumor"), arrays: checked("q-arrays"), mrnaScaling: checked("q-mrna") } };
+  if (method === "epic") {
+    const files = Array.from($<HTMLInputElement>("epic-reference").files ?? []);
+    return { epic: { reference: await Promise.all(files.map(readFile)), otherCells: checked("e-other"), mrnaScaling: checked("e-mrna"), mrnaProportions: checked("e-proportions") } };
+  }
+  if (!METHODS[method].controls.includes("genesets")) return {};
+  const choice = $<HTMLSelectElement>("genesets").value;
+  const file = $<HTMLInputElement>("geneset-file").files?.[0];
+  if (choice === "file" && !file) throw new Error("cellfrac: choose a gene-set file (.gmt or .tsv) or a bundled collection");
+  return {
+    score: {
+      geneSets: choice === "file" ? await readFile(file!) : choice || undefined,
+      setColumn: $<HTMLInputElement>("set-column").value.trim() || undefined,
+      geneColumn: $<HTMLInputElement>("gene-column").value.trim() || undefined,
+      transform: $<HTMLSelectElement>("transform").value as "none" | "log2p1",
+      normalize: method !== "ssgsea" || checked("normalize"),
+    },
+  };
+}
 
 /** body[data-state]: idle, running, done, failed or cancelled (set synchronously, for tests and styles). */
 const setState = (s: string) => (document.body.dataset.state = s);
@@ -107,13 +167,15 @@ async function run(): Promise<void> {
     req = {
       method: methodSelect.value as RunRequest["method"],
       mixture: await readFile(mix),
-      signature: signatureInput.files?.[0] ? await readFile(signatureInput.files[0]) : undefined,
+      signature: signatureInput.files?.[0] && !signatureInput.disabled ? await readFile(signatureInput.files[0]) : undefined,
       perm: intOption("perm", "perm", 0),
       seed: intOption("seed", "seed", -(2 ** 31 - 1)),
       qn: $<HTMLInputElement>("qn").checked,
       absolute: abs === "" ? false : (abs as RunRequest["absolute"]),
+      solver: $<HTMLSelectElement>("solver").value as RunRequest["solver"],
       scale: $<HTMLSelectElement>("scale").value as RunRequest["scale"],
       duplicates: $<HTMLSelectElement>("duplicates").value as RunRequest["duplicates"],
+      ...(await methodOptions(methodSelect.value)),
       workers: workersParam(),
     };
   } catch (err) {
@@ -156,19 +218,26 @@ async function run(): Promise<void> {
   const secs = ((performance.now() - t0) / 1000).toFixed(1);
   status.textContent = `Done: ${res.samples.length} samples in ${secs} s.`;
   document.body.dataset.runMs = String(Math.round(performance.now() - t0));
-  render(res, secs, req.method);
+  render(res, secs, req);
   setState("done");
 }
 
-function render(r: RunResult, secs: string, method: string): void {
-  const perm = $<HTMLInputElement>("perm").value;
-  const what = method === "cibersort" ? `CIBERSORT, ${r.samples.length} samples × ${r.cellTypes.length} cell types, ${perm} permutations` : `NNLS, ${r.samples.length} samples × ${r.cellTypes.length} cell types`;
+function render(r: RunResult, secs: string, req: RunRequest): void {
+  const m = METHODS[req.method];
+  const S = r.samples.length;
+  const T = r.cellTypes.length;
+  const what =
+    req.method === "cibersort"
+      ? `CIBERSORT (${req.solver === "exact" ? "exact" : "R-identical"} solver), ${S} samples × ${T} cell types, ${req.perm} permutations`
+      : `${m.title}, ${S} samples × ${T} ${r.kind === "scores" ? "scores" : "cell types"}`;
   $("summary").textContent =
     `${what}, ${secs} s on ${r.workers || "no"} fit worker${r.workers === 1 ? "" : "s"} ` +
     `(${r.workers ? (r.shared ? "SharedArrayBuffer" : "transferred buffers") : "in the run worker"}).`;
+  out.dataset.kind = r.kind;
   renderCoverage(r);
   const bars = stackedBars(r);
   const heat = heatmap(r);
+  $("heat-title").textContent = r.kind === "scores" ? "Heatmap: scores × samples (each row scaled to its own range)" : "Heatmap: cell types × samples";
   $("bars").replaceChildren(bars);
   $("heat").replaceChildren(heat);
   $("legend").replaceChildren(
@@ -186,14 +255,22 @@ function render(r: RunResult, secs: string, method: string): void {
 
 function renderCoverage(r: RunResult): void {
   const body = $("coverage-body");
-  const p = document.createElement("p");
-  p.textContent = `Genes used: ${r.genesUsed} of ${r.signatureGenes} signature genes (${((100 * r.genesUsed) / r.signatureGenes).toFixed(1)}%).` + (r.antilog ? " The mixture was anti-logged (2^x)." : "");
-  const parts: HTMLElement[] = [p];
-  if (r.missingGenes.length) {
-    const m = document.createElement("p");
-    const shown = r.missingGenes.slice(0, 40);
-    m.textContent = `Missing from the mixture (${r.missingGenes.length}): ${shown.join(", ")}${r.missingGenes.length > shown.length ? ", …" : ""}`;
-    parts.push(m);
+  const parts: HTMLElement[] = [];
+  const many = r.coverage.length > 1;
+  for (const c of r.coverage) {
+    const p = document.createElement("p");
+    const pct = c.total ? ` (${((100 * c.found) / c.total).toFixed(1)}%)` : "";
+    p.textContent = `Genes used${many || r.kind === "scores" ? ` (${c.name})` : ""}: ${c.found} of ${c.total} ${r.kind === "scores" ? "genes" : "signature genes"}${pct}.`;
+    if (c.missing.length) {
+      const shown = c.missing.slice(0, 40);
+      p.textContent += ` Missing from the mixture (${c.missing.length}): ${shown.join(", ")}${c.missing.length > shown.length ? ", …" : ""}`;
+    }
+    parts.push(p);
+  }
+  if (r.antilog) {
+    const p = document.createElement("p");
+    p.textContent = "The mixture was anti-logged (2^x).";
+    parts.push(p);
   }
   const ul = document.createElement("ul");
   for (const w of r.warnings) {
@@ -296,16 +373,36 @@ function heatmap(r: RunResult): SVGSVGElement {
   const T = r.cellTypes.length;
   const cw = columnWidth(S);
   const [ch, left, top] = [14, 190, 10];
+  const scores = r.kind === "scores";
+  // Fractions: one scale, white 0 to dark blue at the largest fraction. Scores: each row (gene set) from
+  // its own minimum (white) to its maximum (dark blue), as their units differ between sets.
+  const lo = new Float64Array(T);
+  const span = new Float64Array(T).fill(1);
   let max = 0;
   for (const v of r.fractions) if (v > max) max = v;
   if (!(max > 0)) max = 1;
+  for (let t = 0; t < T; t++) {
+    if (!scores) {
+      span[t] = max;
+      continue;
+    }
+    let a = Infinity;
+    let b = -Infinity;
+    for (let s = 0; s < S; s++) {
+      const v = r.fractions[s * T + t];
+      if (v < a) a = v;
+      if (v > b) b = v;
+    }
+    lo[t] = Number.isFinite(a) ? a : 0;
+    span[t] = b > a ? b - a : 1;
+  }
   const w = left + S * cw + 70;
-  const svg = svgRoot(w, top + T * ch + 20, `Heatmap of fractions (white 0 to dark blue ${max.toPrecision(3)})`);
+  const svg = svgRoot(w, top + T * ch + 20, scores ? "Heatmap of scores (each row white at its minimum to dark blue at its maximum)" : `Heatmap of fractions (white 0 to dark blue ${max.toPrecision(3)})`);
   for (let t = 0; t < T; t++) {
     svg.append(el("text", { x: left - 6, y: top + t * ch + 10, "text-anchor": "end" }, r.cellTypes[t]));
     for (let s = 0; s < S; s++) {
       const v = r.fractions[s * T + t];
-      const fill = Number.isNaN(v) ? "#bbb" : shade(Math.max(0, v) / max);
+      const fill = Number.isNaN(v) ? "#bbb" : shade(Math.max(0, v - lo[t]) / span[t]);
       const rect = el("rect", { x: left + s * cw, y: top + t * ch, width: cw, height: ch, fill });
       if (S <= 200) rect.append(el("title", {}, `${r.samples[s]} · ${r.cellTypes[t]}: ${v}`));
       svg.append(rect);
@@ -313,7 +410,7 @@ function heatmap(r: RunResult): SVGSVGElement {
   }
   const lx = left + S * cw + 15;
   for (let i = 0; i <= 10; i++) svg.append(el("rect", { x: lx, y: top + (10 - i) * 10, width: 12, height: 10, fill: shade(i / 10) }));
-  svg.append(el("text", { x: lx + 15, y: top + 8 }, max.toPrecision(2)), el("text", { x: lx + 15, y: top + 108 }, "0"));
+  svg.append(el("text", { x: lx + 15, y: top + 8 }, scores ? "max" : max.toPrecision(2)), el("text", { x: lx + 15, y: top + 108 }, scores ? "min" : "0"));
   return svg;
 }
 
@@ -359,7 +456,7 @@ async function svgToPng(svg: SVGSVGElement): Promise<Blob> {
 
 function baseName(): string {
   const n = mixtureInput.files?.[0]?.name ?? "mixture";
-  return n.replace(/\.gz$/i, "").replace(/\.(tsv|txt|csv)$/i, "") + "." + methodSelect.value;
+  return n.replace(/\.gz$/i, "").replace(/\.(tsv|txt|csv|gct|arrow|parquet)$/i, "") + "." + methodSelect.value;
 }
 
 /**
