@@ -11,6 +11,12 @@
  * Anything else (nested columns, other codecs, encryption) is refused with an InputError naming the feature.
  *
  * Writer: one row group, required columns, PLAIN, uncompressed, data page v1.
+ *
+ * Read the specifications first: https://github.com/apache/parquet-format (README.md for the file layout,
+ * src/main/thrift/parquet.thrift for the footer structs and their field ids, Encodings.md for the value and
+ * level encodings), the Thrift compact protocol (https://github.com/apache/thrift/blob/master/doc/specs/
+ * thrift-compact-protocol.md) and Snappy's raw format (https://github.com/google/snappy/blob/main/
+ * format_description.txt). Field ids below are parquet.thrift's.
  */
 import { InputError } from "../errors.js";
 import { type Matrix, makeMatrix } from "../matrix.js";
