@@ -4,6 +4,7 @@ export { rSum, rMean, rVar, rSd, rCor, rStandardize } from "./rstats";
 export { quantileNormalize, sortIndexByKey } from "./qn";
 export { svrInit, svrSolve, svrGram, svrLastAlpha } from "./svr";
 export { coreInit, coreAlg, coreOutSize, coreOutW } from "./cibersort";
+export { exactInit, exactSolve, exactOutSize, exactCoreAlg } from "./exact";
 export { epicFit } from "./epic";
 export { qpSubSimplex } from "./lsq";
 export { nnlsSolve, nnlsMode, nnlsSetSize } from "./nnls";

@@ -23,6 +23,10 @@ export interface CoreExports {
   coreAlg(z: number, out: number): void;
   coreOutSize(t: number): number;
   coreOutW(t: number): number;
+  exactInit(x: number, l: number, t: number): void;
+  exactSolve(z: number, nu: number, beta: number, out: number): number;
+  exactOutSize(t: number): number;
+  exactCoreAlg(z: number, out: number): void;
   __setArgumentsLength?(n: number): void;
 }
 

@@ -1,8 +1,10 @@
-// --solver exact: the ν-SVR optimum against the dense-QP optimum in ../shared/reference
-// (sample1_exact_optimum.tsv), with the duality gap recomputed here from the problem data.
+// --solver exact: the Wasm kernel's ν-SVR optimum (assembly/exact.ts through CibersortEngine.exactFit)
+// against the dense-QP optimum in ../shared/reference (sample1_exact_optimum.tsv), with the duality gap
+// recomputed here from the problem data; the SIMD (release) and scalar (debug) builds give the same bits.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { solveExact } from "../src/cibersort/exact.js";
+import { CibersortEngine, NUS } from "../src/cibersort/engine.js";
+import { loadCore, type CoreFlavor } from "../src/wasm.js";
 
 const REF = new URL("../../shared/reference/", import.meta.url).pathname;
 const CASES = [
@@ -24,14 +26,18 @@ function rows(dir: string, file: string): string[][] {
   return readFileSync(`${REF}${dir}/${file}`, "utf8").trim().split("\n").slice(1).map((l) => l.split("\t"));
 }
 
+const engine = async (x: Float64Array, G: number, T: number, flavor: CoreFlavor = "release") =>
+  new CibersortEngine(await loadCore(flavor), x, G, T, "exact");
+
 describe.each(CASES)("%s", (dir) => {
   const X = rows(dir, "X_standardized.tsv").map((r) => r.slice(1).map(Number));
   const z = Float64Array.from(rows(dir, "sample1_y_standardized.tsv").map((r) => Number(r[r.length - 1])));
   const G = X.length, T = X[0].length;
   const x = Float64Array.from(X.flat());
-  it.each(rows(dir, "sample1_exact_optimum.tsv"))("ν = %s", (nuS, bS, epsS, objS, ...wS) => {
+  it.each(rows(dir, "sample1_exact_optimum.tsv"))("ν = %s", async (nuS, bS, epsS, objS, ...wS) => {
     const nu = Number(nuS);
-    const f = solveExact(x, G, T, z, nu);
+    const f = (await engine(x, G, T)).exactFit(z, nu);
+    expect(f.iterations).toBeGreaterThan(0); // certified KKT point, not the fallback
     for (let k = 0; k < T; k++) expect(Math.abs(f.w[k] - Number(wS[k]))).toBeLessThanOrEqual(W_TOL);
     expect(Math.abs(f.b - Number(bS))).toBeLessThanOrEqual(W_TOL);
     expect(Math.abs(f.epsilon - Number(epsS))).toBeLessThanOrEqual(W_TOL);
@@ -56,6 +62,45 @@ describe.each(CASES)("%s", (dir) => {
     expect(p - d).toBeGreaterThanOrEqual(-GAP_TOL); // weak duality (sanity of the formulas)
     expect(p - d).toBeLessThanOrEqual(GAP_TOL);
     expect(Math.abs(p - Number(objS))).toBeLessThanOrEqual(GAP_TOL);
+    expect(Math.abs(f.gap - (p - d))).toBeLessThanOrEqual(GAP_TOL); // the kernel's own certificate
+  });
+
+  it("release (SIMD) and debug (scalar) builds: the same bits for every ν and the CoreAlg block", async () => {
+    const [rel, dbg] = [await engine(x, G, T), await engine(x, G, T, "debug")];
+    for (const nu of NUS) {
+      const a = rel.exactFit(z, nu), b = dbg.exactFit(z, nu);
+      expect(Array.from(a.w)).toEqual(Array.from(b.w));
+      expect(Array.from(a.beta)).toEqual(Array.from(b.beta));
+      expect([a.b, a.epsilon, a.objective, a.iterations]).toEqual([b.b, b.epsilon, b.objective, b.iterations]);
+    }
+    const fa = rel.fit(z), fb = dbg.fit(z);
+    expect(Array.from(fa.w)).toEqual(Array.from(fb.w));
+    expect(Array.from(fa.rmse)).toEqual(Array.from(fb.rmse));
+    expect(Array.from(fa.r)).toEqual(Array.from(fb.r));
+  });
+
+  it("CoreAlg on the exact optimum: v = w per ν, clip and normalise, RMSE, r, first minimum RMSE", async () => {
+    const e = await engine(x, G, T);
+    const f = e.fit(z);
+    let best = Infinity, sel = -1;
+    NUS.forEach((nu, j) => {
+      const v = e.exactFit(z, nu).w;
+      expect(Array.from(f.v.subarray(j * T, (j + 1) * T))).toEqual(Array.from(v));
+      const pos = Array.from(v, (a) => Math.max(a, 0));
+      const s = pos.reduce((a, b) => a + b, 0);
+      const w = pos.map((a) => a / s);
+      for (let t = 0; t < T; t++) expect(Math.abs(f.w[j * T + t] - w[t])).toBeLessThanOrEqual(1e-15);
+      const k = X.map((row) => row.reduce((a, xv, t) => a + xv * w[t], 0));
+      const rmse = Math.sqrt(k.reduce((a, kg, g) => a + (kg - z[g]) ** 2, 0) / G);
+      const mk = k.reduce((a, b) => a + b, 0) / G, mz = z.reduce((a, b) => a + b, 0) / G;
+      let sxy = 0, sxx = 0, syy = 0;
+      for (let g = 0; g < G; g++) { sxy += (k[g] - mk) * (z[g] - mz); sxx += (k[g] - mk) ** 2; syy += (z[g] - mz) ** 2; }
+      expect(Math.abs(f.rmse[j] - rmse)).toBeLessThanOrEqual(1e-12);
+      expect(Math.abs(f.r[j] - sxy / Math.sqrt(sxx * syy))).toBeLessThanOrEqual(1e-12);
+      expect(f.iterations[j]).toBeGreaterThan(0);
+      if (f.rmse[j] < best) { best = f.rmse[j]; sel = j; }
+    });
+    expect(f.selected).toBe(sel);
   });
 });
 
@@ -73,20 +118,19 @@ const WHOLE = [
 ];
 describe("whole cases, engine solver exact", () => {
   it.each(WHOLE)("%s fractions within 0.02 of R", async (dir) => {
-    const { loadCore } = await import("../src/wasm.js");
-    const { CibersortEngine } = await import("../src/cibersort/engine.js");
     const X = rows(dir, "X_standardized.tsv").map((r) => r.slice(1).map(Number));
     const G = X.length, T = X[0].length;
-    const engine = new CibersortEngine(await loadCore(), Float64Array.from(X.flat()), G, T, "exact");
+    const eng = await engine(Float64Array.from(X.flat()), G, T);
     const mix = rows(dir, "mixture_preprocessed.tsv");
     const res = rows(dir, "result.tsv");
     expect(mix.length).toBe(G);
     const z = new Float64Array(G);
     let worst = 0;
     for (let s = 0; s < res.length; s++) {
-      engine.standardize(Float64Array.from(mix, (r) => Number(r[s + 1])), z);
-      const f = engine.fit(z);
+      eng.standardize(Float64Array.from(mix, (r) => Number(r[s + 1])), z);
+      const f = eng.fit(z);
       expect(f.selected).toBeGreaterThanOrEqual(0);
+      for (const it of f.iterations) expect(it).toBeGreaterThan(0); // every ν certified
       for (let t = 0; t < T; t++) worst = Math.max(worst, Math.abs(f.w[f.selected * T + t] - Number(res[s][t + 1])));
     }
     console.log(`${dir}: max |Δfraction| vs R = ${worst.toExponential(3)}`);

@@ -1,7 +1,8 @@
-// One Wasm instance set up for a run: the standardised signature, its float Gram matrix and the per-ν
-// initial points live in the instance; each call fits one standardised target vector (CoreAlg).
+// One Wasm instance set up for a run: the standardised signature and what depends only on it (libsvm:
+// its float Gram matrix and the per-ν initial points; exact: a padded copy and scratch) live in the
+// instance; each call fits one standardised target vector (CoreAlg).
 import type { Core } from "../wasm.js";
-import { exactCoreAlg } from "./exact.js";
+import { exactSolve, type ExactFit } from "./exact.js";
 
 export const NUS = [0.25, 0.5, 0.75] as const;
 
@@ -24,7 +25,11 @@ export class CibersortEngine {
   private readonly outSize: number;
   private readonly wStart: number;
   private readonly stdOut: number;
-  private readonly xRowMajor: Float64Array;
+  private readonly xPtr: number;
+  private readonly exactBeta: number = 0;
+  private readonly exactOut: number = 0;
+  /** libsvm state (svrInit/coreInit) is built only when needed: always for "libsvm", on solve() for "exact". */
+  private svrReady = false;
 
   /**
    * @param core a Wasm instance this engine owns until it is dropped (its heap is reset here)
@@ -35,23 +40,34 @@ export class CibersortEngine {
     xRowMajor: Float64Array,
     readonly genes: number,
     readonly cellTypes: number,
-    /** "exact": the ν-SVR optimum (src/cibersort/exact.ts) instead of libsvm's trajectory. */
+    /** "exact": the ν-SVR optimum (assembly/exact.ts) instead of libsvm's trajectory. */
     readonly solver: "libsvm" | "exact" = "libsvm",
   ) {
     if (xRowMajor.length !== genes * cellTypes || genes < 1 || cellTypes < 1) {
       throw new RangeError(`signature is ${xRowMajor.length} values, expected ${genes} genes × ${cellTypes} cell types`);
     }
-    this.xRowMajor = xRowMajor;
     const x = core.x;
     core.reset();
-    const xp = core.putF64(xRowMajor);
-    x.svrInit(xp, genes, cellTypes);
-    x.coreInit(xp, genes, cellTypes);
+    const xp = (this.xPtr = core.putF64(xRowMajor));
+    if (solver === "exact") {
+      x.exactInit(xp, genes, cellTypes);
+      this.exactBeta = core.allocF64(genes);
+      this.exactOut = core.allocF64(x.exactOutSize(cellTypes));
+    } else {
+      this.initSvr();
+    }
     this.zPtr = core.allocF64(genes);
     this.stdOut = core.allocF64(genes);
     this.outSize = x.coreOutSize(cellTypes);
     this.wStart = x.coreOutW(cellTypes);
     this.outPtr = core.allocF64(this.outSize);
+  }
+
+  private initSvr(): void {
+    if (this.svrReady) return;
+    this.core.x.svrInit(this.xPtr, this.genes, this.cellTypes);
+    this.core.x.coreInit(this.xPtr, this.genes, this.cellTypes);
+    this.svrReady = true;
   }
 
   /**
@@ -74,6 +90,7 @@ export class CibersortEngine {
 
   /** One ν-SVR fit (ν index 0..2): β = α⁺ − α⁻ per gene, the duals α (2l, original order) and the iterations. */
   solve(z: Float64Array, nuIndex: number): { beta: Float64Array; alpha: Float64Array; iterations: number } {
+    this.initSvr();
     const c = this.core;
     c.f64(this.zPtr, this.genes).set(z);
     const iterations = c.x.svrSolve(this.zPtr, nuIndex, this.stdOut);
@@ -81,13 +98,20 @@ export class CibersortEngine {
     return { beta: c.f64(this.stdOut, this.genes).slice(), alpha, iterations };
   }
 
-  /** CoreAlg(X, z) for a standardised target z. */
+  /** The exact ν-SVR optimum for a standardised target z (solver "exact" only). */
+  exactFit(z: Float64Array, nu: number): ExactFit {
+    if (this.solver !== "exact") throw new Error("exactFit needs an engine built with solver \"exact\"");
+    this.core.f64(this.zPtr, this.genes).set(z);
+    return exactSolve(this.core, { z: this.zPtr, beta: this.exactBeta, out: this.exactOut }, this.genes, this.cellTypes, nu);
+  }
+
+  /** CoreAlg(X, z) for a standardised target z (with the exact optimum for solver "exact"). */
   fit(z: Float64Array): CoreFit {
-    if (this.solver === "exact") return exactCoreAlg(this.xRowMajor, this.genes, this.cellTypes, z, NUS);
     const c = this.core;
     const T = this.cellTypes;
     c.f64(this.zPtr, this.genes).set(z);
-    c.x.coreAlg(this.zPtr, this.outPtr);
+    if (this.solver === "exact") c.x.exactCoreAlg(this.zPtr, this.outPtr);
+    else c.x.coreAlg(this.zPtr, this.outPtr);
     const o = c.f64(this.outPtr, this.outSize);
     return {
       selected: o[0],

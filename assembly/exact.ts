@@ -1,0 +1,776 @@
+// Exact ν-SVR optimum (linear kernel, C = 1) for CIBERSORT's `--solver exact`, and CoreAlg on it.
+// Dual: min ½‖Xᵀβ‖² − zᵀβ, β = a − c, a, c ∈ [0, 1]^G, Σβ = 0, Σ(a + c) = νG; w = Xᵀβ.
+// Primal: min ½‖w‖² + νGε + Σ max(0, |x_g·w + b − z_g| − ε).
+//
+// 1. Mehrotra predictor-corrector interior point on (a, c). The Hessian VVᵀ (V = [X; −X]) has rank T,
+//    so each Newton system is one T×T Cholesky (Woodbury); the 2×2 system of the two equalities, both
+//    right-hand sides and Xᵀdβ come from T-vectors (push-through identity), so an iteration is one
+//    Gram pass over the genes plus two back passes.
+// 2. From a moderately converged point (μ < MU_TRY), guess the partition of the genes: the T + 2 genes
+//    whose |residual| is nearest to ε lie on the tube (β free), the others inside (β = 0) or outside
+//    (β = ±1) by their residual; then solve that face's KKT equations exactly (with T + 2 tube genes
+//    one (T+2)×(T+2) LU serves both the tube equations and the multipliers; otherwise one LU of the
+//    full face system). The face point is accepted only when it is a KKT point to rounding: every
+//    gene's residual is consistent with its class, every free β is within its bounds, and the duality
+//    gap P − D ≤ GAP_TOL with D evaluated at the feasible β. A few violators are re-classified and the
+//    face re-solved (primal-dual active set, at most MAX_FLIP rounds); near the end the guess is also
+//    tried with T + 1 tube genes (degenerate optimum). Otherwise the IPM goes on.
+// Everything is plain f64 with a fixed operation order: the SIMD and scalar builds give the same bits
+// (dot products keep two partial sums, even and odd features, in both).
+
+import { ld, st, ldi, sti } from "./flat";
+
+const MAX_ITER: i32 = 120;
+const MU_TRY: f64 = 1e-4; // start face guesses once the mean complementarity is below this
+const MU_STOP: f64 = 1e-13; // last resort: IPM this far, then the face from β thresholds
+const STEP_BACK: f64 = 0.995;
+const MU_DEGEN: f64 = 1e-6; // below this, also try the face without the farthest candidate
+const MAX_FLIP: i32 = 2; // re-classification rounds per face guess
+const MAX_BAD: i32 = 3; // ... only while at most this many genes violate their class
+const TAU_R: f64 = 1e-11; // residual slack for "consistent with its class" (z is standardised)
+const TAU_B: f64 = 1e-11; // slack on the bounds of a free β
+const GAP_TOL: f64 = 1e-10;
+const NU_COUNT: i32 = 3;
+const NUS: StaticArray<f64> = [0.25, 0.5, 0.75];
+
+// Gene classes.
+const IN: i32 = 0; // inside the tube, β = 0
+const OUTP: i32 = 1; // β = +1 (z above the tube)
+const OUTN: i32 = 2; // β = −1
+const FREEP: i32 = 3; // on the tube, 0 ≤ β ≤ 1, x·w + b − z = −ε
+const FREEN: i32 = 4; // on the tube, −1 ≤ β ≤ 0, x·w + b − z = +ε
+
+let G: i32 = 0;
+let T: i32 = 0;
+let TP: i32 = 0; // T rounded up to even: row stride of the padded copy of X
+let FMAX: i32 = 0; // largest tube set the general face solve accepts
+let NMAX: i32 = 0;
+let X: usize = 0; // G × TP, zero-padded
+
+// IPM state and scratch (2G: a then c).
+let U: usize = 0;
+let S: usize = 0; // multipliers of u ≥ 0
+let TT: usize = 0; // multipliers of u ≤ 1
+let DI: usize = 0; // 1/(s/u + t/(1−u))
+let RH: usize = 0; // −gradient of the Lagrangian
+let SG: usize = 0; // 1/u − 1/(1−u)
+let XI: usize = 0; // corrector term −du_aff·(ds_aff/u + dt_aff/v)
+let DUA: usize = 0, DSA: usize = 0, DTA: usize = 0; // predictor (affine) step of u, s, t
+let DU: usize = 0, DS: usize = 0, DT: usize = 0; // corrector step
+let R: usize = 0; // G: x_g·w
+let XQ: usize = 0; // G: x_g·q of the last step
+let KS: i32 = 0; // row stride of KM: TP + 2 (the blocked Gram writes two columns past the row)
+let KM: usize = 0; // TP × KS
+let YB: usize = 0; // G × TP: k_g·x_g for the Gram matrix
+let IU: usize = 0; // 2G: 1/u
+let IV: usize = 0; // 2G: 1/(1 − u)
+// T-vectors VᵀD⁻¹y for y = e1, e2 (the equality rows), the right-hand side, its centring part and the
+// corrector part; Q* = K⁻¹P*; QV = the step's Xᵀdβ.
+let P1: usize = 0, P2: usize = 0, PR: usize = 0, PS: usize = 0, PC: usize = 0;
+let Q1: usize = 0, Q2: usize = 0, QR: usize = 0, QS: usize = 0, QC: usize = 0, QV: usize = 0;
+// Face solve.
+let CLS: usize = 0; // i32 × G
+let NCLS: usize = 0; // i32 × G
+let FR: usize = 0; // i32 × G: tube genes
+let LU: usize = 0; // NMAX × NMAX
+let PIV: usize = 0; // i32 × NMAX
+let RHS: usize = 0; // NMAX
+let RHS2: usize = 0; // NMAX
+let WO: usize = 0; // TP: Σ over outside genes of β·x
+let XB: usize = 0; // TP: Xᵀβ
+let FW: usize = 0; // TP: w of the face point
+let FBETA: usize = 0; // G: β of the face point
+let fB: f64 = 0;
+let fEps: f64 = 0;
+let fObj: f64 = 0;
+let fGap: f64 = 0;
+// CoreAlg scratch.
+let BETA: usize = 0;
+let KV: usize = 0; // G: k = Xw
+let FITOUT: usize = 0; // T + 4: one exactSolve result
+
+@inline function row(g: i32): usize {
+  return X + (<usize>(g * TP) << 3);
+}
+function alloc8(n: i32): usize {
+  const p = heap.alloc(<usize>max(n, 1) << 3);
+  memory.fill(p, 0, <usize>max(n, 1) << 3);
+  return p;
+}
+function alloc4(n: i32): usize {
+  return heap.alloc(<usize>max(n, 1) << 2);
+}
+
+/** x·y over TP padded features: even and odd partial sums, then their sum (same bits with or without SIMD). */
+@inline function dotp(x: usize, y: usize): f64 {
+  if (ASC_FEATURE_SIMD) {
+    let acc = f64x2.splat(0);
+    for (let k = 0; k < TP; k += 2) {
+      const o = <usize>k << 3;
+      acc = f64x2.add(acc, f64x2.mul(v128.load(x + o), v128.load(y + o)));
+    }
+    return f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
+  } else {
+    let s0: f64 = 0, s1: f64 = 0;
+    for (let k = 0; k < TP; k += 2) {
+      s0 += ld(x, k) * ld(y, k);
+      s1 += ld(x, k + 1) * ld(y, k + 1);
+    }
+    return s0 + s1;
+  }
+}
+
+/** y += c·x over TP features. */
+@inline function axpy(y: usize, c: f64, x: usize): void {
+  if (ASC_FEATURE_SIMD) {
+    const cv = f64x2.splat(c);
+    for (let k = 0; k < TP; k += 2) {
+      const o = <usize>k << 3;
+      v128.store(y + o, f64x2.add(v128.load(y + o), f64x2.mul(cv, v128.load(x + o))));
+    }
+  } else {
+    for (let k = 0; k < TP; k++) st(y, k, ld(y, k) + c * ld(x, k));
+  }
+}
+
+/** y = c·x over TP features. */
+@inline function scaleRow(y: usize, c: f64, x: usize): void {
+  if (ASC_FEATURE_SIMD) {
+    const cv = f64x2.splat(c);
+    for (let k = 0; k < TP; k += 2) {
+      const o = <usize>k << 3;
+      v128.store(y + o, f64x2.mul(cv, v128.load(x + o)));
+    }
+  } else {
+    for (let k = 0; k < TP; k++) st(y, k, c * ld(x, k));
+  }
+}
+
+/** Set up for a run: copy the standardised signature (G × T row-major) and allocate scratch. */
+export function exactInit(x: usize, g: i32, t: i32): void {
+  G = g;
+  T = t;
+  TP = (t + 1) & ~1;
+  FMAX = 2 * (t + 2);
+  NMAX = t + 2 + FMAX;
+  X = alloc8(g * TP + 4);
+  for (let i = 0; i < g; i++) memory.copy(row(i), x + (<usize>(i * t) << 3), <usize>t << 3);
+  const n2 = 2 * g;
+  U = alloc8(n2); S = alloc8(n2); TT = alloc8(n2); DI = alloc8(n2); RH = alloc8(n2); SG = alloc8(n2);
+  XI = alloc8(n2); DUA = alloc8(n2); DSA = alloc8(n2); DTA = alloc8(n2); DU = alloc8(n2); DS = alloc8(n2);
+  DT = alloc8(n2);
+  R = alloc8(g); XQ = alloc8(g);
+  KS = TP + 2;
+  KM = alloc8(TP * KS);
+  YB = alloc8(g * TP + 4);
+  IU = alloc8(n2);
+  IV = alloc8(n2);
+  P1 = alloc8(TP); P2 = alloc8(TP); PR = alloc8(TP); PS = alloc8(TP); PC = alloc8(TP);
+  Q1 = alloc8(TP); Q2 = alloc8(TP); QR = alloc8(TP); QS = alloc8(TP); QC = alloc8(TP); QV = alloc8(TP);
+  CLS = alloc4(g); NCLS = alloc4(g); FR = alloc4(g);
+  LU = alloc8(NMAX * NMAX); PIV = alloc4(NMAX); RHS = alloc8(NMAX); RHS2 = alloc8(NMAX);
+  WO = alloc8(TP); XB = alloc8(TP); FW = alloc8(TP); FBETA = alloc8(g);
+  BETA = alloc8(g); KV = alloc8(g); FITOUT = alloc8(t + 4);
+}
+
+// ---- dense linear algebra (small systems) ----
+
+/** Cholesky of the lower triangle of KM (TP × TP, stride KS) in place; false if not positive definite. */
+function cholesky(): bool {
+  const n = KS;
+  for (let j = 0; j < TP; j++) {
+    let d = ld(KM, j * n + j);
+    for (let k = 0; k < j; k++) d -= ld(KM, j * n + k) * ld(KM, j * n + k);
+    if (!(d > 0)) return false;
+    d = Math.sqrt(d);
+    st(KM, j * n + j, d);
+    for (let i = j + 1; i < TP; i++) {
+      let s = ld(KM, i * n + j);
+      for (let k = 0; k < j; k++) s -= ld(KM, i * n + k) * ld(KM, j * n + k);
+      st(KM, i * n + j, s / d);
+    }
+  }
+  return true;
+}
+
+/** A(i, k) of an n-row matrix at m with row stride ld, or of its transpose. */
+@inline function at(m: usize, ld_: i32, i: i32, k: i32, trans: bool): f64 {
+  return trans ? ld(m, k * ld_ + i) : ld(m, i * ld_ + k);
+}
+
+/** v ← A⁻¹v for lower-triangular A (or Aᵀ with A upper when trans); unit: ones on the diagonal. */
+function forward(m: usize, ld_: i32, n: i32, v: usize, trans: bool, unit: bool): void {
+  for (let i = 0; i < n; i++) {
+    let s = ld(v, i);
+    for (let k = 0; k < i; k++) s -= at(m, ld_, i, k, trans) * ld(v, k);
+    st(v, i, unit ? s : s / at(m, ld_, i, i, trans));
+  }
+}
+
+/** v ← A⁻¹v for upper-triangular A (or Aᵀ with A lower when trans). */
+function backward(m: usize, ld_: i32, n: i32, v: usize, trans: bool, unit: bool): void {
+  for (let i = n - 1; i >= 0; i--) {
+    let s = ld(v, i);
+    for (let k = i + 1; k < n; k++) s -= at(m, ld_, i, k, trans) * ld(v, k);
+    st(v, i, unit ? s : s / at(m, ld_, i, i, trans));
+  }
+}
+
+/** out = K⁻¹v with the Cholesky factor in KM. */
+function cholSolve(v: usize, out: usize): void {
+  memory.copy(out, v, <usize>TP << 3);
+  forward(KM, KS, TP, out, false, false);
+  backward(KM, KS, TP, out, true, false);
+}
+
+const CHUNK: i32 = 64; // genes per block of the Gram product (X and Y rows stay in L1)
+
+/**
+ * KM (lower triangle) = I + Σ_g y_g x_gᵀ with y_g = k_g·x_g in YB. Each entry is a sum over genes in
+ * ascending order, so the 2 × 4 register tiles of the SIMD build give the scalar build's bits.
+ */
+function gram(): void {
+  memory.fill(KM, 0, <usize>(TP * KS) << 3);
+  const rs = <usize>TP << 3;
+  for (let g0 = 0; g0 < G; g0 += CHUNK) {
+    const g1 = min(G, g0 + CHUNK);
+    for (let i = 0; i < TP; i += 2) {
+      for (let j = 0; j <= i; j += 4) {
+        if (ASC_FEATURE_SIMD) {
+          const k0 = KM + (<usize>(i * KS + j) << 3), k1 = k0 + (<usize>KS << 3);
+          let a00 = v128.load(k0), a01 = v128.load(k0 + 16), a10 = v128.load(k1), a11 = v128.load(k1 + 16);
+          let yp = YB + (<usize>(g0 * TP + i) << 3), xp = X + (<usize>(g0 * TP + j) << 3);
+          for (let g = g0; g < g1; g++) {
+            const y0 = v128.load64_splat(yp), y1 = v128.load64_splat(yp + 8);
+            const x0 = v128.load(xp), x1 = v128.load(xp + 16);
+            a00 = f64x2.add(a00, f64x2.mul(y0, x0));
+            a01 = f64x2.add(a01, f64x2.mul(y0, x1));
+            a10 = f64x2.add(a10, f64x2.mul(y1, x0));
+            a11 = f64x2.add(a11, f64x2.mul(y1, x1));
+            yp += rs;
+            xp += rs;
+          }
+          v128.store(k0, a00); v128.store(k0 + 16, a01); v128.store(k1, a10); v128.store(k1 + 16, a11);
+        } else {
+          for (let r = i; r < i + 2; r++) {
+            for (let c = j; c < j + 4; c++) {
+              let a = ld(KM, r * KS + c);
+              for (let g = g0; g < g1; g++) a += ld(YB, g * TP + r) * ld(X, g * TP + c);
+              st(KM, r * KS + c, a);
+            }
+          }
+        }
+      }
+    }
+  }
+  for (let i = 0; i < TP; i++) st(KM, i * KS + i, ld(KM, i * KS + i) + 1);
+}
+
+/** LU with partial pivoting of LU (n × n row-major) in place; PIV gets the row swaps. */
+function luFactor(n: i32): bool {
+  for (let k = 0; k < n; k++) {
+    let p = k;
+    let best = Math.abs(ld(LU, k * n + k));
+    for (let i = k + 1; i < n; i++) {
+      const a = Math.abs(ld(LU, i * n + k));
+      if (a > best) { best = a; p = i; }
+    }
+    sti(PIV, k, p);
+    if (!(best > 0)) return false;
+    if (p != k) {
+      for (let j = 0; j < n; j++) {
+        const t = ld(LU, k * n + j);
+        st(LU, k * n + j, ld(LU, p * n + j));
+        st(LU, p * n + j, t);
+      }
+    }
+    const d = ld(LU, k * n + k);
+    for (let i = k + 1; i < n; i++) {
+      const f = ld(LU, i * n + k) / d;
+      st(LU, i * n + k, f);
+      if (f == 0) continue;
+      for (let j = k + 1; j < n; j++) st(LU, i * n + j, ld(LU, i * n + j) - f * ld(LU, k * n + j));
+    }
+  }
+  return true;
+}
+
+/** Row swaps of luFactor applied to v (in order, or undone in reverse order). */
+function permute(n: i32, v: usize, undo: bool): void {
+  for (let j = 0; j < n; j++) {
+    const k = undo ? n - 1 - j : j;
+    const p = ldi(PIV, k);
+    if (p != k) { const t = ld(v, k); st(v, k, ld(v, p)); st(v, p, t); }
+  }
+}
+
+/** Solve A y = b in place (b in v) with the factors from luFactor. */
+function luSolve(n: i32, v: usize): void {
+  permute(n, v, false);
+  forward(LU, n, n, v, false, true);
+  backward(LU, n, n, v, false, false);
+}
+
+/** Solve Aᵀ y = c in place (PA = LU ⇒ Aᵀ = UᵀLᵀP). */
+function luSolveT(n: i32, v: usize): void {
+  forward(LU, n, n, v, true, false);
+  backward(LU, n, n, v, true, true);
+  permute(n, v, true);
+}
+
+// ---- face solve and certificate ----
+
+/**
+ * Solve the KKT equations of the face given by CLS: unknowns w, b, ε and β of the tube genes.
+ * Writes FW, fB, fEps and FBETA (all genes). False if the face system is singular or too large.
+ */
+function solveFace(): bool {
+  let F = 0;
+  memory.fill(WO, 0, <usize>TP << 3);
+  for (let g = 0; g < G; g++) {
+    const c = ldi(CLS, g);
+    if (c == OUTP) axpy(WO, 1, row(g));
+    else if (c == OUTN) axpy(WO, -1, row(g));
+    else if (c >= FREEP) { if (F == FMAX) return false; sti(FR, F++, g); }
+  }
+  const m = T + 2;
+  if (F == m) {
+    // Tube equations A_F (w, b, ε) = z_F with rows (x_g, 1, side); multipliers A_Fᵀ β_F = (w − w_O, −Σβ_O, νG − Σ|β_O|).
+    for (let j = 0; j < F; j++) {
+      const g = ldi(FR, j);
+      const xr = row(g);
+      for (let k = 0; k < T; k++) st(LU, j * m + k, ld(xr, k));
+      st(LU, j * m + T, 1);
+      st(LU, j * m + T + 1, ldi(CLS, g) == FREEP ? 1 : -1);
+    }
+    if (!luFactor(m)) return false;
+    return true;
+  }
+  // General face: unknowns (w, b, ε, β_F), N = T + 2 + F.
+  const n = m + F;
+  memory.fill(LU, 0, <usize>(n * n) << 3);
+  for (let k = 0; k < T; k++) {
+    st(LU, k * n + k, 1);
+    st(RHS, k, ld(WO, k));
+    for (let j = 0; j < F; j++) st(LU, k * n + m + j, -ld(row(ldi(FR, j)), k));
+  }
+  for (let j = 0; j < F; j++) {
+    const r = T + j, g = ldi(FR, j);
+    const xr = row(g);
+    for (let k = 0; k < T; k++) st(LU, r * n + k, ld(xr, k));
+    st(LU, r * n + T, 1);
+    st(LU, r * n + T + 1, ldi(CLS, g) == FREEP ? 1 : -1);
+  }
+  const rb = T + F, re = T + F + 1;
+  for (let j = 0; j < F; j++) {
+    st(LU, rb * n + m + j, 1);
+    st(LU, re * n + m + j, ldi(CLS, ldi(FR, j)) == FREEP ? 1 : -1);
+  }
+  if (!luFactor(n)) return false;
+  return true;
+}
+
+/** After solveFace: the right-hand sides and solutions (needs z, νG; recomputes Σβ_O from CLS). */
+function faceSolution(z: usize, nuG: f64): void {
+  let F = 0;
+  let sumO: f64 = 0, absO: f64 = 0;
+  for (let g = 0; g < G; g++) {
+    const c = ldi(CLS, g);
+    if (c == OUTP) { sumO += 1; absO += 1; st(FBETA, g, 1); }
+    else if (c == OUTN) { sumO -= 1; absO += 1; st(FBETA, g, -1); }
+    else if (c >= FREEP) F++;
+    else st(FBETA, g, 0);
+  }
+  const m = T + 2;
+  if (F == m) {
+    for (let j = 0; j < F; j++) st(RHS, j, ld(z, ldi(FR, j)));
+    luSolve(m, RHS);
+    memory.fill(FW, 0, <usize>TP << 3);
+    for (let k = 0; k < T; k++) st(FW, k, ld(RHS, k));
+    fB = ld(RHS, T);
+    fEps = ld(RHS, T + 1);
+    for (let k = 0; k < T; k++) st(RHS2, k, ld(FW, k) - ld(WO, k));
+    st(RHS2, T, -sumO);
+    st(RHS2, T + 1, nuG - absO);
+    luSolveT(m, RHS2);
+    for (let j = 0; j < F; j++) st(FBETA, ldi(FR, j), ld(RHS2, j));
+    return;
+  }
+  const n = m + F;
+  for (let k = 0; k < T; k++) st(RHS, k, ld(WO, k));
+  for (let j = 0; j < F; j++) st(RHS, T + j, ld(z, ldi(FR, j)));
+  st(RHS, T + F, -sumO);
+  st(RHS, T + F + 1, nuG - absO);
+  luSolve(n, RHS);
+  memory.fill(FW, 0, <usize>TP << 3);
+  for (let k = 0; k < T; k++) st(FW, k, ld(RHS, k));
+  fB = ld(RHS, T);
+  fEps = ld(RHS, T + 1);
+  for (let j = 0; j < F; j++) st(FBETA, ldi(FR, j), ld(RHS, m + j));
+}
+
+/**
+ * Check the face point: residuals consistent with the classes, free β within bounds, gap ≤ GAP_TOL.
+ * Writes the re-classification of violators to NCLS; returns the number of violators (0 = KKT point),
+ * or −1 when consistent but the gap is too large.
+ */
+function certify(z: usize, nuG: f64): i32 {
+  let bad = 0;
+  let pSum: f64 = 0, zb: f64 = 0;
+  const eps = fEps;
+  memory.fill(XB, 0, <usize>TP << 3);
+  for (let g = 0; g < G; g++) {
+    const xr = row(g);
+    const r = dotp(xr, FW) + fB - ld(z, g);
+    const c = ldi(CLS, g);
+    const bt = ld(FBETA, g);
+    let nc = c;
+    if (c == IN) {
+      if (r > eps + TAU_R) nc = FREEN;
+      else if (r < -eps - TAU_R) nc = FREEP;
+    } else if (c == OUTP) {
+      if (r > -eps + TAU_R) nc = FREEP;
+    } else if (c == OUTN) {
+      if (r < eps - TAU_R) nc = FREEN;
+    } else if (c == FREEP) {
+      if (bt > 1 + TAU_B) nc = OUTP;
+      else if (bt < -TAU_B) nc = IN;
+    } else {
+      if (bt < -1 - TAU_B) nc = OUTN;
+      else if (bt > TAU_B) nc = IN;
+    }
+    sti(NCLS, g, nc);
+    if (nc != c) bad++;
+    const e = Math.abs(r) - eps;
+    if (e > 0) pSum += e;
+    if (bt != 0) { axpy(XB, bt, xr); zb += ld(z, g) * bt; }
+  }
+  let ww: f64 = 0, bb: f64 = 0;
+  for (let k = 0; k < T; k++) { ww += ld(FW, k) * ld(FW, k); bb += ld(XB, k) * ld(XB, k); }
+  const p = 0.5 * ww + nuG * eps + pSum;
+  const d = zb - 0.5 * bb;
+  fObj = p;
+  fGap = p - d;
+  if (bad > 0) return bad;
+  return fGap <= GAP_TOL ? 0 : -1;
+}
+
+/** Face from CLS, then up to MAX_FLIP re-classifications; true when a certified KKT point is found. */
+function faceRounds(z: usize, nuG: f64): bool {
+  for (let round = 0; round <= MAX_FLIP; round++) {
+    if (!solveFace()) return false;
+    faceSolution(z, nuG);
+    const bad = certify(z, nuG);
+    if (bad == 0) return true;
+    if (bad < 0 || round == MAX_FLIP || bad > MAX_BAD) return false;
+    memory.copy(CLS, NCLS, <usize>G << 2);
+  }
+  return false;
+}
+
+/**
+ * Classes from the IPM's estimate of (w, b, ε): the T + 2 genes whose |residual| is nearest to ε lie on
+ * the tube (side by the residual's sign), the others inside or outside by their residual.
+ */
+function classifyNear(z: usize, b: f64, eps: f64): void {
+  const m = T + 2;
+  let n = 0; // FR holds the m nearest so far, sorted by distance in RHS
+  for (let g = 0; g < G; g++) {
+    const r = ld(R, g) + b - ld(z, g);
+    const d = Math.abs(Math.abs(r) - eps);
+    sti(CLS, g, Math.abs(r) > eps ? (r < 0 ? OUTP : OUTN) : IN);
+    if (n == m && !(d < ld(RHS, m - 1))) continue;
+    let j = n < m ? n++ : m - 1;
+    while (j > 0 && ld(RHS, j - 1) > d) {
+      st(RHS, j, ld(RHS, j - 1));
+      sti(FR, j, ldi(FR, j - 1));
+      j--;
+    }
+    st(RHS, j, d);
+    sti(FR, j, g);
+  }
+  farGene = n > 0 ? ldi(FR, n - 1) : -1;
+  farClass = farGene >= 0 ? ldi(CLS, farGene) : IN;
+  for (let j = 0; j < n; j++) {
+    const g = ldi(FR, j);
+    const r = ld(R, g) + b - ld(z, g);
+    sti(CLS, g, r < 0 ? FREEP : FREEN);
+  }
+}
+// The farthest of the T + 2 nearest genes and its class by residual (for the degenerate retry).
+let farGene: i32 = -1;
+let farClass: i32 = IN;
+
+/** Classes from β thresholds (the last resort at the end of the IPM). */
+function classifyBeta(): void {
+  for (let g = 0; g < G; g++) {
+    const b = ld(U, g) - ld(U, G + g);
+    const ab = Math.abs(b);
+    let k = IN;
+    if (ab > 0.5 ? 1 - ab > 1e-4 : ab > 1e-4) k = b > 0 ? FREEP : FREEN;
+    else if (ab > 0.5) k = b > 0 ? OUTP : OUTN;
+    sti(CLS, g, k);
+  }
+}
+
+/** Solve [a11 a12; a12 a22] d = r; returns d1 and writes d2 to the global. */
+let d2g: f64 = 0;
+@inline function solve2(a11: f64, a12: f64, a22: f64, r1: f64, r2: f64): f64 {
+  const det = a11 * a22 - a12 * a12;
+  d2g = (a11 * r2 - a12 * r1) / det;
+  return (r1 * a22 - r2 * a12) / det;
+}
+
+/** Largest step in (0, ∞) keeping x + α·dx ≥ 0, folded into cur. */
+@inline function stepTo(cur: f64, x: f64, dx: f64): f64 {
+  return dx < 0 && x < -cur * dx ? -x / dx : cur;
+}
+
+/**
+ * Exact ν-SVR optimum for target z (G f64). Writes β (G f64) to beta and w (T), b, ε, primal objective,
+ * duality gap to out (T + 4 f64). Returns the IPM iterations, negated when no certified face was found
+ * (then the result is the face from the last resort, or the IPM point).
+ */
+export function exactSolve(z: usize, nu: f64, beta: usize, out: usize): i32 {
+  const n2 = 2 * G;
+  const nuG = nu * <f64>G;
+  const half = nu * 0.5;
+  // Start: a = c = ν/2 (both equalities hold, β = 0, w = 0), b = ε = 0, and bound multipliers
+  // s − t = gradient (dual residual zero) with a margin of 1.
+  for (let g = 0; g < G; g++) {
+    const zg = ld(z, g);
+    st(U, g, half); st(U, G + g, half);
+    st(S, g, max(-zg, 0) + 1); st(TT, g, max(zg, 0) + 1);
+    st(S, G + g, max(zg, 0) + 1); st(TT, G + g, max(-zg, 0) + 1);
+  }
+  memory.fill(R, 0, <usize>G << 3);
+  let l1: f64 = 0, l2: f64 = 0;
+  let it = 0;
+  let ok = false;
+  for (; it < MAX_ITER; it++) {
+    let mu: f64 = 0;
+    for (let i = 0; i < n2; i++) {
+      const u = ld(U, i);
+      mu += ld(S, i) * u + ld(TT, i) * (1 - u);
+    }
+    mu /= <f64>(2 * n2);
+    if (mu < MU_TRY) {
+      classifyNear(z, -l1, -l2);
+      if (faceRounds(z, nuG)) { ok = true; break; }
+      // Degenerate optimum with T + 1 tube genes: the farthest candidate is not on the tube.
+      if (mu < MU_DEGEN && farGene >= 0) {
+        classifyNear(z, -l1, -l2);
+        sti(CLS, farGene, farClass);
+        if (faceRounds(z, nuG)) { ok = true; break; }
+      }
+    }
+    if (mu < MU_STOP) break;
+    // Pass 1: diagonal, right-hand sides and the Gram matrix K = I + Σ (d_a + d_c) x xᵀ.
+    memory.fill(P1, 0, <usize>TP << 3);
+    memory.fill(P2, 0, <usize>TP << 3);
+    memory.fill(PR, 0, <usize>TP << 3);
+    memory.fill(PS, 0, <usize>TP << 3);
+    let e11: f64 = 0, e12: f64 = 0, er1: f64 = 0, er2: f64 = 0, es1: f64 = 0, es2: f64 = 0;
+    let dif: f64 = 0, sum: f64 = 0;
+    for (let g = 0; g < G; g++) {
+      const a = ld(U, g), c = ld(U, G + g);
+      const va = 1 - a, vc = 1 - c;
+      dif += a - c;
+      sum += a + c;
+      const h = ld(R, g) - ld(z, g) - l1;
+      const rha = l2 - h, rhc = h + l2;
+      const iua = 1 / a, iva = 1 / va, iuc = 1 / c, ivc = 1 / vc;
+      const da = 1 / (ld(S, g) * iua + ld(TT, g) * iva);
+      const dc = 1 / (ld(S, G + g) * iuc + ld(TT, G + g) * ivc);
+      const sga = iua - iva, sgc = iuc - ivc;
+      st(IU, g, iua); st(IU, G + g, iuc); st(IV, g, iva); st(IV, G + g, ivc);
+      st(DI, g, da); st(DI, G + g, dc);
+      st(RH, g, rha); st(RH, G + g, rhc);
+      st(SG, g, sga); st(SG, G + g, sgc);
+      const k = da + dc, k2 = da - dc;
+      const cr = da * rha - dc * rhc, cs = da * sga - dc * sgc;
+      e11 += k; e12 += k2;
+      er1 += cr; er2 += da * rha + dc * rhc;
+      es1 += cs; es2 += da * sga + dc * sgc;
+      const xr = row(g);
+      axpy(P1, k, xr);
+      axpy(P2, k2, xr);
+      axpy(PR, cr, xr);
+      axpy(PS, cs, xr);
+      scaleRow(YB + (<usize>(g * TP) << 3), k, xr);
+    }
+    gram();
+    if (!cholesky()) break;
+    cholSolve(P1, Q1);
+    cholSolve(P2, Q2);
+    cholSolve(PR, QR);
+    cholSolve(PS, QS);
+    const a11 = e11 - dotp(P1, Q1), a12 = e12 - dotp(P1, Q2), a22 = e11 - dotp(P2, Q2);
+    const rp1 = -dif, rp2 = nuG - sum;
+    // Predictor (affine scaling).
+    let d1 = solve2(a11, a12, a22, rp1 - (er1 - dotp(P1, QR)), rp2 - (er2 - dotp(P2, QR)));
+    let d2 = d2g;
+    for (let k = 0; k < TP; k++) st(QV, k, ld(QR, k) + d1 * ld(Q1, k) + d2 * ld(Q2, k));
+    memory.fill(PC, 0, <usize>TP << 3);
+    let ec1: f64 = 0, ec2: f64 = 0;
+    let amax: f64 = Infinity;
+    for (let g = 0; g < G; g++) {
+      const xr = row(g);
+      const xq = dotp(xr, QV);
+      const a = ld(U, g), c = ld(U, G + g);
+      const va = 1 - a, vc = 1 - c;
+      const sa = ld(S, g), sc = ld(S, G + g), ta = ld(TT, g), tc = ld(TT, G + g);
+      const da = ld(DI, g), dc = ld(DI, G + g);
+      const dua = da * (ld(RH, g) + d1 + d2 - xq);
+      const duc = dc * (ld(RH, G + g) - d1 + d2 + xq);
+      const iua = ld(IU, g), iva = ld(IV, g), iuc = ld(IU, G + g), ivc = ld(IV, G + g);
+      const dsa = -sa - sa * dua * iua, dta = -ta + ta * dua * iva;
+      const dsc = -sc - sc * duc * iuc, dtc = -tc + tc * duc * ivc;
+      amax = stepTo(amax, a, dua); amax = stepTo(amax, va, -dua);
+      amax = stepTo(amax, c, duc); amax = stepTo(amax, vc, -duc);
+      amax = stepTo(amax, sa, dsa); amax = stepTo(amax, ta, dta);
+      amax = stepTo(amax, sc, dsc); amax = stepTo(amax, tc, dtc);
+      st(DUA, g, dua); st(DUA, G + g, duc);
+      st(DSA, g, dsa); st(DSA, G + g, dsc);
+      st(DTA, g, dta); st(DTA, G + g, dtc);
+      const xia = -dua * (dsa * iua + dta * iva), xic = -duc * (dsc * iuc + dtc * ivc);
+      st(XI, g, xia); st(XI, G + g, xic);
+      const cc = da * xia - dc * xic;
+      ec1 += cc; ec2 += da * xia + dc * xic;
+      axpy(PC, cc, xr);
+    }
+    const aa = min<f64>(1, amax);
+    let muAff: f64 = 0;
+    for (let i = 0; i < n2; i++) {
+      const u = ld(U, i), du = ld(DUA, i);
+      muAff += (ld(S, i) + aa * ld(DSA, i)) * (u + aa * du) + (ld(TT, i) + aa * ld(DTA, i)) * (1 - u - aa * du);
+    }
+    muAff /= <f64>(2 * n2);
+    const ratio = muAff / mu;
+    const smu = ratio * ratio * ratio * mu;
+    // Corrector (centring + second order).
+    cholSolve(PC, QC);
+    for (let k = 0; k < TP; k++) st(QC, k, ld(QR, k) + smu * ld(QS, k) + ld(QC, k));
+    d1 = solve2(a11, a12, a22, rp1 - (er1 + smu * es1 + ec1 - dotp(P1, QC)), rp2 - (er2 + smu * es2 + ec2 - dotp(P2, QC)));
+    d2 = d2g;
+    for (let k = 0; k < TP; k++) st(QV, k, ld(QC, k) + d1 * ld(Q1, k) + d2 * ld(Q2, k));
+    amax = Infinity;
+    for (let g = 0; g < G; g++) {
+      const xq = dotp(row(g), QV);
+      st(XQ, g, xq);
+      for (let h = 0; h < 2; h++) {
+        const i = h * G + g;
+        const u = ld(U, i), v = 1 - u, s = ld(S, i), t = ld(TT, i);
+        const y = ld(RH, i) + smu * ld(SG, i) + ld(XI, i) + (h == 0 ? d1 : -d1) + d2;
+        const du = ld(DI, i) * (h == 0 ? y - xq : y + xq);
+        const dua = ld(DUA, i);
+        const iu = ld(IU, i), iv = ld(IV, i);
+        const ds = (smu - ld(DSA, i) * dua) * iu - s - s * du * iu;
+        const dt = (smu + ld(DTA, i) * dua) * iv - t + t * du * iv;
+        amax = stepTo(amax, u, du); amax = stepTo(amax, v, -du);
+        amax = stepTo(amax, s, ds); amax = stepTo(amax, t, dt);
+        st(DU, i, du); st(DS, i, ds); st(DT, i, dt);
+      }
+    }
+    const alpha = min<f64>(1, STEP_BACK * amax);
+    for (let i = 0; i < n2; i++) {
+      st(U, i, ld(U, i) + alpha * ld(DU, i));
+      st(S, i, ld(S, i) + alpha * ld(DS, i));
+      st(TT, i, ld(TT, i) + alpha * ld(DT, i));
+    }
+    for (let g = 0; g < G; g++) st(R, g, ld(R, g) + alpha * ld(XQ, g));
+    l1 += alpha * d1;
+    l2 += alpha * d2;
+  }
+  if (!ok) {
+    classifyBeta();
+    if (!faceRounds(z, nuG)) {
+      // No face: report the IPM point itself.
+      memory.fill(FW, 0, <usize>TP << 3);
+      for (let g = 0; g < G; g++) {
+        const b = ld(U, g) - ld(U, G + g);
+        st(FBETA, g, b);
+        axpy(FW, b, row(g));
+      }
+      fB = -l1;
+      fEps = -l2;
+      for (let g = 0; g < G; g++) sti(CLS, g, IN);
+      certify(z, nuG);
+    }
+  }
+  memory.copy(beta, FBETA, <usize>G << 3);
+  for (let k = 0; k < T; k++) st(out, k, ld(FW, k));
+  st(out, T, fB);
+  st(out, T + 1, fEps);
+  st(out, T + 2, fObj);
+  st(out, T + 3, fGap);
+  return ok ? it : -max(it, 1);
+}
+
+/** f64 slots exactSolve writes to out. */
+export function exactOutSize(t: i32): i32 {
+  return t + 4;
+}
+
+// CoreAlg output layout (same as assembly/cibersort.ts).
+const OUT_SELECTED = 0;
+const OUT_RMSE = 1;
+const OUT_R = 4;
+const OUT_ITER = 7;
+const OUT_V = 10;
+
+/**
+ * CoreAlg (ALGORITHMS.md §4.4) on the exact optimum for ν = 0.25, 0.5, 0.75: v = w, clip at 0,
+ * normalise, k = Xw, RMSE and Pearson r with plain sequential double sums, first minimum RMSE.
+ * Writes the coreAlg output block (coreOutSize(T) f64) to out; uses out's tail as scratch for the fit.
+ */
+export function exactCoreAlg(z: usize, out: usize): void {
+  const wBase = OUT_V + NU_COUNT * T;
+  const fit = KV;
+  let sel = -1;
+  let best: f64 = Infinity;
+  for (let v = 0; v < NU_COUNT; v++) {
+    const fo = FITOUT;
+    const iters = exactSolve(z, NUS[v], BETA, fo);
+    st(out, OUT_ITER + v, <f64>iters);
+    let s: f64 = 0;
+    for (let t = 0; t < T; t++) {
+      const w = ld(fo, t);
+      st(out, OUT_V + v * T + t, w);
+      s += w > 0 ? w : 0;
+    }
+    for (let t = 0; t < T; t++) {
+      const w = ld(fo, t);
+      st(out, wBase + v * T + t, (w > 0 ? w : 0) / s);
+    }
+    const wr = out + (<usize>(wBase + v * T) << 3);
+    let d2: f64 = 0, mk: f64 = 0, mz: f64 = 0;
+    for (let g = 0; g < G; g++) {
+      const xr = row(g);
+      let kg: f64 = 0;
+      for (let t = 0; t < T; t++) kg += ld(xr, t) * ld(wr, t);
+      st(fit, g, kg);
+      const d = kg - ld(z, g);
+      d2 += d * d;
+      mk += kg;
+      mz += ld(z, g);
+    }
+    mk /= <f64>G;
+    mz /= <f64>G;
+    let sxy: f64 = 0, sxx: f64 = 0, syy: f64 = 0;
+    for (let g = 0; g < G; g++) {
+      const a = ld(fit, g) - mk, b = ld(z, g) - mz;
+      sxy += a * b;
+      sxx += a * a;
+      syy += b * b;
+    }
+    const rmse = Math.sqrt(d2 / <f64>G);
+    st(out, OUT_RMSE + v, rmse);
+    st(out, OUT_R + v, sxy / Math.sqrt(sxx * syy));
+    if (rmse < best) {
+      best = rmse;
+      sel = v;
+    }
+  }
+  st(out, OUT_SELECTED, <f64>sel);
+}
