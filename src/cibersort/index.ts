@@ -97,7 +97,7 @@ export async function cibersort(
     options.onWarning?.(m);
   };
   const warnings: string[] = [];
-  const prep: Prepared = prepare(c, signature, mixture, { qn: o.qn, scale: o.scale, needMedian: o.absolute === "sig.score", mixtureName: options.names?.mixture, signatureName: options.names?.signature });
+  const prep: Prepared = prepare(c, signature, mixture, { qn: o.qn, scale: o.scale, needMedian: o.absolute === "sig.score", mixtureMax: options.mixtureMax, mixtureName: options.names?.mixture, signatureName: options.names?.signature });
   prep.warnings.forEach(warn);
   const G = prep.genes.length;
   const T = prep.cellTypes.length;

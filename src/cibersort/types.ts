@@ -29,6 +29,11 @@ export interface CibersortOptions {
   onWarning?: (message: string) => void;
   /** Abort the run. */
   signal?: AbortSignal;
+  /**
+   * Maximum over the whole mixture file when `mixture` holds only some of its rows (a reader that kept the
+   * signature genes): the anti-log rule must see every value. Not allowed with qn or absolute "sig.score".
+   */
+  mixtureMax?: number;
   /** File names used in error messages (the CLI passes the paths). */
   names?: { mixture?: string; signature?: string };
 }

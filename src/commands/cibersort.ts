@@ -3,11 +3,15 @@ import { parseArgs } from "node:util";
 import { cibersort, type AbsMethod, type CibersortResult, type ScaleMode } from "../cibersort/index.js";
 import { runFitsOnPool } from "../cibersort/pool.js";
 import { loadCore } from "../wasm.js";
-import { toResultsJSON, toResultsTable } from "../cibersort/output.js";
+import { resultColumns, resultValue, toResultsJSON, toResultsTable } from "../cibersort/output.js";
+import { ANTILOG_MAX } from "../cibersort/prepare.js";
 import { readSignature } from "../data.js";
 import { UsageError } from "../errors.js";
-import { toSymbols } from "../genes.js";
+import { ensemblStableId, ensemblSymbols, toSymbols } from "../genes.js";
+import { formatArrow } from "../io/arrow.js";
 import { readMatrixFile, type ReadOptions } from "../io/read.js";
+import { streamMatrixFile } from "../io/stream.js";
+import { type Matrix, makeMatrix } from "../matrix.js";
 import { writeFileAtomic } from "../io/write.js";
 import { createProgress } from "../progress.js";
 import type { CliIO, Command } from "./types.js";
@@ -34,13 +38,17 @@ Options:
   --duplicates D    duplicate gene symbols in the mixture: error (default), first, mean or max
   --solver S        libsvm (default: R's e1071 to the bit) or exact (the true ν-SVR optimum)
   --threads N       worker threads for the fits (default: available cores); results never depend on it
-  -o, --output F    write F (.tsv/.txt: CIBERSORT-Results table; .json: JSON), atomically;
-                    without it the table goes to stdout
+  -o, --output F    write F (.tsv/.txt: CIBERSORT-Results table; .json: JSON; .arrow: Arrow IPC
+                    file of the same table), atomically; without it the table goes to stdout
   -q, --quiet       no progress or warnings on stderr
   -h, --help        this help
 
 Output columns: Mixture, one column per cell type, P-value, Correlation, RMSE
-[, Absolute score (sig.score|no.sumto1)]; numbers at full double precision.`;
+[, Absolute score (sig.score|no.sumto1)]; numbers at full double precision.
+
+Memory: without --qn and sig.score the mixture is streamed and only signature genes are kept (every cell
+is still checked, and its maximum taken for the anti-log rule), so a cohort larger than memory works;
+--qn and sig.score need every gene in memory (about twice the mixture's float64 size at the peak).`;
 
 export function parseBool(name: string, v: string | undefined): boolean | undefined {
   if (v === undefined) return undefined;
@@ -124,8 +132,8 @@ export function parseCibersortArgs(args: string[]): CibersortCliOptions | "help"
   const solver = (v.solver ?? "libsvm") as NonNullable<CibersortCliOptions["solver"]>;
   if (solver !== "libsvm" && solver !== "exact") throw new UsageError(`--solver takes libsvm or exact, got "${v.solver}"`);
   const output = v.output;
-  if (output !== undefined && output !== "-" && !/\.(tsv|txt|json)$/i.test(output)) {
-    throw new UsageError(`--output must end in .tsv, .txt or .json (got "${output}")`);
+  if (output !== undefined && output !== "-" && !/\.(tsv|txt|json|arrow)$/i.test(output)) {
+    throw new UsageError(`--output must end in .tsv, .txt, .json or .arrow (got "${output}")`);
   }
   const seed = parseInt10("seed", v.seed, -(2 ** 31 - 1)) ?? 1;
   if (Math.abs(seed) > 2 ** 31 - 1) throw new UsageError(`--seed must fit R's integer range, got ${seed}`);
@@ -151,7 +159,7 @@ export async function runCibersort(o: CibersortCliOptions, io: CliIO): Promise<{
     if (!o.quiet) io.stderr(`cellfrac: warning: ${m}\n`);
   };
   const signature = readSignature(o.signature);
-  const mixture = toSymbols(readMatrixFile(o.mixture, { what: "mixture", duplicates: o.duplicates, onWarning: warn }), { duplicates: o.duplicates, onWarning: warn });
+  const { mixture, mixtureMax } = await readCibersortMixture(o, signature, warn);
   const progress = o.quiet ? undefined : createProgress(io.stderr, io.isTTY, "fits");
   const res = await cibersort(mixture, signature, {
     perm: o.perm,
@@ -161,17 +169,83 @@ export async function runCibersort(o: CibersortCliOptions, io: CliIO): Promise<{
     scale: o.scale,
     threads: o.threads,
     solver: o.solver,
+    mixtureMax,
     onWarning: warn,
     onProgress: progress?.update,
     names: { mixture: o.mixture, signature: o.signature },
   }, await loadCore(), runFitsOnPool);
   progress?.done();
-  const text = o.output?.toLowerCase().endsWith(".json") ? toResultsJSON(res) : toResultsTable(res);
+  const out = o.output?.toLowerCase() ?? "";
+  if (out.endsWith(".arrow")) {
+    writeFileAtomic(o.output!, formatArrow("Mixture", resultColumns(res), res.samples, (s, c) => resultValue(res, s, c)));
+    return { res };
+  }
+  const text = out.endsWith(".json") ? toResultsJSON(res) : toResultsTable(res);
   if (o.output && o.output !== "-") {
     writeFileAtomic(o.output, text);
     return { res };
   }
   return { res, text };
+}
+
+/** Row name of a mixture gene after toSymbols (Ensembl ID → symbol, unmapped ID → stable ID). */
+function symbolOf(): (gene: string) => string {
+  let table: ReadonlyMap<string, string> | undefined;
+  return (gene) => {
+    const id = ensemblStableId(gene);
+    if (id === undefined) return gene;
+    table ??= ensemblSymbols();
+    return table.get(id) ?? id;
+  };
+}
+
+/**
+ * The mixture as CIBERSORT needs it, with the same result, messages and warnings as reading the whole file
+ * (readMatrixFile + toSymbols). QN and sig.score use every gene: the file is streamed whole (no text held).
+ * Otherwise only the rows that map to a signature gene are kept, plus the first three genes (prepare names
+ * them when nothing matches), and `mixtureMax` carries the file's maximum after duplicate merging.
+ */
+async function readCibersortMixture(o: CibersortCliOptions, signature: Matrix, warn: (m: string) => void): Promise<{ mixture: Matrix; mixtureMax?: number }> {
+  const ro: ReadOptions = { what: "mixture", duplicates: o.duplicates, onWarning: warn };
+  const sym = { duplicates: o.duplicates, onWarning: warn };
+  if (o.qn || o.absolute === "sig.score") {
+    const all = await streamMatrixFile(o.mixture, ro);
+    return { mixture: toSymbols(all ? all.matrix : readMatrixFile(o.mixture, ro), sym) };
+  }
+  const name = symbolOf();
+  const sig = new Set(signature.rows);
+  const firstGenes = new Set<string>();
+  const keep = (gene: string): boolean => {
+    const s = name(gene);
+    if (sig.has(s) || firstGenes.has(s)) return true;
+    if (firstGenes.size >= 3) return false;
+    firstGenes.add(s);
+    return true;
+  };
+  const r = await streamMatrixFile(o.mixture, { ...ro, keepRows: keep });
+  if (!r) return { mixture: toSymbols(readMatrixFile(o.mixture, ro), sym) };
+  // toSymbols' warnings and duplicate error for the whole file come from the names alone.
+  toSymbols(makeMatrix([...new Set(r.genes)], [], new Float64Array(0)), sym);
+  let mixture = toSymbols(r.matrix, { duplicates: o.duplicates });
+
+  // Rows merged with others (same gene, or same symbol after mapping) change the maximum; every other row
+  // enters the whole mixture unchanged.
+  const count = new Map<string, number>();
+  for (const g of r.genes) count.set(name(g), (count.get(name(g)) ?? 0) + 1);
+  const stored = new Set(r.matrix.rows);
+  let max = -Infinity;
+  let mergedAway = false;
+  r.genes.forEach((g, i) => {
+    if (count.get(name(g))! > 1) mergedAway ||= !stored.has(g);
+    else if (r.rowMax[i] > max) max = r.rowMax[i];
+  });
+  if (mergedAway && o.scale === "auto" && max < ANTILOG_MAX) {
+    // The merged rows decide the anti-log rule: read again keeping them too (prepare takes their max).
+    const merged = new Set([...count].filter(([, n]) => n > 1).map(([s]) => s));
+    const again = await streamMatrixFile(o.mixture, { what: "mixture", duplicates: o.duplicates, keepRows: (g) => keep(g) || merged.has(name(g)) });
+    mixture = toSymbols(again!.matrix, { duplicates: o.duplicates });
+  }
+  return { mixture, mixtureMax: max };
 }
 
 export const cibersortCommand: Command = {
