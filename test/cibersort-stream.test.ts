@@ -15,6 +15,7 @@ import { readSignature } from "../src/data.js";
 import { InputError } from "../src/errors.js";
 import { ensemblSymbols, toSymbols } from "../src/genes.js";
 import { parseArrow } from "../src/io/arrow.js";
+import { parseParquet } from "../src/io/parquet.js";
 import { readMatrixFile, type ReadOptions } from "../src/io/read.js";
 import { streamMatrixFile } from "../src/io/stream.js";
 import { loadCore } from "../src/wasm.js";
@@ -354,15 +355,17 @@ describe("cellfrac cibersort streams the signature genes: output = whole-file pa
     expect(one.error?.message).toMatch(/only 1 signature gene/);
   }, 120_000);
 
-  it("-o results.arrow writes the table as Arrow IPC; other extensions are refused", async () => {
-    const out = join(dir, "res.arrow");
-    await runCibersort(cli(EXAMPLE, ["-o", out, "-q"]), { stdout: () => {}, stderr: () => {}, isTTY: false });
-    const m = parseArrow(readFileSync(out));
+  it("-o results.arrow / results.parquet write the table (read back equal to the TSV); other extensions are refused", async () => {
     const table = (await viaCli(EXAMPLE)).table!.trim().split("\n").map((l) => l.split("\t"));
-    expect(m.rowHeader).toBe("Mixture");
-    expect(m.cols).toEqual(table[0].slice(1));
-    expect(m.rows).toEqual(table.slice(1).map((r) => r[0]));
-    for (let r = 0; r < m.rows.length; r++) for (let c = 0; c < m.cols.length; c++) expect(m.data[r + c * m.rows.length]).toBe(Number(table[r + 1][c + 1]));
-    expect(() => cli(EXAMPLE, ["-o", "x.xlsx"])).toThrow(/must end in .tsv, .txt, .json or .arrow/);
+    for (const [ext, parse] of [["arrow", parseArrow], ["parquet", parseParquet]] as const) {
+      const out = join(dir, `res.${ext}`);
+      await runCibersort(cli(EXAMPLE, ["-o", out, "-q"]), { stdout: () => {}, stderr: () => {}, isTTY: false });
+      const m = parse(readFileSync(out));
+      expect(m.rowHeader, ext).toBe("Mixture");
+      expect(m.cols, ext).toEqual(table[0].slice(1));
+      expect(m.rows, ext).toEqual(table.slice(1).map((r) => r[0]));
+      for (let r = 0; r < m.rows.length; r++) for (let c = 0; c < m.cols.length; c++) expect(m.data[r + c * m.rows.length]).toBe(Number(table[r + 1][c + 1]));
+    }
+    expect(() => cli(EXAMPLE, ["-o", "x.xlsx"])).toThrow(/must end in .tsv, .txt, .json, .arrow or .parquet/);
   }, 120_000);
 });

@@ -9,6 +9,7 @@ import { readSignature } from "../data.js";
 import { UsageError } from "../errors.js";
 import { ensemblStableId, ensemblSymbols, toSymbols } from "../genes.js";
 import { formatArrow } from "../io/arrow.js";
+import { formatParquet } from "../io/parquet.js";
 import { readMatrixFile, type ReadOptions } from "../io/read.js";
 import { streamMatrixFile } from "../io/stream.js";
 import { type Matrix, makeMatrix } from "../matrix.js";
@@ -38,8 +39,9 @@ Options:
   --duplicates D    duplicate gene symbols in the mixture: error (default), first, mean or max
   --solver S        libsvm (default: R's e1071 to the bit) or exact (the true ν-SVR optimum)
   --threads N       worker threads for the fits (default: available cores); results never depend on it
-  -o, --output F    write F (.tsv/.txt: CIBERSORT-Results table; .json: JSON; .arrow: Arrow IPC
-                    file of the same table), atomically; without it the table goes to stdout
+  -o, --output F    write F (.tsv/.txt: CIBERSORT-Results table; .json: JSON; .arrow/.parquet: the
+                    same table as an Arrow IPC or Parquet file), atomically; without it the table
+                    goes to stdout
   -q, --quiet       no progress or warnings on stderr
   -h, --help        this help
 
@@ -132,8 +134,8 @@ export function parseCibersortArgs(args: string[]): CibersortCliOptions | "help"
   const solver = (v.solver ?? "libsvm") as NonNullable<CibersortCliOptions["solver"]>;
   if (solver !== "libsvm" && solver !== "exact") throw new UsageError(`--solver takes libsvm or exact, got "${v.solver}"`);
   const output = v.output;
-  if (output !== undefined && output !== "-" && !/\.(tsv|txt|json|arrow)$/i.test(output)) {
-    throw new UsageError(`--output must end in .tsv, .txt, .json or .arrow (got "${output}")`);
+  if (output !== undefined && output !== "-" && !/\.(tsv|txt|json|arrow|parquet)$/i.test(output)) {
+    throw new UsageError(`--output must end in .tsv, .txt, .json, .arrow or .parquet (got "${output}")`);
   }
   const seed = parseInt10("seed", v.seed, -(2 ** 31 - 1)) ?? 1;
   if (Math.abs(seed) > 2 ** 31 - 1) throw new UsageError(`--seed must fit R's integer range, got ${seed}`);
@@ -176,8 +178,9 @@ export async function runCibersort(o: CibersortCliOptions, io: CliIO): Promise<{
   }, await loadCore(), runFitsOnPool);
   progress?.done();
   const out = o.output?.toLowerCase() ?? "";
-  if (out.endsWith(".arrow")) {
-    writeFileAtomic(o.output!, formatArrow("Mixture", resultColumns(res), res.samples, (s, c) => resultValue(res, s, c)));
+  if (out.endsWith(".arrow") || out.endsWith(".parquet")) {
+    const format = out.endsWith(".arrow") ? formatArrow : formatParquet;
+    writeFileAtomic(o.output!, format("Mixture", resultColumns(res), res.samples, (s, c) => resultValue(res, s, c)));
     return { res };
   }
   const text = out.endsWith(".json") ? toResultsJSON(res) : toResultsTable(res);
