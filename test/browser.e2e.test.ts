@@ -78,6 +78,9 @@ async function runInPage(mixture: string, opts: { perm: number; seed?: number; s
   else expect(await page.getByTestId("error").isHidden(), (await page.getByTestId("error").textContent()) ?? "").toBe(true);
 }
 
+/** The CLI's warnings ("cellfrac: warning: …" lines of its stderr) as the page lists them ("warning: …"). */
+const warningsOf = (stderr: string) => stderr.split("\n").filter((l) => l.startsWith("cellfrac: warning: ")).map((l) => l.slice("cellfrac: ".length));
+
 /** `cellfrac <args>` in this process (the CLI's own parsing, reading and writers): exit code, stdout, stderr. */
 async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = "";
@@ -201,6 +204,7 @@ describe("the page in Chromium", () => {
     expect(json.code, json.err).toBe(0);
     expect((await download("download-json")).toString("utf8")).toBe(readFileSync(join(tmp, "q.json"), "utf8"));
     expect(await page.textContent("[data-testid=coverage]")).toMatch(/Genes used: 149 of 153 signature genes/);
+    expect(await page.locator("[data-testid=coverage] li.warn").allTextContents()).toEqual(warningsOf(plain.err));
     const tumor = await cli("quantiseq", FINOTELLO_TPM, "--tumor", "--no-mrna-scaling");
     expect(tumor.out).not.toBe(plain.out);
     await runInPage(FINOTELLO_TPM, {
@@ -224,6 +228,10 @@ describe("the page in Chromium", () => {
     expect(await page.isHidden("#bars")).toBe(true); // scores: no stacked bars, a heatmap scaled per row
     expect(await page.textContent("#heat-title")).toMatch(/scores/);
     expect(await page.textContent("[data-testid=coverage]")).toMatch(/Genes used \(ESTIMATE common genes\): \d+ of 10412 genes/);
+    // The warnings are the CLI's, once each, in its order.
+    const cliWarnings = warningsOf(est.err);
+    expect(cliWarnings.length).toBeGreaterThan(0);
+    expect(await page.locator("[data-testid=coverage] li.warn").allTextContents()).toEqual(cliWarnings);
     const gmt = join(tmp, "immune.gmt");
     writeFileSync(gmt, "T_cells\tna\tCD3D\tCD3E\tCD2\tCD8A\nB_cells\tna\tCD19\tMS4A1\tCD79A\nMyeloid\tna\tCD14\tLYZ\tFCGR3A\tCSF1R\tNOT_A_GENE\n");
     const ss = await cli("score", FINOTELLO_TPM, "--method", "ssgsea", "--gene-sets", gmt, "--transform", "log2p1", "-o", join(tmp, "ss.json"));

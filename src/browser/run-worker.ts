@@ -122,6 +122,7 @@ export const runWorkerApi = {
     const t0 = performance.now();
     try {
       if (!isMethod(req.method)) throw new UsageError(`unknown method "${String(req.method)}"`);
+      // Warnings of reading the inputs; the methods' own come back in their table (MethodTable.warnings).
       const warnings: string[] = [];
       const onWarning = (m: string) => warnings.push(m);
       const progress = onProgress ? (d: number, t: number) => void onProgress(d, t) : undefined;
@@ -136,14 +137,14 @@ export const runWorkerApi = {
         case "nnls": {
           const sig = await signatureFile(req);
           const signature = await parseMatrixBytes(sig.bytes, { what: "signature", name: sig.name });
-          out = fromTable(await nnls.run(mix, { signature, signatureName: sig.name, scale: req.scale, onWarning, onProgress: progress }), warnings);
+          out = fromTable(await nnls.run(mix, { signature, signatureName: sig.name, scale: req.scale, onProgress: progress }), warnings);
           break;
         }
         case "quantiseq":
-          out = fromTable(await runQuantiseq(mix, req, onWarning), warnings);
+          out = fromTable(await runQuantiseq(mix, req), warnings);
           break;
         case "epic":
-          out = fromTable(await runEpic(mix, req, onWarning), warnings);
+          out = fromTable(await runEpic(mix, req), warnings);
           break;
         default:
           out = fromTable(await runScore(req.method, mix, req, onWarning), warnings, "scores");
@@ -185,7 +186,7 @@ async function runCibersort(mix: Matrix, req: RunRequest, warnings: string[], pr
 }
 
 /** `cellfrac quantiseq` on the bundled TIL10 (fetched from the page's data folder). */
-async function runQuantiseq(mix: Matrix, req: RunRequest, onWarning: (m: string) => void): Promise<MethodTable> {
+async function runQuantiseq(mix: Matrix, req: RunRequest): Promise<MethodTable> {
   const o = req.quantiseq ?? { tumor: false, arrays: false, mrnaScaling: true };
   const dir = "til10/";
   const [sigBytes, mRNAScaling, rmGenes, aberrantGenes] = await Promise.all([
@@ -196,7 +197,7 @@ async function runQuantiseq(mix: Matrix, req: RunRequest, onWarning: (m: string)
   ]);
   const signature = await parseMatrixBytes(sigBytes, { what: "signature", name: TIL10_FILES.signature });
   const til10 = til10FromTexts(signature, { mRNAScaling, rmGenes, aberrantGenes });
-  return quantiseqDeconvolve(mix, { til10, tumor: o.tumor, arrays: o.arrays, scaleMRNA: o.mrnaScaling, scale: req.scale, onWarning });
+  return quantiseqDeconvolve(mix, { til10, tumor: o.tumor, arrays: o.arrays, scaleMRNA: o.mrnaScaling, scale: req.scale });
 }
 
 /** Which file of an EPIC reference directory a chosen file is (by the names `cellfrac epic` looks for). */
@@ -207,7 +208,7 @@ const EPIC_PARTS = [
 ] as const;
 
 /** `cellfrac epic --reference <dir>` with the reference's three files chosen in the page. */
-async function runEpic(mix: Matrix, req: RunRequest, onWarning: (m: string) => void): Promise<MethodTable> {
+async function runEpic(mix: Matrix, req: RunRequest): Promise<MethodTable> {
   const o = req.epic;
   // In `cellfrac epic`'s order: the option conflict first, then the reference.
   if (o?.mrnaScaling === false && o.mrnaProportions) throw new UsageError("--no-mrna-scaling and --mrna-proportions give the same numbers; use one");
@@ -236,14 +237,13 @@ async function runEpic(mix: Matrix, req: RunRequest, onWarning: (m: string) => v
     mRNACell: o.mrnaScaling ? EPIC_MRNA_CELL : { default: 1 },
     mRNAProportions: o.mrnaProportions,
     scale: req.scale,
-    onWarning,
   });
 }
 
 /** Methods with a bundled default gene-set collection (as `cellfrac score`). */
 const DEFAULT_SETS: Partial<Record<ScoreMethod, string>> = { mcpcounter: "MCPcounter", estimate: "ESTIMATE" };
 
-/** `cellfrac score --method M` with a bundled collection or a chosen GMT/TSV file. */
+/** `cellfrac score --method M` with a bundled collection or a chosen GMT/TSV file; `onWarning` hears the gene-set reader. */
 async function runScore(method: ScoreMethod, mix: Matrix, req: RunRequest, onWarning: (m: string) => void): Promise<MethodTable> {
   const o = req.score ?? { transform: "none" as const, normalize: true };
   const spec = o.geneSets ?? DEFAULT_SETS[method];
@@ -263,7 +263,7 @@ async function runScore(method: ScoreMethod, mix: Matrix, req: RunRequest, onWar
     const text = new TextDecoder("utf-8").decode(await gunzipIfNeeded(spec.bytes, spec.name));
     sets = parseGeneSets(text, { ...columns, name: spec.name, format: gmt ? "gmt" : "tsv", onWarning });
   }
-  const opts = { geneSets: sets, transform: o.transform, normalize: o.normalize, onWarning };
+  const opts = { geneSets: sets, transform: o.transform, normalize: o.normalize };
   if (method === "estimate") return estimate.run(mix, { ...opts, commonGenes: parseEstimateCommonGenes(await fetchText("genesets/" + ESTIMATE_COMMON_GENES_FILE, "ESTIMATE common genes")) });
   return runScoreMethod(method, mix, opts);
 }
