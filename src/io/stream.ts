@@ -7,6 +7,7 @@
  * scanner (scan.ts), any other line through the careful per-line parser of read.ts.
  */
 import { closeSync, createReadStream, openSync, readSync } from "node:fs";
+import { open } from "node:fs/promises";
 import { createGunzip } from "node:zlib";
 import { InputError } from "../errors.js";
 import { type Matrix, makeMatrix } from "../matrix.js";
@@ -43,37 +44,36 @@ const headerDecoder = new TextDecoder("utf-8");
 export async function streamMatrixFile(path: string, opts: ReadOptions = {}, chunk = CHUNK): Promise<StreamResult | null> {
   const file = opts.name ?? path;
   const t = new TableStream(file, noun(opts), keepFn(opts.keepRows));
-  let carry: Uint8Array = new Uint8Array(0);
-  let pending: Uint8Array[] = [];
-  let pendingLen = 0;
+  // One reused buffer (the unfinished line moves to its front): no allocation per chunk.
+  let buf = new Uint8Array(chunk + (1 << 16));
+  let len = 0;
+  let next = chunk; // split lines once this much is buffered (a long line is not rescanned per piece)
   let first = true;
-  const take = (): Uint8Array => {
-    const b = new Uint8Array(carry.length + pendingLen);
-    b.set(carry);
-    let o = carry.length;
-    for (const p of pending) {
-      b.set(p, o);
-      o += p.length;
-    }
-    pending = [];
-    pendingLen = 0;
-    return b;
+  const split = (eof: boolean): boolean => {
+    const b = buf.subarray(0, len);
+    if (first && notDelimitedText(b)) return false;
+    first = false;
+    const used = t.lines(b, eof);
+    buf.copyWithin(0, used, len);
+    len -= used;
+    next = len + chunk;
+    return true;
   };
   for await (const c of readChunks(path, file, opts)) {
     for (let o = 0; o < c.length; o += chunk) {
-      const piece = c.length <= chunk ? c : c.subarray(o, o + chunk);
-      pending.push(piece);
-      pendingLen += piece.length;
-      if (pendingLen < chunk || (first && pendingLen < 8)) continue;
-      const b = take();
-      if (first && notDelimitedText(b)) return null;
-      first = false;
-      carry = t.lines(b, false);
+      const piece = c.subarray(o, Math.min(c.length, o + chunk));
+      if (len + piece.length > buf.length) {
+        const grown = new Uint8Array(2 * (len + piece.length));
+        grown.set(buf.subarray(0, len));
+        buf = grown;
+      }
+      buf.set(piece, len);
+      len += piece.length;
+      if (len < next || (first && len < 8)) continue;
+      if (!split(false)) return null;
     }
   }
-  const b = take();
-  if (first && notDelimitedText(b)) return null;
-  t.lines(b, true);
+  if (!split(true)) return null;
   return t.finish(opts.duplicates ?? "error", opts.onWarning);
 }
 
@@ -96,18 +96,31 @@ async function* readChunks(path: string, file: string, opts: ReadOptions): Async
   } catch (e) {
     throw cannotRead(e, opts, file);
   }
+  if (n < 2 || head[0] !== 0x1f || head[1] !== 0x8b) {
+    // Plain text: one reused buffer (the caller copies each piece before asking for the next).
+    const fh = await open(path, "r").catch((e: unknown) => {
+      throw cannotRead(e, opts, file);
+    });
+    try {
+      const rb = new Uint8Array(1 << 20);
+      for (;;) {
+        let got: number;
+        try {
+          got = (await fh.read(rb, 0, rb.length, null)).bytesRead;
+        } catch (e) {
+          throw cannotRead(e, opts, file);
+        }
+        if (got === 0) return;
+        yield rb.subarray(0, got);
+      }
+    } finally {
+      await fh.close();
+    }
+  }
   const src = createReadStream(path, { highWaterMark: 1 << 20 });
   let srcError: unknown;
   src.on("error", (e) => (srcError = e));
   try {
-    if (n < 2 || head[0] !== 0x1f || head[1] !== 0x8b) {
-      try {
-        for await (const c of src) yield c as Uint8Array;
-      } catch (e) {
-        throw cannotRead(e, opts, file);
-      }
-      return;
-    }
     const z = createGunzip({ chunkSize: 1 << 20 });
     src.on("error", (e) => z.destroy(e));
     src.pipe(z);
@@ -151,9 +164,9 @@ class TableStream {
 
   /**
    * Every complete physical line of `b` (LF, CRLF or a lone CR ends a line, as the careful parser splits);
-   * returns the unfinished tail (a copy). At `eof` the tail is the last line.
+   * returns how many bytes were consumed (the rest is an unfinished line). At `eof` everything is.
    */
-  lines(b: Uint8Array, eof: boolean): Uint8Array {
+  lines(b: Uint8Array, eof: boolean): number {
     const n = b.length;
     let pos = 0;
     let lf = -1;
@@ -170,7 +183,7 @@ class TableStream {
       pos = t + 1;
       if (t < n && b[t] === 13 && pos < n && b[pos] === 10) pos++;
     }
-    return b.slice(pos);
+    return pos;
   }
 
   private line(b: Uint8Array, s: number, e: number, quoted: boolean): void {
