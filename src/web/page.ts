@@ -68,26 +68,26 @@ const METHODS: Record<string, { title: string; controls: string[]; help: string 
   cibersort: {
     title: "CIBERSORT",
     controls: ["signature", "perm", "seed", "qn", "solver", "absolute", "scale", "duplicates"],
-    help: "CIBERSORT v1.04 as `cellfrac cibersort`: ν-SVR on the bundled LM22 or your signature, with permutation P-values. The exact solver gives the true ν-SVR optimum instead of R's libsvm trajectory.",
+    help: "CIBERSORT v1.04 as “cellfrac cibersort”: ν-SVR on the bundled LM22 or your signature, with permutation P-values. The exact solver gives the true ν-SVR optimum instead of R's libsvm trajectory.",
   },
-  nnls: { title: "NNLS", controls: ["signature", "scale", "duplicates"], help: "Non-negative least squares on the signature (LM22 or yours), as `cellfrac nnls`. The CIBERSORT options are off." },
+  nnls: { title: "NNLS", controls: ["signature", "scale", "duplicates"], help: "Non-negative least squares on the signature (LM22 or yours), as “cellfrac nnls”. The CIBERSORT options are off." },
   quantiseq: {
     title: "quanTIseq",
     controls: ["q-tumor", "q-arrays", "q-mrna", "scale", "duplicates"],
-    help: "quanTIseq with the bundled TIL10 signature (10 cell types + Other), as `cellfrac quantiseq`. Give TPM-like expression.",
+    help: "quanTIseq with the bundled TIL10 signature (10 cell types + Other), as “cellfrac quantiseq”. Give TPM-like expression.",
   },
   epic: {
     title: "EPIC",
     controls: ["epic-reference", "e-other", "e-mrna", "e-proportions", "scale", "duplicates"],
-    help: "EPIC, as `cellfrac epic --reference <dir>`. Its reference profiles are not shipped (academic non-commercial licence): choose your copy's three files under EPIC options.",
+    help: "EPIC, as “cellfrac epic --reference <dir>”. Its reference profiles are not shipped (academic non-commercial licence): choose your copy's three files under EPIC options.",
   },
-  ssgsea: { title: "ssGSEA", controls: [...SCORE_CONTROLS, "normalize"], help: "ssGSEA scores (GSVA 1.46), as `cellfrac score --method ssgsea`: choose bundled gene sets or a GMT/TSV file." },
-  singscore: { title: "singscore", controls: SCORE_CONTROLS, help: "singscore per sample, as `cellfrac score --method singscore`; sets <name>_UP and <name>_DN are scored as a pair." },
-  mcpcounter: { title: "MCP-counter", controls: SCORE_CONTROLS, help: "MCP-counter: mean of the population markers (default: bundled MCPcounter markers), as `cellfrac score --method mcpcounter`." },
-  estimate: { title: "ESTIMATE", controls: SCORE_CONTROLS, help: "ESTIMATE stromal, immune and ESTIMATE scores and tumour purity (default: bundled ESTIMATE sets), as `cellfrac score --method estimate`." },
-  mean: { title: "mean score", controls: SCORE_CONTROLS, help: "Mean value of each set's genes, as `cellfrac score --method mean`: choose gene sets." },
-  zscore: { title: "z-score", controls: SCORE_CONTROLS, help: "Mean of each set's genes standardised across samples, as `cellfrac score --method zscore`: choose gene sets." },
-  pc1: { title: "PC1 score", controls: SCORE_CONTROLS, help: "First principal component of each set's standardised genes, as `cellfrac score --method pc1`: choose gene sets." },
+  ssgsea: { title: "ssGSEA", controls: [...SCORE_CONTROLS, "normalize"], help: "ssGSEA scores (GSVA 1.46), as “cellfrac score --method ssgsea”: choose bundled gene sets or a GMT/TSV file." },
+  singscore: { title: "singscore", controls: SCORE_CONTROLS, help: "singscore per sample, as “cellfrac score --method singscore”; sets <name>_UP and <name>_DN are scored as a pair." },
+  mcpcounter: { title: "MCP-counter", controls: SCORE_CONTROLS, help: "MCP-counter: mean of the population markers (default: bundled MCPcounter markers), as “cellfrac score --method mcpcounter”." },
+  estimate: { title: "ESTIMATE", controls: SCORE_CONTROLS, help: "ESTIMATE stromal, immune and ESTIMATE scores and tumour purity (default: bundled ESTIMATE sets), as “cellfrac score --method estimate”." },
+  mean: { title: "mean score", controls: SCORE_CONTROLS, help: "Mean value of each set's genes, as “cellfrac score --method mean”: choose gene sets." },
+  zscore: { title: "z-score", controls: SCORE_CONTROLS, help: "Mean of each set's genes standardised across samples, as “cellfrac score --method zscore”: choose gene sets." },
+  pc1: { title: "PC1 score", controls: SCORE_CONTROLS, help: "First principal component of each set's standardised genes, as “cellfrac score --method pc1”: choose gene sets." },
 };
 const ALL_CONTROLS = [...new Set(Object.values(METHODS).flatMap((m) => m.controls))];
 const methodSelect = $<HTMLSelectElement>("method");
