@@ -61,7 +61,9 @@ let R: usize = 0; // G: x_g·w
 let XQ: usize = 0; // G: x_g·q of the last step
 let KS: i32 = 0; // row stride of KM: TP + 2 (the blocked Gram writes two columns past the row)
 let KM: usize = 0; // TP × KS
-let YB: usize = 0; // G × TP: k_g·x_g for the Gram matrix
+let YS: i32 = 0; // row stride of YB: TP + 4
+let YB: usize = 0; // G × YS: k_g·x_g, then k_g, k2_g, cr_g, cs_g (the weights of P1, P2, PR, PS)
+let CC: usize = 0; // G: weights of PC
 let IU: usize = 0; // 2G: 1/u
 let IV: usize = 0; // 2G: 1/(1 − u)
 // T-vectors VᵀD⁻¹y for y = e1, e2 (the equality rows), the right-hand side, its centring part and the
@@ -153,7 +155,7 @@ export function exactInit(x: usize, g: i32, t: i32): void {
   TP = (t + 1) & ~1;
   FMAX = 2 * (t + 2);
   NMAX = t + 2 + FMAX;
-  X = alloc8(g * TP + 4);
+  X = alloc8(g * TP + 8);
   for (let i = 0; i < g; i++) memory.copy(row(i), x + (<usize>(i * t) << 3), <usize>t << 3);
   const n2 = 2 * g;
   U = alloc8(n2); S = alloc8(n2); TT = alloc8(n2); DI = alloc8(n2); RH = alloc8(n2); SG = alloc8(n2);
@@ -161,11 +163,15 @@ export function exactInit(x: usize, g: i32, t: i32): void {
   DT = alloc8(n2);
   R = alloc8(g); XQ = alloc8(g);
   KS = TP + 2;
-  KM = alloc8(TP * KS);
-  YB = alloc8(g * TP + 4);
+  YS = TP + 4;
+  KM = alloc8((TP + 4) * KS);
+  YB = alloc8(g * YS + 4);
+  CC = alloc8(g);
   IU = alloc8(n2);
   IV = alloc8(n2);
-  P1 = alloc8(TP); P2 = alloc8(TP); PR = alloc8(TP); PS = alloc8(TP); PC = alloc8(TP);
+  // P1, P2, PR, PS are rows TP.. of the Gram product.
+  P1 = KM + (<usize>(TP * KS) << 3); P2 = P1 + (<usize>KS << 3); PR = P2 + (<usize>KS << 3); PS = PR + (<usize>KS << 3);
+  PC = alloc8(TP + 8);
   Q1 = alloc8(TP); Q2 = alloc8(TP); QR = alloc8(TP); QS = alloc8(TP); QC = alloc8(TP); QV = alloc8(TP);
   CLS = alloc4(g); NCLS = alloc4(g); FR = alloc4(g);
   LU = alloc8(NMAX * NMAX); PIV = alloc4(NMAX); RHS = alloc8(NMAX); RHS2 = alloc8(NMAX);
@@ -226,20 +232,22 @@ function cholSolve(v: usize, out: usize): void {
 const CHUNK: i32 = 64; // genes per block of the Gram product (X and Y rows stay in L1)
 
 /**
- * KM (lower triangle) = I + Σ_g y_g x_gᵀ with y_g = k_g·x_g in YB. Each entry is a sum over genes in
- * ascending order, so the 2 × 4 register tiles of the SIMD build give the scalar build's bits.
+ * Rows 0..TP−1 of KM (lower triangle) = I + Σ_g k_g x_g x_gᵀ, rows TP..TP+3 (all columns) = P1, P2, PR,
+ * PS = Σ_g (k, k2, cr, cs)_g x_g, from the rows of YB. Each entry is a sum over genes in ascending order,
+ * so the 2 × 4 register tiles of the SIMD build give the scalar build's bits.
  */
 function gram(): void {
-  memory.fill(KM, 0, <usize>(TP * KS) << 3);
-  const rs = <usize>TP << 3;
+  memory.fill(KM, 0, <usize>((TP + 4) * KS) << 3);
+  const ys = <usize>YS << 3, xs = <usize>TP << 3;
   for (let g0 = 0; g0 < G; g0 += CHUNK) {
     const g1 = min(G, g0 + CHUNK);
-    for (let i = 0; i < TP; i += 2) {
-      for (let j = 0; j <= i; j += 4) {
+    for (let i = 0; i < TP + 4; i += 2) {
+      const jEnd = i < TP ? i : TP - 1;
+      for (let j = 0; j <= jEnd; j += 4) {
         if (ASC_FEATURE_SIMD) {
           const k0 = KM + (<usize>(i * KS + j) << 3), k1 = k0 + (<usize>KS << 3);
           let a00 = v128.load(k0), a01 = v128.load(k0 + 16), a10 = v128.load(k1), a11 = v128.load(k1 + 16);
-          let yp = YB + (<usize>(g0 * TP + i) << 3), xp = X + (<usize>(g0 * TP + j) << 3);
+          let yp = YB + (<usize>(g0 * YS + i) << 3), xp = X + (<usize>(g0 * TP + j) << 3);
           for (let g = g0; g < g1; g++) {
             const y0 = v128.load64_splat(yp), y1 = v128.load64_splat(yp + 8);
             const x0 = v128.load(xp), x1 = v128.load(xp + 16);
@@ -247,15 +255,15 @@ function gram(): void {
             a01 = f64x2.add(a01, f64x2.mul(y0, x1));
             a10 = f64x2.add(a10, f64x2.mul(y1, x0));
             a11 = f64x2.add(a11, f64x2.mul(y1, x1));
-            yp += rs;
-            xp += rs;
+            yp += ys;
+            xp += xs;
           }
           v128.store(k0, a00); v128.store(k0 + 16, a01); v128.store(k1, a10); v128.store(k1 + 16, a11);
         } else {
           for (let r = i; r < i + 2; r++) {
             for (let c = j; c < j + 4; c++) {
               let a = ld(KM, r * KS + c);
-              for (let g = g0; g < g1; g++) a += ld(YB, g * TP + r) * ld(X, g * TP + c);
+              for (let g = g0; g < g1; g++) a += ld(YB, g * YS + r) * ld(X, g * TP + c);
               st(KM, r * KS + c, a);
             }
           }
@@ -264,6 +272,53 @@ function gram(): void {
     }
   }
   for (let i = 0; i < TP; i++) st(KM, i * KS + i, ld(KM, i * KS + i) + 1);
+}
+
+/** out (TP + 8 slots; the last ones are scratch) = Xᵀv, each entry a sum over genes in ascending order. */
+function xtv(v: usize, out: usize): void {
+  const xs = <usize>TP << 3;
+  for (let j = 0; j < TP; j += 8) {
+    if (ASC_FEATURE_SIMD) {
+      let a0 = f64x2.splat(0), a1 = f64x2.splat(0), a2 = f64x2.splat(0), a3 = f64x2.splat(0);
+      let xp = X + (<usize>j << 3);
+      for (let g = 0; g < G; g++) {
+        const c = v128.load64_splat(v + (<usize>g << 3));
+        a0 = f64x2.add(a0, f64x2.mul(c, v128.load(xp)));
+        a1 = f64x2.add(a1, f64x2.mul(c, v128.load(xp + 16)));
+        a2 = f64x2.add(a2, f64x2.mul(c, v128.load(xp + 32)));
+        a3 = f64x2.add(a3, f64x2.mul(c, v128.load(xp + 48)));
+        xp += xs;
+      }
+      const o = out + (<usize>j << 3);
+      v128.store(o, a0); v128.store(o + 16, a1); v128.store(o + 32, a2); v128.store(o + 48, a3);
+    } else {
+      for (let c = j; c < j + 8; c++) {
+        let a: f64 = 0;
+        for (let g = 0; g < G; g++) a += ld(v, g) * ld(X, g * TP + c);
+        st(out, c, a);
+      }
+    }
+  }
+}
+
+/** out_g = x_g·q for every gene (dotp's order), two genes at a time. */
+function xv(q: usize, out: usize): void {
+  let g = 0;
+  if (ASC_FEATURE_SIMD) {
+    for (; g + 1 < G; g += 2) {
+      const r0 = row(g), r1 = r0 + (<usize>TP << 3);
+      let a = f64x2.splat(0), b = f64x2.splat(0);
+      for (let k = 0; k < TP; k += 2) {
+        const o = <usize>k << 3;
+        const qk = v128.load(q + o);
+        a = f64x2.add(a, f64x2.mul(v128.load(r0 + o), qk));
+        b = f64x2.add(b, f64x2.mul(v128.load(r1 + o), qk));
+      }
+      st(out, g, f64x2.extract_lane(a, 0) + f64x2.extract_lane(a, 1));
+      st(out, g + 1, f64x2.extract_lane(b, 0) + f64x2.extract_lane(b, 1));
+    }
+  }
+  for (; g < G; g++) st(out, g, dotp(row(g), q));
 }
 
 /** LU with partial pivoting of LU (n × n row-major) in place; PIV gets the row swaps. */
@@ -527,6 +582,26 @@ let d2g: f64 = 0;
 }
 
 /**
+ * Corrector step of variable i (a when isA, else c) from x_g·q and the multiplier part dl of the
+ * right-hand side; stores DU, DS, DT and returns the longest step folded into amax.
+ */
+@inline function corrStep(i: i32, xq: f64, smu: f64, dl: f64, amax: f64, isA: bool): f64 {
+  const u = ld(U, i), v = 1 - u, s = ld(S, i), t = ld(TT, i);
+  const y = ld(RH, i) + smu * ld(SG, i) + ld(XI, i) + dl;
+  const du = ld(DI, i) * (isA ? y - xq : y + xq);
+  const dua = ld(DUA, i);
+  const iu = ld(IU, i), iv = ld(IV, i);
+  const ds = (smu - ld(DSA, i) * dua) * iu - s - s * du * iu;
+  const dt = (smu + ld(DTA, i) * dua) * iv - t + t * du * iv;
+  let a = stepTo(amax, u, du);
+  a = stepTo(a, v, -du);
+  a = stepTo(a, s, ds);
+  a = stepTo(a, t, dt);
+  st(DU, i, du); st(DS, i, ds); st(DT, i, dt);
+  return a;
+}
+
+/**
  * Exact ν-SVR optimum for target z (G f64). Writes β (G f64) to beta and w (T), b, ε, primal objective,
  * duality gap to out (T + 4 f64). Returns the IPM iterations, negated when no certified face was found
  * (then the result is the face from the last resort, or the IPM point).
@@ -566,10 +641,6 @@ export function exactSolve(z: usize, nu: f64, beta: usize, out: usize): i32 {
     }
     if (mu < MU_STOP) break;
     // Pass 1: diagonal, right-hand sides and the Gram matrix K = I + Σ (d_a + d_c) x xᵀ.
-    memory.fill(P1, 0, <usize>TP << 3);
-    memory.fill(P2, 0, <usize>TP << 3);
-    memory.fill(PR, 0, <usize>TP << 3);
-    memory.fill(PS, 0, <usize>TP << 3);
     let e11: f64 = 0, e12: f64 = 0, er1: f64 = 0, er2: f64 = 0, es1: f64 = 0, es2: f64 = 0;
     let dif: f64 = 0, sum: f64 = 0;
     for (let g = 0; g < G; g++) {
@@ -592,12 +663,9 @@ export function exactSolve(z: usize, nu: f64, beta: usize, out: usize): i32 {
       e11 += k; e12 += k2;
       er1 += cr; er2 += da * rha + dc * rhc;
       es1 += cs; es2 += da * sga + dc * sgc;
-      const xr = row(g);
-      axpy(P1, k, xr);
-      axpy(P2, k2, xr);
-      axpy(PR, cr, xr);
-      axpy(PS, cs, xr);
-      scaleRow(YB + (<usize>(g * TP) << 3), k, xr);
+      const yr = YB + (<usize>(g * YS) << 3);
+      scaleRow(yr, k, row(g));
+      st(yr, TP, k); st(yr, TP + 1, k2); st(yr, TP + 2, cr); st(yr, TP + 3, cs);
     }
     gram();
     if (!cholesky()) break;
@@ -611,12 +679,11 @@ export function exactSolve(z: usize, nu: f64, beta: usize, out: usize): i32 {
     let d1 = solve2(a11, a12, a22, rp1 - (er1 - dotp(P1, QR)), rp2 - (er2 - dotp(P2, QR)));
     let d2 = d2g;
     for (let k = 0; k < TP; k++) st(QV, k, ld(QR, k) + d1 * ld(Q1, k) + d2 * ld(Q2, k));
-    memory.fill(PC, 0, <usize>TP << 3);
     let ec1: f64 = 0, ec2: f64 = 0;
     let amax: f64 = Infinity;
+    xv(QV, XQ);
     for (let g = 0; g < G; g++) {
-      const xr = row(g);
-      const xq = dotp(xr, QV);
+      const xq = ld(XQ, g);
       const a = ld(U, g), c = ld(U, G + g);
       const va = 1 - a, vc = 1 - c;
       const sa = ld(S, g), sc = ld(S, G + g), ta = ld(TT, g), tc = ld(TT, G + g);
@@ -637,8 +704,9 @@ export function exactSolve(z: usize, nu: f64, beta: usize, out: usize): i32 {
       st(XI, g, xia); st(XI, G + g, xic);
       const cc = da * xia - dc * xic;
       ec1 += cc; ec2 += da * xia + dc * xic;
-      axpy(PC, cc, xr);
+      st(CC, g, cc);
     }
+    xtv(CC, PC);
     const aa = min<f64>(1, amax);
     let muAff: f64 = 0;
     for (let i = 0; i < n2; i++) {
@@ -655,22 +723,11 @@ export function exactSolve(z: usize, nu: f64, beta: usize, out: usize): i32 {
     d2 = d2g;
     for (let k = 0; k < TP; k++) st(QV, k, ld(QC, k) + d1 * ld(Q1, k) + d2 * ld(Q2, k));
     amax = Infinity;
+    xv(QV, XQ);
     for (let g = 0; g < G; g++) {
-      const xq = dotp(row(g), QV);
-      st(XQ, g, xq);
-      for (let h = 0; h < 2; h++) {
-        const i = h * G + g;
-        const u = ld(U, i), v = 1 - u, s = ld(S, i), t = ld(TT, i);
-        const y = ld(RH, i) + smu * ld(SG, i) + ld(XI, i) + (h == 0 ? d1 : -d1) + d2;
-        const du = ld(DI, i) * (h == 0 ? y - xq : y + xq);
-        const dua = ld(DUA, i);
-        const iu = ld(IU, i), iv = ld(IV, i);
-        const ds = (smu - ld(DSA, i) * dua) * iu - s - s * du * iu;
-        const dt = (smu + ld(DTA, i) * dua) * iv - t + t * du * iv;
-        amax = stepTo(amax, u, du); amax = stepTo(amax, v, -du);
-        amax = stepTo(amax, s, ds); amax = stepTo(amax, t, dt);
-        st(DU, i, du); st(DS, i, ds); st(DT, i, dt);
-      }
+      const xq = ld(XQ, g);
+      amax = corrStep(g, xq, smu, d1 + d2, amax, true);
+      amax = corrStep(G + g, xq, smu, d2 - d1, amax, false);
     }
     const alpha = min<f64>(1, STEP_BACK * amax);
     for (let i = 0; i < n2; i++) {
