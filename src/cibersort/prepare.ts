@@ -9,6 +9,9 @@ import type { ScaleMode } from "./types.js";
 /** CIBERSORT's anti-log rule: a mixture whose maximum is below this is taken as log2 (v1.04). */
 export const ANTILOG_MAX = 50;
 
+/** Most doubles in one Wasm allocation: AssemblyScript's stub runtime caps a block below 1 GiB. */
+export const WASM_BLOCK_VALUES = Math.floor(((1 << 30) - 64) / 8);
+
 export interface Prepared {
   /** Common genes in the order used (byte order of symbols). */
   genes: string[];
@@ -138,6 +141,15 @@ export function prepare(core: Core, signature: Matrix, mixture: Matrix, opts: Pr
   core.reset();
   if (opts.qn || opts.needMedian) {
     if (opts.mixtureMax !== undefined) throw new RangeError("prepare: QN and the sig.score median need every mixture row");
+    if (G0 * S > WASM_BLOCK_VALUES) {
+      // The Wasm core's allocator (AssemblyScript stub runtime) refuses blocks of 1 GiB or more.
+      throw new InputError(
+        `${opts.qn ? "quantile normalisation" : "the sig.score median"} needs the whole mixture in one block of the Wasm core: ` +
+          `${G0} genes × ${S} samples = ${G0 * S} values is more than the ${WASM_BLOCK_VALUES} it can hold; ` +
+          `run without ${opts.qn ? "--qn" : "sig.score"} (then only signature genes are kept) or split the samples`,
+        { file: mixFile },
+      );
+    }
     const yp = core.allocF64(G0 * S);
     const all = core.f64(yp, G0 * S);
     for (let c = 0; c < S; c++) {
