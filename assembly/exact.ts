@@ -741,7 +741,8 @@ export function exactSolve(z: usize, nu: f64, beta: usize, out: usize): i32 {
   }
   if (!ok) {
     classifyBeta();
-    if (!faceRounds(z, nuG)) {
+    ok = faceRounds(z, nuG);
+    if (!ok) {
       // No face: report the IPM point itself.
       memory.fill(FW, 0, <usize>TP << 3);
       for (let g = 0; g < G; g++) {
