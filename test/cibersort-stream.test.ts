@@ -18,6 +18,7 @@ import { ensemblSymbols, toSymbols } from "../src/genes.js";
 import { parseArrow } from "../src/io/arrow.js";
 import { parseParquet } from "../src/io/parquet.js";
 import { readMatrixFile, type ReadOptions } from "../src/io/read.js";
+import { nearMidpointN, rStrtod } from "../src/io/rnumber.js";
 import { streamMatrixFile } from "../src/io/stream.js";
 import { loadCore } from "../src/wasm.js";
 import { type Matrix } from "../src/matrix.js";
@@ -100,6 +101,11 @@ describe("streamMatrixFile = readMatrixFile", () => {
       if ("error" in want) continue;
       tables++;
       const r = (await streamMatrixFile(f, { duplicates: "first" }))!;
+      // Rows only checked (none kept) take the quick path of scanRowMax: same row maxima to the bit.
+      const none = (await streamMatrixFile(f, { duplicates: "first", keepRows: () => false }))!;
+      expect(none.matrix.rows, f).toEqual([]);
+      expect(Array.from(none.rowMax).map(String), f).toEqual(Array.from(r.rowMax).map(String));
+      expect(sameBits(none.rowMax, r.rowMax), f).toBe(true);
       if (r.genes.length !== want.m.rows.length) continue; // merged duplicates: the raw max may be larger
       let max = -Infinity;
       for (const v of want.m.data) if (v > max) max = v;
@@ -154,6 +160,35 @@ describe("streamMatrixFile = readMatrixFile", () => {
     }
     // Gzip by content, with chunk boundaries inside the decompressed lines.
     for (const [name, text] of crafted.slice(0, 12)) await expectSameRead(put(name + ".gz", gzipSync(text)), {}, [3, undefined]);
+  });
+
+  it("row maxima of rows only checked equal R's values where the quick N/10^k is an ulp off (hazard cells)", async () => {
+    // Tokens near a double midpoint, where R's long-double rounding may differ from N / 10^k.
+    const rows: string[] = [];
+    let differ = 0;
+    let hits = 0;
+    for (let i = 0; differ < 40 && i < 30_000_000; i++) {
+      const k = 1 + (i % 12);
+      const n = Math.floor(((i * 2654435761) % 2 ** 32) / 2 ** 32 * 10 ** Math.min(15, k + 1 + (i % 5)));
+      if (n === 0 || !nearMidpointN(n / 10 ** k, k, n, 0)) continue;
+      const digits = String(n).padStart(k + 1, "0");
+      const tok = digits.slice(0, -k) + "." + digits.slice(-k);
+      const quick = n / 10 ** k;
+      if (rStrtod(tok) !== quick) differ++;
+      else if (hits++ % 10 !== 0) continue;
+      // the hazard token alone; next to the quick double's own shortest text; and among smaller cells
+      const j = rows.length;
+      rows.push(`H${j}\t${tok}\t${tok}\t0.5`, `Q${j}\t${String(quick)}\t${tok}\t${tok}`, `S${j}\t1e-3\t${tok}\t${(quick / 2).toFixed(3)}`);
+    }
+    expect(differ).toBe(40);
+    const p = put("hazard-rows.tsv", "gene\ta\tb\tc\n" + rows.join("\n") + "\n");
+    const m = readMatrixFile(p);
+    const none = (await streamMatrixFile(p, { keepRows: () => false }))!;
+    const n = m.rows.length;
+    for (let r = 0; r < n; r++) {
+      const want = Math.max(m.data[r], m.data[r + n], m.data[r + 2 * n]);
+      expect(Object.is(none.rowMax[r], want), `${m.rows[r]}: ${none.rowMax[r]} vs ${want}`).toBe(true);
+    }
   });
 
   it("a bad cell or a duplicate in a row that is not kept is still an error; kept rows are readMatrixFile's", async () => {

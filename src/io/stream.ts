@@ -13,7 +13,7 @@ import { InputError } from "../errors.js";
 import { type Matrix, makeMatrix } from "../matrix.js";
 import { isArrow, isParquet } from "./arrow.js";
 import { cannotRead, isBlank, keepFn, mergeDuplicates, noun, parseLine, type ReadOptions, type TableLayout, tableLayout } from "./read.js";
-import { scanCells, str } from "./scan.js";
+import { scanCells, scanRowMax, str } from "./scan.js";
 
 export interface StreamResult {
   /** The kept rows, merged by the duplicate policy (column-major, as every Matrix). */
@@ -226,6 +226,7 @@ class TableStream {
     let kept = false;
     let out: Float64Array = this.scratch;
     let at = 0;
+    let m = -Infinity;
     if (!quoted) {
       const g = b.indexOf(this.D, s);
       if (g > s && g < e && b[s] > 32 && b[g - 1] > 32) {
@@ -234,8 +235,12 @@ class TableStream {
         if (kept) {
           out = slot();
           at = base;
+          if (scanCells(b, g + 1, e, this.D, ncol, out, at)) m = rowMax(out, at, ncol);
+          else gene = undefined;
+        } else {
+          m = scanRowMax(b, g + 1, e, this.D, ncol); // checked, not stored
+          if (Number.isNaN(m)) gene = undefined;
         }
-        if (!scanCells(b, g + 1, e, this.D, ncol, out, at)) gene = undefined;
       }
     }
     if (gene === undefined) {
@@ -249,9 +254,8 @@ class TableStream {
         out.set(this.scratch, base);
         at = base;
       }
+      m = rowMax(out, at, ncol);
     }
-    let m = -Infinity;
-    for (let c = at; c < at + ncol; c++) if (out[c] > m) m = out[c];
     const i = this.genes.length;
     if (i === this.rowMax.length) {
       const grown = new Float64Array(2 * i);
@@ -303,6 +307,12 @@ class TableStream {
       rowMax,
     };
   }
+}
+
+function rowMax(a: Float64Array, at: number, n: number): number {
+  let m = -Infinity;
+  for (let c = at; c < at + n; c++) if (a[c] > m) m = a[c];
+  return m;
 }
 
 function nextOf(b: Uint8Array, byte: number, from: number): number {
