@@ -16,7 +16,8 @@
 //    face re-solved (primal-dual active set, at most MAX_FLIP rounds); near the end the guess is also
 //    tried with T + 1 tube genes (degenerate optimum). Otherwise the IPM goes on.
 // Everything is plain f64 with a fixed operation order: the SIMD and scalar builds give the same bits
-// (dot products keep two partial sums, even and odd features, in both).
+// (dot products keep two partial sums, even and odd features, in both; the per-variable passes hold a
+// gene's (a, c) pair in one f64x2, and the scalar build runs the same operations on the two lanes).
 
 import { ld, st, ldi, sti } from "./flat";
 
@@ -47,7 +48,7 @@ let FMAX: i32 = 0; // largest tube set the general face solve accepts
 let NMAX: i32 = 0;
 let X: usize = 0; // G × TP, zero-padded
 
-// IPM state and scratch (2G: a then c).
+// IPM state and scratch (2G, interleaved: a_g at 2g, c_g at 2g + 1, so one f64x2 holds a gene's pair).
 let U: usize = 0;
 let S: usize = 0; // multipliers of u ≥ 0
 let TT: usize = 0; // multipliers of u ≤ 1
@@ -559,7 +560,7 @@ let farClass: i32 = IN;
 /** Classes from β thresholds (the last resort at the end of the IPM). */
 function classifyBeta(): void {
   for (let g = 0; g < G; g++) {
-    const b = ld(U, g) - ld(U, G + g);
+    const b = ld(U, 2 * g) - ld(U, 2 * g + 1);
     const ab = Math.abs(b);
     let k = IN;
     if (ab > 0.5 ? 1 - ab > 1e-4 : ab > 1e-4) k = b > 0 ? FREEP : FREEN;
@@ -581,24 +582,89 @@ let d2g: f64 = 0;
   return dx < 0 && x < -cur * dx ? -x / dx : cur;
 }
 
+/** The eight step-to-boundary ratios of a gene's pair in a fixed order (a: u, v, then c: u, v, then s, t of a and c). */
+@inline function stepPair(amax: f64, a: f64, c: f64, dua: f64, duc: f64, sa: f64, sc: f64, dsa: f64, dsc: f64, ta: f64, tc: f64, dta: f64, dtc: f64): f64 {
+  let m = stepTo(amax, a, dua);
+  m = stepTo(m, 1 - a, -dua);
+  m = stepTo(m, c, duc);
+  m = stepTo(m, 1 - c, -duc);
+  m = stepTo(m, sa, dsa);
+  m = stepTo(m, ta, dta);
+  m = stepTo(m, sc, dsc);
+  return stepTo(m, tc, dtc);
+}
+
+// SIMD helpers: lane 0 is a, lane 1 is c.
+@inline function lane0(v: v128): f64 {
+  return f64x2.extract_lane(v, 0);
+}
+@inline function lane1(v: v128): f64 {
+  return f64x2.extract_lane(v, 1);
+}
+/** Whether any of x + α·dx (dx < 0) would cross 0 before amax: lanes where stepTo would act. */
+@inline function crosses(namax: v128, x: v128, dx: v128): v128 {
+  return v128.and(f64x2.lt(dx, f64x2.splat(0)), f64x2.lt(x, f64x2.mul(namax, dx)));
+}
+
+/** stepPair on a gene's lanes, taken only when some ratio can shorten amax (the same result). */
+@inline function stepPairSimd(amax: f64, u: v128, du: v128, s: v128, ds: v128, t: v128, dt: v128): f64 {
+  const na = f64x2.splat(-amax);
+  const hit = v128.or(v128.or(crosses(na, u, du), crosses(na, f64x2.sub(one(), u), f64x2.neg(du))),
+    v128.or(crosses(na, s, ds), crosses(na, t, dt)));
+  if (!v128.any_true(hit)) return amax;
+  return stepPair(amax, lane0(u), lane1(u), lane0(du), lane1(du), lane0(s), lane1(s), lane0(ds), lane1(ds),
+    lane0(t), lane1(t), lane0(dt), lane1(dt));
+}
+
+// Constants of the SIMD build (functions, so the scalar build never compiles a v128).
+@inline function one(): v128 {
+  return f64x2.splat(1);
+}
+/** The sign of a gene's a and c in β = a − c. */
+@inline function sgn(): v128 {
+  return f64x2(1, -1);
+}
+
 /**
- * Corrector step of variable i (a when isA, else c) from x_g·q and the multiplier part dl of the
- * right-hand side; stores DU, DS, DT and returns the longest step folded into amax.
+ * Σ over all variables of (s + α·ds)(u + α·du) + (t + α·dt)(1 − u − α·du) (the affine step's when aff,
+ * else α = 0), as two sums over the a's and the c's added at the end.
  */
-@inline function corrStep(i: i32, xq: f64, smu: f64, dl: f64, amax: f64, isA: bool): f64 {
-  const u = ld(U, i), v = 1 - u, s = ld(S, i), t = ld(TT, i);
-  const y = ld(RH, i) + smu * ld(SG, i) + ld(XI, i) + dl;
-  const du = ld(DI, i) * (isA ? y - xq : y + xq);
-  const dua = ld(DUA, i);
-  const iu = ld(IU, i), iv = ld(IV, i);
-  const ds = (smu - ld(DSA, i) * dua) * iu - s - s * du * iu;
-  const dt = (smu + ld(DTA, i) * dua) * iv - t + t * du * iv;
-  let a = stepTo(amax, u, du);
-  a = stepTo(a, v, -du);
-  a = stepTo(a, s, ds);
-  a = stepTo(a, t, dt);
-  st(DU, i, du); st(DS, i, ds); st(DT, i, dt);
-  return a;
+function complementarity(alpha: f64, aff: bool): f64 {
+  if (ASC_FEATURE_SIMD) {
+    let acc = f64x2.splat(0);
+    const av = f64x2.splat(alpha);
+    for (let g = 0; g < G; g++) {
+      const o = <usize>g << 4;
+      const u = v128.load(U + o), s = v128.load(S + o), t = v128.load(TT + o);
+      const v = f64x2.sub(one(), u);
+      if (aff) {
+        const du = v128.load(DUA + o);
+        const p = f64x2.mul(f64x2.add(s, f64x2.mul(av, v128.load(DSA + o))), f64x2.add(u, f64x2.mul(av, du)));
+        const q = f64x2.mul(f64x2.add(t, f64x2.mul(av, v128.load(DTA + o))), f64x2.sub(v, f64x2.mul(av, du)));
+        acc = f64x2.add(acc, f64x2.add(p, q));
+      } else {
+        acc = f64x2.add(acc, f64x2.add(f64x2.mul(s, u), f64x2.mul(t, v)));
+      }
+    }
+    return lane0(acc) + lane1(acc);
+  }
+  let ea: f64 = 0, ec: f64 = 0;
+  for (let g = 0; g < G; g++) {
+    for (let h = 0; h < 2; h++) {
+      const i = 2 * g + h;
+      const u = ld(U, i);
+      let v: f64;
+      if (aff) {
+        const du = ld(DUA, i);
+        v = (ld(S, i) + alpha * ld(DSA, i)) * (u + alpha * du) + (ld(TT, i) + alpha * ld(DTA, i)) * (1 - u - alpha * du);
+      } else {
+        v = ld(S, i) * u + ld(TT, i) * (1 - u);
+      }
+      if (h == 0) ea += v;
+      else ec += v;
+    }
+  }
+  return ea + ec;
 }
 
 /**
@@ -614,21 +680,16 @@ export function exactSolve(z: usize, nu: f64, beta: usize, out: usize): i32 {
   // s − t = gradient (dual residual zero) with a margin of 1.
   for (let g = 0; g < G; g++) {
     const zg = ld(z, g);
-    st(U, g, half); st(U, G + g, half);
-    st(S, g, max(-zg, 0) + 1); st(TT, g, max(zg, 0) + 1);
-    st(S, G + g, max(zg, 0) + 1); st(TT, G + g, max(-zg, 0) + 1);
+    st(U, 2 * g, half); st(U, 2 * g + 1, half);
+    st(S, 2 * g, max(-zg, 0) + 1); st(TT, 2 * g, max(zg, 0) + 1);
+    st(S, 2 * g + 1, max(zg, 0) + 1); st(TT, 2 * g + 1, max(-zg, 0) + 1);
   }
   memory.fill(R, 0, <usize>G << 3);
   let l1: f64 = 0, l2: f64 = 0;
   let it = 0;
   let ok = false;
   for (; it < MAX_ITER; it++) {
-    let mu: f64 = 0;
-    for (let i = 0; i < n2; i++) {
-      const u = ld(U, i);
-      mu += ld(S, i) * u + ld(TT, i) * (1 - u);
-    }
-    mu /= <f64>(2 * n2);
+    let mu = complementarity(0, false) / <f64>(2 * n2);
     if (mu < MU_TRY) {
       classifyNear(z, -l1, -l2);
       if (faceRounds(z, nuG)) { ok = true; break; }
@@ -644,25 +705,40 @@ export function exactSolve(z: usize, nu: f64, beta: usize, out: usize): i32 {
     let e11: f64 = 0, e12: f64 = 0, er1: f64 = 0, er2: f64 = 0, es1: f64 = 0, es2: f64 = 0;
     let dif: f64 = 0, sum: f64 = 0;
     for (let g = 0; g < G; g++) {
-      const a = ld(U, g), c = ld(U, G + g);
-      const va = 1 - a, vc = 1 - c;
+      const h = ld(R, g) - ld(z, g) - l1;
+      let a: f64, c: f64, da: f64, dc: f64, pa: f64, pc: f64, qa: f64, qc: f64;
+      if (ASC_FEATURE_SIMD) {
+        const o = <usize>g << 4;
+        const u = v128.load(U + o);
+        const iu = f64x2.div(one(), u), iv = f64x2.div(one(), f64x2.sub(one(), u));
+        const d = f64x2.div(one(), f64x2.add(f64x2.mul(v128.load(S + o), iu), f64x2.mul(v128.load(TT + o), iv)));
+        const rh = f64x2.sub(f64x2.splat(l2), f64x2.mul(sgn(), f64x2.splat(h)));
+        const sg = f64x2.sub(iu, iv);
+        v128.store(IU + o, iu); v128.store(IV + o, iv); v128.store(DI + o, d);
+        v128.store(RH + o, rh); v128.store(SG + o, sg);
+        const p = f64x2.mul(d, rh), q = f64x2.mul(d, sg);
+        a = lane0(u); c = lane1(u); da = lane0(d); dc = lane1(d);
+        pa = lane0(p); pc = lane1(p); qa = lane0(q); qc = lane1(q);
+      } else {
+        a = ld(U, 2 * g); c = ld(U, 2 * g + 1);
+        const iua = 1 / a, iva = 1 / (1 - a), iuc = 1 / c, ivc = 1 / (1 - c);
+        da = 1 / (ld(S, 2 * g) * iua + ld(TT, 2 * g) * iva);
+        dc = 1 / (ld(S, 2 * g + 1) * iuc + ld(TT, 2 * g + 1) * ivc);
+        const rha = l2 - h, rhc = l2 + h;
+        const sga = iua - iva, sgc = iuc - ivc;
+        st(IU, 2 * g, iua); st(IU, 2 * g + 1, iuc); st(IV, 2 * g, iva); st(IV, 2 * g + 1, ivc);
+        st(DI, 2 * g, da); st(DI, 2 * g + 1, dc);
+        st(RH, 2 * g, rha); st(RH, 2 * g + 1, rhc);
+        st(SG, 2 * g, sga); st(SG, 2 * g + 1, sgc);
+        pa = da * rha; pc = dc * rhc; qa = da * sga; qc = dc * sgc;
+      }
       dif += a - c;
       sum += a + c;
-      const h = ld(R, g) - ld(z, g) - l1;
-      const rha = l2 - h, rhc = h + l2;
-      const iua = 1 / a, iva = 1 / va, iuc = 1 / c, ivc = 1 / vc;
-      const da = 1 / (ld(S, g) * iua + ld(TT, g) * iva);
-      const dc = 1 / (ld(S, G + g) * iuc + ld(TT, G + g) * ivc);
-      const sga = iua - iva, sgc = iuc - ivc;
-      st(IU, g, iua); st(IU, G + g, iuc); st(IV, g, iva); st(IV, G + g, ivc);
-      st(DI, g, da); st(DI, G + g, dc);
-      st(RH, g, rha); st(RH, G + g, rhc);
-      st(SG, g, sga); st(SG, G + g, sgc);
       const k = da + dc, k2 = da - dc;
-      const cr = da * rha - dc * rhc, cs = da * sga - dc * sgc;
+      const cr = pa - pc, cs = qa - qc;
       e11 += k; e12 += k2;
-      er1 += cr; er2 += da * rha + dc * rhc;
-      es1 += cs; es2 += da * sga + dc * sgc;
+      er1 += cr; er2 += pa + pc;
+      es1 += cs; es2 += qa + qc;
       const yr = YB + (<usize>(g * YS) << 3);
       scaleRow(yr, k, row(g));
       st(yr, TP, k); st(yr, TP + 1, k2); st(yr, TP + 2, cr); st(yr, TP + 3, cs);
@@ -684,36 +760,44 @@ export function exactSolve(z: usize, nu: f64, beta: usize, out: usize): i32 {
     xv(QV, XQ);
     for (let g = 0; g < G; g++) {
       const xq = ld(XQ, g);
-      const a = ld(U, g), c = ld(U, G + g);
-      const va = 1 - a, vc = 1 - c;
-      const sa = ld(S, g), sc = ld(S, G + g), ta = ld(TT, g), tc = ld(TT, G + g);
-      const da = ld(DI, g), dc = ld(DI, G + g);
-      const dua = da * (ld(RH, g) + d1 + d2 - xq);
-      const duc = dc * (ld(RH, G + g) - d1 + d2 + xq);
-      const iua = ld(IU, g), iva = ld(IV, g), iuc = ld(IU, G + g), ivc = ld(IV, G + g);
-      const dsa = -sa - sa * dua * iua, dta = -ta + ta * dua * iva;
-      const dsc = -sc - sc * duc * iuc, dtc = -tc + tc * duc * ivc;
-      amax = stepTo(amax, a, dua); amax = stepTo(amax, va, -dua);
-      amax = stepTo(amax, c, duc); amax = stepTo(amax, vc, -duc);
-      amax = stepTo(amax, sa, dsa); amax = stepTo(amax, ta, dta);
-      amax = stepTo(amax, sc, dsc); amax = stepTo(amax, tc, dtc);
-      st(DUA, g, dua); st(DUA, G + g, duc);
-      st(DSA, g, dsa); st(DSA, G + g, dsc);
-      st(DTA, g, dta); st(DTA, G + g, dtc);
-      const xia = -dua * (dsa * iua + dta * iva), xic = -duc * (dsc * iuc + dtc * ivc);
-      st(XI, g, xia); st(XI, G + g, xic);
-      const cc = da * xia - dc * xic;
-      ec1 += cc; ec2 += da * xia + dc * xic;
+      let da: f64, dc: f64, xia: f64, xic: f64;
+      if (ASC_FEATURE_SIMD) {
+        const o = <usize>g << 4;
+        const u = v128.load(U + o), s = v128.load(S + o), t = v128.load(TT + o), d = v128.load(DI + o);
+        const iu = v128.load(IU + o), iv = v128.load(IV + o);
+        const y = f64x2.add(f64x2.add(v128.load(RH + o), f64x2.mul(sgn(), f64x2.splat(d1))), f64x2.splat(d2));
+        const du = f64x2.mul(d, f64x2.sub(y, f64x2.mul(sgn(), f64x2.splat(xq))));
+        const ds = f64x2.sub(f64x2.neg(s), f64x2.mul(f64x2.mul(s, du), iu));
+        const dt = f64x2.add(f64x2.neg(t), f64x2.mul(f64x2.mul(t, du), iv));
+        amax = stepPairSimd(amax, u, du, s, ds, t, dt);
+        v128.store(DUA + o, du); v128.store(DSA + o, ds); v128.store(DTA + o, dt);
+        const xi = f64x2.mul(f64x2.neg(du), f64x2.add(f64x2.mul(ds, iu), f64x2.mul(dt, iv)));
+        v128.store(XI + o, xi);
+        da = lane0(d); dc = lane1(d); xia = lane0(xi); xic = lane1(xi);
+      } else {
+        const a = ld(U, 2 * g), c = ld(U, 2 * g + 1);
+        const sa = ld(S, 2 * g), sc = ld(S, 2 * g + 1), ta = ld(TT, 2 * g), tc = ld(TT, 2 * g + 1);
+        da = ld(DI, 2 * g); dc = ld(DI, 2 * g + 1);
+        const dua = da * (ld(RH, 2 * g) + d1 + d2 - xq);
+        const duc = dc * (ld(RH, 2 * g + 1) + -d1 + d2 - -xq);
+        const iua = ld(IU, 2 * g), iva = ld(IV, 2 * g), iuc = ld(IU, 2 * g + 1), ivc = ld(IV, 2 * g + 1);
+        const dsa = -sa - sa * dua * iua, dta = -ta + ta * dua * iva;
+        const dsc = -sc - sc * duc * iuc, dtc = -tc + tc * duc * ivc;
+        amax = stepPair(amax, a, c, dua, duc, sa, sc, dsa, dsc, ta, tc, dta, dtc);
+        st(DUA, 2 * g, dua); st(DUA, 2 * g + 1, duc);
+        st(DSA, 2 * g, dsa); st(DSA, 2 * g + 1, dsc);
+        st(DTA, 2 * g, dta); st(DTA, 2 * g + 1, dtc);
+        xia = -dua * (dsa * iua + dta * iva); xic = -duc * (dsc * iuc + dtc * ivc);
+        st(XI, 2 * g, xia); st(XI, 2 * g + 1, xic);
+      }
+      const pa = da * xia, pc = dc * xic;
+      const cc = pa - pc;
+      ec1 += cc; ec2 += pa + pc;
       st(CC, g, cc);
     }
     xtv(CC, PC);
     const aa = min<f64>(1, amax);
-    let muAff: f64 = 0;
-    for (let i = 0; i < n2; i++) {
-      const u = ld(U, i), du = ld(DUA, i);
-      muAff += (ld(S, i) + aa * ld(DSA, i)) * (u + aa * du) + (ld(TT, i) + aa * ld(DTA, i)) * (1 - u - aa * du);
-    }
-    muAff /= <f64>(2 * n2);
+    const muAff = complementarity(aa, true) / <f64>(2 * n2);
     const ratio = muAff / mu;
     const smu = ratio * ratio * ratio * mu;
     // Corrector (centring + second order).
@@ -724,16 +808,54 @@ export function exactSolve(z: usize, nu: f64, beta: usize, out: usize): i32 {
     for (let k = 0; k < TP; k++) st(QV, k, ld(QC, k) + d1 * ld(Q1, k) + d2 * ld(Q2, k));
     amax = Infinity;
     xv(QV, XQ);
+    const dla = d1 + d2, dlc = d2 - d1;
     for (let g = 0; g < G; g++) {
       const xq = ld(XQ, g);
-      amax = corrStep(g, xq, smu, d1 + d2, amax, true);
-      amax = corrStep(G + g, xq, smu, d2 - d1, amax, false);
+      if (ASC_FEATURE_SIMD) {
+        const o = <usize>g << 4;
+        const u = v128.load(U + o), s = v128.load(S + o), t = v128.load(TT + o);
+        const iu = v128.load(IU + o), iv = v128.load(IV + o), dua = v128.load(DUA + o);
+        const smv = f64x2.splat(smu);
+        const y = f64x2.add(f64x2.add(f64x2.add(v128.load(RH + o), f64x2.mul(smv, v128.load(SG + o))), v128.load(XI + o)),
+          f64x2.replace_lane(f64x2.splat(dla), 1, dlc));
+        const du = f64x2.mul(v128.load(DI + o), f64x2.sub(y, f64x2.mul(sgn(), f64x2.splat(xq))));
+        const ds = f64x2.sub(f64x2.sub(f64x2.mul(f64x2.sub(smv, f64x2.mul(v128.load(DSA + o), dua)), iu), s), f64x2.mul(f64x2.mul(s, du), iu));
+        const dt = f64x2.add(f64x2.sub(f64x2.mul(f64x2.add(smv, f64x2.mul(v128.load(DTA + o), dua)), iv), t), f64x2.mul(f64x2.mul(t, du), iv));
+        amax = stepPairSimd(amax, u, du, s, ds, t, dt);
+        v128.store(DU + o, du); v128.store(DS + o, ds); v128.store(DT + o, dt);
+      } else {
+        let du2: f64 = 0, ds2: f64 = 0, dt2: f64 = 0;
+        for (let h = 0; h < 2; h++) {
+          const i = 2 * g + h;
+          const u = ld(U, i), s = ld(S, i), t = ld(TT, i);
+          const y = ld(RH, i) + smu * ld(SG, i) + ld(XI, i) + (h == 0 ? dla : dlc);
+          const du = ld(DI, i) * (y - (h == 0 ? xq : -xq));
+          const dua = ld(DUA, i), iu = ld(IU, i), iv = ld(IV, i);
+          const ds = (smu - ld(DSA, i) * dua) * iu - s - s * du * iu;
+          const dt = (smu + ld(DTA, i) * dua) * iv - t + t * du * iv;
+          st(DU, i, du); st(DS, i, ds); st(DT, i, dt);
+          if (h == 1) {
+            amax = stepPair(amax, ld(U, 2 * g), u, du2, du, ld(S, 2 * g), s, ds2, ds, ld(TT, 2 * g), t, dt2, dt);
+          }
+          du2 = du; ds2 = ds; dt2 = dt;
+        }
+      }
     }
     const alpha = min<f64>(1, STEP_BACK * amax);
-    for (let i = 0; i < n2; i++) {
-      st(U, i, ld(U, i) + alpha * ld(DU, i));
-      st(S, i, ld(S, i) + alpha * ld(DS, i));
-      st(TT, i, ld(TT, i) + alpha * ld(DT, i));
+    if (ASC_FEATURE_SIMD) {
+      const av = f64x2.splat(alpha);
+      for (let g = 0; g < G; g++) {
+        const o = <usize>g << 4;
+        v128.store(U + o, f64x2.add(v128.load(U + o), f64x2.mul(av, v128.load(DU + o))));
+        v128.store(S + o, f64x2.add(v128.load(S + o), f64x2.mul(av, v128.load(DS + o))));
+        v128.store(TT + o, f64x2.add(v128.load(TT + o), f64x2.mul(av, v128.load(DT + o))));
+      }
+    } else {
+      for (let i = 0; i < n2; i++) {
+        st(U, i, ld(U, i) + alpha * ld(DU, i));
+        st(S, i, ld(S, i) + alpha * ld(DS, i));
+        st(TT, i, ld(TT, i) + alpha * ld(DT, i));
+      }
     }
     for (let g = 0; g < G; g++) st(R, g, ld(R, g) + alpha * ld(XQ, g));
     l1 += alpha * d1;
@@ -746,7 +868,7 @@ export function exactSolve(z: usize, nu: f64, beta: usize, out: usize): i32 {
       // No face: report the IPM point itself.
       memory.fill(FW, 0, <usize>TP << 3);
       for (let g = 0; g < G; g++) {
-        const b = ld(U, g) - ld(U, G + g);
+        const b = ld(U, 2 * g) - ld(U, 2 * g + 1);
         st(FBETA, g, b);
         axpy(FW, b, row(g));
       }
