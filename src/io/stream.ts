@@ -38,8 +38,10 @@ const headerDecoder = new TextDecoder("utf-8");
 /**
  * Read `path` as readMatrixFile does, storing only the rows `opts.keepRows` selects. Unlike readMatrixFile
  * with keepRows, every row is checked: a bad cell or a duplicate gene (policy "error") anywhere is reported,
- * and the duplicate warning covers the whole file. Returns null for input that is not delimited text (Arrow,
- * Parquet, GCT): read it with readMatrixFile. `chunk`: bytes split into lines at a time (tests use tiny ones).
+ * and the duplicate warning covers the whole file. One difference in order: a gzip file that is corrupt after
+ * a bad line reports the bad line (readMatrixFile inflates everything first). Returns null for input that is
+ * not delimited text (Arrow, Parquet, GCT): read it with readMatrixFile. `chunk`: bytes split into lines at a
+ * time (tests use tiny ones).
  */
 export async function streamMatrixFile(path: string, opts: ReadOptions = {}, chunk = CHUNK): Promise<StreamResult | null> {
   const file = opts.name ?? path;
