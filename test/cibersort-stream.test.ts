@@ -307,6 +307,10 @@ describe("cellfrac cibersort streams the signature genes: output = whole-file pa
     const csv = put("example.csv", readFileSync(EXAMPLE, "utf8").replace(/\t/g, ","));
     const c = await expectSameRun(csv);
     expect(c.table).toBe((await viaCli(EXAMPLE)).table);
+    // Arrow input is not streamed (readMatrixFile reads it): same table.
+    const ex = readMatrixFile(EXAMPLE);
+    const arrow = put("example.arrow", formatArrow(ex.rowHeader ?? "gene", ex.cols, ex.rows, (r, k) => ex.data[r + k * ex.rows.length]));
+    expect((await expectSameRun(arrow)).table).toBe(c.table);
   }, 120_000);
 
   it("a log2 mixture: the anti-log rule sees the file's maximum, not the signature rows'", async () => {
