@@ -31,6 +31,7 @@ const MAX_BAD: i32 = 3; // ... only while at most this many genes violate their 
 const TAU_R: f64 = 1e-11; // residual slack for "consistent with its class" (z is standardised)
 const TAU_B: f64 = 1e-11; // slack on the bounds of a free β
 const GAP_TOL: f64 = 1e-10;
+const FEAS_TOL: f64 = 1e-12; // per gene, equality residuals of an interior point accepted by its gap
 const NU_COUNT: i32 = 3;
 const NUS: StaticArray<f64> = [0.25, 0.5, 0.75];
 
@@ -496,7 +497,7 @@ function certify(z: usize, nuG: f64): i32 {
       else if (bt > TAU_B) nc = IN;
     }
     sti(NCLS, g, nc);
-    if (nc != c) bad++;
+    if (nc != c || r != r) bad++; // a NaN residual (NaN in z) is never consistent
     const e = Math.abs(r) - eps;
     if (e > 0) pSum += e;
     if (bt != 0) { axpy(XB, bt, xr); zb += ld(z, g) * bt; }
@@ -865,17 +866,26 @@ export function exactSolve(z: usize, nu: f64, beta: usize, out: usize): i32 {
     classifyBeta();
     ok = faceRounds(z, nuG);
     if (!ok) {
-      // No face: report the IPM point itself.
+      // No face (e.g. ε* = 0 with every gene on the tube, z an exact combination of signature
+      // columns): report the IPM point itself, certified by its duality gap alone when its (a, c) is
+      // feasible to rounding.
       memory.fill(FW, 0, <usize>TP << 3);
+      let dif: f64 = 0, sum: f64 = 0, zs: f64 = 0;
       for (let g = 0; g < G; g++) {
-        const b = ld(U, 2 * g) - ld(U, 2 * g + 1);
+        const a = ld(U, 2 * g), c = ld(U, 2 * g + 1);
+        zs += ld(z, g);
+        dif += a - c;
+        sum += a + c;
+        const b = a - c;
         st(FBETA, g, b);
         axpy(FW, b, row(g));
       }
       fB = -l1;
       fEps = -l2;
       for (let g = 0; g < G; g++) sti(CLS, g, IN);
+      const tol = FEAS_TOL * <f64>G;
       certify(z, nuG);
+      ok = zs == zs && fGap <= GAP_TOL && Math.abs(dif) <= tol && Math.abs(sum - nuG) <= tol;
     }
   }
   memory.copy(beta, FBETA, <usize>G << 3);

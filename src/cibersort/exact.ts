@@ -1,6 +1,7 @@
 // Exact ν-SVR optimum (linear kernel, C = 1) for CIBERSORT's `--solver exact`: the host side of the
 // Wasm kernel assembly/exact.ts (interior point, then the exact solve of the face it identifies,
-// accepted only as a KKT point with duality gap ≤ 1e-10). CibersortEngine owns the instance and calls
+// accepted only as a KKT point with duality gap ≤ 1e-10; a degenerate optimum with ε = 0 is certified
+// by the gap of the interior point). CibersortEngine owns the instance and calls
 // exactInit once per run; CoreAlg on the exact optimum is the kernel's exactCoreAlg.
 import type { Core } from "../wasm.js";
 
@@ -8,7 +9,10 @@ export interface ExactFit {
   w: Float64Array;
   b: number;
   epsilon: number;
-  /** Dual point β = a − c (feasible: |β| ≤ 1, Σβ = 0, Σ|β| = νG). */
+  /**
+   * Dual point β = a − c (feasible: |β| ≤ 1, Σβ = 0, Σ|β| = νG; Σ|β| ≤ νG when the optimum has ε = 0 and
+   * the kernel returns its interior point, certified by the gap alone).
+   */
   beta: Float64Array;
   /** Primal objective ½‖w‖² + νGε + Σ max(0, |x·w + b − z| − ε). */
   objective: number;
