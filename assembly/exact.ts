@@ -14,7 +14,9 @@
 //    gene's residual is consistent with its class, every free β is within its bounds, and the duality
 //    gap P − D ≤ GAP_TOL with D evaluated at the feasible β. A few violators are re-classified and the
 //    face re-solved (primal-dual active set, at most MAX_FLIP rounds); near the end the guess is also
-//    tried with T + 1 tube genes (degenerate optimum). Otherwise the IPM goes on.
+//    tried with T + 1 tube genes (degenerate optimum). Otherwise the IPM goes on. Last resorts at
+//    μ < MU_STOP: the face from β thresholds, then the interior point itself, certified by its gap
+//    alone (the optimum with ε = 0 when z is an exact combination of signature columns).
 // Everything is plain f64 with a fixed operation order: the SIMD and scalar builds give the same bits
 // (dot products keep two partial sums, even and odd features, in both; the per-variable passes hold a
 // gene's (a, c) pair in one f64x2, and the scalar build runs the same operations on the two lanes).
@@ -62,7 +64,7 @@ let DU: usize = 0, DS: usize = 0, DT: usize = 0; // corrector step
 let R: usize = 0; // G: x_g·w
 let XQ: usize = 0; // G: x_g·q of the last step
 let KS: i32 = 0; // row stride of KM: TP + 2 (the blocked Gram writes two columns past the row)
-let KM: usize = 0; // TP × KS
+let KM: usize = 0; // (TP + 4) × KS: K (rows < TP), then P1, P2, PR, PS
 let YS: i32 = 0; // row stride of YB: TP + 4
 let YB: usize = 0; // G × YS: k_g·x_g, then k_g, k2_g, cr_g, cs_g (the weights of P1, P2, PR, PS)
 let CC: usize = 0; // G: weights of PC
