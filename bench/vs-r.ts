@@ -36,17 +36,19 @@ function time(cmd: string, args: string[]): { secs: number; stderr: string } {
   return { secs, stderr: p.stderr };
 }
 
-function maxDiff(a: string, b: string): number {
+/** Largest |a − b| over all cells, or over the first `cols` columns (the fractions). */
+function maxDiff(a: string, b: string, cols?: number): number {
   const A = readMatrixFile(a);
   const B = readMatrixFile(b);
+  const n = cols === undefined ? A.data.length : cols * A.rows.length;
   let d = 0;
-  for (let i = 0; i < A.data.length; i++) d = Math.max(d, Math.abs(A.data[i] - B.data[i]));
+  for (let i = 0; i < n; i++) d = Math.max(d, Math.abs(A.data[i] - B.data[i]));
   return d;
 }
 
 console.log(`machine: ${cpus().length} × ${cpus()[0]?.model}, node ${process.version}, load average at start ${loadavg().map((x) => x.toFixed(2)).join(" ")}`);
-console.log("| case | fits | R 1 process s | R forked (3 ν on 2 cores) s | R s/fit | cellfrac 1 thread s | cellfrac 2 threads s | speed-up vs R forked | per-fit speed-up | max abs diff |");
-console.log("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+console.log("| case | fits | R 1 process s | R forked (3 ν on 2 cores) s | R s/fit | cellfrac 1 thread s | cellfrac 2 threads s | speed-up vs R forked | per-fit speed-up | max abs diff | exact, 2 threads s | exact vs R forked | exact max abs diff to R |");
+console.log("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
 for (const name of NAMES) {
   const c = cibersortCases().find((x) => x.name === name)!;
   const mix = mixtureFile(name);
@@ -57,14 +59,17 @@ for (const name of NAMES) {
   const m = /R: (\d+) fits in ([\d.]+) s/.exec(r1.stderr)!;
   const fits = Number(m[1]);
   const rPerFit = Number(m[2]) / fits;
-  const ours = (threads: number) =>
-    time(process.execPath, [CLI, "cibersort", mix, "--signature", c.signature, "--perm", String(c.perm), "--seed", seed, ...(c.qn ? ["--qn"] : []), "--threads", String(threads), "-q", "-o", `${OUT}${name}.cf${threads}.tsv`]);
+  const ours = (threads: number, solver = "libsvm") =>
+    time(process.execPath, [CLI, "cibersort", mix, "--signature", c.signature, "--perm", String(c.perm), "--seed", seed, ...(c.qn ? ["--qn"] : []), "--threads", String(threads), "--solver", solver, "-q", "-o", `${OUT}${name}.cf${threads}${solver}.tsv`]);
   const c1 = ours(1);
   const c2 = ours(2);
+  const ex = ours(2, "exact");
   const best = Math.min(r1.secs, rf.secs);
-  const diff = Math.max(maxDiff(`${OUT}${name}.R1.tsv`, `${OUT}${name}.cf1.tsv`), maxDiff(`${OUT}${name}.cf1.tsv`, `${OUT}${name}.cf2.tsv`));
+  const diff = Math.max(maxDiff(`${OUT}${name}.R1.tsv`, `${OUT}${name}.cf1libsvm.tsv`), maxDiff(`${OUT}${name}.cf1libsvm.tsv`, `${OUT}${name}.cf2libsvm.tsv`));
+  // Fraction columns only (P-values legitimately move with the solver's correlations).
+  const exDiff = maxDiff(`${OUT}${name}.R1.tsv`, `${OUT}${name}.cf2exact.tsv`, readMatrixFile(c.signature).cols.length);
   console.log(
-    `| ${name.replace("cibersort_lm22_", "")} | ${fits} | ${r1.secs.toFixed(2)} | ${rf.secs.toFixed(2)} | ${rPerFit.toFixed(4)} | ${c1.secs.toFixed(2)} | ${c2.secs.toFixed(2)} | ${(best / c2.secs).toFixed(2)}× | ${((rPerFit * fits) / c1.secs).toFixed(2)}× | ${diff.toExponential(1)} |`,
+    `| ${name.replace("cibersort_lm22_", "")} | ${fits} | ${r1.secs.toFixed(2)} | ${rf.secs.toFixed(2)} | ${rPerFit.toFixed(4)} | ${c1.secs.toFixed(2)} | ${c2.secs.toFixed(2)} | ${(best / c2.secs).toFixed(2)}× | ${((rPerFit * fits) / c1.secs).toFixed(2)}× | ${diff.toExponential(1)} | ${ex.secs.toFixed(2)} | ${(best / ex.secs).toFixed(1)}× | ${exDiff.toFixed(4)} |`,
   );
 }
 console.log(`load average at end ${loadavg().map((x) => x.toFixed(2)).join(" ")}`);
