@@ -1,7 +1,7 @@
 // cellfrac Wasm core: pure compute on flat memory. The host allocates with `alloc`, writes inputs,
 // calls kernels with pointers and reads results back; `reset` frees everything at once (stub runtime).
 export { rSum, rMean, rVar, rSd, rCor, rStandardize } from "./rstats";
-export { quantileNormalize, sortIndexByKey } from "./qn";
+export { quantileNormalize, qnClear, qnAccumulate, qnTarget, qnApply, sortIndexByKey } from "./qn";
 export { svrInit, svrSolve, svrGram, svrLastAlpha } from "./svr";
 export { coreInit, coreAlg, coreOutSize, coreOutW } from "./cibersort";
 export { exactInit, exactSolve, exactOutSize, exactCoreAlg } from "./exact";

@@ -35,49 +35,65 @@ export function sortIndexByKey(key: usize, idx: usize, tmp: usize, n: i32): void
 /**
  * In-place quantile normalisation of a column-major rows × cols matrix at `x`.
  * Scratch: `acc` 16·rows bytes (LD accumulators), `idx` and `tmp` 4·rows bytes each, `target` 8·rows bytes.
+ * The same three steps are exported one column at a time (qnClear/qnAccumulate, qnTarget, qnApply) so a
+ * host can normalise a matrix larger than one Wasm block with the same bits.
  */
 export function quantileNormalize(x: usize, rows: i32, cols: i32, acc: usize, idx: usize, tmp: usize, target: usize): void {
+  qnClear(acc, rows);
+  for (let c = 0; c < cols; c++) qnAccumulate(x + ((<usize>c * <usize>rows) << 3), rows, acc, idx, tmp);
+  qnTarget(acc, rows, cols, target);
+  for (let c = 0; c < cols; c++) qnApply(x + ((<usize>c * <usize>rows) << 3), rows, idx, tmp, target);
+}
+
+/** Zero the long-double accumulators (16·rows bytes). */
+export function qnClear(acc: usize, rows: i32): void {
   memory.fill(acc, 0, <usize>rows << 4);
-  for (let c = 0; c < cols; c++) {
-    const col = x + ((<usize>c * <usize>rows) << 3);
-    for (let i = 0; i < rows; i++) store<i32>(idx + (<usize>i << 2), i);
-    sortIndexByKey(col, idx, tmp, rows);
-    for (let i = 0; i < rows; i++) {
-      const v = load<f64>(col + (<usize>load<i32>(idx + (<usize>i << 2)) << 3));
-      const a = acc + (<usize>i << 4);
-      ldFromD(v);
-      ldAdd(load<u32>(a + 12), load<i32>(a + 8), load<u64>(a), rS, rE, rM);
-      store<u64>(a, rM);
-      store<i32>(a + 8, rE);
-      store<u32>(a + 12, rS);
-    }
+}
+
+/** Add one column's sorted values to the accumulators (columns must come in matrix order). */
+export function qnAccumulate(col: usize, rows: i32, acc: usize, idx: usize, tmp: usize): void {
+  for (let i = 0; i < rows; i++) store<i32>(idx + (<usize>i << 2), i);
+  sortIndexByKey(col, idx, tmp, rows);
+  for (let i = 0; i < rows; i++) {
+    const v = load<f64>(col + (<usize>load<i32>(idx + (<usize>i << 2)) << 3));
+    const a = acc + (<usize>i << 4);
+    ldFromD(v);
+    ldAdd(load<u32>(a + 12), load<i32>(a + 8), load<u64>(a), rS, rE, rM);
+    store<u64>(a, rM);
+    store<i32>(a + 8, rE);
+    store<u32>(a + 12, rS);
   }
+}
+
+/** target[i] = double(LD sum of the i-th smallest values) / cols. */
+export function qnTarget(acc: usize, rows: i32, cols: i32, target: usize): void {
   for (let i = 0; i < rows; i++) {
     const a = acc + (<usize>i << 4);
     const s = ldToD(load<u32>(a + 12), load<i32>(a + 8), load<u64>(a));
     store<f64>(target + (<usize>i << 3), s / <f64>cols);
   }
-  for (let c = 0; c < cols; c++) {
-    const col = x + ((<usize>c * <usize>rows) << 3);
-    for (let i = 0; i < rows; i++) store<i32>(idx + (<usize>i << 2), i);
-    sortIndexByKey(col, idx, tmp, rows);
-    // Tie groups at sorted positions a..b get rank (a + b + 2) / 2 (1-based average rank).
-    let a = 0;
-    while (a < rows) {
-      const va = load<f64>(col + (<usize>load<i32>(idx + (<usize>a << 2)) << 3));
-      let b = a;
-      while (b + 1 < rows && load<f64>(col + (<usize>load<i32>(idx + (<usize>(b + 1) << 2)) << 3)) == va) b++;
-      const rank = <f64>(a + b + 2) / 2.0;
-      const f = <i32>Math.floor(rank);
-      let value: f64;
-      if (rank - <f64>f > 0.4) {
-        value = 0.5 * (load<f64>(target + (<usize>(f - 1) << 3)) + load<f64>(target + (<usize>f << 3)));
-      } else {
-        value = load<f64>(target + (<usize>(f - 1) << 3));
-      }
-      // Only this group's positions are overwritten; later groups are still read from the original values.
-      for (let k = a; k <= b; k++) store<f64>(col + (<usize>load<i32>(idx + (<usize>k << 2)) << 3), value);
-      a = b + 1;
+}
+
+/** Replace one column's values, in place, by the target at their average rank. */
+export function qnApply(col: usize, rows: i32, idx: usize, tmp: usize, target: usize): void {
+  for (let i = 0; i < rows; i++) store<i32>(idx + (<usize>i << 2), i);
+  sortIndexByKey(col, idx, tmp, rows);
+  // Tie groups at sorted positions a..b get rank (a + b + 2) / 2 (1-based average rank).
+  let a = 0;
+  while (a < rows) {
+    const va = load<f64>(col + (<usize>load<i32>(idx + (<usize>a << 2)) << 3));
+    let b = a;
+    while (b + 1 < rows && load<f64>(col + (<usize>load<i32>(idx + (<usize>(b + 1) << 2)) << 3)) == va) b++;
+    const rank = <f64>(a + b + 2) / 2.0;
+    const f = <i32>Math.floor(rank);
+    let value: f64;
+    if (rank - <f64>f > 0.4) {
+      value = 0.5 * (load<f64>(target + (<usize>(f - 1) << 3)) + load<f64>(target + (<usize>f << 3)));
+    } else {
+      value = load<f64>(target + (<usize>(f - 1) << 3));
     }
+    // Only this group's positions are overwritten; later groups are still read from the original values.
+    for (let k = a; k <= b; k++) store<f64>(col + (<usize>load<i32>(idx + (<usize>k << 2)) << 3), value);
+    a = b + 1;
   }
 }

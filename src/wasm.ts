@@ -15,6 +15,10 @@ export interface CoreExports {
   rCor(px: number, py: number, n: number): number;
   rStandardize(p: number, n: number, out: number): number;
   quantileNormalize(x: number, rows: number, cols: number, acc: number, idx: number, tmp: number, target: number): void;
+  qnClear(acc: number, rows: number): void;
+  qnAccumulate(col: number, rows: number, acc: number, idx: number, tmp: number): void;
+  qnTarget(acc: number, rows: number, cols: number, target: number): void;
+  qnApply(col: number, rows: number, idx: number, tmp: number, target: number): void;
   svrInit(x: number, l: number, nf: number): void;
   svrSolve(z: number, v: number, beta: number): number;
   svrGram(): number;

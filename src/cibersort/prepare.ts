@@ -9,9 +9,6 @@ import type { ScaleMode } from "./types.js";
 /** CIBERSORT's anti-log rule: a mixture whose maximum is below this is taken as log2 (v1.04). */
 export const ANTILOG_MAX = 50;
 
-/** Most doubles in one Wasm allocation: AssemblyScript's stub runtime caps a block below 1 GiB. */
-export const WASM_BLOCK_VALUES = Math.floor(((1 << 30) - 64) / 8);
-
 export interface Prepared {
   /** Common genes in the order used (byte order of symbols). */
   genes: string[];
@@ -133,40 +130,42 @@ export function prepare(core: Core, signature: Matrix, mixture: Matrix, opts: Pr
     );
   }
 
-  // QN and Ymedian use every gene: then the whole mixture goes into Wasm memory once (rows sorted) and is
-  // anti-logged and normalised there in place. Otherwise only the kept rows are copied (anti-log is
-  // elementwise), so memory stays at the mixture plus one copy at most.
+  // QN and Ymedian use every gene. The mixture goes through Wasm memory one column at a time (rows sorted,
+  // anti-logged there): QN accumulates every column's sorted values, then normalises each column against
+  // the target; so any cohort size works and only the kept rows (and, for Ymedian, every value) are kept.
+  // Otherwise only the kept rows are copied (anti-log is elementwise).
   const y = new Float64Array(G * S);
   let yMedian = NaN;
   core.reset();
   if (opts.qn || opts.needMedian) {
     if (opts.mixtureMax !== undefined) throw new RangeError("prepare: QN and the sig.score median need every mixture row");
-    if (G0 * S > WASM_BLOCK_VALUES) {
-      // The Wasm core's allocator (AssemblyScript stub runtime) refuses blocks of 1 GiB or more.
-      throw new InputError(
-        `${opts.qn ? "quantile normalisation" : "the sig.score median"} needs the whole mixture in one block of the Wasm core: ` +
-          `${G0} genes × ${S} samples = ${G0 * S} values is more than the ${WASM_BLOCK_VALUES} it can hold; ` +
-          `run without ${opts.qn ? "--qn" : "sig.score"} (then only signature genes are kept) or split the samples`,
-        { file: mixFile },
-      );
-    }
-    const yp = core.allocF64(G0 * S);
-    const all = core.f64(yp, G0 * S);
-    for (let c = 0; c < S; c++) {
+    const col = core.allocF64(G0);
+    const loadColumn = (c: number): Float64Array => {
+      const v = core.f64(col, G0);
       const src = c * G0;
-      for (let r = 0; r < G0; r++) all[src + r] = mixture.data[src + yOrder[r]];
-    }
-    if (antilog) core.x.antilog2(yp, G0 * S);
+      for (let r = 0; r < G0; r++) v[r] = mixture.data[src + yOrder[r]];
+      if (antilog) core.x.antilog2(col, G0);
+      return v;
+    };
+    let qn: { acc: number; idx: number; tmp: number; target: number } | undefined;
     if (opts.qn) {
-      const acc = core.x.alloc(16 * G0);
-      const idx = core.x.alloc(4 * G0);
-      const tmp = core.x.alloc(4 * G0);
-      const target = core.allocF64(G0);
-      core.x.quantileNormalize(yp, G0, S, acc, idx, tmp, target);
+      qn = { acc: core.x.alloc(16 * G0), idx: core.x.alloc(4 * G0), tmp: core.x.alloc(4 * G0), target: core.allocF64(G0) };
+      core.x.qnClear(qn.acc, G0);
+      for (let c = 0; c < S; c++) {
+        loadColumn(c);
+        core.x.qnAccumulate(col, G0, qn.acc, qn.idx, qn.tmp);
+      }
+      core.x.qnTarget(qn.acc, G0, S, qn.target);
     }
-    const pre = core.f64(yp, G0 * S); // a fresh view: memory may have grown
-    for (let c = 0; c < S; c++) for (let g = 0; g < G; g++) y[c * G + g] = pre[c * G0 + keptY[g]];
-    if (opts.needMedian) yMedian = Math.max(medianInPlace(pre), 1); // y is copied out: sorting in place is safe
+    const all = opts.needMedian ? new Float64Array(G0 * S) : undefined;
+    for (let c = 0; c < S; c++) {
+      loadColumn(c);
+      if (qn) core.x.qnApply(col, G0, qn.idx, qn.tmp, qn.target);
+      const v = core.f64(col, G0); // a fresh view: memory may have grown
+      for (let g = 0; g < G; g++) y[c * G + g] = v[keptY[g]];
+      all?.set(v, c * G0);
+    }
+    if (all) yMedian = Math.max(medianInPlace(all), 1);
   } else {
     for (let c = 0; c < S; c++) for (let g = 0; g < G; g++) y[c * G + g] = mixture.data[c * G0 + yOrder[keptY[g]]];
     if (antilog) {

@@ -50,8 +50,7 @@ Output columns: Mixture, one column per cell type, P-value, Correlation, RMSE
 
 Memory: without --qn and sig.score the mixture is streamed and only signature genes are kept (every cell
 is still checked, and its maximum taken for the anti-log rule), so a cohort larger than memory works;
---qn and sig.score need every gene in memory (about twice the mixture's float64 size at the peak) and
-at most 134,217,720 values (e.g. 10,000 samples × 13,421 genes: one block of the Wasm core).`;
+--qn and sig.score need every gene in memory (about twice the mixture's float64 size at the peak).`;
 
 export function parseBool(name: string, v: string | undefined): boolean | undefined {
   if (v === undefined) return undefined;
