@@ -29,11 +29,7 @@ export function parseArrow(bytes: Uint8Array, file?: string, keep?: (gene: strin
   const idx: number[] = [];
   const rows: string[] = [];
   for (let r = 0; r < n; r++) {
-    const g = geneCol.get(r);
-    if (g === null || g === undefined || String(g) === "") {
-      throw new InputError(`empty gene symbol`, { file, line: r + 1, column: 1 });
-    }
-    const gs = String(g);
+    const gs = arrowGene(geneCol.get(r), file, r);
     if (keep && !keep(gs)) continue;
     idx.push(r);
     rows.push(gs);
@@ -44,16 +40,29 @@ export function parseArrow(bytes: Uint8Array, file?: string, keep?: (gene: strin
   for (let c = 0; c < cols.length; c++) {
     const v = t.getChildAt(c + 1)!;
     for (let k = 0; k < nr; k++) {
-      const x = v.get(idx[k]);
-      const d = typeof x === "bigint" ? Number(x) : x;
-      if (typeof d !== "number" || !Number.isFinite(d)) {
-        const what = d === null || d === undefined ? "missing value (missing values are not allowed)" : `not a finite number: ${String(x)}`;
-        throw new InputError(what, { file, line: idx[k] + 1, column: c + 2, gene: rows[k], sample: cols[c] });
-      }
+      const x: unknown = v.get(idx[k]);
+      const d = arrowNumber(x);
+      if (Number.isNaN(d)) throw arrowBadCell(x, { file, line: idx[k] + 1, column: c + 2, gene: rows[k], sample: cols[c] });
       data[k + c * nr] = d;
     }
   }
   return makeMatrix(rows, cols, data, fields[0].name);
+}
+
+/** The gene of row `r` (0-based) as a string; an empty or missing one is an error. */
+export function arrowGene(g: unknown, file: string | undefined, r: number): string {
+  if (g === null || g === undefined || String(g) === "") throw new InputError(`empty gene symbol`, { file, line: r + 1, column: 1 });
+  return String(g);
+}
+
+/** A sample cell as a double; NaN when it is missing or not a finite number (see arrowBadCell). */
+export function arrowNumber(x: unknown): number {
+  const d = typeof x === "bigint" ? Number(x) : x;
+  return typeof d === "number" && Number.isFinite(d) ? d : NaN;
+}
+
+export function arrowBadCell(x: unknown, where: InputError["where"]): InputError {
+  return new InputError(x === null || x === undefined ? "missing value (missing values are not allowed)" : `not a finite number: ${String(x)}`, where);
 }
 
 /** A result table as an Arrow IPC file: first column `rowHeader` (utf8), then one float64 column per col. */

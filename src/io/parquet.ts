@@ -259,7 +259,7 @@ export function snappyDecompress(src: Uint8Array, expected: number): Uint8Array 
 // ---------------------------------------------------------------------------------------------------------
 // Schema and column chunks.
 
-interface Leaf {
+export interface Leaf {
   name: string;
   type: number;
   optional: boolean;
@@ -301,7 +301,7 @@ function readLeaves(schema: TValue[], file?: string): Leaf[] {
 }
 
 /** One column chunk, decoded: strings (gene column) or doubles, with null flags where the column is optional. */
-interface Decoded {
+export interface Decoded {
   strings?: (string | null)[];
   numbers?: Float64Array;
   nulls?: Uint8Array;
@@ -670,14 +670,14 @@ function deltaStrings(b: Uint8Array, pos: number, n: number): Uint8Array[] {
 // ---------------------------------------------------------------------------------------------------------
 // The reader.
 
-interface Chunk {
+export interface Chunk {
   start: number;
   codec: number;
   rows: number;
   meta: TStruct;
 }
 
-interface Layout {
+export interface Layout {
   leaves: Leaf[];
   /** The one index column pandas' to_parquet recorded (its "pandas" key-value metadata), if any. */
   pandasIndex?: string;
@@ -687,18 +687,24 @@ interface Layout {
   numRows: number;
 }
 
-function readLayout(bytes: Uint8Array, file?: string): Layout {
-  const n = bytes.length;
-  if (n >= 4 && bytes[3] === 0x45) unsupported({ file }, "encryption");
+/**
+ * The footer's layout. `bytes` holds the file from byte `at` to its end (`at` > 0: only the tail was read, as
+ * the streaming reader does; it checks the leading magic itself).
+ */
+export function readLayout(bytes: Uint8Array, file?: string, at = 0): Layout {
+  const n = at + bytes.length;
+  const b = (i: number) => bytes[i - at];
+  if (at === 0 && n >= 4 && bytes[3] === 0x45) unsupported({ file }, "encryption");
   if (n < 12) corrupt(`${n} bytes is too short for a Parquet file`);
-  if (bytes[n - 4] !== 0x50 || bytes[n - 3] !== 0x41 || bytes[n - 2] !== 0x52 || bytes[n - 1] !== 0x31) {
-    if (bytes[n - 1] === 0x45) unsupported({ file }, "encryption");
+  if (b(n - 4) !== 0x50 || b(n - 3) !== 0x41 || b(n - 2) !== 0x52 || b(n - 1) !== 0x31) {
+    if (b(n - 1) === 0x45) unsupported({ file }, "encryption");
     corrupt("the file does not end with PAR1 (truncated?)");
   }
-  const flen = (bytes[n - 8] | (bytes[n - 7] << 8) | (bytes[n - 6] << 16)) + bytes[n - 5] * 0x1000000;
+  const flen = (b(n - 8) | (b(n - 7) << 8) | (b(n - 6) << 16)) + b(n - 5) * 0x1000000;
   const footerStart = n - 8 - flen;
   if (footerStart < 4) corrupt(`footer length ${flen} is larger than the file`);
-  const meta = new ThriftReader(bytes, footerStart, n - 8).struct();
+  if (footerStart < at) throw new RangeError(`footer starts at ${footerStart}, before the ${n - at} bytes read`);
+  const meta = new ThriftReader(bytes, footerStart - at, n - 8 - at).struct();
   const leaves = readLeaves(list(meta, 2, "schema"), file);
   const numRows = num(meta, 3, "row count");
   const groups: Chunk[][] = [];
@@ -744,10 +750,20 @@ function pandasIndex(meta: TStruct): string | undefined {
   return undefined;
 }
 
+/**
+ * Column c of row group g. `bytes` holds the file from byte `at` on, at least up to `limit` (the end of what
+ * the chunk's pages may use; the whole-file reader passes the footer's start).
+ */
+export function readChunk(bytes: Uint8Array, lay: Layout, g: number, c: number, file: string | undefined, inflate: Inflate | undefined, at = 0, limit = lay.footerStart): Decoded {
+  const leaf = lay.leaves[c];
+  const ch = lay.groups[g][c];
+  return new ChunkReader(bytes, leaf, ch.codec, { file, column: leaf.name }, inflate).read(ch.start - at, limit - at, ch.rows);
+}
+
 /** Column c over all row groups. */
 function readColumn(bytes: Uint8Array, lay: Layout, c: number, file: string | undefined, inflate: Inflate | undefined): Decoded {
   const leaf = lay.leaves[c];
-  const parts = lay.groups.map((g) => new ChunkReader(bytes, leaf, g[c].codec, { file, column: leaf.name }, inflate).read(g[c].start, lay.footerStart, g[c].rows));
+  const parts = lay.groups.map((_, g) => readChunk(bytes, lay, g, c, file, inflate));
   if (parts.length === 1) return parts[0];
   const out: Decoded = {};
   if (leaf.type === 6) out.strings = parts.flatMap((p) => p.strings!);
@@ -770,7 +786,7 @@ function readColumn(bytes: Uint8Array, lay: Layout, c: number, file: string | un
   return out;
 }
 
-function guard<T>(file: string | undefined, f: () => T): T {
+export function guard<T>(file: string | undefined, f: () => T): T {
   try {
     return f();
   } catch (e) {
@@ -787,18 +803,7 @@ export function parseParquet(bytes: Uint8Array, file?: string, keep?: (gene: str
   return guard(file, () => {
     const lay = readLayout(bytes, file);
     const { leaves } = lay;
-    if (leaves.length < 2) throw new InputError(`Parquet table needs a gene column and at least one sample column`, { file });
-    // The gene column: pandas' index column when it holds strings, else the first column.
-    const pi = leaves.findIndex((l) => l.name === lay.pandasIndex && l.type === 6);
-    const geneAt = pi >= 0 ? pi : 0;
-    if (leaves[geneAt].type !== 6) {
-      throw new InputError(`the first column "${leaves[0].name}" must hold gene symbols as strings, found ${nameOf(TYPE_NAMES, leaves[0].type)}`, { file });
-    }
-    const samples = leaves.map((_, i) => i).filter((i) => i !== geneAt);
-    for (const i of samples) {
-      const l = leaves[i];
-      if (![1, 2, 4, 5].includes(l.type)) unsupported({ file }, `${nameOf(TYPE_NAMES, l.type)} sample column "${l.name}" (numbers must be DOUBLE, FLOAT, INT32 or INT64)`);
-    }
+    const { geneAt, samples, rowHeader } = tableColumns(lay, file);
     const genes = readColumn(bytes, lay, geneAt, file, inflate).strings!;
     const idx: number[] = [];
     const rows: string[] = [];
@@ -820,16 +825,36 @@ export function parseParquet(bytes: Uint8Array, file?: string, keep?: (gene: str
       else for (let k = 0; k < nr; k++) dst[k] = numbers![idx[k]];
       for (let k = 0; k < nr; k++) {
         const missing = nulls !== undefined && nulls[idx[k]] === 1;
-        if (missing || !Number.isFinite(dst[k])) {
-          const what = missing ? "missing value (missing values are not allowed)" : `not a finite number: ${dst[k]}`;
-          throw new InputError(what, { file, line: idx[k] + 1, column: samples[c] + 1, gene: rows[k], sample: cols[c] });
-        }
+        if (missing || !Number.isFinite(dst[k])) throw badCell(missing, dst[k], { file, line: idx[k] + 1, column: samples[c] + 1, gene: rows[k], sample: cols[c] });
       }
     }
-    // pandas names an unnamed index "__index_level_0__": no header text then, as R's row names.
-    const header = leaves[geneAt].name;
-    return makeMatrix(rows, cols, data, /^__index_level_\d+__$/.test(header) ? "" : header);
+    return makeMatrix(rows, cols, data, rowHeader);
   });
+}
+
+/** The error for a missing or non-finite sample value. */
+export function badCell(missing: boolean, v: number, where: InputError["where"]): InputError {
+  return new InputError(missing ? "missing value (missing values are not allowed)" : `not a finite number: ${v}`, where);
+}
+
+/** Which column holds the genes, which hold samples, and the row header; refuses unusable tables. */
+export function tableColumns(lay: Layout, file: string | undefined): { geneAt: number; samples: number[]; rowHeader: string } {
+  const { leaves } = lay;
+  if (leaves.length < 2) throw new InputError(`Parquet table needs a gene column and at least one sample column`, { file });
+  // The gene column: pandas' index column when it holds strings, else the first column.
+  const pi = leaves.findIndex((l) => l.name === lay.pandasIndex && l.type === 6);
+  const geneAt = pi >= 0 ? pi : 0;
+  if (leaves[geneAt].type !== 6) {
+    throw new InputError(`the first column "${leaves[0].name}" must hold gene symbols as strings, found ${nameOf(TYPE_NAMES, leaves[0].type)}`, { file });
+  }
+  const samples = leaves.map((_, i) => i).filter((i) => i !== geneAt);
+  for (const i of samples) {
+    const l = leaves[i];
+    if (![1, 2, 4, 5].includes(l.type)) unsupported({ file }, `${nameOf(TYPE_NAMES, l.type)} sample column "${l.name}" (numbers must be DOUBLE, FLOAT, INT32 or INT64)`);
+  }
+  // pandas names an unnamed index "__index_level_0__": no header text then, as R's row names.
+  const header = leaves[geneAt].name;
+  return { geneAt, samples, rowHeader: /^__index_level_\d+__$/.test(header) ? "" : header };
 }
 
 /**

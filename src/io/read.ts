@@ -186,7 +186,7 @@ export function parseLine(raw: string, lineNo: number, lay: TableLayout, file: s
 }
 
 /** A Parquet GZIP page: gzip members (the format's rule) or, from some writers, a bare zlib stream. */
-function inflateGzip(b: Uint8Array): Uint8Array {
+export function inflateGzip(b: Uint8Array): Uint8Array {
   return b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b ? gunzipSync(b) : inflateSync(b);
 }
 
@@ -278,7 +278,7 @@ function splitFields(line: string, delim: string, lineNo: number, file: string |
   }
 }
 
-function checkColumnNames(cols: string[], offset: number, words: { col: string }, file: string | undefined): void {
+export function checkColumnNames(cols: string[], offset: number, words: { col: string }, file: string | undefined): void {
   const seen = new Map<string, number[]>();
   for (let c = 0; c < cols.length; c++) {
     if (cols[c] === "") throw new InputError(`empty ${words.col} name in the header`, { file, line: 1, column: c + offset });

@@ -1,6 +1,6 @@
 /**
- * Streaming reader for genes × columns TSV/CSV tables, plain or gzipped (Node side). The file is read in
- * chunks and never held as a whole; only the rows chosen by `keepRows` are stored, so a cohort larger than
+ * Streaming reader for genes × columns TSV/CSV and GCT 1.2/1.3 tables, plain or gzipped, and (through
+ * stream-columnar.ts) Arrow IPC and Parquet (Node side). The file is read in chunks and never held as a whole; only the rows chosen by `keepRows` are stored, so a cohort larger than
  * memory can be read for its signature genes. Every cell of every row is still parsed: a bad cell anywhere
  * is an error (as in R and readMatrixFile), and the maximum over all cells is returned for CIBERSORT's
  * anti-log rule. Numbers, messages and locations are readMatrixFile's: well-formed lines go through the byte
@@ -12,6 +12,7 @@ import { createGunzip } from "node:zlib";
 import { InputError } from "../errors.js";
 import { type Matrix, makeMatrix } from "../matrix.js";
 import { isArrow, isParquet } from "./arrow.js";
+import { streamArrow, streamParquet } from "./stream-columnar.js";
 import { cannotRead, isBlank, keepFn, mergeDuplicates, noun, parseLine, type ReadOptions, type TableLayout, tableLayout } from "./read.js";
 import { scanCells, scanRowMax, str } from "./scan.js";
 
@@ -39,23 +40,25 @@ const headerDecoder = new TextDecoder("utf-8");
  * Read `path` as readMatrixFile does, storing only the rows `opts.keepRows` selects. Unlike readMatrixFile
  * with keepRows, every row is checked: a bad cell or a duplicate gene (policy "error") anywhere is reported,
  * and the duplicate warning covers the whole file. One difference in order: a gzip file that is corrupt after
- * a bad line reports the bad line (readMatrixFile inflates everything first). Returns null for input that is
- * not delimited text (Arrow, Parquet, GCT): read it with readMatrixFile. `chunk`: bytes split into lines at a
- * time (tests use tiny ones).
+ * a bad line reports the bad line (readMatrixFile inflates everything first). GCT: its line numbers are those
+ * of the converted table, as readMatrixFile's (header = line 1). Arrow and Parquet: see stream-columnar.ts.
+ * Returns null where readMatrixFile must read the file whole: gzipped Parquet, and a GCT whose dimension
+ * line is not whole numbers. `chunk`: bytes split into lines at a time (tests use tiny ones).
  */
 export async function streamMatrixFile(path: string, opts: ReadOptions = {}, chunk = CHUNK): Promise<StreamResult | null> {
   const file = opts.name ?? path;
+  const { gz, head } = await sniff(path, file, opts);
+  if (isParquet(head)) return gz ? null : streamParquet(path, file, opts);
+  if (isArrow(head)) return streamArrow(path, file, opts, gz ? readChunks(path, file, opts) : undefined);
   const t = new TableStream(file, noun(opts), keepFn(opts.keepRows));
   // One reused buffer (the unfinished line moves to its front): no allocation per chunk.
   let buf = new Uint8Array(chunk + (1 << 16));
   let len = 0;
   let next = chunk; // split lines once this much is buffered (a long line is not rescanned per piece)
-  let first = true;
   const split = (eof: boolean): boolean => {
     const b = buf.subarray(0, len);
-    if (first && notDelimitedText(b)) return false;
-    first = false;
     const used = t.lines(b, eof);
+    if (t.fallback) return false;
     buf.copyWithin(0, used, len);
     len -= used;
     next = len + chunk;
@@ -71,7 +74,7 @@ export async function streamMatrixFile(path: string, opts: ReadOptions = {}, chu
       }
       buf.set(piece, len);
       len += piece.length;
-      if (len < next || (first && len < 8)) continue;
+      if (len < next) continue;
       if (!split(false)) return null;
     }
   }
@@ -79,13 +82,22 @@ export async function streamMatrixFile(path: string, opts: ReadOptions = {}, chu
   return t.finish(opts.duplicates ?? "error", opts.onWarning);
 }
 
-/** Formats readMatrixFile recognises by their first bytes (Arrow, Parquet, GCT's "#1."). */
-function notDelimitedText(b: Uint8Array): boolean {
-  return isArrow(b) || isParquet(b) || (b.length > 4 && b[0] === 0x23 && b[1] === 0x31 && b[2] === 0x2e);
+/** Whether the file is gzipped, and its first 8 bytes (inflated if so), to tell the format. */
+async function sniff(path: string, file: string, opts: ReadOptions): Promise<{ gz: boolean; head: Uint8Array }> {
+  const head = new Uint8Array(8);
+  let n = 0;
+  let gz = false;
+  for await (const c of readChunks(path, file, opts, (z) => (gz = z))) {
+    const k = Math.min(c.length, 8 - n);
+    head.set(c.subarray(0, k), n);
+    n += k;
+    if (n === 8) break;
+  }
+  return { gz, head: head.subarray(0, n) };
 }
 
 /** The file's bytes, gunzipped when it starts with the gzip magic (by content, as readMatrixFile). */
-async function* readChunks(path: string, file: string, opts: ReadOptions): AsyncGenerator<Uint8Array> {
+export async function* readChunks(path: string, file: string, opts: ReadOptions, gzipped?: (gz: boolean) => void): AsyncGenerator<Uint8Array> {
   const head = new Uint8Array(2);
   let n: number;
   try {
@@ -98,6 +110,7 @@ async function* readChunks(path: string, file: string, opts: ReadOptions): Async
   } catch (e) {
     throw cannotRead(e, opts, file);
   }
+  gzipped?.(n >= 2 && head[0] === 0x1f && head[1] === 0x8b);
   if (n < 2 || head[0] !== 0x1f || head[1] !== 0x8b) {
     // Plain text: one reused buffer (the caller copies each piece before asking for the next).
     const fh = await open(path, "r").catch((e: unknown) => {
@@ -157,6 +170,11 @@ class TableStream {
   private rowMax = new Float64Array(1024);
   private keptGenes: string[] = [];
   private keptLines: number[] = [];
+  /** GCT: null when the file is not GCT, undefined before its first line is seen. */
+  private gct: { line: number; rowMeta: number; colMeta: number } | null | undefined = undefined;
+  private gctBuf = new Uint8Array(1 << 12);
+  /** Set when readMatrixFile must read the file instead (a GCT dimension line that is not whole numbers). */
+  fallback = false;
 
   constructor(
     private readonly file: string,
@@ -189,6 +207,17 @@ class TableStream {
   }
 
   private line(b: Uint8Array, s: number, e: number, quoted: boolean): void {
+    if (this.fallback) return;
+    if (this.gct !== null) {
+      const n = this.gctLine(b, s, e);
+      if (n < 0) return;
+      if (this.gct) {
+        b = this.gctBuf;
+        s = 0;
+        e = n;
+        quoted = b.subarray(0, n).includes(34);
+      }
+    }
     const lineNo = ++this.lineNo;
     if (lineNo === 1) {
       if (e - s >= 3 && b[s] === 0xef && b[s + 1] === 0xbb && b[s + 2] === 0xbf) s += 3;
@@ -203,6 +232,56 @@ class TableStream {
     if (!this.lay) this.start();
     if (this.blankAt !== 0) throw new InputError(`empty line inside the table`, { file: this.file, line: this.blankAt });
     this.row(b, s, e, quoted, lineNo);
+  }
+
+  /**
+   * GCT lines as gctToTsv converts them: the version and dimension lines and 1.3's column-metadata rows are
+   * dropped (-1), from the others the Description (1.2) or row-metadata (1.3) fields are cut, leaving the
+   * line in gctBuf (its length is returned). Not GCT: the line is left alone.
+   */
+  private gctLine(b: Uint8Array, s: number, e: number): number {
+    let g = this.gct;
+    if (g === undefined) {
+      // readMatrixFile's rule: the bytes start "#1." (no BOM), then isGct's: "#1.2" or "#1.3", optional white
+      // space, a line break.
+      const first = lineDecoder.decode(b.subarray(s, e));
+      const m = /^#1\.([23])\s*$/.exec(first);
+      if (!m || e >= b.length) {
+        this.gct = null;
+        return e - s;
+      }
+      this.gct = { line: 1, rowMeta: m[1] === "3" ? -1 : 1, colMeta: 0 };
+      return -1;
+    }
+    g = g!;
+    const at = ++g.line;
+    if (at === 2) {
+      if (g.rowMeta < 0) {
+        const dims = lineDecoder.decode(b.subarray(s, e)).trim().split(/\s+/).map(Number);
+        g.rowMeta = dims[2] ?? 0;
+        g.colMeta = dims[3] ?? 0;
+        const whole = (x: number) => Number.isInteger(x) && x >= 0;
+        if (!whole(g.rowMeta) || !whole(g.colMeta)) this.fallback = true;
+      }
+      return -1;
+    }
+    if (at > 3 && at <= 3 + g.colMeta) return -1;
+    // [first field, fields after the row metadata…] joined by tabs, as gctToTsv's drop.
+    if (this.gctBuf.length < e - s) this.gctBuf = new Uint8Array(2 * (e - s));
+    const tab = b.indexOf(9, s);
+    if (tab < 0 || tab >= e) {
+      this.gctBuf.set(b.subarray(s, e), 0); // one field: kept whole
+      return e - s;
+    }
+    let k = tab;
+    for (let i = 0; i < g.rowMeta && k < e; i++) {
+      k = b.indexOf(9, k + 1);
+      if (k < 0) k = e;
+    }
+    const cut = Math.min(k, e);
+    this.gctBuf.set(b.subarray(s, tab), 0);
+    this.gctBuf.set(b.subarray(cut, e), tab - s);
+    return tab - s + (e - cut);
   }
 
   /** The first non-blank line after the header: the table's layout is now known. */
