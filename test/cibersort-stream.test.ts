@@ -11,6 +11,7 @@ import { cibersort } from "../src/cibersort/index.js";
 import { toResultsJSON, toResultsTable } from "../src/cibersort/output.js";
 import { runFitsInProcess } from "../src/cibersort/fits.js";
 import { parseCibersortArgs, runCibersort } from "../src/commands/cibersort.js";
+import { coverageLine } from "../src/commands/score.js";
 import { readSignature } from "../src/data.js";
 import { InputError } from "../src/errors.js";
 import { ensemblSymbols, toSymbols } from "../src/genes.js";
@@ -270,6 +271,9 @@ async function viaWholeFile(mixture: string, extra: string[] = []): Promise<Run>
       await loadCore(),
       runFitsInProcess,
     );
+    // The CLI's coverage line comes from the result, whichever reader filled it.
+    const { used, total, missing } = res.diagnostics.signatureCoverage;
+    stderr += coverageLine("cibersort", { name: o.signature, found: used, total, missing });
     return { table: toResultsTable(res), json: toResultsJSON(res), stderr };
   } catch (e) {
     if (!(e instanceof InputError)) throw e;

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { main } from "../src/cli.js";
 import { cibersort, readMatrix, toResultsTable } from "../src/index.js";
+import { formatTable } from "../src/io/write.js";
 import { cibersortCases } from "./helpers/reference.js";
 
 const CASE = cibersortCases().find((c) => c.name === "cibersort_lm6_linsley2014_noqn_perm0")!;
@@ -74,6 +75,25 @@ describe("outputs", () => {
     const r = await run("cibersort", "--mixture", CASE.input, "--sigmatrix", CASE.signature, "--QN", "FALSE", ...PERM);
     expect(r.code).toBe(0);
     expect(r.out).toBe(apiTable);
+  }, 60_000);
+
+  it("signature coverage: found/total and the missing genes on stderr and in JSON; -q silences it", async () => {
+    const sig = readMatrix(CASE.signature);
+    const mix = readMatrix(CASE.input);
+    const drop = new Set(sig.rows.filter((g) => mix.rows.includes(g)).slice(0, 3));
+    const keep = mix.rows.map((g, r) => [g, r] as const).filter(([g]) => !drop.has(g));
+    const n = mix.rows.length;
+    const file = join(dir, "three-missing.tsv");
+    writeFileSync(file, formatTable("gene", mix.cols, keep.map(([g]) => g), (i, c) => mix.data[keep[i][1] + c * n]));
+    const missing = sig.rows.filter((g) => !mix.rows.includes(g) || drop.has(g));
+    expect(missing.length).toBeGreaterThanOrEqual(3);
+    const out = join(dir, "cov.json");
+    const r = await run("cibersort", file, "--signature", CASE.signature, "--perm", "0", "-o", out);
+    expect(r.code).toBe(0);
+    const shown = missing.slice(0, 20).join(", ");
+    expect(r.err).toContain(`cellfrac: cibersort: ${CASE.signature}: ${sig.rows.length - missing.length} of ${sig.rows.length} genes found; missing: ${shown}`);
+    expect(JSON.parse(readFileSync(out, "utf8")).missingGenes).toEqual(missing);
+    expect((await run("cibersort", file, "--signature", CASE.signature, "--perm", "0", "-q", "-o", out)).err).toBe("");
   }, 60_000);
 
   it("JSON output carries the same numbers", async () => {

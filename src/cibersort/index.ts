@@ -177,6 +177,7 @@ export async function cibersort(
   if (S > 0 && G > 0 && T > 0 && nu.every(Number.isNaN)) {
     throw new InputError(`no sample could be deconvolved (all ${S} rows are NaN)`);
   }
+  const usedGenes = new Set(prep.genes);
   return {
     samples: prep.samples,
     cellTypes: prep.cellTypes,
@@ -189,7 +190,7 @@ export async function cibersort(
     warnings,
     diagnostics: {
       genes: prep.genes,
-      signatureCoverage: { used: G, total: prep.signatureGenes },
+      signatureCoverage: { used: G, total: prep.signatureGenes, missing: signature.rows.filter((g) => !usedGenes.has(g)) },
       antilog: prep.antilog,
       yMedian: prep.yMedian,
       nu,

@@ -55,6 +55,7 @@ export function toResultsJSON(res: CibersortResult): string {
     warnings: res.warnings,
     genesUsed: d.signatureCoverage.used,
     signatureGenes: d.signatureCoverage.total,
+    missingGenes: d.signatureCoverage.missing,
     antilog: d.antilog,
     yMedian: d.yMedian,
     permutations: d.nullDistribution.length,

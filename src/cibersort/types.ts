@@ -41,8 +41,8 @@ export interface CibersortOptions {
 export interface CibersortDiagnostics {
   /** Genes shared by signature and mixture, in the order used (byte order). */
   genes: string[];
-  /** Signature genes present / total. */
-  signatureCoverage: { used: number; total: number };
+  /** Signature genes present / total, and the absent ones in the signature's order. */
+  signatureCoverage: { used: number; total: number; missing: string[] };
   /** True when the mixture was anti-logged (2^x). */
   antilog: boolean;
   /** max(median of the whole preprocessed mixture, 1); computed for sig.score only (NaN otherwise). */

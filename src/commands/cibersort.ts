@@ -15,6 +15,7 @@ import { streamMatrixFile } from "../io/stream.js";
 import { type Matrix, makeMatrix } from "../matrix.js";
 import { writeFileAtomic } from "../io/write.js";
 import { createProgress } from "../progress.js";
+import { coverageLine } from "./score.js";
 import type { CliIO, Command } from "./types.js";
 
 const CIBERSORT_HELP = `Usage: cellfrac cibersort <mixture> [options]
@@ -177,6 +178,10 @@ export async function runCibersort(o: CibersortCliOptions, io: CliIO): Promise<{
     names: { mixture: o.mixture, signature: o.signature },
   }, await loadCore(), runFitsOnPool);
   progress?.done();
+  if (!o.quiet) {
+    const { used, total, missing } = res.diagnostics.signatureCoverage;
+    io.stderr(coverageLine("cibersort", { name: o.signature, found: used, total, missing }));
+  }
   const out = o.output?.toLowerCase() ?? "";
   if (out.endsWith(".arrow") || out.endsWith(".parquet")) {
     const format = out.endsWith(".arrow") ? formatArrow : formatParquet;

@@ -162,6 +162,11 @@ function missingList(c: Coverage): string {
   return `; missing: ${c.missing.slice(0, MISSING_SHOWN).join(", ")}${more > 0 ? `, … (${more} more; all in --output .json)` : ""}`;
 }
 
+/** One list's coverage line, as every command prints it on stderr. */
+export function coverageLine(method: string, c: Coverage): string {
+  return `cellfrac: ${method}: ${c.name}: ${c.found} of ${c.total} genes found${missingList(c)}\n`;
+}
+
 /**
  * The coverage report a command prints on stderr: per signature, gene set or marker list, how many of
  * its genes the mixture has and which are missing. One line for a single list; otherwise a total line
@@ -169,7 +174,7 @@ function missingList(c: Coverage): string {
  */
 export function coverageReport(t: MethodTable): string {
   const line = (c: Coverage) => `${c.name}: ${c.found} of ${c.total} genes found${missingList(c)}`;
-  if (t.coverage.length === 1) return `cellfrac: ${t.method}: ${line(t.coverage[0])}\n`;
+  if (t.coverage.length === 1) return coverageLine(t.method, t.coverage[0]);
   const found = t.coverage.reduce((s, c) => s + c.found, 0);
   const total = t.coverage.reduce((s, c) => s + c.total, 0);
   const head = `cellfrac: ${t.method}: ${t.coverage.length} gene lists, ${found} of ${total} genes found\n`;
