@@ -11,6 +11,7 @@ import { cibersort } from "../src/cibersort/index.js";
 import { runFitsInProcess } from "../src/cibersort/fits.js";
 import { toResultsJSON, toResultsTable } from "../src/cibersort/output.js";
 import { parseCibersortArgs, runCibersort } from "../src/commands/cibersort.js";
+import { coverageLine } from "../src/commands/score.js";
 import { readSignature } from "../src/data.js";
 import { InputError } from "../src/errors.js";
 import { toSymbols } from "../src/genes.js";
@@ -285,7 +286,9 @@ describe("cellfrac cibersort on GCT, Parquet, Arrow file and stream = the whole-
       const want = await cibersort(whole, readSignature(o.signature), { perm: o.perm, seed: o.seed, qn: o.qn, absolute: o.absolute, scale: o.scale, threads: 1, solver: o.solver, names: { mixture: o.mixture, signature: o.signature } }, await loadCore(), runFitsInProcess);
       expect(toResultsTable(res), f).toBe(toResultsTable(want));
       expect(toResultsJSON(res), f).toBe(toResultsJSON(want));
-      expect(stderr.replace(/^cellfrac: \d+\/\d+ fits in .*\n/gm, "")).toBe(warn.map((w) => `cellfrac: warning: ${w}\n`).join(""));
+      const { used, total, missing } = want.diagnostics.signatureCoverage;
+      const coverage = coverageLine("cibersort", { name: o.signature, found: used, total, missing });
+      expect(stderr.replace(/^cellfrac: \d+\/\d+ fits in .*\n/gm, "")).toBe(warn.map((w) => `cellfrac: warning: ${w}\n`).join("") + coverage);
       first ??= toResultsTable(res);
       expect(toResultsTable(res), f).toBe(first); // every format holds the same numbers
     }
