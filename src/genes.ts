@@ -24,6 +24,19 @@ export function ensemblStableId(name: string): string | undefined {
   return ENSEMBL_ID.exec(name)?.[1];
 }
 
+/**
+ * The row name `name` gets from toSymbols: an Ensembl ID becomes its symbol (or, when the table lacks it,
+ * its stable ID); any other name stays. The table is loaded on the first ID only.
+ */
+export function symbolMapper(table?: ReadonlyMap<string, string>): (name: string) => string {
+  return (name) => {
+    const id = ensemblStableId(name);
+    if (id === undefined) return name;
+    table ??= ensemblSymbols();
+    return table.get(id) ?? id;
+  };
+}
+
 let bundled: Map<string, string> | undefined;
 
 /** Stable Ensembl gene ID → symbol, read once from the bundled table. */
@@ -60,14 +73,9 @@ export function toSymbols(m: Matrix, opts: ToSymbolsOptions = {}): Matrix {
   const nIds = ids.filter((x) => x !== undefined).length;
   if (nIds === 0) return m;
   const table = opts.table ?? ensemblSymbols();
-  const unmapped: string[] = [];
-  const rows = m.rows.map((name, r) => {
-    const id = ids[r];
-    if (id === undefined) return name;
-    const symbol = table.get(id);
-    if (symbol === undefined) unmapped.push(name);
-    return symbol ?? id;
-  });
+  const symbol = symbolMapper(table);
+  const unmapped = m.rows.filter((_, r) => ids[r] !== undefined && !table.has(ids[r]!));
+  const rows = m.rows.map(symbol);
   const shown = unmapped.slice(0, SHOWN).join(", ") + (unmapped.length > SHOWN ? ", …" : "");
   opts.onWarning?.(
     `${nIds} rows named by Ensembl gene ID: ${nIds - unmapped.length} mapped to symbols with the bundled table` +

@@ -178,9 +178,9 @@ async function runCibersort(mix: Matrix, req: RunRequest, warnings: string[], pr
     undefined,
     browserFitRunner(req.workers ?? defaultWorkers(), info),
   );
-  const used = new Set(res.diagnostics.genes);
   const t = cibersortTable(res);
-  t.coverage = [{ name: sigFile.name, found: res.diagnostics.signatureCoverage.used, total: res.diagnostics.signatureCoverage.total, missing: sig.rows.filter((g) => !used.has(g)) }];
+  const { used, total, missing } = res.diagnostics.signatureCoverage;
+  t.coverage = [{ name: sigFile.name, found: used, total, missing }];
   t.warnings = [...warnings, ...res.warnings];
   return { ...fromTable(t, [], "fractions", toResultsTable(res), toResultsJSON(res)), antilog: res.diagnostics.antilog, workers: info.workers, shared: info.shared };
 }

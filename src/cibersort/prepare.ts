@@ -140,6 +140,8 @@ export function prepare(core: Core, signature: Matrix, mixture: Matrix, opts: Pr
   if (opts.qn || opts.needMedian) {
     if (opts.mixtureMax !== undefined) throw new RangeError("prepare: QN and the sig.score median need every mixture row");
     const col = core.allocF64(G0);
+    // With QN each column is loaded (and anti-logged) twice, once per pass: cheaper than a second copy of
+    // the whole mixture.
     const loadColumn = (c: number): Float64Array => {
       const v = core.f64(col, G0);
       const src = c * G0;

@@ -7,7 +7,7 @@ import { resultColumns, resultValue, toResultsJSON, toResultsTable } from "../ci
 import { ANTILOG_MAX } from "../cibersort/prepare.js";
 import { readSignature } from "../data.js";
 import { UsageError } from "../errors.js";
-import { ensemblStableId, ensemblSymbols, toSymbols } from "../genes.js";
+import { symbolMapper, toSymbols } from "../genes.js";
 import { formatArrow } from "../io/arrow.js";
 import { formatParquet } from "../io/parquet.js";
 import { readMatrixFile, type ReadOptions } from "../io/read.js";
@@ -196,17 +196,6 @@ export async function runCibersort(o: CibersortCliOptions, io: CliIO): Promise<{
   return { res, text };
 }
 
-/** Row name of a mixture gene after toSymbols (Ensembl ID → symbol, unmapped ID → stable ID). */
-function symbolOf(): (gene: string) => string {
-  let table: ReadonlyMap<string, string> | undefined;
-  return (gene) => {
-    const id = ensemblStableId(gene);
-    if (id === undefined) return gene;
-    table ??= ensemblSymbols();
-    return table.get(id) ?? id;
-  };
-}
-
 /**
  * The mixture as CIBERSORT needs it, with the same result, messages and warnings as reading the whole file
  * (readMatrixFile + toSymbols). QN and sig.score use every gene: the file is streamed whole (no text held).
@@ -220,7 +209,7 @@ async function readCibersortMixture(o: CibersortCliOptions, signature: Matrix, w
     const all = await streamMatrixFile(o.mixture, ro);
     return { mixture: toSymbols(all ? all.matrix : readMatrixFile(o.mixture, ro), sym) };
   }
-  const name = symbolOf();
+  const name = symbolMapper();
   const sig = new Set(signature.rows);
   const firstGenes = new Set<string>();
   const keep = (gene: string): boolean => {
@@ -239,7 +228,10 @@ async function readCibersortMixture(o: CibersortCliOptions, signature: Matrix, w
   // Rows merged with others (same gene, or same symbol after mapping) change the maximum; every other row
   // enters the whole mixture unchanged.
   const count = new Map<string, number>();
-  for (const g of r.genes) count.set(name(g), (count.get(name(g)) ?? 0) + 1);
+  for (const g of r.genes) {
+    const s = name(g);
+    count.set(s, (count.get(s) ?? 0) + 1);
+  }
   const stored = new Set(r.matrix.rows);
   let max = -Infinity;
   let mergedAway = false;

@@ -12,8 +12,6 @@ export function isArrow(b: Uint8Array): boolean {
   return b.length >= 8 && b[0] === 0xff && b[1] === 0xff && b[2] === 0xff && b[3] === 0xff;
 }
 
-export { isParquet } from "./parquet.js"; // moved; kept here for importers of the old place
-
 /** Read an Arrow IPC table as genes × samples (column-major Float64, as the text reader). */
 export function parseArrow(bytes: Uint8Array, file?: string, keep?: (gene: string) => boolean): Matrix {
   let t: Table;
