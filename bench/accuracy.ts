@@ -9,9 +9,9 @@ import { execSync } from "node:child_process";
 import { existsSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { parseArgs } from "node:util";
-import * as api from "../src/index.js";
-import type { CompareReport, Matrix } from "../src/index.js";
-import type { Method, MethodTable } from "../src/methods/types.js";
+import * as api from "../src/node/index.js";
+import type { CompareReport, Matrix } from "../src/node/index.js";
+import type { Method, MethodTable } from "../src/core/methods/types.js";
 
 const DATA = new URL("../../shared/data/", import.meta.url).pathname;
 const OUT = new URL("./ACCURACY.md", import.meta.url).pathname;

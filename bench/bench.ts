@@ -2,12 +2,12 @@
 // Run: npm run build && npm run bench [-- --quick]   (figures go to bench/RESULTS.md by hand, with the machine)
 import { cpus } from "node:os";
 import { Bench } from "tinybench";
-import { CibersortEngine } from "../src/cibersort/engine.js";
-import { cibersort } from "../src/cibersort/index.js";
-import { prepare } from "../src/cibersort/prepare.js";
-import { readMatrixFile } from "../src/io/read.js";
-import { makeMatrix, type Matrix } from "../src/matrix.js";
-import { loadCore } from "../src/wasm.js";
+import { CibersortEngine } from "../src/core/cibersort/engine.js";
+import { cibersort } from "../src/core/cibersort/index.js";
+import { prepare } from "../src/core/cibersort/prepare.js";
+import { readMatrixFile } from "../src/core/formats/read.js";
+import { makeMatrix, type Matrix } from "../src/core/matrix.js";
+import { loadCore } from "../src/core/wasm.js";
 import { cibersortCases, type CibersortCase } from "../test/helpers/reference.js";
 
 const quick = process.argv.includes("--quick");

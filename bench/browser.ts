@@ -10,8 +10,8 @@ import { existsSync, mkdirSync } from "node:fs";
 import { availableParallelism, cpus, totalmem } from "node:os";
 import { parseArgs } from "node:util";
 import { chromium } from "playwright-core";
-import { startServer } from "../src/commands/serve.js";
-import { cibersort, toResultsTable } from "../src/index.js";
+import { startServer } from "../src/node/commands/serve.js";
+import { cibersort, toResultsTable } from "../src/node/index.js";
 
 const { values } = parseArgs({ options: { samples: { type: "string", default: "1000" }, workers: { type: "string" } } });
 const samples = Number(values.samples);

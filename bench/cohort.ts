@@ -4,12 +4,12 @@
 // row (the CLI with QN/sig.score), then the QN pass of prepare; whole: readMatrixFile (the former CLI path).
 // Make the cohort with /work/shared/tools/make-cohort.mjs (see bench/RESULTS.md).
 import { statSync } from "node:fs";
-import { prepare } from "../src/cibersort/prepare.js";
-import { readSignature } from "../src/data.js";
-import { readMatrixFile } from "../src/io/read.js";
-import { streamMatrixFile } from "../src/io/stream.js";
-import type { Matrix } from "../src/matrix.js";
-import { loadCore } from "../src/wasm.js";
+import { prepare } from "../src/core/cibersort/prepare.js";
+import { readSignature } from "../src/node/data.js";
+import { readMatrixFile } from "../src/core/formats/read.js";
+import { streamMatrixFile } from "../src/node/stream.js";
+import type { Matrix } from "../src/core/matrix.js";
+import { loadCore } from "../src/core/wasm.js";
 
 const [path, mode = "sig"] = process.argv.slice(2);
 if (!path || !["sig", "all", "whole"].includes(mode)) throw new Error("usage: bench/cohort.ts <cohort> sig|all|whole");

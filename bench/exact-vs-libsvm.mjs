@@ -1,6 +1,6 @@
 // Exact vs libsvm solver on one mixture: per-sample largest fraction difference, split by whether the
 // chosen ν is the same. Usage: npm run build && cut -f1-201 bench/out/cohort1k.tsv > /tmp/c200.tsv && node bench/exact-vs-libsvm.mjs [file]
-import { cibersort, readMatrixFile } from "../dist/index.js";
+import { cibersort, readMatrixFile } from "../dist/node/index.js";
 const mix = readMatrixFile(process.argv[2] ?? "/tmp/c200.tsv", { what: "mixture" });
 const a = await cibersort(mix, { signature: "LM22", perm: 0, solver: "libsvm", threads: 2 });
 const b = await cibersort(mix, { signature: "LM22", perm: 0, solver: "exact", threads: 2 });

@@ -3,8 +3,8 @@
 // node --import tsx bench/exact.ts [--no-libsvm] [case ...]
 import { readFileSync } from "node:fs";
 import { Bench } from "tinybench";
-import { CibersortEngine, NUS } from "../src/cibersort/engine.js";
-import { loadCore } from "../src/wasm.js";
+import { CibersortEngine, NUS } from "../src/core/cibersort/engine.js";
+import { loadCore } from "../src/core/wasm.js";
 
 const REF = new URL("../../shared/reference/", import.meta.url).pathname;
 const args = process.argv.slice(2);

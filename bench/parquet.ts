@@ -4,8 +4,8 @@
 // matrix (e.g. written by another tool with Snappy and dictionaries) can be timed too. Make the cohort as for
 // bench/parse.ts (node /work/shared/tools/make-cohort.mjs ... --out /tmp/cf-io-cohort.tsv).
 import { readFileSync } from "node:fs";
-import { formatParquet } from "../src/io/parquet.js";
-import { parseMatrix } from "../src/io/read.js";
+import { formatParquet } from "../src/core/formats/parquet.js";
+import { parseMatrix } from "../src/core/formats/read.js";
 
 const [path, rep, ...others] = process.argv.slice(2);
 if (!path) throw new Error("usage: bench/parquet.ts <cohort.tsv> [repeats] [other.parquet ...]");

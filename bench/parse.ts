@@ -2,7 +2,7 @@
 // Make a cohort with: node /work/shared/tools/make-cohort.mjs --signature /work/shared/data/lm22_cibersort/LM22.tsv \
 //   --samples 1000 --genes 20000 --seed 1 --out /tmp/cohort.tsv
 import { readFileSync } from "node:fs";
-import { parseMatrix } from "../src/io/read.js";
+import { parseMatrix } from "../src/core/formats/read.js";
 
 const path = process.argv[2];
 if (!path) throw new Error("usage: bench/parse.ts <cohort.tsv> [repeats]");

@@ -5,12 +5,13 @@
 import { spawnSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
-import { formatTable, writeFileAtomic } from "../src/io/write.js";
-import { readMatrixFile } from "../src/io/read.js";
+import { formatTable } from "../src/core/formats/write.js";
+import { writeFileAtomic } from "../src/node/write.js";
+import { readMatrixFile } from "../src/core/formats/read.js";
 import { cibersortCases } from "../test/helpers/reference.js";
 
 const OUT = new URL("out/", import.meta.url).pathname;
-const CLI = new URL("../dist/cli.js", import.meta.url).pathname;
+const CLI = new URL("../dist/node/cli.js", import.meta.url).pathname;
 const R_DRIVER = new URL("cibersort.R", import.meta.url).pathname;
 const quick = process.argv.includes("--quick");
 mkdirSync(OUT, { recursive: true });

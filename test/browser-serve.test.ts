@@ -3,9 +3,9 @@
 import { spawn } from "node:child_process";
 import { request } from "node:http";
 import { describe, expect, it } from "vitest";
-import { main } from "../src/cli.js";
+import { main } from "../src/node/cli.js";
 
-const CLI = new URL("../dist/cli.js", import.meta.url).pathname;
+const CLI = new URL("../dist/node/cli.js", import.meta.url).pathname;
 
 /** A raw GET, so the path reaches the server exactly as written (fetch would normalise "/../"). */
 function get(url: string, path: string): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {

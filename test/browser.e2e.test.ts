@@ -8,11 +8,11 @@ import { join } from "node:path";
 import { tableFromIPC } from "apache-arrow";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startServer } from "../src/commands/serve.js";
-import { main } from "../src/cli.js";
-import { scoreTableTsv } from "../src/commands/score.js";
-import { readSignature } from "../src/data.js";
-import { cibersort, formatNumber, InputError, nnls, parseMatrix, readMatrix, toResultsJSON, toResultsTable } from "../src/index.js";
+import { startServer } from "../src/node/commands/serve.js";
+import { main } from "../src/node/cli.js";
+import { scoreTableTsv } from "../src/node/commands/score.js";
+import { readSignature } from "../src/node/data.js";
+import { cibersort, formatNumber, InputError, nnls, parseMatrix, readMatrix, toResultsJSON, toResultsTable } from "../src/node/index.js";
 import { SHARED, cibersortCases } from "./helpers/reference.js";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";

@@ -3,8 +3,8 @@
 // recomputed here from the problem data; the SIMD (release) and scalar (debug) builds give the same bits.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { CibersortEngine, NUS } from "../src/cibersort/engine.js";
-import { loadCore, type CoreFlavor } from "../src/wasm.js";
+import { CibersortEngine, NUS } from "../src/core/cibersort/engine.js";
+import { loadCore, type CoreFlavor } from "../src/core/wasm.js";
 
 const REF = new URL("../../shared/reference/", import.meta.url).pathname;
 const CASES = [

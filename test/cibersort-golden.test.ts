@@ -2,11 +2,11 @@
 // preprocessCore 1.60.2, R 4.2.2, LC_COLLATE=C) through the public pipeline, plus the intermediate files
 // (genes, standardised X, preprocessed mixture, null distribution) so a divergence shows where it starts.
 import { beforeAll, describe, expect, it } from "vitest";
-import { cibersort, permutationDraws, type CibersortResult } from "../src/cibersort/index.js";
-import { prepare } from "../src/cibersort/prepare.js";
-import { readMatrixFile } from "../src/io/read.js";
-import { column, makeMatrix, type Matrix } from "../src/matrix.js";
-import { loadCore, type Core } from "../src/wasm.js";
+import { cibersort, permutationDraws, type CibersortResult } from "../src/core/cibersort/index.js";
+import { prepare } from "../src/core/cibersort/prepare.js";
+import { readMatrixFile } from "../src/core/formats/read.js";
+import { column, makeMatrix, type Matrix } from "../src/core/matrix.js";
+import { loadCore, type Core } from "../src/core/wasm.js";
 import { cibersortCases, readRefTable, type CibersortCase } from "./helpers/reference.js";
 
 /** The tolerance for fractions, Correlation, RMSE and absolute scores. P-values must be identical. */

@@ -2,12 +2,12 @@
 // dual feasibility, libsvm's ν constraints, the KKT stopping rule, fraction bounds, determinism across runs
 // and across the release (SIMD) and debug (assertions) builds, and the constant-sample path.
 import { beforeAll, describe, expect, it } from "vitest";
-import { CibersortEngine, NUS } from "../src/cibersort/engine.js";
-import { cibersort } from "../src/cibersort/index.js";
-import { prepare } from "../src/cibersort/prepare.js";
-import { readMatrixFile } from "../src/io/read.js";
-import { makeMatrix, type Matrix } from "../src/matrix.js";
-import { loadCore, type Core } from "../src/wasm.js";
+import { CibersortEngine, NUS } from "../src/core/cibersort/engine.js";
+import { cibersort } from "../src/core/cibersort/index.js";
+import { prepare } from "../src/core/cibersort/prepare.js";
+import { readMatrixFile } from "../src/core/formats/read.js";
+import { makeMatrix, type Matrix } from "../src/core/matrix.js";
+import { loadCore, type Core } from "../src/core/wasm.js";
 import { cibersortCases } from "./helpers/reference.js";
 
 const C = 1; // e1071's default cost, as CIBERSORT uses it

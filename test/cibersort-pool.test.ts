@@ -1,10 +1,10 @@
 // The fits spread over piscina workers: the same bits for any thread count and chunk size, a failing
 // worker fails the run with a clear error, and an AbortSignal stops it.
 import { describe, expect, it } from "vitest";
-import { CibersortEngine } from "../src/cibersort/engine.js";
-import { runFitsOnPool } from "../src/cibersort/pool.js";
-import { cibersort, readMatrixFile, toResultsTable } from "../src/index.js";
-import { loadCore } from "../src/wasm.js";
+import { CibersortEngine } from "../src/core/cibersort/engine.js";
+import { runFitsOnPool } from "../src/node/pool.js";
+import { cibersort, readMatrixFile, toResultsTable } from "../src/node/index.js";
+import { loadCore } from "../src/core/wasm.js";
 import { cibersortCases } from "./helpers/reference.js";
 
 const CASE = cibersortCases().find((c) => c.name === "cibersort_lm22_gse65133_noqn_perm0")!;

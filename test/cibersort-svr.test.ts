@@ -3,8 +3,8 @@
 // weights, RMSE and correlation of every ν (R: e1071 1.7-13 / libsvm 3.23, tolerance 0.001).
 import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
-import { CibersortEngine, NUS } from "../src/cibersort/engine.js";
-import { loadCore, type Core } from "../src/wasm.js";
+import { CibersortEngine, NUS } from "../src/core/cibersort/engine.js";
+import { loadCore, type Core } from "../src/core/wasm.js";
 import { cibersortCases, readRefTable } from "./helpers/reference.js";
 
 const TOL = 1e-9; // the tolerance for CIBERSORT outputs; in practice the match is exact

@@ -5,9 +5,9 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { main } from "../src/cli.js";
-import { cibersort, readMatrix, toResultsTable } from "../src/index.js";
-import { formatTable } from "../src/io/write.js";
+import { main } from "../src/node/cli.js";
+import { cibersort, readMatrix, toResultsTable } from "../src/node/index.js";
+import { formatTable } from "../src/core/formats/write.js";
 import { cibersortCases } from "./helpers/reference.js";
 
 const CASE = cibersortCases().find((c) => c.name === "cibersort_lm6_linsley2014_noqn_perm0")!;
@@ -110,7 +110,7 @@ describe("outputs", () => {
   }, 60_000);
 
   it("the built bin runs under node with the same exit codes", () => {
-    const bin = new URL("../dist/cli.js", import.meta.url).pathname;
+    const bin = new URL("../dist/node/cli.js", import.meta.url).pathname;
     expect(readFileSync(bin, "utf8").startsWith("#!/usr/bin/env node")).toBe(true);
     const ok = spawnSync(process.execPath, [bin, "--version"], { encoding: "utf8" });
     expect(ok.status).toBe(0);

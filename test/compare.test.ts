@@ -5,10 +5,10 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { main } from "../src/cli.js";
-import { agreement, compareTables, parseTable, ranks, readTable, type CompareReport } from "../src/compare.js";
-import { InputError } from "../src/errors.js";
-import { cibersort, cibersortTable, toResultsJSON, toResultsTable } from "../src/index.js";
+import { main } from "../src/node/cli.js";
+import { agreement, compareTables, parseTable, ranks, readTable, type CompareReport } from "../src/core/compare.js";
+import { InputError } from "../src/core/errors.js";
+import { cibersort, cibersortTable, toResultsJSON, toResultsTable } from "../src/node/index.js";
 import { REFERENCE, readRefTable } from "./helpers/reference.js";
 
 const FIX = new URL("./fixtures/compare/", import.meta.url).pathname;

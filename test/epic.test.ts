@@ -4,10 +4,10 @@ import { copyFileSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { main } from "../src/cli.js";
-import { readMatrixFile } from "../src/io/read.js";
-import { type Matrix, makeMatrix, selectRows } from "../src/matrix.js";
-import { type EpicReference, epicDeconvolve, loadEpicReference, mergeDuplicatesByMedian, validateReference } from "../src/methods/epic.js";
+import { main } from "../src/node/cli.js";
+import { readMatrixFile } from "../src/core/formats/read.js";
+import { type Matrix, makeMatrix, selectRows } from "../src/core/matrix.js";
+import { type EpicReference, epicDeconvolve, loadEpicReference, mergeDuplicatesByMedian, validateReference } from "../src/core/methods/epic.js";
 import { SHARED } from "./helpers/reference.js";
 
 const EPIC_DATA = SHARED + "data/epic_reference_profiles";

@@ -3,10 +3,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { main } from "../src/cli.js";
-import { InputError } from "../src/errors.js";
-import { ensemblStableId, ensemblSymbols, matchGenes, toSymbols } from "../src/genes.js";
-import { makeMatrix } from "../src/matrix.js";
+import { main } from "../src/node/cli.js";
+import { InputError } from "../src/core/errors.js";
+import { ensemblStableId, ensemblSymbols, matchGenes, toSymbols } from "../src/core/genes.js";
+import { makeMatrix } from "../src/core/matrix.js";
 import { SHARED } from "./helpers/reference.js";
 
 const TABLE = new Map([

@@ -4,8 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { InputError } from "../src/errors.js";
-import { loadGeneSets, mapGeneSets, packSets, parseGeneSets } from "../src/genesets.js";
+import { InputError } from "../src/core/errors.js";
+import { loadGeneSets, mapGeneSets, packSets, parseGeneSets } from "../src/core/genesets.js";
 
 const dir = mkdtempSync(join(tmpdir(), "cellfrac-genesets-"));
 

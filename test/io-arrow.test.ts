@@ -3,11 +3,11 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Table, Utf8, makeVector, tableToIPC, vectorFromArray } from "apache-arrow";
 import { describe, expect, it } from "vitest";
-import { InputError } from "../src/errors.js";
-import { formatArrow } from "../src/io/arrow.js";
-import { parseMatrix } from "../src/io/read.js";
-import { formatTable } from "../src/io/write.js";
-import { get } from "../src/matrix.js";
+import { InputError } from "../src/core/errors.js";
+import { formatArrow } from "../src/core/formats/arrow.js";
+import { parseMatrix } from "../src/core/formats/read.js";
+import { formatTable } from "../src/core/formats/write.js";
+import { get } from "../src/core/matrix.js";
 
 const lm22 = fileURLToPath(new URL("../../shared/data/lm22_cibersort/LM22.tsv", import.meta.url));
 

@@ -1,6 +1,6 @@
 // GCT 1.2 and 1.3 read the same matrix as the TSV of the same data.
 import { describe, expect, it } from "vitest";
-import { parseMatrix } from "../src/io/read.js";
+import { parseMatrix } from "../src/core/formats/read.js";
 
 const TSV = "Name\tS1\tS2\nA\t1.5\t2\nB\t3\t0.25\n";
 describe("GCT", () => {

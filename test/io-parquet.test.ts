@@ -5,10 +5,10 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { InputError } from "../src/errors.js";
-import { decodeHybrid, describeParquet, formatParquet, isParquet, parquetGzipInflater, parseParquet, parseParquetAsync, snappyDecompress } from "../src/io/parquet.js";
-import { parseMatrix, readMatrixFile } from "../src/io/read.js";
-import { type Matrix, get, selectRows } from "../src/matrix.js";
+import { InputError } from "../src/core/errors.js";
+import { decodeHybrid, describeParquet, formatParquet, isParquet, parquetGzipInflater, parseParquet, parseParquetAsync, snappyDecompress } from "../src/core/formats/parquet.js";
+import { parseMatrix, readMatrixFile } from "../src/core/formats/read.js";
+import { type Matrix, get, selectRows } from "../src/core/matrix.js";
 
 const fixture = (name: string) => readFileSync(fileURLToPath(new URL(`fixtures/parquet/${name}`, import.meta.url)));
 const lm22 = readMatrixFile(fileURLToPath(new URL("../data/LM22.tsv", import.meta.url)));

@@ -5,11 +5,11 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gunzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { InputError } from "../src/errors.js";
-import { parseMatrix } from "../src/io/read.js";
-import { exactRStrtod, nearMidpointN, rStrtod } from "../src/io/rnumber.js";
-import { scanEnd, scanNumber, scanTable } from "../src/io/scan.js";
-import { get } from "../src/matrix.js";
+import { InputError } from "../src/core/errors.js";
+import { parseMatrix } from "../src/core/formats/read.js";
+import { exactRStrtod, nearMidpointN, rStrtod } from "../src/core/formats/rnumber.js";
+import { scanEnd, scanNumber, scanTable } from "../src/core/formats/scan.js";
+import { get } from "../src/core/matrix.js";
 
 const shared = fileURLToPath(new URL("../../shared/", import.meta.url));
 const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;

@@ -5,11 +5,12 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
-import { InputError } from "../src/errors.js";
-import { parseMatrix, readMatrix, readMatrixFile, type ReadOptions } from "../src/io/read.js";
-import { rStrtod } from "../src/io/rnumber.js";
-import { formatNumber, formatTable, writeFileAtomic } from "../src/io/write.js";
-import { get, type Matrix } from "../src/matrix.js";
+import { InputError } from "../src/core/errors.js";
+import { parseMatrix, readMatrix, readMatrixFile, type ReadOptions } from "../src/core/formats/read.js";
+import { rStrtod } from "../src/core/formats/rnumber.js";
+import { formatNumber, formatTable } from "../src/core/formats/write.js";
+import { writeFileAtomic } from "../src/node/write.js";
+import { get, type Matrix } from "../src/core/matrix.js";
 
 const tmp = mkdtempSync(join(tmpdir(), "cellfrac-io-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));

@@ -6,11 +6,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { beforeAll, describe, expect, it } from "vitest";
-import { main } from "../src/cli.js";
-import { ensemblSymbols } from "../src/genes.js";
-import { readMixture } from "../src/index.js";
-import { readMatrixFile } from "../src/io/read.js";
-import { quantiseqDeconvolve } from "../src/methods/quantiseq.js";
+import { main } from "../src/node/cli.js";
+import { ensemblSymbols } from "../src/core/genes.js";
+import { readMixture } from "../src/node/index.js";
+import { readMatrixFile } from "../src/core/formats/read.js";
+import { quantiseqDeconvolve } from "../src/core/methods/quantiseq.js";
 import { SHARED } from "./helpers/reference.js";
 
 const FINOTELLO = SHARED + "data/finotello2019_pbmc_gse107572/GSE107572_tpm.tsv.gz";

@@ -4,13 +4,13 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { main } from "../src/cli.js";
-import { scoreTableTsv } from "../src/commands/score.js";
-import { readMatrixFile } from "../src/io/read.js";
-import { makeMatrix } from "../src/matrix.js";
-import { nnlsDeconvolve, nnlsSolver } from "../src/methods/nnls.js";
-import { loadCore } from "../src/wasm.js";
-import { InputError } from "../src/errors.js";
+import { main } from "../src/node/cli.js";
+import { scoreTableTsv } from "../src/node/commands/score.js";
+import { readMatrixFile } from "../src/core/formats/read.js";
+import { makeMatrix } from "../src/core/matrix.js";
+import { nnlsDeconvolve, nnlsSolver } from "../src/core/methods/nnls.js";
+import { loadCore } from "../src/core/wasm.js";
+import { InputError } from "../src/core/errors.js";
 import { REFERENCE, SHARED, readRefTable } from "./helpers/reference.js";
 
 /** MANIFEST: coefficients rel 1e-9, fractions abs 1e-10. */

@@ -5,11 +5,11 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { main } from "../src/cli.js";
-import { readMatrixFile } from "../src/io/read.js";
-import { type Matrix, makeMatrix } from "../src/matrix.js";
-import { loadTil10, quantiseqDeconvolve } from "../src/methods/quantiseq.js";
-import { loadCore } from "../src/wasm.js";
+import { main } from "../src/node/cli.js";
+import { readMatrixFile } from "../src/core/formats/read.js";
+import { type Matrix, makeMatrix } from "../src/core/matrix.js";
+import { loadTil10, quantiseqDeconvolve } from "../src/core/methods/quantiseq.js";
+import { loadCore } from "../src/core/wasm.js";
 import { SHARED } from "./helpers/reference.js";
 
 const FINOTELLO = SHARED + "data/finotello2019_pbmc_gse107572/";

@@ -4,7 +4,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { RRandom } from "../src/rng.js";
+import { RRandom } from "../src/core/rng.js";
 
 const nums = (s: string) => s.trim().split(/\s+/).map(Number);
 const draws = (rng: RRandom, k: number) => Array.from({ length: k }, () => rng.unifRand());

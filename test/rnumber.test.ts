@@ -4,7 +4,7 @@
 // (subnormals, exponents below −313, R's Inf just above DBL_MAX).
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { exactRStrtod, rStrtod } from "../src/io/rnumber.js";
+import { exactRStrtod, rStrtod } from "../src/core/formats/rnumber.js";
 
 /** Parse R's sprintf("%a") output, e.g. "-0x1.8p+1" (exact: mantissa and exponent are integers). */
 function hexFloat(s: string): number {

@@ -2,7 +2,7 @@
 // same vectors: test/fixtures/rstats.tsv, made by test/fixtures/make-rstats.R.
 import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
-import { loadCore, type Core } from "../src/wasm.js";
+import { loadCore, type Core } from "../src/core/wasm.js";
 
 const rows = readFileSync(new URL("./fixtures/rstats.tsv", import.meta.url), "utf8")
   .trim()

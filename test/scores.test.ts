@@ -4,15 +4,15 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { main } from "../src/cli.js";
-import { mcpcounter } from "../src/methods/mcpcounter.js";
-import { PURITY_TURNING_SCORE, estimate, estimatePurity, filterCommonGenes } from "../src/methods/estimate.js";
-import { ssgseaRaw } from "../src/methods/ssgsea.js";
-import { singscore } from "../src/methods/singscore.js";
-import { signatureScores } from "../src/methods/sigscore.js";
-import { readMatrixFile } from "../src/io/read.js";
-import { makeMatrix, selectRows } from "../src/matrix.js";
-import { loadGeneSets } from "../src/genesets.js";
+import { main } from "../src/node/cli.js";
+import { mcpcounter } from "../src/core/methods/mcpcounter.js";
+import { PURITY_TURNING_SCORE, estimate, estimatePurity, filterCommonGenes } from "../src/core/methods/estimate.js";
+import { ssgseaRaw } from "../src/core/methods/ssgsea.js";
+import { singscore } from "../src/core/methods/singscore.js";
+import { signatureScores } from "../src/core/methods/sigscore.js";
+import { readMatrixFile } from "../src/core/formats/read.js";
+import { makeMatrix, selectRows } from "../src/core/matrix.js";
+import { loadGeneSets } from "../src/core/genesets.js";
 import { REFERENCE, SHARED, readRefTable } from "./helpers/reference.js";
 
 /** MANIFEST tolerance for the MCP mean: absolute 1e-12; the issue's: relative 1e-10. Both are asserted. */

@@ -1,12 +1,12 @@
 // ssGSEA against GSVA 1.46 (every ssgsea_* case of shared/reference/MANIFEST.tsv), the sharded
 // normalisation API, and invariants (monotone transforms, set order, duplicates, empty sets).
 import { describe, expect, it } from "vitest";
-import { normalizeByRange, scoreRange, ssgsea, ssgseaRaw } from "../src/methods/ssgsea.js";
-import { readMatrixFile } from "../src/io/read.js";
-import { makeMatrix, selectRows, type Matrix } from "../src/matrix.js";
-import { loadGeneSets, type GeneSet } from "../src/genesets.js";
-import { InputError } from "../src/errors.js";
-import { signatureScores } from "../src/methods/sigscore.js";
+import { normalizeByRange, scoreRange, ssgsea, ssgseaRaw } from "../src/core/methods/ssgsea.js";
+import { readMatrixFile } from "../src/core/formats/read.js";
+import { makeMatrix, selectRows, type Matrix } from "../src/core/matrix.js";
+import { loadGeneSets, type GeneSet } from "../src/core/genesets.js";
+import { InputError } from "../src/core/errors.js";
+import { signatureScores } from "../src/core/methods/sigscore.js";
 import { REFERENCE, SHARED, readRefTable } from "./helpers/reference.js";
 
 /**

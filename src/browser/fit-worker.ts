@@ -2,8 +2,8 @@
 // records. With SharedArrayBuffer (crossOriginIsolated) the vectors and records live in shared memory set
 // once per run; otherwise each range arrives as its own buffer and the records are transferred back.
 import { expose, transfer } from "comlink";
-import { EngineCache, fitBatch, recordSize, type FitProblem } from "../cibersort/fits.js";
-import { loadCore, type Core } from "../wasm.js";
+import { EngineCache, fitBatch, recordSize, type FitProblem } from "../core/cibersort/fits.js";
+import { loadCore, type Core } from "../core/wasm.js";
 
 let core: Promise<Core> | undefined;
 const cache = new EngineCache(() => (core ??= loadCore()));

@@ -3,17 +3,17 @@
 //
 //   const mix = await parseMatrixBytes(bytes, { what: "mixture", name: "mix.tsv" });
 //   const res = await cibersortBrowser(mix, lm22, { perm: 100, seed: 1 });
-import { cibersort } from "../cibersort/index.js";
-import type { CibersortOptions, CibersortResult } from "../cibersort/types.js";
-import type { Matrix } from "../matrix.js";
+import { cibersort } from "../core/cibersort/index.js";
+import type { CibersortOptions, CibersortResult } from "../core/cibersort/types.js";
+import type { Matrix } from "../core/matrix.js";
 import { browserFitRunner } from "./pool.js";
 import { parseMatrixBytes } from "./parse.js";
 
-export type * from "../cibersort/types.js";
-export { NO_PVALUE } from "../cibersort/index.js";
-export { toResultsJSON, toResultsTable } from "../cibersort/output.js";
-export { InputError, UsageError } from "../errors.js";
-export { formatNumber } from "../io/write.js";
+export type * from "../core/cibersort/types.js";
+export { NO_PVALUE } from "../core/cibersort/index.js";
+export { toResultsJSON, toResultsTable } from "../core/cibersort/output.js";
+export { InputError, UsageError } from "../core/errors.js";
+export { formatNumber } from "../core/formats/write.js";
 export { browserFitRunner, canShare, defaultWorkers, type BrowserPoolInfo } from "./pool.js";
 export { gunzipIfNeeded, parseMatrixBytes } from "./parse.js";
 

@@ -1,10 +1,10 @@
 // Browser-side reading of a dropped or chosen file: gzip is undone with DecompressionStream (the pure
 // parser's gunzip is Node's), then the shared parser reads the bytes with the same checks and messages:
 // TSV/CSV, GCT, Arrow IPC and Parquet (whose GZIP pages are inflated here first, see parquetGzipInflater).
-import { InputError } from "../errors.js";
-import { isParquet, parquetGzipInflater } from "../io/parquet.js";
-import { parseMatrix, type ReadOptions } from "../io/read.js";
-import type { Matrix } from "../matrix.js";
+import { InputError } from "../core/errors.js";
+import { isParquet, parquetGzipInflater } from "../core/formats/parquet.js";
+import { parseMatrix, type ReadOptions } from "../core/formats/read.js";
+import type { Matrix } from "../core/matrix.js";
 
 export function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;

@@ -2,7 +2,7 @@
 // contract as the Node pool (src/cibersort/pool.ts): contiguous chunks, every record at its vector's
 // offset, so the bits never depend on the worker count, the chunk size or the finishing order.
 import { releaseProxy, transfer, wrap, type Remote } from "comlink";
-import { recordSize, runFitsInProcess, type FitRunner } from "../cibersort/fits.js";
+import { recordSize, runFitsInProcess, type FitRunner } from "../core/cibersort/fits.js";
 import type { FitWorkerApi } from "./fit-worker.js";
 
 const CHUNKS_PER_WORKER = 8;

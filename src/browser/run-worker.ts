@@ -4,22 +4,22 @@
 // run in this worker. Everything heavy stays off the page's thread; cancelling a run is terminating this
 // worker (its fit workers go with it).
 import { expose, type ProxyMarked } from "comlink";
-import { cibersort } from "../cibersort/index.js";
-import { toResultsJSON, toResultsTable } from "../cibersort/output.js";
-import type { AbsMethod, ScaleMode } from "../cibersort/types.js";
-import { SCORE_METHODS, type ScoreMethod, runScoreMethod, scoreTableJson, scoreTableTsv } from "../commands/score.js";
-import { InputError, UsageError } from "../errors.js";
-import { BUILTIN_GENE_SETS, type GeneSet, builtinGeneSetName, parseGeneSets } from "../genesets.js";
-import type { DuplicatePolicy } from "../io/read.js";
-import { ensemblStableId, toSymbols } from "../genes.js";
-import type { Matrix } from "../matrix.js";
-import { cibersortTable } from "../methods/cibersort.js";
-import { EPIC_MRNA_CELL, type EpicReference, epicDeconvolve, parseEpicGeneList, validateReference } from "../methods/epic.js";
-import { ESTIMATE_COMMON_GENES_FILE, estimate, parseEstimateCommonGenes } from "../methods/estimate.js";
-import { nnls } from "../methods/nnls.js";
-import { TIL10_FILES, quantiseqDeconvolve, til10FromTexts } from "../methods/quantiseq.js";
-import type { ScoreTransform } from "../methods/scorekit.js";
-import type { Coverage, MethodTable } from "../methods/types.js";
+import { cibersort } from "../core/cibersort/index.js";
+import { toResultsJSON, toResultsTable } from "../core/cibersort/output.js";
+import type { AbsMethod, ScaleMode } from "../core/cibersort/types.js";
+import { SCORE_METHODS, type ScoreMethod, runScoreMethod, scoreTableJson, scoreTableTsv } from "../node/commands/score.js";
+import { InputError, UsageError } from "../core/errors.js";
+import { BUILTIN_GENE_SETS, type GeneSet, builtinGeneSetName, parseGeneSets } from "../core/genesets.js";
+import type { DuplicatePolicy } from "../core/formats/read.js";
+import { ensemblStableId, toSymbols } from "../core/genes.js";
+import type { Matrix } from "../core/matrix.js";
+import { cibersortTable } from "../core/methods/cibersort.js";
+import { EPIC_MRNA_CELL, type EpicReference, epicDeconvolve, parseEpicGeneList, validateReference } from "../core/methods/epic.js";
+import { ESTIMATE_COMMON_GENES_FILE, estimate, parseEstimateCommonGenes } from "../core/methods/estimate.js";
+import { nnls } from "../core/methods/nnls.js";
+import { TIL10_FILES, quantiseqDeconvolve, til10FromTexts } from "../core/methods/quantiseq.js";
+import type { ScoreTransform } from "../core/methods/scorekit.js";
+import type { Coverage, MethodTable } from "../core/methods/types.js";
 import { browserFitRunner, defaultWorkers, type BrowserPoolInfo } from "./pool.js";
 import { gunzipIfNeeded, parseMatrixBytes } from "./parse.js";
 

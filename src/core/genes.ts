@@ -1,0 +1,130 @@
+// Gene identifiers: rows named by Ensembl gene ID are mapped to the symbols our signatures and gene sets
+// use (bundled table data/identifiers/ensembl_symbols.tsv); symbols are otherwise matched as given,
+// case-sensitively (CD4 and Cd4 are different genes in different species).
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { InputError } from "./errors.js";
+import type { DuplicatePolicy } from "./formats/read.js";
+import { type Matrix, makeMatrix } from "./matrix.js";
+
+/** The bundled Ensembl → symbol table (two columns with a header: ensembl_gene_id, symbol). */
+export const ENSEMBL_TABLE = fileURLToPath(new URL("../../data/identifiers/ensembl_symbols.tsv", import.meta.url));
+
+/**
+ * A human Ensembl gene ID: ENSG + 11 digits, optionally ".version" (GENCODE, GTEx, TCGA) and GENCODE's
+ * "_PAR_Y" suffix for the copy of a pseudo-autosomal gene on chromosome Y.
+ */
+const ENSEMBL_ID = /^(ENSG\d{11})(?:\.\d+)?(?:_PAR_Y)?$/;
+
+/** How many unmapped IDs a warning lists before "…". */
+const SHOWN = 10;
+
+/** The stable ID (no version, no _PAR_Y), or undefined when `name` is not an Ensembl gene ID. */
+export function ensemblStableId(name: string): string | undefined {
+  return ENSEMBL_ID.exec(name)?.[1];
+}
+
+/**
+ * The row name `name` gets from toSymbols: an Ensembl ID becomes its symbol (or, when the table lacks it,
+ * its stable ID); any other name stays. The table is loaded on the first ID only.
+ */
+export function symbolMapper(table?: ReadonlyMap<string, string>): (name: string) => string {
+  return (name) => {
+    const id = ensemblStableId(name);
+    if (id === undefined) return name;
+    table ??= ensemblSymbols();
+    return table.get(id) ?? id;
+  };
+}
+
+let bundled: Map<string, string> | undefined;
+
+/** Stable Ensembl gene ID → symbol, read once from the bundled table. */
+export function ensemblSymbols(): Map<string, string> {
+  bundled ??= parseIdTable(readFileSync(ENSEMBL_TABLE, "utf8"));
+  return bundled;
+}
+
+function parseIdTable(text: string): Map<string, string> {
+  const map = new Map<string, string>();
+  for (const line of text.split("\n").slice(1)) {
+    const [id, symbol] = line.split("\t");
+    if (id && symbol) map.set(id, symbol.trim());
+  }
+  return map;
+}
+
+export interface ToSymbolsOptions {
+  /** What to do when two rows get the same symbol (the reader's policy; default "error"). */
+  duplicates?: DuplicatePolicy;
+  /** Told how many rows were mapped and which were not. */
+  onWarning?: (message: string) => void;
+  /** Stable ID → symbol; default: the bundled table. */
+  table?: ReadonlyMap<string, string>;
+}
+
+/**
+ * Renames Ensembl-ID rows to symbols. A matrix without Ensembl IDs is returned as it is. Unmapped IDs
+ * keep their stable ID (they match no signature gene but still count for whole-mixture steps such as
+ * quantile normalisation); rows that end up with the same name are merged by `duplicates`.
+ */
+export function toSymbols(m: Matrix, opts: ToSymbolsOptions = {}): Matrix {
+  const ids = m.rows.map(ensemblStableId);
+  const nIds = ids.filter((x) => x !== undefined).length;
+  if (nIds === 0) return m;
+  const table = opts.table ?? ensemblSymbols();
+  const symbol = symbolMapper(table);
+  const unmapped = m.rows.filter((_, r) => ids[r] !== undefined && !table.has(ids[r]!));
+  const rows = m.rows.map(symbol);
+  const shown = unmapped.slice(0, SHOWN).join(", ") + (unmapped.length > SHOWN ? ", …" : "");
+  opts.onWarning?.(
+    `${nIds} rows named by Ensembl gene ID: ${nIds - unmapped.length} mapped to symbols with the bundled table` +
+      (unmapped.length ? `, ${unmapped.length} not in it (kept as IDs; they match no signature gene): ${shown}` : ""),
+  );
+  return mergeByName(makeMatrix(rows, m.cols, m.data, m.rowHeader), opts.duplicates ?? "error", opts.onWarning);
+}
+
+/** Merge rows with the same name (first occurrence keeps its place) by the reader's duplicate policies. */
+function mergeByName(m: Matrix, policy: DuplicatePolicy, onWarning?: (message: string) => void): Matrix {
+  const groups = new Map<string, number[]>();
+  m.rows.forEach((g, r) => {
+    const rs = groups.get(g);
+    if (rs) rs.push(r);
+    else groups.set(g, [r]);
+  });
+  if (groups.size === m.rows.length) return m;
+  const dups = [...groups].filter(([, rs]) => rs.length > 1);
+  const list = dups.slice(0, SHOWN).map(([g, rs]) => `${g} (${rs.length} rows)`).join(", ");
+  const what = `${dups.length} symbols occur more than once after Ensembl mapping: ${list}${dups.length > SHOWN ? ", …" : ""}`;
+  if (policy === "error") throw new InputError(`${what}; merge them with --duplicates first|mean|max`);
+  onWarning?.(`${what}; merged (${policy})`);
+  const nr = m.rows.length;
+  const keep = [...groups.values()];
+  const out = new Float64Array(keep.length * m.cols.length);
+  for (let c = 0; c < m.cols.length; c++) {
+    keep.forEach((rs, u) => {
+      const vals = rs.map((r) => m.data[r + c * nr]);
+      out[u + c * keep.length] = policy === "first" ? vals[0] : policy === "max" ? Math.max(...vals) : vals.reduce((s, v) => s + v, 0) / vals.length;
+    });
+  }
+  return makeMatrix([...groups.keys()], m.cols, out, m.rowHeader);
+}
+
+/**
+ * Where each wanted gene is among the mixture rows (first occurrence; -1 when absent), how many were
+ * found, and the missing ones in wanted order: the basis of a method's coverage report.
+ */
+export function matchGenes(mixtureRows: readonly string[], wanted: readonly string[]): { index: Int32Array; found: number; missing: string[] } {
+  const at = new Map<string, number>();
+  mixtureRows.forEach((g, i) => {
+    if (!at.has(g)) at.set(g, i);
+  });
+  const index = new Int32Array(wanted.length);
+  const missing: string[] = [];
+  wanted.forEach((g, k) => {
+    const i = at.get(g);
+    index[k] = i ?? -1;
+    if (i === undefined) missing.push(g);
+  });
+  return { index, found: wanted.length - missing.length, missing };
+}

@@ -1,0 +1,106 @@
+// Loading the Wasm core and a thin typed view over its exports. Every instance has its own memory; a
+// run resets the instance's heap, copies its inputs in once and reads results through views.
+
+/** The raw exports of build/cellfrac.wasm (see assembly/index.ts). Pointers are byte offsets. */
+export interface CoreExports {
+  memory: WebAssembly.Memory;
+  alloc(bytes: number): number;
+  reset(): void;
+  antilog2(p: number, n: number): void;
+  maxOf(p: number, n: number): number;
+  rSum(p: number, n: number, stride: number): number;
+  rMean(p: number, n: number): number;
+  rVar(p: number, n: number): number;
+  rSd(p: number, n: number): number;
+  rCor(px: number, py: number, n: number): number;
+  rStandardize(p: number, n: number, out: number): number;
+  quantileNormalize(x: number, rows: number, cols: number, acc: number, idx: number, tmp: number, target: number): void;
+  qnClear(acc: number, rows: number): void;
+  qnAccumulate(col: number, rows: number, acc: number, idx: number, tmp: number): void;
+  qnTarget(acc: number, rows: number, cols: number, target: number): void;
+  qnApply(col: number, rows: number, idx: number, tmp: number, target: number): void;
+  svrInit(x: number, l: number, nf: number): void;
+  svrSolve(z: number, v: number, beta: number): number;
+  svrGram(): number;
+  svrLastAlpha(): number;
+  coreInit(x: number, l: number, t: number): void;
+  coreAlg(z: number, out: number): void;
+  coreOutSize(t: number): number;
+  coreOutW(t: number): number;
+  exactInit(x: number, l: number, t: number): void;
+  exactSolve(z: number, nu: number, beta: number, out: number): number;
+  exactOutSize(t: number): number;
+  exactCoreAlg(z: number, out: number): void;
+  __setArgumentsLength?(n: number): void;
+}
+
+let modulePromise: Promise<WebAssembly.Module> | undefined;
+
+/** Which build to load: the release build (SIMD) by default, the debug build (assertions) on request. */
+export type CoreFlavor = "release" | "debug";
+
+function wasmUrl(flavor: CoreFlavor): URL {
+  return new URL(flavor === "debug" ? "../../build/cellfrac.debug.wasm" : "../../build/cellfrac.wasm", import.meta.url);
+}
+
+async function compile(flavor: CoreFlavor): Promise<WebAssembly.Module> {
+  const url = wasmUrl(flavor);
+  if (url.protocol === "file:") {
+    const { readFile } = await import("node:fs/promises");
+    return WebAssembly.compile(await readFile(url));
+  }
+  return WebAssembly.compileStreaming(fetch(url));
+}
+
+/** Compile once per process (per flavor), instantiate per caller. */
+export async function loadCore(flavor: CoreFlavor = "release"): Promise<Core> {
+  const mod = flavor === "release" ? (modulePromise ??= compile(flavor)) : compile(flavor);
+  const inst = await WebAssembly.instantiate(await mod, {
+    env: {
+      abort(_msg: number, _file: number, line: number, col: number) {
+        throw new Error(`cellfrac Wasm core aborted (assertion failed at ${line}:${col})`);
+      },
+    },
+  });
+  return new Core(inst.exports as unknown as CoreExports);
+}
+
+/** Convenience wrapper: allocation and copies between JS typed arrays and Wasm memory. */
+export class Core {
+  constructor(readonly x: CoreExports) {}
+
+  reset(): void {
+    this.x.reset();
+  }
+
+  /** Allocate room for n doubles. */
+  allocF64(n: number): number {
+    return this.x.alloc(Math.max(8, n * 8));
+  }
+
+  /** Copy a Float64Array into fresh Wasm memory and return its pointer. */
+  putF64(a: ArrayLike<number>): number {
+    const p = this.allocF64(a.length);
+    this.f64(p, a.length).set(a);
+    return p;
+  }
+
+  /** A view of n doubles at p (invalidated if memory grows: take views after allocating). */
+  f64(p: number, n: number): Float64Array {
+    return new Float64Array(this.x.memory.buffer, p, n);
+  }
+
+  /** R sum/mean/var/sd/cor of a JS vector (copies; for tests and small vectors). */
+  rstat(kind: "sum" | "mean" | "var" | "sd", v: ArrayLike<number>): number {
+    const p = this.putF64(v);
+    const r =
+      kind === "sum" ? this.x.rSum(p, v.length, 1) : kind === "mean" ? this.x.rMean(p, v.length) : kind === "var" ? this.x.rVar(p, v.length) : this.x.rSd(p, v.length);
+    return r;
+  }
+
+  rCor(a: ArrayLike<number>, b: ArrayLike<number>): number {
+    const pa = this.putF64(a);
+    const pb = this.putF64(b);
+    return this.x.rCor(pa, pb, a.length);
+  }
+}

@@ -1,0 +1,61 @@
+#!/usr/bin/env node
+// The cellfrac command line. Exit codes: 0 ok, 1 internal error, 2 usage error, 3 bad input data.
+import { readFileSync, realpathSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { COMMANDS } from "./commands/index.js";
+import type { CliIO } from "./commands/types.js";
+import { InputError, UsageError } from "../core/errors.js";
+
+export type { CliIO } from "./commands/types.js";
+
+const VERSION: string = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")).version;
+
+function mainHelp(): string {
+  const w = Math.max(...COMMANDS.map((c) => c.usage.length)) + 3;
+  return `cellfrac ${VERSION} — immune-cell deconvolution, CIBERSORT-exact, in WebAssembly
+
+Usage:
+${COMMANDS.map((c) => `  ${c.usage.padEnd(w)}${c.summary}`).join("\n")}
+  cellfrac --help | --version
+
+Run "cellfrac <command> --help" for a command's options.
+Exit codes: 0 ok, 2 usage error, 3 bad input data, 1 internal error.`;
+}
+
+/** Entry point; returns the exit code. */
+export async function main(argv: string[], io: CliIO): Promise<number> {
+  try {
+    const [cmd, ...rest] = argv;
+    if (cmd === undefined || cmd === "-h" || cmd === "--help" || cmd === "help") {
+      io.stdout(mainHelp() + "\n");
+      return cmd === undefined ? 2 : 0;
+    }
+    if (cmd === "--version" || cmd === "-v") {
+      io.stdout(VERSION + "\n");
+      return 0;
+    }
+    const command = COMMANDS.find((c) => c.name === cmd);
+    if (!command) throw new UsageError(`unknown command "${cmd}" (try cellfrac --help)`);
+    return await command.run(rest, io);
+  } catch (e) {
+    if (e instanceof UsageError || (e instanceof TypeError && (e as { code?: string }).code?.startsWith("ERR_PARSE_ARGS"))) {
+      io.stderr(`cellfrac: ${e.message}\n`);
+      return 2;
+    }
+    if (e instanceof InputError) {
+      io.stderr(`cellfrac: error: ${e.message}\n`);
+      return 3;
+    }
+    io.stderr(`cellfrac: internal error: ${(e as Error).stack ?? e}\n`);
+    return 1;
+  }
+}
+
+const invokedDirectly = process.argv[1] && fileURLToPath(import.meta.url) === realpathSync(process.argv[1]);
+if (invokedDirectly) {
+  process.exitCode = await main(process.argv.slice(2), {
+    stdout: (s) => process.stdout.write(s),
+    stderr: (s) => process.stderr.write(s),
+    isTTY: Boolean(process.stderr.isTTY),
+  });
+}

@@ -1,0 +1,61 @@
+// `cellfrac compare <result> <reference>`: agreement of a result with a reference or ground truth.
+import { parseArgs } from "node:util";
+import { compareTables, formatCompareJson, formatCompareText, formatCompareTsv, readTable } from "../../core/compare.js";
+import { UsageError } from "../../core/errors.js";
+import { writeFileAtomic } from "../write.js";
+import type { Command } from "./types.js";
+
+const COMPARE_HELP = `Usage: cellfrac compare <result> <reference-or-truth> [--json] [-o out]
+
+Compares a result table (any cellfrac output: CIBERSORT-Results TSV, a method table with first column
+Mixture or sample, or their JSON) with a reference (another method's output, R's CIBERSORT-Results.txt)
+or a ground truth (flow cytometry, mixing fractions). The reference may be samples × cell types or
+cell types × samples; the orientation sharing more sample names with the result is used and reported.
+Tables whose rows all sum to about 100 are read as percentages.
+
+Cell types: when one side's cell types are all among the other's, names are compared 1:1; otherwise
+both sides are summed into the lineages of data/lineages.tsv (e.g. LM22's 22 types into B, CD4 T conv,
+Treg, CD8 T, NK, monocytes, …) and every lineage measurable on both sides is compared.
+Fit columns (P-value, Correlation, RMSE, convergeCode, Absolute score) are never compared.
+
+Per cell type: n, Pearson r, Spearman ρ, RMSE, max |Δ|, bias = mean(result − reference); overall:
+pooled r and ρ over all pairs, mean r, mean RMSE, max |Δ|, pooled bias.
+
+Options:
+  --by B          auto (default), exact (names 1:1) or lineage
+  --json          JSON on stdout (or in -o)
+  -o, --output F  write F atomically: .json JSON, .tsv/.txt a TSV table, anything else the text report
+  -h, --help      this help`;
+
+export const compareCommand: Command = {
+  name: "compare",
+  usage: "cellfrac compare <result> <reference-or-truth> [--json] [-o out]",
+  summary: "agreement with a reference or ground truth: r, ρ, RMSE, max |Δ|, bias per cell type",
+  async run(args, io) {
+    const { values: v, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        by: { type: "string" },
+        json: { type: "boolean" },
+        output: { type: "string", short: "o" },
+        help: { type: "boolean", short: "h" },
+      },
+    });
+    if (v.help) {
+      io.stdout(COMPARE_HELP + "\n");
+      return 0;
+    }
+    if (positionals.length !== 2) throw new UsageError(`expected a result and a reference table, got ${positionals.length} argument(s)`);
+    const by = v.by ?? "auto";
+    if (by !== "auto" && by !== "exact" && by !== "lineage") throw new UsageError(`--by takes auto, exact or lineage; got "${by}"`);
+    const report = compareTables(readTable(positionals[0]), readTable(positionals[1]), { by });
+    const out = v.output;
+    const json = v.json || /\.json$/i.test(out ?? "");
+    const text = json ? formatCompareJson(report) : out && /\.(tsv|txt)$/i.test(out) ? formatCompareTsv(report) : formatCompareText(report);
+    if (out && out !== "-") writeFileAtomic(out, text);
+    else io.stdout(text);
+    return 0;
+  },
+};

@@ -1,0 +1,80 @@
+/**
+ * cellfrac's Node API.
+ *
+ * ```ts
+ * import { cibersort, readMatrix, toResultsTable } from "cellfrac";
+ * const res = await cibersort("mixture.tsv", { signature: "LM22", perm: 100, seed: 1 });
+ * ```
+ */
+import { cibersort as runCibersort } from "../core/cibersort/index.js";
+import { runFitsOnPool } from "./pool.js";
+import type { CibersortOptions, CibersortResult } from "../core/cibersort/types.js";
+import { readSignature } from "./data.js";
+import { toSymbols } from "../core/genes.js";
+import { readMatrix, type ReadOptions } from "../core/formats/read.js";
+import type { Matrix } from "../core/matrix.js";
+import { loadCore } from "../core/wasm.js";
+
+export type * from "../core/cibersort/types.js";
+export { NO_PVALUE } from "../core/cibersort/index.js";
+export { toResultsJSON, toResultsTable } from "../core/cibersort/output.js";
+export { BUILTIN_SIGNATURES, readSignature } from "./data.js";
+export { InputError, UsageError, type InputLocation } from "../core/errors.js";
+export { parseMatrix, readMatrix, readMatrixFile, type DuplicatePolicy, type ReadOptions } from "../core/formats/read.js";
+export { formatNumber, formatTable } from "../core/formats/write.js";
+export { writeFileAtomic } from "./write.js";
+export { column, get, makeMatrix, selectRows, type Matrix } from "../core/matrix.js";
+export { BUILTIN_GENE_SETS, loadGeneSets, mapGeneSets, parseGeneSets, type GeneSet, type GeneSetReadOptions, type MappedSet } from "../core/genesets.js";
+export { SSGSEA_TAU, normalizeByRange, scoreRange, ssgsea, ssgseaRaw, type SsgseaOptions } from "../core/methods/ssgsea.js";
+export { singscore, singscoreScores } from "../core/methods/singscore.js";
+export { mcpcounter, mcpcounterScores, type McpCounterOptions } from "../core/methods/mcpcounter.js";
+export { ESTIMATE_COLUMNS, estimate, estimatePurity, estimateScores, filterCommonGenes, type EstimateOptions } from "../core/methods/estimate.js";
+export { meanScore, pc1Score, signatureScores, zscoreScore, type SigScoreKind } from "../core/methods/sigscore.js";
+export type { ScoreRunOptions, ScoreTransform } from "../core/methods/scorekit.js";
+
+/** A matrix, a file path, table text (anything containing a line break), or file bytes (plain or gzip). */
+export type MatrixSource = Matrix | string | Uint8Array;
+
+export interface CibersortApiOptions extends CibersortOptions {
+  /** Signature: a built-in name ("LM22", the default), a path, table text, bytes or a Matrix. */
+  signature?: MatrixSource;
+  /** Duplicate gene symbols in the mixture: "error" (default), "first", "mean" or "max". */
+  duplicates?: ReadOptions["duplicates"];
+}
+
+function isMatrix(x: MatrixSource): x is Matrix {
+  return typeof x === "object" && !(x instanceof Uint8Array);
+}
+
+/**
+ * A mixture (genes × samples) from a path, table text, bytes or a Matrix, with rows named by Ensembl
+ * gene ID (with or without version) renamed to symbols through the bundled table (`toSymbols`): the
+ * input step of `cellfrac nnls|epic|quantiseq|score|cibersort`. Pass the result to `nnlsDeconvolve`,
+ * `epicDeconvolve`, `quantiseqDeconvolve` or a score method's `run`.
+ */
+export function readMixture(source: MatrixSource, options: Pick<ReadOptions, "duplicates" | "onWarning"> = {}): Matrix {
+  const m = isMatrix(source) ? source : readMatrix(source, { what: "mixture", ...options });
+  return toSymbols(m, options);
+}
+
+/**
+ * CIBERSORT v1.04, R-identical: fractions, P-values, Correlation and RMSE per sample. Fits run on
+ * `threads` worker threads (default: available cores); the result never depends on threads or chunkSize.
+ * Bad input throws InputError naming the file, line, column, gene or sample.
+ */
+export async function cibersort(mixture: MatrixSource, options: CibersortApiOptions = {}): Promise<CibersortResult> {
+  const { signature = "LM22", duplicates, ...rest } = options;
+  const sig = isMatrix(signature)
+    ? signature
+    : typeof signature === "string" && !/[\r\n]/.test(signature)
+      ? readSignature(signature)
+      : readMatrix(signature, { what: "signature" });
+  const mix = readMixture(mixture, { duplicates, onWarning: rest.onWarning });
+  return runCibersort(mix, sig, rest, await loadCore(), runFitsOnPool);
+}
+export { nnls, nnlsDeconvolve, nnlsSolver, type NnlsFit, type NnlsOptions } from "../core/methods/nnls.js";
+export { EPIC_MRNA_CELL, OTHER_CELLS, epic, epicDeconvolve, loadEpicReference, mergeDuplicatesByMedian, validateReference, type EpicOptions, type EpicReference } from "../core/methods/epic.js";
+export { OTHER, TIL10_DIR, TIL10_SIGNATURE, loadTil10, quantiseq, quantiseqDeconvolve, type QuantiseqOptions, type Til10 } from "../core/methods/quantiseq.js";
+export { ENSEMBL_TABLE, ensemblStableId, ensemblSymbols, matchGenes, toSymbols, type ToSymbolsOptions } from "../core/genes.js";
+export { agreement, compareTables, formatCompareJson, formatCompareText, formatCompareTsv, loadLineages, methodTableToNamed, parseTable, readTable, type CompareOptions, type CompareReport, type CellTypeStats, type Lineages, type NamedTable } from "../core/compare.js";
+export { cibersortTable } from "../core/methods/cibersort.js";

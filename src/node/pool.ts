@@ -1,0 +1,79 @@
+// Runs a batch of fits in this thread or on a piscina worker pool. Chunks are contiguous ranges of the
+// vector list; every record lands at its vector's offset, so the result is independent of the thread count,
+// the chunk size and the order in which workers finish.
+import { existsSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { fileURLToPath } from "node:url";
+import { Piscina } from "piscina";
+import { recordSize, runFitsInProcess, type FitRunner } from "../core/cibersort/fits.js";
+import type { FitTask } from "./fit-worker.js";
+
+/** Chunks per thread: enough for load balance and smooth progress, few enough to amortise task overhead. */
+const CHUNKS_PER_THREAD = 8;
+/**
+ * A single vector gains nothing from workers. Two already can: one near-noiseless sample costs seconds per
+ * fit, far more than starting a worker (tens of milliseconds).
+ */
+const MIN_VECTORS_FOR_POOL = 2;
+
+export function defaultThreads(): number {
+  return availableParallelism();
+}
+
+/** The compiled worker: next to this module in dist/, or dist/ when running from src/ (tests, tsx). */
+function workerFile(): string {
+  const here = new URL("./fit-worker.js", import.meta.url);
+  if (existsSync(fileURLToPath(here))) return fileURLToPath(here);
+  const built = new URL("../../dist/node/fit-worker.js", import.meta.url);
+  if (existsSync(fileURLToPath(built))) return fileURLToPath(built);
+  throw new Error("cellfrac: the worker build dist/node/fit-worker.js is missing (run npm run build)");
+}
+
+/**
+ * The Node runner: fits on a piscina pool of `threads` workers (default: available cores), or in this
+ * thread when threads = 1 or the batch is too small to pay for starting workers.
+ */
+export const runFitsOnPool: FitRunner = async (problem, vectors, local, opts) => {
+  const { G, T } = problem;
+  const k = vectors.length / G;
+  const R = recordSize(T);
+  const threads = Math.max(1, opts.threads ?? defaultThreads());
+  if (threads === 1 || k < MIN_VECTORS_FOR_POOL) return runFitsInProcess(problem, vectors, local, opts);
+  const out = new Float64Array(k * R);
+  const chunk = Math.max(1, opts.chunkSize ?? Math.ceil(k / (threads * CHUNKS_PER_THREAD)));
+  let fitted = 0;
+  // X goes to the workers once, in shared memory: a task then carries only its own vectors.
+  const x = new Float64Array(new SharedArrayBuffer(problem.x.byteLength));
+  x.set(problem.x);
+  const shared = { ...problem, x };
+  const pool = new Piscina<FitTask, Float64Array>({ filename: workerFile(), minThreads: threads, maxThreads: threads, idleTimeout: 1000 });
+  // At most `threads` tasks in flight, each chunk copied out only when it is submitted (bounded memory).
+  // After a failure or an abort nothing new is submitted and the running tasks finish normally, so no
+  // worker is killed mid-task or answers into a destroyed pool; abort latency is one chunk.
+  let next = 0;
+  let failure: unknown;
+  const lane = async (): Promise<void> => {
+    while (next < k && failure === undefined && !opts.signal?.aborted) {
+      const a = next;
+      const b = Math.min(k, a + chunk);
+      next = b;
+      const part = vectors.slice(a * G, b * G); // own buffer, transferred to the worker
+      try {
+        const rec = await pool.run({ ...shared, vectors: part }, { transferList: [part.buffer] });
+        out.set(rec, a * R);
+        fitted += b - a;
+        opts.onFitted?.(fitted);
+      } catch (e) {
+        failure ??= e;
+      }
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: threads }, lane));
+  } finally {
+    await pool.destroy();
+  }
+  opts.signal?.throwIfAborted();
+  if (failure !== undefined) throw new Error(`a fit worker failed: ${(failure as Error)?.message ?? failure}`, { cause: failure });
+  return out;
+};

@@ -1,0 +1,302 @@
+/**
+ * Streaming readers for columnar mixtures (Node side), with streamMatrixFile's contract (stream.ts): Parquet
+ * is read footer first, then one column chunk at a time by its offsets; Arrow IPC (file or stream, plain or
+ * gzipped) one record batch at a time. Only the kept rows are stored; every cell is checked and counted in
+ * the maxima. The matrix, messages and locations are readMatrixFile's: where a file has several errors, the
+ * one reported is the one the whole-file reader meets first (its order: corrupt data, then empty genes, then
+ * column by column), so errors are held back until the end unless nothing can come before them.
+ * Differences: the duplicate warning and the cell checks cover every row, not only the kept ones (as for
+ * text), and a gzipped Arrow IPC *file* (not stream) is inflated whole by apache-arrow's reader.
+ */
+import { type FileHandle, open } from "node:fs/promises";
+import { RecordBatchReader } from "apache-arrow";
+import { InputError } from "../core/errors.js";
+import { makeMatrix } from "../core/matrix.js";
+import { arrowBadCell, arrowGene, arrowNumber } from "../core/formats/arrow.js";
+import { badCell, guard, type Layout, readChunk, readLayout, tableColumns } from "../core/formats/parquet.js";
+import { cannotRead, checkColumnNames, inflateGzip, keepFn, mergeDuplicates, noun, type ReadOptions } from "../core/formats/read.js";
+import type { StreamResult } from "./stream.js";
+
+/** Rows arriving a batch at a time (a Parquet row group, an Arrow record batch). */
+class Columnar {
+  readonly genes: string[] = [];
+  private rowMax = new Float64Array(1024);
+  private keptGenes: string[] = [];
+  private keptRows: number[] = [];
+  /** Per sample column, the kept values of each batch. */
+  private parts: Float64Array[][];
+  private base = 0;
+  private kidx: number[] = [];
+  private pending: { key: number[]; err: unknown } | undefined;
+  private readonly keep: ((gene: string) => boolean) | undefined;
+
+  constructor(
+    private readonly file: string,
+    private readonly opts: ReadOptions,
+    nsamples: number,
+  ) {
+    this.keep = keepFn(opts.keepRows);
+    this.parts = Array.from({ length: nsamples }, () => []);
+  }
+
+  /** An error the whole-file reader would meet at `key` (compared in order); the first one wins. */
+  fail(key: number[], err: unknown): void {
+    const p = this.pending;
+    if (p) {
+      let i = 0;
+      while (i < key.length && i < p.key.length && key[i] === p.key[i]) i++;
+      if (i === key.length || (i < p.key.length && key[i] > p.key[i])) return;
+    }
+    this.pending = { key, err };
+  }
+
+  /** A new batch: its genes (null: empty, already reported through fail). */
+  batch(genes: (string | null)[]): void {
+    this.base = this.genes.length;
+    const need = this.base + genes.length;
+    if (need > this.rowMax.length) {
+      const grown = new Float64Array(Math.max(need, 2 * this.rowMax.length));
+      grown.set(this.rowMax.subarray(0, this.base));
+      this.rowMax = grown;
+    }
+    this.rowMax.fill(-Infinity, this.base, need);
+    this.kidx = [];
+    for (let r = 0; r < genes.length; r++) {
+      const g = genes[r];
+      this.genes.push(g ?? "");
+      if (g !== null && (!this.keep || this.keep(g))) {
+        this.kidx.push(r);
+        this.keptGenes.push(g);
+        this.keptRows.push(this.base + r);
+      }
+    }
+  }
+
+  /** Sample column `c` of the batch, every value finite (the caller checked). */
+  column(c: number, value: (r: number) => number, n: number): void {
+    const mx = this.rowMax;
+    const at = this.base;
+    for (let r = 0; r < n; r++) {
+      const v = value(r);
+      if (v > mx[at + r]) mx[at + r] = v;
+    }
+    const kept = new Float64Array(this.kidx.length);
+    for (let k = 0; k < kept.length; k++) kept[k] = value(this.kidx[k]);
+    this.parts[c].push(kept);
+  }
+
+  finish(cols: string[], rowHeader: string): StreamResult {
+    if (this.pending) throw this.pending.err;
+    const { file, opts } = this;
+    const words = noun(opts);
+    const policy = opts.duplicates ?? "error";
+    checkColumnNames(cols, 2, words, file);
+    // Duplicates over every row, worded as readMatrixFile words them (line = row + 2); then the kept rows merged.
+    mergeDuplicates(makeMatrix(this.genes, [], new Float64Array(0)), policy, words, file, opts.onWarning);
+    const nr = this.keptGenes.length;
+    const data = new Float64Array(nr * cols.length);
+    for (let c = 0; c < cols.length; c++) {
+      let at = c * nr;
+      for (const p of this.parts[c]) {
+        data.set(p, at);
+        at += p.length;
+      }
+      this.parts[c] = [];
+    }
+    const rowMax = this.rowMax.slice(0, this.genes.length);
+    let max = -Infinity;
+    for (let i = 0; i < rowMax.length; i++) if (rowMax[i] > max) max = rowMax[i];
+    const m = makeMatrix(this.keptGenes, cols, data, rowHeader);
+    return {
+      matrix: mergeDuplicates(m, policy, words, file, undefined, this.keptRows.map((r) => r + 2)),
+      max,
+      genes: this.genes,
+      rowMax,
+    };
+  }
+}
+
+/** Errors of reading the file itself: never held back. */
+const ioErrors = new WeakSet<object>();
+const heldBack = (e: unknown): boolean => e instanceof InputError && !ioErrors.has(e);
+
+/** Bytes [pos, pos + len) of the file (fewer at its end). */
+async function readAt(fh: FileHandle, pos: number, len: number, file: string, opts: ReadOptions): Promise<Uint8Array> {
+  const b = new Uint8Array(len);
+  let got = 0;
+  try {
+    while (got < len) {
+      const r = (await fh.read(b, got, len - got, pos + got)).bytesRead;
+      if (r === 0) break;
+      got += r;
+    }
+  } catch (e) {
+    const err = cannotRead(e, opts, file);
+    ioErrors.add(err);
+    throw err;
+  }
+  return got === len ? b : b.subarray(0, got);
+}
+
+/** A plain (not gzipped) Parquet file, footer first, then column chunk by column chunk. */
+export async function streamParquet(path: string, file: string, opts: ReadOptions): Promise<StreamResult> {
+  const fh = await open(path, "r").catch((e: unknown) => {
+    throw cannotRead(e, opts, file);
+  });
+  try {
+    const size = (await fh.stat()).size;
+    // The footer's length is in the last 8 bytes; most footers fit the first read.
+    let at = Math.max(0, size - (1 << 16));
+    let tail = await readAt(fh, at, size - at, file, opts);
+    if (size >= 12) {
+      const n = tail.length;
+      const flen = (tail[n - 8] | (tail[n - 7] << 8) | (tail[n - 6] << 16)) + tail[n - 5] * 0x1000000;
+      const start = size - 8 - flen;
+      if (start >= 4 && start < at) {
+        at = start;
+        tail = await readAt(fh, at, size - at, file, opts);
+      }
+    }
+    const lay = guard(file, () => readLayout(tail, file, at));
+    tail = new Uint8Array(0);
+    const { geneAt, samples, rowHeader } = tableColumns(lay, file);
+    const inflate = opts.inflate ?? inflateGzip;
+    const end = chunkEnds(lay);
+    const chunk = async (g: number, c: number) => {
+      const ch = lay.groups[g][c];
+      const read = async (to: number) => {
+        const bytes = await readAt(fh, ch.start, to - ch.start, file, opts);
+        return guard(file, () => readChunk(bytes, lay, g, c, file, inflate, ch.start, ch.start + bytes.length));
+      };
+      const to = end(ch.start, ch.meta[7]);
+      if (to === lay.footerStart) return read(to);
+      try {
+        return await read(to);
+      } catch (e) {
+        // Corrupt sizes can send the whole-file reader past the chunk: only then read on to the footer, as it does.
+        if (!heldBack(e)) throw e;
+        return read(lay.footerStart);
+      }
+    };
+    const t = new Columnar(file, opts, samples.length);
+    for (let g = 0; g < lay.groups.length; g++) {
+      const row0 = t.genes.length;
+      const genes = (await chunk(g, geneAt)).strings!; // corrupt here: nothing comes before it
+      for (let r = 0; r < genes.length; r++) {
+        if (genes[r] === "") genes[r] = null;
+        if (genes[r] === null) t.fail([1, row0 + r], new InputError(`empty gene symbol`, { file, line: row0 + r + 1, column: geneAt + 1 }));
+      }
+      t.batch(genes);
+      for (let c = 0; c < samples.length; c++) {
+        let d;
+        try {
+          d = await chunk(g, samples[c]);
+        } catch (e) {
+          if (!heldBack(e)) throw e;
+          t.fail([2 + c, 0, g], e); // the whole-file reader decodes a column's chunks before checking it
+          continue;
+        }
+        const { numbers, nulls } = d;
+        const x = numbers!;
+        for (let r = 0; r < x.length; r++) {
+          const missing = nulls !== undefined && nulls[r] === 1;
+          if (missing || !Number.isFinite(x[r])) {
+            const gene = genes[r] ?? "";
+            t.fail([2 + c, 1, row0 + r], badCell(missing, x[r], { file, line: row0 + r + 1, column: samples[c] + 1, gene, sample: lay.leaves[samples[c]].name }));
+            x[r] = -Infinity; // not counted; the error is thrown at the end
+          }
+        }
+        t.column(c, (r) => x[r], x.length);
+      }
+    }
+    return t.finish(
+      samples.map((i) => lay.leaves[i].name),
+      rowHeader,
+    );
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Where a column chunk's pages may run to: the next chunk's start (or the footer), or its stated size if further. */
+function chunkEnds(lay: Layout): (start: number, stated: unknown) => number {
+  const starts = [...new Set(lay.groups.flatMap((g) => g.map((ch) => ch.start)))].sort((a, b) => a - b);
+  return (start, stated) => {
+    let lo = 0;
+    let hi = starts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (starts[mid] <= start) lo = mid + 1;
+      else hi = mid;
+    }
+    const next = lo < starts.length ? starts[lo] : lay.footerStart;
+    const own = typeof stated === "number" ? start + stated : 0;
+    return Math.min(lay.footerStart, Math.max(next, own));
+  };
+}
+
+/**
+ * Arrow IPC, record batch by record batch: a plain file through its handle (apache-arrow reads the IPC
+ * file's blocks by offset), a gzipped one from `inflated`.
+ */
+export async function streamArrow(path: string, file: string, opts: ReadOptions, inflated: AsyncIterable<Uint8Array> | undefined): Promise<StreamResult> {
+  const fh = inflated
+    ? undefined
+    : await open(path, "r").catch((e: unknown) => {
+        throw cannotRead(e, opts, file);
+      });
+  const corrupt = (e: unknown) => (e instanceof InputError ? e : new InputError(`corrupt Arrow IPC data: ${(e as Error).message}`, { file }));
+  try {
+    let reader;
+    try {
+      reader = await (fh ? RecordBatchReader.from(fh) : RecordBatchReader.from(inflated as AsyncIterable<Uint8Array> & AsyncIterator<Uint8Array>));
+      await reader.open();
+    } catch (e) {
+      throw corrupt(e);
+    }
+    const fields = reader.schema.fields;
+    if (fields.length < 2) throw new InputError(`Arrow table needs a gene column and at least one sample column`, { file });
+    const cols = fields.slice(1).map((f) => f.name);
+    const t = new Columnar(file, opts, cols.length);
+    const it = reader[Symbol.asyncIterator]();
+    for (;;) {
+      let next;
+      try {
+        next = await it.next();
+      } catch (e) {
+        throw corrupt(e); // the whole-file reader decodes everything first
+      }
+      if (next.done) break;
+      const b = next.value;
+      const n = b.numRows;
+      const row0 = t.genes.length;
+      const geneCol = b.getChildAt(0)!;
+      const genes: (string | null)[] = new Array(n);
+      for (let r = 0; r < n; r++) {
+        try {
+          genes[r] = arrowGene(geneCol.get(r), file, row0 + r);
+        } catch (e) {
+          t.fail([0, row0 + r], e);
+          genes[r] = null;
+        }
+      }
+      t.batch(genes);
+      const x = new Float64Array(n);
+      for (let c = 0; c < cols.length; c++) {
+        const v = b.getChildAt(c + 1)!;
+        for (let r = 0; r < n; r++) {
+          const raw: unknown = v.get(r);
+          const d = arrowNumber(raw);
+          if (Number.isNaN(d)) {
+            t.fail([1 + c, row0 + r], arrowBadCell(raw, { file, line: row0 + r + 1, column: c + 2, gene: genes[r] ?? "", sample: cols[c] }));
+            x[r] = -Infinity;
+          } else x[r] = d;
+        }
+        t.column(c, (r) => x[r], n);
+      }
+    }
+    return t.finish(cols, fields[0].name);
+  } finally {
+    await fh?.close();
+  }
+}

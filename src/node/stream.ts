@@ -1,0 +1,410 @@
+/**
+ * Streaming reader for genes × columns TSV/CSV and GCT 1.2/1.3 tables, plain or gzipped, and (through
+ * stream-columnar.ts) Arrow IPC and Parquet (Node side). The file is read in chunks and never held as a whole; only the rows chosen by `keepRows` are stored, so a cohort larger than
+ * memory can be read for its signature genes. Every cell of every row is still parsed: a bad cell anywhere
+ * is an error (as in R and readMatrixFile), and the maximum over all cells is returned for CIBERSORT's
+ * anti-log rule. Numbers, messages and locations are readMatrixFile's: well-formed lines go through the byte
+ * scanner (scan.ts), any other line through the careful per-line parser of read.ts.
+ */
+import { closeSync, createReadStream, openSync, readSync } from "node:fs";
+import { open } from "node:fs/promises";
+import { createGunzip } from "node:zlib";
+import { InputError } from "../core/errors.js";
+import { type Matrix, makeMatrix } from "../core/matrix.js";
+import { isArrow } from "../core/formats/arrow.js";
+import { isParquet } from "../core/formats/parquet.js";
+import { streamArrow, streamParquet } from "./stream-columnar.js";
+import { cannotRead, isBlank, keepFn, mergeDuplicates, noun, parseLine, type ReadOptions, type TableLayout, tableLayout } from "../core/formats/read.js";
+import { scanCells, scanRowMax, str } from "../core/formats/scan.js";
+
+export interface StreamResult {
+  /** The kept rows, merged by the duplicate policy (column-major, as every Matrix). */
+  matrix: Matrix;
+  /** Maximum over every numeric cell of the file (raw values, before any duplicate merge). */
+  max: number;
+  /** Gene of every data row, in file order (kept or not). */
+  genes: string[];
+  /** Maximum of every data row, in the order of `genes`. */
+  rowMax: Float64Array;
+}
+
+/** Bytes handed to the line splitter at a time. */
+const CHUNK = 1 << 22;
+/** Doubles per storage block of kept rows (8 MB). */
+const BLOCK = 1 << 20;
+
+// The whole-file decode of readMatrixFile keeps a U+FEFF inside the text; a per-line decode must too.
+const lineDecoder = new TextDecoder("utf-8", { ignoreBOM: true });
+const headerDecoder = new TextDecoder("utf-8");
+
+/**
+ * Read `path` as readMatrixFile does, storing only the rows `opts.keepRows` selects. Unlike readMatrixFile
+ * with keepRows, every row is checked: a bad cell or a duplicate gene (policy "error") anywhere is reported,
+ * and the duplicate warning covers the whole file. One difference in order: a gzip file that is corrupt after
+ * a bad line reports the bad line (readMatrixFile inflates everything first). GCT: its line numbers are those
+ * of the converted table, as readMatrixFile's (header = line 1). Arrow and Parquet: see stream-columnar.ts.
+ * Returns null where readMatrixFile must read the file whole: gzipped Parquet, and a GCT whose dimension
+ * line is not whole numbers. `chunk`: bytes split into lines at a time (tests use tiny ones).
+ */
+export async function streamMatrixFile(path: string, opts: ReadOptions = {}, chunk = CHUNK): Promise<StreamResult | null> {
+  const file = opts.name ?? path;
+  const { gz, head } = await sniff(path, file, opts);
+  if (isParquet(head)) return gz ? null : streamParquet(path, file, opts);
+  if (isArrow(head)) return streamArrow(path, file, opts, gz ? readChunks(path, file, opts) : undefined);
+  const t = new TableStream(file, noun(opts), keepFn(opts.keepRows));
+  // One reused buffer (the unfinished line moves to its front): no allocation per chunk.
+  let buf = new Uint8Array(chunk + (1 << 16));
+  let len = 0;
+  let next = chunk; // split lines once this much is buffered (a long line is not rescanned per piece)
+  const split = (eof: boolean): boolean => {
+    const b = buf.subarray(0, len);
+    const used = t.lines(b, eof);
+    if (t.fallback) return false;
+    buf.copyWithin(0, used, len);
+    len -= used;
+    next = len + chunk;
+    return true;
+  };
+  for await (const c of readChunks(path, file, opts)) {
+    for (let o = 0; o < c.length; o += chunk) {
+      const piece = c.subarray(o, Math.min(c.length, o + chunk));
+      if (len + piece.length > buf.length) {
+        const grown = new Uint8Array(2 * (len + piece.length));
+        grown.set(buf.subarray(0, len));
+        buf = grown;
+      }
+      buf.set(piece, len);
+      len += piece.length;
+      if (len < next) continue;
+      if (!split(false)) return null;
+    }
+  }
+  if (!split(true)) return null;
+  return t.finish(opts.duplicates ?? "error", opts.onWarning);
+}
+
+/** Whether the file is gzipped, and its first 8 bytes (inflated if so), to tell the format. */
+async function sniff(path: string, file: string, opts: ReadOptions): Promise<{ gz: boolean; head: Uint8Array }> {
+  const head = new Uint8Array(8);
+  let n = 0;
+  let gz = false;
+  for await (const c of readChunks(path, file, opts, (z) => (gz = z))) {
+    const k = Math.min(c.length, 8 - n);
+    head.set(c.subarray(0, k), n);
+    n += k;
+    if (n === 8) break;
+  }
+  return { gz, head: head.subarray(0, n) };
+}
+
+/** The file's bytes, gunzipped when it starts with the gzip magic (by content, as readMatrixFile). */
+export async function* readChunks(path: string, file: string, opts: ReadOptions, gzipped?: (gz: boolean) => void): AsyncGenerator<Uint8Array> {
+  const head = new Uint8Array(2);
+  let n: number;
+  try {
+    const fd = openSync(path, "r");
+    try {
+      n = readSync(fd, head, 0, 2, 0);
+    } finally {
+      closeSync(fd);
+    }
+  } catch (e) {
+    throw cannotRead(e, opts, file);
+  }
+  gzipped?.(n >= 2 && head[0] === 0x1f && head[1] === 0x8b);
+  if (n < 2 || head[0] !== 0x1f || head[1] !== 0x8b) {
+    // Plain text: one reused buffer (the caller copies each piece before asking for the next).
+    const fh = await open(path, "r").catch((e: unknown) => {
+      throw cannotRead(e, opts, file);
+    });
+    try {
+      const rb = new Uint8Array(1 << 20);
+      for (;;) {
+        let got: number;
+        try {
+          got = (await fh.read(rb, 0, rb.length, null)).bytesRead;
+        } catch (e) {
+          throw cannotRead(e, opts, file);
+        }
+        if (got === 0) return;
+        yield rb.subarray(0, got);
+      }
+    } finally {
+      await fh.close();
+    }
+  }
+  const src = createReadStream(path, { highWaterMark: 1 << 20 });
+  let srcError: unknown;
+  src.on("error", (e) => (srcError = e));
+  try {
+    const z = createGunzip({ chunkSize: 1 << 20 });
+    src.on("error", (e) => z.destroy(e));
+    src.pipe(z);
+    try {
+      for await (const c of z) yield c as Uint8Array;
+    } catch (e) {
+      if (srcError !== undefined) throw cannotRead(srcError, opts, file);
+      throw new InputError(`corrupt gzip data: ${(e as Error).message}`, { file });
+    } finally {
+      z.destroy();
+    }
+  } finally {
+    src.destroy();
+  }
+}
+
+/** Line splitter and row parser; state carried from chunk to chunk. */
+class TableStream {
+  private lineNo = 0;
+  private header: string | undefined;
+  private line2 = "";
+  private lay: TableLayout | undefined;
+  private D = 9;
+  private ncol = 0;
+  /** First blank line after the header not yet followed by a non-blank one (0: none). */
+  private blankAt = 0;
+  private scratch: Float64Array = new Float64Array(0);
+  private blocks: Float64Array[] = [];
+  private blockRows = 1;
+  private genes: string[] = [];
+  private lineOf: number[] = [];
+  private rowMax = new Float64Array(1024);
+  private keptGenes: string[] = [];
+  private keptLines: number[] = [];
+  /** GCT: null when the file is not GCT, undefined before its first line is seen. */
+  private gct: { line: number; rowMeta: number; colMeta: number } | null | undefined = undefined;
+  private gctBuf = new Uint8Array(1 << 12);
+  /** Set when readMatrixFile must read the file instead (a GCT dimension line that is not whole numbers). */
+  fallback = false;
+
+  constructor(
+    private readonly file: string,
+    private readonly words: { file: string; col: string },
+    private readonly keep: ((gene: string) => boolean) | undefined,
+  ) {}
+
+  /**
+   * Every complete physical line of `b` (LF, CRLF or a lone CR ends a line, as the careful parser splits);
+   * returns how many bytes were consumed (the rest is an unfinished line). At `eof` everything is.
+   */
+  lines(b: Uint8Array, eof: boolean): number {
+    const n = b.length;
+    let pos = 0;
+    let lf = -1;
+    let cr = -1;
+    let q = -1;
+    while (pos < n) {
+      if (lf < pos) lf = nextOf(b, 10, pos);
+      if (cr < pos) cr = nextOf(b, 13, pos);
+      if (q < pos) q = nextOf(b, 34, pos);
+      const t = Math.min(lf, cr);
+      if (t === n && !eof) break;
+      if (t === n - 1 && b[t] === 13 && !eof) break; // a CR at the end: the LF of a CRLF may follow
+      this.line(b, pos, t, q < t);
+      pos = t + 1;
+      if (t < n && b[t] === 13 && pos < n && b[pos] === 10) pos++;
+    }
+    return pos;
+  }
+
+  private line(b: Uint8Array, s: number, e: number, quoted: boolean): void {
+    if (this.fallback) return;
+    if (this.gct !== null) {
+      const n = this.gctLine(b, s, e);
+      if (n < 0) return;
+      if (this.gct) {
+        b = this.gctBuf;
+        s = 0;
+        e = n;
+        quoted = b.subarray(0, n).includes(34);
+      }
+    }
+    const lineNo = ++this.lineNo;
+    if (lineNo === 1) {
+      if (e - s >= 3 && b[s] === 0xef && b[s + 1] === 0xbb && b[s + 2] === 0xbf) s += 3;
+      this.header = headerDecoder.decode(b.subarray(s, e)); // drops one more BOM, as readMatrixFile does
+      return;
+    }
+    if (lineNo === 2) this.line2 = lineDecoder.decode(b.subarray(s, e));
+    if (blank(b, s, e)) {
+      if (this.blankAt === 0) this.blankAt = lineNo;
+      return;
+    }
+    if (!this.lay) this.start();
+    if (this.blankAt !== 0) throw new InputError(`empty line inside the table`, { file: this.file, line: this.blankAt });
+    this.row(b, s, e, quoted, lineNo);
+  }
+
+  /**
+   * GCT lines as gctToTsv converts them: the version and dimension lines and 1.3's column-metadata rows are
+   * dropped (-1), from the others the Description (1.2) or row-metadata (1.3) fields are cut, leaving the
+   * line in gctBuf (its length is returned). Not GCT: the line is left alone.
+   */
+  private gctLine(b: Uint8Array, s: number, e: number): number {
+    let g = this.gct;
+    if (g === undefined) {
+      // readMatrixFile's rule: the bytes start "#1." (no BOM), then isGct's: "#1.2" or "#1.3", optional white
+      // space, a line break.
+      const first = lineDecoder.decode(b.subarray(s, e));
+      const m = /^#1\.([23])\s*$/.exec(first);
+      if (!m || e >= b.length) {
+        this.gct = null;
+        return e - s;
+      }
+      this.gct = { line: 1, rowMeta: m[1] === "3" ? -1 : 1, colMeta: 0 };
+      return -1;
+    }
+    g = g!;
+    const at = ++g.line;
+    if (at === 2) {
+      if (g.rowMeta < 0) {
+        const dims = lineDecoder.decode(b.subarray(s, e)).trim().split(/\s+/).map(Number);
+        g.rowMeta = dims[2] ?? 0;
+        g.colMeta = dims[3] ?? 0;
+        const whole = (x: number) => Number.isInteger(x) && x >= 0;
+        if (!whole(g.rowMeta) || !whole(g.colMeta)) this.fallback = true;
+      }
+      return -1;
+    }
+    if (at > 3 && at <= 3 + g.colMeta) return -1;
+    // [first field, fields after the row metadata…] joined by tabs, as gctToTsv's drop.
+    if (this.gctBuf.length < e - s) this.gctBuf = new Uint8Array(2 * (e - s));
+    const tab = b.indexOf(9, s);
+    if (tab < 0 || tab >= e) {
+      this.gctBuf.set(b.subarray(s, e), 0); // one field: kept whole
+      return e - s;
+    }
+    let k = tab;
+    for (let i = 0; i < g.rowMeta && k < e; i++) {
+      k = b.indexOf(9, k + 1);
+      if (k < 0) k = e;
+    }
+    const cut = Math.min(k, e);
+    this.gctBuf.set(b.subarray(s, tab), 0);
+    this.gctBuf.set(b.subarray(cut, e), tab - s);
+    return tab - s + (e - cut);
+  }
+
+  /** The first non-blank line after the header: the table's layout is now known. */
+  private start(): void {
+    const lay = tableLayout(this.header!, this.line2, this.file, this.words);
+    this.lay = lay;
+    this.D = lay.delim.charCodeAt(0);
+    this.ncol = lay.nf - 1;
+    this.scratch = new Float64Array(this.ncol);
+    this.blockRows = Math.max(1, Math.floor(BLOCK / this.ncol));
+  }
+
+  private row(b: Uint8Array, s: number, e: number, quoted: boolean, lineNo: number): void {
+    const ncol = this.ncol;
+    const r = this.keptGenes.length;
+    const bi = Math.floor(r / this.blockRows);
+    const base = (r - bi * this.blockRows) * ncol;
+    const slot = (): Float64Array => {
+      if (bi === this.blocks.length) this.blocks.push(new Float64Array(this.blockRows * ncol));
+      return this.blocks[bi];
+    };
+    let gene: string | undefined;
+    let kept = false;
+    let out: Float64Array = this.scratch;
+    let at = 0;
+    let m = -Infinity;
+    if (!quoted) {
+      const g = b.indexOf(this.D, s);
+      if (g > s && g < e && b[s] > 32 && b[g - 1] > 32) {
+        gene = str(b, s, g);
+        kept = !this.keep || this.keep(gene);
+        if (kept) {
+          out = slot();
+          at = base;
+          if (scanCells(b, g + 1, e, this.D, ncol, out, at)) m = rowMax(out, at, ncol);
+          else gene = undefined;
+        } else {
+          m = scanRowMax(b, g + 1, e, this.D, ncol); // checked, not stored
+          if (Number.isNaN(m)) gene = undefined;
+        }
+      }
+    }
+    if (gene === undefined) {
+      const raw = lineDecoder.decode(b.subarray(s, e));
+      gene = parseLine(raw, lineNo, this.lay!, this.file, this.scratch, lineNo === 2 ? this.lay!.first : undefined);
+      kept = !this.keep || this.keep(gene);
+      out = this.scratch;
+      at = 0;
+      if (kept) {
+        out = slot();
+        out.set(this.scratch, base);
+        at = base;
+      }
+      m = rowMax(out, at, ncol);
+    }
+    const i = this.genes.length;
+    if (i === this.rowMax.length) {
+      const grown = new Float64Array(2 * i);
+      grown.set(this.rowMax);
+      this.rowMax = grown;
+    }
+    this.rowMax[i] = m;
+    this.genes.push(gene);
+    this.lineOf.push(lineNo);
+    if (kept) {
+      this.keptGenes.push(gene);
+      this.keptLines.push(lineNo);
+    }
+  }
+
+  finish(policy: NonNullable<ReadOptions["duplicates"]>, onWarning: ReadOptions["onWarning"]): StreamResult {
+    const { file, words } = this;
+    const lay = this.lay;
+    if (!lay) {
+      if (this.header === undefined || isBlank(this.header)) throw new InputError(`empty ${words.file} file`, { file });
+      throw new InputError(`${words.file} file has a header line but no data rows`, { file, line: 1 });
+    }
+    // Duplicates over every row, reported as readMatrixFile reports them for the whole file (R fails on
+    // any duplicate row name); then the kept rows are merged, silently, by the same code.
+    mergeDuplicates(makeMatrix(this.genes, [], new Float64Array(0)), policy, words, file, onWarning, this.lineOf);
+    const nrow = this.keptGenes.length;
+    const ncol = this.ncol;
+    const data = new Float64Array(nrow * ncol);
+    // Row-major blocks to column-major, each block released once copied (peak: twice the kept values).
+    const R = this.blockRows;
+    for (let bi = 0; bi < this.blocks.length; bi++) {
+      const blk = this.blocks[bi];
+      const r0 = bi * R;
+      const r1 = Math.min(nrow, r0 + R);
+      for (let c = 0; c < ncol; c++) {
+        const dst = c * nrow;
+        for (let r = r0; r < r1; r++) data[dst + r] = blk[(r - r0) * ncol + c];
+      }
+      this.blocks[bi] = new Float64Array(0);
+    }
+    const m = makeMatrix(this.keptGenes, lay.cols, data, lay.rowHeader);
+    const rowMax = this.rowMax.slice(0, this.genes.length);
+    let max = -Infinity;
+    for (let i = 0; i < rowMax.length; i++) if (rowMax[i] > max) max = rowMax[i];
+    return {
+      matrix: mergeDuplicates(m, policy, words, file, undefined, this.keptLines),
+      max,
+      genes: this.genes,
+      rowMax,
+    };
+  }
+}
+
+function rowMax(a: Float64Array, at: number, n: number): number {
+  let m = -Infinity;
+  for (let c = at; c < at + n; c++) if (a[c] > m) m = a[c];
+  return m;
+}
+
+function nextOf(b: Uint8Array, byte: number, from: number): number {
+  const k = b.indexOf(byte, from);
+  return k < 0 ? b.length : k;
+}
+
+/** isBlank on the line's text, decoding only when the first byte is not already printable ASCII. */
+function blank(b: Uint8Array, s: number, e: number): boolean {
+  if (e === s) return true;
+  if (b[s] > 32 && b[s] < 127) return false;
+  return isBlank(lineDecoder.decode(b.subarray(s, e)));
+}
