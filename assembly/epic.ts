@@ -2,8 +2,8 @@
 // f(x) = Σ_g w_g·((A x)_g − b_g)² under x ≥ 0, cMin ≤ Σx ≤ 1 with R's constrOptim (logarithmic barrier,
 // μ = 1e-4) around R's Nelder–Mead (nmmin, optim defaults). EPIC reports where this optimiser stops, not
 // the exact optimum, so every comparison, operation order and accumulation follows R:
-// A·x in BLAS dgemv order, the sums in long double (ld.ts), ui·θ as dgemv over the constraint rows.
-import { accZero, accAddD, accToD } from "./ld";
+// A·x in BLAS dgemv order, the sums in long double (x87.ts), ui·θ as dgemv over the constraint rows.
+import { accZero, accAddD, accToD } from "./x87";
 import { ld, st } from "./flat";
 
 // constrOptim defaults as EPIC calls it.
@@ -33,7 +33,7 @@ let pGOld: usize = 0; // g(θ_old) (n + 2)
 let pG: usize = 0; // scratch g(θ) (n + 2)
 let pUT: usize = 0; // scratch ui·θ (n + 2)
 
-/** EPIC's objective: LD-sum over genes of w_g·(y_g − b_g)², y = A·x in dgemv order; NaN terms skipped. */
+/** EPIC's objective: x87-sum over genes of w_g·(y_g − b_g)², y = A·x in dgemv order; NaN terms skipped. */
 function objective(x: usize): f64 {
   const m = gM, n = gN;
   accZero();

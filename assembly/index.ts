@@ -1,10 +1,13 @@
 // cellfrac Wasm core: pure compute on flat memory. The host allocates with `alloc`, writes inputs,
 // calls kernels with pointers and reads results back; `reset` frees everything at once (stub runtime).
+// Every export is declared once on the TypeScript side, in src/core/kernels.ts (checked at load and by
+// test/wasm-exports.test.ts); the ν grid and the CoreAlg block layout are exported from layout.ts.
 export { rSum, rMean, rVar, rSd, rCor, rStandardize } from "./rstats";
 export { quantileNormalize, qnClear, qnAccumulate, qnTarget, qnApply, sortIndexByKey } from "./qn";
-export { svrInit, svrSolve, svrGram, svrLastAlpha } from "./svr";
-export { coreInit, coreAlg, coreOutSize, coreOutW } from "./cibersort";
-export { exactInit, exactSolve, exactOutSize, exactCoreAlg } from "./exact";
+export { NU_COUNT, nuAt, COREALG_SELECTED, COREALG_RMSE, COREALG_R, COREALG_ITER, COREALG_V, coreAlgOutW, coreAlgOutSize } from "./layout";
+export { libsvmInit, libsvmSolve, libsvmGram, libsvmLastAlpha } from "./svr-libsvm";
+export { libsvmCoreInit, libsvmCoreAlg } from "./corealg-libsvm";
+export { exactInit, exactSolve, exactOutSize, exactCoreAlg } from "./svr-exact";
 export { epicFit } from "./epic";
 export { qpSubSimplex } from "./lsq";
 export { nnlsSolve, nnlsMode, nnlsSetSize } from "./nnls";

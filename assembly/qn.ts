@@ -1,7 +1,7 @@
 // preprocessCore::normalize.quantiles for matrices without NA, as built on Linux (ALGORITHMS.md §3.1):
-// target[i] = double(LD-sum over columns of the i-th smallest value) / C, then each value is replaced by
+// target[i] = double(x87-sum over columns of the i-th smallest value) / C, then each value is replaced by
 // the target at its average rank (half-integer ranks take the mean of the two neighbouring targets).
-import { ldFromD, ldAdd, ldToD, rS, rE, rM } from "./ld";
+import { x87FromD, x87Add, x87ToD, rS, rE, rM } from "./x87";
 
 /** Stable ascending sort of idx[0..n) by key[idx] (bottom-up merge sort; tmp has room for n). */
 export function sortIndexByKey(key: usize, idx: usize, tmp: usize, n: i32): void {
@@ -34,7 +34,7 @@ export function sortIndexByKey(key: usize, idx: usize, tmp: usize, n: i32): void
 
 /**
  * In-place quantile normalisation of a column-major rows × cols matrix at `x`.
- * Scratch: `acc` 16·rows bytes (LD accumulators), `idx` and `tmp` 4·rows bytes each, `target` 8·rows bytes.
+ * Scratch: `acc` 16·rows bytes (x87 accumulators), `idx` and `tmp` 4·rows bytes each, `target` 8·rows bytes.
  * The same three steps are exported one column at a time (qnClear/qnAccumulate, qnTarget, qnApply) so a
  * host can normalise a matrix larger than one Wasm block with the same bits.
  */
@@ -57,19 +57,19 @@ export function qnAccumulate(col: usize, rows: i32, acc: usize, idx: usize, tmp:
   for (let i = 0; i < rows; i++) {
     const v = load<f64>(col + (<usize>load<i32>(idx + (<usize>i << 2)) << 3));
     const a = acc + (<usize>i << 4);
-    ldFromD(v);
-    ldAdd(load<u32>(a + 12), load<i32>(a + 8), load<u64>(a), rS, rE, rM);
+    x87FromD(v);
+    x87Add(load<u32>(a + 12), load<i32>(a + 8), load<u64>(a), rS, rE, rM);
     store<u64>(a, rM);
     store<i32>(a + 8, rE);
     store<u32>(a + 12, rS);
   }
 }
 
-/** target[i] = double(LD sum of the i-th smallest values) / cols. */
+/** target[i] = double(x87 sum of the i-th smallest values) / cols. */
 export function qnTarget(acc: usize, rows: i32, cols: i32, target: usize): void {
   for (let i = 0; i < rows; i++) {
     const a = acc + (<usize>i << 4);
-    const s = ldToD(load<u32>(a + 12), load<i32>(a + 8), load<u64>(a));
+    const s = x87ToD(load<u32>(a + 12), load<i32>(a + 8), load<u64>(a));
     store<f64>(target + (<usize>i << 3), s / <f64>cols);
   }
 }

@@ -1,12 +1,12 @@
 // R's summary statistics, bit for bit (ALGORITHMS.md §1): sum, mean, var/sd, cor on flat f64 vectors.
-// All accumulations are in emulated x87 long double (ld.ts), as R does on x86-64.
-import { ldFromD, ldAdd, ldMul, ldDiv, ldSqrt, ldToD, rS, rE, rM, aS, aE, aM, accZero, accAddD, accAddR, accToD } from "./ld";
+// All accumulations are in emulated x87 long double (x87.ts), as R does on x86-64.
+import { x87FromD, x87Add, x87Mul, x87Div, x87Sqrt, x87ToD, rS, rE, rM, aS, aE, aM, accZero, accAddD, accAddR, accToD } from "./x87";
 
 @inline function at(p: usize, i: i32): f64 {
   return load<f64>(p + (<usize>i << 3));
 }
 
-/** R `sum(x)` for doubles: LD accumulation in index order, rounded once. Stride in elements. */
+/** R `sum(x)` for doubles: x87 accumulation in index order, rounded once. Stride in elements. */
 export function rSum(p: usize, n: i32, stride: i32): f64 {
   accZero();
   for (let i = 0; i < n; i++) accAddD(at(p, i * stride));
@@ -21,19 +21,19 @@ let mM: u64 = 0;
 function meanLD(p: usize, n: i32): void {
   accZero();
   for (let i = 0; i < n; i++) accAddD(at(p, i));
-  ldFromD(<f64>n);
+  x87FromD(<f64>n);
   const nS = rS, nE = rE, nM = rM;
-  ldDiv(aS, aE, aM, nS, nE, nM);
+  x87Div(aS, aE, aM, nS, nE, nM);
   mS = rS; mE = rE; mM = rM;
-  if (isFinite(ldToD(mS, mE, mM))) {
+  if (isFinite(x87ToD(mS, mE, mM))) {
     accZero();
     for (let i = 0; i < n; i++) {
-      ldFromD(at(p, i));
-      ldAdd(rS, rE, rM, mS ^ 1, mE, mM); // x_i - s in LD
+      x87FromD(at(p, i));
+      x87Add(rS, rE, rM, mS ^ 1, mE, mM); // x_i - s in x87
       accAddR();
     }
-    ldDiv(aS, aE, aM, nS, nE, nM);
-    ldAdd(mS, mE, mM, rS, rE, rM);
+    x87Div(aS, aE, aM, nS, nE, nM);
+    x87Add(mS, mE, mM, rS, rE, rM);
     mS = rS; mE = rE; mM = rM;
   }
 }
@@ -41,23 +41,23 @@ function meanLD(p: usize, n: i32): void {
 /** R `mean(x)`. */
 export function rMean(p: usize, n: i32): f64 {
   meanLD(p, n);
-  return ldToD(mS, mE, mM);
+  return x87ToD(mS, mE, mM);
 }
 
-/** LD Σ (x_i - mx)(y_i - my) with the differences and product in LD (cov.c), left in the accumulator. */
+/** x87 Σ (x_i - mx)(y_i - my) with the differences and product in x87 (cov.c), left in the accumulator. */
 function crossLD(px: usize, mx: f64, py: usize, my: f64, n: i32): void {
-  ldFromD(mx);
+  x87FromD(mx);
   const xS = rS ^ 1, xE = rE, xM = rM;
-  ldFromD(my);
+  x87FromD(my);
   const yS = rS ^ 1, yE = rE, yM = rM;
   accZero();
   for (let i = 0; i < n; i++) {
-    ldFromD(at(px, i));
-    ldAdd(rS, rE, rM, xS, xE, xM);
+    x87FromD(at(px, i));
+    x87Add(rS, rE, rM, xS, xE, xM);
     const dS = rS, dE = rE, dM = rM;
-    ldFromD(at(py, i));
-    ldAdd(rS, rE, rM, yS, yE, yM);
-    ldMul(dS, dE, dM, rS, rE, rM);
+    x87FromD(at(py, i));
+    x87Add(rS, rE, rM, yS, yE, yM);
+    x87Mul(dS, dE, dM, rS, rE, rM);
     accAddR();
   }
 }
@@ -66,9 +66,9 @@ function crossLD(px: usize, mx: f64, py: usize, my: f64, n: i32): void {
 export function rVar(p: usize, n: i32): f64 {
   const m = rMean(p, n);
   crossLD(p, m, p, m, n);
-  ldFromD(<f64>(n - 1));
-  ldDiv(aS, aE, aM, rS, rE, rM);
-  return ldToD(rS, rE, rM);
+  x87FromD(<f64>(n - 1));
+  x87Div(aS, aE, aM, rS, rE, rM);
+  return x87ToD(rS, rE, rM);
 }
 
 /** R `sd(x)` = sqrt(var(x)) in double. */
@@ -83,21 +83,21 @@ export function rSd(p: usize, n: i32): f64 {
 export function rCor(px: usize, py: usize, n: i32): f64 {
   const mx = rMean(px, n);
   const my = rMean(py, n);
-  ldFromD(<f64>(n - 1));
+  x87FromD(<f64>(n - 1));
   const nS = rS, nE = rE, nM = rM;
   crossLD(px, mx, py, my, n);
-  ldDiv(aS, aE, aM, nS, nE, nM);
-  const cov = ldToD(rS, rE, rM);
+  x87Div(aS, aE, aM, nS, nE, nM);
+  const cov = x87ToD(rS, rE, rM);
   crossLD(px, mx, px, mx, n);
   const zeroX = aM == 0;
-  ldDiv(aS, aE, aM, nS, nE, nM);
-  ldSqrt(rS, rE, rM);
-  const sx = ldToD(rS, rE, rM);
+  x87Div(aS, aE, aM, nS, nE, nM);
+  x87Sqrt(rS, rE, rM);
+  const sx = x87ToD(rS, rE, rM);
   crossLD(py, my, py, my, n);
   const zeroY = aM == 0;
-  ldDiv(aS, aE, aM, nS, nE, nM);
-  ldSqrt(rS, rE, rM);
-  const sy = ldToD(rS, rE, rM);
+  x87Div(aS, aE, aM, nS, nE, nM);
+  x87Sqrt(rS, rE, rM);
+  const sy = x87ToD(rS, rE, rM);
   if (zeroX || zeroY) return NaN;
   let r = cov / (sx * sy);
   if (r >= 1.0) r = 1.0;

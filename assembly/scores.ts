@@ -4,7 +4,7 @@
 // Gene sets arrive as a CSR list: rows of set s are setRows[setOff[s] .. setOff[s + 1]) (unique, i32).
 // Scratch buffers are the host's: i32 ones of `n` elements unless said otherwise, f64 ones of `n`.
 import { sortIndexByKey } from "./qn";
-import { ldFromD, ldAdd, ldToD, rS, rE, rM, aS, aE, aM, accZero, accAddD } from "./ld";
+import { x87FromD, x87Add, x87ToD, rS, rE, rM, aS, aE, aM, accZero, accAddD } from "./x87";
 
 @inline function ldI(p: usize, i: i32): i32 {
   return load<i32>(p + (<usize>i << 2));
@@ -70,7 +70,7 @@ export function ssgseaScores(
       const k = ldI(setOff, s + 1) - o;
       for (let i = 0; i < k; i++) stI(sIdx, i, ldI(setRows, o + i));
       sortIndexByKey(posF, sIdx, sTmp, k); // ascending position, as GSVA's sort.int(fmatch(...))
-      let sumQ: f64 = 0; // integers: exact in double, as R's LD sum of them
+      let sumQ: f64 = 0; // integers: exact in double, as R's x87 sum of them
       accZero();
       for (let i = 0; i < k; i++) {
         const g = ldI(sIdx, i);
@@ -78,23 +78,23 @@ export function ssgseaScores(
         sumQ += q;
         accAddD(ldF(w, g) * q);
       }
-      const num = ldToD(aS, aE, aM);
+      const num = x87ToD(aS, aE, aM);
       accZero();
       for (let i = 0; i < k; i++) accAddD(ldF(w, ldI(sIdx, i)));
-      const den = ldToD(aS, aE, aM);
+      const den = x87ToD(aS, aE, aM);
       stF(out, j + s * samples, num / den - (triangle - sumQ) / <f64>(n - k));
     }
   }
 }
 
-/** cumsum's LD running sum: acc += x, returned rounded to double (R stores each prefix as double). */
+/** cumsum's x87 running sum: acc += x, returned rounded to double (R stores each prefix as double). */
 @inline function cumAdd(x: f64): f64 {
-  ldFromD(x);
-  ldAdd(aS, aE, aM, rS, rE, rM);
+  x87FromD(x);
+  x87Add(aS, aE, aM, rS, rE, rM);
   aS = rS;
   aE = rE;
   aM = rM;
-  return ldToD(rS, rE, rM);
+  return x87ToD(rS, rE, rM);
 }
 
 /**
@@ -120,9 +120,9 @@ export function estimateScores(
       for (let i = 0; i < k; i++) stI(tag, <i32>ldF(posF, ldI(setRows, o + i)) - 1, 1);
       accZero();
       for (let p = 0; p < n; p++) if (ldI(tag, p)) accAddD(ldF(res, p)); // sum(c[TAG == 1]), position order
-      const sumC = ldToD(aS, aE, aM);
+      const sumC = x87ToD(aS, aE, aM);
       const nm = <f64>(n - k);
-      // Three LD accumulators walked together: Fn, F0 (prefixes rounded) and Σ RES.
+      // Three x87 accumulators walked together: Fn, F0 (prefixes rounded) and Σ RES.
       let fnS: u32 = 0, fnE: i32 = 0, fnM: u64 = 0;
       let f0S: u32 = 0, f0E: i32 = 0, f0M: u64 = 0;
       let esS: u32 = 0, esE: i32 = 0, esM: u64 = 0;
@@ -138,7 +138,7 @@ export function estimateScores(
         cumAdd(fn - f0);
         esS = aS; esE = aE; esM = aM;
       }
-      stF(out, j + s * samples, ldToD(esS, esE, esM));
+      stF(out, j + s * samples, x87ToD(esS, esE, esM));
     }
   }
 }

@@ -3,7 +3,7 @@
 import { cpus } from "node:os";
 import { Bench } from "tinybench";
 import { CibersortEngine } from "../src/core/cibersort/engine.js";
-import { cibersort } from "../src/core/cibersort/index.js";
+import { cibersortMatrices } from "../src/core/cibersort/index.js";
 import { prepare } from "../src/core/cibersort/prepare.js";
 import { readMatrixFile } from "../src/core/formats/read.js";
 import { makeMatrix, type Matrix } from "../src/core/matrix.js";
@@ -51,7 +51,7 @@ const whole = new Bench({ iterations: quick ? 1 : 3, warmupIterations: 0 });
 for (const c of CASES) {
   const { mixture, signature } = load(c);
   whole.add(`whole case: ${c.name.replace("cibersort_lm22_", "")}`, async () => {
-    await cibersort(mixture, signature, { qn: c.qn, perm: c.perm, seed: c.seed ?? 1 }, core);
+    await cibersortMatrices(mixture, signature, { qn: c.qn, perm: c.perm, seed: c.seed ?? 1 }, core);
   });
 }
 await whole.run();

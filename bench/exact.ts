@@ -1,10 +1,14 @@
-// Per-CoreAlg time (three ν fits) of --solver exact (assembly/exact.ts) vs the libsvm path on sample 1 of
+// Per-CoreAlg time (three ν fits) of --solver exact (assembly/svr-exact.ts) vs the libsvm path on sample 1 of
 // reference cases, plus the exact solver's interior-point iterations per ν.
 // node --import tsx bench/exact.ts [--no-libsvm] [case ...]
 import { readFileSync } from "node:fs";
 import { Bench } from "tinybench";
-import { CibersortEngine, NUS } from "../src/core/cibersort/engine.js";
+import { CibersortEngine } from "../src/core/cibersort/engine.js";
+import { coreAlgLayout } from "../src/core/kernels.js";
 import { loadCore } from "../src/core/wasm.js";
+
+/** The ν grid as the Wasm module exports it (assembly/layout.ts). */
+const NUS = coreAlgLayout((await loadCore()).x).nus;
 
 const REF = new URL("../../shared/reference/", import.meta.url).pathname;
 const args = process.argv.slice(2);

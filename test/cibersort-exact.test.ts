@@ -1,10 +1,14 @@
-// --solver exact: the Wasm kernel's ν-SVR optimum (assembly/exact.ts through CibersortEngine.exactFit)
+// --solver exact: the Wasm kernel's ν-SVR optimum (assembly/svr-exact.ts through CibersortEngine.exactFit)
 // against the dense-QP optimum in ../shared/reference (sample1_exact_optimum.tsv), with the duality gap
 // recomputed here from the problem data; the SIMD (release) and scalar (debug) builds give the same bits.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { CibersortEngine, NUS } from "../src/core/cibersort/engine.js";
+import { CibersortEngine } from "../src/core/cibersort/engine.js";
+import { coreAlgLayout } from "../src/core/kernels.js";
 import { loadCore, type CoreFlavor } from "../src/core/wasm.js";
+
+/** The ν grid as the Wasm module exports it (assembly/layout.ts). */
+const NUS = coreAlgLayout((await loadCore()).x).nus;
 
 const REF = new URL("../../shared/reference/", import.meta.url).pathname;
 const CASES = [

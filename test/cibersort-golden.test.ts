@@ -2,7 +2,7 @@
 // preprocessCore 1.60.2, R 4.2.2, LC_COLLATE=C) through the public pipeline, plus the intermediate files
 // (genes, standardised X, preprocessed mixture, null distribution) so a divergence shows where it starts.
 import { beforeAll, describe, expect, it } from "vitest";
-import { cibersort, permutationDraws, type CibersortResult } from "../src/core/cibersort/index.js";
+import { cibersortMatrices, permutationDraws, type CibersortResult } from "../src/core/cibersort/index.js";
 import { prepare } from "../src/core/cibersort/prepare.js";
 import { readMatrixFile } from "../src/core/formats/read.js";
 import { column, makeMatrix, type Matrix } from "../src/core/matrix.js";
@@ -80,7 +80,7 @@ describe("CIBERSORT golden cases", () => {
         expect(Array.from(permutationDraws(prep.y, G, 1, c.seed ?? 1))).toEqual(draw);
       }
 
-      const res = await cibersort(mixture, signature, { perm: c.perm, seed: c.seed ?? 1, qn: c.qn, absolute: c.absolute }, core);
+      const res = await cibersortMatrices(mixture, signature, { perm: c.perm, seed: c.seed ?? 1, qn: c.qn, absolute: c.absolute }, core);
       if (c.perm > 0) {
         expect(maxAbsDiff(res.diagnostics.nullDistribution, readRefTable(c.dir + "nulldist_sorted.tsv").num("correlation"))).toBeLessThanOrEqual(TOL);
       }
@@ -105,7 +105,7 @@ describe("single-sample mixtures (R v1.04 fails on them)", () => {
       const samples = mixture.cols.length > 3 ? [0, 1, mixture.cols.length - 1] : mixture.cols.map((_, i) => i);
       for (const s of samples) {
         const one = makeMatrix(mixture.rows, [mixture.cols[s]], Float64Array.from(column(mixture, s)), mixture.rowHeader);
-        const res = await cibersort(one, signature, { perm: 0 }, core);
+        const res = await cibersortMatrices(one, signature, { perm: 0 }, core);
         expect(res.diagnostics.antilog).toBe(false);
         expectMatchesResultTable(res, ref, [s]);
       }

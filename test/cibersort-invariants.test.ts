@@ -2,13 +2,17 @@
 // dual feasibility, libsvm's ν constraints, the KKT stopping rule, fraction bounds, determinism across runs
 // and across the release (SIMD) and debug (assertions) builds, and the constant-sample path.
 import { beforeAll, describe, expect, it } from "vitest";
-import { CibersortEngine, NUS } from "../src/core/cibersort/engine.js";
-import { cibersort } from "../src/core/cibersort/index.js";
+import { CibersortEngine } from "../src/core/cibersort/engine.js";
+import { coreAlgLayout } from "../src/core/kernels.js";
+import { cibersortMatrices } from "../src/core/cibersort/index.js";
 import { prepare } from "../src/core/cibersort/prepare.js";
 import { readMatrixFile } from "../src/core/formats/read.js";
 import { makeMatrix, type Matrix } from "../src/core/matrix.js";
 import { loadCore, type Core } from "../src/core/wasm.js";
 import { cibersortCases } from "./helpers/reference.js";
+
+/** The ν grid as the Wasm module exports it (assembly/layout.ts). */
+const NUS = coreAlgLayout((await loadCore()).x).nus;
 
 const C = 1; // e1071's default cost, as CIBERSORT uses it
 const EPS = 1e-3; // e1071's default tolerance: libsvm stops when the maximal violating pair gap is below it
@@ -37,7 +41,7 @@ describe("ν-SVR solution (libsvm Solver_NU) invariants", () => {
       const l = prep.genes.length;
       const T = prep.cellTypes.length;
       const engine = new CibersortEngine(core, prep.xRowMajor, l, T);
-      const K = new Float32Array(core.x.memory.buffer, core.x.svrGram(), l * l).slice(); // the solver's float kernel
+      const K = new Float32Array(core.x.memory.buffer, core.x.libsvmGram(), l * l).slice(); // the solver's float kernel
       const z = new Float64Array(l);
       for (let s = 0; s < Math.min(4, prep.samples.length); s++) {
         expect(engine.standardize(prep.y.subarray(s * l, (s + 1) * l), z)).toBeGreaterThan(0);
@@ -80,7 +84,7 @@ describe("ν-SVR solution (libsvm Solver_NU) invariants", () => {
 describe("CIBERSORT output invariants and determinism", () => {
   it("relative fractions are ≥ 0 and sum to 1; P-values in [0, 1]; ν on the grid", async () => {
     const { signature, mixture } = inputs("cibersort_lm22_gse65133_qn_perm0");
-    const res = await cibersort(mixture, signature, { perm: 20, seed: 3 }, core);
+    const res = await cibersortMatrices(mixture, signature, { perm: 20, seed: 3 }, core);
     const S = res.samples.length;
     for (let s = 0; s < S; s++) {
       let sum = 0;
@@ -99,9 +103,9 @@ describe("CIBERSORT output invariants and determinism", () => {
   it("two runs, and the release (SIMD) and debug (assertions on) builds, give the same bits", async () => {
     const { signature, mixture } = inputs("cibersort_lm6_linsley2014_noqn_perm0");
     const opts = { perm: 30, seed: 11, absolute: "sig.score" as const };
-    const a = await cibersort(mixture, signature, opts, core);
-    const b = await cibersort(mixture, signature, opts, await loadCore());
-    const d = await cibersort(mixture, signature, opts, await loadCore("debug"));
+    const a = await cibersortMatrices(mixture, signature, opts, core);
+    const b = await cibersortMatrices(mixture, signature, opts, await loadCore());
+    const d = await cibersortMatrices(mixture, signature, opts, await loadCore("debug"));
     for (const other of [b, d]) {
       expect(other.fractions.data).toEqual(a.fractions.data);
       expect(other.pValue).toEqual(a.pValue);
@@ -121,8 +125,8 @@ describe("CIBERSORT output invariants and determinism", () => {
     data.set(mixture.data.subarray(0, 3 * n));
     data.fill(5, 3 * n);
     const withFlat = makeMatrix(mixture.rows, cols, data, mixture.rowHeader);
-    const base = await cibersort(makeMatrix(mixture.rows, cols.slice(0, 3), data.slice(0, 3 * n)), signature, { perm: 0, scale: "linear" }, core);
-    const res = await cibersort(withFlat, signature, { perm: 0, scale: "linear" }, core);
+    const base = await cibersortMatrices(makeMatrix(mixture.rows, cols.slice(0, 3), data.slice(0, 3 * n)), signature, { perm: 0, scale: "linear" }, core);
+    const res = await cibersortMatrices(withFlat, signature, { perm: 0, scale: "linear" }, core);
     const T = res.cellTypes.length;
     for (let t = 0; t < T; t++) {
       expect(res.fractions.data[t * 4 + 3]).toBeNaN();

@@ -1,13 +1,13 @@
 // The streaming mixture reader (src/io/stream.ts) against readMatrixFile, and `cellfrac cibersort`
 // (which streams the signature genes when there is no QN and no sig.score) against the whole-file path
-// readMatrixFile + toSymbols + cibersort(): same tables, JSON, warnings and errors.
+// readMatrixFile + toSymbols + cibersortMatrices(): same tables, JSON, warnings and errors.
 import { execSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { cibersort } from "../src/core/cibersort/index.js";
+import { cibersortMatrices } from "../src/core/cibersort/index.js";
 import { toResultsJSON, toResultsTable } from "../src/core/cibersort/output.js";
 import { runFitsInProcess } from "../src/core/cibersort/fits.js";
 import { parseCibersortArgs, runCibersort } from "../src/node/commands/cibersort.js";
@@ -256,7 +256,7 @@ async function viaCli(mixture: string, extra: string[] = []): Promise<Run> {
   }
 }
 
-/** The whole-file path the CLI used before streaming: readMatrixFile + toSymbols + cibersort(). */
+/** The whole-file path the CLI used before streaming: readMatrixFile + toSymbols + cibersortMatrices(). */
 async function viaWholeFile(mixture: string, extra: string[] = []): Promise<Run> {
   const o = cli(mixture, extra);
   let stderr = "";
@@ -264,7 +264,7 @@ async function viaWholeFile(mixture: string, extra: string[] = []): Promise<Run>
   try {
     const signature = readSignature(o.signature);
     const m = toSymbols(readMatrixFile(o.mixture, { what: "mixture", duplicates: o.duplicates, onWarning: warn }), { duplicates: o.duplicates, onWarning: warn });
-    const res = await cibersort(
+    const res = await cibersortMatrices(
       m,
       signature,
       { perm: o.perm, seed: o.seed, qn: o.qn, absolute: o.absolute, scale: o.scale, threads: 1, solver: o.solver, onWarning: warn, names: { mixture: o.mixture, signature: o.signature } },

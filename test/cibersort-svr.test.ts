@@ -3,9 +3,13 @@
 // weights, RMSE and correlation of every ν (R: e1071 1.7-13 / libsvm 3.23, tolerance 0.001).
 import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
-import { CibersortEngine, NUS } from "../src/core/cibersort/engine.js";
+import { CibersortEngine } from "../src/core/cibersort/engine.js";
+import { coreAlgLayout } from "../src/core/kernels.js";
 import { loadCore, type Core } from "../src/core/wasm.js";
 import { cibersortCases, readRefTable } from "./helpers/reference.js";
+
+/** The ν grid as the Wasm module exports it (assembly/layout.ts). */
+const NUS = coreAlgLayout((await loadCore()).x).nus;
 
 const TOL = 1e-9; // the tolerance for CIBERSORT outputs; in practice the match is exact
 
@@ -54,7 +58,7 @@ describe("ν-SVR replays libsvm (sample 1 of each reference case)", () => {
       const models = readRefTable(c.dir + "sample1_nu_models.tsv");
       models.rows.forEach((_, i) => {
         if (models.col("tolerance")[i] !== "0.001") return; // other rows are R's tighter-tolerance diagnostic
-        const v = NUS.indexOf(Number(models.col("nu")[i]) as (typeof NUS)[number]);
+        const v = NUS.indexOf(Number(models.col("nu")[i]));
         types.forEach((t, j) => expect(Math.abs(fit.v[v * T + j] - Number(models.col("raw:" + t)[i]))).toBeLessThanOrEqual(TOL));
         types.forEach((t, j) => expect(Math.abs(fit.w[v * T + j] - Number(models.col("frac:" + t)[i]))).toBeLessThanOrEqual(TOL));
         expect(Math.abs(fit.rmse[v] - Number(models.col("rmse")[i]))).toBeLessThanOrEqual(TOL);

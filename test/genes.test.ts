@@ -59,9 +59,11 @@ describe("Ensembl IDs", () => {
 
 describe("matchGenes", () => {
   it("gives mixture positions in wanted order, -1 and the missing list for absent genes", () => {
-    const r = matchGenes(["A", "B", "C", "B"], ["C", "X", "B", "a"]);
-    expect(Array.from(r.index)).toEqual([2, -1, 1, -1]);
-    expect(r.found).toBe(2);
+    const r = matchGenes(["C", "X", "B", "a"], ["A", "B", "C", "B"]);
+    expect(Array.from(r.at)).toEqual([2, -1, 1, -1]);
+    expect(r.found).toEqual(["C", "B"]);
+    expect(r.from).toEqual([0, 2]);
+    expect(r.rows).toEqual([2, 1]);
     expect(r.missing).toEqual(["X", "a"]);
   });
 });

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { Float64, Int32, Int64, RecordBatch, Table, Utf8, makeVector, tableToIPC, vectorFromArray } from "apache-arrow";
 import { describe, expect, it } from "vitest";
-import { cibersort } from "../src/core/cibersort/index.js";
+import { cibersortMatrices } from "../src/core/cibersort/index.js";
 import { runFitsInProcess } from "../src/core/cibersort/fits.js";
 import { toResultsJSON, toResultsTable } from "../src/core/cibersort/output.js";
 import { parseCibersortArgs, runCibersort } from "../src/node/commands/cibersort.js";
@@ -283,7 +283,7 @@ describe("cellfrac cibersort on GCT, Parquet, Arrow file and stream = the whole-
       const warn: string[] = [];
       const whole = toSymbols(readMatrixFile(f, { what: "mixture", onWarning: (w) => warn.push(w) }), { onWarning: (w) => warn.push(w) });
       const o = cli(f);
-      const want = await cibersort(whole, readSignature(o.signature), { perm: o.perm, seed: o.seed, qn: o.qn, absolute: o.absolute, scale: o.scale, threads: 1, solver: o.solver, names: { mixture: o.mixture, signature: o.signature } }, await loadCore(), runFitsInProcess);
+      const want = await cibersortMatrices(whole, readSignature(o.signature), { perm: o.perm, seed: o.seed, qn: o.qn, absolute: o.absolute, scale: o.scale, threads: 1, solver: o.solver, names: { mixture: o.mixture, signature: o.signature } }, await loadCore(), runFitsInProcess);
       expect(toResultsTable(res), f).toBe(toResultsTable(want));
       expect(toResultsJSON(res), f).toBe(toResultsJSON(want));
       const { used, total, missing } = want.diagnostics.signatureCoverage;

@@ -125,17 +125,13 @@ describe("quanTIseq invariants", () => {
   });
 });
 
-interface QpKernel {
-  qpSubSimplex(D: number, d: number, n: number, x: number, work: number, iwork: number): number;
-}
-
 describe("constrained LS kernel (min ½xᵀDx − dᵀx, x ≥ 0, Σx ≤ 1)", async () => {
   const core = await loadCore();
   const solve = (D: number[], d: number[]) => {
     core.reset();
     const n = d.length;
     const px = core.allocF64(n);
-    const it = (core.x as unknown as QpKernel).qpSubSimplex(core.putF64(D), core.putF64(d), n, px, core.allocF64((n + 1) ** 2 + 4 * (n + 1)), core.x.alloc(4 * (n + 1)));
+    const it = core.x.qpSubSimplex(core.putF64(D), core.putF64(d), n, px, core.allocF64((n + 1) ** 2 + 4 * (n + 1)), core.x.alloc(4 * (n + 1)));
     expect(it).toBeGreaterThanOrEqual(0);
     return Array.from(core.f64(px, n));
   };

@@ -2,7 +2,7 @@
 // records. With SharedArrayBuffer (crossOriginIsolated) the vectors and records live in shared memory set
 // once per run; otherwise each range arrives as its own buffer and the records are transferred back.
 import { expose, transfer } from "comlink";
-import { EngineCache, fitBatch, recordSize, type FitProblem } from "../core/cibersort/fits.js";
+import { EngineCache, fitBatch, type FitProblem } from "../core/cibersort/fits.js";
 import { loadCore, type Core } from "../core/wasm.js";
 
 let core: Promise<Core> | undefined;
@@ -22,7 +22,7 @@ export const fitWorkerApi = {
     const p = need();
     if (!shared) throw new Error("fitShared without shared buffers");
     const rec = fitBatch(await cache.get(p), shared.vectors.subarray(a * p.G, b * p.G), p.G, p.T);
-    shared.records.set(rec, a * recordSize(p.T));
+    shared.records.set(rec, a * p.recordSize);
   },
   /** Fit the given vectors (own buffer) and transfer their records back. */
   async fit(vectors: Float64Array): Promise<Float64Array> {

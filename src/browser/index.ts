@@ -3,7 +3,7 @@
 //
 //   const mix = await parseMatrixBytes(bytes, { what: "mixture", name: "mix.tsv" });
 //   const res = await cibersortBrowser(mix, lm22, { perm: 100, seed: 1 });
-import { cibersort } from "../core/cibersort/index.js";
+import { cibersortMatrices } from "../core/cibersort/index.js";
 import type { CibersortOptions, CibersortResult } from "../core/cibersort/types.js";
 import type { Matrix } from "../core/matrix.js";
 import { browserFitRunner } from "./pool.js";
@@ -19,5 +19,5 @@ export { gunzipIfNeeded, parseMatrixBytes } from "./parse.js";
 
 /** CIBERSORT in the browser on parsed matrices; fits on `workers` Web Workers. */
 export function cibersortBrowser(mixture: Matrix, signature: Matrix, options: CibersortOptions & { workers?: number } = {}): Promise<CibersortResult> {
-  return cibersort(mixture, signature, options, undefined, browserFitRunner(options.workers));
+  return cibersortMatrices(mixture, signature, options, undefined, browserFitRunner(options.workers));
 }

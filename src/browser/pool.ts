@@ -2,7 +2,7 @@
 // contract as the Node pool (src/cibersort/pool.ts): contiguous chunks, every record at its vector's
 // offset, so the bits never depend on the worker count, the chunk size or the finishing order.
 import { releaseProxy, transfer, wrap, type Remote } from "comlink";
-import { recordSize, runFitsInProcess, type FitRunner } from "../core/cibersort/fits.js";
+import { runFitsInProcess, type FitRunner } from "../core/cibersort/fits.js";
 import type { FitWorkerApi } from "./fit-worker.js";
 
 const CHUNKS_PER_WORKER = 8;
@@ -38,9 +38,9 @@ function sharedCopy(a: Float64Array): Float64Array {
  */
 export function browserFitRunner(workers = defaultWorkers(), info?: BrowserPoolInfo): FitRunner {
   return async (problem, vectors, local, opts) => {
-    const { G, T } = problem;
+    const { G } = problem;
     const k = vectors.length / G;
-    const R = recordSize(T);
+    const R = problem.recordSize;
     const n = Math.max(1, Math.min(workers, k));
     const share = canShare();
     if (info) Object.assign(info, { workers: k < MIN_VECTORS_FOR_POOL ? 0 : n, shared: share && k >= MIN_VECTORS_FOR_POOL });

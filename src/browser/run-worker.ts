@@ -4,7 +4,7 @@
 // run in this worker. Everything heavy stays off the page's thread; cancelling a run is terminating this
 // worker (its fit workers go with it).
 import { expose, type ProxyMarked } from "comlink";
-import { cibersort } from "../core/cibersort/index.js";
+import { cibersortMatrices } from "../core/cibersort/index.js";
 import { toResultsJSON, toResultsTable } from "../core/cibersort/output.js";
 import type { AbsMethod, ScaleMode } from "../core/cibersort/types.js";
 import { SCORE_METHODS, type ScoreMethod, runScoreMethod, scoreTableJson, scoreTableTsv } from "../node/commands/score.js";
@@ -13,7 +13,7 @@ import { BUILTIN_GENE_SETS, type GeneSet, builtinGeneSetName, parseGeneSets } fr
 import type { DuplicatePolicy } from "../core/formats/read.js";
 import { ensemblStableId, toSymbols } from "../core/genes.js";
 import type { Matrix } from "../core/matrix.js";
-import { cibersortTable } from "../core/methods/cibersort.js";
+import { cibersortTable } from "../core/methods/cibersort-table.js";
 import { EPIC_MRNA_CELL, type EpicReference, epicDeconvolve, parseEpicGeneList, validateReference } from "../core/methods/epic.js";
 import { ESTIMATE_COMMON_GENES_FILE, estimate, parseEstimateCommonGenes } from "../core/methods/estimate.js";
 import { nnls } from "../core/methods/nnls.js";
@@ -162,7 +162,7 @@ async function runCibersort(mix: Matrix, req: RunRequest, warnings: string[], pr
   const sigFile = await signatureFile(req);
   const sig = await parseMatrixBytes(sigFile.bytes, { what: "signature", name: sigFile.name });
   const info: BrowserPoolInfo = { workers: 0, shared: false };
-  const res = await cibersort(
+  const res = await cibersortMatrices(
     mix,
     sig,
     {

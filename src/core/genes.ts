@@ -110,21 +110,36 @@ function mergeByName(m: Matrix, policy: DuplicatePolicy, onWarning?: (message: s
   return makeMatrix([...groups.keys()], m.cols, out, m.rowHeader);
 }
 
-/**
- * Where each wanted gene is among the mixture rows (first occurrence; -1 when absent), how many were
- * found, and the missing ones in wanted order: the basis of a method's coverage report.
- */
-export function matchGenes(mixtureRows: readonly string[], wanted: readonly string[]): { index: Int32Array; found: number; missing: string[] } {
-  const at = new Map<string, number>();
-  mixtureRows.forEach((g, i) => {
-    if (!at.has(g)) at.set(g, i);
+/** Where wanted genes are among a matrix's rows (first occurrence of a repeated row name). */
+export interface GeneMatch {
+  /** Per wanted gene, its row, or −1 when absent. */
+  at: Int32Array;
+  /** The wanted genes present, in wanted order. */
+  found: string[];
+  /** Their positions in `wanted`. */
+  from: number[];
+  /** Their rows. */
+  rows: number[];
+  /** The wanted genes absent, in wanted order: the basis of a method's coverage report. */
+  missing: string[];
+}
+
+/** Match `wanted` genes (a signature's, a gene set's) against `rows` (a mixture's). */
+export function matchGenes(wanted: readonly string[], rows: readonly string[]): GeneMatch {
+  const first = new Map<string, number>();
+  rows.forEach((g, i) => {
+    if (!first.has(g)) first.set(g, i);
   });
-  const index = new Int32Array(wanted.length);
-  const missing: string[] = [];
+  const m: GeneMatch = { at: new Int32Array(wanted.length), found: [], from: [], rows: [], missing: [] };
   wanted.forEach((g, k) => {
-    const i = at.get(g);
-    index[k] = i ?? -1;
-    if (i === undefined) missing.push(g);
+    const i = first.get(g);
+    m.at[k] = i ?? -1;
+    if (i === undefined) m.missing.push(g);
+    else {
+      m.found.push(g);
+      m.from.push(k);
+      m.rows.push(i);
+    }
   });
-  return { index, found: wanted.length - missing.length, missing };
+  return m;
 }

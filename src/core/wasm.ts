@@ -1,38 +1,9 @@
 // Loading the Wasm core and a thin typed view over its exports. Every instance has its own memory; a
-// run resets the instance's heap, copies its inputs in once and reads results through views.
+// run resets the instance's heap, copies its inputs in once and reads results through views. The exports'
+// types live in kernels.ts.
+import { bindExports, type CoreExports } from "./kernels.js";
 
-/** The raw exports of build/cellfrac.wasm (see assembly/index.ts). Pointers are byte offsets. */
-export interface CoreExports {
-  memory: WebAssembly.Memory;
-  alloc(bytes: number): number;
-  reset(): void;
-  antilog2(p: number, n: number): void;
-  maxOf(p: number, n: number): number;
-  rSum(p: number, n: number, stride: number): number;
-  rMean(p: number, n: number): number;
-  rVar(p: number, n: number): number;
-  rSd(p: number, n: number): number;
-  rCor(px: number, py: number, n: number): number;
-  rStandardize(p: number, n: number, out: number): number;
-  quantileNormalize(x: number, rows: number, cols: number, acc: number, idx: number, tmp: number, target: number): void;
-  qnClear(acc: number, rows: number): void;
-  qnAccumulate(col: number, rows: number, acc: number, idx: number, tmp: number): void;
-  qnTarget(acc: number, rows: number, cols: number, target: number): void;
-  qnApply(col: number, rows: number, idx: number, tmp: number, target: number): void;
-  svrInit(x: number, l: number, nf: number): void;
-  svrSolve(z: number, v: number, beta: number): number;
-  svrGram(): number;
-  svrLastAlpha(): number;
-  coreInit(x: number, l: number, t: number): void;
-  coreAlg(z: number, out: number): void;
-  coreOutSize(t: number): number;
-  coreOutW(t: number): number;
-  exactInit(x: number, l: number, t: number): void;
-  exactSolve(z: number, nu: number, beta: number, out: number): number;
-  exactOutSize(t: number): number;
-  exactCoreAlg(z: number, out: number): void;
-  __setArgumentsLength?(n: number): void;
-}
+export type { CoreExports } from "./kernels.js";
 
 let modulePromise: Promise<WebAssembly.Module> | undefined;
 
@@ -62,7 +33,7 @@ export async function loadCore(flavor: CoreFlavor = "release"): Promise<Core> {
       },
     },
   });
-  return new Core(inst.exports as unknown as CoreExports);
+  return new Core(bindExports(inst.exports));
 }
 
 /** Convenience wrapper: allocation and copies between JS typed arrays and Wasm memory. */

@@ -6,7 +6,7 @@
  * const res = await cibersort("mixture.tsv", { signature: "LM22", perm: 100, seed: 1 });
  * ```
  */
-import { cibersort as runCibersort } from "../core/cibersort/index.js";
+import { cibersortMatrices } from "../core/cibersort/index.js";
 import { runFitsOnPool } from "./pool.js";
 import type { CibersortOptions, CibersortResult } from "../core/cibersort/types.js";
 import { readSignature } from "./data.js";
@@ -70,11 +70,11 @@ export async function cibersort(mixture: MatrixSource, options: CibersortApiOpti
       ? readSignature(signature)
       : readMatrix(signature, { what: "signature" });
   const mix = readMixture(mixture, { duplicates, onWarning: rest.onWarning });
-  return runCibersort(mix, sig, rest, await loadCore(), runFitsOnPool);
+  return cibersortMatrices(mix, sig, rest, await loadCore(), runFitsOnPool);
 }
 export { nnls, nnlsDeconvolve, nnlsSolver, type NnlsFit, type NnlsOptions } from "../core/methods/nnls.js";
 export { EPIC_MRNA_CELL, OTHER_CELLS, epic, epicDeconvolve, loadEpicReference, mergeDuplicatesByMedian, validateReference, type EpicOptions, type EpicReference } from "../core/methods/epic.js";
 export { OTHER, TIL10_DIR, TIL10_SIGNATURE, loadTil10, quantiseq, quantiseqDeconvolve, type QuantiseqOptions, type Til10 } from "../core/methods/quantiseq.js";
 export { ENSEMBL_TABLE, ensemblStableId, ensemblSymbols, matchGenes, toSymbols, type ToSymbolsOptions } from "../core/genes.js";
 export { agreement, compareTables, formatCompareJson, formatCompareText, formatCompareTsv, loadLineages, methodTableToNamed, parseTable, readTable, type CompareOptions, type CompareReport, type CellTypeStats, type Lineages, type NamedTable } from "../core/compare.js";
-export { cibersortTable } from "../core/methods/cibersort.js";
+export { cibersortTable } from "../core/methods/cibersort-table.js";

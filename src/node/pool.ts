@@ -5,7 +5,7 @@ import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { Piscina } from "piscina";
-import { recordSize, runFitsInProcess, type FitRunner } from "../core/cibersort/fits.js";
+import { runFitsInProcess, type FitRunner } from "../core/cibersort/fits.js";
 import type { FitTask } from "./fit-worker.js";
 
 /** Chunks per thread: enough for load balance and smooth progress, few enough to amortise task overhead. */
@@ -34,9 +34,9 @@ function workerFile(): string {
  * thread when threads = 1 or the batch is too small to pay for starting workers.
  */
 export const runFitsOnPool: FitRunner = async (problem, vectors, local, opts) => {
-  const { G, T } = problem;
+  const { G } = problem;
   const k = vectors.length / G;
-  const R = recordSize(T);
+  const R = problem.recordSize;
   const threads = Math.max(1, opts.threads ?? defaultThreads());
   if (threads === 1 || k < MIN_VECTORS_FOR_POOL) return runFitsInProcess(problem, vectors, local, opts);
   const out = new Float64Array(k * R);

@@ -1,34 +1,47 @@
 // One Wasm instance set up for a run: the standardised signature and what depends only on it (libsvm:
 // its float Gram matrix and the per-ν initial points; exact: a padded copy and scratch) live in the
 // instance; each call fits one standardised target vector (CoreAlg).
+import { type CoreAlgLayout, coreAlgLayout } from "../kernels.js";
 import type { Core } from "../wasm.js";
-import { exactSolve, type ExactFit } from "./exact.js";
-
-export const NUS = [0.25, 0.5, 0.75] as const;
+import { exactSolve, type ExactFit } from "./svr-exact.js";
 
 /** What CoreAlg returns for one target vector. */
 export interface CoreFit {
-  /** Index of the chosen ν (0..2), or −1 when no ν gave a finite RMSE. */
+  /** Index of the chosen ν in the grid, or −1 when no ν gave a finite RMSE. */
   selected: number;
   rmse: Float64Array; // per ν
   r: Float64Array; // per ν
   iterations: Int32Array; // per ν (negative: iteration cap)
-  /** Raw SVR weights per ν, 3 × T row-major. */
+  /** Raw SVR weights per ν, ν-count × T row-major. */
   v: Float64Array;
-  /** Normalised weights per ν, 3 × T row-major. */
+  /** Normalised weights per ν, ν-count × T row-major. */
   w: Float64Array;
+}
+
+/** A CoreAlg output block (layout from the module) as a CoreFit; views, no copies. */
+export function blockToFit(o: Float64Array, layout: CoreAlgLayout, cellTypes: number): CoreFit {
+  const n = layout.nus.length;
+  const w = layout.w(cellTypes);
+  return {
+    selected: o[layout.selected],
+    rmse: o.subarray(layout.rmse, layout.rmse + n),
+    r: o.subarray(layout.r, layout.r + n),
+    iterations: Int32Array.from(o.subarray(layout.iterations, layout.iterations + n)),
+    v: o.subarray(layout.v, layout.v + n * cellTypes),
+    w: o.subarray(w, w + n * cellTypes),
+  };
 }
 
 export class CibersortEngine {
   private readonly zPtr: number;
   private readonly outPtr: number;
-  private readonly outSize: number;
-  private readonly wStart: number;
+  /** Where CoreAlg writes its results, and the ν grid (read from the module). */
+  readonly layout: CoreAlgLayout;
   private readonly stdOut: number;
   private readonly xPtr: number;
   private readonly exactBeta: number = 0;
   private readonly exactOut: number = 0;
-  /** libsvm state (svrInit/coreInit) is built only when needed: always for "libsvm", on solve() for "exact". */
+  /** libsvm state (libsvmInit/libsvmCoreInit) is built only when needed: always for "libsvm", on solve() for "exact". */
   private svrReady = false;
 
   /**
@@ -40,7 +53,7 @@ export class CibersortEngine {
     xRowMajor: Float64Array,
     readonly genes: number,
     readonly cellTypes: number,
-    /** "exact": the ν-SVR optimum (assembly/exact.ts) instead of libsvm's trajectory. */
+    /** "exact": the ν-SVR optimum (assembly/svr-exact.ts) instead of libsvm's trajectory. */
     readonly solver: "libsvm" | "exact" = "libsvm",
   ) {
     if (xRowMajor.length !== genes * cellTypes || genes < 1 || cellTypes < 1) {
@@ -58,15 +71,14 @@ export class CibersortEngine {
     }
     this.zPtr = core.allocF64(genes);
     this.stdOut = core.allocF64(genes);
-    this.outSize = x.coreOutSize(cellTypes);
-    this.wStart = x.coreOutW(cellTypes);
-    this.outPtr = core.allocF64(this.outSize);
+    this.layout = coreAlgLayout(x);
+    this.outPtr = core.allocF64(this.layout.size(cellTypes));
   }
 
   private initSvr(): void {
     if (this.svrReady) return;
-    this.core.x.svrInit(this.xPtr, this.genes, this.cellTypes);
-    this.core.x.coreInit(this.xPtr, this.genes, this.cellTypes);
+    this.core.x.libsvmInit(this.xPtr, this.genes, this.cellTypes);
+    this.core.x.libsvmCoreInit(this.xPtr, this.genes, this.cellTypes);
     this.svrReady = true;
   }
 
@@ -88,13 +100,13 @@ export class CibersortEngine {
     return c.x.rSum(this.stdOut, v.length, 1);
   }
 
-  /** One ν-SVR fit (ν index 0..2): β = α⁺ − α⁻ per gene, the duals α (2l, original order) and the iterations. */
+  /** One libsvm-replay ν-SVR fit (index into the ν grid): β = α⁺ − α⁻ per gene, the duals α (2l, original order) and the iterations. */
   solve(z: Float64Array, nuIndex: number): { beta: Float64Array; alpha: Float64Array; iterations: number } {
     this.initSvr();
     const c = this.core;
     c.f64(this.zPtr, this.genes).set(z);
-    const iterations = c.x.svrSolve(this.zPtr, nuIndex, this.stdOut);
-    const alpha = c.f64(c.x.svrLastAlpha(), 2 * this.genes).slice();
+    const iterations = c.x.libsvmSolve(this.zPtr, nuIndex, this.stdOut);
+    const alpha = c.f64(c.x.libsvmLastAlpha(), 2 * this.genes).slice();
     return { beta: c.f64(this.stdOut, this.genes).slice(), alpha, iterations };
   }
 
@@ -105,21 +117,22 @@ export class CibersortEngine {
     return exactSolve(this.core, { z: this.zPtr, beta: this.exactBeta, out: this.exactOut }, this.genes, this.cellTypes, nu);
   }
 
-  /** CoreAlg(X, z) for a standardised target z (with the exact optimum for solver "exact"). */
-  fit(z: Float64Array): CoreFit {
+  /** The ν grid CoreAlg tries (from the module). */
+  get nus(): readonly number[] {
+    return this.layout.nus;
+  }
+
+  /** CoreAlg(X, z) for a standardised target z, as the module's output block (a view, valid until the next call). */
+  fitBlock(z: Float64Array): Float64Array {
     const c = this.core;
-    const T = this.cellTypes;
     c.f64(this.zPtr, this.genes).set(z);
     if (this.solver === "exact") c.x.exactCoreAlg(this.zPtr, this.outPtr);
-    else c.x.coreAlg(this.zPtr, this.outPtr);
-    const o = c.f64(this.outPtr, this.outSize);
-    return {
-      selected: o[0],
-      rmse: o.slice(1, 4),
-      r: o.slice(4, 7),
-      iterations: Int32Array.from(o.subarray(7, 10)),
-      v: o.slice(10, 10 + 3 * T),
-      w: o.slice(this.wStart, this.wStart + 3 * T),
-    };
+    else c.x.libsvmCoreAlg(this.zPtr, this.outPtr);
+    return c.f64(this.outPtr, this.layout.size(this.cellTypes));
+  }
+
+  /** CoreAlg(X, z) for a standardised target z (with the exact optimum for solver "exact"). */
+  fit(z: Float64Array): CoreFit {
+    return blockToFit(this.fitBlock(z).slice(), this.layout, this.cellTypes);
   }
 }

@@ -3,12 +3,18 @@
 // G values each, i.e. the buffer of an Arrow Float64 column per vector), records come out as one
 // Float64Array. Each vector's fit depends on nothing but X and the vector, so any split of the batch
 // gives the same bits.
+import type { CoreAlgLayout } from "../kernels.js";
 import type { Core } from "../wasm.js";
-import { CibersortEngine, type CoreFit } from "./engine.js";
+import { blockToFit, CibersortEngine, type CoreFit } from "./engine.js";
 
-/** Record layout per vector: [sd, selected, rmse×3, r×3, iterations×3, v (3×T), w (3×T)]. */
-export const REC = { sd: 0, selected: 1, rmse: 2, r: 5, iterations: 8, v: 11 } as const;
-export const recordSize = (T: number): number => REC.v + 6 * T;
+/**
+ * A record per vector: the vector's sd, then the kernel's CoreAlg output block as it wrote it (layout from
+ * the module: kernels.ts coreAlgLayout), so nothing here restates the block's slots.
+ */
+export const RECORD_SD = 0;
+const RECORD_BLOCK = 1;
+/** f64 per record for T cell types. */
+export const recordSize = (layout: CoreAlgLayout, T: number): number => RECORD_BLOCK + layout.size(T);
 
 /** What a fit worker needs besides the vectors: the run's standardised signature. */
 export interface FitProblem {
@@ -20,6 +26,8 @@ export interface FitProblem {
   T: number;
   /** ν-SVR solver (default libsvm, R's trajectory). */
   solver?: "libsvm" | "exact";
+  /** f64 per record (recordSize), so a pool can place records without a Wasm instance of its own. */
+  recordSize: number;
 }
 
 /**
@@ -28,22 +36,16 @@ export interface FitProblem {
  */
 export function fitBatch(engine: CibersortEngine, vectors: Float64Array, G: number, T: number): Float64Array {
   const k = vectors.length / G;
-  const R = recordSize(T);
+  const R = recordSize(engine.layout, T);
   const out = new Float64Array(k * R);
   const z = new Float64Array(G);
+  const selected = RECORD_BLOCK + engine.layout.selected;
   for (let i = 0; i < k; i++) {
     const rec = out.subarray(i * R, (i + 1) * R);
     const sd = engine.standardize(vectors.subarray(i * G, (i + 1) * G), z);
-    rec[REC.sd] = sd;
-    rec[REC.selected] = -1;
-    if (!(sd > 0)) continue;
-    const f = engine.fit(z);
-    rec[REC.selected] = f.selected;
-    rec.set(f.rmse, REC.rmse);
-    rec.set(f.r, REC.r);
-    rec.set(f.iterations, REC.iterations);
-    rec.set(f.v, REC.v);
-    rec.set(f.w, REC.v + 3 * T);
+    rec[RECORD_SD] = sd;
+    rec[selected] = -1;
+    if (sd > 0) rec.set(engine.fitBlock(z), RECORD_BLOCK);
   }
   return out;
 }
@@ -64,15 +66,8 @@ export class EngineCache {
 }
 
 /** A record as a CoreFit (views, no copies). */
-export function recordToFit(rec: Float64Array, T: number): CoreFit {
-  return {
-    selected: rec[REC.selected],
-    rmse: rec.subarray(REC.rmse, REC.rmse + 3),
-    r: rec.subarray(REC.r, REC.r + 3),
-    iterations: Int32Array.from(rec.subarray(REC.iterations, REC.iterations + 3)),
-    v: rec.subarray(REC.v, REC.v + 3 * T),
-    w: rec.subarray(REC.v + 3 * T, REC.v + 6 * T),
-  };
+export function recordToFit(rec: Float64Array, layout: CoreAlgLayout, T: number): CoreFit {
+  return blockToFit(rec.subarray(RECORD_BLOCK), layout, T);
 }
 
 export interface FitRunOptions {
@@ -95,7 +90,7 @@ const LOCAL_CHUNKS = 100;
 export const runFitsInProcess: FitRunner = async (problem, vectors, local, opts) => {
   const { G, T } = problem;
   const k = vectors.length / G;
-  const R = recordSize(T);
+  const R = problem.recordSize;
   const out = new Float64Array(k * R);
   const chunk = Math.max(1, opts.chunkSize ?? Math.ceil(k / LOCAL_CHUNKS));
   const engine = local();

@@ -3,9 +3,10 @@
 import { InputError, UsageError } from "../errors.js";
 import { makeMatrix, type Matrix } from "../matrix.js";
 import { RRandom } from "../rng.js";
+import { type CoreAlgLayout, coreAlgLayout } from "../kernels.js";
 import { loadCore, type Core } from "../wasm.js";
-import { CibersortEngine, NUS } from "./engine.js";
-import { recordSize, recordToFit, REC, runFitsInProcess, type FitRunner } from "./fits.js";
+import { CibersortEngine } from "./engine.js";
+import { RECORD_SD, recordSize, recordToFit, runFitsInProcess, type FitRunner } from "./fits.js";
 import { prepare, rMedian, type Prepared } from "./prepare.js";
 import type { CibersortOptions, CibersortResult } from "./types.js";
 
@@ -65,13 +66,14 @@ export function permutationDraws(pool: Float64Array, G: number, perm: number, se
 }
 
 /** The null distribution from the permutation records: chosen-ν correlations, NaN-free, sorted ascending. */
-export function nullFromRecords(records: Float64Array, perm: number, T: number): Float64Array {
-  const R = recordSize(T);
+export function nullFromRecords(records: Float64Array, perm: number, layout: CoreAlgLayout, T: number): Float64Array {
+  const R = recordSize(layout, T);
   const out: number[] = [];
   for (let i = 0; i < perm; i++) {
-    const k = records[i * R + REC.selected];
+    const fit = recordToFit(records.subarray(i * R, (i + 1) * R), layout, T);
+    const k = fit.selected;
     if (k < 0) continue; // constant draw (sd 0): R's fit gives no correlation
-    const r = records[i * R + REC.r + k];
+    const r = fit.r[k];
     if (!Number.isNaN(r)) out.push(r);
   }
   return Float64Array.from(out).sort();
@@ -80,10 +82,12 @@ export function nullFromRecords(records: Float64Array, perm: number, T: number):
 let runCounter = 0;
 
 /**
- * Deconvolve `mixture` (genes × samples) with `signature` (genes × cell types) exactly as CIBERSORT v1.04.
- * Browser-safe; `runner` spreads the fits (Node: runFitsOnPool from pool.ts; default: this thread).
+ * Deconvolve `mixture` (genes × samples) with `signature` (genes × cell types) exactly as CIBERSORT v1.04:
+ * the core's entry point, on parsed matrices and a given Wasm instance (the Node API's `cibersort`, in
+ * src/node/index.ts, takes paths or bytes). Browser-safe; `runner` spreads the fits (Node: runFitsOnPool
+ * from pool.ts; default: this thread).
  */
-export async function cibersort(
+export async function cibersortMatrices(
   mixture: Matrix,
   signature: Matrix,
   options: CibersortOptions = {},
@@ -112,17 +116,20 @@ export async function cibersort(
   if (solver !== "libsvm" && solver !== "exact") throw new UsageError(`solver must be libsvm or exact, got ${String(solver)}`);
   let engine: CibersortEngine | undefined;
   const local = () => (engine ??= new CibersortEngine(c, prep.xRowMajor, G, T, solver));
-  const total = 3 * (o.perm + S);
+  const layout = coreAlgLayout(c.x);
+  const N = layout.nus.length; // fits per vector
+  const total = N * (o.perm + S);
   options.onProgress?.(0, total);
-  const records = await runner({ runId: `run-${++runCounter}`, x: prep.xRowMajor, G, T, solver }, vectors, local, {
+  const R = recordSize(layout, T);
+  const problem = { runId: `run-${++runCounter}`, x: prep.xRowMajor, G, T, solver, recordSize: R };
+  const records = await runner(problem, vectors, local, {
     threads: options.threads,
     chunkSize: options.chunkSize,
     signal: options.signal,
-    onFitted: (n) => options.onProgress?.(3 * n, total),
+    onFitted: (n) => options.onProgress?.(N * n, total),
   });
-  const R = recordSize(T);
 
-  const nullDist = o.perm > 0 ? nullFromRecords(records, o.perm, T) : new Float64Array(0);
+  const nullDist = o.perm > 0 ? nullFromRecords(records, o.perm, layout, T) : new Float64Array(0);
   if (o.perm > 0 && nullDist.length < o.perm) warn(`${o.perm - nullDist.length} of ${o.perm} permutations gave no correlation and were dropped from the null (as R does)`);
   const sums = local(); // R sum() of the weights for the absolute score runs in this thread's core
 
@@ -134,26 +141,26 @@ export async function cibersort(
   const rmseRaw = new Float64Array(S);
   const absRaw = abs ? new Float64Array(S) : undefined;
   const nu = new Float64Array(S);
-  const iterations = new Int32Array(S * 3);
+  const iterations = new Int32Array(S * N);
   for (let s = 0; s < S; s++) {
     const y = prep.y.subarray(s * G, (s + 1) * G);
     const rec = records.subarray((o.perm + s) * R, (o.perm + s + 1) * R);
-    if (rec[REC.selected] < 0) {
+    const fit = recordToFit(rec, layout, T);
+    if (fit.selected < 0) {
       fr.fill(NaN, s * T, (s + 1) * T);
       core.fill(NaN, s * T, (s + 1) * T);
       pRaw[s] = rRaw[s] = rmseRaw[s] = nu[s] = NaN;
       if (absRaw) absRaw[s] = NaN;
       warn(
-        rec[REC.sd] > 0
+        rec[RECORD_SD] > 0
           ? `sample "${prep.samples[s]}": every ν gave all-negative weights; its row is NaN`
           : `sample "${prep.samples[s]}" is constant over the ${G} signature genes (sd = 0); its row is NaN`,
       );
       continue;
     }
-    const fit = recordToFit(rec, T);
     const k = fit.selected;
-    iterations.set(fit.iterations, s * 3);
-    nu[s] = NUS[k];
+    iterations.set(fit.iterations, s * N);
+    nu[s] = layout.nus[k];
     let w: Float64Array;
     if (abs === "no.sumto1") {
       w = fit.v.slice(k * T, (k + 1) * T).map((x) => (x < 0 ? 0 : x));

@@ -37,6 +37,7 @@ const num = (x: number): number | null => (Number.isFinite(x) ? x : null);
 /** JSON document: one object per sample plus run information. NaN becomes null. */
 export function toResultsJSON(res: CibersortResult): string {
   const d = res.diagnostics;
+  const nNu = d.iterations.length / Math.max(1, res.samples.length);
   const samples = res.samples.map((name, s) => ({
     sample: name,
     fractions: Object.fromEntries(res.cellTypes.map((t, c) => [t, num(resultValue(res, s, c))])),
@@ -45,7 +46,7 @@ export function toResultsJSON(res: CibersortResult): string {
     rmse: num(res.rmse[s]),
     ...(res.absMethod ? { absoluteScore: num(res.absoluteScore![s]) } : {}),
     nu: num(d.nu[s]),
-    iterations: Array.from(d.iterations.subarray(s * 3, s * 3 + 3)),
+    iterations: Array.from(d.iterations.subarray(s * nNu, (s + 1) * nNu)),
   }));
   const doc = {
     method: "cibersort",

@@ -49,7 +49,7 @@ export interface CibersortDiagnostics {
   yMedian: number;
   /** Per sample: the chosen ν (0.25, 0.5 or 0.75), NaN for a failed sample. */
   nu: Float64Array;
-  /** Per sample and ν: libsvm iterations, samples × 3 row-major. */
+  /** Per sample and ν: solver iterations, samples × ν-count row-major. */
   iterations: Int32Array;
   /** The sorted permutation null (correlations), NaN-free. */
   nullDistribution: Float64Array;

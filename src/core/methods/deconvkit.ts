@@ -1,5 +1,5 @@
-// Shared steps of the regression deconvolution methods (NNLS, EPIC, quanTIseq): the anti-log rule, gene
-// matching with coverage, the non-negativity check and the samples × columns result table.
+// Shared steps of the regression deconvolution methods (NNLS, EPIC, quanTIseq): the anti-log rule,
+// signature coverage (genes are matched by genes.ts matchGenes), the non-negativity check and the samples × columns result table.
 import { ANTILOG_MAX } from "../cibersort/prepare.js";
 import { InputError } from "../errors.js";
 import { type Matrix, makeMatrix } from "../matrix.js";
@@ -26,31 +26,6 @@ export function linearMixture(core: Core, mixture: Matrix, scale: DeconvScale, w
   core.x.antilog2(p, mixture.data.length);
   const data = Float64Array.from(core.f64(p, mixture.data.length));
   return { matrix: makeMatrix(mixture.rows, mixture.cols, data, mixture.rowHeader), antilog };
-}
-
-/**
- * Wanted genes present in `rows`, in wanted order: their positions in `wanted` (from) and in `rows`
- * (index, first occurrence), and the genes not there.
- */
-export function matchGenes(wanted: readonly string[], rows: readonly string[]): { found: string[]; from: number[]; index: number[]; missing: string[] } {
-  const at = new Map<string, number>();
-  rows.forEach((g, i) => {
-    if (!at.has(g)) at.set(g, i);
-  });
-  const found: string[] = [];
-  const from: number[] = [];
-  const index: number[] = [];
-  const missing: string[] = [];
-  wanted.forEach((g, k) => {
-    const i = at.get(g);
-    if (i === undefined) missing.push(g);
-    else {
-      found.push(g);
-      from.push(k);
-      index.push(i);
-    }
-  });
-  return { found, from, index, missing };
 }
 
 /** Coverage record of a signature gene list, with a warning when fewer than half of its genes are found. */

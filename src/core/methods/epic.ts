@@ -14,15 +14,12 @@ import { InputError } from "../errors.js";
 import { readMatrixFile } from "../formats/read.js";
 import { type Matrix, makeMatrix } from "../matrix.js";
 import type { Core } from "../wasm.js";
-import { type DeconvScale, checkNonNegative, deconvTable, linearMixture, matchGenes, signatureCoverage } from "./deconvkit.js";
+import { type DeconvScale, checkNonNegative, deconvTable, linearMixture, signatureCoverage } from "./deconvkit.js";
+import { matchGenes } from "../genes.js";
 import { withCore } from "./scorekit.js";
 import type { Method, MethodRunOptions, MethodTable } from "./types.js";
 
 /** The epic kernel's export (assembly/epic.ts). */
-interface EpicExports {
-  epicFit(a: number, m: number, n: number, w: number, b: number, x: number, constrainedSum: number, cMin: number): number;
-}
-
 /** A reference: profiles and their variability (genes × cell types, TPM) and the signature genes. */
 export interface EpicReference {
   name: string;
@@ -115,7 +112,7 @@ export function validateReference(ref: EpicReference): void {
     throw new InputError(`EPIC reference ${ref.name}: profile cell types (${profiles.cols.join(", ")}) differ from the variability's (${variability.cols.join(", ")})`);
   }
   for (const [what, m] of [["profiles", profiles], ["variability", variability]] as const) {
-    const { missing, index } = matchGenes(sigGenes, m.rows);
+    const { missing, rows: index } = matchGenes(sigGenes, m.rows);
     if (missing.length) throw new InputError(`EPIC reference ${ref.name}: ${missing.length} signature gene(s) missing from its ${what}: ${missing.join(", ")}`);
     checkNonNegative(m, index, `EPIC reference ${ref.name} ${what}`, true);
   }
@@ -213,11 +210,11 @@ export async function epicDeconvolve(mixture: Matrix, opts: EpicOptions): Promis
 
     // Renormalisation over the common genes: (x / colSum)·1e6, divide first as EPIC does.
     const nfBulk = colSumsLD(core, bulk, commonBulkRows);
-    const commonRefRows = common.index;
+    const commonRefRows = common.rows;
     const nfRef = colSumsLD(core, ref.profiles, commonRefRows);
-    const sigBulkRows = sig.index.map((i) => commonBulkRows[i]);
-    const sigRefRows = sig.index.map((i) => commonRefRows[i]);
-    const varRows = matchGenes(sig.found, ref.variability.rows).index;
+    const sigBulkRows = sig.rows.map((i) => commonBulkRows[i]);
+    const sigRefRows = sig.rows.map((i) => commonRefRows[i]);
+    const varRows = matchGenes(sig.found, ref.variability.rows).rows;
     const npr = ref.profiles.rows.length;
     const nvr = ref.variability.rows.length;
     const a = new Float64Array(m * n);
@@ -237,7 +234,7 @@ export async function epicDeconvolve(mixture: Matrix, opts: EpicOptions): Promis
       for (let g = 0; g < m; g++) if (w[g] > cap) w[g] = cap;
     }
 
-    const k = core.x as unknown as EpicExports;
+    const k = core.x;
     const pa = core.putF64(a);
     const pw = core.putF64(w);
     const pb = core.allocF64(m);

@@ -10,7 +10,7 @@ import { readFileSync } from "node:fs";
 import { InputError } from "../errors.js";
 import { GENESETS_DIR, type MappedSet } from "../genesets.js";
 import { type Matrix, selectRows } from "../matrix.js";
-import { type ScoreRunOptions, allocI32, checkMixture, mapSets, putMixture, putSets, scoreKernels, scoreTable, warningSink, withCore } from "./scorekit.js";
+import { type ScoreRunOptions, allocI32, checkMixture, mapSets, putMixture, putSets, scoreTable, warningSink, withCore } from "./scorekit.js";
 import type { Coverage, Method, MethodTable } from "./types.js";
 
 /** Purity = cos(PURITY_A + PURITY_B · ESTIMATEScore) (Yoshihara et al. 2013, fitted on Affymetrix data). */
@@ -106,7 +106,7 @@ async function runKernel(m: Matrix, sets: MappedSet[], opts: EstimateOptions): P
     const p = putSets(core, sets);
     const out = core.allocF64(S * p.count);
     const i32 = () => allocI32(core, n);
-    scoreKernels(core).estimateScores(x, n, S, p.rows, p.off, p.count, out, i32(), i32(), i32(), core.allocF64(n), core.allocF64(n), core.allocF64(n));
+    core.x.estimateScores(x, n, S, p.rows, p.off, p.count, out, i32(), i32(), i32(), core.allocF64(n), core.allocF64(n), core.allocF64(n));
     return core.f64(out, S * sets.length).slice();
   });
 }

@@ -6,16 +6,11 @@ import { InputError } from "../errors.js";
 import type { Matrix } from "../matrix.js";
 import { withCore } from "./scorekit.js";
 import type { Core } from "../wasm.js";
-import { type DeconvScale, checkNonNegative, deconvTable, linearMixture, matchGenes, signatureCoverage } from "./deconvkit.js";
+import { type DeconvScale, checkNonNegative, deconvTable, linearMixture, signatureCoverage } from "./deconvkit.js";
+import { matchGenes } from "../genes.js";
 import type { Method, MethodRunOptions, MethodTable } from "./types.js";
 
 /** The nnls kernel's exports (assembly/nnls.ts). */
-export interface NnlsExports {
-  nnlsSolve(a: number, m: number, n: number, b: number, x: number, w: number, zz: number, idx: number): number;
-  nnlsMode(): number;
-  nnlsSetSize(): number;
-}
-
 export interface NnlsOptions extends MethodRunOptions {
   /** Signature, genes × cell types (linear scale). */
   signature: Matrix;
@@ -40,7 +35,7 @@ export interface NnlsFit {
  * algorithm overwrites it with its triangularisation.
  */
 export function nnlsSolver(core: Core, a: Float64Array, m: number, n: number): (b: ArrayLike<number>) => NnlsFit {
-  const k = core.x as unknown as NnlsExports;
+  const k = core.x;
   const pa = core.allocF64(m * n);
   const pb = core.allocF64(m);
   const px = core.allocF64(n);
@@ -66,7 +61,7 @@ export async function nnlsDeconvolve(mixture: Matrix, opts: NnlsOptions): Promis
   };
   if (mixture.cols.length === 0) throw new InputError("the mixture has no samples");
   checkNonNegative(sig, sig.rows.map((_, i) => i), `${name}`);
-  const { from: sigRows, index, missing } = matchGenes(sig.rows, mixture.rows);
+  const { from: sigRows, rows: index, missing } = matchGenes(sig.rows, mixture.rows);
   const coverage = [signatureCoverage(name, sig.rows.length, missing, warn)];
   const T = sig.cols.length;
   const m = index.length;

@@ -13,14 +13,10 @@ import { InputError } from "../errors.js";
 import { readMatrixFile } from "../formats/read.js";
 import { type Matrix, makeMatrix } from "../matrix.js";
 import type { Core } from "../wasm.js";
-import { type DeconvScale, checkNonNegative, deconvTable, linearMixture, matchGenes, signatureCoverage } from "./deconvkit.js";
+import { type DeconvScale, checkNonNegative, deconvTable, linearMixture, signatureCoverage } from "./deconvkit.js";
+import { matchGenes } from "../genes.js";
 import { withCore } from "./scorekit.js";
 import type { Method, MethodRunOptions, MethodTable } from "./types.js";
-
-interface LsqExports {
-  qpSubSimplex(D: number, d: number, n: number, x: number, work: number, iwork: number): number;
-  topEigen(a: number, k: number, v: number, vecs: number): number;
-}
 
 /** Bundled TIL10 files (data/til10, BSD-3-Clause, see data/README.md). */
 export const TIL10_DIR = join(DATA, "til10");
@@ -103,7 +99,7 @@ export interface QuantiseqOptions extends MethodRunOptions {
  * by Other. a: genes × types (column-major), b: genes.
  */
 function dclsei(core: Core, a: Float64Array, m: number, n: number, b: Float64Array, scaling: number[]): number[] {
-  const k = core.x as unknown as LsqExports;
+  const k = core.x;
   // σ_max(A) = √(largest eigenvalue of AᵀA).
   const ata = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
@@ -178,7 +174,7 @@ export async function quantiseqDeconvolve(mixture: Matrix, opts: QuantiseqOption
       for (let g = 0; g < G; g++) tpm[g + s * G] = (data[g + s * G] * PER_MILLION) / total;
     }
     const expr = makeMatrix(lin.rows, lin.cols, tpm);
-    const { from, index, missing } = matchGenes(sigGenes, expr.rows);
+    const { from, rows: index, missing } = matchGenes(sigGenes, expr.rows);
     const coverage = [signatureCoverage("TIL10", sigGenes.length, missing, warn)];
     const m = index.length;
     if (m < n) throw new InputError(`only ${m} of the ${sigGenes.length} TIL10 genes are in the mixture; quanTIseq needs at least as many as cell types (${n})`);

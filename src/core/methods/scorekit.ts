@@ -1,29 +1,10 @@
 // What the score methods (ssGSEA, singscore, MCP-counter, ESTIMATE, zscore/mean/pc1) share: options,
-// gene-set resolution, the optional log2(x + 1) transform, the typed score kernels and the output table.
+// gene-set resolution, the optional log2(x + 1) transform, and the output table.
 import { InputError } from "../errors.js";
 import { type GeneSet, type MappedSet, loadGeneSets, mapGeneSets, packSets } from "../genesets.js";
 import { type Matrix, makeMatrix } from "../matrix.js";
 import { type Core, loadCore } from "../wasm.js";
 import type { Coverage, MethodRunOptions, MethodTable } from "./types.js";
-
-/** Exports of assembly/scores.ts (pointers are byte offsets into the instance's memory). */
-export interface ScoreExports {
-  ssgseaScores(
-    x: number, n: number, samples: number, setRows: number, setOff: number, nSets: number, alpha: number, out: number,
-    idx: number, tmp: number, back: number, posF: number, w: number, sIdx: number, sTmp: number,
-  ): void;
-  estimateScores(
-    x: number, n: number, samples: number, setRows: number, setOff: number, nSets: number, out: number,
-    idx: number, tmp: number, tag: number, posF: number, w: number, res: number,
-  ): void;
-  rankColumns(x: number, n: number, samples: number, minTies: number, out: number, idx: number, tmp: number): void;
-  log2p1(p: number, n: number): void;
-  topEigen(a: number, k: number, v: number, vecs: number): number;
-}
-
-export function scoreKernels(core: Core): ScoreExports {
-  return core.x as unknown as ScoreExports;
-}
 
 /** How the mixture is transformed before scoring. */
 export type ScoreTransform = "none" | "log2p1";
@@ -54,7 +35,7 @@ export function putMixture(core: Core, mixture: Matrix, transform: ScoreTransfor
         sample: mixture.cols[Math.floor(at / nr)],
       });
     }
-    scoreKernels(core).log2p1(p, mixture.data.length);
+    core.x.log2p1(p, mixture.data.length);
   }
   return p;
 }

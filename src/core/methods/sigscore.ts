@@ -15,7 +15,7 @@ import type { MappedSet } from "../genesets.js";
 import type { Matrix } from "../matrix.js";
 import type { Core } from "../wasm.js";
 import { mcpcounterScores } from "./mcpcounter.js";
-import { type ScoreRunOptions, prepareScores, putMixture, scoreKernels, scoreTable, withCore } from "./scorekit.js";
+import { type ScoreRunOptions, prepareScores, putMixture, scoreTable, withCore } from "./scorekit.js";
 import type { Method, MethodTable } from "./types.js";
 
 export type SigScoreKind = "zscore" | "mean" | "pc1";
@@ -60,7 +60,7 @@ function pc1Scores(core: Core, z: Float64Array[], S: number): Float64Array {
       c[p + q * k] = c[q + p * k] = s / (S - 1);
     }
   }
-  scoreKernels(core).topEigen(a, k, v, vecs);
+  core.x.topEigen(a, k, v, vecs);
   const vec = core.f64(v, k).slice();
   let sum = 0;
   let big = 0;

@@ -7,7 +7,7 @@
 // mixture is scored on its up set (singscore returns no score), with a warning.
 import type { MappedSet } from "../genesets.js";
 import type { Matrix } from "../matrix.js";
-import { type ScoreRunOptions, allocI32, prepareScores, putMixture, scoreKernels, scoreTable, withCore } from "./scorekit.js";
+import { type ScoreRunOptions, allocI32, prepareScores, putMixture, scoreTable, withCore } from "./scorekit.js";
 import type { Method, MethodTable } from "./types.js";
 
 /** singscore's centerScore = TRUE offset: scores centred on 0. */
@@ -68,7 +68,7 @@ export async function singscoreScores(mixture: Matrix, opts: ScoreRunOptions): P
   const ranks = await withCore(opts, (core) => {
     const x = putMixture(core, mixture, opts.transform);
     const out = core.allocF64(N * S);
-    scoreKernels(core).rankColumns(x, N, S, 1, out, allocI32(core, N), allocI32(core, N));
+    core.x.rankColumns(x, N, S, 1, out, allocI32(core, N), allocI32(core, N));
     return core.f64(out, N * S).slice();
   });
   const data = new Float64Array(S * cols.length);

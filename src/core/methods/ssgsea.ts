@@ -8,7 +8,7 @@
 // the result is bit-identical to one unsharded run.
 import { InputError } from "../errors.js";
 import type { Matrix } from "../matrix.js";
-import { type ScoreRunOptions, allocI32, prepareScores, putMixture, putSets, scoreKernels, scoreTable, withCore } from "./scorekit.js";
+import { type ScoreRunOptions, allocI32, prepareScores, putMixture, putSets, scoreTable, withCore } from "./scorekit.js";
 import type { Method, MethodTable } from "./types.js";
 
 /** GSVA's default tau (ssGSEA's weight exponent alpha). */
@@ -32,7 +32,7 @@ export async function ssgseaRaw(mixture: Matrix, opts: SsgseaOptions): Promise<M
   const n = mixture.rows.length;
   const S = mixture.cols.length;
   return withCore(opts, (core) => {
-    const k = scoreKernels(core);
+    const k = core.x;
     const x = putMixture(core, mixture, opts.transform);
     const sets = putSets(core, mapped);
     const out = core.allocF64(S * sets.count);

@@ -1,7 +1,7 @@
 // The one interface behind which every method other than CIBERSORT's R-identical pipeline sits
 // (NNLS, EPIC, quanTIseq, ssGSEA, singscore, MCP-counter, ESTIMATE, plain signature scores).
 // CIBERSORT keeps its richer CibersortResult (P-values, diagnostics) and converts to a MethodTable for
-// `compare` and the browser page with `cibersortTable` (src/methods/cibersort.ts).
+// `compare` and the browser page with `cibersortTable` (methods/cibersort-table.ts).
 import type { Matrix } from "../matrix.js";
 
 /** How much of a signature or gene set the mixture covers. */

@@ -1,6 +1,6 @@
 // `cellfrac cibersort`: CIBERSORT v1.04, R-identical, with both cellfrac and CIBERSORTx option spellings.
 import { parseArgs } from "node:util";
-import { cibersort, type AbsMethod, type CibersortResult, type ScaleMode } from "../../core/cibersort/index.js";
+import { cibersortMatrices, type AbsMethod, type CibersortResult, type ScaleMode } from "../../core/cibersort/index.js";
 import { runFitsOnPool } from "../pool.js";
 import { loadCore } from "../../core/wasm.js";
 import { resultColumns, resultValue, toResultsJSON, toResultsTable } from "../../core/cibersort/output.js";
@@ -164,7 +164,7 @@ export async function runCibersort(o: CibersortCliOptions, io: CliIO): Promise<{
   const signature = readSignature(o.signature);
   const { mixture, mixtureMax } = await readCibersortMixture(o, signature, warn);
   const progress = o.quiet ? undefined : createProgress(io.stderr, io.isTTY, "fits");
-  const res = await cibersort(mixture, signature, {
+  const res = await cibersortMatrices(mixture, signature, {
     perm: o.perm,
     seed: o.seed,
     qn: o.qn,

@@ -21,7 +21,7 @@ const TOP: u64 = 0x8000000000000000;
 }
 
 /** Exact conversion of a double into the register. */
-export function ldFromD(x: f64): void {
+export function x87FromD(x: f64): void {
   const bits = reinterpret<u64>(x);
   const s = <u32>(bits >> 63);
   const be = <i32>((bits >> 52) & 0x7ff);
@@ -51,7 +51,7 @@ export function ldFromD(x: f64): void {
 }
 
 /** (s1,e1,m1) + (s2,e2,m2), rounded once to 64 bits. */
-export function ldAdd(s1: u32, e1: i32, m1: u64, s2: u32, e2: i32, m2: u64): void {
+export function x87Add(s1: u32, e1: i32, m1: u64, s2: u32, e2: i32, m2: u64): void {
   if (m2 == 0) {
     setR(s1, e1, m1);
     return;
@@ -119,7 +119,7 @@ export function ldAdd(s1: u32, e1: i32, m1: u64, s2: u32, e2: i32, m2: u64): voi
 }
 
 /** (s1,e1,m1) × (s2,e2,m2), rounded once to 64 bits. */
-export function ldMul(s1: u32, e1: i32, m1: u64, s2: u32, e2: i32, m2: u64): void {
+export function x87Mul(s1: u32, e1: i32, m1: u64, s2: u32, e2: i32, m2: u64): void {
   const s = s1 ^ s2;
   if (m1 == 0 || m2 == 0) {
     setR(s, 0, 0);
@@ -141,7 +141,7 @@ export function ldMul(s1: u32, e1: i32, m1: u64, s2: u32, e2: i32, m2: u64): voi
 }
 
 /** (s1,e1,m1) / (s2,e2,m2), rounded once to 64 bits (restoring long division). */
-export function ldDiv(s1: u32, e1: i32, m1: u64, s2: u32, e2: i32, m2: u64): void {
+export function x87Div(s1: u32, e1: i32, m1: u64, s2: u32, e2: i32, m2: u64): void {
   const s = s1 ^ s2;
   if (m1 == 0) {
     setR(s, 0, 0);
@@ -186,7 +186,7 @@ export function ldDiv(s1: u32, e1: i32, m1: u64, s2: u32, e2: i32, m2: u64): voi
 }
 
 /** sqrt of a non-negative extended value, rounded once to 64 bits (digit-by-digit on 128 bits). */
-export function ldSqrt(s: u32, e: i32, m: u64): void {
+export function x87Sqrt(s: u32, e: i32, m: u64): void {
   if (m == 0) {
     setR(s, 0, 0);
     return;
@@ -226,7 +226,7 @@ export function ldSqrt(s: u32, e: i32, m: u64): void {
 }
 
 /** Nearest double (ties to even) of an extended value. Subnormal results are not expected here. */
-export function ldToD(s: u32, e: i32, m: u64): f64 {
+export function x87ToD(s: u32, e: i32, m: u64): f64 {
   if (m == 0) return s ? -0.0 : 0.0;
   let mant = m >> 11;
   const rem = m & 0x7ff;
@@ -252,7 +252,7 @@ export function ldToD(s: u32, e: i32, m: u64): f64 {
   return reinterpret<f64>(<u64>(k + 1023) << 52);
 }
 
-// ---- An accumulator API over the register, for the common "LD sum of doubles" pattern. ----
+// ---- An accumulator API over the register, for the common "x87 sum of doubles" pattern. ----
 
 export let aS: u32 = 0;
 export let aE: i32 = 0;
@@ -266,8 +266,8 @@ export let aM: u64 = 0;
 
 /** acc += x (x double). */
 @inline export function accAddD(x: f64): void {
-  ldFromD(x);
-  ldAdd(aS, aE, aM, rS, rE, rM);
+  x87FromD(x);
+  x87Add(aS, aE, aM, rS, rE, rM);
   aS = rS;
   aE = rE;
   aM = rM;
@@ -275,12 +275,12 @@ export let aM: u64 = 0;
 
 /** acc += register. */
 @inline export function accAddR(): void {
-  ldAdd(aS, aE, aM, rS, rE, rM);
+  x87Add(aS, aE, aM, rS, rE, rM);
   aS = rS;
   aE = rE;
   aM = rM;
 }
 
 @inline export function accToD(): f64 {
-  return ldToD(aS, aE, aM);
+  return x87ToD(aS, aE, aM);
 }

@@ -1,8 +1,9 @@
-// CIBERSORT's CoreAlg (ALGORITHMS.md §4.4) on the shared ν-SVR state: three fits (ν = 0.25, 0.5, 0.75),
+// CIBERSORT's CoreAlg (ALGORITHMS.md §4.4) on the shared ν-SVR state: one fit per ν of the grid (layout.ts),
 // weights from the support vectors, clipping, normalisation, RMSE and correlation, first-minimum RMSE.
-import { NU_COUNT, svrSolve } from "./svr";
+import { libsvmSolve } from "./svr-libsvm";
+import { NU_COUNT, COREALG_SELECTED, COREALG_RMSE, COREALG_R, COREALG_ITER, COREALG_V, coreAlgOutW } from "./layout";
 import { rSum, rMean, rCor } from "./rstats";
-import { accZero, accAddD, accToD } from "./ld";
+import { accZero, accAddD, accToD } from "./x87";
 
 let L: i32 = 0;
 let T: i32 = 0;
@@ -12,23 +13,8 @@ let k: usize = 0;
 let d2: usize = 0;
 let q: usize = 0;
 
-/** Layout of the CoreAlg output block (f64 slots). */
-export const OUT_SELECTED = 0; // chosen ν index (0..2), −1 when every ν failed
-export const OUT_RMSE = 1; // 3 slots
-export const OUT_R = 4; // 3 slots
-export const OUT_ITER = 7; // 3 slots (negative: iteration cap reached)
-export const OUT_V = 10; // 3 × T raw weights v (before clipping)
-/** Total f64 slots of the output block for T cell types. */
-export function coreOutSize(t: i32): i32 {
-  return OUT_V + 2 * NU_COUNT * t;
-}
-/** Start of the 3 × T normalised weights w. */
-export function coreOutW(t: i32): i32 {
-  return OUT_V + NU_COUNT * t;
-}
-
-/** Remember the standardised signature (same memory svrInit copied) and allocate scratch. */
-export function coreInit(x: usize, l: i32, t: i32): void {
+/** Remember the standardised signature (same memory libsvmInit copied) and allocate scratch. */
+export function libsvmCoreInit(x: usize, l: i32, t: i32): void {
   L = l;
   T = t;
   X = x;
@@ -38,15 +24,15 @@ export function coreInit(x: usize, l: i32, t: i32): void {
   q = heap.alloc(<usize>t << 3);
 }
 
-/** CoreAlg(X, z): z has L f64; writes coreOutSize(T) f64 to out. */
-export function coreAlg(z: usize, out: usize): void {
-  const wBase = coreOutW(T);
+/** CoreAlg(X, z): z has L f64; writes coreAlgOutSize(T) f64 to out. */
+export function libsvmCoreAlg(z: usize, out: usize): void {
+  const wBase = coreAlgOutW(T);
   let sel = -1;
   let best: f64 = Infinity;
   for (let v = 0; v < NU_COUNT; v++) {
-    const iters = svrSolve(z, v, beta);
-    store<f64>(out + (<usize>(OUT_ITER + v) << 3), <f64>iters);
-    const vOut = out + (<usize>(OUT_V + v * T) << 3);
+    const iters = libsvmSolve(z, v, beta);
+    store<f64>(out + (<usize>(COREALG_ITER + v) << 3), <f64>iters);
+    const vOut = out + (<usize>(COREALG_V + v * T) << 3);
     const wOut = out + (<usize>(wBase + v * T) << 3);
     // v_t = Σ over support vectors g (ascending) of β_g·X_gt, a sequential sum from 0 (reference dgemv).
     memory.fill(vOut, 0, <usize>T << 3);
@@ -65,7 +51,7 @@ export function coreAlg(z: usize, out: usize): void {
     }
     const s = rSum(q, T, 1);
     for (let t = 0; t < T; t++) store<f64>(wOut + (<usize>t << 3), load<f64>(q + (<usize>t << 3)) / s);
-    // k_g = Σ_t X_gt·w_t (R rowSums of the sweep, LD accumulation); RMSE = sqrt(mean((k − z)²)).
+    // k_g = Σ_t X_gt·w_t (R rowSums of the sweep, x87 accumulation); RMSE = sqrt(mean((k − z)²)).
     for (let g = 0; g < L; g++) {
       const row = X + (<usize>(g * T) << 3);
       accZero();
@@ -77,13 +63,13 @@ export function coreAlg(z: usize, out: usize): void {
     }
     const rmse = Math.sqrt(rMean(d2, L));
     const r = rCor(k, z, L);
-    store<f64>(out + (<usize>(OUT_RMSE + v) << 3), rmse);
-    store<f64>(out + (<usize>(OUT_R + v) << 3), r);
+    store<f64>(out + (<usize>(COREALG_RMSE + v) << 3), rmse);
+    store<f64>(out + (<usize>(COREALG_R + v) << 3), r);
     // which.min: first minimum, NaN ignored.
     if (rmse < best) {
       best = rmse;
       sel = v;
     }
   }
-  store<f64>(out + (<usize>OUT_SELECTED << 3), <f64>sel);
+  store<f64>(out + (<usize>COREALG_SELECTED << 3), <f64>sel);
 }

@@ -1,5 +1,5 @@
 // Exact ν-SVR optimum (linear kernel, C = 1) for CIBERSORT's `--solver exact`: the host side of the
-// Wasm kernel assembly/exact.ts (interior point, then the exact solve of the face it identifies,
+// Wasm kernel assembly/svr-exact.ts (interior point, then the exact solve of the face it identifies,
 // accepted only as a KKT point with duality gap ≤ 1e-10; a degenerate optimum with ε = 0 is certified
 // by the gap of the interior point). CibersortEngine owns the instance and calls
 // exactInit once per run; CoreAlg on the exact optimum is the kernel's exactCoreAlg.

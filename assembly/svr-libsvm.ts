@@ -2,16 +2,16 @@
 // (ALGORITHMS.md §5): float32 kernel values, double diagonal, Solver_NU working-set selection with
 // "last index wins" ties, shrinking every min(n, 1000) iterations, one unshrink, eps = 0.001, C = 1.
 //
-// Everything that depends only on the signature is built once by svrInit and shared by every fit:
+// Everything that depends only on the signature is built once by libsvmInit and shared by every fit:
 // the float Gram matrix, the double diagonal, and per ν the initial α and Ḡ (gradient bar).
 // No fused multiply-add anywhere: every product is rounded before it is added.
+
+import { NU_COUNT, nuAt } from "./layout";
 
 const C: f64 = 1.0; // e1071 default cost
 const EPS: f64 = 0.001; // e1071 default tolerance
 const TAU: f64 = 1e-12; // libsvm's floor for non-positive curvature
 const INF: f64 = Infinity;
-export const NU_COUNT = 3;
-const NUS: StaticArray<f64> = [0.25, 0.5, 0.75]; // CIBERSORT's ν grid, in R's order
 
 const LOWER: u8 = 0;
 const UPPER: u8 = 1;
@@ -88,7 +88,7 @@ function alloc8(n: i32): usize {
  * Build the shared state for a standardised signature `x` (L × nf, row-major f64, copied).
  * Returns the number of bytes allocated.
  */
-export function svrInit(x: usize, l: i32, nf: i32): void {
+export function libsvmInit(x: usize, l: i32, nf: i32): void {
   L = l;
   N = 2 * l;
   NF = nf;
@@ -123,7 +123,7 @@ export function svrInit(x: usize, l: i32, nf: i32): void {
     const a0 = alpha0 + (<usize>(v * n) << 3);
     const g0 = gbar0 + (<usize>(v * n) << 3);
     // solve_nu_svr: sum = C·ν·l/2; points take min(sum, C) on both sides in order.
-    let sum = C * NUS[v] * <f64>l / 2;
+    let sum = C * nuAt(v) * <f64>l / 2;
     for (let i = 0; i < l; i++) {
       const a = min(sum, C);
       setf(a0, i, a);
@@ -152,7 +152,7 @@ export function svrInit(x: usize, l: i32, nf: i32): void {
 }
 
 /** Pointer to the shared float Gram matrix (L × L). */
-export function svrGram(): usize {
+export function libsvmGram(): usize {
   return kPtr;
 }
 
@@ -304,7 +304,7 @@ function selectWorkingSet(): bool {
  * Fit ν-SVR number `v` (0..2) on targets z (L f64). Writes β = α − α* (L f64) to `beta`.
  * Returns the number of iterations (negative if the 10^7 iteration cap was hit).
  */
-export function svrSolve(z: usize, v: i32, beta: usize): i32 {
+export function libsvmSolve(z: usize, v: i32, beta: usize): i32 {
   const l = L, n = N;
   memory.copy(alpha, alpha0 + (<usize>(v * n) << 3), <usize>n << 3);
   memory.copy(gbar, gbar0 + (<usize>(v * n) << 3), <usize>n << 3);
@@ -408,8 +408,8 @@ function updateGbar(row: usize, wasUpper: bool): void {
   }
 }
 
-/** The last svrSolve's dual variables in original order (α⁺ for genes 0..l−1, then α⁻), 2l f64. Valid until
+/** The last libsvmSolve's dual variables in original order (α⁺ for genes 0..l−1, then α⁻), 2l f64. Valid until
  * the next solve; for invariant checks (bounds, Σα = Cνl/2, KKT) from the host. */
-export function svrLastAlpha(): usize {
+export function libsvmLastAlpha(): usize {
   return grad;
 }

@@ -22,6 +22,7 @@
 // gene's (a, c) pair in one f64x2, and the scalar build runs the same operations on the two lanes).
 
 import { ld, st, ldi, sti } from "./flat";
+import { NU_COUNT, nuAt, COREALG_SELECTED, COREALG_RMSE, COREALG_R, COREALG_ITER, COREALG_V, coreAlgOutW } from "./layout";
 
 const MAX_ITER: i32 = 120;
 const MU_TRY: f64 = 1e-4; // start face guesses once the mean complementarity is below this
@@ -34,8 +35,6 @@ const TAU_R: f64 = 1e-11; // residual slack for "consistent with its class" (z i
 const TAU_B: f64 = 1e-11; // slack on the bounds of a free β
 const GAP_TOL: f64 = 1e-10;
 const FEAS_TOL: f64 = 1e-12; // per gene, equality residuals of an interior point accepted by its gap
-const NU_COUNT: i32 = 3;
-const NUS: StaticArray<f64> = [0.25, 0.5, 0.75];
 
 // Gene classes.
 const IN: i32 = 0; // inside the tube, β = 0
@@ -203,26 +202,26 @@ function cholesky(): bool {
   return true;
 }
 
-/** A(i, k) of an n-row matrix at m with row stride ld, or of its transpose. */
-@inline function at(m: usize, ld_: i32, i: i32, k: i32, trans: bool): f64 {
-  return trans ? ld(m, k * ld_ + i) : ld(m, i * ld_ + k);
+/** A(i, k) of an n-row matrix at m with row stride `stride`, or of its transpose. */
+@inline function at(m: usize, stride: i32, i: i32, k: i32, trans: bool): f64 {
+  return trans ? ld(m, k * stride + i) : ld(m, i * stride + k);
 }
 
 /** v ← A⁻¹v for lower-triangular A (or Aᵀ with A upper when trans); unit: ones on the diagonal. */
-function forward(m: usize, ld_: i32, n: i32, v: usize, trans: bool, unit: bool): void {
+function forward(m: usize, stride: i32, n: i32, v: usize, trans: bool, unit: bool): void {
   for (let i = 0; i < n; i++) {
     let s = ld(v, i);
-    for (let k = 0; k < i; k++) s -= at(m, ld_, i, k, trans) * ld(v, k);
-    st(v, i, unit ? s : s / at(m, ld_, i, i, trans));
+    for (let k = 0; k < i; k++) s -= at(m, stride, i, k, trans) * ld(v, k);
+    st(v, i, unit ? s : s / at(m, stride, i, i, trans));
   }
 }
 
 /** v ← A⁻¹v for upper-triangular A (or Aᵀ with A lower when trans). */
-function backward(m: usize, ld_: i32, n: i32, v: usize, trans: bool, unit: bool): void {
+function backward(m: usize, stride: i32, n: i32, v: usize, trans: bool, unit: bool): void {
   for (let i = n - 1; i >= 0; i--) {
     let s = ld(v, i);
-    for (let k = i + 1; k < n; k++) s -= at(m, ld_, i, k, trans) * ld(v, k);
-    st(v, i, unit ? s : s / at(m, ld_, i, i, trans));
+    for (let k = i + 1; k < n; k++) s -= at(m, stride, i, k, trans) * ld(v, k);
+    st(v, i, unit ? s : s / at(m, stride, i, i, trans));
   }
 }
 
@@ -904,31 +903,24 @@ export function exactOutSize(t: i32): i32 {
   return t + 4;
 }
 
-// CoreAlg output layout (same as assembly/cibersort.ts).
-const OUT_SELECTED = 0;
-const OUT_RMSE = 1;
-const OUT_R = 4;
-const OUT_ITER = 7;
-const OUT_V = 10;
-
 /**
  * CoreAlg (ALGORITHMS.md §4.4) on the exact optimum for ν = 0.25, 0.5, 0.75: v = w, clip at 0,
  * normalise, k = Xw, RMSE and Pearson r with plain sequential double sums, first minimum RMSE.
- * Writes the coreAlg output block (coreOutSize(T) f64) to out; uses out's tail as scratch for the fit.
+ * Writes the CoreAlg output block (coreAlgOutSize(T) f64, layout.ts) to out; uses out's tail as scratch for the fit.
  */
 export function exactCoreAlg(z: usize, out: usize): void {
-  const wBase = OUT_V + NU_COUNT * T;
+  const wBase = coreAlgOutW(T);
   const fit = KV;
   let sel = -1;
   let best: f64 = Infinity;
   for (let v = 0; v < NU_COUNT; v++) {
     const fo = FITOUT;
-    const iters = exactSolve(z, NUS[v], BETA, fo);
-    st(out, OUT_ITER + v, <f64>iters);
+    const iters = exactSolve(z, nuAt(v), BETA, fo);
+    st(out, COREALG_ITER + v, <f64>iters);
     let s: f64 = 0;
     for (let t = 0; t < T; t++) {
       const w = ld(fo, t);
-      st(out, OUT_V + v * T + t, w);
+      st(out, COREALG_V + v * T + t, w);
       s += w > 0 ? w : 0;
     }
     for (let t = 0; t < T; t++) {
@@ -957,12 +949,12 @@ export function exactCoreAlg(z: usize, out: usize): void {
       syy += b * b;
     }
     const rmse = Math.sqrt(d2 / <f64>G);
-    st(out, OUT_RMSE + v, rmse);
-    st(out, OUT_R + v, sxy / Math.sqrt(sxx * syy));
+    st(out, COREALG_RMSE + v, rmse);
+    st(out, COREALG_R + v, sxy / Math.sqrt(sxx * syy));
     if (rmse < best) {
       best = rmse;
       sel = v;
     }
   }
-  st(out, OUT_SELECTED, <f64>sel);
+  st(out, COREALG_SELECTED, <f64>sel);
 }
