@@ -1,5 +1,5 @@
-// Element access on flat memory for the deconvolution kernels (nnls.ts, lsq.ts, epic.ts): index i of
-// an f64 or i32 array starting at byte address p.
+// Element access on flat memory for the deconvolution kernels (nnls.ts, lsq.ts, epic.ts, svr-exact.ts): index i of
+// an f64 or i32 array starting at byte address p. `ld`/`st` are load/store here; long double is x87.ts.
 
 @inline export function ld(p: usize, i: i32): f64 {
   return load<f64>(p + (<usize>i << 3));

@@ -52,7 +52,7 @@ describe("worker pool", () => {
     const G = 10;
     const T = 3;
     // x shorter than G × T: the worker's engine cannot be built.
-    const bad = { runId: "bad", x: new Float64Array(5), G, T };
+    const bad = { runId: "bad", x: new Float64Array(5), G, T, recordSize: 1 };
     const vectors = new Float64Array(20 * G).map((_, i) => (i * 7919) % 13);
     const local = () => {
       throw new Error("must not run locally");

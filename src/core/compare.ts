@@ -5,6 +5,7 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { gunzipSync } from "node:zlib";
+import { isGzip } from "./formats/gzip.js";
 import { InputError } from "./errors.js";
 import type { MethodTable } from "./methods/types.js";
 
@@ -45,7 +46,7 @@ export function readTable(path: string, name = path): NamedTable {
   } catch (e) {
     throw new InputError(`cannot read table: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message}`, { file: name });
   }
-  if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
+  if (isGzip(bytes)) {
     try {
       bytes = gunzipSync(bytes);
     } catch (e) {

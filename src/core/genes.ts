@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { InputError } from "./errors.js";
 import type { DuplicatePolicy } from "./formats/read.js";
-import { type Matrix, makeMatrix } from "./matrix.js";
+import { type Matrix, makeMatrix, mergeRowGroups, ROW_COMBINERS, rowGroups } from "./matrix.js";
 
 /** The bundled Ensembl → symbol table (two columns with a header: ensembl_gene_id, symbol). */
 export const ENSEMBL_TABLE = fileURLToPath(new URL("../../data/identifiers/ensembl_symbols.tsv", import.meta.url));
@@ -86,28 +86,14 @@ export function toSymbols(m: Matrix, opts: ToSymbolsOptions = {}): Matrix {
 
 /** Merge rows with the same name (first occurrence keeps its place) by the reader's duplicate policies. */
 function mergeByName(m: Matrix, policy: DuplicatePolicy, onWarning?: (message: string) => void): Matrix {
-  const groups = new Map<string, number[]>();
-  m.rows.forEach((g, r) => {
-    const rs = groups.get(g);
-    if (rs) rs.push(r);
-    else groups.set(g, [r]);
-  });
-  if (groups.size === m.rows.length) return m;
+  const groups = rowGroups(m.rows);
+  if (!groups) return m;
   const dups = [...groups].filter(([, rs]) => rs.length > 1);
   const list = dups.slice(0, SHOWN).map(([g, rs]) => `${g} (${rs.length} rows)`).join(", ");
   const what = `${dups.length} symbols occur more than once after Ensembl mapping: ${list}${dups.length > SHOWN ? ", …" : ""}`;
   if (policy === "error") throw new InputError(`${what}; merge them with --duplicates first|mean|max`);
   onWarning?.(`${what}; merged (${policy})`);
-  const nr = m.rows.length;
-  const keep = [...groups.values()];
-  const out = new Float64Array(keep.length * m.cols.length);
-  for (let c = 0; c < m.cols.length; c++) {
-    keep.forEach((rs, u) => {
-      const vals = rs.map((r) => m.data[r + c * nr]);
-      out[u + c * keep.length] = policy === "first" ? vals[0] : policy === "max" ? Math.max(...vals) : vals.reduce((s, v) => s + v, 0) / vals.length;
-    });
-  }
-  return makeMatrix([...groups.keys()], m.cols, out, m.rowHeader);
+  return mergeRowGroups(m, groups, ROW_COMBINERS[policy]);
 }
 
 /** Where wanted genes are among a matrix's rows (first occurrence of a repeated row name). */

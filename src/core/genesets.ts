@@ -8,6 +8,7 @@
  */
 import { readFileSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
+import { isGzip } from "./formats/gzip.js";
 import { DATA } from "../node/data.js";
 import { InputError } from "./errors.js";
 import type { Coverage } from "./methods/types.js";
@@ -68,7 +69,7 @@ export function loadGeneSets(spec: string, opts: GeneSetReadOptions = {}): GeneS
     const why = err.code === "ENOENT" ? "no such file" : err.code === "EISDIR" ? "is a directory" : err.message;
     throw new InputError(`cannot read gene-set file: ${why}`, { file: name });
   }
-  if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
+  if (isGzip(bytes)) {
     try {
       bytes = gunzipSync(bytes);
     } catch (e) {

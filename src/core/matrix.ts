@@ -50,3 +50,53 @@ export function selectRows(m: Matrix, rowIdx: ArrayLike<number>, colIdx?: ArrayL
     rowHeader: m.rowHeader,
   };
 }
+
+/**
+ * Row indices grouped by row name, groups in order of first occurrence; null when every name is unique.
+ * The one duplicate-row rule of the readers (policies first/mean/max), Ensembl mapping and EPIC (median).
+ */
+export function rowGroups(rows: readonly string[]): Map<string, number[]> | null {
+  const groups = new Map<string, number[]>();
+  for (let r = 0; r < rows.length; r++) {
+    const g = groups.get(rows[r]);
+    if (g) g.push(r);
+    else groups.set(rows[r], [r]);
+  }
+  return groups.size === rows.length ? null : groups;
+}
+
+/** One value for a column from a group's rows (`col` = the column's offset in `data`, rows in file order). */
+export type RowCombiner = (data: Float64Array, col: number, rows: readonly number[]) => number;
+
+/** The readers' duplicate policies as combiners (mean and max accumulate in row order, from the first row). */
+export const ROW_COMBINERS: Record<"first" | "mean" | "max", RowCombiner> = {
+  first: (d, c, rs) => d[c + rs[0]],
+  mean: (d, c, rs) => {
+    let v = d[c + rs[0]];
+    for (let k = 1; k < rs.length; k++) v += d[c + rs[k]];
+    return v / rs.length;
+  },
+  max: (d, c, rs) => {
+    let v = d[c + rs[0]];
+    for (let k = 1; k < rs.length; k++) v = Math.max(v, d[c + rs[k]]);
+    return v;
+  },
+};
+
+/** One row per group, at the group's first occurrence and named by it; a row without duplicates is copied as is. */
+export function mergeRowGroups(m: Matrix, groups: Map<string, number[]>, combine: RowCombiner): Matrix {
+  const nr = m.rows.length;
+  const nc = m.cols.length;
+  const out = [...groups.values()];
+  const nu = out.length;
+  const data = new Float64Array(nu * nc);
+  for (let c = 0; c < nc; c++) {
+    const src = c * nr;
+    const dst = c * nu;
+    for (let u = 0; u < nu; u++) {
+      const rs = out[u];
+      data[dst + u] = rs.length === 1 ? m.data[src + rs[0]] : combine(m.data, src, rs);
+    }
+  }
+  return makeMatrix([...groups.keys()], m.cols, data, m.rowHeader);
+}

@@ -13,6 +13,7 @@ import { InputError } from "../core/errors.js";
 import { type Matrix, makeMatrix } from "../core/matrix.js";
 import { isArrow } from "../core/formats/arrow.js";
 import { isParquet } from "../core/formats/parquet.js";
+import { isGzip } from "../core/formats/gzip.js";
 import { streamArrow, streamParquet } from "./stream-columnar.js";
 import { cannotRead, isBlank, keepFn, mergeDuplicates, noun, parseLine, type ReadOptions, type TableLayout, tableLayout } from "../core/formats/read.js";
 import { scanCells, scanRowMax, str } from "../core/formats/scan.js";
@@ -111,8 +112,9 @@ export async function* readChunks(path: string, file: string, opts: ReadOptions,
   } catch (e) {
     throw cannotRead(e, opts, file);
   }
-  gzipped?.(n >= 2 && head[0] === 0x1f && head[1] === 0x8b);
-  if (n < 2 || head[0] !== 0x1f || head[1] !== 0x8b) {
+  const gz = isGzip(head.subarray(0, n));
+  gzipped?.(gz);
+  if (!gz) {
     // Plain text: one reused buffer (the caller copies each piece before asking for the next).
     const fh = await open(path, "r").catch((e: unknown) => {
       throw cannotRead(e, opts, file);

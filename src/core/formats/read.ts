@@ -9,8 +9,9 @@ import { type Inflate, isParquet, parseParquet } from "./parquet.js";
 import { gctToTsv, isGct } from "./gct.js";
 import { readFileSync } from "node:fs";
 import { gunzipSync, inflateSync } from "node:zlib";
+import { isGzip } from "./gzip.js";
 import { InputError } from "../errors.js";
-import { type Matrix, makeMatrix, selectRows } from "../matrix.js";
+import { type Matrix, makeMatrix, mergeRowGroups, ROW_COMBINERS, rowGroups, selectRows } from "../matrix.js";
 
 export type DuplicatePolicy = "error" | "first" | "mean" | "max";
 
@@ -73,8 +74,7 @@ export function parseMatrix(input: string | Uint8Array, opts: ReadOptions = {}):
     text = input;
   } else {
     let bytes = input;
-    // Gzip by content, not by name: files get renamed.
-    if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
+    if (isGzip(bytes)) {
       try {
         bytes = gunzipSync(bytes);
       } catch (e) {
@@ -187,7 +187,7 @@ export function parseLine(raw: string, lineNo: number, lay: TableLayout, file: s
 
 /** A Parquet GZIP page: gzip members (the format's rule) or, from some writers, a bare zlib stream. */
 export function inflateGzip(b: Uint8Array): Uint8Array {
-  return b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b ? gunzipSync(b) : inflateSync(b);
+  return isGzip(b) ? gunzipSync(b) : inflateSync(b);
 }
 
 /** The byte scanner for well-formed input; null sends the input to the careful parser above. */
@@ -302,16 +302,8 @@ export function mergeDuplicates(
   onWarning: ((message: string) => void) | undefined,
   lineOf?: number[],
 ): Matrix {
-  const groups = new Map<string, number[]>();
-  let anyDup = false;
-  for (let r = 0; r < m.rows.length; r++) {
-    const g = groups.get(m.rows[r]);
-    if (g) {
-      g.push(r);
-      anyDup = true;
-    } else groups.set(m.rows[r], [r]);
-  }
-  if (!anyDup) return m;
+  const groups = rowGroups(m.rows);
+  if (!groups) return m;
 
   const dups = [...groups].filter(([, rs]) => rs.length > 1);
   const extra = dups.reduce((s, [, rs]) => s + rs.length, 0);
@@ -329,34 +321,9 @@ export function mergeDuplicates(
     );
   }
 
-  const nr = m.rows.length;
-  const nc = m.cols.length;
-  const out = [...groups.values()];
-  const nu = out.length;
-  const data = new Float64Array(nu * nc);
-  for (let c = 0; c < nc; c++) {
-    const src = c * nr;
-    const dst = c * nu;
-    for (let u = 0; u < nu; u++) {
-      const rs = out[u];
-      let v = m.data[src + rs[0]];
-      if (policy === "mean" && rs.length > 1) {
-        for (let k = 1; k < rs.length; k++) v += m.data[src + rs[k]];
-        v /= rs.length;
-      } else if (policy === "max") {
-        for (let k = 1; k < rs.length; k++) v = Math.max(v, m.data[src + rs[k]]);
-      }
-      data[dst + u] = v;
-    }
-  }
   const how = policy === "first" ? "kept the first row of" : policy === "mean" ? "averaged" : "took the elementwise maximum of";
   onWarning?.(
     `${file ?? words.file}: ${count}; ${how} each (${extra} rows merged into ${dups.length}): ${shown}${more}`,
   );
-  return makeMatrix(
-    out.map((rs) => m.rows[rs[0]]),
-    m.cols,
-    data,
-    m.rowHeader,
-  );
+  return mergeRowGroups(m, groups, ROW_COMBINERS[policy]);
 }

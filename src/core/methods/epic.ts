@@ -12,7 +12,8 @@ import { medianInPlace } from "../cibersort/prepare.js";
 import { DATA } from "../../node/data.js";
 import { InputError } from "../errors.js";
 import { readMatrixFile } from "../formats/read.js";
-import { type Matrix, makeMatrix } from "../matrix.js";
+import { isGzip } from "../formats/gzip.js";
+import { type Matrix, mergeRowGroups, type RowCombiner, rowGroups } from "../matrix.js";
 import type { Core } from "../wasm.js";
 import { type DeconvScale, checkNonNegative, deconvTable, linearMixture, signatureCoverage } from "./deconvkit.js";
 import { matchGenes } from "../genes.js";
@@ -75,7 +76,7 @@ export function parseEpicGeneList(text: string): string[] {
 
 function readGeneList(path: string): string[] {
   let bytes: Uint8Array = readFileSync(path);
-  if (bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = gunzipSync(bytes);
+  if (isGzip(bytes)) bytes = gunzipSync(bytes);
   return parseEpicGeneList(new TextDecoder().decode(bytes));
 }
 
@@ -138,25 +139,15 @@ export interface EpicOptions extends MethodRunOptions {
  * per-column median of the duplicates. Returns the matrix unchanged when names are unique.
  */
 export function mergeDuplicatesByMedian(m: Matrix): Matrix {
-  const groups = new Map<string, number[]>();
-  m.rows.forEach((g, i) => {
-    const list = groups.get(g);
-    if (list) list.push(i);
-    else groups.set(g, [i]);
-  });
-  if (groups.size === m.rows.length) return m;
-  const nr = m.rows.length;
-  const rows = [...groups.keys()];
-  const data = new Float64Array(rows.length * m.cols.length);
-  rows.forEach((g, r) => {
-    const idx = groups.get(g)!;
-    for (let c = 0; c < m.cols.length; c++) {
-      const v = Float64Array.from(idx, (i) => m.data[i + c * nr]);
-      data[r + c * rows.length] = idx.length === 1 ? v[0] : v.some(Number.isNaN) ? NaN : medianInPlace(v); // R median(): NA in, NA out
-    }
-  });
-  return makeMatrix(rows, [...m.cols], data, m.rowHeader);
+  const groups = rowGroups(m.rows);
+  return groups ? mergeRowGroups(m, groups, medianOfRows) : m;
 }
+
+/** R median() of a group's values in one column: NA in, NA out. */
+const medianOfRows: RowCombiner = (d, c, rs) => {
+  const v = Float64Array.from(rs, (r) => d[c + r]);
+  return v.some(Number.isNaN) ? NaN : medianInPlace(v);
+};
 
 /** LD column sums (R colSums(na.rm = TRUE)) of the given rows, in the given order. */
 function colSumsLD(core: Core, m: Matrix, rows: readonly number[]): Float64Array {
