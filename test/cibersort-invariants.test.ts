@@ -46,7 +46,7 @@ describe("ν-SVR solution (libsvm Solver_NU) invariants", () => {
       for (let s = 0; s < Math.min(4, prep.samples.length); s++) {
         expect(engine.standardize(prep.y.subarray(s * l, (s + 1) * l), z)).toBeGreaterThan(0);
         NUS.forEach((nu, v) => {
-          const { alpha, beta, iterations } = engine.solve(z, v);
+          const { alpha, beta, iterations } = engine.libsvmFit(z, v);
           expect(iterations).toBeGreaterThan(0); // converged before libsvm's iteration cap
           let sumP = 0;
           let sumN = 0;

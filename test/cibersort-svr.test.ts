@@ -41,7 +41,7 @@ describe("ν-SVR replays libsvm (sample 1 of each reference case)", () => {
 
       const dual = readRefTable(c.dir + "sample1_nu_dual_coefs.tsv");
       NUS.forEach((nu, v) => {
-        const { beta, iterations } = engine.solve(z, v);
+        const { beta, iterations } = engine.libsvmFit(z, v);
         expect(iterations).toBeGreaterThan(0);
         const ref = new Float64Array(G);
         dual.rows.forEach((row, i) => {

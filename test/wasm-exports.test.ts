@@ -33,7 +33,11 @@ describe.each(["release", "debug"] as const)("Wasm exports (%s build)", (flavor)
     delete exports.rSum;
     exports.rMean = (p: number) => p;
     exports.extra = () => 0;
-    expect(exportMismatches(exports)).toEqual(["rSum: missing", "rMean: takes 1 arguments, declared 2", "extra: exported but not declared in kernels.ts"]);
+    expect(exportMismatches(exports)).toEqual([
+      "rSum: missing",
+      "rMean: takes 1 arguments, declared 2",
+      "extra: exported but not declared in kernels.ts",
+    ]);
     expect(exportMismatches(core.x as unknown as Record<string, unknown>)).toEqual([]);
   });
 

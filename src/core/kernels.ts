@@ -89,7 +89,9 @@ export function exportMismatches(exports: Record<string, unknown>): string[] {
 /** The instance's exports, typed, after checking them against the tables. */
 export function bindExports(exports: WebAssembly.Exports): CoreExports {
   const bad = exportMismatches(exports);
-  if (bad.length) throw new Error(`cellfrac: the Wasm module does not match src/core/kernels.ts (rebuild with npm run build): ${bad.join("; ")}`);
+  if (bad.length) {
+    throw new Error(`cellfrac: the Wasm module does not match src/core/kernels.ts (rebuild with npm run build): ${bad.join("; ")}`);
+  }
   return exports as unknown as CoreExports; // checked above, name by name
 }
 

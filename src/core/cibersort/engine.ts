@@ -41,7 +41,7 @@ export class CibersortEngine {
   private readonly xPtr: number;
   private readonly exactBeta: number = 0;
   private readonly exactOut: number = 0;
-  /** libsvm state (libsvmInit/libsvmCoreInit) is built only when needed: always for "libsvm", on solve() for "exact". */
+  /** libsvm state (libsvmInit/libsvmCoreInit) is built only when needed: always for "libsvm", on libsvmFit() for "exact". */
   private svrReady = false;
 
   /**
@@ -100,8 +100,11 @@ export class CibersortEngine {
     return c.x.rSum(this.stdOut, v.length, 1);
   }
 
-  /** One libsvm-replay ν-SVR fit (index into the ν grid): β = α⁺ − α⁻ per gene, the duals α (2l, original order) and the iterations. */
-  solve(z: Float64Array, nuIndex: number): { beta: Float64Array; alpha: Float64Array; iterations: number } {
+  /**
+   * One libsvm-replay ν-SVR fit (index into the ν grid): β = α⁺ − α⁻ per gene, the duals α (2l, original
+   * order) and the iterations.
+   */
+  libsvmFit(z: Float64Array, nuIndex: number): { beta: Float64Array; alpha: Float64Array; iterations: number } {
     this.initSvr();
     const c = this.core;
     c.f64(this.zPtr, this.genes).set(z);
