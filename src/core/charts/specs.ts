@@ -1,0 +1,387 @@
+// One Vega-Lite spec per chart type, built from plain data (no DOM, no Node): the report, `--figures` and
+// the page all draw from these. Where a cohort is too large to draw sample by sample (bars, heatmap
+// columns, scatter points), the chart aggregates or samples deterministically and says so in its subtitle.
+import { cellTypeColours, levelColours, OKABE_ITO } from "./palette.js";
+
+/** A Vega-Lite spec as JSON (compiled by vega-lite; kept loose so the core does not depend on its types). */
+export type VlSpec = Record<string, unknown>;
+
+/** samples × cell types (or gene sets), column-major: values[s + t · samples.length]. */
+export interface Composition {
+  samples: string[];
+  cellTypes: string[];
+  values: Float64Array;
+  /** Axis title of the values, e.g. "fraction" or "score". */
+  valueTitle: string;
+}
+
+/** A categorical annotation of the samples: levels in display order, each sample's level or null (NA). */
+export interface Grouping {
+  name: string;
+  levels: string[];
+  of: (string | null)[];
+}
+
+/** One row of a stats table (the `cellfrac stats` format). */
+export interface StatsRow {
+  feature: string;
+  stratum: string;
+  test: string;
+  term: string;
+  n: number;
+  estimate: number;
+  std_error: number;
+  statistic: number;
+  df: number;
+  df2: number;
+  p_value: number;
+  q_value: number;
+}
+
+/** Chart size limits: above these a chart aggregates or samples (and says so). */
+export interface ChartLimits {
+  /** Bars in the composition chart / columns in the heatmap. */
+  maxBars: number;
+  /** Points drawn per scatter panel (the fitted lines always use every sample). */
+  maxPoints: number;
+}
+export const DEFAULT_LIMITS: ChartLimits = { maxBars: 400, maxPoints: 1000 };
+
+const NA = "NA";
+const BASE = { $schema: "https://vega.github.io/schema/vega-lite/v6.json", background: "white", padding: 8 };
+const WRAP = 6;
+
+const fmtInt = (n: number): string => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+
+/** A q- or p-value for a label: 2 significant digits, exponent below 0.001. */
+export function formatP(x: number): string {
+  if (!Number.isFinite(x)) return "NA";
+  return x < 0.001 ? x.toExponential(1) : String(Number(x.toPrecision(2)));
+}
+
+/**
+ * Sample order for bars and heatmap columns: by group level (NA last), then by dominant cell type (in
+ * cell-type order), then by that type's value, largest first; ties keep input order.
+ */
+export function sampleOrder(comp: Composition, groups?: Grouping): number[] {
+  const S = comp.samples.length;
+  const T = comp.cellTypes.length;
+  const levelIndex = new Map(groups?.levels.map((l, i) => [l, i]));
+  const key = Array.from({ length: S }, (_, s) => {
+    let best = 0;
+    for (let t = 1; t < T; t++) if (comp.values[s + t * S] > comp.values[s + best * S]) best = t;
+    const g = groups?.of[s];
+    return { s, group: g == null ? Infinity : levelIndex.get(g)!, best, v: comp.values[s + best * S] };
+  });
+  key.sort((a, b) => a.group - b.group || a.best - b.best || b.v - a.v || a.s - b.s);
+  return key.map((k) => k.s);
+}
+
+interface Bar {
+  label: string;
+  group: string;
+  members: number[];
+}
+
+/** Ordered samples into bars: one per sample, or consecutive runs (within a group) when there are too many. */
+function bars(comp: Composition, groups: Grouping | undefined, maxBars: number): { bars: Bar[]; perBar: number } {
+  const order = sampleOrder(comp, groups);
+  const groupOf = (s: number) => groups?.of[s] ?? (groups ? NA : "");
+  const perBar = Math.ceil(order.length / maxBars);
+  const out: Bar[] = [];
+  for (let i = 0; i < order.length; ) {
+    const g = groupOf(order[i]);
+    const members: number[] = [];
+    while (i < order.length && members.length < perBar && groupOf(order[i]) === g) members.push(order[i++]);
+    const label = members.length === 1 ? comp.samples[members[0]] : `${comp.samples[members[0]]} +${members.length - 1}`;
+    out.push({ label, group: g, members });
+  }
+  return { bars: out, perBar };
+}
+
+function aggregationNote(comp: Composition, perBar: number, nBars: number): string[] {
+  if (perBar <= 1) return [];
+  return [`${fmtInt(comp.samples.length)} samples shown as ${fmtInt(nBars)} columns: each the mean of up to ${perBar} consecutive samples in this order`];
+}
+
+function orderNote(groups?: Grouping): string {
+  return groups ? `samples ordered by ${groups.name}, then dominant cell type` : "samples ordered by dominant cell type";
+}
+
+/** Rows (bar, cell type, mean value) and the facet/axis parts shared by the composition and heatmap charts. */
+function barTable(comp: Composition, groups: Grouping | undefined, limits: ChartLimits) {
+  const S = comp.samples.length;
+  const { bars: bs, perBar } = bars(comp, groups, limits.maxBars);
+  const values: Record<string, string | number>[] = [];
+  bs.forEach((b, i) => {
+    comp.cellTypes.forEach((cellType, t) => {
+      let sum = 0;
+      for (const s of b.members) sum += comp.values[s + t * S];
+      values.push({ bar: b.label, i, group: b.group, cellType, t, value: sum / b.members.length });
+    });
+  });
+  const step = Math.max(1, Math.min(14, Math.floor(900 / bs.length)));
+  const x = {
+    field: "bar",
+    type: "ordinal",
+    sort: bs.map((b) => b.label),
+    title: perBar > 1 ? "samples (binned)" : "sample",
+    axis: bs.length <= 60 ? { labelAngle: -90, labelLimit: 90 } : { labels: false, ticks: false },
+  };
+  const levels = groups ? [...groups.levels, ...(bs.some((b) => b.group === NA) ? [NA] : [])] : [];
+  const subtitle = [orderNote(groups), ...aggregationNote(comp, perBar, bs.length)];
+  const facet = (inner: VlSpec, title: string): VlSpec =>
+    groups
+      ? {
+          ...BASE,
+          title: { text: title, subtitle },
+          data: { values },
+          facet: { column: { field: "group", type: "nominal", sort: levels, title: groups.name, header: { labelAngle: 0 } } },
+          spec: { width: { step }, ...inner },
+          resolve: { scale: { x: "independent" } },
+          spacing: 4,
+        }
+      : { ...BASE, title: { text: title, subtitle }, data: { values }, width: { step }, ...inner };
+  return { x, facet };
+}
+
+/** Stacked composition bars, one per sample (or per run of samples in a large cohort). */
+export function compositionSpec(comp: Composition, groups?: Grouping, limits: ChartLimits = DEFAULT_LIMITS): VlSpec {
+  const { x, facet } = barTable(comp, groups, limits);
+  return facet(
+    {
+      height: 260,
+      mark: { type: "bar" },
+      encoding: {
+        x,
+        y: { field: "value", type: "quantitative", stack: "zero", title: comp.valueTitle },
+        color: {
+          field: "cellType",
+          type: "nominal",
+          title: "cell type",
+          scale: { domain: comp.cellTypes, range: cellTypeColours(comp.cellTypes) },
+          legend: { labelLimit: 260 },
+        },
+        order: { field: "t", type: "quantitative" },
+        tooltip: [{ field: "bar", title: "sample" }, { field: "cellType" }, { field: "value", format: ".3f" }],
+      },
+    },
+    "Composition",
+  );
+}
+
+/** Cell type × sample heatmap (viridis: ordered lightness, readable without colour vision). */
+export function heatmapSpec(comp: Composition, groups?: Grouping, limits: ChartLimits = DEFAULT_LIMITS): VlSpec {
+  const { x, facet } = barTable(comp, groups, limits);
+  return facet(
+    {
+      height: { step: 12 },
+      mark: { type: "rect" },
+      encoding: {
+        x,
+        y: { field: "cellType", type: "nominal", sort: comp.cellTypes, title: null },
+        color: { field: "value", type: "quantitative", title: comp.valueTitle, scale: { scheme: "viridis" } },
+        tooltip: [{ field: "bar", title: "sample" }, { field: "cellType" }, { field: "value", format: ".3f" }],
+      },
+    },
+    "Heatmap",
+  );
+}
+
+/** The tests whose q-value labels a box-plot panel: group comparisons, first match wins. */
+const GROUP_TESTS = ["kruskal", "wilcoxon", "anova"];
+
+/** Stats rows of the whole cohort (no stratum). */
+function unstratified(stats: readonly StatsRow[]): StatsRow[] {
+  return stats.filter((r) => r.stratum === "" || r.stratum === NA || r.stratum === "all");
+}
+
+/** Per-cell-type box plots by group, each panel titled with the stats table's q-value for that cell type. */
+export function groupBoxSpec(comp: Composition, groups: Grouping, stats: readonly StatsRow[] = []): VlSpec {
+  const S = comp.samples.length;
+  const rows = unstratified(stats);
+  const panel = comp.cellTypes.map((t) => {
+    const hit = GROUP_TESTS.map((test) => rows.find((r) => r.feature === t && r.test === test)).find((r) => r);
+    return hit ? `${t}: q = ${formatP(hit.q_value)} (${hit.test})` : t;
+  });
+  const values: Record<string, string | number>[] = [];
+  comp.cellTypes.forEach((_, t) => {
+    for (let s = 0; s < S; s++) {
+      const g = groups.of[s];
+      const v = comp.values[s + t * S];
+      if (g != null && Number.isFinite(v)) values.push({ panel: panel[t], group: g, value: v });
+    }
+  });
+  const missing = groups.of.filter((g) => g == null).length;
+  const subtitle = [`by ${groups.name}; boxes: quartiles, whiskers to 1.5 × IQR; q-values from the stats table`];
+  if (missing) subtitle.push(`${fmtInt(missing)} samples without a ${groups.name} value left out`);
+  return {
+    ...BASE,
+    title: { text: "Distributions by group", subtitle },
+    data: { values },
+    facet: { field: "panel", type: "nominal", sort: panel, title: null, header: { labelLimit: 220 } },
+    columns: WRAP,
+    spec: {
+      width: Math.max(60, 26 * groups.levels.length),
+      height: 120,
+      mark: { type: "boxplot", extent: 1.5, size: 14, outliers: { size: 8 } },
+      encoding: {
+        x: { field: "group", type: "nominal", sort: groups.levels, title: groups.name },
+        y: { field: "value", type: "quantitative", title: comp.valueTitle },
+        color: { field: "group", type: "nominal", scale: { domain: groups.levels, range: levelColours(groups.levels.length) }, legend: null },
+      },
+    },
+    resolve: { scale: { y: "independent" } },
+  };
+}
+
+/**
+ * Values against a numeric score, one panel per cell type, with a least-squares line per level of an
+ * optional second factor. Large cohorts draw an evenly spaced subset of the points; lines use all.
+ */
+export function scatterSpec(
+  comp: Composition,
+  score: { name: string; of: number[] },
+  factor?: Grouping,
+  limits: ChartLimits = DEFAULT_LIMITS,
+): VlSpec {
+  const S = comp.samples.length;
+  const usable = Array.from({ length: S }, (_, s) => s).filter((s) => Number.isFinite(score.of[s]) && (!factor || factor.of[s] != null));
+  const every = Math.ceil(usable.length / limits.maxPoints);
+  const values: Record<string, string | number | boolean>[] = [];
+  comp.cellTypes.forEach((cellType, t) => {
+    usable.forEach((s, k) => {
+      const v = comp.values[s + t * S];
+      if (Number.isFinite(v)) values.push({ cellType, score: score.of[s], value: v, level: factor ? factor.of[s]! : "all", shown: k % every === 0 });
+    });
+  });
+  const subtitle = [factor ? `least-squares line per ${factor.name} level` : "least-squares line"];
+  if (every > 1) subtitle.push(`points: every ${every}th of ${fmtInt(usable.length)} samples; lines fitted on all`);
+  const levels = factor?.levels ?? ["all"];
+  const color = factor
+    ? { field: "level", type: "nominal", title: factor.name, scale: { domain: levels, range: levelColours(levels.length) } }
+    : { value: OKABE_ITO[4] };
+  const x = { field: "score", type: "quantitative", title: score.name, scale: { zero: false } };
+  const y = { field: "value", type: "quantitative", title: comp.valueTitle };
+  return {
+    ...BASE,
+    title: { text: `Against ${score.name}`, subtitle },
+    data: { values },
+    facet: { field: "cellType", type: "nominal", sort: comp.cellTypes, title: null },
+    columns: WRAP,
+    spec: {
+      width: 130,
+      height: 110,
+      layer: [
+        {
+          transform: [{ filter: "datum.shown" }],
+          mark: { type: "point", filled: true, size: 10, opacity: 0.6 },
+          encoding: { x, y, color },
+        },
+        {
+          transform: [{ regression: "value", on: "score", groupby: ["cellType", "level"] }],
+          mark: { type: "line", strokeWidth: 2 },
+          encoding: { x, y, color, detail: { field: "level" } },
+        },
+      ],
+    },
+    resolve: { scale: { y: "independent" } },
+  };
+}
+
+/** Model tests drawn in the forest plot, with the scale their coefficients are on. */
+export const MODEL_TESTS: Record<string, string> = { lm: "coefficient", logistic: "log odds ratio", cox: "log hazard ratio" };
+
+/** One coefficient with its 95 % confidence interval (from ci.ts). */
+export interface ForestRow extends StatsRow {
+  lower: number;
+  upper: number;
+}
+
+/** Forest plot of lm / logistic / cox coefficients with 95 % confidence intervals; a panel per test. */
+export function forestSpec(rows: readonly ForestRow[]): VlSpec {
+  const terms = new Set(rows.map((r) => r.term));
+  const label = (r: StatsRow) => [r.feature, terms.size > 1 ? r.term : "", r.stratum && r.stratum !== NA ? `[${r.stratum}]` : ""].filter((x) => x).join(" · ");
+  const values = rows.map((r) => ({
+    label: label(r),
+    test: `${r.test} (${MODEL_TESTS[r.test]})`,
+    estimate: r.estimate,
+    lower: r.lower,
+    upper: r.upper,
+    q: formatP(r.q_value),
+  }));
+  const tests = [...new Set(values.map((v) => v.test))];
+  const y = { field: "label", type: "nominal", sort: null, title: null, axis: { labelLimit: 320 } };
+  return {
+    ...BASE,
+    title: { text: "Model coefficients", subtitle: [`95 % confidence intervals (lm: t; logistic, cox: Wald); ${[...terms].join(", ")}`] },
+    data: { values },
+    facet: { column: { field: "test", type: "nominal", sort: tests, title: null } },
+    spec: {
+      width: 220,
+      height: { step: 14 },
+      layer: [
+        { mark: { type: "rule", color: "#999999", strokeDash: [3, 3] }, encoding: { x: { datum: 0 } } },
+        {
+          mark: { type: "rule", color: "#333333" },
+          encoding: { y, x: { field: "lower", type: "quantitative", title: "estimate" }, x2: { field: "upper" } },
+        },
+        {
+          mark: { type: "point", filled: true, color: OKABE_ITO[5], size: 30 },
+          encoding: { y, x: { field: "estimate", type: "quantitative" }, tooltip: [{ field: "label" }, { field: "estimate" }, { field: "q" }] },
+        },
+      ],
+    },
+    resolve: { scale: { x: "independent" } },
+  };
+}
+
+/** Volcano plots: effect against −log10 p, one panel per test and term; q < 0.05 highlighted and named. */
+export function volcanoSpec(stats: readonly StatsRow[]): VlSpec {
+  const values = stats
+    .filter((r) => Number.isFinite(r.estimate) && r.p_value > 0 && r.term !== "(Intercept)")
+    .map((r) => ({
+      panel: `${r.test}${r.term ? ": " + r.term : ""}${r.stratum && r.stratum !== NA && r.stratum !== "all" ? ` [${r.stratum}]` : ""}`,
+      feature: r.feature,
+      estimate: r.estimate,
+      p: r.p_value,
+      sig: !Number.isFinite(r.q_value) ? "q not given" : r.q_value < 0.05 ? "q < 0.05" : "q ≥ 0.05",
+    }));
+  const panels = [...new Set(values.map((v) => v.panel))];
+  const classes = [
+    ["q < 0.05", OKABE_ITO[5]],
+    ["q ≥ 0.05", "#BBBBBB"],
+    ["q not given", OKABE_ITO[4]],
+  ].filter(([c]) => values.some((v) => v.sig === c));
+  const x = { field: "estimate", type: "quantitative", title: "estimate" };
+  const y = { field: "mlog10p", type: "quantitative", title: "−log10 p" };
+  return {
+    ...BASE,
+    title: { text: "Volcano", subtitle: ["estimate against −log10 p per cell type; named: q < 0.05"] },
+    data: { values },
+    transform: [{ calculate: "-log(datum.p) / LN10", as: "mlog10p" }],
+    facet: { field: "panel", type: "nominal", sort: panels, title: null },
+    columns: 3,
+    spec: {
+      width: 200,
+      height: 160,
+      layer: [
+        {
+          mark: { type: "point", filled: true, size: 36 },
+          encoding: {
+            x,
+            y,
+            color: { field: "sig", type: "nominal", title: null, scale: { domain: classes.map((c) => c[0]), range: classes.map((c) => c[1]) } },
+            tooltip: [{ field: "feature" }, { field: "estimate" }, { field: "p" }],
+          },
+        },
+        {
+          transform: [{ filter: "datum.sig === 'q < 0.05'" }],
+          mark: { type: "text", dy: -7, fontSize: 8 },
+          encoding: { x, y, text: { field: "feature" } },
+        },
+      ],
+    },
+    resolve: { scale: { x: "independent", y: "independent" } },
+  };
+}
