@@ -2,7 +2,7 @@
 // lm: estimate ± qt(0.975, df) · SE; logistic and cox: Wald, estimate ± qnorm(0.975) · SE (confint.default;
 // survival's confint.coxph). No statistics library on npm gives R's t quantile without pulling in a large
 // numeric package, and only integer df occur (lm's residual df), so the closed-form t CDF for integer df
-// (Abramowitz & Stegun 26.7.3/26.7.4) is inverted by bisection here; test/charts-ci.test.ts compares with R.
+// (Abramowitz & Stegun 26.7.3/26.7.4) is inverted by bisection here; test/charts-summaries.test.ts compares with R.
 import type { ForestRow, StatsRow } from "./specs.js";
 
 /** R: qnorm(0.975), printed with 17 significant digits. */

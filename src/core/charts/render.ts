@@ -4,6 +4,7 @@
 import * as vega from "vega";
 import { compile } from "vega-lite";
 import type { VlSpec } from "./specs.js";
+import { renameSvgIds } from "./svg.js";
 
 // vega exports textMetrics (from vega-scenegraph) without declaring it in its types.
 (vega as unknown as { textMetrics: { canvas(use: boolean): void } }).textMetrics.canvas(false);
@@ -13,7 +14,7 @@ export async function renderSvg(spec: VlSpec): Promise<string> {
   const vg = compile(spec as unknown as Parameters<typeof compile>[0]).spec;
   const view = new vega.View(vega.parse(vg), { renderer: "none" });
   try {
-    return await view.toSVG();
+    return renameSvgIds(await view.toSVG(), "v");
   } finally {
     view.finalize();
   }

@@ -2,6 +2,7 @@
 // the page all draw from these. Where a cohort is too large to draw sample by sample (bars, heatmap
 // columns, scatter points), the chart aggregates or samples deterministically and says so in its subtitle.
 import { cellTypeColours, levelColours, OKABE_ITO } from "./palette.js";
+import { boxStats, leastSquares } from "./summaries.js";
 
 /** A Vega-Lite spec as JSON (compiled by vega-lite; kept loose so the core does not depend on its types). */
 export type VlSpec = Record<string, unknown>;
@@ -44,8 +45,10 @@ export interface ChartLimits {
   maxBars: number;
   /** Points drawn per scatter panel (the fitted lines always use every sample). */
   maxPoints: number;
+  /** Outlier points drawn per box. */
+  maxOutliers: number;
 }
-export const DEFAULT_LIMITS: ChartLimits = { maxBars: 400, maxPoints: 1000 };
+export const DEFAULT_LIMITS: ChartLimits = { maxBars: 400, maxPoints: 500, maxOutliers: 100 };
 
 const NA = "NA";
 const BASE = { $schema: "https://vega.github.io/schema/vega-lite/v6.json", background: "white", padding: 8 };
@@ -124,7 +127,7 @@ function barTable(comp: Composition, groups: Grouping | undefined, limits: Chart
   const x = {
     field: "bar",
     type: "ordinal",
-    sort: bs.map((b) => b.label),
+    sort: { field: "i", op: "min" },
     title: perBar > 1 ? "samples (binned)" : "sample",
     axis: bs.length <= 60 ? { labelAngle: -90, labelLimit: 90 } : { labels: false, ticks: false },
   };
@@ -151,6 +154,7 @@ export function compositionSpec(comp: Composition, groups?: Grouping, limits: Ch
   return facet(
     {
       height: 260,
+      name: "bar",
       mark: { type: "bar" },
       encoding: {
         x,
@@ -163,7 +167,6 @@ export function compositionSpec(comp: Composition, groups?: Grouping, limits: Ch
           legend: { labelLimit: 260 },
         },
         order: { field: "t", type: "quantitative" },
-        tooltip: [{ field: "bar", title: "sample" }, { field: "cellType" }, { field: "value", format: ".3f" }],
       },
     },
     "Composition",
@@ -176,12 +179,12 @@ export function heatmapSpec(comp: Composition, groups?: Grouping, limits: ChartL
   return facet(
     {
       height: { step: 12 },
+      name: "cell",
       mark: { type: "rect" },
       encoding: {
         x,
         y: { field: "cellType", type: "nominal", sort: comp.cellTypes, title: null },
         color: { field: "value", type: "quantitative", title: comp.valueTitle, scale: { scheme: "viridis" } },
-        tooltip: [{ field: "bar", title: "sample" }, { field: "cellType" }, { field: "value", format: ".3f" }],
       },
     },
     "Heatmap",
@@ -191,45 +194,75 @@ export function heatmapSpec(comp: Composition, groups?: Grouping, limits: ChartL
 /** The tests whose q-value labels a box-plot panel: group comparisons, first match wins. */
 const GROUP_TESTS = ["kruskal", "wilcoxon", "anova"];
 
+/** Line break in a panel title (vega header labels split on it). */
+const PANEL_BREAK = " | ";
+
 /** Stats rows of the whole cohort (no stratum). */
 function unstratified(stats: readonly StatsRow[]): StatsRow[] {
   return stats.filter((r) => r.stratum === "" || r.stratum === NA || r.stratum === "all");
 }
 
 /** Per-cell-type box plots by group, each panel titled with the stats table's q-value for that cell type. */
-export function groupBoxSpec(comp: Composition, groups: Grouping, stats: readonly StatsRow[] = []): VlSpec {
+export function groupBoxSpec(comp: Composition, groups: Grouping, stats: readonly StatsRow[] = [], limits: ChartLimits = DEFAULT_LIMITS): VlSpec {
   const S = comp.samples.length;
   const rows = unstratified(stats);
   const panel = comp.cellTypes.map((t) => {
     const hit = GROUP_TESTS.map((test) => rows.find((r) => r.feature === t && r.test === test)).find((r) => r);
-    return hit ? `${t}: q = ${formatP(hit.q_value)} (${hit.test})` : t;
+    return hit ? `${t}${PANEL_BREAK}q = ${formatP(hit.q_value)} (${hit.test})` : t;
   });
   const values: Record<string, string | number>[] = [];
+  let thinned = 0;
   comp.cellTypes.forEach((_, t) => {
-    for (let s = 0; s < S; s++) {
-      const g = groups.of[s];
-      const v = comp.values[s + t * S];
-      if (g != null && Number.isFinite(v)) values.push({ panel: panel[t], group: g, value: v });
+    for (const group of groups.levels) {
+      const v: number[] = [];
+      for (let s = 0; s < S; s++) if (groups.of[s] === group) v.push(comp.values[s + t * S]);
+      const b = boxStats(v);
+      if (!b) continue;
+      const { outliers, ...box } = b;
+      values.push({ kind: "box", panel: panel[t], group, ...box });
+      const every = Math.ceil(outliers.length / limits.maxOutliers);
+      if (every > 1) thinned++;
+      outliers.forEach((value, i) => {
+        if (i % every === 0 || i === outliers.length - 1) values.push({ kind: "out", panel: panel[t], group, value });
+      });
     }
   });
   const missing = groups.of.filter((g) => g == null).length;
-  const subtitle = [`by ${groups.name}; boxes: quartiles, whiskers to 1.5 × IQR; q-values from the stats table`];
+  const subtitle = [`by ${groups.name}; boxes: quartiles (R type 7), whiskers to the last value within 1.5 × IQR; q-values from the stats table`];
   if (missing) subtitle.push(`${fmtInt(missing)} samples without a ${groups.name} value left out`);
+  if (thinned) subtitle.push(`boxes with more than ${limits.maxOutliers} outliers show an evenly spaced subset of them (and the extremes)`);
+  const x = { field: "group", type: "nominal", sort: groups.levels, title: groups.name };
+  const color = { field: "group", type: "nominal", scale: { domain: groups.levels, range: levelColours(groups.levels.length) }, legend: null };
+  const y = (field: string) => ({ field, type: "quantitative", title: comp.valueTitle });
   return {
     ...BASE,
     title: { text: "Distributions by group", subtitle },
     data: { values },
-    facet: { field: "panel", type: "nominal", sort: panel, title: null, header: { labelLimit: 220 } },
+    facet: { field: "panel", type: "nominal", sort: panel, title: null, header: { labelLimit: 0, labelExpr: `split(datum.label, '${PANEL_BREAK}')` } },
     columns: WRAP,
     spec: {
-      width: Math.max(60, 26 * groups.levels.length),
+      width: Math.max(110, 26 * groups.levels.length),
       height: 120,
-      mark: { type: "boxplot", extent: 1.5, size: 14, outliers: { size: 8 } },
-      encoding: {
-        x: { field: "group", type: "nominal", sort: groups.levels, title: groups.name },
-        y: { field: "value", type: "quantitative", title: comp.valueTitle },
-        color: { field: "group", type: "nominal", scale: { domain: groups.levels, range: levelColours(groups.levels.length) }, legend: null },
-      },
+      layer: [
+        {
+          transform: [{ filter: "datum.kind === 'box'" }],
+          layer: [
+            { mark: { type: "rule", color: "#555555" }, encoding: { x, y: y("lower"), y2: { field: "upper" } } },
+            {
+              name: "box",
+              mark: { type: "bar", size: 14, stroke: "#555555" },
+              encoding: { x, y: y("q1"), y2: { field: "q3" }, color },
+            },
+            { mark: { type: "tick", color: "white", size: 14, thickness: 2 }, encoding: { x, y: y("median") } },
+          ],
+        },
+        {
+          name: "outlier",
+          transform: [{ filter: "datum.kind === 'out'" }],
+          mark: { type: "point", size: 8, filled: true },
+          encoding: { x, y: y("value"), color },
+        },
+      ],
     },
     resolve: { scale: { y: "independent" } },
   };
@@ -248,16 +281,23 @@ export function scatterSpec(
   const S = comp.samples.length;
   const usable = Array.from({ length: S }, (_, s) => s).filter((s) => Number.isFinite(score.of[s]) && (!factor || factor.of[s] != null));
   const every = Math.ceil(usable.length / limits.maxPoints);
-  const values: Record<string, string | number | boolean>[] = [];
+  const levels = factor?.levels ?? ["all"];
+  const levelOf = (s: number) => (factor ? factor.of[s]! : "all");
+  const values: Record<string, string | number>[] = [];
   comp.cellTypes.forEach((cellType, t) => {
     usable.forEach((s, k) => {
       const v = comp.values[s + t * S];
-      if (Number.isFinite(v)) values.push({ cellType, score: score.of[s], value: v, level: factor ? factor.of[s]! : "all", shown: k % every === 0 });
+      if (k % every === 0 && Number.isFinite(v)) values.push({ kind: "point", cellType, score: score.of[s], value: v, level: levelOf(s) });
     });
+    for (const level of levels) {
+      const idx = usable.filter((s) => levelOf(s) === level);
+      const fit = leastSquares(idx.map((s) => score.of[s]), idx.map((s) => comp.values[s + t * S]));
+      if (fit.n < 2 || !Number.isFinite(fit.slope)) continue;
+      for (const x of [fit.xmin, fit.xmax]) values.push({ kind: "fit", cellType, score: x, value: fit.intercept + fit.slope * x, level });
+    }
   });
   const subtitle = [factor ? `least-squares line per ${factor.name} level` : "least-squares line"];
   if (every > 1) subtitle.push(`points: every ${every}th of ${fmtInt(usable.length)} samples; lines fitted on all`);
-  const levels = factor?.levels ?? ["all"];
   const color = factor
     ? { field: "level", type: "nominal", title: factor.name, scale: { domain: levels, range: levelColours(levels.length) } }
     : { value: OKABE_ITO[4] };
@@ -274,12 +314,14 @@ export function scatterSpec(
       height: 110,
       layer: [
         {
-          transform: [{ filter: "datum.shown" }],
+          name: "point",
+          transform: [{ filter: "datum.kind === 'point'" }],
           mark: { type: "point", filled: true, size: 10, opacity: 0.6 },
           encoding: { x, y, color },
         },
         {
-          transform: [{ regression: "value", on: "score", groupby: ["cellType", "level"] }],
+          name: "fit",
+          transform: [{ filter: "datum.kind === 'fit'" }],
           mark: { type: "line", strokeWidth: 2 },
           encoding: { x, y, color, detail: { field: "level" } },
         },
@@ -327,8 +369,9 @@ export function forestSpec(rows: readonly ForestRow[]): VlSpec {
           encoding: { y, x: { field: "lower", type: "quantitative", title: "estimate" }, x2: { field: "upper" } },
         },
         {
+          name: "estimate",
           mark: { type: "point", filled: true, color: OKABE_ITO[5], size: 30 },
-          encoding: { y, x: { field: "estimate", type: "quantitative" }, tooltip: [{ field: "label" }, { field: "estimate" }, { field: "q" }] },
+          encoding: { y, x: { field: "estimate", type: "quantitative" } },
         },
       ],
     },
@@ -367,12 +410,12 @@ export function volcanoSpec(stats: readonly StatsRow[]): VlSpec {
       height: 160,
       layer: [
         {
+          name: "feature",
           mark: { type: "point", filled: true, size: 36 },
           encoding: {
             x,
             y,
             color: { field: "sig", type: "nominal", title: null, scale: { domain: classes.map((c) => c[0]), range: classes.map((c) => c[1]) } },
-            tooltip: [{ field: "feature" }, { field: "estimate" }, { field: "p" }],
           },
         },
         {

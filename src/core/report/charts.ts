@@ -66,7 +66,7 @@ export function reportCharts(results: ReportResults, annotation: Annotation | un
   out.push({ id: "heatmap", title: "Heatmap", spec: heatmapSpec(comp, groups, limits) });
   out.push(
     groups
-      ? { id: "groups", title: "Distributions by group", spec: groupBoxSpec(comp, groups, stats.filter((r) => r.term === "" || r.term.startsWith(groups.name))) }
+      ? { id: "groups", title: "Distributions by group", spec: groupBoxSpec(comp, groups, stats.filter((r) => r.term === "" || r.term.startsWith(groups.name)), limits) }
       : { id: "groups", title: "Distributions by group", skipped: "give --samples and --group-by" },
   );
   if (o.score && annotation) {

@@ -4,6 +4,7 @@
 // connection, so the file requests nothing when opened, from disk or anywhere else.
 // Every byte depends only on the inputs except the one line that starts `<p class="stamp">`.
 import type { Coverage } from "../methods/types.js";
+import { renameSvgIds } from "../charts/svg.js";
 import type { ChartEntry } from "./charts.js";
 
 export interface InputFingerprint {
@@ -46,11 +47,6 @@ async function sha256Base64(text: string): Promise<string> {
 
 export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
-/** Gives an SVG's ids (clip paths, gradients) a per-chart prefix: several SVGs share one document. */
-export function prefixSvgIds(svg: string, prefix: string): string {
-  return svg.replace(/\bid="([^"]+)"/g, `id="${prefix}$1"`).replace(/url\(#([^)]+)\)/g, `url(#${prefix}$1)`).replace(/href="#([^"]+)"/g, `href="#${prefix}$1"`);
 }
 
 const STYLE = `body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0 auto;max-width:1400px;padding:0 16px 48px;color:#222}
@@ -142,7 +138,7 @@ export async function reportHtml(d: ReportDocument): Promise<string> {
   const charts = d.charts
     .map((c, i) => {
       const body = c.svg
-        ? prefixSvgIds(c.svg, `c${i}-`)
+        ? renameSvgIds(c.svg, `c${i}-`)
         : `<p class="skipped">Not drawn: ${escapeHtml(c.skipped ?? "no data")}.</p>`;
       return `<figure class="chart" id="chart-${c.id}" data-testid="chart-${c.id}" data-drawn="${c.svg ? "yes" : "no"}">\n<h3>${escapeHtml(c.title)}</h3>\n${body}\n</figure>`;
     })

@@ -141,7 +141,7 @@ export async function runReport(o: ReportCliOptions, io: CliIO): Promise<string>
     stats.push(...parseStats(text, path));
     statsTables.push({ id: `stats${i + 1}`, title: `Stats: ${basename(path)}`, file: basename(path), tsv: text.endsWith("\n") ? text : text + "\n" });
   }
-  const charts = reportCharts(results, annotation, stats, { groupBy: o.groupBy, score: o.score, limits: { maxBars: o.maxBars, maxPoints: o.maxPoints } });
+  const charts = reportCharts(results, annotation, stats, { groupBy: o.groupBy, score: o.score, limits: { ...DEFAULT_LIMITS, maxBars: o.maxBars, maxPoints: o.maxPoints } });
   const drawn = [];
   for (const c of charts) drawn.push({ ...c, svg: c.spec ? await renderSvg(c.spec) : undefined });
 
