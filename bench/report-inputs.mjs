@@ -11,9 +11,12 @@ const [out, nArg = "10000"] = process.argv.slice(2);
 if (!out) throw new Error("usage: node bench/report-inputs.mjs <out-dir> [samples]");
 const S = Number(nArg);
 mkdirSync(out, { recursive: true });
-const lm22 = readFileSync(new URL("../data/LM22.tsv", import.meta.url), "utf8").split("\n")[0].split("\t").slice(1);
+const lm22 = readFileSync(new URL("../data/LM22.tsv", import.meta.url), "utf8")
+  .split("\n")[0]
+  .split("\t")
+  .slice(1);
 let seed = 42;
-const rand = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+const rand = () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 const rows = [["Mixture", ...lm22, "P-value", "Correlation", "RMSE"].join("\t")];
 const ann = ["sample\tgroup\tscore\tfactor"];
 for (let s = 0; s < S; s++) {

@@ -9,7 +9,9 @@ import { boxStats, leastSquares } from "../src/core/charts/summaries.js";
 import type { StatsRow } from "../src/core/charts/specs.js";
 
 function tsv(name: string): Record<string, string>[] {
-  const [head, ...lines] = readFileSync(new URL(`./fixtures/${name}`, import.meta.url), "utf8").trim().split("\n");
+  const [head, ...lines] = readFileSync(new URL(`./fixtures/${name}`, import.meta.url), "utf8")
+    .trim()
+    .split("\n");
   const cols = head.split("\t");
   return lines.map((l) => Object.fromEntries(l.split("\t").map((v, i) => [cols[i], v])));
 }
@@ -61,8 +63,20 @@ describe("95 % interval quantiles = R qt(0.975, df), qnorm(0.975)", () => {
     expect(() => qt975(2.5)).toThrow(RangeError);
   });
   it("lm rows use t with the row's df, logistic and cox rows Wald", () => {
-    const row = (test: string, df: number): StatsRow =>
-      ({ feature: "x", stratum: "", test, term: "t", n: 10, estimate: 1, std_error: 0.5, statistic: 2, df, df2: NaN, p_value: 0.1, q_value: 0.2 });
+    const row = (test: string, df: number): StatsRow => ({
+      feature: "x",
+      stratum: "",
+      test,
+      term: "t",
+      n: 10,
+      estimate: 1,
+      std_error: 0.5,
+      statistic: 2,
+      df,
+      df2: NaN,
+      p_value: 0.1,
+      q_value: 0.2,
+    });
     expect(confidenceInterval(row("lm", 5))).toMatchObject({ lower: 1 - 0.5 * qt975(5), upper: 1 + 0.5 * qt975(5) });
     expect(confidenceInterval(row("cox", NaN))).toMatchObject({ lower: 1 - 0.5 * Z975, upper: 1 + 0.5 * Z975 });
   });

@@ -12,7 +12,15 @@ import { main } from "../src/node/cli.js";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 /** As test/browser.e2e.test.ts: no sandbox as root, no background connections of Chromium's own. */
-const ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+const ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
 const FIX = new URL("./fixtures/report/", import.meta.url).pathname;
 const RESULTS = FIX + "scanb20_cibersort.json";
 const SAMPLES = new URL("../data/example/scanb20_samples.tsv", import.meta.url).pathname;
@@ -30,8 +38,24 @@ const consoleErrors: string[] = [];
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (see .ci/run)`);
-  const args = [RESULTS, "--samples", SAMPLES, "--stats", KRUSKAL, "--stats", MODELS, "--group-by", "pam50_subtype", "--score", "age_at_diagnosis"];
-  const code = await main(["report", ...args, "-o", REPORT, "--figures", FIGURES, "-q"], { stdout: () => {}, stderr: () => {}, isTTY: false });
+  const args = [
+    RESULTS,
+    "--samples",
+    SAMPLES,
+    "--stats",
+    KRUSKAL,
+    "--stats",
+    MODELS,
+    "--group-by",
+    "pam50_subtype",
+    "--score",
+    "age_at_diagnosis",
+  ];
+  const code = await main(["report", ...args, "-o", REPORT, "--figures", FIGURES, "-q"], {
+    stdout: () => {},
+    stderr: () => {},
+    isTTY: false,
+  });
   expect(code).toBe(0);
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
   const context = await browser.newContext({ acceptDownloads: true });
@@ -89,7 +113,12 @@ describe("the report in Chromium", () => {
       const f = l.split("\t");
       const want = json.samples[s];
       expect(f[0]).toBe(want.sample);
-      expect(f.slice(1).map(Number)).toEqual([...json.cellTypes.map((t: string) => want.fractions[t]), want.pValue, want.correlation, want.rmse]);
+      expect(f.slice(1).map(Number)).toEqual([
+        ...json.cellTypes.map((t: string) => want.fractions[t]),
+        want.pValue,
+        want.correlation,
+        want.rmse,
+      ]);
     });
     expect(await download("download-stats1")).toBe(readFileSync(KRUSKAL, "utf8"));
     expect(await download("download-stats2")).toBe(readFileSync(MODELS, "utf8"));

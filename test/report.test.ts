@@ -22,18 +22,38 @@ const tmp = mkdtempSync(join(tmpdir(), "cellfrac-report-"));
 async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = "";
   let stderr = "";
-  const code = await main(args[0] === "--help" ? args : ["report", ...args], { stdout: (s) => void (stdout += s), stderr: (s) => void (stderr += s), isTTY: false });
+  const code = await main(args[0] === "--help" ? args : ["report", ...args], {
+    stdout: (s) => void (stdout += s),
+    stderr: (s) => void (stderr += s),
+    isTTY: false,
+  });
   return { code, stdout, stderr };
 }
 
-const FULL = [RESULTS, "--samples", SAMPLES, "--stats", KRUSKAL, "--stats", MODELS, "--group-by", "pam50_subtype", "--score", "age_at_diagnosis"];
+const FULL = [
+  RESULTS,
+  "--samples",
+  SAMPLES,
+  "--stats",
+  KRUSKAL,
+  "--stats",
+  MODELS,
+  "--group-by",
+  "pam50_subtype",
+  "--score",
+  "age_at_diagnosis",
+];
 
 /** The items (paths) of the mark groups whose class names a spec's named mark, e.g. "bar" → bar_marks. */
 function markItems(svg: string, name: string): string[][] {
   const groups = [...svg.matchAll(new RegExp(`<g class="mark-[a-z]+ role-mark ${name}_marks"[^>]*?(/>|>([\\s\\S]*?)</g>)`, "g"))];
   return groups.map((g) => [...(g[2] ?? "").matchAll(/<path [^>]*>/g)].map((m) => m[0]));
 }
-const annotation = readFileSync(SAMPLES, "utf8").trim().split("\n").slice(1).map((l) => l.split("\t"));
+const annotation = readFileSync(SAMPLES, "utf8")
+  .trim()
+  .split("\n")
+  .slice(1)
+  .map((l) => l.split("\t"));
 
 describe("cellfrac report --figures", async () => {
   const dir = join(tmp, "fig");
@@ -186,7 +206,8 @@ describe("cellfrac report: errors", () => {
     const r = await run(["--help"]);
     expect(r.stdout).toContain("cellfrac report <results>");
     const h = (await run(["-h"])).stdout;
-    for (const o of ["--samples", "--stats", "--group-by", "--score", "--figures", "--max-bars", "--max-points", "--output", "--quiet"]) expect(h).toContain(o);
+    for (const o of ["--samples", "--stats", "--group-by", "--score", "--figures", "--max-bars", "--max-points", "--output", "--quiet"])
+      expect(h).toContain(o);
   });
 });
 
@@ -203,7 +224,12 @@ describe("colours and order", () => {
     expect(cellTypeColours(["T cells CD8", "beta", "alpha", "zeta"])).toEqual([...odd].reverse());
   });
   it("samples order by group level, then dominant type, then its value", () => {
-    const comp = { samples: ["a", "b", "c", "d"], cellTypes: ["X", "Y"], values: Float64Array.from([0.9, 0.2, 0.6, 0.3, 0.1, 0.8, 0.4, 0.7]), valueTitle: "f" };
+    const comp = {
+      samples: ["a", "b", "c", "d"],
+      cellTypes: ["X", "Y"],
+      values: Float64Array.from([0.9, 0.2, 0.6, 0.3, 0.1, 0.8, 0.4, 0.7]),
+      valueTitle: "f",
+    };
     expect(sampleOrder(comp).map((s) => comp.samples[s])).toEqual(["a", "c", "b", "d"]);
     const g = { name: "g", levels: ["L1", "L2"], of: ["L2", "L1", null, "L1"] };
     expect(sampleOrder(comp, g).map((s) => comp.samples[s])).toEqual(["b", "d", "a", "c"]);

@@ -24,15 +24,36 @@ const KNOWN: Record<string, [string, number]> = {};
 function known(lineage: string, ...names: string[][]): void {
   names.forEach((same, step) => same.forEach((n) => (KNOWN[n] = [lineage, step])));
 }
-known("B", ["B cells naive", "B.naive"], ["B cells memory", "B.memory"], ["Plasma cells", "Plasmablasts"],
-  ["B cells", "B.cells", "Bcells", "B lineage", "B"]);
-known("T4", ["T cells CD4 naive", "T.CD4.naive"], ["T cells CD4 memory resting", "T.CD4.memory"], ["T cells CD4 memory activated"],
-  ["T cells follicular helper"], ["T cells regulatory (Tregs)", "Tregs", "Treg"], ["T cells CD4", "T.cells.CD4", "CD4_Tcells", "CD4", "T cells"]);
-known("T8", ["T cells CD8", "T.cells.CD8", "CD8_Tcells", "CD8 T cells", "CD8", "T.CD8.naive"], ["T cells gamma delta", "T.gd.Vd2", "T.gd.non.Vd2"],
-  ["Cytotoxic lymphocytes", "T.CD8.memory", "MAIT"]);
+known(
+  "B",
+  ["B cells naive", "B.naive"],
+  ["B cells memory", "B.memory"],
+  ["Plasma cells", "Plasmablasts"],
+  ["B cells", "B.cells", "Bcells", "B lineage", "B"],
+);
+known(
+  "T4",
+  ["T cells CD4 naive", "T.CD4.naive"],
+  ["T cells CD4 memory resting", "T.CD4.memory"],
+  ["T cells CD4 memory activated"],
+  ["T cells follicular helper"],
+  ["T cells regulatory (Tregs)", "Tregs", "Treg"],
+  ["T cells CD4", "T.cells.CD4", "CD4_Tcells", "CD4", "T cells"],
+);
+known(
+  "T8",
+  ["T cells CD8", "T.cells.CD8", "CD8_Tcells", "CD8 T cells", "CD8", "T.CD8.naive"],
+  ["T cells gamma delta", "T.gd.Vd2", "T.gd.non.Vd2"],
+  ["Cytotoxic lymphocytes", "T.CD8.memory", "MAIT"],
+);
 known("NK", ["NK cells resting", "NK cells", "NK.cells", "NKcells", "NK"], ["NK cells activated"]);
-known("mono", ["Monocytes", "Monocytic lineage", "Monocytes C", "Monocytes NC.I"], ["Macrophages M0", "Macrophages"],
-  ["Macrophages M1", "Macrophages.M1"], ["Macrophages M2", "Macrophages.M2"]);
+known(
+  "mono",
+  ["Monocytes", "Monocytic lineage", "Monocytes C", "Monocytes NC.I"],
+  ["Macrophages M0", "Macrophages"],
+  ["Macrophages M1", "Macrophages.M1"],
+  ["Macrophages M2", "Macrophages.M2"],
+);
 known("DC", ["Dendritic cells resting", "mDCs"], ["Dendritic cells activated", "Dendritic.cells", "Myeloid dendritic cells", "pDCs"]);
 known("gran", ["Mast cells resting"], ["Mast cells activated"], ["Eosinophils", "Basophils LD"], ["Neutrophils", "Neutrophils LD"]);
 known("stroma", ["CAFs", "Fibroblasts"], ["Endothelial", "Endothelial cells"]);
@@ -46,7 +67,13 @@ function shade(hex: string, t: number): string {
   const target = t > 0 ? 255 : 0;
   const a = Math.abs(t);
   const ch = (i: number) => Math.round(parseInt(hex.slice(i, i + 2), 16) * (1 - a) + target * a);
-  return "#" + [1, 3, 5].map((i) => ch(i).toString(16).padStart(2, "0")).join("").toUpperCase();
+  return (
+    "#" +
+    [1, 3, 5]
+      .map((i) => ch(i).toString(16).padStart(2, "0"))
+      .join("")
+      .toUpperCase()
+  );
 }
 
 /** Lightness steps within a lineage: base, lighter, darker, lighter still, darker still, … */

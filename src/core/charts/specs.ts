@@ -104,7 +104,10 @@ function bars(comp: Composition, groups: Grouping | undefined, maxBars: number):
 
 function aggregationNote(comp: Composition, perBar: number, nBars: number): string[] {
   if (perBar <= 1) return [];
-  return [`${fmtInt(comp.samples.length)} samples shown as ${fmtInt(nBars)} columns: each the mean of up to ${perBar} consecutive samples in this order`];
+  return [
+    `${fmtInt(comp.samples.length)} samples shown as ${fmtInt(nBars)} columns: ` +
+      `each the mean of up to ${perBar} consecutive samples in this order`,
+  ];
 }
 
 function orderNote(groups?: Grouping): string {
@@ -203,7 +206,12 @@ function unstratified(stats: readonly StatsRow[]): StatsRow[] {
 }
 
 /** Per-cell-type box plots by group, each panel titled with the stats table's q-value for that cell type. */
-export function groupBoxSpec(comp: Composition, groups: Grouping, stats: readonly StatsRow[] = [], limits: ChartLimits = DEFAULT_LIMITS): VlSpec {
+export function groupBoxSpec(
+  comp: Composition,
+  groups: Grouping,
+  stats: readonly StatsRow[] = [],
+  limits: ChartLimits = DEFAULT_LIMITS,
+): VlSpec {
   const S = comp.samples.length;
   const rows = unstratified(stats);
   const panel = comp.cellTypes.map((t) => {
@@ -228,17 +236,30 @@ export function groupBoxSpec(comp: Composition, groups: Grouping, stats: readonl
     }
   });
   const missing = groups.of.filter((g) => g == null).length;
-  const subtitle = [`by ${groups.name}; boxes: quartiles (R type 7), whiskers to the last value within 1.5 × IQR; q-values from the stats table`];
+  const subtitle = [
+    `by ${groups.name}; boxes: quartiles (R type 7), whiskers to the last value within 1.5 × IQR; q-values from the stats table`,
+  ];
   if (missing) subtitle.push(`${fmtInt(missing)} samples without a ${groups.name} value left out`);
   if (thinned) subtitle.push(`boxes with more than ${limits.maxOutliers} outliers show an evenly spaced subset of them (and the extremes)`);
   const x = { field: "group", type: "nominal", sort: groups.levels, title: groups.name };
-  const color = { field: "group", type: "nominal", scale: { domain: groups.levels, range: levelColours(groups.levels.length) }, legend: null };
+  const color = {
+    field: "group",
+    type: "nominal",
+    scale: { domain: groups.levels, range: levelColours(groups.levels.length) },
+    legend: null,
+  };
   const y = (field: string) => ({ field, type: "quantitative", title: comp.valueTitle });
   return {
     ...BASE,
     title: { text: "Distributions by group", subtitle },
     data: { values },
-    facet: { field: "panel", type: "nominal", sort: panel, title: null, header: { labelLimit: 0, labelExpr: `split(datum.label, '${PANEL_BREAK}')` } },
+    facet: {
+      field: "panel",
+      type: "nominal",
+      sort: panel,
+      title: null,
+      header: { labelLimit: 0, labelExpr: `split(datum.label, '${PANEL_BREAK}')` },
+    },
     columns: WRAP,
     spec: {
       width: Math.max(110, 26 * groups.levels.length),
@@ -291,7 +312,10 @@ export function scatterSpec(
     });
     for (const level of levels) {
       const idx = usable.filter((s) => levelOf(s) === level);
-      const fit = leastSquares(idx.map((s) => score.of[s]), idx.map((s) => comp.values[s + t * S]));
+      const fit = leastSquares(
+        idx.map((s) => score.of[s]),
+        idx.map((s) => comp.values[s + t * S]),
+      );
       if (fit.n < 2 || !Number.isFinite(fit.slope)) continue;
       for (const x of [fit.xmin, fit.xmax]) values.push({ kind: "fit", cellType, score: x, value: fit.intercept + fit.slope * x, level });
     }
@@ -343,7 +367,8 @@ export interface ForestRow extends StatsRow {
 /** Forest plot of lm / logistic / cox coefficients with 95 % confidence intervals; a panel per test. */
 export function forestSpec(rows: readonly ForestRow[]): VlSpec {
   const terms = new Set(rows.map((r) => r.term));
-  const label = (r: StatsRow) => [r.feature, terms.size > 1 ? r.term : "", r.stratum && r.stratum !== NA ? `[${r.stratum}]` : ""].filter((x) => x).join(" · ");
+  const label = (r: StatsRow) =>
+    [r.feature, terms.size > 1 ? r.term : "", r.stratum && r.stratum !== NA ? `[${r.stratum}]` : ""].filter((x) => x).join(" · ");
   const values = rows.map((r) => ({
     label: label(r),
     test: `${r.test} (${MODEL_TESTS[r.test]})`,
@@ -415,7 +440,12 @@ export function volcanoSpec(stats: readonly StatsRow[]): VlSpec {
           encoding: {
             x,
             y,
-            color: { field: "sig", type: "nominal", title: null, scale: { domain: classes.map((c) => c[0]), range: classes.map((c) => c[1]) } },
+            color: {
+              field: "sig",
+              type: "nominal",
+              title: null,
+              scale: { domain: classes.map((c) => c[0]), range: classes.map((c) => c[1]) },
+            },
           },
         },
         {

@@ -27,7 +27,9 @@ export interface BoxStats {
 
 /** Box-plot statistics of the finite values (ggplot2's stat_boxplot: type-7 quartiles, 1.5 · IQR fences). */
 export function boxStats(values: ArrayLike<number>): BoxStats | undefined {
-  const x = Float64Array.from(values).filter((v) => Number.isFinite(v)).sort();
+  const x = Float64Array.from(values)
+    .filter((v) => Number.isFinite(v))
+    .sort();
   if (x.length === 0) return undefined;
   const q1 = quantile7(x, 0.25);
   const q3 = quantile7(x, 0.75);
@@ -45,7 +47,10 @@ export function boxStats(values: ArrayLike<number>): BoxStats | undefined {
 }
 
 /** Least-squares line y = intercept + slope · x over the pairs where both are finite (R: coef(lm(y ~ x))). */
-export function leastSquares(x: ArrayLike<number>, y: ArrayLike<number>): { intercept: number; slope: number; n: number; xmin: number; xmax: number } {
+export function leastSquares(
+  x: ArrayLike<number>,
+  y: ArrayLike<number>,
+): { intercept: number; slope: number; n: number; xmin: number; xmax: number } {
   let n = 0;
   let sx = 0;
   let sy = 0;

@@ -50,12 +50,18 @@ export function interactionFactor(stats: readonly StatsRow[], score: string, a: 
 }
 
 /** Every chart type in report order, each with its spec or the reason it is missing. */
-export function reportCharts(results: ReportResults, annotation: Annotation | undefined, stats: readonly StatsRow[], o: ReportChartOptions = {}): ChartEntry[] {
+export function reportCharts(
+  results: ReportResults,
+  annotation: Annotation | undefined,
+  stats: readonly StatsRow[],
+  o: ReportChartOptions = {},
+): ChartEntry[] {
   const limits = o.limits ?? DEFAULT_LIMITS;
   const comp = composition(results);
   if ((o.groupBy || o.score) && !annotation) throw new InputError("--group-by and --score need --samples (the sample annotation)");
   const groups: Grouping | undefined = o.groupBy && annotation ? grouping(annotation, o.groupBy, results.samples) : undefined;
-  if (groups && groups.levels.length === 0) throw new InputError(`--group-by ${o.groupBy}: no sample of the results has a value`, { file: annotation!.file });
+  if (groups && groups.levels.length === 0)
+    throw new InputError(`--group-by ${o.groupBy}: no sample of the results has a value`, { file: annotation!.file });
   const fractions = results.rowHeader === "Mixture";
   const out: ChartEntry[] = [];
   out.push(
@@ -66,7 +72,16 @@ export function reportCharts(results: ReportResults, annotation: Annotation | un
   out.push({ id: "heatmap", title: "Heatmap", spec: heatmapSpec(comp, groups, limits) });
   out.push(
     groups
-      ? { id: "groups", title: "Distributions by group", spec: groupBoxSpec(comp, groups, stats.filter((r) => r.term === "" || r.term.startsWith(groups.name)), limits) }
+      ? {
+          id: "groups",
+          title: "Distributions by group",
+          spec: groupBoxSpec(
+            comp,
+            groups,
+            stats.filter((r) => r.term === "" || r.term.startsWith(groups.name)),
+            limits,
+          ),
+        }
       : { id: "groups", title: "Distributions by group", skipped: "give --samples and --group-by" },
   );
   if (o.score && annotation) {
@@ -75,7 +90,9 @@ export function reportCharts(results: ReportResults, annotation: Annotation | un
     const score = { name: o.score, of: numericColumn(annotation, o.score, results.samples) };
     out.push({ id: "scatter", title: `Against ${o.score}`, spec: scatterSpec(comp, score, factor, limits) });
   } else out.push({ id: "scatter", title: "Against a score", skipped: "give --samples and --score" });
-  const models = stats.filter((r) => r.test in MODEL_TESTS && r.term !== "(Intercept)" && Number.isFinite(r.estimate) && Number.isFinite(r.std_error));
+  const models = stats.filter(
+    (r) => r.test in MODEL_TESTS && r.term !== "(Intercept)" && Number.isFinite(r.estimate) && Number.isFinite(r.std_error),
+  );
   out.push(
     models.length
       ? { id: "forest", title: "Model coefficients", spec: forestSpec(models.map(confidenceInterval)) }

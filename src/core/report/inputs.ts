@@ -118,8 +118,20 @@ function parseResultsJson(text: string, file: string): ReportResults {
     });
     const samples = rows.map((r) => String(r.sample));
     checkUnique(samples, "sample", file, () => 0);
-    const coverage = [{ name: "signature", found: Number(doc.genesUsed), total: Number(doc.signatureGenes), missing: (doc.missingGenes as string[]) ?? [] }];
-    return { method: "cibersort", format: "json", rowHeader: "Mixture", samples, columns, estimateColumns: types.length, values, coverage, warnings };
+    const coverage = [
+      { name: "signature", found: Number(doc.genesUsed), total: Number(doc.signatureGenes), missing: (doc.missingGenes as string[]) ?? [] },
+    ];
+    return {
+      method: "cibersort",
+      format: "json",
+      rowHeader: "Mixture",
+      samples,
+      columns,
+      estimateColumns: types.length,
+      values,
+      coverage,
+      warnings,
+    };
   }
   if (typeof doc.method === "string" && Array.isArray(doc.columns) && Array.isArray(doc.rows)) {
     // src/node/commands/score.ts scoreTableJson: rows of {<rowHeader>: sample, <column>: value}.
@@ -132,7 +144,17 @@ function parseResultsJson(text: string, file: string): ReportResults {
     const samples = rows.map((r) => String(r[rowHeader]));
     checkUnique(samples, "sample", file, () => 0);
     const coverage = Array.isArray(doc.coverage) ? (doc.coverage as Coverage[]) : [];
-    return { method: doc.method, format: "json", rowHeader, samples, columns, estimateColumns: estimateCount(columns), values, coverage, warnings };
+    return {
+      method: doc.method,
+      format: "json",
+      rowHeader,
+      samples,
+      columns,
+      estimateColumns: estimateCount(columns),
+      values,
+      coverage,
+      warnings,
+    };
   }
   throw new InputError("JSON is not a cellfrac result (expected method with cellTypes/samples or columns/rows)", { file });
 }
@@ -198,13 +220,27 @@ export function numericColumn(a: Annotation, col: string, samples: string[], opt
   return samples.map((s) => {
     const v = a.rows.get(s)?.[j];
     if (isNA(v)) return NaN;
-    if (!NUMBER.test(v!)) throw new InputError(`${option} ${col}: not a number: "${v}"`, { file: a.file, line: lineOf.get(s), column: j + 2, sample: s });
+    if (!NUMBER.test(v!))
+      throw new InputError(`${option} ${col}: not a number: "${v}"`, { file: a.file, line: lineOf.get(s), column: j + 2, sample: s });
     return Number(v);
   });
 }
 
 /** The columns of a stats table, in order. */
-export const STATS_COLUMNS = ["feature", "stratum", "test", "term", "n", "estimate", "std_error", "statistic", "df", "df2", "p_value", "q_value"] as const;
+export const STATS_COLUMNS = [
+  "feature",
+  "stratum",
+  "test",
+  "term",
+  "n",
+  "estimate",
+  "std_error",
+  "statistic",
+  "df",
+  "df2",
+  "p_value",
+  "q_value",
+] as const;
 export const STATS_TESTS = ["lm", "anova", "wilcoxon", "kruskal", "spearman", "pearson", "kendall", "logistic", "cox", "cox_lr"];
 
 export function parseStats(text: string, file: string): StatsRow[] {
@@ -220,7 +256,8 @@ export function parseStats(text: string, file: string): StatsRow[] {
     const get = (k: number) => f[idx[k]];
     const num = (k: number) => cellNumber(get(k), file, i + 1, idx[k] + 1);
     const test = get(2);
-    if (!STATS_TESTS.includes(test)) throw new InputError(`unknown test "${test}" (one of ${STATS_TESTS.join(", ")})`, { file, line: i + 1, column: idx[2] + 1 });
+    if (!STATS_TESTS.includes(test))
+      throw new InputError(`unknown test "${test}" (one of ${STATS_TESTS.join(", ")})`, { file, line: i + 1, column: idx[2] + 1 });
     const row: StatsRow = {
       feature: get(0),
       stratum: get(1),
@@ -236,7 +273,11 @@ export function parseStats(text: string, file: string): StatsRow[] {
       q_value: num(11),
     };
     if (test === "lm" && !(Number.isInteger(row.df) && row.df >= 1) && Number.isFinite(row.std_error)) {
-      throw new InputError(`lm row needs a positive integer df (residual degrees of freedom), got "${get(8)}"`, { file, line: i + 1, column: idx[8] + 1 });
+      throw new InputError(`lm row needs a positive integer df (residual degrees of freedom), got "${get(8)}"`, {
+        file,
+        line: i + 1,
+        column: idx[8] + 1,
+      });
     }
     rows.push(row);
   }

@@ -82,7 +82,8 @@ export function parseReportArgs(args: string[]): ReportCliOptions | "help" {
     },
   });
   if (v.help) return "help";
-  if (positionals.length !== 1) throw new UsageError(`expected one results file, got ${positionals.length}${positionals.length ? ": " + positionals.join(" ") : ""}`);
+  if (positionals.length !== 1)
+    throw new UsageError(`expected one results file, got ${positionals.length}${positionals.length ? ": " + positionals.join(" ") : ""}`);
   if (!v.output && !v.figures) throw new UsageError("give -o report.html and/or --figures DIR");
   if (v.output !== undefined && !/\.html?$/i.test(v.output)) throw new UsageError(`--output must end in .html (got "${v.output}")`);
   if ((v["group-by"] || v.score) && !v.samples) throw new UsageError("--group-by and --score need --samples (the sample annotation)");
@@ -131,17 +132,28 @@ export async function runReport(o: ReportCliOptions, io: CliIO): Promise<string>
   if (o.samples) {
     annotation = parseAnnotation(await load(o.samples, "samples"), o.samples);
     const absent = results.samples.filter((s) => !annotation!.rows.has(s));
-    if (absent.length === results.samples.length) throw new InputError(`no sample of ${o.results} is in the annotation's first column`, { file: o.samples });
-    if (absent.length) notes.push(`${absent.length} of ${results.samples.length} samples are not in ${basename(o.samples)} (first: ${absent[0]})`);
+    if (absent.length === results.samples.length)
+      throw new InputError(`no sample of ${o.results} is in the annotation's first column`, { file: o.samples });
+    if (absent.length)
+      notes.push(`${absent.length} of ${results.samples.length} samples are not in ${basename(o.samples)} (first: ${absent[0]})`);
   }
   const stats: StatsRow[] = [];
   const statsTables: { id: string; title: string; file: string; tsv: string }[] = [];
   for (const [i, path] of o.stats.entries()) {
     const text = await load(path, "stats");
     stats.push(...parseStats(text, path));
-    statsTables.push({ id: `stats${i + 1}`, title: `Stats: ${basename(path)}`, file: basename(path), tsv: text.endsWith("\n") ? text : text + "\n" });
+    statsTables.push({
+      id: `stats${i + 1}`,
+      title: `Stats: ${basename(path)}`,
+      file: basename(path),
+      tsv: text.endsWith("\n") ? text : text + "\n",
+    });
   }
-  const charts = reportCharts(results, annotation, stats, { groupBy: o.groupBy, score: o.score, limits: { ...DEFAULT_LIMITS, maxBars: o.maxBars, maxPoints: o.maxPoints } });
+  const charts = reportCharts(results, annotation, stats, {
+    groupBy: o.groupBy,
+    score: o.score,
+    limits: { ...DEFAULT_LIMITS, maxBars: o.maxBars, maxPoints: o.maxPoints },
+  });
   const drawn = [];
   for (const c of charts) drawn.push({ ...c, svg: c.spec ? await renderSvg(c.spec) : undefined });
 
@@ -159,7 +171,10 @@ export async function runReport(o: ReportCliOptions, io: CliIO): Promise<string>
     notes,
     inputs,
     charts: drawn,
-    tables: [{ id: "results", title: "Results", file: basename(o.results).replace(/\.[^.]*$/, "") + ".tsv", tsv: resultsTsv }, ...statsTables],
+    tables: [
+      { id: "results", title: "Results", file: basename(o.results).replace(/\.[^.]*$/, "") + ".tsv", tsv: resultsTsv },
+      ...statsTables,
+    ],
   });
   if (o.figures) {
     mkdirSync(o.figures, { recursive: true });
