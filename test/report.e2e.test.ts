@@ -9,23 +9,9 @@ import { pathToFileURL } from "node:url";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../src/node/cli.js";
+import { CHROMIUM, CHROMIUM_ARGS } from "./helpers/chromium.js";
+import { FULL_ARGS, KRUSKAL, MODELS, RESULTS } from "./helpers/report-inputs.js";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-/** As test/browser.e2e.test.ts: no sandbox as root, no background connections of Chromium's own. */
-const ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
-const FIX = new URL("./fixtures/report/", import.meta.url).pathname;
-const RESULTS = FIX + "scanb20_cibersort.json";
-const SAMPLES = new URL("../data/example/scanb20_samples.tsv", import.meta.url).pathname;
-const KRUSKAL = FIX + "scanb20_kruskal.tsv";
-const MODELS = FIX + "scanb20_models.tsv";
 const CHARTS = ["composition", "heatmap", "groups", "scatter", "forest", "volcano"];
 const tmp = mkdtempSync(join(tmpdir(), "cellfrac-report-e2e-"));
 const REPORT = join(tmp, "report.html");
@@ -38,26 +24,13 @@ const consoleErrors: string[] = [];
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (see .ci/run)`);
-  const args = [
-    RESULTS,
-    "--samples",
-    SAMPLES,
-    "--stats",
-    KRUSKAL,
-    "--stats",
-    MODELS,
-    "--group-by",
-    "pam50_subtype",
-    "--score",
-    "age_at_diagnosis",
-  ];
-  const code = await main(["report", ...args, "-o", REPORT, "--figures", FIGURES, "-q"], {
+  const code = await main(["report", ...FULL_ARGS, "-o", REPORT, "--figures", FIGURES, "-q"], {
     stdout: () => {},
     stderr: () => {},
     isTTY: false,
   });
   expect(code).toBe(0);
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
   const context = await browser.newContext({ acceptDownloads: true });
   context.on("request", (r) => requests.push(r.url()));
   page = await context.newPage();

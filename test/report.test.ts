@@ -8,14 +8,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { main } from "../src/node/cli.js";
+import { FULL_ARGS as FULL, KRUSKAL, MCPCOUNTER_TSV, MODELS, RESULTS, SAMPLES } from "./helpers/report-inputs.js";
 import { cellTypeColours, knownColour } from "../src/core/charts/palette.js";
 import { sampleOrder } from "../src/core/charts/specs.js";
 
-const FIX = new URL("./fixtures/report/", import.meta.url).pathname;
-const RESULTS = FIX + "scanb20_cibersort.json";
-const SAMPLES = new URL("../data/example/scanb20_samples.tsv", import.meta.url).pathname;
-const KRUSKAL = FIX + "scanb20_kruskal.tsv";
-const MODELS = FIX + "scanb20_models.tsv";
 const tmp = mkdtempSync(join(tmpdir(), "cellfrac-report-"));
 
 /** `cellfrac report <args>` (or `cellfrac <args>` when the first is --help). */
@@ -29,20 +25,6 @@ async function run(args: string[]): Promise<{ code: number; stdout: string; stde
   });
   return { code, stdout, stderr };
 }
-
-const FULL = [
-  RESULTS,
-  "--samples",
-  SAMPLES,
-  "--stats",
-  KRUSKAL,
-  "--stats",
-  MODELS,
-  "--group-by",
-  "pam50_subtype",
-  "--score",
-  "age_at_diagnosis",
-];
 
 /** The items (paths) of the mark groups whose class names a spec's named mark, e.g. "bar" → bar_marks. */
 function markItems(svg: string, name: string): string[][] {
@@ -153,7 +135,7 @@ describe("cellfrac report: large cohorts and other inputs", () => {
     expect(markItems(svg, "bar").flat()).toHaveLength(8 * 22);
   }, 30_000);
   it("draws scores (MCP-counter TSV) without a composition chart, and says why", async () => {
-    const r = await run([FIX + "scanb20_mcpcounter.tsv", "-o", join(tmp, "m.html")]);
+    const r = await run([MCPCOUNTER_TSV, "-o", join(tmp, "m.html")]);
     expect(r.code).toBe(0);
     expect(r.stderr).toContain("not drawn: composition (the results are scores, not fractions: nothing to stack)");
     const html = readFileSync(join(tmp, "m.html"), "utf8");
