@@ -10,7 +10,7 @@ import { describe, expect, it } from "vitest";
 import { main } from "../src/node/cli.js";
 import { FULL_ARGS as FULL, KRUSKAL, MCPCOUNTER_TSV, MODELS, RESULTS, SAMPLES } from "./helpers/report-inputs.js";
 import { cellTypeColours, knownColour } from "../src/core/charts/palette.js";
-import { sampleOrder } from "../src/core/charts/specs.js";
+import { DEFAULT_LIMITS, groupBoxSpec, sampleOrder, scatterSpec } from "../src/core/charts/specs.js";
 
 const tmp = mkdtempSync(join(tmpdir(), "cellfrac-report-"));
 
@@ -215,5 +215,49 @@ describe("colours and order", () => {
     expect(sampleOrder(comp).map((s) => comp.samples[s])).toEqual(["a", "c", "b", "d"]);
     const g = { name: "g", levels: ["L1", "L2"], of: ["L2", "L1", null, "L1"] };
     expect(sampleOrder(comp, g).map((s) => comp.samples[s])).toEqual(["b", "d", "a", "c"]);
+  });
+});
+
+describe("chart specs at cohort scale", () => {
+  // 1,000 samples, 3 cell types: the first sample of every ten is an outlier in type 0.
+  const S = 1000;
+  const values = new Float64Array(S * 3);
+  for (let s = 0; s < S; s++) {
+    values[s] = s % 10 === 0 ? 0.9 : 0.1 + (s % 7) / 100;
+    values[s + S] = 0.5;
+    values[s + 2 * S] = 1 - values[s] - 0.5;
+  }
+  const comp = {
+    samples: Array.from({ length: S }, (_, s) => `S${s}`),
+    cellTypes: ["B cells naive", "T cells CD8", "Neutrophils"],
+    values,
+    valueTitle: "fraction",
+  };
+  const groups = { name: "arm", levels: ["a", "b"], of: comp.samples.map((_, s) => (s < 600 ? "a" : "b")) };
+  const rows = (spec: Record<string, unknown>) => (spec.data as { values: Record<string, unknown>[] }).values;
+  const subtitle = (spec: Record<string, unknown>) => (spec.title as { subtitle: string[] }).subtitle.join("\n");
+
+  it("box plots: five numbers per box and at most maxOutliers outliers, thinning said", () => {
+    const spec = groupBoxSpec(comp, groups, [], { ...DEFAULT_LIMITS, maxOutliers: 10 });
+    const out = rows(spec).filter((r) => r.kind === "out" && r.panel === "B cells naive");
+    expect(rows(spec).filter((r) => r.kind === "box")).toHaveLength(3 * 2);
+    // 60 and 40 outliers (0.9) in the two arms: every 6th / 4th (10 each) plus the last one.
+    expect(out.filter((r) => r.group === "a")).toHaveLength(11);
+    expect(out.filter((r) => r.group === "b")).toHaveLength(11);
+    expect(subtitle(spec)).toContain("more than 10 outliers");
+    expect(subtitle(groupBoxSpec(comp, groups, []))).not.toContain("outliers show");
+  });
+  it("scatter: at most maxPoints points a panel, lines from every sample, thinning said", () => {
+    const score = { name: "age", of: comp.samples.map((_, s) => s) };
+    const spec = scatterSpec(comp, score, groups, { ...DEFAULT_LIMITS, maxPoints: 100 });
+    expect(rows(spec).filter((r) => r.kind === "point" && r.cellType === "T cells CD8")).toHaveLength(100);
+    const fit = rows(spec).filter((r) => r.kind === "fit" && r.cellType === "T cells CD8");
+    expect(fit.map((r) => [r.level, r.score, r.value])).toEqual([
+      ["a", 0, 0.5],
+      ["a", 599, 0.5],
+      ["b", 600, 0.5],
+      ["b", 999, 0.5],
+    ]);
+    expect(subtitle(spec)).toContain("points: every 10th of 1,000 samples; lines fitted on all");
   });
 });

@@ -161,7 +161,8 @@ export function compositionSpec(comp: Composition, groups?: Grouping, limits: Ch
       mark: { type: "bar" },
       encoding: {
         x,
-        y: { field: "value", type: "quantitative", stack: "zero", title: comp.valueTitle },
+        // Not "nice": fractions summing to 1 + 1e-16 would stretch the axis to 1.2.
+        y: { field: "value", type: "quantitative", stack: "zero", title: comp.valueTitle, scale: { nice: false } },
         color: {
           field: "cellType",
           type: "nominal",
