@@ -102,7 +102,7 @@ export function reportCharts(
   out.push(
     volcano.length
       ? { id: "volcano", title: "Volcano", spec: volcanoSpec(volcano) }
-      : { id: "volcano", title: "Volcano", skipped: "no stats rows with an estimate and a p-value (give --stats)" },
+      : { id: "volcano", title: "Volcano", skipped: "no stats rows with an estimate and a p-value; give --stats" },
   );
   return out;
 }

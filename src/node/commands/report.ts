@@ -1,15 +1,11 @@
 // `cellfrac report`: one self-contained HTML file (charts, run summary, tables) from a results file, with an
 // optional sample annotation and stats tables; --figures writes the charts as SVG files too.
 import { mkdirSync, readFileSync } from "node:fs";
-import { basename, join } from "node:path";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { renderSvg } from "../../core/charts/render.js";
-import { DEFAULT_LIMITS, type StatsRow } from "../../core/charts/specs.js";
+import { DEFAULT_LIMITS } from "../../core/charts/specs.js";
 import { InputError, UsageError } from "../../core/errors.js";
-import { formatTable } from "../../core/formats/write.js";
-import { reportCharts } from "../../core/report/charts.js";
-import { type InputFingerprint, reportHtml, sha256Hex } from "../../core/report/html.js";
-import { type Annotation, parseAnnotation, parseResults, parseStats } from "../../core/report/inputs.js";
+import { buildReport, type ReportFile } from "../../core/report/index.js";
 import { writeFileAtomic } from "../write.js";
 import { parseInt10 } from "./cibersort.js";
 import type { CliIO, Command } from "./types.js";
@@ -120,70 +116,25 @@ function timestamp(): string {
 
 /** Builds the report (and figures); returns the HTML. */
 export async function runReport(o: ReportCliOptions, io: CliIO): Promise<string> {
-  const inputs: InputFingerprint[] = [];
-  const load = async (path: string, role: string): Promise<string> => {
-    const bytes = readInput(path, role);
-    inputs.push({ role, name: basename(path), bytes: bytes.length, sha256: await sha256Hex(bytes) });
-    return new TextDecoder("utf-8").decode(bytes);
-  };
-  const results = parseResults(await load(o.results, "results"), o.results);
-  let annotation: Annotation | undefined;
-  const notes: string[] = [];
-  if (o.samples) {
-    annotation = parseAnnotation(await load(o.samples, "samples"), o.samples);
-    const absent = results.samples.filter((s) => !annotation!.rows.has(s));
-    if (absent.length === results.samples.length)
-      throw new InputError(`no sample of ${o.results} is in the annotation's first column`, { file: o.samples });
-    if (absent.length)
-      notes.push(`${absent.length} of ${results.samples.length} samples are not in ${basename(o.samples)} (first: ${absent[0]})`);
-  }
-  const stats: StatsRow[] = [];
-  const statsTables: { id: string; title: string; file: string; tsv: string }[] = [];
-  for (const [i, path] of o.stats.entries()) {
-    const text = await load(path, "stats");
-    stats.push(...parseStats(text, path));
-    statsTables.push({
-      id: `stats${i + 1}`,
-      title: `Stats: ${basename(path)}`,
-      file: basename(path),
-      tsv: text.endsWith("\n") ? text : text + "\n",
-    });
-  }
-  const charts = reportCharts(results, annotation, stats, {
+  const file = (path: string, role: string): ReportFile => ({ path, bytes: readInput(path, role) });
+  const { html, charts } = await buildReport({
+    results: file(o.results, "results"),
+    samples: o.samples ? file(o.samples, "samples") : undefined,
+    stats: o.stats.map((p) => file(p, "stats")),
     groupBy: o.groupBy,
     score: o.score,
     limits: { ...DEFAULT_LIMITS, maxBars: o.maxBars, maxPoints: o.maxPoints },
-  });
-  const drawn = [];
-  for (const c of charts) drawn.push({ ...c, svg: c.spec ? await renderSvg(c.spec) : undefined });
-
-  const S = results.samples.length;
-  const resultsTsv = formatTable(results.rowHeader, results.columns, results.samples, (s, c) => results.values[s + c * S]);
-  const html = await reportHtml({
     version: VERSION,
     generated: timestamp(),
-    method: results.method,
-    resultsFormat: results.format,
-    samples: S,
-    estimates: results.estimateColumns,
-    coverage: results.coverage,
-    warnings: results.warnings,
-    notes,
-    inputs,
-    charts: drawn,
-    tables: [
-      { id: "results", title: "Results", file: basename(o.results).replace(/\.[^.]*$/, "") + ".tsv", tsv: resultsTsv },
-      ...statsTables,
-    ],
   });
   if (o.figures) {
     mkdirSync(o.figures, { recursive: true });
-    for (const c of drawn) if (c.svg) writeFileAtomic(join(o.figures, `${c.id}.svg`), c.svg);
+    for (const c of charts) if (c.svg) writeFileAtomic(join(o.figures, `${c.id}.svg`), c.svg);
   }
   if (o.output) writeFileAtomic(o.output, html);
   if (!o.quiet) {
-    const skipped = drawn.filter((c) => !c.svg).map((c) => `${c.id} (${c.skipped})`);
-    io.stderr(`cellfrac: report: ${drawn.length - skipped.length} charts${skipped.length ? "; not drawn: " + skipped.join(", ") : ""}\n`);
+    const skipped = charts.filter((c) => !c.svg).map((c) => `${c.id} (${c.skipped})`);
+    io.stderr(`cellfrac: report: ${charts.length - skipped.length} charts${skipped.length ? "; not drawn: " + skipped.join(", ") : ""}\n`);
   }
   return html;
 }
