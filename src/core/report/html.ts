@@ -101,11 +101,13 @@ const SCRIPT = `(function () {
       th.addEventListener("click", function () { dir = sortCol === j ? -dir : 1; sortCol = j; sort(); });
       thead.appendChild(th);
     });
+    var parsed = [];
     // Numbers by value with NA last either way; text by code point; ties keep the file's order.
     function compare(a, b) {
       var x = rows[a][sortCol], y = rows[b][sortCol];
       if (!numeric[sortCol]) return dir * (x < y ? -1 : x > y ? 1 : 0) || a - b;
-      x = num(x); y = num(y);
+      if (!parsed[sortCol]) parsed[sortCol] = rows.map(function (r) { return num(r[sortCol]); });
+      x = parsed[sortCol][a]; y = parsed[sortCol][b];
       if (isNaN(x) || isNaN(y)) return (isNaN(x) ? 1 : 0) - (isNaN(y) ? 1 : 0) || a - b;
       return dir * (x - y) || a - b;
     }
