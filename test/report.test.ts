@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { main } from "../src/node/cli.js";
+import { escapeHtml } from "../src/core/report/html.js";
 import { FULL_ARGS as FULL, KRUSKAL, MCPCOUNTER_TSV, MODELS, RESULTS, SAMPLES } from "./helpers/report-inputs.js";
 import { cellTypeColours, knownColour } from "../src/core/charts/palette.js";
 import { DEFAULT_LIMITS, groupBoxSpec, sampleOrder, scatterSpec } from "../src/core/charts/specs.js";
@@ -141,6 +142,23 @@ describe("cellfrac report: large cohorts and other inputs", () => {
     const html = readFileSync(join(tmp, "m.html"), "utf8");
     expect(html).toContain('data-testid="chart-heatmap" data-drawn="yes"');
     expect(html).toContain("not recorded (TSV results");
+  });
+});
+
+describe("cellfrac report: a method table as JSON (quanTIseq)", () => {
+  it("names the method, shows its coverage and warnings, stacks its fractions including Other", async () => {
+    const file = new URL("./fixtures/report/scanb20_quantiseq.json", import.meta.url).pathname;
+    const json = JSON.parse(readFileSync(file, "utf8"));
+    const dir = join(tmp, "quantiseq");
+    expect((await run([file, "-o", join(tmp, "q.html"), "--figures", dir, "-q"])).code).toBe(0);
+    const html = readFileSync(join(tmp, "q.html"), "utf8");
+    expect(html).toContain("<tr><td>method</td><td>quantiseq</td></tr>");
+    const c = json.coverage[0];
+    expect(html).toContain(`${c.name}: ${c.found} of ${c.total} genes found`);
+    for (const w of json.warnings) expect(html).toContain(escapeHtml(w));
+    const bars = readFileSync(join(dir, "composition.svg"), "utf8");
+    expect(markItems(bars, "bar").flat()).toHaveLength(20 * json.columns.length);
+    expect(bars).toContain("cell type: Other;");
   });
 });
 
