@@ -14,7 +14,7 @@ import {
   type StatsRow,
   type VlSpec,
 } from "../charts/specs.js";
-import { InputError } from "../errors.js";
+import { InputError, UsageError } from "../errors.js";
 import { type Annotation, composition, grouping, numericColumn, type ReportResults } from "./inputs.js";
 
 export const CHART_IDS = ["composition", "heatmap", "groups", "scatter", "forest", "volcano"] as const;
@@ -58,7 +58,7 @@ export function reportCharts(
 ): ChartEntry[] {
   const limits = o.limits ?? DEFAULT_LIMITS;
   const comp = composition(results);
-  if ((o.groupBy || o.score) && !annotation) throw new InputError("--group-by and --score need --samples (the sample annotation)");
+  if ((o.groupBy || o.score) && !annotation) throw new UsageError("--group-by and --score need --samples (the sample annotation)");
   const groups: Grouping | undefined = o.groupBy && annotation ? grouping(annotation, o.groupBy, results.samples) : undefined;
   if (groups && groups.levels.length === 0)
     throw new InputError(`--group-by ${o.groupBy}: no sample of the results has a value`, { file: annotation!.file });

@@ -51,7 +51,8 @@ function fields(line: string, width: number, file: string, lineNo: number): stri
   return f;
 }
 
-function checkUnique(names: string[], what: string, file: string, lineOf: (i: number) => number): void {
+/** Throws on a repeated name; lineOf gives its line in a TSV (JSON has no useful line). */
+function checkUnique(names: string[], what: string, file: string, lineOf: (i: number) => number | undefined = () => undefined): void {
   const seen = new Set<string>();
   names.forEach((n, i) => {
     if (seen.has(n)) throw new InputError(`${what} "${n}" appears twice`, { file, line: lineOf(i) });
@@ -117,7 +118,7 @@ function parseResultsJson(text: string, file: string): ReportResults {
       row.forEach((x, c) => (values[s + c * S] = jsonNumber(x)));
     });
     const samples = rows.map((r) => String(r.sample));
-    checkUnique(samples, "sample", file, () => 0);
+    checkUnique(samples, "sample", file);
     const coverage = [
       { name: "signature", found: Number(doc.genesUsed), total: Number(doc.signatureGenes), missing: (doc.missingGenes as string[]) ?? [] },
     ];
@@ -142,7 +143,7 @@ function parseResultsJson(text: string, file: string): ReportResults {
     const values = new Float64Array(S * columns.length);
     rows.forEach((r, s) => columns.forEach((c, j) => (values[s + j * S] = jsonNumber(r[c]))));
     const samples = rows.map((r) => String(r[rowHeader]));
-    checkUnique(samples, "sample", file, () => 0);
+    checkUnique(samples, "sample", file);
     const coverage = Array.isArray(doc.coverage) ? (doc.coverage as Coverage[]) : [];
     return {
       method: doc.method,
