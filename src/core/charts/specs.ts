@@ -414,6 +414,9 @@ export function volcanoSpec(stats: readonly StatsRow[]): VlSpec {
       feature: r.feature,
       estimate: r.estimate,
       p: r.p_value,
+      // Rounded to 12 digits: Math.log10 may differ in the last bit between JavaScript engines, and the
+      // point positions (so the SVG bytes) must not.
+      mlog10p: Number((-Math.log10(r.p_value)).toPrecision(12)),
       sig: !Number.isFinite(r.q_value) ? "q not given" : r.q_value < 0.05 ? "q < 0.05" : "q ≥ 0.05",
     }));
   const panels = [...new Set(values.map((v) => v.panel))];
@@ -428,7 +431,6 @@ export function volcanoSpec(stats: readonly StatsRow[]): VlSpec {
     ...BASE,
     title: { text: "Volcano", subtitle: ["estimate against −log10 p per cell type; named: q < 0.05"] },
     data: { values },
-    transform: [{ calculate: "-log(datum.p) / LN10", as: "mlog10p" }],
     facet: { field: "panel", type: "nominal", sort: panels, title: null },
     columns: 3,
     spec: {
