@@ -19,7 +19,9 @@ await page.goto(pathToFileURL(file).href);
 await page.waitForSelector("body[data-ready]", { timeout: 300_000 });
 const ready = (performance.now() - t).toFixed(0);
 console.log(`ready: ${ready} ms; console errors: ${errors.length}; other requests: ${requests.length - 1}`);
-const marks = await page.evaluate(() => [...document.querySelectorAll("figure.chart")].map((f) => `${f.id} ${f.querySelectorAll("path,line").length}`));
+const marks = await page.evaluate(() =>
+  [...document.querySelectorAll("figure.chart")].map((f) => `${f.id} ${f.querySelectorAll("path,line").length}`),
+);
 console.log(`mark elements: ${marks.join(", ")}`);
 t = performance.now();
 await page.locator("[data-testid=table-results] th").last().click();
