@@ -75,6 +75,9 @@ export async function cibersort(mixture: MatrixSource, options: CibersortApiOpti
 export { nnls, nnlsDeconvolve, nnlsSolver, type NnlsFit, type NnlsOptions } from "../core/methods/nnls.js";
 export { EPIC_MRNA_CELL, OTHER_CELLS, epic, epicDeconvolve, loadEpicReference, mergeDuplicatesByMedian, validateReference, type EpicOptions, type EpicReference } from "../core/methods/epic.js";
 export { OTHER, TIL10_DIR, TIL10_SIGNATURE, loadTil10, quantiseq, quantiseqDeconvolve, type QuantiseqOptions, type Til10 } from "../core/methods/quantiseq.js";
-export { ENSEMBL_TABLE, ensemblStableId, ensemblSymbols, matchGenes, toSymbols, type ToSymbolsOptions } from "../core/genes.js";
+export { ENSEMBL_TABLE, ensemblStableId, ensemblSymbols, type GeneMatch, matchGenes, toSymbols, type ToSymbolsOptions } from "../core/genes.js";
 export { agreement, compareTables, formatCompareJson, formatCompareText, formatCompareTsv, loadLineages, methodTableToNamed, parseTable, readTable, type CompareOptions, type CompareReport, type CellTypeStats, type Lineages, type NamedTable } from "../core/compare.js";
 export { cibersortTable } from "../core/methods/cibersort-table.js";
+export { buildReport, type Report, type ReportFile, type ReportRequest } from "../core/report/index.js";
+export { compositionSpec, forestSpec, groupBoxSpec, heatmapSpec, scatterSpec, volcanoSpec, type VlSpec } from "../core/charts/specs.js";
+export { renderSvg } from "../core/charts/render.js";
