@@ -72,7 +72,9 @@ describe("parseOptions", () => {
     expect(message("cibersort", { perm: "-1" }, "cli")).toBe('--perm takes an integer ≥ 0; got "-1"');
     expect(message("cibersort", { perm: "" }, "page")).toBe('--perm takes an integer ≥ 0; got ""');
     expect(message("cibersort", { perm: 2.5 }, "api")).toBe('--perm takes an integer ≥ 0; got "2.5"');
-    expect(message("cibersort", { seed: "2147483648" }, "cli")).toBe('--seed takes an integer from -2147483647 to 2147483647; got "2147483648"');
+    expect(message("cibersort", { seed: "2147483648" }, "cli")).toBe(
+      '--seed takes an integer from -2147483647 to 2147483647; got "2147483648"',
+    );
     expect(message("cibersort", { seed: "-2147483647" }, "cli")).toBe("");
   });
 
@@ -90,10 +92,14 @@ describe("parseOptions", () => {
 
   it("refuses options the method or the host does not take, naming the methods that do", () => {
     const score = METHODS.filter((m) => m.kind === "scores");
-    expect(() => parseOptions(methodByName("mean"), { geneSets: "Danaher", normalize: false }, "cli", score)).toThrow("--no-normalize applies to --method ssgsea only");
+    expect(() => parseOptions(methodByName("mean"), { geneSets: "Danaher", normalize: false }, "cli", score)).toThrow(
+      "--no-normalize applies to --method ssgsea only",
+    );
     expect(message("cibersort", { threads: "2" }, "page")).toBe('cibersort has no option "threads"');
     expect(message("nnls", { perm: 3 }, "api")).toBe('nnls has no option "perm"');
-    expect(() => methodByName("gsva")).toThrow('--method takes cibersort, nnls, quantiseq, epic, ssgsea, singscore, mcpcounter, estimate, mean, zscore or pc1; got "gsva"');
+    expect(() => methodByName("gsva")).toThrow(
+      '--method takes cibersort, nnls, quantiseq, epic, ssgsea, singscore, mcpcounter, estimate, mean, zscore or pc1; got "gsva"',
+    );
   });
 });
 
@@ -110,18 +116,28 @@ describe("hosts", () => {
       const help = (await cli(command, "--help")).out;
       for (const name of methods) {
         if (command === "score") expect(help, name).toMatch(new RegExp(`^  ${name} `, "m"));
-        for (const o of methodByName(name).options.filter((x) => x.hosts.includes("cli"))) expect(help, `${command} ${o.name}`).toContain(`  ${flagOf(o)}`);
+        for (const o of methodByName(name).options.filter((x) => x.hosts.includes("cli")))
+          expect(help, `${command} ${o.name}`).toContain(`  ${flagOf(o)}`);
       }
     }
   });
 
   it("every CLI option of a method is accepted by its command (a parse error would exit 2 before reading)", async () => {
     // A mixture that does not exist: a run that got past option parsing fails reading it (exit 3).
-    const values: Record<string, string> = { signature: "LM22", "gene-sets": "Danaher", reference: "TRef", "epic-data": "x", "set-column": "a", "gene-column": "b" };
+    const values: Record<string, string> = {
+      signature: "LM22",
+      "gene-sets": "Danaher",
+      reference: "TRef",
+      "epic-data": "x",
+      "set-column": "a",
+      "gene-column": "b",
+    };
     for (const m of METHODS) {
       const args = m.options
         .filter((o) => o.hosts.includes("cli"))
-        .flatMap((o) => (o.type === "boolean" ? (o.name === "mrna-scaling" && m.name === "epic" ? [] : [flagOf(o)]) : [flagOf(o), valueFor(o, values)]));
+        .flatMap((o) =>
+          o.type === "boolean" ? (o.name === "mrna-scaling" && m.name === "epic" ? [] : [flagOf(o)]) : [flagOf(o), valueFor(o, values)],
+        );
       const command = m.kind === "scores" ? ["score", "--method", m.name] : [m.name];
       const r = await cli(...command, "no-such-mixture.tsv", ...args);
       expect([r.code, r.err.split("\n")[0]], `${m.name} ${args.join(" ")}`).toEqual([3, expect.stringMatching(/no-such-mixture\.tsv/)]);
@@ -147,7 +163,9 @@ describe("one registry", () => {
     const branch = new RegExp(`(case |method\\s*[!=]==?\\s*)"(${names})"`);
     const root = new URL("../src/", import.meta.url).pathname;
     const files = (dir: string): string[] =>
-      readdirSync(dir).flatMap((f) => (statSync(join(dir, f)).isDirectory() ? files(join(dir, f)) : f.endsWith(".ts") ? [join(dir, f)] : []));
+      readdirSync(dir).flatMap((f) =>
+        statSync(join(dir, f)).isDirectory() ? files(join(dir, f)) : f.endsWith(".ts") ? [join(dir, f)] : [],
+      );
     const offenders = files(root)
       .filter((f) => !f.endsWith("core/registry.ts") && !f.includes("core/methods/"))
       .filter((f) => branch.test(readFileSync(f, "utf8")))

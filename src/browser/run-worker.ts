@@ -98,7 +98,9 @@ export const runWorkerApi = {
       const duplicates = v.duplicates as "error" | "first" | "mean" | "max";
       let mix = await parseMatrixBytes(req.mixture.bytes, { what: "mixture", name: req.mixture.name, duplicates, onWarning });
       // Ensembl gene IDs are mapped to symbols, as the CLI does.
-      if (mix.rows.some((g) => ensemblStableId(g) !== undefined)) mix = toSymbols(mix, { duplicates, onWarning, table: await ensemblTable() });
+      if (mix.rows.some((g) => ensemblStableId(g) !== undefined)) {
+        mix = toSymbols(mix, { duplicates, onWarning, table: await ensemblTable() });
+      }
       const info: BrowserPoolInfo = { workers: 0, shared: false };
       const host = browserHost(onWarning, browserFitRunner(req.workers ?? defaultWorkers(), info));
       const progress = onProgress ? (d: number, t: number) => void onProgress(d, t) : undefined;
@@ -135,7 +137,8 @@ function browserHost(onWarning: (m: string) => void, fitRunner: MethodHost["fitR
     geneSets: (ref, columns) => geneSets(ref, columns, onWarning),
     epicReference: (ref) => epicReference(ref),
     til10,
-    estimateCommonGenes: async () => parseEstimateCommonGenes(await fetchText("genesets/" + ESTIMATE_COMMON_GENES_FILE, "ESTIMATE common genes")),
+    estimateCommonGenes: async () =>
+      parseEstimateCommonGenes(await fetchText("genesets/" + ESTIMATE_COMMON_GENES_FILE, "ESTIMATE common genes")),
     fitRunner,
   };
 }
@@ -195,7 +198,8 @@ async function geneSets(ref: string | InputFile, columns: { setColumn?: string; 
     if (!key) throw new UsageError(`unknown bundled gene sets "${ref}" (ESTIMATE, MCPcounter, Danaher)`);
     const b = BUILTIN_GENE_SETS[key];
     const text = await fetchText("genesets/" + b.file, `${key} gene sets`);
-    return parseGeneSets(text, { setColumn: columns.setColumn ?? b.setColumn, geneColumn: columns.geneColumn ?? b.geneColumn, name: key, format: "tsv", onWarning });
+    const setColumn = columns.setColumn ?? b.setColumn;
+    return parseGeneSets(text, { setColumn, geneColumn: columns.geneColumn ?? b.geneColumn, name: key, format: "tsv", onWarning });
   }
   const gmt = /\.gmt(\.gz)?$/i.test(ref.name);
   const text = new TextDecoder("utf-8").decode(await gunzipIfNeeded(ref.bytes, ref.name));

@@ -169,7 +169,8 @@ export function checkValue(o: OptionSpec, v: unknown): OptionValue {
       return v;
     case "integer": {
       const n = typeof v === "number" ? v : typeof v === "string" && /^-?\d+$/.test(v.trim()) ? Number(v) : NaN;
-      if (!Number.isInteger(n) || n < o.min || (o.max !== undefined && n > o.max)) throw new UsageError(optionMessages.integer(flag, o.min, o.max, v));
+      const inRange = Number.isInteger(n) && n >= o.min && (o.max === undefined || n <= o.max);
+      if (!inRange) throw new UsageError(optionMessages.integer(flag, o.min, o.max, v));
       return n;
     }
     case "choice":
@@ -193,7 +194,12 @@ const methodRef = (m: MethodSpec) => (m.kind === "scores" ? `--method ${m.name}`
  * Options of the method's `family` (the other methods one command chooses between) that this method does
  * not take are refused by name; options the host does not show must not be given.
  */
-export function parseOptions(m: MethodSpec, raw: Readonly<Record<string, unknown>>, host: Host, family: readonly MethodSpec[] = []): OptionValues {
+export function parseOptions(
+  m: MethodSpec,
+  raw: Readonly<Record<string, unknown>>,
+  host: Host,
+  family: readonly MethodSpec[] = [],
+): OptionValues {
   const own = m.options.filter((o) => o.hosts.includes(host));
   const ownKeys = new Set(own.map((o) => keyOf(o.name)));
   for (const [key, v] of Object.entries(raw)) {
@@ -207,7 +213,8 @@ export function parseOptions(m: MethodSpec, raw: Readonly<Record<string, unknown
   for (const o of own) {
     const key = keyOf(o.name);
     const v = checkValue(o, raw[key]) ?? o.default;
-    if (v === undefined && o.type === "file" && o.required) throw new UsageError(optionMessages.required(methodRef(m), flagOf(o), o.required));
+    const missing = v === undefined && o.type === "file" && o.required;
+    if (missing) throw new UsageError(optionMessages.required(methodRef(m), flagOf(o), o.required!));
     out[key] = v;
   }
   m.check?.(out);
@@ -348,7 +355,9 @@ const NNLS_OPTIONS: readonly OptionSpec[] = [
     bundled: ["LM22", "TIL10"],
     default: "LM22",
     arg: "S",
-    help: "signature matrix, genes × cell types: a file, LM22 (bundled; default) or TIL10\n(bundled quanTIseq signature, used plainly: no gene removal, no mRNA scaling)",
+    help:
+      "signature matrix, genes × cell types: a file, LM22 (bundled; default) or TIL10\n" +
+      "(bundled quanTIseq signature, used plainly: no gene removal, no mRNA scaling)",
     hosts: ALL,
     page: SIGNATURE_PAGE,
   },
@@ -393,7 +402,9 @@ const EPIC_OPTIONS: readonly OptionSpec[] = [
     bundled: ["TRef", "BRef"],
     default: "TRef",
     arg: "R",
-    help: "TRef (tumour-infiltrating cells; default), BRef (blood), or a directory with\nrefProfiles.tsv[.gz], refProfiles_var.tsv[.gz] and sigGenes.tsv",
+    help:
+      "TRef (tumour-infiltrating cells; default), BRef (blood), or a directory with\n" +
+      "refProfiles.tsv[.gz], refProfiles_var.tsv[.gz] and sigGenes.tsv",
     hosts: ALL,
     page: {
       id: "epic-reference",
@@ -413,8 +424,9 @@ const EPIC_OPTIONS: readonly OptionSpec[] = [
     type: "text",
     arg: "DIR",
     help:
-      "where TRef/BRef live (files EPIC_<R>_refProfiles.tsv.gz, EPIC_<R>_refProfiles_var.tsv.gz,\nEPIC_<R>_sigGenes.tsv); " +
-      "default $CELLFRAC_EPIC_DATA, then data/epic. EPIC's\nprofiles are licensed for academic non-commercial use and not shipped with cellfrac",
+      "where TRef/BRef live (files EPIC_<R>_refProfiles.tsv.gz, EPIC_<R>_refProfiles_var.tsv.gz,\n" +
+      "EPIC_<R>_sigGenes.tsv); default $CELLFRAC_EPIC_DATA, then data/epic. EPIC's\n" +
+      "profiles are licensed for academic non-commercial use and not shipped with cellfrac",
     hosts: NO_PAGE,
   },
   {
@@ -454,7 +466,9 @@ function geneSetsOption(def?: string): OptionSpec {
     default: def,
     required: GENE_SETS_HINT,
     arg: "S",
-    help: "a .gmt file, a TSV with a header (set and gene columns default to the first two),\nor a bundled set: ESTIMATE, MCPcounter, Danaher",
+    help:
+      "a .gmt file, a TSV with a header (set and gene columns default to the first two),\n" +
+      "or a bundled set: ESTIMATE, MCPcounter, Danaher",
     hosts: ALL,
     page: {
       id: "geneset-file",
@@ -505,7 +519,12 @@ function scoreOptions(defaultSets?: string, ...own: OptionSpec[]): OptionSpec[] 
       arg: "T",
       help: "none (default: values as given) or log2p1 (score log2(x + 1), e.g. for TPM)",
       hosts: ALL,
-      page: { id: "transform", label: "Transform", group: "score", choiceLabels: { none: "none (values as given)", log2p1: "log2(x + 1) (e.g. TPM)" } },
+      page: {
+        id: "transform",
+        label: "Transform",
+        group: "score",
+        choiceLabels: { none: "none (values as given)", log2p1: "log2(x + 1) (e.g. TPM)" },
+      },
     },
     ...own,
     DUPLICATES,
@@ -536,7 +555,10 @@ export async function methodSignature(m: MethodSpec, v: OptionValues, host: Meth
 const scale = (v: OptionValues) => v.scale as "auto" | "linear" | "log2";
 
 async function scoreInputs(v: OptionValues, ctx: RunContext) {
-  const geneSets = await ctx.host.geneSets(v.geneSets as FileRef, { setColumn: v.setColumn as string | undefined, geneColumn: v.geneColumn as string | undefined });
+  const geneSets = await ctx.host.geneSets(v.geneSets as FileRef, {
+    setColumn: v.setColumn as string | undefined,
+    geneColumn: v.geneColumn as string | undefined,
+  });
   return { geneSets, transform: v.transform as "none" | "log2p1", onWarning: ctx.onWarning };
 }
 
@@ -548,7 +570,16 @@ function scoreMethod(
   options: readonly OptionSpec[],
   run: (mixture: Matrix, v: OptionValues, ctx: RunContext) => Promise<MethodTable>,
 ): MethodSpec {
-  return { name, title, kind: "scores", summary, options, page, check: checkGeneSetColumns, run: async (m, v, ctx) => ({ table: await run(m, v, ctx) }) };
+  return {
+    name,
+    title,
+    kind: "scores",
+    summary,
+    options,
+    page,
+    check: checkGeneSetColumns,
+    run: async (m, v, ctx) => ({ table: await run(m, v, ctx) }),
+  };
 }
 
 /** mean, zscore and pc1 (src/core/methods/sigscore.ts). */
@@ -662,7 +693,8 @@ const EPIC: MethodSpec = {
       "choose your copy's three files under EPIC options.",
   },
   check(v) {
-    if (!v.mrnaScaling && v.mrnaProportions) throw new UsageError(optionMessages.conflict("--no-mrna-scaling", "--mrna-proportions", "give the same numbers; use one"));
+    if (!v.mrnaScaling && v.mrnaProportions)
+      throw new UsageError(optionMessages.conflict("--no-mrna-scaling", "--mrna-proportions", "give the same numbers; use one"));
   },
   async run(mixture, v, ctx) {
     const { EPIC_MRNA_CELL, epicDeconvolve } = await import("./methods/epic.js");
@@ -684,7 +716,10 @@ const SCORES: readonly MethodSpec[] = [
     "ssgsea",
     "ssGSEA",
     "ssGSEA exactly as GSVA 1.46 (tau 0.25); scores divided by the range of the whole\nscore matrix unless --no-normalize",
-    { label: "ssGSEA (GSVA 1.46)", help: "ssGSEA scores (GSVA 1.46), as “cellfrac score --method ssgsea”: choose bundled gene sets or a GMT/TSV file." },
+    {
+      label: "ssGSEA (GSVA 1.46)",
+      help: "ssGSEA scores (GSVA 1.46), as “cellfrac score --method ssgsea”: choose bundled gene sets or a GMT/TSV file.",
+    },
     scoreOptions(undefined, {
       name: "normalize",
       type: "boolean",
@@ -693,13 +728,17 @@ const SCORES: readonly MethodSpec[] = [
       hosts: ALL,
       page: { id: "normalize", label: "ssGSEA: divide by the score range", group: "score" },
     }),
-    async (mixture, v, ctx) => (await import("./methods/ssgsea.js")).ssgsea.run(mixture, { ...(await scoreInputs(v, ctx)), normalize: v.normalize as boolean }),
+    async (mixture, v, ctx) =>
+      (await import("./methods/ssgsea.js")).ssgsea.run(mixture, { ...(await scoreInputs(v, ctx)), normalize: v.normalize as boolean }),
   ),
   scoreMethod(
     "singscore",
     "singscore",
     'singscore per sample; sets "<name>_UP" + "<name>_DN" are scored as one up/down pair',
-    { label: "singscore", help: "singscore per sample, as “cellfrac score --method singscore”; sets <name>_UP and <name>_DN are scored as a pair." },
+    {
+      label: "singscore",
+      help: "singscore per sample, as “cellfrac score --method singscore”; sets <name>_UP and <name>_DN are scored as a pair.",
+    },
     scoreOptions(),
     async (mixture, v, ctx) => (await import("./methods/singscore.js")).singscore.run(mixture, await scoreInputs(v, ctx)),
   ),
@@ -720,7 +759,9 @@ const SCORES: readonly MethodSpec[] = [
     "ESTIMATE stromal/immune/ESTIMATE score and tumour purity (default --gene-sets ESTIMATE)",
     {
       label: "ESTIMATE (stromal, immune, purity)",
-      help: "ESTIMATE stromal, immune and ESTIMATE scores and tumour purity (default: bundled ESTIMATE sets), as “cellfrac score --method estimate”.",
+      help:
+        "ESTIMATE stromal, immune and ESTIMATE scores and tumour purity (default: bundled ESTIMATE sets), " +
+        "as “cellfrac score --method estimate”.",
     },
     scoreOptions("ESTIMATE"),
     async (mixture, v, ctx) => {
@@ -748,6 +789,13 @@ export const METHODS: readonly MethodSpec[] = [CIBERSORT, NNLS, QUANTISEQ, EPIC,
 /** The method called `name`; UsageError naming the choices otherwise. */
 export function methodByName(name: string, among: readonly MethodSpec[] = METHODS, flag = "--method"): MethodSpec {
   const m = among.find((x) => x.name === name);
-  if (!m) throw new UsageError(optionMessages.choice(flag, among.map((x) => x.name), name));
+  if (!m)
+    throw new UsageError(
+      optionMessages.choice(
+        flag,
+        among.map((x) => x.name),
+        name,
+      ),
+    );
   return m;
 }

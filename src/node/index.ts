@@ -107,5 +107,6 @@ export async function runMethod(
   const m = methodByName(method);
   const v = parseOptions(m, options, "api");
   const mix = readMixture(mixture, { duplicates: v.duplicates as ReadOptions["duplicates"], onWarning: hooks.onWarning });
-  return m.run(mix, v, { host: nodeMethodHost(hooks.onWarning), ...hooks, mixtureName: typeof mixture === "string" && !/[\r\n]/.test(mixture) ? mixture : undefined });
+  const mixtureName = typeof mixture === "string" && !/[\r\n]/.test(mixture) ? mixture : undefined;
+  return m.run(mix, v, { host: nodeMethodHost(hooks.onWarning), ...hooks, mixtureName });
 }

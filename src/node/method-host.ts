@@ -23,7 +23,9 @@ export function nodeMethodHost(onWarning?: (m: string) => void): MethodHost {
   };
   return {
     bundledSignature: async (key) =>
-      once("bundled:" + key, () => (key === "TIL10" ? readMatrixFile(TIL10_SIGNATURE, { what: "signature", name: "TIL10" }) : readSignature(key))),
+      once("bundled:" + key, () =>
+        key === "TIL10" ? readMatrixFile(TIL10_SIGNATURE, { what: "signature", name: "TIL10" }) : readSignature(key),
+      ),
     signatureFile: async (ref) =>
       typeof ref === "string"
         ? once("file:" + ref, () => readMatrixFile(ref, { what: "signature" }))

@@ -65,20 +65,32 @@ const GROUPS: { key: PageControl["group"]; id?: string; legend?: string }[] = [
 /** Options the page shows, one control per element id (methods share e.g. the signature and --scale). */
 const CONTROLS = new Map<string, OptionSpec & { page: PageControl }>();
 for (const m of METHODS) {
-  for (const o of m.options) if (o.page && o.hosts.includes("page") && !CONTROLS.has(o.page.id)) CONTROLS.set(o.page.id, o as OptionSpec & { page: PageControl });
+  for (const o of pageOptions(m)) if (!CONTROLS.has(o.page.id)) CONTROLS.set(o.page.id, o);
 }
-const pageOptions = (m: MethodSpec) => m.options.filter((o): o is OptionSpec & { page: PageControl } => Boolean(o.page) && o.hosts.includes("page"));
+function pageOptions(m: MethodSpec): (OptionSpec & { page: PageControl })[] {
+  return m.options.filter((o): o is OptionSpec & { page: PageControl } => Boolean(o.page) && o.hosts.includes("page"));
+}
 /** Element ids a method uses: its controls and their selects. */
 const controlIds = (m: MethodSpec) => pageOptions(m).flatMap((o) => (o.page.select ? [o.page.select.id, o.page.id] : [o.page.id]));
 
-function node<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLElementTagNameMap[K]> = {}, attrs: Record<string, string> = {}): HTMLElementTagNameMap[K] {
+function node<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  props: Partial<HTMLElementTagNameMap[K]> = {},
+  attrs: Record<string, string> = {},
+): HTMLElementTagNameMap[K] {
   const e = Object.assign(document.createElement(tag), props);
   for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
   return e;
 }
 const label = (id: string, text: string) => node("label", { htmlFor: id, textContent: text });
 
-function select(id: string, values: readonly string[], labels: Readonly<Record<string, string>> = {}, selected?: string, testid?: string): HTMLSelectElement {
+function select(
+  id: string,
+  values: readonly string[],
+  labels: Readonly<Record<string, string>> = {},
+  selected?: string,
+  testid?: string,
+): HTMLSelectElement {
   const sel = node("select", { id }, testid ? { "data-testid": testid } : {});
   for (const v of values) sel.append(node("option", { value: v, textContent: labels[v] ?? v, selected: v === selected }));
   return sel;
@@ -95,11 +107,14 @@ function control(o: OptionSpec & { page: PageControl }): HTMLElement[] {
       return [row];
     case "integer": {
       const range: Record<string, string> = { min: String(o.min), ...(o.max === undefined ? {} : { max: String(o.max) }) };
-      row.append(label(p.id, p.label), node("input", { type: "number", id: p.id, step: "1", value: String(o.default ?? "") }, { ...range, inputmode: "numeric", ...test }));
+      const value = String(o.default ?? "");
+      const input = node("input", { type: "number", id: p.id, step: "1", value }, { ...range, inputmode: "numeric", ...test });
+      row.append(label(p.id, p.label), input);
       return [row];
     }
     case "choice":
-      row.append(label(p.id, p.label), select(p.id, o.default === undefined ? ["", ...o.choices] : o.choices, p.choiceLabels, o.default ?? "", p.testid));
+      const values = o.default === undefined ? ["", ...o.choices] : o.choices;
+      row.append(label(p.id, p.label), select(p.id, values, p.choiceLabels, o.default ?? "", p.testid));
       return [row];
     case "text":
       row.append(label(p.id, p.label), node("input", { type: "text", id: p.id, placeholder: p.placeholder ?? "", size: 14 }, test));
@@ -109,7 +124,8 @@ function control(o: OptionSpec & { page: PageControl }): HTMLElement[] {
       if (p.hint) out.push(node("p", { className: "hint", id: `${p.id}-note`, textContent: p.hint }));
       if (p.select) {
         const r = node("div", { className: "row" });
-        r.append(label(p.select.id, p.select.label), select(p.select.id, ["", ...o.bundled, "file"], p.select.choiceLabels, "", p.select.testid));
+        const choices = select(p.select.id, ["", ...o.bundled, "file"], p.select.choiceLabels, "", p.select.testid);
+        r.append(label(p.select.id, p.select.label), choices);
         out.push(r);
       }
       const field = node("div", { className: "field" });
@@ -220,7 +236,8 @@ async function run(): Promise<void> {
   }
   let req: RunRequest;
   try {
-    req = { method: methodSelect.value, mixture: await readFile(mix), options: await formOptions(methodByName(methodSelect.value)), workers: workersParam() };
+    const options = await formOptions(methodByName(methodSelect.value));
+    req = { method: methodSelect.value, mixture: await readFile(mix), options, workers: workersParam() };
   } catch (err) {
     showError((err as Error).message);
     setState("failed");

@@ -39,7 +39,11 @@ header row of names (also GCT, Arrow, Parquet).
 Options:
 ${formatHelpRows([
   ...helpRows(OPTIONS),
-  ["-o, --output F", "write F (.tsv/.txt: CIBERSORT-Results table; .json: JSON; .arrow/.parquet: the\nsame table as an Arrow IPC or Parquet file), atomically; without it the table\ngoes to stdout"],
+  [
+    "-o, --output F",
+    "write F (.tsv/.txt: CIBERSORT-Results table; .json: JSON; .arrow/.parquet: the\n" +
+      "same table as an Arrow IPC or Parquet file), atomically; without it the table\ngoes to stdout",
+  ],
   ["-q, --quiet", "no progress or warnings on stderr"],
   ["-h, --help", "this help"],
 ])}

@@ -57,7 +57,8 @@ export function checkOutput(output: string | undefined, allowed: readonly string
 
 /** Exactly one mixture argument. */
 export function oneMixture(positionals: readonly string[]): string {
-  if (positionals.length !== 1) throw new UsageError(`expected one mixture file, got ${positionals.length}${positionals.length ? ": " + positionals.join(" ") : ""}`);
+  if (positionals.length !== 1)
+    throw new UsageError(`expected one mixture file, got ${positionals.length}${positionals.length ? ": " + positionals.join(" ") : ""}`);
   return positionals[0];
 }
 
@@ -67,8 +68,14 @@ export async function writeResult(out: MethodOutput, output: string | undefined)
   if (ext === "arrow" || ext === "parquet") {
     const t = out.table;
     const S = t.values.rows.length;
-    const format = ext === "arrow" ? (await import("../../core/formats/arrow.js")).formatArrow : (await import("../../core/formats/parquet.js")).formatParquet;
-    writeFileAtomic(output!, format(t.rowHeader, t.values.cols, t.values.rows, (s, c) => t.values.data[s + c * S]));
+    const format =
+      ext === "arrow"
+        ? (await import("../../core/formats/arrow.js")).formatArrow
+        : (await import("../../core/formats/parquet.js")).formatParquet;
+    writeFileAtomic(
+      output!,
+      format(t.rowHeader, t.values.cols, t.values.rows, (s, c) => t.values.data[s + c * S]),
+    );
     return undefined;
   }
   const text = resultText(out, ext === "json" ? "json" : "tsv");
@@ -102,7 +109,8 @@ export async function runMethodCli(
   };
   const { mixture: given, afterRun, ...ctx } = extra;
   const duplicates = v.duplicates as DuplicatePolicy;
-  const mixture = given ?? toSymbols(readMatrixFile(cli.mixture, { what: "mixture", duplicates, onWarning: warn }), { duplicates, onWarning: warn });
+  const mixture =
+    given ?? toSymbols(readMatrixFile(cli.mixture, { what: "mixture", duplicates, onWarning: warn }), { duplicates, onWarning: warn });
   const out = await m.run(mixture, v, { host: nodeMethodHost(warn), onWarning: warn, ...ctx });
   afterRun?.();
   if (!cli.quiet) io.stderr(coverageReport(out.table));
@@ -120,7 +128,14 @@ stderr reports how many genes of each signature or set were found and which were
 "coverage").`;
 
 /** `cellfrac <name>` for one method, or for several chosen with --method. */
-export function methodCommand(spec: { name: string; usage: string; summary: string; methods: readonly MethodSpec[]; intro: string; outro: string }): Command {
+export function methodCommand(spec: {
+  name: string;
+  usage: string;
+  summary: string;
+  methods: readonly MethodSpec[];
+  intro: string;
+  outro: string;
+}): Command {
   const options = unionOptions(spec.methods, "cli");
   const multi = spec.methods.length > 1;
   const list = spec.methods.map((m) => [m.name, m.summary] as [string, string]);

@@ -108,7 +108,8 @@ export const serveCommand: Command = {
       );
       return 0;
     }
-    const port = (checkValue({ name: "port", type: "integer", min: 0, max: 65535, help: "", hosts: ["cli"] }, values.port) as number | undefined) ?? 8080;
+    const PORT = { name: "port", type: "integer", min: 0, max: 65535, help: "", hosts: ["cli"] } as const;
+    const port = (checkValue(PORT, values.port) as number | undefined) ?? 8080;
     const { url, close } = await startServer({ port });
     io.stderr(`cellfrac serve: ${url} (Ctrl-C to stop)\n`);
     await new Promise<void>((ok) => {
