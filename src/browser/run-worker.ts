@@ -8,7 +8,6 @@ import { InputError, UsageError } from "../core/errors.js";
 import { resultText } from "../core/formats/results.js";
 import { BUILTIN_GENE_SETS, builtinGeneSetName, parseGeneSets } from "../core/genesets.js";
 import { ensemblStableId, toSymbols } from "../core/genes.js";
-import type { Matrix } from "../core/matrix.js";
 import { type EpicReference, parseEpicGeneList, validateReference } from "../core/methods/epic.js";
 import { ESTIMATE_COMMON_GENES_FILE, parseEstimateCommonGenes } from "../core/methods/estimate.js";
 import { TIL10_FILES, til10FromTexts } from "../core/methods/quantiseq.js";

@@ -142,6 +142,9 @@ export const optionMessages = {
   unknown: (key: string, method: string) => `${method} has no option "${key}"`,
   output: (allowed: readonly string[], got: string) => `--output must end in ${orList(allowed.map((e) => "." + e))} (got "${got}")`,
   conflict: (a: string, b: string, why: string) => `${a} and ${b} ${why}`,
+  notBoth: (a: string, b: string) => `give ${a} or ${b}, not both`,
+  needs: (a: string, b: string) => `${a} needs ${b}`,
+  missing: (flag: string, choices: readonly string[]) => `${flag} is required (${orList(choices)})`,
 };
 
 /** camelCase key of an option name ("gene-sets" → "geneSets"). */

@@ -103,7 +103,7 @@ export function parseCibersortArgs(args: string[]): CibersortCliOptions | "help"
   if (positionals.length && v.mixture) throw new UsageError("give the mixture either as an argument or with --mixture, not both");
   const mixture = positionals[0] ?? (v.mixture as string | undefined);
   if (!mixture) throw new UsageError("no mixture file given (cellfrac cibersort <mixture>)");
-  if (v.signature && v.sigmatrix) throw new UsageError("give --signature or --sigmatrix, not both");
+  if (v.signature && v.sigmatrix) throw new UsageError(optionMessages.notBoth("--signature", "--sigmatrix"));
   const qnWord = v.QN === undefined ? undefined : boolWord(v.QN as string);
   if (v.QN !== undefined && qnWord === undefined) throw new UsageError(optionMessages.choice("--QN", ["TRUE", "FALSE"], v.QN));
   if (v.qn && qnWord === false) throw new UsageError(optionMessages.conflict("--qn", "--QN FALSE", "contradict each other"));
@@ -113,7 +113,7 @@ export function parseCibersortArgs(args: string[]): CibersortCliOptions | "help"
   let absolute = v.absolute as string | undefined;
   const absWord = absolute === undefined ? undefined : boolWord(absolute);
   if (absWord !== undefined) absolute = absWord ? ((absMethod as string | undefined) ?? "sig.score") : undefined;
-  else if (absolute === undefined && absMethod !== undefined) throw new UsageError("--abs_method needs --absolute TRUE");
+  else if (absolute === undefined && absMethod !== undefined) throw new UsageError(optionMessages.needs("--abs_method", "--absolute TRUE"));
   const raw = { ...cliValues(OPTIONS, v), signature: v.signature ?? v.sigmatrix, qn: v.qn ?? qnWord, absolute };
   const o = parseOptions(CIBERSORT, raw, "cli");
   const output = v.output as string | undefined;

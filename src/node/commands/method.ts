@@ -19,7 +19,6 @@ import {
   keyOf,
   methodByName,
   optionMessages,
-  orList,
   parseOptions,
   unionOptions,
 } from "../../core/registry.js";
@@ -170,7 +169,7 @@ export function methodCommand(spec: {
       }
       const mixture = oneMixture(positionals);
       const chosen = values.method as string | undefined;
-      if (multi && chosen === undefined) throw new UsageError(`--method is required (${orList(spec.methods.map((m) => m.name))})`);
+      if (multi && chosen === undefined) throw new UsageError(optionMessages.missing("--method", spec.methods.map((m) => m.name)));
       const m = multi ? methodByName(chosen!, spec.methods) : spec.methods[0];
       const v = parseOptions(m, cliValues(options, values), "cli", spec.methods);
       const output = values.output as string | undefined;
