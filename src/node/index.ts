@@ -110,3 +110,6 @@ export async function runMethod(
   const mixtureName = typeof mixture === "string" && !/[\r\n]/.test(mixture) ? mixture : undefined;
   return m.run(mix, v, { host: nodeMethodHost(hooks.onWarning), ...hooks, mixtureName });
 }
+export { buildReport, type Report, type ReportFile, type ReportRequest } from "../core/report/index.js";
+export { compositionSpec, forestSpec, groupBoxSpec, heatmapSpec, scatterSpec, volcanoSpec, type VlSpec } from "../core/charts/specs.js";
+export { renderSvg } from "../core/charts/render.js";
