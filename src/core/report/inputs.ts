@@ -104,8 +104,8 @@ function parseResultsJson(text: string, file: string): ReportResults {
     throw new InputError(`not valid JSON: ${(e as Error).message}`, { file });
   }
   const warnings = Array.isArray(doc.warnings) ? doc.warnings.map(String) : [];
-  if (doc.method === "cibersort" && Array.isArray(doc.cellTypes) && Array.isArray(doc.samples)) {
-    // src/core/cibersort/output.ts toResultsJSON: one object per sample.
+  if (Array.isArray(doc.cellTypes) && Array.isArray(doc.samples)) {
+    // src/core/cibersort/output.ts toResultsJSON (known by its shape): one object per sample.
     const types = doc.cellTypes.map(String);
     const rows = doc.samples as Record<string, unknown>[];
     const abs = rows.some((r) => "absoluteScore" in r);
