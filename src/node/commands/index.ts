@@ -7,6 +7,7 @@ import { nnlsCommand } from "./nnls.js";
 import { quantiseqCommand } from "./quantiseq.js";
 import { scoreCommand } from "./score.js";
 import { serveCommand } from "./serve.js";
+import { statsCommand } from "./stats.js";
 import type { Command } from "./types.js";
 
-export const COMMANDS: Command[] = [cibersortCommand, nnlsCommand, epicCommand, quantiseqCommand, scoreCommand, compareCommand, demoCommand, serveCommand];
+export const COMMANDS: Command[] = [cibersortCommand, nnlsCommand, epicCommand, quantiseqCommand, scoreCommand, compareCommand, statsCommand, demoCommand, serveCommand];
