@@ -4,7 +4,7 @@
 // across features within each (test, term, stratum).
 import { InputError, UsageError } from "../errors.js";
 import type { NamedTable } from "../compare.js";
-import type { Annotation } from "./annotation.js";
+import { idColumnOf, rowsById, type Annotation } from "./annotation.js";
 import { cox } from "./cox.js";
 import { designMatrix, parseFormula, rName, type Contrasts, type Formula, type Variable } from "./formula.js";
 import { logistic } from "./glm.js";
@@ -12,7 +12,7 @@ import { anova, lm } from "./lm.js";
 import { pAdjust, type AdjustMethod } from "./padjust.js";
 import { kendall, kruskal, pearson, spearman, wilcoxon, type TestResult } from "./rank.js";
 
-export { parseAnnotation, type Annotation } from "./annotation.js";
+export { mergeAnnotations, parseAnnotation, type Annotation } from "./annotation.js";
 export { ADJUST_METHODS, pAdjust, type AdjustMethod } from "./padjust.js";
 
 export const COR_METHODS = ["spearman", "pearson", "kendall"] as const;
@@ -80,22 +80,8 @@ function join(results: NamedTable, ann: Annotation, idColumn: string | undefined
     if (seen.has(s)) throw new InputError(`duplicate sample name`, { file: results.name, sample: s });
     seen.add(s);
   });
-  let col: number;
-  if (idColumn !== undefined) {
-    col = ann.columns.indexOf(idColumn);
-    if (col < 0) throw new UsageError(`--id-column: no column "${idColumn}" in ${ann.name} (columns: ${ann.columns.join(", ")})`);
-  } else {
-    const hits = ann.columns.map((_, c) => ann.rows.filter((r) => r[c] !== null && seen.has(r[c]!)).length);
-    col = hits.indexOf(Math.max(...hits));
-    if (hits[col] === 0) throw new InputError(`no column holds the result's sample names (e.g. "${results.rows[0]}")`, { file: ann.name });
-  }
-  const byId = new Map<string, number>();
-  ann.rows.forEach((r, i) => {
-    const id = r[col];
-    if (id === null) return;
-    if (byId.has(id)) throw new InputError(`duplicate sample id "${id}" in column ${ann.columns[col]}`, { file: ann.name, line: ann.lines[i], column: col + 1 });
-    byId.set(id, i);
-  });
+  const col = idColumnOf(ann, seen, idColumn);
+  const byId = rowsById(ann, col);
   const out: Joined = { resultRow: [], annRow: [], samples: [] };
   const onlyResults: string[] = [];
   results.rows.forEach((s, i) => {
@@ -158,9 +144,7 @@ class VariableSource {
         if (v !== null && !given.includes(v)) {
           const r = this.joined.annRow[i];
           throw new InputError(`value "${v}" of column ${name} is not among --levels ${name}=${given.join(",")}`, {
-            file: this.ann.name,
-            line: this.ann.lines[r],
-            column: c + 1,
+            ...this.ann.loc(r, c),
             sample: this.joined.samples[i],
           });
         }

@@ -1,10 +1,10 @@
 // Linear models as R's lm() + summary.lm() + anova() (type I) and car::Anova() (types II and III).
 // Type I sums of squares come from the effects vector Q'y of the pivoted QR, as anova.lm takes them;
-// types II and III are the marginal hypotheses car tests, computed here as residual-sum-of-squares
-// differences between nested fits (the same quadratic forms as car's linear hypotheses, by projection).
+// types II and III are the marginal hypotheses car tests, computed here from nested fits: the smaller
+// model's residuals projected onto the bigger model (car's linear-hypothesis quadratic forms, by projection).
 import { fUpper, tTwoSided } from "./distributions.js";
 import type { Design, Formula } from "./formula.js";
-import { lsFit, unscaledCov, type LsFit } from "./qr.js";
+import { lsFit, projectedSumSq, unscaledCov, type LsFit } from "./qr.js";
 
 /** lm.fit's tolerance for declaring a column aliased. */
 export const LM_TOL = 1e-7;
@@ -59,12 +59,22 @@ export function lm(d: Design, y: Float64Array): LmResult {
   return { coefficients, dfResidual: rdf, rss, rank: q.rank, fit };
 }
 
-/** Residual sum of squares and rank of y on the columns `keep` of the design. */
-function subFit(d: Design, y: Float64Array, keep: number[]): { rss: number; rank: number } {
+/** The columns `keep` of the design. */
+function columns(d: Design, keep: number[]): Float64Array {
   const x = new Float64Array(d.n * keep.length);
   keep.forEach((c, j) => x.set(d.x.subarray(c * d.n, (c + 1) * d.n), j * d.n));
-  const f = lsFit(x, d.n, keep.length, y, LM_TOL);
-  return { rss: sumSq(f.residuals), rank: f.qr.rank };
+  return x;
+}
+
+/**
+ * Sum of squares of the hypothesis "the columns in `bigger` but not in `smaller` add nothing" and its df:
+ * the residuals of the smaller model projected onto the bigger model's column space. Unlike the
+ * difference of the two residual sums of squares it loses no digits when the term explains little.
+ */
+function extraSS(d: Design, y: Float64Array, bigger: number[], smaller: number[]): { ss: number; df: number } {
+  const small = lsFit(columns(d, smaller), d.n, smaller.length, y, LM_TOL);
+  const big = lsFit(columns(d, bigger), d.n, bigger.length, y, LM_TOL);
+  return { ss: projectedSumSq(big.qr, small.residuals), df: big.qr.rank - small.qr.rank };
 }
 
 function row(term: string, ss: number, df: number, full: LmResult): AnovaRow {
@@ -92,27 +102,22 @@ export function anova(d: Design, y: Float64Array, full: LmResult, f: Formula, ty
     return [...ss.keys()].sort((a, b) => a - b).map((a) => row(labels[a - 1], ss.get(a)!.ss, ss.get(a)!.df, full));
   }
   const cols = (pred: (term: number) => boolean) => d.assign.flatMap((a, c) => (pred(a) ? [c] : []));
+  const all = cols(() => true);
   const out: AnovaRow[] = [];
   if (type === 3) {
-    const without = subFit(d, y, cols((a) => a !== 0));
-    out.push(row("(Intercept)", without.rss - full.rss, full.rank - without.rank, full));
+    const e = extraSS(d, y, all, cols((a) => a !== 0));
+    out.push(row("(Intercept)", e.ss, e.df, full));
   }
   f.terms.forEach((term, t) => {
     const a = t + 1;
-    let ss: number;
-    let df: number;
-    if (type === 3) {
-      const without = subFit(d, y, cols((b) => b !== a));
-      ss = without.rss - full.rss;
-      df = full.rank - without.rank;
-    } else {
+    let e: { ss: number; df: number };
+    if (type === 3) e = extraSS(d, y, all, cols((b) => b !== a));
+    else {
       // Type II: the term after every term that does not contain it (its "relatives" are left out).
       const contains = (b: number) => b > 0 && b !== a && term.every((v) => f.terms[b - 1].includes(v));
-      const withTerm = subFit(d, y, cols((b) => !contains(b)));
-      const withoutTerm = subFit(d, y, cols((b) => !contains(b) && b !== a));
-      ss = withoutTerm.rss - withTerm.rss;
-      df = withTerm.rank - withoutTerm.rank;
+      e = extraSS(d, y, cols((b) => !contains(b)), cols((b) => !contains(b) && b !== a));
     }
+    const { ss, df } = e;
     // A term whose columns are all aliased: car prints it with 0 df and no test.
     out.push(df > 0 ? row(labels[t], ss, df, full) : { term: labels[t], sumSq: NaN, df: 0, statistic: NaN, pValue: NaN });
   });

@@ -137,6 +137,15 @@ function applyQ(q: QR, y: Float64Array, transpose: boolean): void {
   }
 }
 
+/** ||P v||², P the projection onto the column space of q: the sum of squares of the first rank entries of Q'v. */
+export function projectedSumSq(q: QR, v: Float64Array): number {
+  const e = Float64Array.from(v);
+  applyQ(q, e, true);
+  let s = 0;
+  for (let i = 0; i < q.rank; i++) s += e[i] * e[i];
+  return s;
+}
+
 export interface LsFit {
   qr: QR;
   /** Coefficients in original column order; NaN for aliased columns (R's NA). */

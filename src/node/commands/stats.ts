@@ -12,6 +12,7 @@ import {
   formatStatsJson,
   formatStatsTsv,
   formatStatsWide,
+  mergeAnnotations,
   parseAnnotation,
   runStats,
   type AdjustMethod,
@@ -59,8 +60,9 @@ TEST (exactly one):
     --covariates "RHS"  extra terms for --logistic and --cox
 
 Options:
-  --samples F           the annotation table (required)
-  --id-column COL       annotation column holding the sample names
+  --samples F           the annotation table (required); repeat to merge several on their sample ids
+                        (e.g. the clinical table and a "cellfrac score" result)
+  --id-column COL       annotation column holding the sample names (in every --samples table)
   --by COL              run the test within each level of COL (column "stratum"); a stratum with too
                         few samples is reported on stderr and skipped, the others are computed
   --adjust M            q_value = p.adjust(p, M) across features within each (test, term, stratum):
@@ -133,7 +135,7 @@ export const statsCommand: Command = {
       allowPositionals: true,
       strict: true,
       options: {
-        samples: { type: "string" },
+        samples: { type: "string", multiple: true },
         "id-column": { type: "string" },
         lm: { type: "string" },
         anova: { type: "string" },
@@ -159,7 +161,7 @@ export const statsCommand: Command = {
       return 0;
     }
     if (positionals.length !== 1) throw new UsageError(`expected one result table, got ${positionals.length} argument(s) (see cellfrac stats --help)`);
-    if (!v.samples) throw new UsageError("--samples <annotation> is required");
+    if (!v.samples?.length) throw new UsageError("--samples <annotation> is required");
     const test = parseTest(v);
     const adjust = v.adjust ?? "BH";
     if (!(ADJUST_METHODS as readonly string[]).includes(adjust)) throw new UsageError(`--adjust takes ${ADJUST_METHODS.join(", ")}; got "${adjust}"`);
@@ -186,7 +188,9 @@ export const statsCommand: Command = {
       features: v.features?.split(",").map((s) => s.trim()),
       onWarning: v.quiet ? undefined : (m) => io.stderr(`cellfrac: stats: ${m}\n`),
     };
-    const records = runStats(readTable(positionals[0]), readAnnotation(v.samples), test, options);
+    const results = readTable(positionals[0]);
+    const annotation = mergeAnnotations(v.samples.map(readAnnotation), new Set(results.rows), options.idColumn);
+    const records = runStats(results, annotation, test, options);
     const text =
       format === "json"
         ? formatStatsJson(records)

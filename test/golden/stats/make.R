@@ -184,3 +184,24 @@ run_case("cox_os_age", cox_case(c("age", "grade")))
 
 # The commands the cases correspond to (read by test/stats-golden.test.ts).
 cases <- data.frame(case = character(), args = character())
+
+# --- Seed-study walkthrough (README "Cohort statistics"): R's lm on the tables the pipeline makes from the
+# bundled 400-tumour SCAN-B example. Inputs, written by cellfrac (test/stats-walkthrough.test.ts checks
+# that the pipeline still makes exactly these):
+#   cellfrac score data/example/scanb400_log2fpkm.tsv.gz --method mean \
+#     --gene-sets data/example/her2_amplicon.gmt -o walkthrough/her2score.tsv
+#   cellfrac cibersort data/example/scanb400_log2fpkm.tsv.gz --solver exact --perm 0 -o cibersort.tsv
+#   (gzip -n: walkthrough/cibersort.tsv.gz)
+wt <- file.path(dir, "walkthrough")
+cs <- read.delim(gzfile(file.path(wt, "cibersort.tsv.gz")), check.names = FALSE)
+h2 <- read.delim(file.path(wt, "her2score.tsv"), check.names = FALSE)
+sa <- read.delim("data/example/scanb400_samples.tsv", check.names = FALSE, na.strings = c("NA", ""),
+                 stringsAsFactors = FALSE)
+cells <- setdiff(names(cs), c("Mixture", "P-value", "Correlation", "RMSE"))
+cells <- cells[sapply(cells, function(c) length(unique(cs[[c]])) > 1)]
+d0 <- merge(merge(data.frame(sample = cs$Mixture, cs[cells], check.names = FALSE, ord = seq_len(nrow(cs))),
+                  sa, by = "sample"), h2, by = "sample")
+d0 <- d0[order(d0$ord), ]
+feats <- cells
+run_case("walkthrough_interaction", lm_case("her2score * HR", 2, c("her2score", "HR"), 4))
+run_case("walkthrough_ancova", lm_case("HR + her2score", 2, c("her2score", "HR"), 3))
