@@ -12,7 +12,13 @@ const dir = STATS_GOLDEN_DIR;
 const results = readTable(fileURLToPath(new URL("results.tsv", dir)), "results.tsv");
 const annotation = parseAnnotation(readFileSync(new URL("annotation.tsv", dir), "utf8"), "annotation.tsv");
 
-const CASES: Record<string, [StatsTest, StatsOptions?]> = {
+// 1,300 samples without ties (id column "id"): the large-sample branches of wilcox.test and cor.test.
+const large = {
+  results: readTable(fileURLToPath(new URL("large_results.tsv", dir)), "large_results.tsv"),
+  annotation: parseAnnotation(readFileSync(new URL("large_annotation.tsv", dir), "utf8"), "large_annotation.tsv"),
+};
+
+const CASES: Record<string, [StatsTest, StatsOptions?, typeof large?]> = {
   lm_interaction_type2: [{ kind: "lm", formula: "~ her2score * HR" }],
   lm_ancova_type1: [{ kind: "lm", formula: "~ her2score * HR + age", anova: 1 }],
   lm_interaction_type3: [{ kind: "lm", formula: "~ her2score * HR", anova: 3 }],
@@ -34,11 +40,14 @@ const CASES: Record<string, [StatsTest, StatsOptions?]> = {
   logistic_hr_grade: [{ kind: "logistic", column: "pcr", covariates: "grade" }],
   cox_os: [{ kind: "cox", time: "os_time", event: "os_event", covariates: "HR" }],
   cox_os_age: [{ kind: "cox", time: "os_time", event: "os_event", covariates: "age + grade" }],
+  large_wilcoxon: [{ kind: "group", column: "g" }, {}, large],
+  large_spearman: [{ kind: "cor", column: "x" }, {}, large],
+  large_kendall: [{ kind: "cor", column: "x", method: "kendall" }, {}, large],
 };
 
 function run(name: string, warnings: string[] = []): StatsRecord[] {
-  const [test, opts] = CASES[name];
-  return runStats(results, annotation, test, { ...opts, onWarning: (m) => warnings.push(m) });
+  const [test, opts, cohort = { results, annotation }] = CASES[name];
+  return runStats(cohort.results, cohort.annotation, test, { ...opts, onWarning: (m) => warnings.push(m) });
 }
 
 describe("stats goldens (R 4.2.2)", () => {

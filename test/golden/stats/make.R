@@ -205,3 +205,41 @@ d0 <- d0[order(d0$ord), ]
 feats <- cells
 run_case("walkthrough_interaction", lm_case("her2score * HR", 2, c("her2score", "HR"), 4))
 run_case("walkthrough_ancova", lm_case("HR + her2score", 2, c("her2score", "HR"), 3))
+
+# --- Large-sample branches without ties: wilcox.test's normal approximation (both groups >= 50),
+# cor.test spearman's t approximation (n >= 1290), kendall's z (n >= 50). large_results.tsv, large_annotation.tsv.
+set.seed(7)
+nl <- 1300
+lids <- sprintf("L%04d", 1:nl)
+lx <- round(rnorm(nl), 9)
+lres <- data.frame(sample = lids, check.names = FALSE)
+lres[["u"]] <- round(0.3 * lx + rnorm(nl), 9)
+lres[["v"]] <- round(runif(nl), 9)
+lann <- data.frame(id = lids, x = lx, g = ifelse(runif(nl) < 0.4, "b", "a"))
+write.table(lres, file.path(dir, "large_results.tsv"), sep = "\t", quote = FALSE, row.names = FALSE)
+write.table(lann, file.path(dir, "large_annotation.tsv"), sep = "\t", quote = FALSE, row.names = FALSE)
+lres <- read.delim(file.path(dir, "large_results.tsv"), check.names = FALSE)
+lann <- read.delim(file.path(dir, "large_annotation.tsv"), stringsAsFactors = FALSE)
+stopifnot(!anyDuplicated(lres$u), !anyDuplicated(lres$v), !anyDuplicated(lann$x))
+d0 <- merge(data.frame(sample = lres$sample, lres[c("u", "v")], ord = 1:nl), lann, by.x = "sample", by.y = "id")
+d0 <- d0[order(d0$ord), ]
+feats <- c("u", "v")
+run_case("large_wilcoxon", group_case("g"))
+run_case("large_spearman", cor_case("x", "spearman"))
+run_case("large_kendall", cor_case("x", "kendall"))
+
+# --- Distribution tails and p.adjust, point by point (tails.tsv, padjust.tsv).
+tl <- rbind(
+  data.frame(dist = "t2", x = c(0, 0.5, 1.96, 5, 12, 40, 1e3), a = c(1, 3, 10, 30, 5, 200, 7), b = NA),
+  data.frame(dist = "F", x = c(0.001, 0.5, 3, 25, 400, 1e4), a = c(1, 2, 3, 1, 4, 2), b = c(10, 395, 30, 7, 100, 33)),
+  data.frame(dist = "chisq", x = c(0.01, 1, 3.84, 30, 200, 1500), a = c(1, 1, 1, 4, 10, 3), b = NA),
+  data.frame(dist = "norm2", x = c(0, 0.3, 1.96, 5, 10, 37), a = NA, b = NA))
+tl$p <- with(tl, ifelse(dist == "t2", 2 * pt(abs(x), a, lower.tail = FALSE),
+             ifelse(dist == "F", pf(x, a, b, lower.tail = FALSE),
+             ifelse(dist == "chisq", pchisq(x, a, lower.tail = FALSE), 2 * pnorm(-abs(x))))))
+tl$x <- f17(tl$x); tl$p <- f17(tl$p)
+write.table(tl, file.path(dir, "tails.tsv"), sep = "\t", quote = FALSE, row.names = FALSE, na = "")
+pv <- c(0.01, 0.04, NA, 0.04, 0.2, 0.001, 0.5, 0.04, 0.9, 1e-8)
+pa <- data.frame(p = f17(pv), BH = f17(p.adjust(pv, "BH")), holm = f17(p.adjust(pv, "holm")),
+                 bonferroni = f17(p.adjust(pv, "bonferroni")))
+write.table(pa, file.path(dir, "padjust.tsv"), sep = "\t", quote = FALSE, row.names = FALSE)
