@@ -241,7 +241,7 @@ export function runStats(results: NamedTable, annotation: Annotation, test: Stat
     for (const s of strata) {
       const m = fitOne(feature, yVar, s.rows);
       if (m.skip) {
-        const key = `stratum "${s.name || "(all)"}": ${m.skip}; not tested`;
+        const key = `${s.name ? `stratum "${s.name}": ` : ""}${m.skip}; not tested`;
         messages.set(key, (messages.get(key) ?? 0) + 1);
         continue;
       }

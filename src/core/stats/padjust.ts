@@ -1,4 +1,6 @@
-// p.adjust as R: NA p-values are left out and do not count towards n.
+// p.adjust as R (BH, holm, bonferroni, none): NA p-values are left out and do not count towards n (R's lazy
+// default n = length(p) is evaluated after the NAs are dropped). Hand-written in a few lines to follow that
+// rule and R's stable ordering; checked against R in test/stats-core.test.ts (padjust.tsv) and the goldens.
 
 export const ADJUST_METHODS = ["BH", "holm", "bonferroni", "none"] as const;
 export type AdjustMethod = (typeof ADJUST_METHODS)[number];

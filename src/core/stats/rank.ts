@@ -2,6 +2,8 @@
 // The exact null distributions are hand-written because no library carries R's versions: Wilcoxon and
 // Kendall counts by recursion (R's cwilcox / ckendall), Spearman by AS 89 as R's prho.c (enumeration up
 // to n = 9, Edgeworth series above), each with R's choice of tail and its rounding of the statistic.
+// kruskal.test is written out too (not @stdlib's) so that it shares these ranks and tie sizes; all of them
+// are checked against R by the stats goldens, both the exact and the large-sample branches.
 import { chisqUpper, normTwoSided, normUpper, tTwoSided } from "./distributions.js";
 
 export interface TestResult {
