@@ -1,5 +1,6 @@
 // `cellfrac stats` over 22 features × N samples (default 10,000) for each test type: wall time and peak
-// RSS of whole CLI processes (reading, every model, p.adjust, writing), one process per test.
+// RSS of whole CLI processes (reading, every model, p.adjust, writing), one process per test. CPU time is
+// given too: on a shared machine it is the steadier figure.
 // Run: npm run build && node --import tsx bench/stats.ts [N]   (figures go to bench/RESULTS.md by hand)
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
@@ -49,12 +50,12 @@ const tests: [string, string[]][] = [
   ["lm --by grade", ["--lm", "~ her2score * HR", "--by", "grade"]],
 ];
 console.log(`cellfrac stats, 22 features × ${N} samples; node ${process.version}, ${cpus()[0].model}, ${cpus().length} cores`);
-console.log("| test | wall s | peak RSS MB | rows |\n| --- | ---: | ---: | ---: |");
+console.log("| test | wall s | CPU s (user + sys) | peak RSS MB | rows |\n| --- | ---: | ---: | ---: | ---: |");
 for (const [name, args] of tests) {
   const out = join(dir, "out.tsv");
-  const r = spawnSync("/usr/bin/time", ["-f", "%e %M", process.execPath, cli, "stats", join(dir, "results.tsv"), "--samples", join(dir, "samples.tsv"), ...args, "-q", "-o", out], { encoding: "utf8" });
+  const r = spawnSync("/usr/bin/time", ["-f", "%e %U %S %M", process.execPath, cli, "stats", join(dir, "results.tsv"), "--samples", join(dir, "samples.tsv"), ...args, "-q", "-o", out], { encoding: "utf8" });
   if (r.status !== 0) throw new Error(`${name}: ${r.stderr}`);
-  const [wall, kb] = r.stderr.trim().split("\n").pop()!.split(" ").map(Number);
+  const [wall, user, sys, kb] = r.stderr.trim().split("\n").pop()!.split(" ").map(Number);
   const rows = spawnSync("wc", ["-l", out], { encoding: "utf8" }).stdout.split(" ")[0];
-  console.log(`| ${name} | ${wall.toFixed(2)} | ${(kb / 1024).toFixed(0)} | ${Number(rows) - 1} |`);
+  console.log(`| ${name} | ${wall.toFixed(2)} | ${(user + sys).toFixed(2)} | ${(kb / 1024).toFixed(0)} | ${Number(rows) - 1} |`);
 }

@@ -103,6 +103,13 @@ describe("cellfrac stats: output", () => {
     expect((await cli("stats", ...args, "-q")).stderr).toBe("");
   });
 
+  it("the Node API takes table text as well as paths, and several annotation tables", () => {
+    const test = { kind: "cor", column: "her2score", method: "kendall" } as const;
+    const byPath = stats(RESULTS, ANN, test);
+    expect(stats(readFileSync(RESULTS, "utf8"), [readFileSync(ANN, "utf8")], test)).toEqual(byPath);
+    expect(byPath.map((r) => r.feature)).toEqual(["B cells naive", "T cells CD8", "Macrophages M2", "Mast cells resting", "Sep"]);
+  });
+
   it("-o .json writes the same records atomically; -o .tsv the table; nothing else is left in the folder", async () => {
     const out = mkdtempSync(join(dir, "o-"));
     expect((await cli("stats", ...args, "-q", "-o", join(out, "s.json"))).code).toBe(0);

@@ -38,6 +38,7 @@ const CASES: Record<string, [StatsTest, StatsOptions?, typeof large?]> = {
   cor_kendall_age: [{ kind: "cor", column: "age", method: "kendall" }],
   logistic_pcr: [{ kind: "logistic", column: "pcr", covariates: "age" }],
   logistic_hr_grade: [{ kind: "logistic", column: "pcr", covariates: "grade" }],
+  logistic_factor_outcome: [{ kind: "logistic", column: "HR", covariates: "her2score" }],
   cox_os: [{ kind: "cox", time: "os_time", event: "os_event", covariates: "HR" }],
   cox_os_age: [{ kind: "cox", time: "os_time", event: "os_event", covariates: "age + grade" }],
   large_wilcoxon: [{ kind: "group", column: "g" }, {}, large],

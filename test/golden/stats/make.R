@@ -170,6 +170,7 @@ logistic_case <- function(out, covs) function(d, f) {
 }
 run_case("logistic_pcr", logistic_case("pcr", c("age")))
 run_case("logistic_hr_grade", logistic_case("pcr", c("grade")))
+run_case("logistic_factor_outcome", logistic_case("factor(HR)", c("her2score"))) # Positive (2nd level) = 1
 
 cox_case <- function(covs) function(d, f) {
   rhs <- paste(c(bt(f), covs), collapse = " + ")
