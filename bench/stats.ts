@@ -29,9 +29,22 @@ const ann = ["sample\ther2score\tHR\tgrade\tpcr\tos_time\tos_event\tage"];
 for (let i = 0; i < N; i++) {
   const her2 = 5 + 1.5 * norm();
   const hr = rand() < 0.75 ? "Positive" : "Negative";
-  res.push(`T${i}\t` + cells.map((_, j) => (rand() < 0.3 ? 0 : Math.abs(0.05 + 0.002 * j * her2 + 0.03 * norm())).toPrecision(8)).join("\t"));
+  res.push(
+    `T${i}\t` + cells.map((_, j) => (rand() < 0.3 ? 0 : Math.abs(0.05 + 0.002 * j * her2 + 0.03 * norm())).toPrecision(8)).join("\t"),
+  );
   const pcr = rand() < 1 / (1 + Math.exp(1 - 0.2 * (her2 - 5))) ? 1 : 0;
-  ann.push([`T${i}`, her2.toFixed(3), hr, ["G1", "G2", "G3"][Math.floor(rand() * 3)], pcr, Math.round(30 + 3000 * rand()), rand() < 0.3 ? 1 : 0, Math.round(30 + 55 * rand())].join("\t"));
+  ann.push(
+    [
+      `T${i}`,
+      her2.toFixed(3),
+      hr,
+      ["G1", "G2", "G3"][Math.floor(rand() * 3)],
+      pcr,
+      Math.round(30 + 3000 * rand()),
+      rand() < 0.3 ? 1 : 0,
+      Math.round(30 + 55 * rand()),
+    ].join("\t"),
+  );
 }
 writeFileSync(join(dir, "results.tsv"), res.join("\n") + "\n");
 writeFileSync(join(dir, "samples.tsv"), ann.join("\n") + "\n");
@@ -53,7 +66,24 @@ console.log(`cellfrac stats, 22 features × ${N} samples; node ${process.version
 console.log("| test | wall s | CPU s (user + sys) | peak RSS MB | rows |\n| --- | ---: | ---: | ---: | ---: |");
 for (const [name, args] of tests) {
   const out = join(dir, "out.tsv");
-  const r = spawnSync("/usr/bin/time", ["-f", "%e %U %S %M", process.execPath, cli, "stats", join(dir, "results.tsv"), "--samples", join(dir, "samples.tsv"), ...args, "-q", "-o", out], { encoding: "utf8" });
+  const r = spawnSync(
+    "/usr/bin/time",
+    [
+      "-f",
+      "%e %U %S %M",
+      process.execPath,
+      cli,
+      "stats",
+      join(dir, "results.tsv"),
+      "--samples",
+      join(dir, "samples.tsv"),
+      ...args,
+      "-q",
+      "-o",
+      out,
+    ],
+    { encoding: "utf8" },
+  );
   if (r.status !== 0) throw new Error(`${name}: ${r.stderr}`);
   const [wall, user, sys, kb] = r.stderr.trim().split("\n").pop()!.split(" ").map(Number);
   const rows = spawnSync("wc", ["-l", out], { encoding: "utf8" }).stdout.split(" ")[0];

@@ -25,7 +25,21 @@ describe("cellfrac stats: help and usage", () => {
   it("--help names the R function each test reproduces", async () => {
     const r = await cli("stats", "--help");
     expect(r.code).toBe(0);
-    for (const s of ["lm(feature ~ RHS)", "summary.lm", "anova(fit)", "car::Anova(fit, type = 2)", "contr.sum", "wilcox.test", "kruskal.test", "cor.test", "AS 89", "glm(COL ~ feature + covariates, family = binomial)", "survival::coxph", "p.adjust", "na.omit"]) {
+    for (const s of [
+      "lm(feature ~ RHS)",
+      "summary.lm",
+      "anova(fit)",
+      "car::Anova(fit, type = 2)",
+      "contr.sum",
+      "wilcox.test",
+      "kruskal.test",
+      "cor.test",
+      "AS 89",
+      "glm(COL ~ feature + covariates, family = binomial)",
+      "survival::coxph",
+      "p.adjust",
+      "na.omit",
+    ]) {
       expect(r.stdout).toContain(s);
     }
     expect((await cli("--help")).stdout).toMatch(/cellfrac stats <results> --samples <annotation> TEST/);
@@ -42,7 +56,11 @@ describe("cellfrac stats: help and usage", () => {
     ["bad --cox", [RESULTS, "--samples", ANN, "--cox", "os_time"], /--cox takes TIME,EVENT/],
     ["unknown column", [RESULTS, "--samples", ANN, "--lm", "~ her2 * HR"], /no column "her2" in .*annotation.tsv/],
     ["bad formula", [RESULTS, "--samples", ANN, "--lm", "~ log(age)"], /formula "~ log\(age\)": unexpected/],
-    ["unknown feature", [RESULTS, "--samples", ANN, "--group", "HR", "--features", "B cells naive,Nope"], /--features: no numeric column "Nope"/],
+    [
+      "unknown feature",
+      [RESULTS, "--samples", ANN, "--group", "HR", "--features", "B cells naive,Nope"],
+      /--features: no numeric column "Nope"/,
+    ],
     ["bad --format", [RESULTS, "--samples", ANN, "--group", "HR", "--format", "xlsx"], /--format takes tsv, json or wide/],
     ["two results", [RESULTS, RESULTS, "--samples", ANN, "--group", "HR"], /expected one result table, got 2/],
     ["non-binary logistic outcome", [RESULTS, "--samples", ANN, "--logistic", "grade"], /--logistic grade: needs two values, found 3/],
@@ -77,13 +95,19 @@ describe("cellfrac stats: bad input exits 3 naming where", () => {
   it("a value missing from --levels: file, line, column and sample", async () => {
     const r = await cli("stats", RESULTS, "--samples", ANN, "--group", "PAM50", "--levels", "PAM50=LumA,LumB,Basal,Her2", "-q");
     expect(r.code).toBe(3);
-    expect(r.stderr).toMatch(new RegExp(`^cellfrac: error: ${ANN}:39:4, sample "S38": value "Normal" of column PAM50 is not among --levels PAM50=LumA,LumB,Basal,Her2\\n$`));
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `^cellfrac: error: ${ANN}:39:4, sample "S38": value "Normal" of column PAM50 is not among --levels PAM50=LumA,LumB,Basal,Her2\\n$`,
+      ),
+    );
   });
 
   it("no shared sample names, a missing file", async () => {
     const f = join(dir, "other.tsv");
     writeFileSync(f, "id\tHR\nX1\tPositive\n");
-    expect((await cli("stats", RESULTS, "--samples", f, "--group", "HR")).stderr).toMatch(/other.tsv: no column holds the result's sample names/);
+    expect((await cli("stats", RESULTS, "--samples", f, "--group", "HR")).stderr).toMatch(
+      /other.tsv: no column holds the result's sample names/,
+    );
     const r = await cli("stats", join(dir, "nope.tsv"), "--samples", ANN, "--group", "HR");
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/nope.tsv: cannot read table: no such file/);
@@ -134,15 +158,38 @@ describe("cellfrac stats: output", () => {
   });
 
   it("--format wide: one row per feature, one column per test:term", async () => {
-    const r = await cli("stats", RESULTS, "--samples", ANN, "--cor", "her2score", "--by", "HR", "--format", "wide", "--value", "p_value", "-q");
+    const r = await cli(
+      "stats",
+      RESULTS,
+      "--samples",
+      ANN,
+      "--cor",
+      "her2score",
+      "--by",
+      "HR",
+      "--format",
+      "wide",
+      "--value",
+      "p_value",
+      "-q",
+    );
     const lines = r.stdout.trimEnd().split("\n");
     expect(lines[0]).toBe("feature\tspearman:her2score|Negative\tspearman:her2score|Positive");
-    expect(lines.map((l) => l.split("\t")[0]).slice(1)).toEqual(["B cells naive", "T cells CD8", "Macrophages M2", "Mast cells resting", "Sep"]);
+    expect(lines.map((l) => l.split("\t")[0]).slice(1)).toEqual([
+      "B cells naive",
+      "T cells CD8",
+      "Macrophages M2",
+      "Mast cells resting",
+      "Sep",
+    ]);
   });
 
   it("--id-column, --features and a second --samples table merged on sample ids", async () => {
     const extra = join(dir, "extra.tsv");
-    writeFileSync(extra, "id\tbatch\n" + Array.from({ length: 40 }, (_, i) => `S${String(i + 1).padStart(2, "0")}\t${i % 2 ? "b1" : "b2"}`).join("\n") + "\n");
+    writeFileSync(
+      extra,
+      "id\tbatch\n" + Array.from({ length: 40 }, (_, i) => `S${String(i + 1).padStart(2, "0")}\t${i % 2 ? "b1" : "b2"}`).join("\n") + "\n",
+    );
     const r = await cli("stats", RESULTS, "--samples", ANN, "--samples", extra, "--group", "batch", "--features", "Sep", "-q");
     expect(r.code).toBe(0);
     expect(r.stdout.trimEnd().split("\n")[1]).toMatch(/^Sep\t\twilcoxon\tb2 vs b1\t39\t/);

@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { chisqUpper, fUpper, normTwoSided, tTwoSided } from "../src/core/stats/distributions.js";
 import { designMatrix, parseFormula, rName, type Variable } from "../src/core/stats/formula.js";
 import { pAdjust } from "../src/core/stats/padjust.js";
+import { kendallPairs } from "../src/core/stats/rank.js";
 import { STATS_GOLDEN_DIR } from "./helpers/stats-golden.js";
 
 const tsv = (f: string) => {
@@ -21,7 +22,13 @@ describe("upper tails against R (1e-12 relative)", () => {
     it(`${r.dist}(${r.x}; ${r.a} ${r.b})`, () => {
       const x = num(r.x);
       const got =
-        r.dist === "t2" ? tTwoSided(x, num(r.a)) : r.dist === "F" ? fUpper(x, num(r.a), num(r.b)) : r.dist === "chisq" ? chisqUpper(x, num(r.a)) : normTwoSided(x);
+        r.dist === "t2"
+          ? tTwoSided(x, num(r.a))
+          : r.dist === "F"
+            ? fUpper(x, num(r.a), num(r.b))
+            : r.dist === "chisq"
+              ? chisqUpper(x, num(r.a))
+              : normTwoSided(x);
       expect(close(got, num(r.p)), `${got} vs ${r.p}`).toBe(true);
     });
   }
@@ -33,13 +40,20 @@ describe("p.adjust against R", () => {
   for (const m of ["BH", "holm", "bonferroni"] as const) {
     it(`${m}: NA left out of n, ties`, () => {
       const q = pAdjust(p, m);
-      rows.forEach((r, i) => (Number.isNaN(num(r[m])) ? expect(q[i]).toBeNaN() : expect(close(q[i], num(r[m])), `${q[i]} vs ${r[m]}`).toBe(true)));
+      rows.forEach((r, i) =>
+        Number.isNaN(num(r[m])) ? expect(q[i]).toBeNaN() : expect(close(q[i], num(r[m])), `${q[i]} vs ${r[m]}`).toBe(true),
+      );
     });
   }
 });
 
 describe("formulas and design matrices as R names them", () => {
-  const f = (name: string, levels: string[], codes: number[]): Variable => ({ kind: "factor", name, levels, codes: Int32Array.from(codes) });
+  const f = (name: string, levels: string[], codes: number[]): Variable => ({
+    kind: "factor",
+    name,
+    levels,
+    codes: Int32Array.from(codes),
+  });
   const x = (name: string, v: number[]): Variable => ({ kind: "numeric", name, values: Float64Array.from(v) });
   const rows = Int32Array.from([0, 1, 2, 3, 4, 5]);
 
@@ -81,5 +95,29 @@ describe("formulas and design matrices as R names them", () => {
     expect(() => parseFormula("~ a + 0")).toThrow(/intercept terms/);
     expect(() => parseFormula("~ log(a)")).toThrow(/unexpected/);
     expect(() => parseFormula("~ a +")).toThrow(/unexpected end/);
+  });
+});
+
+describe("Kendall pair counts", () => {
+  it("Knight's O(n log n) counts equal the O(n²) sums of sign products (R's cov.c), ties included", () => {
+    let seed = 12345;
+    const rnd = () => (seed = (seed * 16807) % 2147483647) / 2147483647; // Park–Miller, exact in doubles
+    for (const [n, levels] of [[2, 2], [7, 3], [50, 5], [301, 1000], [400, 12]]) {
+      const x = Array.from({ length: n }, () => Math.floor(rnd() * levels));
+      const y = Array.from({ length: n }, () => Math.floor(rnd() * levels));
+      let s = 0;
+      let xs = 0;
+      let ys = 0;
+      for (let i = 0; i < n; i++) {
+        for (let j = 0; j < i; j++) {
+          const a = Math.sign(x[i] - x[j]);
+          const b = Math.sign(y[i] - y[j]);
+          s += a * b;
+          xs += a * a;
+          ys += b * b;
+        }
+      }
+      expect(kendallPairs(x, y)).toEqual({ s, xs, ys });
+    }
   });
 });

@@ -27,7 +27,10 @@ const CASES: Record<string, [StatsTest, StatsOptions?, typeof large?]> = {
   lm_rankdef_type2: [{ kind: "lm", formula: "~ age + age2 + grade" }],
   lm_rankdef_type1: [{ kind: "lm", formula: "~ age + age2 + grade", anova: 1 }],
   lm_by_pam50: [{ kind: "lm", formula: "~ her2score + HR" }, { by: "PAM50" }],
-  lm_levels: [{ kind: "lm", formula: "~ her2score * HR" }, { levels: { HR: ["Positive", "Negative"] }, adjust: "holm" }],
+  lm_levels: [
+    { kind: "lm", formula: "~ her2score * HR" },
+    { levels: { HR: ["Positive", "Negative"] }, adjust: "holm" },
+  ],
   wilcoxon_hr: [{ kind: "group", column: "HR" }],
   kruskal_grade: [{ kind: "group", column: "grade" }, { adjust: "bonferroni" }],
   wilcoxon_pcr: [{ kind: "group", column: "pcr" }],
@@ -78,7 +81,9 @@ describe("stats messages", () => {
   it("warns as glm.fit does under separation", () => {
     const warnings: string[] = [];
     run("logistic_pcr", warnings);
-    expect(warnings).toContain("Sep: glm.fit: algorithm did not converge; glm.fit: fitted probabilities numerically 0 or 1 occurred (separation?)");
+    expect(warnings).toContain(
+      "Sep: glm.fit: algorithm did not converge; glm.fit: fitted probabilities numerically 0 or 1 occurred (separation?)",
+    );
     expect(warnings.filter((w) => w.includes("glm.fit"))).toHaveLength(1);
   });
 });

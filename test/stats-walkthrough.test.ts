@@ -39,7 +39,9 @@ function records(path: string): StatsRecord[] {
 describe("seed-study walkthrough on data/example/scanb400", () => {
   beforeAll(async () => {
     const mix = data("scanb400_log2fpkm.tsv.gz");
-    expect((await cli("score", mix, "--method", "mean", "--gene-sets", data("her2_amplicon.gmt"), "-o", out("her2score.tsv"), "-q")).code).toBe(0);
+    expect(
+      (await cli("score", mix, "--method", "mean", "--gene-sets", data("her2_amplicon.gmt"), "-o", out("her2score.tsv"), "-q")).code,
+    ).toBe(0);
     expect((await cli("cibersort", mix, "--solver", "exact", "--perm", "0", "-o", out("cibersort.tsv"), "-q")).code).toBe(0);
   }, 300_000);
 
@@ -75,6 +77,12 @@ describe("seed-study walkthrough on data/example/scanb400", () => {
     expect(bad).toEqual([]);
     const her2 = got.filter((x) => x.test === "lm" && x.term === "her2score" && x.q_value! < 0.05);
     const sign = Object.fromEntries(her2.map((x) => [x.feature, Math.sign(x.estimate!)]));
-    expect(sign).toEqual({ "B cells naive": 1, "B cells memory": -1, "T cells CD4 memory resting": 1, "T cells regulatory (Tregs)": 1, "Macrophages M0": -1 });
+    expect(sign).toEqual({
+      "B cells naive": 1,
+      "B cells memory": -1,
+      "T cells CD4 memory resting": 1,
+      "T cells regulatory (Tregs)": 1,
+      "Macrophages M0": -1,
+    });
   });
 });

@@ -20,12 +20,15 @@ const separated = (feature: string, test: string, column: string) =>
 const NUMS = ["estimate", "std_error", "statistic", "df", "df2", "p_value", "q_value"] as const;
 
 export function expectedRows(name: string): Record<string, string>[] {
-  const [head, ...lines] = readFileSync(new URL(`expected/${name}.tsv`, STATS_GOLDEN_DIR), "utf8").trimEnd().split("\n");
+  const [head, ...lines] = readFileSync(new URL(`expected/${name}.tsv`, STATS_GOLDEN_DIR), "utf8")
+    .trimEnd()
+    .split("\n");
   const cols = head.split("\t");
   return lines.map((l) => Object.fromEntries(l.split("\t").map((v, i) => [cols[i], v])));
 }
 
-export const rowKey = (r: { feature: string; stratum: string; test: string; term: string }) => [r.feature, r.stratum, r.test, r.term].join("|");
+export const rowKey = (r: { feature: string; stratum: string; test: string; term: string }) =>
+  [r.feature, r.stratum, r.test, r.term].join("|");
 
 /** Every disagreement with R's table, as text (empty = all rows present, in order, within tolerance). */
 export function diffWithR(got: StatsRecord[], name: string): { keys: [string[], string[]]; bad: string[] } {

@@ -82,12 +82,15 @@ export function mergeAnnotations(anns: Annotation[], samples: ReadonlySet<string
   anns.forEach((a, k) =>
     a.columns.forEach((c, j) => {
       if (j === ids[k]) return;
-      if (columns.includes(c)) throw new InputError(`column "${c}" is also in an earlier annotation table`, { file: a.name, line: 1, column: j + 1 });
+      if (columns.includes(c))
+        throw new InputError(`column "${c}" is also in an earlier annotation table`, { file: a.name, line: 1, column: j + 1 });
       columns.push(c);
       from.push([k, j]);
     }),
   );
-  const rows = order.map((id) => from.map(([k, j]) => (k < 0 ? id : ((r) => (r === undefined ? null : anns[k].rows[r][j]))(maps[k].get(id)))));
+  const rows = order.map((id) =>
+    from.map(([k, j]) => (k < 0 ? id : ((r) => (r === undefined ? null : anns[k].rows[r][j]))(maps[k].get(id)))),
+  );
   return {
     name: anns.map((a) => a.name).join(" + "),
     columns,

@@ -34,7 +34,23 @@ export interface Design {
   termLabels: string[];
 }
 
-const RESERVED = new Set(["if", "else", "repeat", "while", "function", "for", "next", "break", "TRUE", "FALSE", "NULL", "Inf", "NaN", "NA", "in"]);
+const RESERVED = new Set([
+  "if",
+  "else",
+  "repeat",
+  "while",
+  "function",
+  "for",
+  "next",
+  "break",
+  "TRUE",
+  "FALSE",
+  "NULL",
+  "Inf",
+  "NaN",
+  "NA",
+  "in",
+]);
 
 /** A name as R prints it in coefficient and term labels: backquoted unless syntactic. */
 export function rName(name: string): string {
@@ -104,7 +120,10 @@ export function parseFormula(text: string): Formula {
   const seen = new Set<string>();
   const unique = all.filter((t) => !seen.has(t.join(",")) && seen.add(t.join(",")));
   // Stable sort by degree (R's terms.formula keeps appearance order within a degree).
-  const terms = unique.map((t, i) => ({ t, i })).sort((a, b) => a.t.length - b.t.length || a.i - b.i).map((e) => e.t);
+  const terms = unique
+    .map((t, i) => ({ t, i }))
+    .sort((a, b) => a.t.length - b.t.length || a.i - b.i)
+    .map((e) => e.t);
   return { variables, terms };
 }
 
@@ -152,7 +171,10 @@ export function designMatrix(f: Formula, vars: Variable[], rows: Int32Array, con
       if (!inModel.has(rest)) return { names: levels.map((l) => nm + l), value: (r, j) => (code(r) === j ? 1 : 0) };
       const k = levels.length;
       if (contrasts === "sum") {
-        return { names: levels.slice(0, -1).map((_, j) => nm + (j + 1)), value: (r, j) => (code(r) === j ? 1 : code(r) === k - 1 ? -1 : 0) };
+        return {
+          names: levels.slice(0, -1).map((_, j) => nm + (j + 1)),
+          value: (r, j) => (code(r) === j ? 1 : code(r) === k - 1 ? -1 : 0),
+        };
       }
       return { names: levels.slice(1).map((l) => nm + l), value: (r, j) => (code(r) === j + 1 ? 1 : 0) };
     });

@@ -56,7 +56,20 @@ export interface StatsRecord {
   q_value: number | null;
 }
 
-export const STATS_COLUMNS = ["feature", "stratum", "test", "term", "n", "estimate", "std_error", "statistic", "df", "df2", "p_value", "q_value"] as const;
+export const STATS_COLUMNS = [
+  "feature",
+  "stratum",
+  "test",
+  "term",
+  "n",
+  "estimate",
+  "std_error",
+  "statistic",
+  "df",
+  "df2",
+  "p_value",
+  "q_value",
+] as const;
 
 /** Fit statistics of cellfrac / CIBERSORT tables, never features. */
 const FIT_COLUMNS = new Set(["P-value", "Correlation", "RMSE", "convergeCode"]);
@@ -136,7 +149,8 @@ class VariableSource {
     const raw = this.joined.annRow.map((r) => this.ann.rows[r][c]);
     const given = this.levels[name];
     const numeric = raw.every((v) => v === null || isNumber(v));
-    if (!given && !categorical && numeric) return { kind: "numeric", name, values: Float64Array.from(raw, (v) => (v === null ? NaN : Number(v))) };
+    if (!given && !categorical && numeric)
+      return { kind: "numeric", name, values: Float64Array.from(raw, (v) => (v === null ? NaN : Number(v))) };
     let levels: string[];
     if (given) {
       levels = given;
@@ -207,7 +221,8 @@ export function runStats(results: NamedTable, annotation: Annotation, test: Stat
   // Features.
   let features: string[];
   if (options.features) {
-    for (const f of options.features) if (!results.cols.includes(f)) throw new UsageError(`--features: no numeric column "${f}" in ${results.name}`);
+    for (const f of options.features)
+      if (!results.cols.includes(f)) throw new UsageError(`--features: no numeric column "${f}" in ${results.name}`);
     features = options.features;
   } else features = results.cols.filter((c) => !isFitColumn(c));
   const featureValues = new Map<string, Float64Array>();
@@ -281,7 +296,8 @@ function prepare(test: StatsTest, src: VariableSource, features: string[]): FitO
   const complete = (vars: Variable[], rows: number[]) => Int32Array.from(rows.filter((i) => vars.every((v) => !missing(v, i))));
   const tooFewLevels = (vars: Variable[], rows: Int32Array) => vars.find((v) => v.kind === "factor" && factorLevelsPresent(v, rows) < 2);
   const checkNames = (f: Formula) => {
-    for (const v of f.variables) if (features.includes(v) && src.has(v)) throw new UsageError(`"${v}" is both a feature and an annotation column`);
+    for (const v of f.variables)
+      if (features.includes(v) && src.has(v)) throw new UsageError(`"${v}" is both a feature and an annotation column`);
   };
   switch (test.kind) {
     case "lm": {
@@ -296,15 +312,23 @@ function prepare(test: StatsTest, src: VariableSource, features: string[]): FitO
         if (one) return { records: [], skip: `${rName(one.name)} has fewer than 2 levels among the complete samples` };
         const d = designMatrix(f, vars, cc, contrasts);
         if (cc.length <= d.p) return { records: [], skip: `${cc.length} complete sample(s) for ${d.p} coefficients` };
-        const yy = Float64Array.from(cc, (i) => y.kind === "numeric" ? y.values[i] : NaN);
+        const yy = Float64Array.from(cc, (i) => (y.kind === "numeric" ? y.values[i] : NaN));
         const fit = lm(d, yy);
         const n = cc.length;
         const records = fit.coefficients.map((c) =>
-          rec("lm", c.term, n, { estimate: c.estimate, std_error: c.stdError, statistic: c.statistic, df: fit.dfResidual, p_value: c.pValue }),
+          rec("lm", c.term, n, {
+            estimate: c.estimate,
+            std_error: c.stdError,
+            statistic: c.statistic,
+            df: fit.dfResidual,
+            p_value: c.pValue,
+          }),
         );
         let warning: string | undefined;
         if (type === 3 && fit.rank < d.p) {
-          warning = `aliased coefficients: type III anova not computed (car::Anova stops with "there are aliased coefficients in the model")`;
+          warning =
+            "aliased coefficients: type III anova not computed " +
+            '(car::Anova stops with "there are aliased coefficients in the model")';
         } else {
           for (const a of anova(d, yy, fit, f, type)) {
             records.push(rec("anova", a.term, n, { statistic: a.statistic, df: a.df, df2: fit.dfResidual, p_value: a.pValue }));
@@ -321,12 +345,24 @@ function prepare(test: StatsTest, src: VariableSource, features: string[]): FitO
       return (_feature, y, rows) => {
         const cc = complete([y, g], rows);
         const vals = y.kind === "numeric" ? y.values : new Float64Array();
-        const byLevel = levels.map((_, k) => Array.from(cc).filter((i) => g.codes[i] === k).map((i) => vals[i]));
+        const byLevel = levels.map((_, k) =>
+          Array.from(cc)
+            .filter((i) => g.codes[i] === k)
+            .map((i) => vals[i]),
+        );
         const present = byLevel.filter((v) => v.length > 0).length;
         if (levels.length === 2) {
           if (present < 2) return { records: [], skip: `--group ${test.column}: one of its two groups is empty` };
           const r = wilcoxon(byLevel[0], byLevel[1]);
-          return { records: [rec("wilcoxon", `${levels[1]} vs ${levels[0]}`, cc.length, { estimate: r.estimate, statistic: r.statistic, p_value: r.pValue })] };
+          return {
+            records: [
+              rec("wilcoxon", `${levels[1]} vs ${levels[0]}`, cc.length, {
+                estimate: r.estimate,
+                statistic: r.statistic,
+                p_value: r.pValue,
+              }),
+            ],
+          };
         }
         if (present < 2) return { records: [], skip: `--group ${test.column}: fewer than 2 non-empty groups` };
         const codes = new Int32Array(levels.length).fill(-1);
@@ -355,7 +391,16 @@ function prepare(test: StatsTest, src: VariableSource, features: string[]): FitO
           Array.from(cc, (i) => x.values[i]),
         );
         const p = Number.isNaN(r.estimate) ? NaN : r.pValue;
-        return { records: [rec(method, rName(test.column), cc.length, { estimate: r.estimate, statistic: r.statistic, df: method === "pearson" ? r.df : null, p_value: p })] };
+        return {
+          records: [
+            rec(method, rName(test.column), cc.length, {
+              estimate: r.estimate,
+              statistic: r.statistic,
+              df: method === "pearson" ? r.df : null,
+              p_value: p,
+            }),
+          ],
+        };
       };
     }
     case "logistic":
@@ -384,14 +429,17 @@ function prepare(test: StatsTest, src: VariableSource, features: string[]): FitO
         const n = cc.length;
         if (test.kind === "logistic") {
           const ones = s.reduce((a, b) => a + b, 0);
-          if (ones === 0 || ones === n) return { records: [], skip: `--logistic ${test.column} has one outcome only among the complete samples` };
+          if (ones === 0 || ones === n)
+            return { records: [], skip: `--logistic ${test.column} has one outcome only among the complete samples` };
           if (n <= d.p) return { records: [], skip: `${n} complete sample(s) for ${d.p} coefficients` };
           const g = logistic(d, s);
           const warnings = [];
           if (!g.converged) warnings.push("glm.fit: algorithm did not converge");
           if (g.boundaryProbabilities) warnings.push("glm.fit: fitted probabilities numerically 0 or 1 occurred (separation?)");
           return {
-            records: g.coefficients.map((c) => rec("logistic", c.term, n, { estimate: c.estimate, std_error: c.stdError, statistic: c.statistic, p_value: c.pValue })),
+            records: g.coefficients.map((c) =>
+              rec("logistic", c.term, n, { estimate: c.estimate, std_error: c.stdError, statistic: c.statistic, p_value: c.pValue }),
+            ),
             warning: warnings.length ? warnings.join("; ") : undefined,
           };
         }
@@ -403,7 +451,9 @@ function prepare(test: StatsTest, src: VariableSource, features: string[]): FitO
           Float64Array.from(cc, (i) => time.values[i]),
           s,
         );
-        const records = c.coefficients.map((r) => rec("cox", r.term, n, { estimate: r.estimate, std_error: r.stdError, statistic: r.statistic, p_value: r.pValue }));
+        const records = c.coefficients.map((r) =>
+          rec("cox", r.term, n, { estimate: r.estimate, std_error: r.stdError, statistic: r.statistic, p_value: r.pValue }),
+        );
         records.push(rec("cox_lr", "model", n, { statistic: c.lr.statistic, df: c.lr.df, p_value: c.lr.pValue }));
         return { records, warning: c.converged ? undefined : `coxph: ran out of iterations and did not converge` };
       };
@@ -414,7 +464,8 @@ function prepare(test: StatsTest, src: VariableSource, features: string[]): FitO
 /** A 0/1 outcome: numeric 0/1, or a two-level column (second level = 1, as glm reads a factor). */
 function binary(v: Variable, name: string, what: string): Extract<Variable, { kind: "numeric" }> {
   if (v.kind === "numeric") {
-    for (const x of v.values) if (!Number.isNaN(x) && x !== 0 && x !== 1) throw new UsageError(`${what} ${name}: values must be 0/1 (found ${x})`);
+    for (const x of v.values)
+      if (!Number.isNaN(x) && x !== 0 && x !== 1) throw new UsageError(`${what} ${name}: values must be 0/1 (found ${x})`);
     return v;
   }
   if (v.levels.length !== 2) throw new UsageError(`${what} ${name}: needs two values, found ${v.levels.length} (${v.levels.join(", ")})`);
@@ -429,7 +480,14 @@ export function formatStatsTsv(records: StatsRecord[], fmt: (x: number) => strin
   const lines = [STATS_COLUMNS.join("\t")];
   for (const r of records) {
     lines.push(
-      [r.feature, r.stratum, r.test, r.term, String(r.n), ...(["estimate", "std_error", "statistic", "df", "df2", "p_value", "q_value"] as const).map((k) => cell(r[k], fmt))].join("\t"),
+      [
+        r.feature,
+        r.stratum,
+        r.test,
+        r.term,
+        String(r.n),
+        ...(["estimate", "std_error", "statistic", "df", "df2", "p_value", "q_value"] as const).map((k) => cell(r[k], fmt)),
+      ].join("\t"),
     );
   }
   return lines.join("\n") + "\n";
@@ -437,7 +495,9 @@ export function formatStatsTsv(records: StatsRecord[], fmt: (x: number) => strin
 
 /** JSON: { columns, records } with null for both NA and undefined. */
 export function formatStatsJson(records: StatsRecord[]): string {
-  const clean = records.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === "number" && Number.isNaN(v) ? null : v])));
+  const clean = records.map((r) =>
+    Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === "number" && Number.isNaN(v) ? null : v])),
+  );
   return JSON.stringify({ columns: STATS_COLUMNS, records: clean }, null, 1) + "\n";
 }
 
@@ -449,10 +509,15 @@ export function formatStatsWide(records: StatsRecord[], value: (typeof STATS_COL
   const at = new Map(records.map((r) => [`${r.feature}\u0000${colKey(r)}`, r[value]]));
   const lines = [["feature", ...cols].join("\t")];
   for (const f of feats) {
-    lines.push([f, ...cols.map((c) => {
-      const v = at.get(`${f}\u0000${c}`);
-      return v === undefined ? "" : typeof v === "number" ? cell(v, fmt) : v === null ? "" : String(v);
-    })].join("\t"));
+    lines.push(
+      [
+        f,
+        ...cols.map((c) => {
+          const v = at.get(`${f}\u0000${c}`);
+          return v === undefined ? "" : typeof v === "number" ? cell(v, fmt) : v === null ? "" : String(v);
+        }),
+      ].join("\t"),
+    );
   }
   return lines.join("\n") + "\n";
 }

@@ -105,17 +105,33 @@ export function anova(d: Design, y: Float64Array, full: LmResult, f: Formula, ty
   const all = cols(() => true);
   const out: AnovaRow[] = [];
   if (type === 3) {
-    const e = extraSS(d, y, all, cols((a) => a !== 0));
+    const e = extraSS(
+      d,
+      y,
+      all,
+      cols((a) => a !== 0),
+    );
     out.push(row("(Intercept)", e.ss, e.df, full));
   }
   f.terms.forEach((term, t) => {
     const a = t + 1;
     let e: { ss: number; df: number };
-    if (type === 3) e = extraSS(d, y, all, cols((b) => b !== a));
+    if (type === 3)
+      e = extraSS(
+        d,
+        y,
+        all,
+        cols((b) => b !== a),
+      );
     else {
       // Type II: the term after every term that does not contain it (its "relatives" are left out).
       const contains = (b: number) => b > 0 && b !== a && term.every((v) => f.terms[b - 1].includes(v));
-      e = extraSS(d, y, cols((b) => !contains(b)), cols((b) => !contains(b) && b !== a));
+      e = extraSS(
+        d,
+        y,
+        cols((b) => !contains(b)),
+        cols((b) => !contains(b) && b !== a),
+      );
     }
     const { ss, df } = e;
     // A term whose columns are all aliased: car prints it with 0 df and no test.

@@ -18,7 +18,7 @@ export interface QR {
 
 /** Blue's thresholds of reference BLAS ≥ 3.10 dnrm2 (double precision): squares between them are exact-range. */
 const TSML = 1.4916681462400413e-154;
-const TBIG = 1.9979190722022350e146;
+const TBIG = 1.997919072202235e146;
 
 /**
  * Euclidean norm as reference BLAS 3.10+ dnrm2 (Blue's algorithm, what Debian's R links): a plain sum of

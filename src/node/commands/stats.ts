@@ -87,7 +87,10 @@ export function readAnnotation(path: string): Annotation {
   try {
     bytes = readFileSync(path);
   } catch (e) {
-    throw new InputError(`cannot read annotation: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message}`, { file: path });
+    throw new InputError(
+      `cannot read annotation: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message}`,
+      { file: path },
+    );
   }
   if (bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = gunzipSync(bytes);
   return parseAnnotation(new TextDecoder().decode(bytes), path);
@@ -95,9 +98,14 @@ export function readAnnotation(path: string): Annotation {
 
 function parseTest(v: Record<string, string | boolean | string[] | undefined>): StatsTest {
   const given = ["lm", "group", "cor", "logistic", "cox"].filter((k) => v[k] !== undefined);
-  if (given.length !== 1) throw new UsageError(`give exactly one test: --lm, --group, --cor, --logistic or --cox (got ${given.length ? given.map((g) => "--" + g).join(", ") : "none"})`);
+  if (given.length !== 1)
+    throw new UsageError(
+      "give exactly one test: --lm, --group, --cor, --logistic or --cox " +
+        `(got ${given.length ? given.map((g) => "--" + g).join(", ") : "none"})`,
+    );
   const only = (opt: string, tests: string[]) => {
-    if (v[opt] !== undefined && !tests.includes(given[0])) throw new UsageError(`--${opt} applies to ${tests.map((t) => "--" + t).join(" and ")} only`);
+    if (v[opt] !== undefined && !tests.includes(given[0]))
+      throw new UsageError(`--${opt} applies to ${tests.map((t) => "--" + t).join(" and ")} only`);
   };
   only("anova", ["lm"]);
   only("method", ["cor"]);
@@ -119,7 +127,8 @@ function parseTest(v: Record<string, string | boolean | string[] | undefined>): 
       return { kind: "logistic", column: v.logistic as string, covariates: v.covariates as string | undefined };
     default: {
       const parts = (v.cox as string).split(",");
-      if (parts.length !== 2 || parts.some((p) => p === "")) throw new UsageError(`--cox takes TIME,EVENT (two column names); got "${v.cox}"`);
+      if (parts.length !== 2 || parts.some((p) => p === ""))
+        throw new UsageError(`--cox takes TIME,EVENT (two column names); got "${v.cox}"`);
       return { kind: "cox", time: parts[0], event: parts[1], covariates: v.covariates as string | undefined };
     }
   }
@@ -160,11 +169,13 @@ export const statsCommand: Command = {
       io.stdout(STATS_HELP + "\n");
       return 0;
     }
-    if (positionals.length !== 1) throw new UsageError(`expected one result table, got ${positionals.length} argument(s) (see cellfrac stats --help)`);
+    if (positionals.length !== 1)
+      throw new UsageError(`expected one result table, got ${positionals.length} argument(s) (see cellfrac stats --help)`);
     if (!v.samples?.length) throw new UsageError("--samples <annotation> is required");
     const test = parseTest(v);
     const adjust = v.adjust ?? "BH";
-    if (!(ADJUST_METHODS as readonly string[]).includes(adjust)) throw new UsageError(`--adjust takes ${ADJUST_METHODS.join(", ")}; got "${adjust}"`);
+    if (!(ADJUST_METHODS as readonly string[]).includes(adjust))
+      throw new UsageError(`--adjust takes ${ADJUST_METHODS.join(", ")}; got "${adjust}"`);
     const levels: Record<string, string[]> = {};
     for (const l of v.levels ?? []) {
       const m = /^([^=]+)=(.+)$/.exec(l);
@@ -177,7 +188,8 @@ export const statsCommand: Command = {
     const format = v.format ?? (out && /\.json$/i.test(out) ? "json" : "tsv");
     if (!["tsv", "json", "wide"].includes(format)) throw new UsageError(`--format takes tsv, json or wide; got "${format}"`);
     const value = v.value ?? "estimate";
-    if (!(STATS_COLUMNS.slice(4) as readonly string[]).includes(value)) throw new UsageError(`--value takes ${STATS_COLUMNS.slice(4).join(", ")}; got "${value}"`);
+    if (!(STATS_COLUMNS.slice(4) as readonly string[]).includes(value))
+      throw new UsageError(`--value takes ${STATS_COLUMNS.slice(4).join(", ")}; got "${value}"`);
     if (v.value !== undefined && format !== "wide") throw new UsageError("--value applies to --format wide only");
 
     const options: StatsOptions = {
