@@ -102,6 +102,14 @@ describe("cellfrac stats: bad input exits 3 naming where", () => {
     );
   });
 
+  it("a survival event coded 1/2: file, line, column and sample", async () => {
+    const f = join(dir, "event12.tsv");
+    writeFileSync(f, "sample\ttime\tevent\nS01\t100\t1\nS02\t200\t2\n");
+    const e = await cli("stats", RESULTS, "--samples", f, "--cox", "time,event", "-q");
+    expect(e.code).toBe(3);
+    expect(e.stderr).toBe(`cellfrac: error: ${f}:3:3, sample "S02": --cox event event: values must be 0 or 1, found 2\n`);
+  });
+
   it("no shared sample names, a missing file", async () => {
     const f = join(dir, "other.tsv");
     writeFileSync(f, "id\tHR\nX1\tPositive\n");

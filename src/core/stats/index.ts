@@ -2,7 +2,7 @@
 // annotation, R's numbers for every feature at once. This module joins the two tables, builds each
 // model's complete cases (na.omit per model), splits by --by strata, runs the test and adjusts p-values
 // across features within each (test, term, stratum).
-import { InputError, UsageError } from "../errors.js";
+import { InputError, UsageError, type InputLocation } from "../errors.js";
 import type { NamedTable } from "../compare.js";
 import { idColumnOf, rowsById, type Annotation } from "./annotation.js";
 import { cox } from "./cox.js";
@@ -125,6 +125,11 @@ class VariableSource {
 
   get annName(): string {
     return this.ann.name;
+  }
+
+  /** Where joined sample i's value of column `name` is. */
+  locate(name: string, i: number): InputLocation {
+    return { ...this.ann.loc(this.joined.annRow[i], this.column(name)), sample: this.joined.samples[i] };
   }
 
   has(name: string): boolean {
@@ -411,11 +416,11 @@ function prepare(test: StatsTest, src: VariableSource, features: string[]): FitO
       let outcome: Variable[];
       if (test.kind === "logistic") {
         const v = src.get(test.column);
-        outcome = [binary(v, test.column, "--logistic")];
+        outcome = [binary(v, test.column, "--logistic", src)];
       } else {
         const t = src.get(test.time);
         if (t.kind !== "numeric") throw new UsageError(`--cox: time column ${test.time} is not numeric`);
-        outcome = [t, binary(src.get(test.event), test.event, "--cox event")];
+        outcome = [t, binary(src.get(test.event), test.event, "--cox event", src)];
       }
       return (feature, y, rows) => {
         const f = parseFormula(`\`${feature}\`` + (test.covariates ? ` + (${test.covariates})` : ""));
@@ -462,10 +467,10 @@ function prepare(test: StatsTest, src: VariableSource, features: string[]): FitO
 }
 
 /** A 0/1 outcome: numeric 0/1, or a two-level column (second level = 1, as glm reads a factor). */
-function binary(v: Variable, name: string, what: string): Extract<Variable, { kind: "numeric" }> {
+function binary(v: Variable, name: string, what: string, src: VariableSource): Extract<Variable, { kind: "numeric" }> {
   if (v.kind === "numeric") {
-    for (const x of v.values)
-      if (!Number.isNaN(x) && x !== 0 && x !== 1) throw new UsageError(`${what} ${name}: values must be 0/1 (found ${x})`);
+    const bad = v.values.findIndex((x) => !Number.isNaN(x) && x !== 0 && x !== 1);
+    if (bad >= 0) throw new InputError(`${what} ${name}: values must be 0 or 1, found ${v.values[bad]}`, src.locate(name, bad));
     return v;
   }
   if (v.levels.length !== 2) throw new UsageError(`${what} ${name}: needs two values, found ${v.levels.length} (${v.levels.join(", ")})`);
