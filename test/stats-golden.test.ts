@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { readTable } from "../src/core/compare.js";
 import { parseAnnotation, runStats, type StatsOptions, type StatsRecord, type StatsTest } from "../src/core/stats/index.js";
-import { STATS_GOLDEN_DIR, diffWithR } from "./helpers/stats-golden.js";
+import { STATS_GOLDEN_DIR, diffWithR, expectedRows } from "./helpers/stats-golden.js";
 
 const dir = STATS_GOLDEN_DIR;
 const results = readTable(fileURLToPath(new URL("results.tsv", dir)), "results.tsv");
@@ -44,6 +44,8 @@ const CASES: Record<string, [StatsTest, StatsOptions?, typeof large?]> = {
   logistic_factor_outcome: [{ kind: "logistic", column: "HR", covariates: "her2score" }],
   cox_os: [{ kind: "cox", time: "os_time", event: "os_event", covariates: "HR" }],
   cox_os_age: [{ kind: "cox", time: "os_time", event: "os_event", covariates: "age + grade" }],
+  cox_by_hr: [{ kind: "cox", time: "os_time", event: "os_event", covariates: "age" }, { by: "HR", adjust: "holm" }],
+  logistic_by_grade: [{ kind: "logistic", column: "pcr", covariates: "her2score" }, { by: "grade" }],
   large_wilcoxon: [{ kind: "group", column: "g" }, {}, large],
   large_spearman: [{ kind: "cor", column: "x" }, {}, large],
   large_kendall: [{ kind: "cor", column: "x", method: "kendall" }, {}, large],
@@ -57,9 +59,16 @@ function run(name: string, warnings: string[] = []): StatsRecord[] {
 describe("stats goldens (R 4.2.2)", () => {
   for (const name of Object.keys(CASES)) {
     it(name, () => {
-      const { keys, bad } = diffWithR(run(name), name);
+      const warnings: string[] = [];
+      const { keys, bad } = diffWithR(run(name, warnings), name);
       expect(keys[0]).toEqual(keys[1]);
       expect(bad).toEqual([]);
+      // glm.fit's warnings on the same fits as R's.
+      for (const what of ["fitted probabilities numerically 0 or 1", "algorithm did not converge"]) {
+        const r = expectedRows(name).filter((w) => w.r_warning?.includes(what));
+        const fits = new Set(r.map((w) => (w.stratum ? `${w.feature} (stratum "${w.stratum}")` : w.feature)));
+        expect(new Set(warnings.filter((m) => m.includes(what)).map((m) => m.slice(0, m.indexOf(": glm.fit")))), what).toEqual(fits);
+      }
     });
   }
 });

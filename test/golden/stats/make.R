@@ -161,12 +161,15 @@ run_case("cor_kendall_age", cor_case("age", "kendall"))
 logistic_case <- function(out, covs) function(d, f) {
   d$.x <- d[[f]]
   rhs <- paste(c(bt(f), covs), collapse = " + ")
-  m <- suppressWarnings(glm(as.formula(paste(out, "~", rhs)), family = binomial, data = d))
+  warned <- character()
+  m <- withCallingHandlers(glm(as.formula(paste(out, "~", rhs)), family = binomial, data = d),
+                           warning = function(w) { warned <<- c(warned, conditionMessage(w)); invokeRestart("muffleWarning") })
   s <- summary(m)$coefficients
   cf <- coef(m)
   se <- z <- p <- setNames(rep(NA_real_, length(cf)), names(cf))
   se[rownames(s)] <- s[, 2]; z[rownames(s)] <- s[, 3]; p[rownames(s)] <- s[, 4]
-  rec("logistic", names(cf), nobs(m), cf, se, z, NULL, NULL, p)
+  # R's warnings (separation) ride along: the test reads them to know which fits are separated.
+  cbind(rec("logistic", names(cf), nobs(m), cf, se, z, NULL, NULL, p), r_warning = paste(warned, collapse = "; "))
 }
 run_case("logistic_pcr", logistic_case("pcr", c("age")))
 run_case("logistic_hr_grade", logistic_case("pcr", c("grade")))
@@ -182,6 +185,8 @@ cox_case <- function(covs) function(d, f) {
 }
 run_case("cox_os", cox_case(c("HR")))
 run_case("cox_os_age", cox_case(c("age", "grade")))
+run_case("cox_by_hr", cox_case(c("age")), by = "HR", adjust = "holm")
+run_case("logistic_by_grade", logistic_case("pcr", c("her2score")), by = "grade")
 
 # The commands the cases correspond to (read by test/stats-golden.test.ts).
 cases <- data.frame(case = character(), args = character())
