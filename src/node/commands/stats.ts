@@ -72,14 +72,16 @@ Options:
                         locale order, and --group/--by columns are categorical.
   --features a,b        test only these result columns
   --format F            tsv (default), json, or wide: a feature × (test:term|stratum) matrix of --value
-  --value COL           the statistic of --format wide: ${STATS_COLUMNS.slice(4).join(", ")}
-                        (default estimate)
+  --value COL           the statistic of --format wide: n, estimate (default), std_error, statistic,
+                        df, df2, p_value or q_value
   -o, --output F        write F atomically (.json implies --format json); without it, stdout
   -q, --quiet           no warnings on stderr
   -h, --help            this help
 
-Output columns: ${STATS_COLUMNS.join(", ")} — empty where the
-test does not define the value, NA where R reports NA. Numbers are written at full double precision.`;
+Output columns: feature, stratum, test, term, n, estimate, std_error, statistic, df, df2, p_value,
+q_value — empty where the test does not define the value, NA where R reports NA. Numbers are written at
+full double precision. Exit codes: 0 ok, 2 usage error, 3 bad input (the message names the file, line,
+column or sample; nothing is written).`;
 
 /** Reads an annotation file (plain or gzipped). */
 export function readAnnotation(path: string): Annotation {
