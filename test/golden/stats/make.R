@@ -177,15 +177,19 @@ run_case("logistic_factor_outcome", logistic_case("factor(HR)", c("her2score")))
 
 cox_case <- function(covs) function(d, f) {
   rhs <- paste(c(bt(f), covs), collapse = " + ")
-  m <- coxph(as.formula(paste("Surv(os_time, os_event) ~", rhs)), data = d)
+  warned <- character()
+  m <- withCallingHandlers(coxph(as.formula(paste("Surv(os_time, os_event) ~", rhs)), data = d),
+                           warning = function(w) { warned <<- c(warned, conditionMessage(w)); invokeRestart("muffleWarning") })
   s <- summary(m)$coefficients
   lr <- summary(m)$logtest
-  rbind(rec("cox", rownames(s), m$n, s[, "coef"], s[, "se(coef)"], s[, "z"], NULL, NULL, s[, "Pr(>|z|)"]),
-        rec("cox_lr", "model", m$n, NULL, NULL, lr[["test"]], lr[["df"]], NULL, lr[["pvalue"]]))
+  cbind(rbind(rec("cox", rownames(s), m$n, s[, "coef"], s[, "se(coef)"], s[, "z"], NULL, NULL, s[, "Pr(>|z|)"]),
+              rec("cox_lr", "model", m$n, NULL, NULL, lr[["test"]], lr[["df"]], NULL, lr[["pvalue"]])),
+        r_warning = paste(warned, collapse = "; "))
 }
 run_case("cox_os", cox_case(c("HR")))
 run_case("cox_os_age", cox_case(c("age", "grade")))
 run_case("cox_by_hr", cox_case(c("age")), by = "HR", adjust = "holm")
+run_case("cox_by_pam50", cox_case(NULL), by = "PAM50") # small strata: coxph runs out of iterations
 run_case("logistic_by_grade", logistic_case("pcr", c("her2score")), by = "grade")
 
 # The commands the cases correspond to (read by test/stats-golden.test.ts).
