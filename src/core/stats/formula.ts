@@ -10,6 +10,9 @@ export type Variable =
   | { kind: "numeric"; name: string; values: Float64Array }
   | { kind: "factor"; name: string; codes: Int32Array; levels: string[] };
 
+export type NumericVariable = Extract<Variable, { kind: "numeric" }>;
+export type FactorVariable = Extract<Variable, { kind: "factor" }>;
+
 /** One term: indices into the formula's variable list, ascending (R's variable order). */
 export type Term = number[];
 

@@ -5,7 +5,7 @@
 import type { NamedTable } from "../compare.js";
 import { UsageError } from "../errors.js";
 import type { Annotation } from "./annotation.js";
-import type { Variable } from "./formula.js";
+import type { NumericVariable } from "./formula.js";
 import { prepare } from "./models.js";
 import { pAdjust } from "./padjust.js";
 import { join, VariableSource } from "./samples.js";
@@ -54,8 +54,7 @@ export function runStats(results: NamedTable, annotation: Annotation, test: Stat
   // Strata.
   let strata: { name: string; rows: number[] }[] = [{ name: "", rows: Array.from({ length: N }, (_, i) => i) }];
   if (options.by !== undefined) {
-    const by = src.get(options.by, true);
-    if (by.kind !== "factor") throw new Error("unreachable");
+    const by = src.factor(options.by);
     strata = by.levels.map((l, k) => ({ name: l, rows: strata[0].rows.filter((i) => by.codes[i] === k) }));
     const noBy = Array.from(by.codes).filter((c) => c < 0).length;
     if (noBy) warn(`--by ${options.by}: ${noBy} sample(s) with a missing value left out`);
@@ -66,7 +65,7 @@ export function runStats(results: NamedTable, annotation: Annotation, test: Stat
   const messages = new Map<string, number>();
   for (const feature of features) {
     const y = featureValues.get(feature)!;
-    const yVar: Variable = { kind: "numeric", name: feature, values: y };
+    const yVar: NumericVariable = { kind: "numeric", name: feature, values: y };
     for (const s of strata) {
       const m = fitOne(feature, yVar, s.rows);
       if (m.skip) {

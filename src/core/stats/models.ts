@@ -2,19 +2,18 @@
 // a stratum with a message, the fit, and its output rows.
 import { InputError, UsageError } from "../errors.js";
 import { cox } from "./cox.js";
-import { designMatrix, parseFormula, rName, type Contrasts, type Formula, type Variable } from "./formula.js";
+import { designMatrix, parseFormula, rName, type Contrasts, type Formula, type NumericVariable, type Variable } from "./formula.js";
 import { logistic } from "./glm.js";
 import { anova, lm } from "./lm.js";
 import { kendall, kruskal, pearson, spearman, wilcoxon, type TestResult } from "./rank.js";
 import { missing, type VariableSource } from "./samples.js";
 import type { StatsRecord, StatsTest } from "./types.js";
 
-/** Why a model cannot be fitted in a stratum (it is skipped with a message), or null. */
-type Skip = string | null;
-
 export interface ModelRows {
   records: Omit<StatsRecord, "feature" | "stratum" | "q_value">[];
-  skip?: Skip;
+  /** Why the model cannot be fitted in this stratum (it is skipped with this message). */
+  skip?: string;
+  /** R's warning for this fit (glm.fit, coxph), repeated on stderr. */
   warning?: string;
 }
 
@@ -35,12 +34,12 @@ function factorLevelsPresent(v: Variable, rows: Int32Array): number {
   return new Set(Array.from(rows, (r) => v.codes[r])).size;
 }
 
-/** A model formula over a feature and annotation columns: its variables, factor checks and design. */
+/** The variables of a formula over the feature and annotation columns, in the formula's order. */
 function modelVariables(f: Formula, feature: string, featureVar: Variable, src: VariableSource): Variable[] {
   return f.variables.map((name) => (name === feature ? featureVar : src.get(name)));
 }
 
-export type FitOne = (feature: string, y: Variable, rows: number[]) => ModelRows;
+export type FitOne = (feature: string, y: NumericVariable, rows: number[]) => ModelRows;
 
 /** Checks the test's columns once and returns the per-model function. */
 export function prepare(test: StatsTest, src: VariableSource, features: string[]): FitOne {
@@ -56,14 +55,14 @@ export function prepare(test: StatsTest, src: VariableSource, features: string[]
       f.variables.forEach((v) => src.column(v));
       const type = test.anova ?? 2;
       const contrasts: Contrasts = type === 3 ? "sum" : "treatment";
-      return (feature, y, rows) => {
+      return (_feature, y, rows) => {
         const vars = f.variables.map((v) => src.get(v));
         const cc = complete([y, ...vars], rows);
         const one = tooFewLevels(vars, cc);
         if (one) return { records: [], skip: `${rName(one.name)} has fewer than 2 levels among the complete samples` };
         const d = designMatrix(f, vars, cc, contrasts);
         if (cc.length <= d.p) return { records: [], skip: `${cc.length} complete sample(s) for ${d.p} coefficients` };
-        const yy = Float64Array.from(cc, (i) => (y.kind === "numeric" ? y.values[i] : NaN));
+        const yy = Float64Array.from(cc, (i) => y.values[i]);
         const fit = lm(d, yy);
         const n = cc.length;
         const records = fit.coefficients.map((c) =>
@@ -88,13 +87,12 @@ export function prepare(test: StatsTest, src: VariableSource, features: string[]
       };
     }
     case "group": {
-      const g = src.get(test.column, true);
-      if (g.kind !== "factor") throw new Error("unreachable");
+      const g = src.factor(test.column);
       const levels = g.levels;
       if (levels.length < 2) throw new InputError(`column ${test.column} has fewer than two groups`, { file: src.annName });
       return (_feature, y, rows) => {
         const cc = complete([y, g], rows);
-        const vals = y.kind === "numeric" ? y.values : new Float64Array();
+        const vals = y.values;
         const byLevel = levels.map((_, k) =>
           Array.from(cc)
             .filter((i) => g.codes[i] === k)
@@ -135,7 +133,7 @@ export function prepare(test: StatsTest, src: VariableSource, features: string[]
         const cc = complete([y, x], rows);
         const min = method === "pearson" ? 3 : 2;
         if (cc.length < min) return { records: [], skip: `${cc.length} complete sample(s), cor.test needs ${min}` };
-        const yv = y.kind === "numeric" ? y.values : new Float64Array();
+        const yv = y.values;
         const r: TestResult = fn(
           Array.from(cc, (i) => yv[i]),
           Array.from(cc, (i) => x.values[i]),
@@ -174,7 +172,7 @@ export function prepare(test: StatsTest, src: VariableSource, features: string[]
         const one = tooFewLevels(vars, cc);
         if (one) return { records: [], skip: `${rName(one.name)} has fewer than 2 levels among the complete samples` };
         const d = designMatrix(f, vars, cc);
-        const status = outcome[outcome.length - 1] as Extract<Variable, { kind: "numeric" }>;
+        const status = outcome[outcome.length - 1] as NumericVariable;
         const s = Float64Array.from(cc, (i) => status.values[i]);
         const n = cc.length;
         if (test.kind === "logistic") {
@@ -193,7 +191,7 @@ export function prepare(test: StatsTest, src: VariableSource, features: string[]
             warning: warnings.length ? warnings.join("; ") : undefined,
           };
         }
-        const time = outcome[0] as Extract<Variable, { kind: "numeric" }>;
+        const time = outcome[0] as NumericVariable;
         if (s.reduce((a, b) => a + b, 0) === 0) return { records: [], skip: `no event among the complete samples` };
         if (n < d.p) return { records: [], skip: `${n} complete sample(s) for ${d.p - 1} coefficients` };
         const c = cox(
@@ -212,7 +210,7 @@ export function prepare(test: StatsTest, src: VariableSource, features: string[]
 }
 
 /** A 0/1 outcome: numeric 0/1, or a two-level column (second level = 1, as glm reads a factor). */
-function binary(v: Variable, name: string, what: string, src: VariableSource): Extract<Variable, { kind: "numeric" }> {
+function binary(v: Variable, name: string, what: string, src: VariableSource): NumericVariable {
   if (v.kind === "numeric") {
     const bad = v.values.findIndex((x) => !Number.isNaN(x) && x !== 0 && x !== 1);
     if (bad >= 0) throw new InputError(`${what} ${name}: values must be 0 or 1, found ${v.values[bad]}`, src.locate(name, bad));

@@ -3,7 +3,7 @@
 import { InputError, UsageError, type InputLocation } from "../errors.js";
 import type { NamedTable } from "../compare.js";
 import { idColumnOf, rowsById, type Annotation } from "./annotation.js";
-import type { Variable } from "./formula.js";
+import type { FactorVariable, Variable } from "./formula.js";
 
 const isNumber = (v: string) => /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(v);
 /** C-locale order (code units), as R's sort() under LC_COLLATE=C. */
@@ -70,6 +70,11 @@ export class VariableSource {
     const c = this.ann.columns.indexOf(name);
     if (c < 0) throw new UsageError(`no column "${name}" in ${this.ann.name} (columns: ${this.ann.columns.join(", ")})`);
     return c;
+  }
+
+  /** Column `name` as a factor whatever its values (--group, --by). */
+  factor(name: string): FactorVariable {
+    return this.get(name, true) as FactorVariable;
   }
 
   get(name: string, categorical = false): Variable {
