@@ -20,6 +20,11 @@ export interface CoxResult {
   iterations: number;
   converged: boolean;
   events: number;
+  /**
+   * Terms whose coefficient may be infinite: after convergence the next Newton step would still move them
+   * (|step| > eps and > sqrt(eps)·|coef|), coxph.fit's "Loglik converged before variable …" test.
+   */
+  mayBeInfinite: string[];
 }
 
 /** LDL' in place (survival's cholesky2); returns the rank. m is row-major k × k, upper triangle used. */
@@ -192,6 +197,12 @@ export function cox(d: Design, time: Float64Array, status: Float64Array): CoxRes
     const z = est / se[j];
     return { term, estimate: est, stdError: se[j], statistic: z, pValue: chisqUpper(z * z, 1) };
   });
+  const next = Float64Array.from(cur.u);
+  chsolve2(imat, k, next);
+  const tolerInf = Math.sqrt(COX_EPS);
+  const mayBeInfinite = converged
+    ? coefficients.flatMap((c, j) => (Math.abs(next[j]) > COX_EPS && Math.abs(next[j]) > tolerInf * Math.abs(newbeta[j]) ? [c.term] : []))
+    : [];
   const df = coefficients.filter((c) => !Number.isNaN(c.estimate)).length;
   const lrStat = 2 * (newlk - loglik0);
   let events = 0;
@@ -203,5 +214,6 @@ export function cox(d: Design, time: Float64Array, status: Float64Array): CoxRes
     iterations: Math.min(iter, COX_ITER_MAX),
     converged,
     events,
+    mayBeInfinite,
   };
 }

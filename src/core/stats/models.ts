@@ -203,7 +203,12 @@ export function prepare(test: StatsTest, src: VariableSource, features: string[]
           rec("cox", r.term, n, { estimate: r.estimate, std_error: r.stdError, statistic: r.statistic, p_value: r.pValue }),
         );
         records.push(rec("cox_lr", "model", n, { statistic: c.lr.statistic, df: c.lr.df, p_value: c.lr.pValue }));
-        return { records, warning: c.converged ? undefined : `coxph: ran out of iterations and did not converge` };
+        const warning = !c.converged
+          ? "coxph: ran out of iterations and did not converge"
+          : c.mayBeInfinite.length
+            ? `coxph: Loglik converged before variable ${c.mayBeInfinite.join(", ")}; coefficient may be infinite`
+            : undefined;
+        return { records, warning };
       };
     }
   }

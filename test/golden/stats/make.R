@@ -190,6 +190,7 @@ run_case("cox_os", cox_case(c("HR")))
 run_case("cox_os_age", cox_case(c("age", "grade")))
 run_case("cox_by_hr", cox_case(c("age")), by = "HR", adjust = "holm")
 run_case("cox_by_pam50", cox_case(NULL), by = "PAM50") # small strata: coxph runs out of iterations
+run_case("cox_grade_by_hr", cox_case("grade"), by = "HR") # HR-negative: "Loglik converged before variable 2"
 run_case("logistic_by_grade", logistic_case("pcr", c("her2score")), by = "grade")
 
 # The commands the cases correspond to (read by test/stats-golden.test.ts).
