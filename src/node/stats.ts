@@ -33,5 +33,5 @@ export function stats(
   const one = (a: StatsInput<Annotation>, i: number) =>
     typeof a === "string" ? (isText(a) ? parseAnnotation(a, `annotation ${i + 1}`) : readAnnotation(a)) : a;
   const anns = (Array.isArray(annotation) ? annotation : [annotation]).map(one);
-  return runStats(r, mergeAnnotations(anns, new Set(r.rows), options.idColumn), test, options);
+  return runStats(r, mergeAnnotations(anns, new Set(r.rows), options.idColumn, options.onWarning), test, options);
 }

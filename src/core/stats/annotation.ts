@@ -69,13 +69,27 @@ export function rowsById(ann: Annotation, col: number): Map<string, number> {
 
 /**
  * Several annotation tables as one, joined on each table's id column (found against `samples`): the first
- * table's id column, then every other column. A sample missing from a later table gets missing values
- * there; a column name used by two tables is an error.
+ * table's id column, then every other column. A sample missing from one table gets missing values there
+ * (reported through onWarning when it is one of `samples`); a column name used by two tables is an error.
  */
-export function mergeAnnotations(anns: Annotation[], samples: ReadonlySet<string>, idColumn?: string): Annotation {
+export function mergeAnnotations(
+  anns: Annotation[],
+  samples: ReadonlySet<string>,
+  idColumn?: string,
+  onWarning: (message: string) => void = () => {},
+): Annotation {
   if (anns.length === 1) return anns[0];
   const ids = anns.map((a) => idColumnOf(a, samples, idColumn));
   const maps = anns.map((a, k) => rowsById(a, ids[k]));
+  const union = new Set(maps.flatMap((m) => [...m.keys()]));
+  maps.forEach((m, k) => {
+    // Samples the results and some other table have but this one lacks: their columns here are missing.
+    const lacking = [...union].filter((id) => samples.has(id) && !m.has(id));
+    if (lacking.length) {
+      const list = lacking.slice(0, 10).join(", ") + (lacking.length > 10 ? `, … (${lacking.length - 10} more)` : "");
+      onWarning(`${lacking.length} sample(s) not in ${anns[k].name}, its columns missing for them: ${list}`);
+    }
+  });
   const order = [...new Set(maps.flatMap((m) => [...m.keys()]))];
   const columns = [anns[0].columns[ids[0]]];
   const from: [number, number][] = [[-1, -1]];

@@ -203,7 +203,7 @@ export const statsCommand: Command = {
       onWarning: v.quiet ? undefined : (m) => io.stderr(`cellfrac: stats: ${m}\n`),
     };
     const results = readTable(positionals[0]);
-    const annotation = mergeAnnotations(v.samples.map(readAnnotation), new Set(results.rows), options.idColumn);
+    const annotation = mergeAnnotations(v.samples.map(readAnnotation), new Set(results.rows), options.idColumn, options.onWarning);
     const records = runStats(results, annotation, test, options);
     const text =
       format === "json"
