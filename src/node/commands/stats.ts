@@ -37,7 +37,8 @@ that model only (R's na.omit); n says how many samples each model used.
 TEST (exactly one):
   --lm "~ RHS"          lm(feature ~ RHS) + summary.lm: rows test=lm per coefficient ((Intercept)
                         included; estimate, std_error, t, residual df, p), and rows test=anova per term
-                        (F, df, df2 = residual df, p). RHS: column names joined by +, * and :.
+                        (F, df, df2 = residual df, p). RHS: column names joined by +, * and :,
+                        with parentheses; backquote other names: "~ \`ER status\` * age".
                         Aliased coefficients (rank-deficient design) are NA, as R reports them.
     --anova 1|2|3       1 = anova(fit) (sequential), 2 = car::Anova(fit, type = 2) (default),
                         3 = car::Anova(fit, type = 3) with contr.sum factors (coefficients then named as
