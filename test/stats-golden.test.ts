@@ -26,6 +26,9 @@ const CASES: Record<string, [StatsTest, StatsOptions?, typeof large?]> = {
   lm_factors_type2: [{ kind: "lm", formula: "~ HR * grade + age" }],
   lm_rankdef_type2: [{ kind: "lm", formula: "~ age + age2 + grade" }],
   lm_rankdef_type1: [{ kind: "lm", formula: "~ age + age2 + grade", anova: 1 }],
+  lm_threeway_type2: [{ kind: "lm", formula: "~ her2score * HR * grade" }],
+  lm_empty_cell_type2: [{ kind: "lm", formula: "~ HR * PAM50" }],
+  lm_empty_cell_type1: [{ kind: "lm", formula: "~ HR * PAM50", anova: 1 }],
   lm_by_pam50: [{ kind: "lm", formula: "~ her2score + HR" }, { by: "PAM50" }],
   lm_levels: [
     { kind: "lm", formula: "~ her2score * HR" },
