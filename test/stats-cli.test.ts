@@ -165,6 +165,16 @@ describe("cellfrac stats: output", () => {
     expect(line.split("\t").slice(5)).toEqual(["NA", "NA", "NA", "35", "", "NA", "NA"]);
   });
 
+  it("a CSV annotation with quoted fields and empty cells gives the same records as the TSV", async () => {
+    const lines = readFileSync(ANN, "utf8").trimEnd().split("\n");
+    const csv = join(dir, "annotation.csv");
+    writeFileSync(csv, lines.map((l) => l.split("\t").map((f) => (f === "NA" ? "" : `"${f}"`)).join(",")).join("\r\n") + "\r\n");
+    const a = await cli("stats", RESULTS, "--samples", ANN, "--lm", "~ HR + age", "-q");
+    const b = await cli("stats", RESULTS, "--samples", csv, "--lm", "~ HR + age", "-q");
+    expect(b.code).toBe(0);
+    expect(b.stdout).toBe(a.stdout);
+  });
+
   it("--format wide: one row per feature, one column per test:term", async () => {
     const r = await cli(
       "stats",
