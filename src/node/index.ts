@@ -80,3 +80,6 @@ export { agreement, compareTables, formatCompareJson, formatCompareText, formatC
 export { cibersortTable } from "../core/methods/cibersort.js";
 export { stats, type StatsInput } from "./stats.js";
 export { ADJUST_METHODS, COR_METHODS, STATS_COLUMNS, formatStatsJson, formatStatsTsv, formatStatsWide, mergeAnnotations, pAdjust, parseAnnotation, runStats, type Annotation, type AdjustMethod, type CorMethod, type StatsOptions, type StatsRecord, type StatsTest } from "../core/stats/index.js";
+export { buildReport, type Report, type ReportFile, type ReportRequest } from "../core/report/index.js";
+export { compositionSpec, forestSpec, groupBoxSpec, heatmapSpec, scatterSpec, volcanoSpec, type VlSpec } from "../core/charts/specs.js";
+export { renderSvg } from "../core/charts/render.js";

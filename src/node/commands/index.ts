@@ -5,9 +5,10 @@ import { demoCommand } from "./demo.js";
 import { epicCommand } from "./epic.js";
 import { nnlsCommand } from "./nnls.js";
 import { quantiseqCommand } from "./quantiseq.js";
+import { reportCommand } from "./report.js";
 import { scoreCommand } from "./score.js";
 import { serveCommand } from "./serve.js";
 import { statsCommand } from "./stats.js";
 import type { Command } from "./types.js";
 
-export const COMMANDS: Command[] = [cibersortCommand, nnlsCommand, epicCommand, quantiseqCommand, scoreCommand, compareCommand, statsCommand, demoCommand, serveCommand];
+export const COMMANDS: Command[] = [cibersortCommand, nnlsCommand, epicCommand, quantiseqCommand, scoreCommand, compareCommand, statsCommand, reportCommand, demoCommand, serveCommand];
