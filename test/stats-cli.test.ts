@@ -211,7 +211,7 @@ describe("cellfrac stats: output", () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toContain(`cellfrac: stats: 1 sample(s) not in ${ANN}, its columns missing for them: S41\n`);
     expect(r.stderr).toContain(`cellfrac: stats: 1 sample(s) not in ${extra}, its columns missing for them: S39\n`);
-    expect(r.stdout.trimEnd().split("\n")[1]).toMatch(/^Sep\t\twilcoxon\tb2 vs b1\t39\t/);
+    expect(r.stdout.trimEnd().split("\n")[1]).toMatch(/^Sep\t\twilcoxon\tbatchb2\t39\t/);
     const wrongId = await cli("stats", RESULTS, "--samples", ANN, "--id-column", "HR", "--group", "grade");
     expect(wrongId.code).toBe(3);
     expect(wrongId.stderr).toBe(`cellfrac: error: ${ANN}:3:3: duplicate sample id "Positive" in column HR\n`);

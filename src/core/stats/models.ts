@@ -104,7 +104,8 @@ export function prepare(test: StatsTest, src: VariableSource, features: string[]
           const r = wilcoxon(byLevel[0], byLevel[1]);
           return {
             records: [
-              rec("wilcoxon", `${levels[1]} vs ${levels[0]}`, cc.length, {
+              // Named like the lm coefficient of the second level against the first (e.g. HRPositive).
+              rec("wilcoxon", rName(test.column) + levels[1], cc.length, {
                 estimate: r.estimate,
                 statistic: r.statistic,
                 p_value: r.pValue,

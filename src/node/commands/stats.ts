@@ -46,7 +46,8 @@ TEST (exactly one):
   --group COL           two groups: wilcox.test(x = first level, y = second) — exact when both groups
                         have < 50 samples and there are no ties, else the normal approximation with
                         continuity and tie correction; statistic W, estimate = median(second) −
-                        median(first), term "<second> vs <first>". Three or more: kruskal.test
+                        median(first), term <COL><second> as lm names that coefficient (e.g.
+                        HRPositive). Three or more: kruskal.test
                         (statistic chi-squared, df).
   --cor COL             cor.test(feature, COL, method = M): --method spearman (default; rho, S; exact
                         AS 89 p when n < 1290 without ties, else the t approximation), pearson (r, t,

@@ -137,7 +137,7 @@ group_case <- function(col) function(d, f) {
   if (nlevels(g) == 2) {
     x <- cc[[f]][g == levels(g)[1]]; y <- cc[[f]][g == levels(g)[2]]
     w <- suppressWarnings(wilcox.test(x, y))
-    rec("wilcoxon", paste(levels(g)[2], "vs", levels(g)[1]), nrow(cc), median(y) - median(x), NULL,
+    rec("wilcoxon", paste0(bt(col), levels(g)[2]), nrow(cc), median(y) - median(x), NULL,
         w$statistic, NULL, NULL, w$p.value)
   } else {
     k <- kruskal.test(cc[[f]], g)
