@@ -58,7 +58,8 @@ TEST (exactly one):
                         repeated on stderr.
   --cox TIME,EVENT      survival::coxph(Surv(TIME, EVENT) ~ feature + covariates), ties = "efron": rows
                         test=cox per coefficient (estimate = log hazard ratio, std_error, z, p) and one
-                        row test=cox_lr (likelihood-ratio chi-squared, df, p). EVENT is 0/1.
+                        row test=cox_lr (likelihood-ratio chi-squared, df, p). EVENT is 0/1. R's
+                        warnings ("Ran out of iterations", "coefficient may be infinite") are repeated.
     --covariates "RHS"  extra terms for --logistic and --cox
 
 Options:
