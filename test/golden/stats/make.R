@@ -1,6 +1,8 @@
 # Goldens of `cellfrac stats`: writes a small cohort (results.tsv: samples × features, like a cellfrac
-# result; annotation.tsv) and, for each case of cases.tsv, what R computes (expected/<case>.tsv).
-# Run from the repository root with Debian's R 4.2 (r-cran-car, r-cran-survival):
+# result; annotation.tsv) and, for each case, what R computes (expected/<case>.tsv; the test's CASES
+# table gives the matching cellfrac options). Also: the walkthrough's lm on the SCAN-B example, a
+# 1,300-sample cohort for the large-sample branches, and distribution tails / p.adjust point by point.
+# Run from the repository root with Debian's R 4.2 (r-cran-car, r-cran-survival); it is deterministic:
 #   Rscript test/golden/stats/make.R
 # The cohort has ties, NA covariates and an NA feature value, a rank-deficient design (age2 = 2 * age),
 # a feature separating the logistic outcome, a constant feature, one sample only in each file (S40,
@@ -196,8 +198,6 @@ run_case("cox_by_pam50", cox_case(NULL), by = "PAM50") # small strata: coxph run
 run_case("cox_grade_by_hr", cox_case("grade"), by = "HR") # HR-negative: "Loglik converged before variable 2"
 run_case("logistic_by_grade", logistic_case("pcr", c("her2score")), by = "grade")
 
-# The commands the cases correspond to (read by test/stats-golden.test.ts).
-cases <- data.frame(case = character(), args = character())
 
 # --- Seed-study walkthrough (README "Cohort statistics"): R's lm on the tables the pipeline makes from the
 # bundled 400-tumour SCAN-B example. Inputs, written by cellfrac (test/stats-walkthrough.test.ts checks
