@@ -14,6 +14,8 @@ import { toSymbols } from "../core/genes.js";
 import { readMatrix, type ReadOptions } from "../core/formats/read.js";
 import type { Matrix } from "../core/matrix.js";
 import { loadCore } from "../core/wasm.js";
+import { type MethodOutput, methodByName, parseOptions } from "../core/registry.js";
+import { nodeMethodHost } from "./method-host.js";
 
 export type * from "../core/cibersort/types.js";
 export { NO_PVALUE } from "../core/cibersort/index.js";
@@ -80,6 +82,36 @@ export { agreement, compareTables, formatCompareJson, formatCompareText, formatC
 export { cibersortTable } from "../core/methods/cibersort.js";
 export { stats, type StatsInput } from "./stats.js";
 export { ADJUST_METHODS, COR_METHODS, STATS_COLUMNS, formatStatsJson, formatStatsTsv, formatStatsWide, mergeAnnotations, pAdjust, parseAnnotation, runStats, type Annotation, type AdjustMethod, type CorMethod, type StatsOptions, type StatsRecord, type StatsTest } from "../core/stats/index.js";
+export {
+  METHODS,
+  methodByName,
+  parseOptions,
+  type FileRef,
+  type MethodOutput,
+  type MethodSpec,
+  type NamedBytes,
+  type OptionSpec,
+  type OptionValues,
+} from "../core/registry.js";
+export { coverageReport, methodTableJson, methodTableTsv, resultText } from "../core/formats/results.js";
+
+/**
+ * Any registry method by name ("cibersort", "nnls", "epic", "quantiseq", "ssgsea", …) with the CLI's options
+ * as camelCase keys (`{ geneSets: "Danaher", transform: "log2p1" }`), checked and defaulted as the CLI
+ * does; UsageError for a bad option. The mixture is read as readMixture reads it.
+ */
+export async function runMethod(
+  method: string,
+  mixture: MatrixSource,
+  options: Record<string, unknown> = {},
+  hooks: { onWarning?: (m: string) => void; onProgress?: (done: number, total: number) => void } = {},
+): Promise<MethodOutput> {
+  const m = methodByName(method);
+  const v = parseOptions(m, options, "api");
+  const mix = readMixture(mixture, { duplicates: v.duplicates as ReadOptions["duplicates"], onWarning: hooks.onWarning });
+  const mixtureName = typeof mixture === "string" && !/[\r\n]/.test(mixture) ? mixture : undefined;
+  return m.run(mix, v, { host: nodeMethodHost(hooks.onWarning), ...hooks, mixtureName });
+}
 export { buildReport, type Report, type ReportFile, type ReportRequest } from "../core/report/index.js";
 export { compositionSpec, forestSpec, groupBoxSpec, heatmapSpec, scatterSpec, volcanoSpec, type VlSpec } from "../core/charts/specs.js";
 export { renderSvg } from "../core/charts/render.js";
