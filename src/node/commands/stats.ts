@@ -5,6 +5,7 @@ import { parseArgs } from "node:util";
 import { readTable } from "../../core/compare.js";
 import { InputError, UsageError } from "../../core/errors.js";
 import { formatNumber } from "../../core/formats/write.js";
+import { isGzip } from "../../core/formats/gzip.js";
 import {
   ADJUST_METHODS,
   COR_METHODS,
@@ -97,7 +98,7 @@ export function readAnnotation(path: string): Annotation {
       { file: path },
     );
   }
-  if (bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = gunzipSync(bytes);
+  if (isGzip(bytes)) bytes = gunzipSync(bytes);
   return parseAnnotation(new TextDecoder().decode(bytes), path);
 }
 
