@@ -2,7 +2,7 @@
 //   node --import tsx bench/cohort.ts <cohort.tsv[.gz]> sig|all|whole
 // sig: streamMatrixFile keeping LM22 genes (the CLI without QN/sig.score); all: streamMatrixFile keeping every
 // row (the CLI with QN/sig.score), then the QN pass of prepare; whole: readMatrixFile (the former CLI path).
-// Make the cohort with /work/shared/tools/make-cohort.mjs (see bench/RESULTS.md).
+// Make the cohort with ../shared/tools/make-cohort.mjs (see bench/RESULTS.md).
 import { statSync } from "node:fs";
 import { prepare } from "../src/core/cibersort/prepare.js";
 import { readSignature } from "../src/node/data.js";
