@@ -1,4 +1,4 @@
-// CIBERSORT's CoreAlg (ALGORITHMS.md §4.4) on the shared ν-SVR state: three fits (ν = 0.25, 0.5, 0.75),
+// CIBERSORT's CoreAlg (docs/cibersort.md) on the shared ν-SVR state: three fits (ν = 0.25, 0.5, 0.75),
 // weights from the support vectors, clipping, normalisation, RMSE and correlation, first-minimum RMSE.
 import { NU_COUNT, svrSolve } from "./svr";
 import { rSum, rMean, rCor } from "./rstats";

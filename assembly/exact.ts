@@ -912,7 +912,7 @@ const OUT_ITER = 7;
 const OUT_V = 10;
 
 /**
- * CoreAlg (ALGORITHMS.md §4.4) on the exact optimum for ν = 0.25, 0.5, 0.75: v = w, clip at 0,
+ * CoreAlg (docs/cibersort.md) on the exact optimum for ν = 0.25, 0.5, 0.75: v = w, clip at 0,
  * normalise, k = Xw, RMSE and Pearson r with plain sequential double sums, first minimum RMSE.
  * Writes the coreAlg output block (coreOutSize(T) f64) to out; uses out's tail as scratch for the fit.
  */

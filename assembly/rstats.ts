@@ -1,4 +1,4 @@
-// R's summary statistics, bit for bit (ALGORITHMS.md §1): sum, mean, var/sd, cor on flat f64 vectors.
+// R's summary statistics, bit for bit (docs/r-arithmetic.md): sum, mean, var/sd, cor on flat f64 vectors.
 // All accumulations are in emulated x87 long double (ld.ts), as R does on x86-64.
 import { ldFromD, ldAdd, ldMul, ldDiv, ldSqrt, ldToD, rS, rE, rM, aS, aE, aM, accZero, accAddD, accAddR, accToD } from "./ld";
 

@@ -15,7 +15,7 @@ const RACLE = SHARED + "data/racle2017_melanoma_lymphnode_gse93722/";
 /**
  * Task bound 1e-6; we reproduce EPIC's optimiser path, and the published values (15 significant digits)
  * agree to 4.4e-16, so a much tighter bound is asserted: a single flipped Nelder–Mead comparison moves
- * the result by ~1e-4 (ALGORITHMS.md §12.3) and would fail it.
+ * the result by ~1e-4 (docs/epic.md) and would fail it.
  */
 const GOLDEN_ABS = 1e-12;
 const FIXTURES = new URL("./fixtures/", import.meta.url).pathname;

@@ -1,4 +1,4 @@
-// CIBERSORT v1.04 (ALGORITHMS.md §4): the cohort-wide pass, the permutation null built before the
+// CIBERSORT v1.04 (docs/cibersort.md): the cohort-wide pass, the permutation null built before the
 // samples, one CoreAlg per sample, P-values, absolute modes and R's 15-significant-digit round trip.
 import { InputError, UsageError } from "../errors.js";
 import { makeMatrix, type Matrix } from "../matrix.js";
@@ -14,7 +14,7 @@ export type * from "./types.js";
 /** R's P-value sentinel when no permutations are run. */
 export const NO_PVALUE = 9999;
 
-/** as.numeric(as.character(x)): R prints doubles with 15 significant digits (ALGORITHMS.md §1). */
+/** as.numeric(as.character(x)): R prints doubles with 15 significant digits (docs/r-arithmetic.md). */
 export function round15(x: number): number {
   return Number.isFinite(x) && x !== 0 ? Number(x.toPrecision(15)) : x;
 }

@@ -1,4 +1,4 @@
-// The cohort-wide pass of CIBERSORT v1.04 (ALGORITHMS.md §4.3), done once per run: byte-order gene sort,
+// The cohort-wide pass of CIBERSORT v1.04 (docs/cibersort.md), done once per run: byte-order gene sort,
 // anti-log rule, quantile normalisation, Ymedian, intersection and the global standardisation of the
 // signature. Everything after it is an independent fit per target vector.
 import { InputError } from "../errors.js";

@@ -1,4 +1,4 @@
-// EPIC (Racle et al., eLife 6:e26476, 2017; EPIC R package 1.1.7, ALGORITHMS.md §12), written from the
+// EPIC (Racle et al., eLife 6:e26476, 2017; EPIC R package 1.1.7, docs/epic.md), written from the
 // specification: renormalise bulk and reference over their common genes, weight the signature genes by
 // the reference variability, fit each sample with R's constrOptim + Nelder–Mead (Wasm kernel
 // assembly/epic.ts), add the "other cells" mRNA fraction and convert mRNA to cell fractions.

@@ -1,4 +1,4 @@
-// ESTIMATE (Yoshihara et al., Nat. Commun. 4:2612, 2013; ALGORITHMS.md §10): stromal and immune
+// ESTIMATE (Yoshihara et al., Nat. Commun. 4:2612, 2013; docs/scores.md): stromal and immune
 // enrichment scores, their sum, and tumour purity. As estimateScore / immunedeconv:
 // 1. keep the mixture genes among ESTIMATE's 10,412 common genes, ordered by symbol (R's merge sort
 //    under LC_COLLATE=C, i.e. byte order; that order places tied genes in the walk);

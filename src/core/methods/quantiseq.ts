@@ -1,5 +1,5 @@
 // quanTIseq (Finotello et al., Genome Med. 11:34, 2019; quantiseqr 1.11 / icbi-lab quanTIseq,
-// ALGORITHMS.md §13), written from the specification: TPM re-normalisation, TIL10 without the genes
+// docs/quantiseq.md), written from the specification: TPM re-normalisation, TIL10 without the genes
 // quanTIseq removes, the constrained least squares that limSolve::lsei falls back to (a ridge-regularised
 // QP on the σ_max-scaled problem, Wasm kernel assembly/lsq.ts), mRNA scaling, "Other" and the Treg
 // correction.
