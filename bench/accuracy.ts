@@ -106,7 +106,7 @@ const RUNNERS: Runner[] = [
   { label: "EPIC TRef", run: (mix, _ds, warn) => api.epicDeconvolve?.(mix, { reference: api.loadEpicReference("TRef", EPIC_DATA), onWarning: warn }) },
   { label: "EPIC BRef", run: (mix, _ds, warn) => api.epicDeconvolve?.(mix, { reference: api.loadEpicReference("BRef", EPIC_DATA), onWarning: warn }) },
   { label: "quanTIseq", run: (mix, ds, warn) => api.quantiseqDeconvolve?.(mix, { arrays: ds.array, onWarning: warn }) },
-  { label: "MCP-counter (scores)", scores: true, run: (mix, ds, warn) => api.mcpcounter?.run(mix, { transform: "log2p1", onWarning: warn }) },
+  { label: "MCP-counter (scores)", scores: true, run: (mix, _ds, warn) => api.mcpcounter?.run(mix, { transform: "log2p1", onWarning: warn }) },
 ];
 
 /** Method ids the explicit runners cover, and gene-set scorers with no cell-type truth to meet. */
