@@ -1,6 +1,7 @@
 // Parse throughput of the TSV reader: node --import tsx bench/parse.ts <cohort.tsv> [repeats]
 // Make a cohort with: node /work/shared/tools/make-cohort.mjs --signature /work/shared/data/lm22_cibersort/LM22.tsv \
 //   --samples 1000 --genes 20000 --seed 1 --out /tmp/cohort.tsv
+import "../src/node/host.js";
 import { readFileSync } from "node:fs";
 import { parseMatrix } from "../src/core/formats/read.js";
 

@@ -4,20 +4,22 @@
 // run in this worker. Everything heavy stays off the page's thread; cancelling a run is terminating this
 // worker (its fit workers go with it).
 import { expose, type ProxyMarked } from "comlink";
+import { preloadData } from "./host.js";
 import { cibersort } from "../core/cibersort/index.js";
 import { toResultsJSON, toResultsTable } from "../core/cibersort/output.js";
 import type { AbsMethod, ScaleMode } from "../core/cibersort/types.js";
-import { SCORE_METHODS, type ScoreMethod, runScoreMethod, scoreTableJson, scoreTableTsv } from "../node/commands/score.js";
 import { InputError, UsageError } from "../core/errors.js";
-import { BUILTIN_GENE_SETS, type GeneSet, builtinGeneSetName, parseGeneSets } from "../core/genesets.js";
+import { BUILTIN_GENE_SETS, GENESETS_FOLDER, type GeneSet, builtinGeneSetName, bundledGeneSets, geneSetFormat, parseGeneSets } from "../core/genesets.js";
 import type { DuplicatePolicy } from "../core/formats/read.js";
-import { ensemblStableId, toSymbols } from "../core/genes.js";
+import { ENSEMBL_TABLE_FILE, ensemblStableId, toSymbols } from "../core/genes.js";
+import { host } from "../core/host.js";
 import type { Matrix } from "../core/matrix.js";
 import { cibersortTable } from "../core/methods/cibersort.js";
 import { EPIC_MRNA_CELL, type EpicReference, epicDeconvolve, parseEpicGeneList, validateReference } from "../core/methods/epic.js";
-import { ESTIMATE_COMMON_GENES_FILE, estimate, parseEstimateCommonGenes } from "../core/methods/estimate.js";
+import { ESTIMATE_COMMON_GENES_FILE } from "../core/methods/estimate.js";
 import { nnls } from "../core/methods/nnls.js";
-import { TIL10_FILES, quantiseqDeconvolve, til10FromTexts } from "../core/methods/quantiseq.js";
+import { TIL10_FILES, TIL10_FOLDER, loadTil10, quantiseqDeconvolve } from "../core/methods/quantiseq.js";
+import { SCORE_METHODS, type ScoreMethod, runScoreMethod, scoreTableJson, scoreTableTsv } from "../core/methods/score.js";
 import type { ScoreTransform } from "../core/methods/scorekit.js";
 import type { Coverage, MethodTable } from "../core/methods/types.js";
 import { browserFitRunner, defaultWorkers, type BrowserPoolInfo } from "./pool.js";
@@ -91,28 +93,10 @@ export interface RunFailure {
 
 export type ProgressFn = ((done: number, total: number) => void) & ProxyMarked;
 
-/** The page's bundled data (dist/web/data: copies of data/ made by src/web/build.mjs). */
-const DATA_URL = new URL("../../data/", import.meta.url);
-
-async function fetchData(path: string, what: string): Promise<Uint8Array> {
-  const res = await fetch(new URL(path, DATA_URL));
-  if (!res.ok) throw new Error(`the bundled ${what} could not be loaded (${res.status} ${res.statusText})`);
-  return new Uint8Array(await res.arrayBuffer());
-}
-const fetchText = async (path: string, what: string) => new TextDecoder().decode(await fetchData(path, what));
-
-/** The bundled Ensembl → symbol table, fetched only for a mixture with Ensembl IDs (toSymbols' `table`). */
-async function ensemblTable(): Promise<Map<string, string>> {
-  const map = new Map<string, string>();
-  for (const line of (await fetchText("identifiers/ensembl_symbols.tsv", "Ensembl table")).split("\n").slice(1)) {
-    const [id, symbol] = line.split("\t");
-    if (id && symbol) map.set(id, symbol.trim());
-  }
-  return map;
-}
-
 async function signatureFile(req: RunRequest): Promise<InputFile> {
-  return req.signature ?? { name: "LM22", bytes: await fetchData("LM22.tsv", "LM22 signature") };
+  if (req.signature) return req.signature;
+  await preloadData(["LM22.tsv"]);
+  return { name: "LM22", bytes: host().dataFile("LM22.tsv") };
 }
 
 const isMethod = (m: unknown): m is PageMethod => (DECONV_METHODS as readonly unknown[]).includes(m) || (SCORE_METHODS as readonly unknown[]).includes(m);
@@ -131,7 +115,10 @@ export const runWorkerApi = {
       switch (req.method) {
         case "cibersort":
           // Ensembl gene IDs are mapped to symbols, as `cellfrac cibersort` does.
-          if (mix.rows.some((g) => ensemblStableId(g) !== undefined)) mix = toSymbols(mix, { duplicates: req.duplicates, onWarning, table: await ensemblTable() });
+          if (mix.rows.some((g) => ensemblStableId(g) !== undefined)) {
+            await preloadData([ENSEMBL_TABLE_FILE]);
+            mix = toSymbols(mix, { duplicates: req.duplicates, onWarning });
+          }
           out = await runCibersort(mix, req, warnings, progress);
           break;
         case "nnls": {
@@ -185,18 +172,11 @@ async function runCibersort(mix: Matrix, req: RunRequest, warnings: string[], pr
   return { ...fromTable(t, [], "fractions", toResultsTable(res), toResultsJSON(res)), antilog: res.diagnostics.antilog, workers: info.workers, shared: info.shared };
 }
 
-/** `cellfrac quantiseq` on the bundled TIL10 (fetched from the page's data folder). */
+/** `cellfrac quantiseq` on the bundled TIL10 (fetched from the data folder beside the page). */
 async function runQuantiseq(mix: Matrix, req: RunRequest): Promise<MethodTable> {
   const o = req.quantiseq ?? { tumor: false, arrays: false, mrnaScaling: true };
-  const dir = "til10/";
-  const [sigBytes, mRNAScaling, rmGenes, aberrantGenes] = await Promise.all([
-    fetchData(dir + TIL10_FILES.signature, "TIL10 signature"),
-    fetchText(dir + TIL10_FILES.mRNAScaling, "TIL10 mRNA scaling"),
-    fetchText(dir + TIL10_FILES.rmGenes, "TIL10 gene list"),
-    fetchText(dir + TIL10_FILES.aberrantGenes, "TIL10 gene list"),
-  ]);
-  const signature = await parseMatrixBytes(sigBytes, { what: "signature", name: TIL10_FILES.signature });
-  const til10 = til10FromTexts(signature, { mRNAScaling, rmGenes, aberrantGenes });
+  await preloadData(Object.values(TIL10_FILES).map((f) => TIL10_FOLDER + f));
+  const til10 = loadTil10();
   return quantiseqDeconvolve(mix, { til10, tumor: o.tumor, arrays: o.arrays, scaleMRNA: o.mrnaScaling, scale: req.scale });
 }
 
@@ -254,17 +234,16 @@ async function runScore(method: ScoreMethod, mix: Matrix, req: RunRequest, onWar
   if (typeof spec === "string") {
     const key = builtinGeneSetName(spec);
     if (!key) throw new UsageError(`unknown bundled gene sets "${spec}" (ESTIMATE, MCPcounter, Danaher)`);
-    const b = BUILTIN_GENE_SETS[key];
-    const text = await fetchText("genesets/" + b.file, `${key} gene sets`);
-    sets = parseGeneSets(text, { setColumn: columns.setColumn ?? b.setColumn, geneColumn: columns.geneColumn ?? b.geneColumn, name: key, format: "tsv", onWarning });
+    await preloadData([GENESETS_FOLDER + BUILTIN_GENE_SETS[key].file]);
+    sets = bundledGeneSets(key, { ...columns, onWarning })!;
   } else {
-    const gmt = /\.gmt(\.gz)?$/i.test(spec.name);
-    if (gmt && (columns.setColumn || columns.geneColumn)) throw new UsageError("--set-column/--gene-column apply to TSV gene-set files, not GMT");
+    const format = geneSetFormat(spec.name);
+    if (format === "gmt" && (columns.setColumn || columns.geneColumn)) throw new UsageError("--set-column/--gene-column apply to TSV gene-set files, not GMT");
     const text = new TextDecoder("utf-8").decode(await gunzipIfNeeded(spec.bytes, spec.name));
-    sets = parseGeneSets(text, { ...columns, name: spec.name, format: gmt ? "gmt" : "tsv", onWarning });
+    sets = parseGeneSets(text, { ...columns, name: spec.name, format, onWarning });
   }
+  if (method === "estimate") await preloadData([GENESETS_FOLDER + ESTIMATE_COMMON_GENES_FILE]);
   const opts = { geneSets: sets, transform: o.transform, normalize: o.normalize };
-  if (method === "estimate") return estimate.run(mix, { ...opts, commonGenes: parseEstimateCommonGenes(await fetchText("genesets/" + ESTIMATE_COMMON_GENES_FILE, "ESTIMATE common genes")) });
   return runScoreMethod(method, mix, opts);
 }
 

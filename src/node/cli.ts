@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // The cellfrac command line. Exit codes: 0 ok, 1 internal error, 2 usage error, 3 bad input data.
+import "./host.js";
 import { readFileSync, realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { COMMANDS } from "./commands/index.js";

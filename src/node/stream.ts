@@ -14,7 +14,8 @@ import { type Matrix, makeMatrix } from "../core/matrix.js";
 import { isArrow } from "../core/formats/arrow.js";
 import { isParquet } from "../core/formats/parquet.js";
 import { streamArrow, streamParquet } from "./stream-columnar.js";
-import { cannotRead, isBlank, keepFn, mergeDuplicates, noun, parseLine, type ReadOptions, type TableLayout, tableLayout } from "../core/formats/read.js";
+import { isBlank, keepFn, mergeDuplicates, noun, parseLine, type ReadOptions, type TableLayout, tableLayout } from "../core/formats/read.js";
+import { cannotRead } from "./read.js";
 import { scanCells, scanRowMax, str } from "../core/formats/scan.js";
 
 export interface StreamResult {

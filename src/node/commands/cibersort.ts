@@ -4,18 +4,16 @@ import { cibersort, type AbsMethod, type CibersortResult, type ScaleMode } from 
 import { runFitsOnPool } from "../pool.js";
 import { loadCore } from "../../core/wasm.js";
 import { resultColumns, resultValue, toResultsJSON, toResultsTable } from "../../core/cibersort/output.js";
-import { ANTILOG_MAX } from "../../core/cibersort/prepare.js";
 import { readSignature } from "../data.js";
 import { UsageError } from "../../core/errors.js";
-import { symbolMapper, toSymbols } from "../../core/genes.js";
 import { formatArrow } from "../../core/formats/arrow.js";
 import { formatParquet } from "../../core/formats/parquet.js";
-import { readMatrixFile, type ReadOptions } from "../../core/formats/read.js";
-import { streamMatrixFile } from "../stream.js";
-import { type Matrix, makeMatrix } from "../../core/matrix.js";
+import type { ReadOptions } from "../../core/formats/read.js";
+import { readCibersortMixture } from "../mixture.js";
 import { writeFileAtomic } from "../write.js";
 import { createProgress } from "../progress.js";
 import { coverageLine } from "./score.js";
+import { parseBool, parseInt10 } from "./args.js";
 import type { CliIO, Command } from "./types.js";
 
 const CIBERSORT_HELP = `Usage: cellfrac cibersort <mixture> [options]
@@ -52,20 +50,6 @@ Output columns: Mixture, one column per cell type, P-value, Correlation, RMSE
 Memory: without --qn and sig.score the mixture is streamed and only signature genes are kept (every cell
 is still checked, and its maximum taken for the anti-log rule), so a cohort larger than memory works;
 --qn and sig.score need every gene in memory (about twice the mixture's float64 size at the peak).`;
-
-export function parseBool(name: string, v: string | undefined): boolean | undefined {
-  if (v === undefined) return undefined;
-  const u = v.toUpperCase();
-  if (u === "TRUE" || u === "T") return true;
-  if (u === "FALSE" || u === "F") return false;
-  throw new UsageError(`--${name} takes TRUE or FALSE, got "${v}"`);
-}
-
-export function parseInt10(name: string, v: string | undefined, min: number): number | undefined {
-  if (v === undefined) return undefined;
-  if (!/^-?\d+$/.test(v) || Number(v) < min) throw new UsageError(`--${name} takes an integer ≥ ${min}, got "${v}"`);
-  return Number(v);
-}
 
 export interface CibersortCliOptions {
   mixture: string;
@@ -162,7 +146,7 @@ export async function runCibersort(o: CibersortCliOptions, io: CliIO): Promise<{
     if (!o.quiet) io.stderr(`cellfrac: warning: ${m}\n`);
   };
   const signature = readSignature(o.signature);
-  const { mixture, mixtureMax } = await readCibersortMixture(o, signature, warn);
+  const { mixture, mixtureMax } = await readCibersortMixture(o.mixture, signature, { ...o, onWarning: warn });
   const progress = o.quiet ? undefined : createProgress(io.stderr, io.isTTY, "fits");
   const res = await cibersort(mixture, signature, {
     perm: o.perm,
@@ -194,58 +178,6 @@ export async function runCibersort(o: CibersortCliOptions, io: CliIO): Promise<{
     return { res };
   }
   return { res, text };
-}
-
-/**
- * The mixture as CIBERSORT needs it, with the same result, messages and warnings as reading the whole file
- * (readMatrixFile + toSymbols). QN and sig.score use every gene: the file is streamed whole (no text held).
- * Otherwise only the rows that map to a signature gene are kept, plus the first three genes (prepare names
- * them when nothing matches), and `mixtureMax` carries the file's maximum after duplicate merging.
- */
-async function readCibersortMixture(o: CibersortCliOptions, signature: Matrix, warn: (m: string) => void): Promise<{ mixture: Matrix; mixtureMax?: number }> {
-  const ro: ReadOptions = { what: "mixture", duplicates: o.duplicates, onWarning: warn };
-  const sym = { duplicates: o.duplicates, onWarning: warn };
-  if (o.qn || o.absolute === "sig.score") {
-    const all = await streamMatrixFile(o.mixture, ro);
-    return { mixture: toSymbols(all ? all.matrix : readMatrixFile(o.mixture, ro), sym) };
-  }
-  const name = symbolMapper();
-  const sig = new Set(signature.rows);
-  const firstGenes = new Set<string>();
-  const keep = (gene: string): boolean => {
-    const s = name(gene);
-    if (sig.has(s) || firstGenes.has(s)) return true;
-    if (firstGenes.size >= 3) return false;
-    firstGenes.add(s);
-    return true;
-  };
-  const r = await streamMatrixFile(o.mixture, { ...ro, keepRows: keep });
-  if (!r) return { mixture: toSymbols(readMatrixFile(o.mixture, ro), sym) };
-  // toSymbols' warnings and duplicate error for the whole file come from the names alone.
-  toSymbols(makeMatrix([...new Set(r.genes)], [], new Float64Array(0)), sym);
-  let mixture = toSymbols(r.matrix, { duplicates: o.duplicates });
-
-  // Rows merged with others (same gene, or same symbol after mapping) change the maximum; every other row
-  // enters the whole mixture unchanged.
-  const count = new Map<string, number>();
-  for (const g of r.genes) {
-    const s = name(g);
-    count.set(s, (count.get(s) ?? 0) + 1);
-  }
-  const stored = new Set(r.matrix.rows);
-  let max = -Infinity;
-  let mergedAway = false;
-  r.genes.forEach((g, i) => {
-    if (count.get(name(g))! > 1) mergedAway ||= !stored.has(g);
-    else if (r.rowMax[i] > max) max = r.rowMax[i];
-  });
-  if (mergedAway && o.scale === "auto" && max < ANTILOG_MAX) {
-    // The merged rows decide the anti-log rule: read again keeping them too (prepare takes their max).
-    const merged = new Set([...count].filter(([, n]) => n > 1).map(([s]) => s));
-    const again = await streamMatrixFile(o.mixture, { what: "mixture", duplicates: o.duplicates, keepRows: (g) => keep(g) || merged.has(name(g)) });
-    mixture = toSymbols(again!.matrix, { duplicates: o.duplicates });
-  }
-  return { mixture, mixtureMax: max };
 }
 
 export const cibersortCommand: Command = {

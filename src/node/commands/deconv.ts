@@ -4,7 +4,8 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { UsageError } from "../../core/errors.js";
 import { toSymbols } from "../../core/genes.js";
-import { readMatrixFile, type ReadOptions } from "../../core/formats/read.js";
+import type { ReadOptions } from "../../core/formats/read.js";
+import { readMatrixFile } from "../read.js";
 import { writeFileAtomic } from "../write.js";
 import type { Matrix } from "../../core/matrix.js";
 import type { DeconvScale } from "../../core/methods/deconvkit.js";

@@ -1,6 +1,7 @@
 // `cellfrac epic`: EPIC cell fractions with the TRef/BRef reference or a reference directory.
 import { UsageError } from "../../core/errors.js";
-import { EPIC_MRNA_CELL, epicDeconvolve, loadEpicReference } from "../../core/methods/epic.js";
+import { EPIC_MRNA_CELL, epicDeconvolve } from "../../core/methods/epic.js";
+import { loadEpicReference } from "../epic.js";
 import { COMMON_OPTIONS_HELP, deconvCommand } from "./deconv.js";
 
 const EPIC_HELP = `Usage: cellfrac epic <mixture> [--reference TRef|BRef|<dir>] [options]

@@ -1,8 +1,7 @@
 // `cellfrac nnls`: Lawson–Hanson NNLS of each sample on a signature (R nnls 1.4, same coefficients).
-import { readSignature } from "../data.js";
-import { readMatrixFile } from "../../core/formats/read.js";
+import { TIL10_SIGNATURE, readSignature } from "../data.js";
+import { readMatrixFile } from "../read.js";
 import { nnlsDeconvolve } from "../../core/methods/nnls.js";
-import { TIL10_SIGNATURE } from "../../core/methods/quantiseq.js";
 import { COMMON_OPTIONS_HELP, deconvCommand } from "./deconv.js";
 
 const NNLS_HELP = `Usage: cellfrac nnls <mixture> [--signature <file|LM22>] [options]

@@ -2,19 +2,18 @@
 import { parseArgs } from "node:util";
 import { UsageError } from "../../core/errors.js";
 import { toSymbols } from "../../core/genes.js";
-import { type GeneSet, loadGeneSets } from "../../core/genesets.js";
-import { readMatrixFile, type ReadOptions } from "../../core/formats/read.js";
-import { formatTable } from "../../core/formats/write.js";
+import type { GeneSet } from "../../core/genesets.js";
+import type { ReadOptions } from "../../core/formats/read.js";
+import { loadGeneSets } from "../genesets.js";
+import { readMatrixFile } from "../read.js";
 import { writeFileAtomic } from "../write.js";
 import type { Matrix } from "../../core/matrix.js";
-import { estimate } from "../../core/methods/estimate.js";
-import { mcpcounter } from "../../core/methods/mcpcounter.js";
-import type { ScoreRunOptions, ScoreTransform } from "../../core/methods/scorekit.js";
-import { signatureScores } from "../../core/methods/sigscore.js";
-import { singscore } from "../../core/methods/singscore.js";
-import { ssgsea } from "../../core/methods/ssgsea.js";
-import type { Coverage, MethodTable } from "../../core/methods/types.js";
+import type { ScoreTransform } from "../../core/methods/scorekit.js";
+import { SCORE_METHODS, type ScoreMethod, coverageReport, runScoreMethod, scoreTableJson, scoreTableTsv } from "../../core/methods/score.js";
+import type { MethodTable } from "../../core/methods/types.js";
 import type { CliIO, Command } from "./types.js";
+
+export { SCORE_METHODS, type ScoreMethod, coverageLine, coverageReport, runScoreMethod, scoreTableJson, scoreTableTsv } from "../../core/methods/score.js";
 
 const SCORE_HELP = `Usage: cellfrac score <mixture> --method M [--gene-sets S] [options]
 
@@ -47,9 +46,6 @@ no gene in the mixture are left out with a warning; estimate: StromalScore, Immu
 TumorPurity). Numbers at full double precision. Rows named by Ensembl gene ID (with or without version)
 are mapped to symbols with the bundled table. stderr reports how many genes of each set were found and
 which were missing; JSON output holds the same under "coverage".`;
-
-export const SCORE_METHODS = ["ssgsea", "singscore", "mcpcounter", "estimate", "mean", "zscore", "pc1"] as const;
-export type ScoreMethod = (typeof SCORE_METHODS)[number];
 
 /** Gene sets a method uses when --gene-sets is not given. */
 const DEFAULT_SETS: Partial<Record<ScoreMethod, string>> = { mcpcounter: "MCPcounter", estimate: "ESTIMATE" };
@@ -116,70 +112,6 @@ export function parseScoreArgs(args: string[]): ScoreCliOptions | "help" {
     output,
     quiet: v.quiet ?? false,
   };
-}
-
-/** Run the chosen method on already parsed inputs. */
-export function runScoreMethod(method: ScoreMethod, mixture: Matrix, opts: ScoreRunOptions & { normalize?: boolean }): Promise<MethodTable> {
-  switch (method) {
-    case "ssgsea":
-      return ssgsea.run(mixture, opts);
-    case "singscore":
-      return singscore.run(mixture, opts);
-    case "mcpcounter":
-      return mcpcounter.run(mixture, opts);
-    case "estimate":
-      return estimate.run(mixture, opts);
-    default:
-      return signatureScores(method, mixture, opts);
-  }
-}
-
-/** The score table as TSV: `sample`, then one column per set. */
-export function scoreTableTsv(t: MethodTable): string {
-  const S = t.values.rows.length;
-  return formatTable(t.rowHeader, t.values.cols, t.values.rows, (r, c) => t.values.data[r + c * S]);
-}
-
-/** The score table as JSON: rows of {sample, <set>: score}, plus coverage and warnings (NaN → null). */
-export function scoreTableJson(t: MethodTable): string {
-  const S = t.values.rows.length;
-  const rows = t.values.rows.map((sample, r) => {
-    const o: Record<string, string | number | null> = { [t.rowHeader]: sample };
-    t.values.cols.forEach((c, j) => {
-      const x = t.values.data[r + j * S];
-      o[c] = Number.isFinite(x) ? x : null;
-    });
-    return o;
-  });
-  return JSON.stringify({ method: t.method, columns: t.values.cols, rows, coverage: t.coverage, warnings: t.warnings }, null, 2) + "\n";
-}
-
-/** How many missing genes a coverage line names before "…". */
-const MISSING_SHOWN = 20;
-
-function missingList(c: Coverage): string {
-  if (c.missing.length === 0) return "";
-  const more = c.missing.length - MISSING_SHOWN;
-  return `; missing: ${c.missing.slice(0, MISSING_SHOWN).join(", ")}${more > 0 ? `, … (${more} more; all in --output .json)` : ""}`;
-}
-
-/** One list's coverage line, as every command prints it on stderr. */
-export function coverageLine(method: string, c: Coverage): string {
-  return `cellfrac: ${method}: ${c.name}: ${c.found} of ${c.total} genes found${missingList(c)}\n`;
-}
-
-/**
- * The coverage report a command prints on stderr: per signature, gene set or marker list, how many of
- * its genes the mixture has and which are missing. One line for a single list; otherwise a total line
- * and a line per list.
- */
-export function coverageReport(t: MethodTable): string {
-  const line = (c: Coverage) => `${c.name}: ${c.found} of ${c.total} genes found${missingList(c)}`;
-  if (t.coverage.length === 1) return coverageLine(t.method, t.coverage[0]);
-  const found = t.coverage.reduce((s, c) => s + c.found, 0);
-  const total = t.coverage.reduce((s, c) => s + c.total, 0);
-  const head = `cellfrac: ${t.method}: ${t.coverage.length} gene lists, ${found} of ${total} genes found\n`;
-  return head + t.coverage.map((c) => `cellfrac: ${t.method}:   ${line(c)}\n`).join("");
 }
 
 export async function runScore(o: ScoreCliOptions, io: CliIO): Promise<{ table: MethodTable; text?: string }> {

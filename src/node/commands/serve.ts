@@ -6,7 +6,7 @@ import { extname, join, normalize, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { UsageError } from "../../core/errors.js";
-import { parseInt10 } from "./cibersort.js";
+import { parseInt10 } from "./args.js";
 import type { Command } from "./types.js";
 
 /** Sent with every response; the page carries the same policy as a meta tag for other static hosts. */
