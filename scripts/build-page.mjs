@@ -47,4 +47,5 @@ for (const dir of ["identifiers", "til10", "genesets"]) {
 }
 for (const f of ["index.html", "styles.css"]) copy(`src/browser/page/${f}`, f);
 const js = Object.keys(result.metafile.outputs).filter((f) => f.endsWith(".js"));
-console.log(`build:web: ${js.length} modules (3 entry points + chunks) from ${Object.keys(result.metafile.inputs).length} sources in dist/web/app`);
+const sources = Object.keys(result.metafile.inputs).length;
+console.log(`build:web: ${js.length} modules (3 entry points + chunks) from ${sources} sources in dist/web/app`);

@@ -14,7 +14,8 @@ const sourceOf = (dist: string) => dist.replace(/^\.\/dist\//, "src/").replace(/
 
 /** Bundles `entry` as esbuild does for a browser app; returns the Node built-ins the graph reached. */
 async function browserBundle(entry: string): Promise<string[]> {
-  const r = await build({ absWorkingDir: ROOT, entryPoints: [entry], bundle: true, platform: "browser", format: "esm", write: false, metafile: true, logLevel: "silent" });
+  const opts = { absWorkingDir: ROOT, entryPoints: [entry], bundle: true, write: false, metafile: true, logLevel: "silent" } as const;
+  const r = await build({ ...opts, platform: "browser", format: "esm" });
   return Object.values(r.metafile.inputs).flatMap((i) => i.imports.map((m) => m.path)).filter((p) => p.startsWith("node:"));
 }
 

@@ -7,9 +7,18 @@ import { type CoreFlavor, installHost } from "../core/host.js";
 
 /** data/ and build/ relative to this module (dist/browser/ in the package, app/browser/ in the page). */
 const DATA_URL = new URL("../../data/", import.meta.url);
-const WASM_URL = { release: new URL("../../build/cellfrac.wasm", import.meta.url), debug: new URL("../../build/cellfrac.debug.wasm", import.meta.url) };
+const WASM_URL = {
+  release: new URL("../../build/cellfrac.wasm", import.meta.url),
+  debug: new URL("../../build/cellfrac.debug.wasm", import.meta.url),
+};
 
 const files = new Map<string, Uint8Array>();
+let arrow: typeof import("apache-arrow") | undefined;
+
+/** Load apache-arrow (its own chunk in the page) before Arrow IPC is parsed or written. */
+export async function preloadArrow(): Promise<void> {
+  arrow ??= await import("apache-arrow");
+}
 const modules = new Map<CoreFlavor, Promise<WebAssembly.Module>>();
 
 /** Fetch bundled data files (paths under data/) once, so that the core's loaders can read them. */
@@ -39,6 +48,10 @@ installHost({
     const f = files.get(path);
     if (!f) throw new Error(`cellfrac: the bundled ${path} was not preloaded (preloadData)`);
     return f;
+  },
+  arrow() {
+    if (!arrow) throw new Error("cellfrac: apache-arrow was not preloaded (preloadArrow)");
+    return arrow;
   },
   wasmModule,
 });

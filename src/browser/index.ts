@@ -11,7 +11,6 @@ import { cibersort } from "../core/cibersort/index.js";
 import type { CibersortOptions, CibersortResult } from "../core/cibersort/types.js";
 import type { Matrix } from "../core/matrix.js";
 import { browserFitRunner } from "./pool.js";
-import { parseMatrixBytes } from "./parse.js";
 
 export type * from "../core/cibersort/types.js";
 export { NO_PVALUE } from "../core/cibersort/index.js";

@@ -10,6 +10,9 @@
 /** Which Wasm build to load: the release build (SIMD) by default, the debug build (assertions) on request. */
 import { InputError } from "./errors.js";
 
+/** The apache-arrow module (a type only: the core never loads it itself). */
+export type ArrowLibrary = typeof import("apache-arrow");
+
 export type CoreFlavor = "release" | "debug";
 
 export interface Host {
@@ -19,6 +22,8 @@ export interface Host {
   gunzip?(bytes: Uint8Array): Uint8Array;
   /** Inflate a zlib stream (RFC 1950). */
   inflate?(bytes: Uint8Array): Uint8Array;
+  /** apache-arrow, loaded on first use (Arrow IPC input and output); absent until the host has it. */
+  arrow?(): ArrowLibrary;
   /** The compiled Wasm core of the given build. */
   wasmModule(flavor: CoreFlavor): Promise<WebAssembly.Module>;
 }
@@ -34,6 +39,13 @@ export function installHost(h: Host): void {
 export function host(): Host {
   if (!installed) throw new Error("cellfrac: no host installed (import cellfrac, cellfrac/browser or src/node/host.js first)");
   return installed;
+}
+
+/** The host's apache-arrow. */
+export function arrowLibrary(): ArrowLibrary {
+  const a = host().arrow;
+  if (!a) throw new Error("cellfrac: this host has no apache-arrow loaded (the browser loads it in parseMatrixBytes)");
+  return a();
 }
 
 /** A bundled data file as UTF-8 text. */

@@ -37,7 +37,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     }
     const command = COMMANDS.find((c) => c.name === cmd);
     if (!command) throw new UsageError(`unknown command "${cmd}" (try cellfrac --help)`);
-    return await command.run(rest, io);
+    return await (await command.load()).run(rest, io);
   } catch (e) {
     if (e instanceof UsageError || (e instanceof TypeError && (e as { code?: string }).code?.startsWith("ERR_PARSE_ARGS"))) {
       io.stderr(`cellfrac: ${e.message}\n`);

@@ -19,7 +19,11 @@ export interface CibersortMixtureOptions extends Pick<CibersortOptions, "qn" | "
  * Otherwise only the rows that map to a signature gene are kept, plus the first three genes (prepare names
  * them when nothing matches), and `mixtureMax` carries the file's maximum after duplicate merging.
  */
-export async function readCibersortMixture(path: string, signature: Matrix, o: CibersortMixtureOptions): Promise<{ mixture: Matrix; mixtureMax?: number }> {
+export async function readCibersortMixture(
+  path: string,
+  signature: Matrix,
+  o: CibersortMixtureOptions,
+): Promise<{ mixture: Matrix; mixtureMax?: number }> {
   const duplicates = o.duplicates ?? "error";
   const ro: ReadOptions = { what: "mixture", duplicates, onWarning: o.onWarning };
   const sym = { duplicates, onWarning: o.onWarning };

@@ -4,7 +4,6 @@
 import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
-import { Piscina } from "piscina";
 import { recordSize, runFitsInProcess, type FitRunner } from "../core/cibersort/fits.js";
 import type { FitTask } from "./fit-worker.js";
 
@@ -46,6 +45,7 @@ export const runFitsOnPool: FitRunner = async (problem, vectors, local, opts) =>
   const x = new Float64Array(new SharedArrayBuffer(problem.x.byteLength));
   x.set(problem.x);
   const shared = { ...problem, x };
+  const { Piscina } = await import("piscina"); // loaded by the first run that uses threads (start-up)
   const pool = new Piscina<FitTask, Float64Array>({ filename: workerFile(), minThreads: threads, maxThreads: threads, idleTimeout: 1000 });
   // At most `threads` tasks in flight, each chunk copied out only when it is submitted (bounded memory).
   // After a failure or an abort nothing new is submitted and the running tasks finish normally, so no

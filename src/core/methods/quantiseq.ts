@@ -78,7 +78,11 @@ export function loadTil10(): Til10 {
   const file = (f: string) => TIL10_FOLDER + f;
   bundled ??= til10FromTexts(
     parseMatrix(host().dataFile(file(TIL10_FILES.signature)), { what: "signature", name: file(TIL10_FILES.signature) }),
-    { mRNAScaling: dataText(file(TIL10_FILES.mRNAScaling)), rmGenes: dataText(file(TIL10_FILES.rmGenes)), aberrantGenes: dataText(file(TIL10_FILES.aberrantGenes)) },
+    {
+      mRNAScaling: dataText(file(TIL10_FILES.mRNAScaling)),
+      rmGenes: dataText(file(TIL10_FILES.rmGenes)),
+      aberrantGenes: dataText(file(TIL10_FILES.aberrantGenes)),
+    },
     file(TIL10_FILES.mRNAScaling),
   );
   return bundled;

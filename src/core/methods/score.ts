@@ -14,7 +14,11 @@ export const SCORE_METHODS = ["ssgsea", "singscore", "mcpcounter", "estimate", "
 export type ScoreMethod = (typeof SCORE_METHODS)[number];
 
 /** Run the chosen method on already parsed inputs. */
-export function runScoreMethod(method: ScoreMethod, mixture: Matrix, opts: ScoreRunOptions & { normalize?: boolean }): Promise<MethodTable> {
+export function runScoreMethod(
+  method: ScoreMethod,
+  mixture: Matrix,
+  opts: ScoreRunOptions & { normalize?: boolean },
+): Promise<MethodTable> {
   switch (method) {
     case "ssgsea":
       return ssgsea.run(mixture, opts);

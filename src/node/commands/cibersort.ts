@@ -182,8 +182,6 @@ export async function runCibersort(o: CibersortCliOptions, io: CliIO): Promise<{
 
 export const cibersortCommand: Command = {
   name: "cibersort",
-  usage: "cellfrac cibersort <mixture> [--signature <file|LM22>] [options]",
-  summary: "CIBERSORT v1.04, R-identical",
   async run(args, io) {
     const o = parseCibersortArgs(args);
     if (o === "help") {

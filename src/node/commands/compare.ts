@@ -30,8 +30,6 @@ Options:
 
 export const compareCommand: Command = {
   name: "compare",
-  usage: "cellfrac compare <result> <reference-or-truth> [--json] [-o out]",
-  summary: "agreement with a reference or ground truth: r, ρ, RMSE, max |Δ|, bias per cell type",
   async run(args, io) {
     const { values: v, positionals } = parseArgs({
       args,

@@ -78,16 +78,12 @@ export function parseDeconvArgs(args: string[], own: OptionSpec): { common: Comm
  */
 export function deconvCommand(spec: {
   name: string;
-  usage: string;
-  summary: string;
   help: string;
   options: OptionSpec;
   run: (mixture: Matrix, common: CommonDeconvArgs, values: Values, warn: (m: string) => void) => Promise<MethodTable>;
 }): Command {
   return {
     name: spec.name,
-    usage: spec.usage,
-    summary: spec.summary,
     async run(args: string[], io: CliIO) {
       const parsed = parseDeconvArgs(args, spec.options);
       if (parsed === "help") {

@@ -27,8 +27,6 @@ Output columns: Mixture, one column per reference cell type, otherCells, converg
 
 export const epicCommand = deconvCommand({
   name: "epic",
-  usage: "cellfrac epic <mixture> [--reference TRef|BRef|<dir>]",
-  summary: "EPIC cell fractions incl. uncharacterised cells",
   help: EPIC_HELP,
   options: {
     reference: { type: "string" },

@@ -21,8 +21,6 @@ over the genes used). Numbers at full double precision.`;
 
 export const nnlsCommand = deconvCommand({
   name: "nnls",
-  usage: "cellfrac nnls <mixture> [--signature <file|LM22|TIL10>] [--coefficients]",
-  summary: "NNLS deconvolution (Lawson–Hanson, as R nnls)",
   help: NNLS_HELP,
   options: { signature: { type: "string" }, coefficients: { type: "boolean" } },
   run: (mixture, common, v, warn) => {

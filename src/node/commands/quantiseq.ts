@@ -20,8 +20,6 @@ Output columns: Mixture, the 10 TIL10 cell types, Other. Numbers at full double 
 
 export const quantiseqCommand = deconvCommand({
   name: "quantiseq",
-  usage: "cellfrac quantiseq <mixture> [--tumor] [--arrays]",
-  summary: "quanTIseq cell fractions (TIL10 + Other)",
   help: QUANTISEQ_HELP,
   options: { tumor: { type: "boolean" }, arrays: { type: "boolean" }, "no-mrna-scaling": { type: "boolean" } },
   run: (mixture, common, v, warn) =>

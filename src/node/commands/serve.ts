@@ -97,8 +97,6 @@ export async function startServer(opts: ServeOptions = {}): Promise<{ server: Se
 
 export const serveCommand: Command = {
   name: "serve",
-  usage: "cellfrac serve [--port N]",
-  summary: "the browser page on http://127.0.0.1 (static, offline, COOP/COEP)",
   async run(args, io) {
     const { values } = parseArgs({ args, strict: true, options: { port: { type: "string" }, help: { type: "boolean", short: "h" } } });
     if (values.help) {
