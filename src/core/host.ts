@@ -1,18 +1,17 @@
 /**
  * What the core needs from the program it runs in and cannot do with plain JavaScript alone: the bytes of
- * the bundled data files (data/), gzip inflation and the compiled Wasm module. The core reads no file,
- * no environment and no URL itself; a host installs these once (src/node/host.ts reads data/ with fs and
- * inflates with node:zlib; src/browser/host.ts serves files it fetched beforehand and compiles the Wasm
- * asset it was bundled with). Functions that take the data as an argument (a gene-set list, a TIL10, a
- * Wasm instance) never touch the host.
+ * the bundled data files (data/), gzip inflation, apache-arrow (loaded on first use) and the compiled Wasm
+ * module. The core reads no file, no environment and no URL itself; a host installs these once
+ * (src/node/host.ts reads data/ with fs and inflates with node:zlib; src/browser/host.ts serves files it
+ * fetched beforehand and compiles the Wasm asset). Functions that take the data as an argument (gene
+ * sets, a TIL10, a Wasm instance) never touch the host.
  */
-
-/** Which Wasm build to load: the release build (SIMD) by default, the debug build (assertions) on request. */
 import { InputError } from "./errors.js";
 
 /** The apache-arrow module (a type only: the core never loads it itself). */
 export type ArrowLibrary = typeof import("apache-arrow");
 
+/** Which Wasm build to load: the release build (SIMD) by default, the debug build (assertions) on request. */
 export type CoreFlavor = "release" | "debug";
 
 export interface Host {
@@ -44,7 +43,7 @@ export function host(): Host {
 /** The host's apache-arrow. */
 export function arrowLibrary(): ArrowLibrary {
   const a = host().arrow;
-  if (!a) throw new Error("cellfrac: this host has no apache-arrow loaded (the browser loads it in parseMatrixBytes)");
+  if (!a) throw new Error("cellfrac: this host has no apache-arrow loaded (the browser loads it in parseMatrixBytes: preloadArrow)");
   return a();
 }
 

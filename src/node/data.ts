@@ -1,7 +1,6 @@
 // Files shipped in data/, by path, and the built-in names that select them.
 import { join } from "node:path";
 import { ENSEMBL_TABLE_FILE } from "../core/genes.js";
-import { GENESETS_FOLDER } from "../core/genesets.js";
 import type { Matrix } from "../core/matrix.js";
 import { TIL10_FILES, TIL10_FOLDER } from "../core/methods/quantiseq.js";
 import { DATA } from "./host.js";
@@ -13,7 +12,6 @@ export const BUILTIN_SIGNATURES: Record<string, string> = { LM22: DATA + "LM22.t
 export const EXAMPLE_MIXTURE = DATA + "example/scanb20_log2fpkm.tsv.gz";
 /** The bundled Ensembl → symbol table. */
 export const ENSEMBL_TABLE = join(DATA, ENSEMBL_TABLE_FILE);
-export const GENESETS_DIR = join(DATA, GENESETS_FOLDER);
 /** The bundled TIL10 folder and its signature (quanTIseq; `cellfrac nnls --signature TIL10`). */
 export const TIL10_DIR = join(DATA, TIL10_FOLDER);
 export const TIL10_SIGNATURE = join(TIL10_DIR, TIL10_FILES.signature);
