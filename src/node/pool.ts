@@ -14,6 +14,11 @@ const CHUNKS_PER_THREAD = 8;
  * fit, far more than starting a worker (tens of milliseconds).
  */
 const MIN_VECTORS_FOR_POOL = 2;
+/**
+ * The exact solver fits a vector in about a millisecond, less than a worker takes to start (thread, modules,
+ * Wasm compile): unless threads are asked for, fewer vectors (samples + permutations) than this run here.
+ */
+const MIN_EXACT_VECTORS_FOR_DEFAULT_POOL = 128;
 
 export function defaultThreads(): number {
   return availableParallelism();
@@ -37,7 +42,8 @@ export const runFitsOnPool: FitRunner = async (problem, vectors, local, opts) =>
   const k = vectors.length / G;
   const R = recordSize(T);
   const threads = Math.max(1, opts.threads ?? defaultThreads());
-  if (threads === 1 || k < MIN_VECTORS_FOR_POOL) return runFitsInProcess(problem, vectors, local, opts);
+  const smallExact = opts.threads === undefined && problem.solver === "exact" && k < MIN_EXACT_VECTORS_FOR_DEFAULT_POOL;
+  if (threads === 1 || k < MIN_VECTORS_FOR_POOL || smallExact) return runFitsInProcess(problem, vectors, local, opts);
   const out = new Float64Array(k * R);
   const chunk = Math.max(1, opts.chunkSize ?? Math.ceil(k / (threads * CHUNKS_PER_THREAD)));
   let fitted = 0;

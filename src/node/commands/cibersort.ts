@@ -37,7 +37,8 @@ Options:
   --scale S         auto (default: 2^x when the mixture's max < 50, announced), linear or log2
   --duplicates D    duplicate gene symbols in the mixture: error (default), first, mean or max
   --solver S        libsvm (default: R's e1071 to the bit) or exact (the true ν-SVR optimum)
-  --threads N       worker threads for the fits (default: available cores); results never depend on it
+  --threads N       worker threads for the fits (default: available cores; this thread for the exact
+                    solver on fewer than 128 samples + permutations); results never depend on it
   -o, --output F    write F (.tsv/.txt: CIBERSORT-Results table; .json: JSON; .arrow/.parquet: the
                     same table as an Arrow IPC or Parquet file), atomically; without it the table
                     goes to stdout
