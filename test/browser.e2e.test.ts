@@ -15,17 +15,7 @@ import { readSignature } from "../src/node/data.js";
 import { cibersort, formatNumber, InputError, nnls, parseMatrix, readMatrix, toResultsJSON, toResultsTable } from "../src/node/index.js";
 import { SHARED, cibersortCases } from "./helpers/reference.js";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-/** The flags the environment needs: no sandbox as root, and no background connections of Chromium's own. */
-export const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
+import { CHROMIUM, CHROMIUM_ARGS } from "./helpers/chromium.js";
 const OUT = new URL("../test-results/", import.meta.url).pathname;
 const cases = cibersortCases();
 const GSE = cases.find((c) => c.name === "cibersort_lm22_gse65133_noqn_perm0")!;

@@ -94,3 +94,6 @@ export { ensemblStableId, ensemblSymbols, matchGenes, toSymbols, type ToSymbolsO
 export { agreement, compareTables, formatCompareJson, formatCompareText, formatCompareTsv, loadLineages, methodTableToNamed, parseTable, type CompareOptions, type CompareReport, type CellTypeStats, type Lineages, type NamedTable } from "../core/compare.js";
 export { cibersortTable } from "../core/methods/cibersort.js";
 export { readTable } from "./compare.js";
+export { buildReport, type Report, type ReportFile, type ReportRequest } from "../core/report/index.js";
+export { compositionSpec, forestSpec, groupBoxSpec, heatmapSpec, scatterSpec, volcanoSpec, type VlSpec } from "../core/charts/specs.js";
+export { renderSvg } from "../core/charts/render.js";

@@ -48,6 +48,12 @@ export const COMMANDS: CommandEntry[] = [
     load: async () => (await import("./compare.js")).compareCommand,
   },
   {
+    name: "report",
+    usage: "cellfrac report <results> [--samples F] [--stats F …] [--group-by COL] [--score COL] -o report.html",
+    summary: "self-contained HTML report with charts and tables; --figures DIR for SVGs",
+    load: async () => (await import("./report.js")).reportCommand,
+  },
+  {
     name: "demo",
     usage: "cellfrac demo",
     summary: "LM22 on the bundled example cohort",
