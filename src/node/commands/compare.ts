@@ -3,6 +3,7 @@ import { parseArgs } from "node:util";
 import { compareTables, formatCompareJson, formatCompareText, formatCompareTsv } from "../../core/compare.js";
 import { readTable } from "../compare.js";
 import { UsageError } from "../../core/errors.js";
+import { checkValue } from "../../core/registry.js";
 import { writeFileAtomic } from "../write.js";
 import type { Command } from "./types.js";
 
@@ -30,6 +31,8 @@ Options:
 
 export const compareCommand: Command = {
   name: "compare",
+  usage: "cellfrac compare <result> <reference-or-truth> [--json] [-o out]",
+  summary: "agreement with a reference or ground truth: r, ρ, RMSE, max |Δ|, bias per cell type",
   async run(args, io) {
     const { values: v, positionals } = parseArgs({
       args,
@@ -47,8 +50,8 @@ export const compareCommand: Command = {
       return 0;
     }
     if (positionals.length !== 2) throw new UsageError(`expected a result and a reference table, got ${positionals.length} argument(s)`);
-    const by = v.by ?? "auto";
-    if (by !== "auto" && by !== "exact" && by !== "lineage") throw new UsageError(`--by takes auto, exact or lineage; got "${by}"`);
+    const BY = { name: "by", type: "choice", choices: ["auto", "exact", "lineage"], help: "", hosts: ["cli"] } as const;
+    const by = (checkValue(BY, v.by) ?? "auto") as "auto" | "exact" | "lineage";
     const report = compareTables(readTable(positionals[0]), readTable(positionals[1]), { by });
     const out = v.output;
     const json = v.json || /\.json$/i.test(out ?? "");

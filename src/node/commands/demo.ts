@@ -6,6 +6,8 @@ import type { Command } from "./types.js";
 
 export const demoCommand: Command = {
   name: "demo",
+  usage: "cellfrac demo",
+  summary: "LM22 on the bundled example cohort",
   async run(_args, io) {
     const rel = EXAMPLE_MIXTURE.slice(DATA.length - 5);
     io.stderr(`cellfrac demo: CIBERSORT (LM22, perm 100, seed 1) on ${rel}\n`);

@@ -10,6 +10,9 @@ export interface CliIO {
 
 export interface Command {
   name: string;
+  /** One line for `cellfrac --help`. */
+  usage: string;
+  summary: string;
   /**
    * Runs with the arguments after the command name and returns the exit code. Throw UsageError (exit 2)
    * or InputError (exit 3); the dispatcher prints them.
