@@ -30,7 +30,8 @@ export { BUILTIN_GENE_SETS, GENESETS_FOLDER, bundledGeneSets, mapGeneSets, parse
 export { nnls, nnlsDeconvolve, type NnlsOptions } from "../core/methods/nnls.js";
 export { TIL10_FILES, TIL10_FOLDER, loadTil10, quantiseqDeconvolve, type QuantiseqOptions } from "../core/methods/quantiseq.js";
 export { EPIC_MRNA_CELL, epicDeconvolve, parseEpicGeneList, validateReference, type EpicReference } from "../core/methods/epic.js";
-export { SCORE_METHODS, type ScoreMethod, runScoreMethod, scoreTableJson, scoreTableTsv } from "../core/methods/score.js";
+export { METHODS, methodByName, parseOptions, type MethodSpec, type OptionValues } from "../core/registry.js";
+export { methodTableJson, methodTableTsv, resultText } from "../core/formats/results.js";
 export { cibersortTable } from "../core/methods/cibersort.js";
 export type { MethodTable } from "../core/methods/types.js";
 export { compareTables, parseTable, type CompareReport } from "../core/compare.js";
