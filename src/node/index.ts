@@ -96,6 +96,8 @@ export { ensemblStableId, ensemblSymbols, matchGenes, toSymbols, type ToSymbolsO
 export { agreement, compareTables, formatCompareJson, formatCompareText, formatCompareTsv, loadLineages, methodTableToNamed, parseTable, type CompareOptions, type CompareReport, type CellTypeStats, type Lineages, type NamedTable } from "../core/compare.js";
 export { cibersortTable } from "../core/methods/cibersort.js";
 export { readTable } from "./compare.js";
+export { stats, type StatsInput } from "./stats.js";
+export { ADJUST_METHODS, COR_METHODS, STATS_COLUMNS, formatStatsJson, formatStatsTsv, formatStatsWide, mergeAnnotations, pAdjust, parseAnnotation, runStats, type Annotation, type AdjustMethod, type CorMethod, type StatsOptions, type StatsRecord, type StatsTest } from "../core/stats/index.js";
 export {
   METHODS,
   methodByName,

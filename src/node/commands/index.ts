@@ -48,6 +48,12 @@ export const COMMANDS: CommandEntry[] = [
     load: async () => (await import("./compare.js")).compareCommand,
   },
   {
+    name: "stats",
+    usage: "cellfrac stats <results> --samples <annotation> TEST",
+    summary: "cohort statistics per feature, R-identical: lm/anova, wilcoxon/kruskal, cor.test, logistic, cox",
+    load: async () => (await import("./stats.js")).statsCommand,
+  },
+  {
     name: "report",
     usage: "cellfrac report <results> [--samples F] [--stats F …] [--group-by COL] [--score COL] -o report.html",
     summary: "self-contained HTML report with charts and tables; --figures DIR for SVGs",
