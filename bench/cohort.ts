@@ -6,7 +6,7 @@
 import { statSync } from "node:fs";
 import { prepare } from "../src/core/cibersort/prepare.js";
 import { readSignature } from "../src/node/data.js";
-import { readMatrixFile } from "../src/core/formats/read.js";
+import { readMatrixFile } from "../src/node/read.js";
 import { streamMatrixFile } from "../src/node/stream.js";
 import type { Matrix } from "../src/core/matrix.js";
 import { loadCore } from "../src/core/wasm.js";

@@ -3,6 +3,7 @@
 // The cohort TSV is written as Parquet by formatParquet (PLAIN, uncompressed); further Parquet files of the same
 // matrix (e.g. written by another tool with Snappy and dictionaries) can be timed too. Make the cohort as for
 // bench/parse.ts (node ../shared/tools/make-cohort.mjs ... --out bench/out/cf-io-cohort.tsv).
+import "../src/node/host.js";
 import { readFileSync } from "node:fs";
 import { formatParquet } from "../src/core/formats/parquet.js";
 import { parseMatrix } from "../src/core/formats/read.js";

@@ -1,6 +1,7 @@
 // Parse throughput of the TSV reader: node --import tsx bench/parse.ts <cohort.tsv> [repeats]
 // Make a cohort with (from the repository root, ../shared beside it):
 //   node ../shared/tools/make-cohort.mjs --signature data/LM22.tsv --samples 1000 --genes 20000 --seed 1 --out bench/out/cohort1k.tsv
+import "../src/node/host.js";
 import { readFileSync } from "node:fs";
 import { parseMatrix } from "../src/core/formats/read.js";
 

@@ -4,7 +4,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { cibersort, permutationDraws, type CibersortResult } from "../src/core/cibersort/index.js";
 import { prepare } from "../src/core/cibersort/prepare.js";
-import { readMatrixFile } from "../src/core/formats/read.js";
+import { readMatrixFile } from "../src/node/read.js";
 import { column, makeMatrix, type Matrix } from "../src/core/matrix.js";
 import { loadCore, type Core } from "../src/core/wasm.js";
 import { cibersortCases, readRefTable, type CibersortCase } from "./helpers/reference.js";

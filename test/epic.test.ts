@@ -5,9 +5,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { main } from "../src/node/cli.js";
-import { readMatrixFile } from "../src/core/formats/read.js";
+import { readMatrixFile } from "../src/node/read.js";
 import { type Matrix, makeMatrix, selectRows } from "../src/core/matrix.js";
-import { type EpicReference, epicDeconvolve, loadEpicReference, mergeDuplicatesByMedian, validateReference } from "../src/core/methods/epic.js";
+import { type EpicReference, epicDeconvolve, mergeDuplicatesByMedian, validateReference } from "../src/core/methods/epic.js";
+import { loadEpicReference } from "../src/node/epic.js";
 import { SHARED } from "./helpers/reference.js";
 
 const EPIC_DATA = SHARED + "data/epic_reference_profiles";

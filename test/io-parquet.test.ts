@@ -7,7 +7,8 @@ import { gunzipSync, gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { InputError } from "../src/core/errors.js";
 import { decodeHybrid, describeParquet, formatParquet, isParquet, parquetGzipInflater, parseParquet, parseParquetAsync, snappyDecompress } from "../src/core/formats/parquet.js";
-import { parseMatrix, readMatrixFile } from "../src/core/formats/read.js";
+import { parseMatrix } from "../src/core/formats/read.js";
+import { readMatrixFile } from "../src/node/read.js";
 import { type Matrix, get, selectRows } from "../src/core/matrix.js";
 
 const fixture = (name: string) => readFileSync(fileURLToPath(new URL(`fixtures/parquet/${name}`, import.meta.url)));

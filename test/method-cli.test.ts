@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { main } from "../src/node/cli.js";
 import { ensemblSymbols } from "../src/core/genes.js";
 import { readMixture } from "../src/node/index.js";
-import { readMatrixFile } from "../src/core/formats/read.js";
+import { readMatrixFile } from "../src/node/read.js";
 import { quantiseqDeconvolve } from "../src/core/methods/quantiseq.js";
 import { SHARED } from "./helpers/reference.js";
 

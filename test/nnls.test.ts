@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { main } from "../src/node/cli.js";
 import { methodTableTsv } from "../src/core/formats/results.js";
-import { readMatrixFile } from "../src/core/formats/read.js";
+import { readMatrixFile } from "../src/node/read.js";
 import { makeMatrix } from "../src/core/matrix.js";
 import { nnlsDeconvolve, nnlsSolver } from "../src/core/methods/nnls.js";
 import { loadCore } from "../src/core/wasm.js";

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { main } from "../src/node/cli.js";
-import { readMatrixFile } from "../src/core/formats/read.js";
+import { readMatrixFile } from "../src/node/read.js";
 import { type Matrix, makeMatrix } from "../src/core/matrix.js";
 import { loadTil10, quantiseqDeconvolve } from "../src/core/methods/quantiseq.js";
 import { loadCore } from "../src/core/wasm.js";

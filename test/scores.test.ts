@@ -10,9 +10,9 @@ import { PURITY_TURNING_SCORE, estimate, estimatePurity, filterCommonGenes } fro
 import { ssgseaRaw } from "../src/core/methods/ssgsea.js";
 import { singscore } from "../src/core/methods/singscore.js";
 import { signatureScores } from "../src/core/methods/sigscore.js";
-import { readMatrixFile } from "../src/core/formats/read.js";
+import { readMatrixFile } from "../src/node/read.js";
 import { makeMatrix, selectRows } from "../src/core/matrix.js";
-import { loadGeneSets } from "../src/core/genesets.js";
+import { loadGeneSets } from "../src/node/genesets.js";
 import { REFERENCE, SHARED, readRefTable } from "./helpers/reference.js";
 
 /** MANIFEST tolerance for the MCP mean: absolute 1e-12; the issue's: relative 1e-10. Both are asserted. */

@@ -2,9 +2,10 @@
 // normalisation API, and invariants (monotone transforms, set order, duplicates, empty sets).
 import { describe, expect, it } from "vitest";
 import { normalizeByRange, scoreRange, ssgsea, ssgseaRaw } from "../src/core/methods/ssgsea.js";
-import { readMatrixFile } from "../src/core/formats/read.js";
+import { readMatrixFile } from "../src/node/read.js";
 import { makeMatrix, selectRows, type Matrix } from "../src/core/matrix.js";
-import { loadGeneSets, type GeneSet } from "../src/core/genesets.js";
+import { type GeneSet } from "../src/core/genesets.js";
+import { loadGeneSets } from "../src/node/genesets.js";
 import { InputError } from "../src/core/errors.js";
 import { signatureScores } from "../src/core/methods/sigscore.js";
 import { REFERENCE, SHARED, readRefTable } from "./helpers/reference.js";

@@ -1,14 +1,16 @@
-// Browser-side reading of a dropped or chosen file: gzip is undone with DecompressionStream (the pure
-// parser's gunzip is Node's), then the shared parser reads the bytes with the same checks and messages:
-// TSV/CSV, GCT, Arrow IPC and Parquet (whose GZIP pages are inflated here first, see parquetGzipInflater).
+// Browser-side reading of a dropped or chosen file: gzip is undone with DecompressionStream (the core's
+// parser inflates synchronously only where the host can: Node), then the shared parser reads the bytes
+// with the same checks and messages: TSV/CSV, GCT, Arrow IPC and Parquet (whose GZIP pages are inflated
+// here first, see parquetGzipInflater).
 import { InputError } from "../core/errors.js";
+import { isGzip } from "../core/host.js";
+import { isArrow } from "../core/formats/arrow.js";
+import { preloadArrow } from "./host.js";
 import { isParquet, parquetGzipInflater } from "../core/formats/parquet.js";
 import { parseMatrix, type ReadOptions } from "../core/formats/read.js";
 import type { Matrix } from "../core/matrix.js";
 
-export function isGzip(bytes: Uint8Array): boolean {
-  return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
-}
+export { isGzip };
 
 /** Inflate gzip (RFC 1952, by its magic bytes) or zlib (RFC 1950) data with the browser's DecompressionStream. */
 export async function inflate(bytes: Uint8Array): Promise<Uint8Array> {
@@ -30,5 +32,6 @@ export async function gunzipIfNeeded(bytes: Uint8Array, file?: string): Promise<
 export async function parseMatrixBytes(bytes: Uint8Array, opts: ReadOptions = {}): Promise<Matrix> {
   const raw = await gunzipIfNeeded(bytes, opts.name);
   if (isParquet(raw)) return parseMatrix(raw, { ...opts, inflate: await parquetGzipInflater(raw, opts.name, inflate) });
+  if (isArrow(raw)) await preloadArrow();
   return parseMatrix(raw, opts);
 }

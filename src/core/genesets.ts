@@ -6,9 +6,7 @@
  * gene twice, which silently up-weights it (GSVA issue #250); none of the bundled sets has duplicates, so
  * this never changes a reference result.
  */
-import { readFileSync } from "node:fs";
-import { gunzipSync } from "node:zlib";
-import { DATA } from "../node/data.js";
+import { dataText } from "./host.js";
 import { InputError } from "./errors.js";
 import type { Coverage } from "./methods/types.js";
 
@@ -38,7 +36,8 @@ export const BUILTIN_GENE_SETS: Record<string, { file: string; setColumn: string
   Danaher: { file: "Danaher2017_immune_cell_markers.tsv", setColumn: "cell_type", geneColumn: "current_hgnc_symbol" },
 };
 
-export const GENESETS_DIR = DATA + "genesets/";
+/** Their folder under data/. */
+export const GENESETS_FOLDER = "genesets/";
 
 /** The built-in key matching `spec` (case-insensitive), or undefined. */
 export function builtinGeneSetName(spec: string): string | undefined {
@@ -46,40 +45,23 @@ export function builtinGeneSetName(spec: string): string | undefined {
 }
 
 /**
- * Gene sets by built-in name (ESTIMATE, MCPcounter, Danaher) or file path. For a built-in, the set and
- * gene columns are the file's own unless given.
- * @throws InputError when the file cannot be read or is malformed.
+ * A bundled collection by name (ESTIMATE, MCPcounter, Danaher; any case) through the host, or undefined
+ * when `spec` names none. The set and gene columns are the file's own unless given.
  */
-export function loadGeneSets(spec: string, opts: GeneSetReadOptions = {}): GeneSet[] {
+export function bundledGeneSets(spec: string, opts: GeneSetReadOptions = {}): GeneSet[] | undefined {
   const key = builtinGeneSetName(spec);
-  if (key) {
-    const b = BUILTIN_GENE_SETS[key];
-    const text = readFileSync(GENESETS_DIR + b.file, "utf8");
-    const setColumn = opts.setColumn ?? b.setColumn;
-    const geneColumn = opts.geneColumn ?? b.geneColumn;
-    return parseGeneSets(text, { ...opts, setColumn, geneColumn, name: key, format: "tsv" });
-  }
-  const name = opts.name ?? spec;
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(spec);
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    const why = err.code === "ENOENT" ? "no such file" : err.code === "EISDIR" ? "is a directory" : err.message;
-    throw new InputError(`cannot read gene-set file: ${why}`, { file: name });
-  }
-  if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
-    try {
-      bytes = gunzipSync(bytes);
-    } catch (e) {
-      throw new InputError(`corrupt gzip data: ${(e as Error).message}`, { file: name });
-    }
-  }
-  const format = opts.format ?? (/\.gmt(\.gz)?$/i.test(spec) ? "gmt" : "tsv");
-  return parseGeneSets(new TextDecoder("utf-8").decode(bytes), { ...opts, name, format });
+  if (!key) return undefined;
+  const b = BUILTIN_GENE_SETS[key];
+  const setColumn = opts.setColumn ?? b.setColumn;
+  const geneColumn = opts.geneColumn ?? b.geneColumn;
+  return parseGeneSets(dataText(GENESETS_FOLDER + b.file), { ...opts, setColumn, geneColumn, name: key, format: "tsv" });
 }
 
-/** Parse GMT or long-format TSV text (see GeneSetReadOptions). */
+/** "gmt" for a .gmt / .gmt.gz name, else "tsv". */
+export function geneSetFormat(name: string): "gmt" | "tsv" {
+  return /\.gmt(\.gz)?$/i.test(name) ? "gmt" : "tsv";
+}
+
 export function parseGeneSets(text: string, opts: GeneSetReadOptions = {}): GeneSet[] {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const lines = text.split(/\r\n|\r|\n/);

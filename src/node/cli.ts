@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // The cellfrac command line. Exit codes: 0 ok, 1 internal error, 2 usage error, 3 bad input data.
+import "./host.js";
 import { readFileSync, realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { COMMANDS } from "./commands/index.js";
@@ -36,7 +37,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     }
     const command = COMMANDS.find((c) => c.name === cmd);
     if (!command) throw new UsageError(`unknown command "${cmd}" (try cellfrac --help)`);
-    return await command.run(rest, io);
+    return await (await command.load()).run(rest, io);
   } catch (e) {
     if (e instanceof UsageError || (e instanceof TypeError && (e as { code?: string }).code?.startsWith("ERR_PARSE_ARGS"))) {
       io.stderr(`cellfrac: ${e.message}\n`);

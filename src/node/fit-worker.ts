@@ -1,5 +1,6 @@
 // A piscina worker: fits batches of vectors for one run at a time (see fits.ts).
 import { move } from "piscina";
+import "./host.js";
 import { loadCore, type Core } from "../core/wasm.js";
 import { EngineCache, fitBatch, type FitProblem } from "../core/cibersort/fits.js";
 

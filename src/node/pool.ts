@@ -4,7 +4,6 @@
 import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
-import { Piscina } from "piscina";
 import { recordSize, runFitsInProcess, type FitRunner } from "../core/cibersort/fits.js";
 import type { FitTask } from "./fit-worker.js";
 
@@ -15,6 +14,11 @@ const CHUNKS_PER_THREAD = 8;
  * fit, far more than starting a worker (tens of milliseconds).
  */
 const MIN_VECTORS_FOR_POOL = 2;
+/**
+ * The exact solver fits a vector in about a millisecond, less than a worker takes to start (thread, modules,
+ * Wasm compile): unless threads are asked for, fewer vectors (samples + permutations) than this run here.
+ */
+const MIN_EXACT_VECTORS_FOR_DEFAULT_POOL = 128;
 
 export function defaultThreads(): number {
   return availableParallelism();
@@ -38,7 +42,8 @@ export const runFitsOnPool: FitRunner = async (problem, vectors, local, opts) =>
   const k = vectors.length / G;
   const R = recordSize(T);
   const threads = Math.max(1, opts.threads ?? defaultThreads());
-  if (threads === 1 || k < MIN_VECTORS_FOR_POOL) return runFitsInProcess(problem, vectors, local, opts);
+  const smallExact = opts.threads === undefined && problem.solver === "exact" && k < MIN_EXACT_VECTORS_FOR_DEFAULT_POOL;
+  if (threads === 1 || k < MIN_VECTORS_FOR_POOL || smallExact) return runFitsInProcess(problem, vectors, local, opts);
   const out = new Float64Array(k * R);
   const chunk = Math.max(1, opts.chunkSize ?? Math.ceil(k / (threads * CHUNKS_PER_THREAD)));
   let fitted = 0;
@@ -46,6 +51,7 @@ export const runFitsOnPool: FitRunner = async (problem, vectors, local, opts) =>
   const x = new Float64Array(new SharedArrayBuffer(problem.x.byteLength));
   x.set(problem.x);
   const shared = { ...problem, x };
+  const { Piscina } = await import("piscina"); // loaded by the first run that uses threads (start-up)
   const pool = new Piscina<FitTask, Float64Array>({ filename: workerFile(), minThreads: threads, maxThreads: threads, idleTimeout: 1000 });
   // At most `threads` tasks in flight, each chunk copied out only when it is submitted (bounded memory).
   // After a failure or an abort nothing new is submitted and the running tasks finish normally, so no

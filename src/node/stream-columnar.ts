@@ -14,7 +14,8 @@ import { InputError } from "../core/errors.js";
 import { makeMatrix } from "../core/matrix.js";
 import { arrowBadCell, arrowGene, arrowNumber } from "../core/formats/arrow.js";
 import { badCell, guard, type Layout, readChunk, readLayout, tableColumns } from "../core/formats/parquet.js";
-import { cannotRead, checkColumnNames, inflateGzip, keepFn, mergeDuplicates, noun, type ReadOptions } from "../core/formats/read.js";
+import { checkColumnNames, inflateGzip, keepFn, mergeDuplicates, noun, type ReadOptions } from "../core/formats/read.js";
+import { cannotRead } from "./read.js";
 import type { StreamResult } from "./stream.js";
 
 /** Rows arriving a batch at a time (a Parquet row group, an Arrow record batch). */

@@ -13,8 +13,9 @@ import { InputError } from "../core/errors.js";
 import { type Matrix, makeMatrix } from "../core/matrix.js";
 import { isArrow } from "../core/formats/arrow.js";
 import { isParquet } from "../core/formats/parquet.js";
-import { streamArrow, streamParquet } from "./stream-columnar.js";
-import { cannotRead, isBlank, keepFn, mergeDuplicates, noun, parseLine, type ReadOptions, type TableLayout, tableLayout } from "../core/formats/read.js";
+import { isBlank, keepFn, mergeDuplicates, noun, parseLine, type ReadOptions } from "../core/formats/read.js";
+import { type TableLayout, tableLayout } from "../core/formats/read.js";
+import { cannotRead } from "./read.js";
 import { scanCells, scanRowMax, str } from "../core/formats/scan.js";
 
 export interface StreamResult {
@@ -49,8 +50,12 @@ const headerDecoder = new TextDecoder("utf-8");
 export async function streamMatrixFile(path: string, opts: ReadOptions = {}, chunk = CHUNK): Promise<StreamResult | null> {
   const file = opts.name ?? path;
   const { gz, head } = await sniff(path, file, opts);
-  if (isParquet(head)) return gz ? null : streamParquet(path, file, opts);
-  if (isArrow(head)) return streamArrow(path, file, opts, gz ? readChunks(path, file, opts) : undefined);
+  // The columnar readers (and apache-arrow) load only for such files: a TSV run starts faster without them.
+  if (isParquet(head)) return gz ? null : (await import("./stream-columnar.js")).streamParquet(path, file, opts);
+  if (isArrow(head)) {
+    const { streamArrow } = await import("./stream-columnar.js");
+    return streamArrow(path, file, opts, gz ? readChunks(path, file, opts) : undefined);
+  }
   const t = new TableStream(file, noun(opts), keepFn(opts.keepRows));
   // One reused buffer (the unfinished line moves to its front): no allocation per chunk.
   let buf = new Uint8Array(chunk + (1 << 16));

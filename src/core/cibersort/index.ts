@@ -6,7 +6,8 @@ import { RRandom } from "../rng.js";
 import { loadCore, type Core } from "../wasm.js";
 import { CibersortEngine, NUS } from "./engine.js";
 import { recordSize, recordToFit, REC, runFitsInProcess, type FitRunner } from "./fits.js";
-import { prepare, rMedian, type Prepared } from "./prepare.js";
+import { prepare, type Prepared } from "./prepare.js";
+import { rMedian } from "../rbase.js";
 import { checkValue, methodByName } from "../registry.js";
 import type { AbsMethod, CibersortOptions, CibersortResult, ScaleMode } from "./types.js";
 

@@ -1,9 +1,11 @@
 /**
  * Arrow IPC (file or stream) mixtures and result tables. Pure (no `node:` imports): runs in a web worker.
+ * apache-arrow comes from the host (loaded on first use: most runs read text and never need it).
  * Layout: the first column holds gene symbols (utf8), every other column is one sample (any numeric type).
  */
-import { Table, Utf8, makeVector, tableFromIPC, tableToIPC, vectorFromArray } from "apache-arrow";
+import type { Table, Vector } from "apache-arrow";
 import { InputError } from "../errors.js";
+import { arrowLibrary } from "../host.js";
 import { type Matrix, makeMatrix } from "../matrix.js";
 
 /** "ARROW1" (IPC file) or a 0xFFFFFFFF continuation marker (IPC stream). */
@@ -16,7 +18,7 @@ export function isArrow(b: Uint8Array): boolean {
 export function parseArrow(bytes: Uint8Array, file?: string, keep?: (gene: string) => boolean): Matrix {
   let t: Table;
   try {
-    t = tableFromIPC(bytes);
+    t = arrowLibrary().tableFromIPC(bytes);
   } catch (e) {
     throw new InputError(`corrupt Arrow IPC data: ${(e as Error).message}`, { file });
   }
@@ -65,7 +67,8 @@ export function arrowBadCell(x: unknown, where: InputError["where"]): InputError
 
 /** A result table as an Arrow IPC file: first column `rowHeader` (utf8), then one float64 column per col. */
 export function formatArrow(rowHeader: string, colNames: string[], rowNames: string[], values: (r: number, c: number) => number): Uint8Array {
-  const cols: Record<string, ReturnType<typeof makeVector>> = {};
+  const { Table, Utf8, makeVector, tableToIPC, vectorFromArray } = arrowLibrary();
+  const cols: Record<string, Vector> = {};
   cols[rowHeader] = vectorFromArray(rowNames, new Utf8());
   for (let c = 0; c < colNames.length; c++) {
     const a = new Float64Array(rowNames.length);

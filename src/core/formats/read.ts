@@ -1,21 +1,21 @@
 /**
- * Readers for genes × columns expression tables (mixtures, signatures): TSV or CSV, optionally gzipped,
- * any line ending, with strict number parsing and precise error locations.
+ * The parser of genes × columns expression tables (mixtures, signatures) from text or bytes: TSV or CSV
+ * (optionally gzipped, inflated by the host), GCT, Arrow IPC, Parquet; any line ending, strict number
+ * parsing and precise error locations. Files are read by the host (src/node/read.ts, src/browser/parse.ts).
  */
 import { rStrtod } from "./rnumber.js";
 import { scanTable } from "./scan.js";
 import { isArrow, parseArrow } from "./arrow.js";
 import { type Inflate, isParquet, parseParquet } from "./parquet.js";
 import { gctToTsv, isGct } from "./gct.js";
-import { readFileSync } from "node:fs";
-import { gunzipSync, inflateSync } from "node:zlib";
 import { InputError } from "../errors.js";
+import { gunzipIfGzip, gunzipSync, host, isGzip } from "../host.js";
 import { type Matrix, makeMatrix, selectRows } from "../matrix.js";
 
 export type DuplicatePolicy = "error" | "first" | "mean" | "max";
 
 export interface ReadOptions {
-  /** Shown in error messages as the file (defaults to the path for readMatrixFile). */
+  /** Shown in error messages as the file (the host's readMatrixFile defaults it to the path). */
   name?: string;
   /** Only changes the wording of messages. */
   what?: "mixture" | "signature";
@@ -28,7 +28,7 @@ export interface ReadOptions {
    * signature genes for CIBERSORT without quantile normalisation. Errors in skipped rows may go unreported.
    */
   keepRows?: ((gene: string) => boolean) | ReadonlySet<string>;
-  /** Decompresses Parquet GZIP pages; default node:zlib (the browser passes parquetGzipInflater's result). */
+  /** Decompresses Parquet GZIP pages; default the host's (the browser passes parquetGzipInflater's result). */
   inflate?: Inflate;
 }
 
@@ -36,30 +36,6 @@ export function keepFn(k: ReadOptions["keepRows"]): ((gene: string) => boolean) 
   if (k === undefined) return undefined;
   if (typeof k === "function") return k;
   return (g) => k.has(g);
-}
-
-/** A string containing a line break is table text; any other string is a path. */
-export function readMatrix(source: string | Uint8Array, opts: ReadOptions = {}): Matrix {
-  if (typeof source === "string" && !/[\r\n]/.test(source)) return readMatrixFile(source, opts);
-  return parseMatrix(source, opts);
-}
-
-export function readMatrixFile(path: string, opts: ReadOptions = {}): Matrix {
-  const name = opts.name ?? path;
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(path);
-  } catch (e) {
-    throw cannotRead(e, opts, name);
-  }
-  return parseMatrix(bytes, { ...opts, name });
-}
-
-/** The InputError for a file that cannot be opened or read. */
-export function cannotRead(e: unknown, opts: ReadOptions, name: string): InputError {
-  const err = e as NodeJS.ErrnoException;
-  const why = err.code === "ENOENT" ? "no such file" : err.code === "EISDIR" ? "is a directory" : err.message;
-  return new InputError(`cannot read ${noun(opts).file} file: ${why}`, { file: name });
 }
 
 export function parseMatrix(input: string | Uint8Array, opts: ReadOptions = {}): Matrix {
@@ -74,13 +50,7 @@ export function parseMatrix(input: string | Uint8Array, opts: ReadOptions = {}):
   } else {
     let bytes = input;
     // Gzip by content, not by name: files get renamed.
-    if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
-      try {
-        bytes = gunzipSync(bytes);
-      } catch (e) {
-        throw new InputError(`corrupt gzip data: ${(e as Error).message}`, { file });
-      }
-    }
+    bytes = gunzipIfGzip(bytes, file);
     if (isArrow(bytes) || isParquet(bytes)) {
       const keep = keepFn(opts.keepRows);
       const m = isArrow(bytes) ? parseArrow(bytes, file, keep) : parseParquet(bytes, file, keep, opts.inflate ?? inflateGzip);
@@ -187,7 +157,10 @@ export function parseLine(raw: string, lineNo: number, lay: TableLayout, file: s
 
 /** A Parquet GZIP page: gzip members (the format's rule) or, from some writers, a bare zlib stream. */
 export function inflateGzip(b: Uint8Array): Uint8Array {
-  return b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b ? gunzipSync(b) : inflateSync(b);
+  if (isGzip(b)) return gunzipSync(b);
+  const inflate = host().inflate;
+  if (!inflate) throw new Error("cellfrac: this host has no synchronous zlib inflate: pass ReadOptions.inflate");
+  return inflate(b);
 }
 
 /** The byte scanner for well-formed input; null sends the input to the careful parser above. */

@@ -6,9 +6,9 @@
 // 3. ESTIMATEScore = Stromal + Immune; TumorPurity = cos(0.6049872018 + 0.0001467884 · ESTIMATEScore),
 //    NaN where the cosine is negative. The formula was fitted on Affymetrix arrays; as immunedeconv we
 //    report it for any platform (treat it as indicative on RNA-seq).
-import { readFileSync } from "node:fs";
 import { InputError } from "../errors.js";
-import { GENESETS_DIR, type MappedSet } from "../genesets.js";
+import { GENESETS_FOLDER, type MappedSet } from "../genesets.js";
+import { dataText } from "../host.js";
 import { type Matrix, selectRows } from "../matrix.js";
 import { type ScoreRunOptions, allocI32, checkMixture, mapSets, putMixture, putSets, scoreKernels, scoreTable, warningSink, withCore } from "./scorekit.js";
 import type { Coverage, Method, MethodTable } from "./types.js";
@@ -24,7 +24,7 @@ export const ESTIMATE_COLUMNS = ["StromalScore", "ImmuneScore", "ESTIMATEScore",
 export interface EstimateOptions extends Omit<ScoreRunOptions, "geneSets"> {
   /** Two sets, stromal first then immune (default: the bundled ESTIMATE sets, "ESTIMATE"). */
   geneSets?: ScoreRunOptions["geneSets"];
-  /** ESTIMATE's common genes (default: read from data/genesets; callers without a file system pass them). */
+  /** ESTIMATE's common genes (default: data/genesets' list, through the host). */
   commonGenes?: ReadonlySet<string>;
 }
 
@@ -44,7 +44,7 @@ export function parseEstimateCommonGenes(text: string): Set<string> {
 
 let commonGenes: Set<string> | undefined;
 function estimateCommonGenes(): Set<string> {
-  commonGenes ??= parseEstimateCommonGenes(readFileSync(GENESETS_DIR + ESTIMATE_COMMON_GENES_FILE, "utf8"));
+  commonGenes ??= parseEstimateCommonGenes(dataText(GENESETS_FOLDER + ESTIMATE_COMMON_GENES_FILE));
   return commonGenes;
 }
 

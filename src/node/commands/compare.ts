@@ -1,6 +1,7 @@
 // `cellfrac compare <result> <reference>`: agreement of a result with a reference or ground truth.
 import { parseArgs } from "node:util";
-import { compareTables, formatCompareJson, formatCompareText, formatCompareTsv, readTable } from "../../core/compare.js";
+import { compareTables, formatCompareJson, formatCompareText, formatCompareTsv } from "../../core/compare.js";
+import { readTable } from "../compare.js";
 import { UsageError } from "../../core/errors.js";
 import { checkValue } from "../../core/registry.js";
 import { writeFileAtomic } from "../write.js";

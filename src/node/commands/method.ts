@@ -5,7 +5,7 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { UsageError } from "../../core/errors.js";
 import { toSymbols } from "../../core/genes.js";
-import { readMatrixFile } from "../../core/formats/read.js";
+import { readMatrixFile } from "../read.js";
 import { coverageReport, resultText } from "../../core/formats/results.js";
 import type { Matrix } from "../../core/matrix.js";
 import {

@@ -1,0 +1,17 @@
+// Gene sets by bundled name or from a GMT / long-format TSV file (plain or gzipped).
+import { type GeneSet, type GeneSetReadOptions, bundledGeneSets, geneSetFormat, parseGeneSets } from "../core/genesets.js";
+import { gunzipIfGzip } from "../core/host.js";
+import { readFileBytes } from "./read.js";
+
+/**
+ * Gene sets by built-in name (ESTIMATE, MCPcounter, Danaher) or file path. For a built-in, the set and
+ * gene columns are the file's own unless given.
+ * @throws InputError when the file cannot be read or is malformed.
+ */
+export function loadGeneSets(spec: string, opts: GeneSetReadOptions = {}): GeneSet[] {
+  const bundled = bundledGeneSets(spec, opts);
+  if (bundled) return bundled;
+  const name = opts.name ?? spec;
+  const bytes = gunzipIfGzip(readFileBytes(spec, "gene-set file", name), name);
+  return parseGeneSets(new TextDecoder("utf-8").decode(bytes), { ...opts, name, format: opts.format ?? geneSetFormat(spec) });
+}
