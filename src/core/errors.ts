@@ -41,3 +41,15 @@ function formatWhere(w: InputLocation): string {
   if (w.sample !== undefined) parts.push(`sample "${w.sample}"`);
   return parts.length ? parts.join(", ") + ": " : "";
 }
+
+/** An output (file or stdout) that cannot be written: CLI exit code 3, one line naming the path and the reason. */
+export class OutputError extends Error {
+  override readonly name = "OutputError";
+  readonly exitCode = 3;
+  constructor(
+    readonly path: string,
+    readonly reason: string,
+  ) {
+    super(`${path}: cannot write: ${reason}`);
+  }
+}

@@ -14,8 +14,9 @@ import { type Matrix, makeMatrix } from "../core/matrix.js";
 import { isArrow } from "../core/formats/arrow.js";
 import { isParquet } from "../core/formats/parquet.js";
 import { streamArrow, streamParquet } from "./stream-columnar.js";
-import { cannotRead, isBlank, keepFn, mergeDuplicates, noun, parseLine, type ReadOptions, type TableLayout, tableLayout } from "../core/formats/read.js";
+import { cannotRead, isBlank, keepFn, readMatrixFile, mergeDuplicates, noun, parseLine, type ReadOptions, type TableLayout, tableLayout } from "../core/formats/read.js";
 import { scanCells, scanRowMax, str } from "../core/formats/scan.js";
+import { inputLimits, overLimit, StreamGuard } from "../core/limits.js";
 
 export interface StreamResult {
   /** The kept rows, merged by the duplicate policy (column-major, as every Matrix). */
@@ -65,7 +66,10 @@ export async function streamMatrixFile(path: string, opts: ReadOptions = {}, chu
     next = len + chunk;
     return true;
   };
+  // A line (a gzip bomb's one endless line) is refused within a chunk of the limit, not after buffering it.
+  const guard = new StreamGuard(file, { lines: true });
   for await (const c of readChunks(path, file, opts)) {
+    guard.push(c);
     for (let o = 0; o < c.length; o += chunk) {
       const piece = c.subarray(o, Math.min(c.length, o + chunk));
       if (len + piece.length > buf.length) {
@@ -81,6 +85,15 @@ export async function streamMatrixFile(path: string, opts: ReadOptions = {}, chu
   }
   if (!split(true)) return null;
   return t.finish(opts.duplicates ?? "error", opts.onWarning);
+}
+
+/**
+ * The whole table of `path`, as readMatrixFile returns it, read through the stream where it can be: a gzip
+ * bomb or an endless line is then refused after at most a line's limit of memory, not after inflating it all.
+ */
+export async function readMatrixStreamed(path: string, opts: ReadOptions = {}): Promise<Matrix> {
+  const r = await streamMatrixFile(path, { ...opts, keepRows: undefined });
+  return r ? r.matrix : readMatrixFile(path, opts);
 }
 
 /** Whether the file is gzipped, and its first 8 bytes (inflated if so), to tell the format. */
@@ -133,6 +146,7 @@ export async function* readChunks(path: string, file: string, opts: ReadOptions,
       await fh.close();
     }
   }
+  const inflated = new StreamGuard(file, { total: true });
   const src = createReadStream(path, { highWaterMark: 1 << 20 });
   let srcError: unknown;
   src.on("error", (e) => (srcError = e));
@@ -141,8 +155,12 @@ export async function* readChunks(path: string, file: string, opts: ReadOptions,
     src.on("error", (e) => z.destroy(e));
     src.pipe(z);
     try {
-      for await (const c of z) yield c as Uint8Array;
+      for await (const c of z) {
+        inflated.push(c as Uint8Array);
+        yield c as Uint8Array;
+      }
     } catch (e) {
+      if (e instanceof InputError) throw e;
       if (srcError !== undefined) throw cannotRead(srcError, opts, file);
       throw new InputError(`corrupt gzip data: ${(e as Error).message}`, { file });
     } finally {
@@ -291,6 +309,7 @@ class TableStream {
     this.lay = lay;
     this.D = lay.delim.charCodeAt(0);
     this.ncol = lay.nf - 1;
+    if (this.ncol > inputLimits().maxColumns) throw overLimit(`${this.ncol.toLocaleString("en-US")} columns`, "maxColumns", { file: this.file, line: 1 });
     this.scratch = new Float64Array(this.ncol);
     this.blockRows = Math.max(1, Math.floor(BLOCK / this.ncol));
   }
@@ -339,6 +358,7 @@ class TableStream {
       m = rowMax(out, at, ncol);
     }
     const i = this.genes.length;
+    if (i >= inputLimits().maxRows) throw overLimit("the number of data rows", "maxRows", { file: this.file, line: lineNo });
     if (i === this.rowMax.length) {
       const grown = new Float64Array(2 * i);
       grown.set(this.rowMax);

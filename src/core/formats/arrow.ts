@@ -4,6 +4,7 @@
  */
 import { Table, Utf8, makeVector, tableFromIPC, tableToIPC, vectorFromArray } from "apache-arrow";
 import { InputError } from "../errors.js";
+import { checkDims } from "../limits.js";
 import { type Matrix, makeMatrix } from "../matrix.js";
 
 /** "ARROW1" (IPC file) or a 0xFFFFFFFF continuation marker (IPC stream). */
@@ -12,16 +13,23 @@ export function isArrow(b: Uint8Array): boolean {
   return b.length >= 8 && b[0] === 0xff && b[1] === 0xff && b[2] === 0xff && b[3] === 0xff;
 }
 
-/** Read an Arrow IPC table as genes × samples (column-major Float64, as the text reader). */
+/**
+ * Read an Arrow IPC table as genes × samples (column-major Float64, as the text reader). apache-arrow trusts
+ * the file's declared lengths and offsets, so anything it throws on a damaged file is reported as corrupt data.
+ */
 export function parseArrow(bytes: Uint8Array, file?: string, keep?: (gene: string) => boolean): Matrix {
-  let t: Table;
   try {
-    t = tableFromIPC(bytes);
+    return arrowMatrix(tableFromIPC(bytes), file, keep);
   } catch (e) {
-    throw new InputError(`corrupt Arrow IPC data: ${(e as Error).message}`, { file });
+    if (e instanceof InputError) throw e;
+    throw new InputError(`corrupt Arrow IPC data: ${(e as Error)?.message ?? e}`, { file });
   }
+}
+
+function arrowMatrix(t: Table, file: string | undefined, keep: ((gene: string) => boolean) | undefined): Matrix {
   const fields = t.schema.fields;
   if (fields.length < 2) throw new InputError(`Arrow table needs a gene column and at least one sample column`, { file });
+  checkDims(t.numRows, fields.length - 1, file);
   const geneCol = t.getChildAt(0)!;
   const n = t.numRows;
   const idx: number[] = [];

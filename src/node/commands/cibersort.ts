@@ -13,7 +13,8 @@ import { formatParquet } from "../../core/formats/parquet.js";
 import { readMatrixFile, type ReadOptions } from "../../core/formats/read.js";
 import { streamMatrixFile } from "../stream.js";
 import { type Matrix, makeMatrix } from "../../core/matrix.js";
-import { writeFileAtomic } from "../write.js";
+import { checkOutputPath, writeFileAtomic } from "../write.js";
+import { checkPerm, checkThreads } from "../bounds.js";
 import { createProgress } from "../progress.js";
 import { coverageLine } from "./score.js";
 import type { CliIO, Command } from "./types.js";
@@ -138,6 +139,8 @@ export function parseCibersortArgs(args: string[]): CibersortCliOptions | "help"
   if (output !== undefined && output !== "-" && !/\.(tsv|txt|json|arrow|parquet)$/i.test(output)) {
     throw new UsageError(`--output must end in .tsv, .txt, .json, .arrow or .parquet (got "${output}")`);
   }
+  const threads = parseInt10("threads", v.threads, 1);
+  checkThreads(threads);
   const seed = parseInt10("seed", v.seed, -(2 ** 31 - 1)) ?? 1;
   if (Math.abs(seed) > 2 ** 31 - 1) throw new UsageError(`--seed must fit R's integer range, got ${seed}`);
   return {
@@ -149,7 +152,7 @@ export function parseCibersortArgs(args: string[]): CibersortCliOptions | "help"
     absolute,
     scale,
     duplicates,
-    threads: parseInt10("threads", v.threads, 1),
+    threads,
     solver,
     output,
     quiet: v.quiet ?? false,
@@ -161,7 +164,9 @@ export async function runCibersort(o: CibersortCliOptions, io: CliIO): Promise<{
   const warn = (m: string) => {
     if (!o.quiet) io.stderr(`cellfrac: warning: ${m}\n`);
   };
+  checkOutputPath(o.output);
   const signature = readSignature(o.signature);
+  checkPerm(o.perm, signature.rows.length, signature.cols.length);
   const { mixture, mixtureMax } = await readCibersortMixture(o, signature, warn);
   const progress = o.quiet ? undefined : createProgress(io.stderr, io.isTTY, "fits");
   const res = await cibersort(mixture, signature, {

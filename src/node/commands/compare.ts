@@ -2,7 +2,7 @@
 import { parseArgs } from "node:util";
 import { compareTables, formatCompareJson, formatCompareText, formatCompareTsv, readTable } from "../../core/compare.js";
 import { UsageError } from "../../core/errors.js";
-import { writeFileAtomic } from "../write.js";
+import { checkOutputPath, writeFileAtomic } from "../write.js";
 import type { Command } from "./types.js";
 
 const COMPARE_HELP = `Usage: cellfrac compare <result> <reference-or-truth> [--json] [-o out]
@@ -50,6 +50,7 @@ export const compareCommand: Command = {
     if (positionals.length !== 2) throw new UsageError(`expected a result and a reference table, got ${positionals.length} argument(s)`);
     const by = v.by ?? "auto";
     if (by !== "auto" && by !== "exact" && by !== "lineage") throw new UsageError(`--by takes auto, exact or lineage; got "${by}"`);
+    checkOutputPath(v.output);
     const report = compareTables(readTable(positionals[0]), readTable(positionals[1]), { by });
     const out = v.output;
     const json = v.json || /\.json$/i.test(out ?? "");

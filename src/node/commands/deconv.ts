@@ -4,8 +4,9 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { UsageError } from "../../core/errors.js";
 import { toSymbols } from "../../core/genes.js";
-import { readMatrixFile, type ReadOptions } from "../../core/formats/read.js";
-import { writeFileAtomic } from "../write.js";
+import type { ReadOptions } from "../../core/formats/read.js";
+import { readMatrixStreamed } from "../stream.js";
+import { checkOutputPath, writeFileAtomic } from "../write.js";
 import type { Matrix } from "../../core/matrix.js";
 import type { DeconvScale } from "../../core/methods/deconvkit.js";
 import type { MethodTable } from "../../core/methods/types.js";
@@ -94,10 +95,11 @@ export function deconvCommand(spec: {
         return 0;
       }
       const { common, values } = parsed;
+      checkOutputPath(common.output);
       const warn = (m: string) => {
         if (!common.quiet) io.stderr(`cellfrac: warning: ${m}\n`);
       };
-      const read = readMatrixFile(common.mixture, { what: "mixture", duplicates: common.duplicates, onWarning: warn });
+      const read = await readMatrixStreamed(common.mixture, { what: "mixture", duplicates: common.duplicates, onWarning: warn });
       const mixture = toSymbols(read, { duplicates: common.duplicates, onWarning: warn });
       const table = await spec.run(mixture, common, values, warn);
       if (!common.quiet) io.stderr(coverageReport(table));

@@ -3,9 +3,10 @@ import { parseArgs } from "node:util";
 import { UsageError } from "../../core/errors.js";
 import { toSymbols } from "../../core/genes.js";
 import { type GeneSet, loadGeneSets } from "../../core/genesets.js";
-import { readMatrixFile, type ReadOptions } from "../../core/formats/read.js";
+import type { ReadOptions } from "../../core/formats/read.js";
+import { readMatrixStreamed } from "../stream.js";
 import { formatTable } from "../../core/formats/write.js";
-import { writeFileAtomic } from "../write.js";
+import { checkOutputPath, writeFileAtomic } from "../write.js";
 import type { Matrix } from "../../core/matrix.js";
 import { estimate } from "../../core/methods/estimate.js";
 import { mcpcounter } from "../../core/methods/mcpcounter.js";
@@ -183,10 +184,11 @@ export function coverageReport(t: MethodTable): string {
 }
 
 export async function runScore(o: ScoreCliOptions, io: CliIO): Promise<{ table: MethodTable; text?: string }> {
+  checkOutputPath(o.output);
   const warn = (m: string) => {
     if (!o.quiet) io.stderr(`cellfrac: warning: ${m}\n`);
   };
-  const read = readMatrixFile(o.mixture, { what: "mixture", duplicates: o.duplicates, onWarning: warn });
+  const read = await readMatrixStreamed(o.mixture, { what: "mixture", duplicates: o.duplicates, onWarning: warn });
   const mixture = toSymbols(read, { duplicates: o.duplicates, onWarning: warn });
   const sets: GeneSet[] = loadGeneSets(o.geneSets, { setColumn: o.setColumn, geneColumn: o.geneColumn, onWarning: warn });
   const table = await runScoreMethod(o.method, mixture, { geneSets: sets, transform: o.transform, normalize: o.normalize, onWarning: warn });
