@@ -53,3 +53,12 @@ export class OutputError extends Error {
     super(`${path}: cannot write: ${reason}`);
   }
 }
+
+/**
+ * A run that stopped on a failure that is neither the input's nor the user's (a worker's Wasm trap, exception
+ * or out-of-memory): CLI exit code 1, one line naming the method and the sample.
+ */
+export class RunError extends Error {
+  override readonly name = "RunError";
+  readonly exitCode = 1;
+}

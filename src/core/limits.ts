@@ -151,10 +151,7 @@ export class StreamGuard {
     if (!this.check.lines) return;
     const max = current.maxLineBytes;
     let s = 0;
-    if (this.cr && b[0] === 10) {
-      this.line--;
-      s = 1;
-    }
+    if (this.cr && b[0] === 10) s = 1; // the CR already counted the line
     this.cr = b.length > 0 && b[b.length - 1] === 13;
     for (;;) {
       let lf = b.indexOf(10, s);

@@ -4,7 +4,7 @@ import { readFileSync, realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { COMMANDS } from "./commands/index.js";
 import type { CliIO } from "./commands/types.js";
-import { InputError, OutputError, UsageError } from "../core/errors.js";
+import { InputError, OutputError, RunError, UsageError } from "../core/errors.js";
 import { stdoutSink } from "./write.js";
 import { DEFAULT_LIMITS, limitsFromEnv, setInputLimits } from "../core/limits.js";
 
@@ -52,6 +52,10 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     if (e instanceof InputError || e instanceof OutputError) {
       io.stderr(`cellfrac: error: ${e.message}\n`);
       return 3;
+    }
+    if (e instanceof RunError) {
+      io.stderr(`cellfrac: error: ${e.message}\n`);
+      return 1;
     }
     io.stderr(`cellfrac: internal error: ${(e as Error).stack ?? e}\n`);
     return 1;

@@ -52,8 +52,9 @@ export function checkOutputPath(path: string | undefined): void {
  * file is removed on any error, which is thrown as an OutputError naming `path`.
  */
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
-  const tmp = `${path}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
   const bytes = typeof data === "string" ? Buffer.from(data, "utf8") : data;
+  if (isSpecial(path)) return writeThrough(path, bytes);
+  const tmp = `${path}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
   let fd: number | undefined;
   try {
     fd = openSync(tmp, "wx", 0o666);
@@ -87,6 +88,35 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
     }
   } catch {
     /* best effort */
+  }
+}
+
+/** An existing target that is not a regular file (a FIFO, /dev/stdout, /dev/null): renaming over it would replace the device. */
+function isSpecial(path: string): boolean {
+  try {
+    const s = statSync(path);
+    return !s.isFile() && !s.isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** Write straight into a pipe or device (no temp file: there is no old content to protect). */
+function writeThrough(path: string, bytes: Uint8Array): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, "w");
+    for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off, bytes.length - off);
+  } catch (e) {
+    throw outputError(path, e);
+  } finally {
+    if (fd !== undefined) {
+      try {
+        closeSync(fd);
+      } catch {
+        /* the write's error is the one to report */
+      }
+    }
   }
 }
 

@@ -1,11 +1,11 @@
 // CIBERSORT v1.04 (ALGORITHMS.md §4): the cohort-wide pass, the permutation null built before the
 // samples, one CoreAlg per sample, P-values, absolute modes and R's 15-significant-digit round trip.
-import { InputError, UsageError } from "../errors.js";
+import { InputError, RunError, UsageError } from "../errors.js";
 import { makeMatrix, type Matrix } from "../matrix.js";
 import { RRandom } from "../rng.js";
 import { loadCore, type Core } from "../wasm.js";
 import { CibersortEngine, NUS } from "./engine.js";
-import { recordSize, recordToFit, REC, runFitsInProcess, type FitRunner } from "./fits.js";
+import { FitFailure, recordSize, recordToFit, REC, runFitsInProcess, type FitRunner } from "./fits.js";
 import { prepare, rMedian, type Prepared } from "./prepare.js";
 import type { CibersortOptions, CibersortResult } from "./types.js";
 
@@ -62,6 +62,13 @@ export function permutationDraws(pool: Float64Array, G: number, perm: number, se
     for (let g = 0; g < G; g++) out[it * G + g] = pool[idx[g] - 1];
   }
   return out;
+}
+
+/** What a FitFailure's vectors are: "the fit of sample "S"", "the fits of permutations 3 to 9", … */
+export function fitsNamed(f: FitFailure, perm: number, samples: readonly string[]): string {
+  const one = (v: number) => (v < perm ? `permutation ${v + 1}` : `sample "${samples[v - perm]}"`);
+  if (f.first === f.last) return `the fit of ${one(f.first)}`;
+  return `the fits of ${one(f.first)} to ${one(f.last)} (one worker's chunk)`;
 }
 
 /** The null distribution from the permutation records: chosen-ν correlations, NaN-free, sorted ascending. */
@@ -121,6 +128,8 @@ export async function cibersort(
     chunkSize: options.chunkSize,
     signal: options.signal,
     onFitted: (n) => options.onProgress?.(3 * n, total),
+  }).catch((e: unknown) => {
+    throw e instanceof FitFailure ? new RunError(`cibersort: ${fitsNamed(e, o.perm, prep.samples)} failed: ${e.reason}`, { cause: e }) : e;
   });
   const R = recordSize(T);
 
