@@ -44,14 +44,15 @@ const headerDecoder = new TextDecoder("utf-8");
  * and the duplicate warning covers the whole file. One difference in order: a gzip file that is corrupt after
  * a bad line reports the bad line (readMatrixFile inflates everything first). GCT: its line numbers are those
  * of the converted table, as readMatrixFile's (header = line 1). Arrow and Parquet: see stream-columnar.ts.
- * Returns null where readMatrixFile must read the file whole: gzipped Parquet, and a GCT whose dimension
+ * Returns null where readMatrixFile must read the file whole: gzipped Parquet or Arrow, and a GCT whose dimension
  * line is not whole numbers. `chunk`: bytes split into lines at a time (tests use tiny ones).
  */
 export async function streamMatrixFile(path: string, opts: ReadOptions = {}, chunk = CHUNK): Promise<StreamResult | null> {
   const file = opts.name ?? path;
   const { gz, head } = await sniff(path, file, opts);
   if (isParquet(head)) return gz ? null : streamParquet(path, file, opts);
-  if (isArrow(head)) return streamArrow(path, file, opts, gz ? readChunks(path, file, opts) : undefined);
+  // gzipped Arrow is read whole (as gzipped Parquet): its metadata is checked before apache-arrow sees it.
+  if (isArrow(head)) return gz ? null : streamArrow(path, file, opts, undefined);
   const t = new TableStream(file, noun(opts), keepFn(opts.keepRows));
   // One reused buffer (the unfinished line moves to its front): no allocation per chunk.
   let buf = new Uint8Array(chunk + (1 << 16));

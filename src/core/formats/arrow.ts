@@ -2,9 +2,10 @@
  * Arrow IPC (file or stream) mixtures and result tables. Pure (no `node:` imports): runs in a web worker.
  * Layout: the first column holds gene symbols (utf8), every other column is one sample (any numeric type).
  */
-import { Table, Utf8, makeVector, tableFromIPC, tableToIPC, vectorFromArray } from "apache-arrow";
+import { RecordBatch, RecordBatchReader, Table, Utf8, makeVector, tableFromIPC, tableToIPC, vectorFromArray } from "apache-arrow";
 import { InputError } from "../errors.js";
 import { checkDims } from "../limits.js";
+import { checkArrowMetadata } from "./arrow-check.js";
 import { type Matrix, makeMatrix } from "../matrix.js";
 
 /** "ARROW1" (IPC file) or a 0xFFFFFFFF continuation marker (IPC stream). */
@@ -19,11 +20,32 @@ export function isArrow(b: Uint8Array): boolean {
  */
 export function parseArrow(bytes: Uint8Array, file?: string, keep?: (gene: string) => boolean): Matrix {
   try {
-    return arrowMatrix(tableFromIPC(bytes), file, keep);
+    return arrowMatrix(readIPC(bytes, file), file, keep);
   } catch (e) {
     if (e instanceof InputError) throw e;
     throw new InputError(`corrupt Arrow IPC data: ${(e as Error)?.message ?? e}`, { file });
   }
+}
+
+/**
+ * tableFromIPC, but an IPC file's record batches are read by index: apache-arrow 21's sequential reader
+ * loops forever when a damaged footer points a record-batch block at a schema message (found by fuzzing),
+ * while readRecordBatch insists on a record batch. Rows are counted against maxRows batch by batch.
+ */
+function readIPC(bytes: Uint8Array, file: string | undefined): Table {
+  checkArrowMetadata(bytes, file);
+  const reader = RecordBatchReader.from(bytes).open();
+  if (!reader.isFile()) return tableFromIPC(bytes);
+  const batches: RecordBatch[] = [];
+  let rows = 0;
+  for (let i = 0; i < reader.numRecordBatches; i++) {
+    const b = reader.readRecordBatch(i);
+    if (!b) throw new InputError(`corrupt Arrow IPC data: record batch ${i + 1} of ${reader.numRecordBatches} is missing`, { file });
+    rows += b.numRows;
+    checkDims(rows, 0, file);
+    batches.push(b);
+  }
+  return new Table(reader.schema, batches);
 }
 
 function arrowMatrix(t: Table, file: string | undefined, keep: ((gene: string) => boolean) | undefined): Matrix {

@@ -10,6 +10,7 @@ export function isGct(text: string): boolean {
 
 export function gctToTsv(text: string): string {
   const lines = text.replace(/^\uFEFF/, "").split(/\r\n|\r|\n/);
+  if (lines.length < 3) return ""; // no header line: an empty table (the reader says so, naming the file)
   const v13 = lines[0].trim() === "#1.3";
   const dims = lines[1].trim().split(/\s+/).map(Number);
   const nRowMeta = v13 ? (dims[2] ?? 0) : 1;
