@@ -17,6 +17,7 @@ import { streamArrow, streamParquet } from "./stream-columnar.js";
 import { cannotRead, isBlank, keepFn, readMatrixFile, mergeDuplicates, noun, parseLine, type ReadOptions, type TableLayout, tableLayout } from "../core/formats/read.js";
 import { scanCells, scanRowMax, str } from "../core/formats/scan.js";
 import { inputLimits, overLimit, StreamGuard } from "../core/limits.js";
+import { ArrowStreamCheck } from "../core/formats/arrow-check.js";
 
 export interface StreamResult {
   /** The kept rows, merged by the duplicate policy (column-major, as every Matrix). */
@@ -44,15 +45,14 @@ const headerDecoder = new TextDecoder("utf-8");
  * and the duplicate warning covers the whole file. One difference in order: a gzip file that is corrupt after
  * a bad line reports the bad line (readMatrixFile inflates everything first). GCT: its line numbers are those
  * of the converted table, as readMatrixFile's (header = line 1). Arrow and Parquet: see stream-columnar.ts.
- * Returns null where readMatrixFile must read the file whole: gzipped Parquet or Arrow, and a GCT whose dimension
+ * Returns null where readMatrixFile must read the file whole: gzipped Parquet, and a GCT whose dimension
  * line is not whole numbers. `chunk`: bytes split into lines at a time (tests use tiny ones).
  */
 export async function streamMatrixFile(path: string, opts: ReadOptions = {}, chunk = CHUNK): Promise<StreamResult | null> {
   const file = opts.name ?? path;
   const { gz, head } = await sniff(path, file, opts);
   if (isParquet(head)) return gz ? null : streamParquet(path, file, opts);
-  // gzipped Arrow is read whole (as gzipped Parquet): its metadata is checked before apache-arrow sees it.
-  if (isArrow(head)) return gz ? null : streamArrow(path, file, opts, undefined);
+  if (isArrow(head)) return streamArrow(path, file, opts, gz ? checkedArrow(readChunks(path, file, opts), file) : undefined);
   const t = new TableStream(file, noun(opts), keepFn(opts.keepRows));
   // One reused buffer (the unfinished line moves to its front): no allocation per chunk.
   let buf = new Uint8Array(chunk + (1 << 16));
@@ -95,6 +95,15 @@ export async function streamMatrixFile(path: string, opts: ReadOptions = {}, chu
 export async function readMatrixStreamed(path: string, opts: ReadOptions = {}): Promise<Matrix> {
   const r = await streamMatrixFile(path, { ...opts, keepRows: undefined });
   return r ? r.matrix : readMatrixFile(path, opts);
+}
+
+/** The inflated chunks of a gzipped Arrow IPC stream, each checked (ArrowStreamCheck) before it is passed on. */
+async function* checkedArrow(chunks: AsyncGenerator<Uint8Array>, file: string): AsyncGenerator<Uint8Array> {
+  const check = new ArrowStreamCheck(file);
+  for await (const c of chunks) {
+    check.push(c);
+    yield c;
+  }
 }
 
 /** Whether the file is gzipped, and its first 8 bytes (inflated if so), to tell the format. */

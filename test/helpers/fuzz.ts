@@ -58,6 +58,7 @@ export function seeds(): Seed[] {
     { reader: "parquet", name: "nullable.parquet", bytes: readFileSync(new URL("parquet/null-cell.parquet", FIXTURES)) },
     { reader: "arrow", name: "ours.arrow", bytes: formatArrow("gene", SAMPLES, GENES, value) },
     { reader: "arrow", name: "stream.arrows", bytes: arrowStream },
+    { reader: "arrow", name: "stream.arrows.gz", bytes: arrowStream, wrap: (b) => gzipSync(b) },
   ];
 }
 

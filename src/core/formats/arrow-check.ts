@@ -6,7 +6,7 @@
  * written: the flatbuffers package reads without bounds checks, which is the very problem. Pure.
  */
 import { InputError } from "../errors.js";
-import { checkDims } from "../limits.js";
+import { checkDims, inputLimits } from "../limits.js";
 
 class Bad extends Error {}
 
@@ -160,4 +160,69 @@ export function checkArrowIPC(read: (at: number, n: number) => Uint8Array, size:
 /** checkArrowIPC on bytes in memory. */
 export function checkArrowMetadata(b: Uint8Array, file: string | undefined): void {
   checkArrowIPC((at, n) => b.subarray(at, at + n), b.length, file);
+}
+
+/**
+ * checkArrowIPC for an IPC stream arriving in chunks (a gunzip stream): each chunk is pushed here before the
+ * reader sees it, so every message's metadata is checked before its last byte reaches apache-arrow. Bodies
+ * are skipped, not held; one metadata message may take at most maxLineBytes.
+ */
+export class ArrowStreamCheck {
+  private pending = new Uint8Array(0);
+  private skip = 0;
+  private started = false;
+  private done = false;
+
+  constructor(private readonly file: string | undefined) {}
+
+  push(c: Uint8Array): void {
+    if (this.done) return;
+    if (this.skip > 0) {
+      const k = Math.min(this.skip, c.length);
+      this.skip -= k;
+      c = c.subarray(k);
+    }
+    const b = new Uint8Array(this.pending.length + c.length);
+    b.set(this.pending);
+    b.set(c, this.pending.length);
+    let p = 0;
+    try {
+      if (!this.started) {
+        if (b.length < 8) return void (this.pending = b);
+        this.started = true;
+        if (String.fromCharCode(...b.subarray(0, 6)) === "ARROW1") p = 8;
+      }
+      const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+      while (!this.done) {
+        let q = p;
+        if (q + 4 > b.length) break;
+        let len = dv.getInt32(q, true);
+        q += 4;
+        if (len === -1) {
+          if (q + 4 > b.length) break;
+          len = dv.getInt32(q, true);
+          q += 4;
+        }
+        if (len === 0) {
+          this.done = true;
+          break;
+        }
+        if (len < 0 || len > inputLimits().maxLineBytes) throw new Bad(`message metadata of ${len} bytes`);
+        if (q + len > b.length) break;
+        const body = checkMessage(b.subarray(q, q + len), this.file);
+        if (body < 0) throw new Bad(`message body of ${body} bytes`);
+        p = q + len;
+        const k = Math.min(body, b.length - p);
+        p += k;
+        if (k < body) {
+          this.skip = body - k;
+          break;
+        }
+      }
+    } catch (e) {
+      if (e instanceof Bad || e instanceof RangeError) throw new InputError(`corrupt Arrow IPC data: ${e.message}`, { file: this.file });
+      throw e;
+    }
+    this.pending = b.slice(p);
+  }
 }
