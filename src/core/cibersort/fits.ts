@@ -45,6 +45,7 @@ export class FitFailure extends Error {
 /** Any error as the one-line reason of a FitFailure. */
 export function failureReason(e: unknown): string {
   if (e instanceof FitFailure) return e.reason;
+  if ((e as Error)?.name === "FitFailure") return (e as Error).message; // one that crossed a thread as a plain Error
   const err = e as { name?: string; message?: string; code?: string };
   const what = err?.name === "RuntimeError" ? "WebAssembly trap" : err?.code === "ERR_WORKER_OUT_OF_MEMORY" ? "out of memory" : err?.name;
   return `${what ? what + ": " : ""}${err?.message ?? String(e)}`;

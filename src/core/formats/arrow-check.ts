@@ -79,12 +79,25 @@ function checkSchema(fb: Fb, schema: number, file: string | undefined): void {
   fb.vec(schema, 2, 4);
 }
 
-function checkBatch(fb: Fb, batch: number, file: string | undefined): void {
+/**
+ * A record batch's declared lengths: within maxRows, and within what its body can hold (every value of a
+ * column takes at least a bit), and every buffer inside the body — apache-arrow would read past it.
+ */
+function checkBatch(fb: Fb, batch: number, file: string | undefined, body: number): void {
+  const rows = (n: number) => {
+    if (n < 0 || n > 8 * body + 64) throw new Bad(`a record batch declares ${n} values in ${body} bytes`);
+    checkDims(n, 0, file);
+  };
   const len = fb.field(batch, 0);
-  if (len >= 0) checkDims(Math.max(0, fb.i64(len)), 0, file);
+  if (len >= 0) rows(fb.i64(len));
   const nodes = fb.vec(batch, 1, 16);
-  for (let k = 0; k < nodes.n; k++) checkDims(Math.max(0, fb.i64(nodes.at + 16 * k)), 0, file);
-  fb.vec(batch, 2, 16);
+  for (let k = 0; k < nodes.n; k++) rows(fb.i64(nodes.at + 16 * k));
+  const bufs = fb.vec(batch, 2, 16);
+  for (let k = 0; k < bufs.n; k++) {
+    const off = fb.i64(bufs.at + 16 * k);
+    const n = fb.i64(bufs.at + 16 * k + 8);
+    if (off < 0 || n < 0 || off + n > body) throw new Bad(`buffer ${k + 1} (${n} bytes at ${off}) lies outside its ${body}-byte body`);
+  }
 }
 
 /** One IPC message's metadata (Message table): schema, record batch or dictionary batch. */
@@ -94,17 +107,18 @@ function checkMessage(meta: Uint8Array, file: string | undefined): number {
   const ht = fb.field(m, 1);
   const h = fb.field(m, 2);
   const type = ht < 0 ? 0 : fb.u8(ht);
+  const bl = fb.field(m, 3);
+  const body = bl < 0 ? 0 : fb.i64(bl);
   if (h >= 0) {
     const t = fb.deref(h);
     if (type === 1) checkSchema(fb, t, file);
-    else if (type === 3) checkBatch(fb, t, file);
+    else if (type === 3) checkBatch(fb, t, file, body);
     else if (type === 2) {
       const d = fb.field(t, 1);
-      if (d >= 0) checkBatch(fb, fb.deref(d), file);
+      if (d >= 0) checkBatch(fb, fb.deref(d), file, body);
     }
   }
-  const bl = fb.field(m, 3);
-  return bl < 0 ? 0 : fb.i64(bl);
+  return body;
 }
 
 /**

@@ -69,7 +69,7 @@ export function parseMatrix(input: string | Uint8Array, opts: ReadOptions = {}):
   let text: string;
   if (typeof input === "string") {
     if (input.length > inputLimits().maxLineBytes) checkLineLengths(new TextEncoder().encode(input), file);
-    if (isGct(input)) input = gctToTsv(input);
+    if (isGct(input)) input = gctToTsv(input, file);
     const fast = fastParse(new TextEncoder().encode(input), opts);
     if (fast) return fast;
     text = input;
@@ -88,7 +88,7 @@ export function parseMatrix(input: string | Uint8Array, opts: ReadOptions = {}):
     checkLineLengths(bytes, file);
     if (bytes.length > 4 && bytes[0] === 0x23 && bytes[1] === 0x31 && bytes[2] === 0x2e) {
       const t = new TextDecoder("utf-8").decode(bytes);
-      if (isGct(t)) return parseMatrix(gctToTsv(t), opts);
+      if (isGct(t)) return parseMatrix(gctToTsv(t, file), opts);
     }
     const fast = fastParse(bytes, opts);
     if (fast) return fast;
