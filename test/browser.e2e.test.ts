@@ -10,22 +10,12 @@ import { chromium, type Browser, type BrowserContext, type Page } from "playwrig
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startServer } from "../src/node/commands/serve.js";
 import { main } from "../src/node/cli.js";
-import { scoreTableTsv } from "../src/node/commands/score.js";
+import { methodTableTsv } from "../src/core/formats/results.js";
 import { readSignature } from "../src/node/data.js";
 import { cibersort, formatNumber, InputError, nnls, parseMatrix, readMatrix, toResultsJSON, toResultsTable } from "../src/node/index.js";
 import { SHARED, cibersortCases } from "./helpers/reference.js";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-/** The flags the environment needs: no sandbox as root, and no background connections of Chromium's own. */
-export const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
+import { CHROMIUM, CHROMIUM_ARGS } from "./helpers/chromium.js";
 const OUT = new URL("../test-results/", import.meta.url).pathname;
 const cases = cibersortCases();
 const GSE = cases.find((c) => c.name === "cibersort_lm22_gse65133_noqn_perm0")!;
@@ -172,7 +162,7 @@ describe("the page in Chromium", () => {
   }, 300_000);
 
   it("NNLS (method select) with the bundled LM22 gives `cellfrac nnls`'s table bit for bit", async () => {
-    const node = scoreTableTsv(await nnls.run(readMatrix(GSE.input, { what: "mixture" }), { signature: readSignature("LM22"), signatureName: "LM22" }));
+    const node = methodTableTsv(await nnls.run(readMatrix(GSE.input, { what: "mixture" }), { signature: readSignature("LM22"), signatureName: "LM22" }));
     await runInPage(GSE.input, { perm: 0, method: "nnls" });
     expect(await page.isDisabled("#perm")).toBe(true);
     expect(await tableText()).toBe(node);

@@ -225,7 +225,7 @@ describe("options bounded before work (exit 2)", () => {
   it("serve --port out of range", async () => {
     const r = await run("serve", "--port", "70000");
     expect(r.code).toBe(2);
-    expect(r.err).toBe("cellfrac: --port takes 0 to 65535, got 70000\n");
+    expect(r.err).toMatch(/^cellfrac: --port .*65535.*\n$/); // the registry's bound
   });
 });
 

@@ -54,8 +54,3 @@ export function checkThreads(threads: number | undefined): void {
       `at most ${count(most)} in ${formatBytes(budget.bytes)} (${budget.why}) — more threads than cores gain nothing`,
   );
 }
-
-/** --port: a TCP port number. */
-export function checkPort(port: number): void {
-  if (port > 65535) throw new UsageError(`--port takes 0 to 65535, got ${port}`);
-}
