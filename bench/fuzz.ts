@@ -16,11 +16,19 @@ for (const reader of readers) {
   let ok = 0;
   let refused = 0;
   const count = (o: Outcome) => (o.ok ? ok++ : refused++);
-  const r = fc.check(readerProperty(all.filter((s) => s.reader === reader), count), { seed, numRuns: runs, endOnFailure: true });
+  const r = fc.check(
+    readerProperty(
+      all.filter((s) => s.reader === reader),
+      count,
+    ),
+    { seed, numRuns: runs, endOnFailure: true },
+  );
   tried += r.numRuns;
   if (r.failed) {
     crashes++;
-    console.log(`${reader}: CRASH after ${r.numRuns} inputs: ${String(r.errorInstance)}\n  counterexample: ${JSON.stringify(r.counterexample)}`);
+    console.log(
+      `${reader}: CRASH after ${r.numRuns} inputs: ${String(r.errorInstance)}\n  counterexample: ${JSON.stringify(r.counterexample)}`,
+    );
   }
   console.log(`${reader.padEnd(12)} ${String(r.numRuns).padStart(7)} inputs: ${ok} read, ${refused} refused with a located message`);
 }

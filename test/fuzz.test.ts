@@ -65,14 +65,20 @@ describe("the CLI on damaged inputs: exit 0 with a whole table or exit 3 with on
     const sigPath = join(dir, sig.name);
     writeFileSync(sigPath, sig.bytes);
     const mixtures = ALL.filter((s) => ["tsv", "csv", "tsv.gz", "gct", "parquet", "arrow"].includes(s.reader) && !s.name.includes("-"));
-    const cases = fc.sample(fc.tuple(fc.nat(mixtures.length - 1), fc.array(editArb, { minLength: 1, maxLength: 3 })), { seed: SEED, numRuns: 8 });
+    const cases = fc.sample(fc.tuple(fc.nat(mixtures.length - 1), fc.array(editArb, { minLength: 1, maxLength: 3 })), {
+      seed: SEED,
+      numRuns: 8,
+    });
     const codes: number[] = [];
     cases.forEach(([i, edits], k) => {
       const m = mixtures[i];
       const input = join(dir, `cli${k}-${m.name}`);
       const out = join(dir, `cli${k}-out.tsv`);
       writeFileSync(input, damage(m, edits));
-      const r = spawnSync(process.execPath, [CLI, "cibersort", input, "--signature", sigPath, "--perm", "0", "-q", "-o", out], { encoding: "utf8", timeout: 60_000 });
+      const r = spawnSync(process.execPath, [CLI, "cibersort", input, "--signature", sigPath, "--perm", "0", "-q", "-o", out], {
+        encoding: "utf8",
+        timeout: 60_000,
+      });
       codes.push(r.status ?? -1);
       if (r.status === 0) {
         expect(readFileSync(out, "utf8")).toMatch(/^Mixture\t.*\n(.*\n)+$/);

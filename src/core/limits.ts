@@ -147,7 +147,8 @@ export class StreamGuard {
 
   push(b: Uint8Array): void {
     this.total += b.length;
-    if (this.check.total && this.total > current.maxFileBytes) throw overLimit("the decompressed data", "maxFileBytes", { file: this.file });
+    if (this.check.total && this.total > current.maxFileBytes)
+      throw overLimit("the decompressed data", "maxFileBytes", { file: this.file });
     if (!this.check.lines) return;
     const max = current.maxLineBytes;
     let s = 0;

@@ -38,7 +38,9 @@ export function checkPerm(perm: number, genes: number, cellTypes: number, sample
   const byArray = Math.floor(ARRAY_MAX / Math.max(1, genes)) - samples;
   const most = Math.max(0, Math.min(byMemory, byArray));
   if (perm <= most) return;
-  const need = `--perm ${count(perm)} needs ${formatBytes(perm * per)} for the permutation draws and fits (${count(genes)} signature genes: ${formatBytes(per)} each)`;
+  const need =
+    `--perm ${count(perm)} needs ${formatBytes(perm * per)} for the permutation draws and fits ` +
+    `(${count(genes)} signature genes: ${formatBytes(per)} each)`;
   const where = byMemory <= byArray ? `in ${formatBytes(budget.bytes)} (${budget.why})` : "in one array of 2^32 values";
   throw new UsageError(`${need}; at most ${count(most)} fit ${where} — CIBERSORT's P-values need 100 to 1,000`);
 }

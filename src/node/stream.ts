@@ -14,7 +14,8 @@ import { type Matrix, makeMatrix } from "../core/matrix.js";
 import { isArrow } from "../core/formats/arrow.js";
 import { isParquet } from "../core/formats/parquet.js";
 import { streamArrow, streamParquet } from "./stream-columnar.js";
-import { cannotRead, isBlank, keepFn, readMatrixFile, mergeDuplicates, noun, parseLine, type ReadOptions, type TableLayout, tableLayout } from "../core/formats/read.js";
+import { cannotRead, isBlank, keepFn, mergeDuplicates, noun, parseLine, readMatrixFile, tableLayout } from "../core/formats/read.js";
+import type { ReadOptions, TableLayout } from "../core/formats/read.js";
 import { scanCells, scanRowMax, str } from "../core/formats/scan.js";
 import { inputLimits, overLimit, StreamGuard } from "../core/limits.js";
 import { ArrowStreamCheck } from "../core/formats/arrow-check.js";
@@ -319,7 +320,9 @@ class TableStream {
     this.lay = lay;
     this.D = lay.delim.charCodeAt(0);
     this.ncol = lay.nf - 1;
-    if (this.ncol > inputLimits().maxColumns) throw overLimit(`${this.ncol.toLocaleString("en-US")} columns`, "maxColumns", { file: this.file, line: 1 });
+    if (this.ncol > inputLimits().maxColumns) {
+      throw overLimit(`${this.ncol.toLocaleString("en-US")} columns`, "maxColumns", { file: this.file, line: 1 });
+    }
     this.scratch = new Float64Array(this.ncol);
     this.blockRows = Math.max(1, Math.floor(BLOCK / this.ncol));
   }

@@ -30,18 +30,26 @@ export interface Seed {
 const GENES = ["CD3E", "CD8A", "MS4A1", "CD14", "NKG7", "FOXP3", "GZMB", "LYZ"];
 const SAMPLES = ["s1", "s2", "s3"];
 const value = (r: number, c: number) => Math.round((r * 7.31 + c * 3.7 + 0.25) * 1000) / 1000;
-const table = (d: string) => [["gene", ...SAMPLES].join(d), ...GENES.map((g, r) => [g, ...SAMPLES.map((_, c) => value(r, c))].join(d))].join("\n") + "\n";
+const table = (d: string) =>
+  [["gene", ...SAMPLES].join(d), ...GENES.map((g, r) => [g, ...SAMPLES.map((_, c) => value(r, c))].join(d))].join("\n") + "\n";
 
 /** Valid inputs, one or more per reader: small, so a mutation often hits the structure. */
 export function seeds(): Seed[] {
-  const gct12 = `#1.2\n${GENES.length}\t${SAMPLES.length}\nName\tDescription\t${SAMPLES.join("\t")}\n` +
-    GENES.map((g, r) => `${g}\tna\t${SAMPLES.map((_, c) => value(r, c)).join("\t")}`).join("\n") + "\n";
-  const gct13 = `#1.3\n${GENES.length}\t${SAMPLES.length}\t1\t1\nid\tdesc\t${SAMPLES.join("\t")}\ngroup\tna\ta\tb\ta\n` +
-    GENES.map((g, r) => `${g}\tx\t${SAMPLES.map((_, c) => value(r, c)).join("\t")}`).join("\n") + "\n";
+  const gct12 =
+    `#1.2\n${GENES.length}\t${SAMPLES.length}\nName\tDescription\t${SAMPLES.join("\t")}\n` +
+    GENES.map((g, r) => `${g}\tna\t${SAMPLES.map((_, c) => value(r, c)).join("\t")}`).join("\n") +
+    "\n";
+  const gct13 =
+    `#1.3\n${GENES.length}\t${SAMPLES.length}\t1\t1\nid\tdesc\t${SAMPLES.join("\t")}\ngroup\tna\ta\tb\ta\n` +
+    GENES.map((g, r) => `${g}\tx\t${SAMPLES.map((_, c) => value(r, c)).join("\t")}`).join("\n") +
+    "\n";
   const sig = [["gene", "T cells", "B cells"].join("\t"), ...GENES.map((g, r) => `${g}\t${value(r, 0)}\t${value(r, 1)}`)].join("\n") + "\n";
   const gmt = "TCELL\thttp://x\tCD3E\tCD8A\tGZMB\nBCELL\tna\tMS4A1\nMYELOID\tna\tCD14\tLYZ\n";
   const setTsv = "gene_set\tgene\nTCELL\tCD3E\nTCELL\tCD8A\nBCELL\tMS4A1\nMYELOID\tCD14\n";
-  const arrowStream = tableToIPC(tableFromArrays({ gene: GENES, s1: Float64Array.from(GENES, (_, r) => value(r, 0)), s2: Int32Array.from(GENES, (_, r) => r) }), "stream");
+  const arrowStream = tableToIPC(
+    tableFromArrays({ gene: GENES, s1: Float64Array.from(GENES, (_, r) => value(r, 0)), s2: Int32Array.from(GENES, (_, r) => r) }),
+    "stream",
+  );
   return [
     { reader: "tsv", name: "mix.tsv", bytes: enc.encode(table("\t")) },
     { reader: "csv", name: "mix.csv", bytes: enc.encode(table(",")) },
@@ -63,9 +71,28 @@ export function seeds(): Seed[] {
 }
 
 /** Bytes that matter to the parsers: delimiters, quotes, line ends, BOM, NUL, number edge cases, absurd integers. */
-const TOKENS = ["\t", ",", '"', "\n", "\r", "\r\n", "\uFEFF", "\0", "1e999", "-1e-400", "NaN", "NA", "Inf", "-", "0x1F", "1,5", " ", "#1.3", "\xff", "é"].map((t) =>
-  enc.encode(t),
-);
+const TOKENS = [
+  "\t",
+  ",",
+  '"',
+  "\n",
+  "\r",
+  "\r\n",
+  "\uFEFF",
+  "\0",
+  "1e999",
+  "-1e-400",
+  "NaN",
+  "NA",
+  "Inf",
+  "-",
+  "0x1F",
+  "1,5",
+  " ",
+  "#1.3",
+  "\xff",
+  "é",
+].map((t) => enc.encode(t));
 
 /** One edit of a byte array. */
 export type Edit =
@@ -81,9 +108,18 @@ export const editArb: fc.Arbitrary<Edit> = fc.oneof(
   fc.record({ kind: fc.constant("insert" as const), at: fc.nat(), token: fc.nat(TOKENS.length - 1) }),
   fc.record({ kind: fc.constant("delete" as const), at: fc.nat(), len: fc.integer({ min: 1, max: 16 }) }),
   fc.record({ kind: fc.constant("truncate" as const), at: fc.nat() }),
-  fc.record({ kind: fc.constant("repeat" as const), at: fc.nat(), len: fc.integer({ min: 1, max: 64 }), times: fc.integer({ min: 2, max: 50 }) }),
+  fc.record({
+    kind: fc.constant("repeat" as const),
+    at: fc.nat(),
+    len: fc.integer({ min: 1, max: 64 }),
+    times: fc.integer({ min: 2, max: 50 }),
+  }),
   // a declared size, count or offset replaced by an absurd one (binary formats)
-  fc.record({ kind: fc.constant("int32" as const), at: fc.nat(), value: fc.oneof(fc.constantFrom(-1, 0x7fffffff, 0x40000000, 1e9), fc.integer()) }),
+  fc.record({
+    kind: fc.constant("int32" as const),
+    at: fc.nat(),
+    value: fc.oneof(fc.constantFrom(-1, 0x7fffffff, 0x40000000, 1e9), fc.integer()),
+  }),
 );
 
 /** The seed's bytes after the edits (and its wrap). */
@@ -135,14 +171,20 @@ export function readOnce(seed: Seed, bytes: Uint8Array): Outcome {
   try {
     if (seed.reader === "gmt" || seed.reader === "geneset-tsv") {
       const sets = parseGeneSets(new TextDecoder().decode(bytes), { name: seed.name, format: seed.reader === "gmt" ? "gmt" : "tsv" });
-      for (const s of sets) if (s.name === "" || s.genes.length === 0 || new Set(s.genes).size !== s.genes.length) throw new Error(`malformed set "${s.name}"`);
+      for (const s of sets)
+        if (s.name === "" || s.genes.length === 0 || new Set(s.genes).size !== s.genes.length) throw new Error(`malformed set "${s.name}"`);
       return { ok: true, what: `${sets.length} sets` };
     }
     const m = parseMatrix(bytes, { name: seed.name, what: seed.reader === "signature" ? "signature" : "mixture" });
     checkMatrix(m);
     return { ok: true, what: `${m.rows.length} × ${m.cols.length}` };
   } catch (e) {
-    if (e instanceof InputError && e.message.startsWith(seed.name) && e.message.length > seed.name.length + 2 && !e.message.includes("\n")) {
+    if (
+      e instanceof InputError &&
+      e.message.startsWith(seed.name) &&
+      e.message.length > seed.name.length + 2 &&
+      !e.message.includes("\n")
+    ) {
       return { ok: false, message: e.message };
     }
     throw e;
@@ -151,7 +193,8 @@ export function readOnce(seed: Seed, bytes: Uint8Array): Outcome {
 
 /** A result matrix is whole: sizes agree, every value finite, names non-empty and unique. */
 export function checkMatrix(m: Matrix): void {
-  if (m.data.length !== m.rows.length * m.cols.length) throw new Error(`data holds ${m.data.length} values for ${m.rows.length} × ${m.cols.length}`);
+  if (m.data.length !== m.rows.length * m.cols.length)
+    throw new Error(`data holds ${m.data.length} values for ${m.rows.length} × ${m.cols.length}`);
   for (const v of m.data) if (!Number.isFinite(v)) throw new Error(`non-finite value ${v} in a result`);
   if (m.rows.some((r) => r === "") || new Set(m.rows).size !== m.rows.length) throw new Error("empty or repeated gene in a result");
   if (m.cols.some((c) => c === "") || new Set(m.cols).size !== m.cols.length) throw new Error("empty or repeated column in a result");

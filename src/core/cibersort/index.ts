@@ -115,7 +115,9 @@ export async function cibersort(
   const T = prep.cellTypes.length;
   const S = prep.samples.length;
   // All fit vectors share one Float64Array: refuse here what would be a RangeError (the CLI bounds --perm by memory first).
-  if ((o.perm + S) * G > 2 ** 32 - 1) throw new UsageError(`perm ${o.perm} × ${G} genes (+ ${S} samples) is more than one array of 2^32 values holds`);
+  if ((o.perm + S) * G > 2 ** 32 - 1) {
+    throw new UsageError(`perm ${o.perm} × ${G} genes (+ ${S} samples) is more than one array of 2^32 values holds`);
+  }
 
   // Cohort-wide pass done: every fit (permutations first, as R, then samples) is now independent.
   const draws = permutationDraws(prep.y, G, o.perm, o.seed);

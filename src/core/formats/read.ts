@@ -177,7 +177,9 @@ export function parseLine(raw: string, lineNo: number, lay: TableLayout, file: s
   const maxCell = inputLimits().maxCellBytes;
   for (let c = 0; c < nf; c++) {
     // UTF-16 length: ≤ the UTF-8 bytes, ≥ a third of them; the cell limit is only for absurd cells.
-    if (f[c].length > maxCell) throw overLimit(`a cell of ${f[c].length} characters`, "maxCellBytes", { file, line: lineNo, column: c + 1 });
+    if (f[c].length > maxCell) {
+      throw overLimit(`a cell of ${f[c].length} characters`, "maxCellBytes", { file, line: lineNo, column: c + 1 });
+    }
   }
   for (let c = 0; c < nf - 1; c++) {
     const tok = f[c + 1];
@@ -207,7 +209,8 @@ export function gunzipBounded(bytes: Uint8Array, file: string | undefined): Uint
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE" || e instanceof RangeError) {
       if (max <= BUFFER_MAX) throw overLimit("the decompressed data", "maxFileBytes", { file });
-      throw new InputError(`the decompressed data exceeds ${BUFFER_MAX} bytes, the most one buffer holds; convert it to plain TSV or Parquet`, { file });
+      const why = `the decompressed data exceeds ${BUFFER_MAX} bytes, the most one buffer holds; convert it to plain TSV or Parquet`;
+      throw new InputError(why, { file });
     }
     throw new InputError(`corrupt gzip data: ${(e as Error).message}`, { file });
   }
