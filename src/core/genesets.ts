@@ -7,7 +7,8 @@
  * this never changes a reference result.
  */
 import { dataText } from "./host.js";
-import { InputError } from "./errors.js";
+import { InputError, type InputLocation } from "./errors.js";
+import { checkLineLengths, inputLimits, overLimit } from "./limits.js";
 import type { Coverage } from "./methods/types.js";
 
 export interface GeneSet {
@@ -63,6 +64,7 @@ export function geneSetFormat(name: string): "gmt" | "tsv" {
 }
 
 export function parseGeneSets(text: string, opts: GeneSetReadOptions = {}): GeneSet[] {
+  if (text.length > inputLimits().maxLineBytes) checkLineLengths(new TextEncoder().encode(text), opts.name, "a gene-set file");
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const lines = text.split(/\r\n|\r|\n/);
   const sets = opts.format === "gmt" ? parseGmt(lines, opts) : parseTsv(lines, opts);
@@ -75,9 +77,10 @@ class SetCollector {
   private readonly bySet = new Map<string, { genes: string[]; seen: Set<string> }>();
   private readonly repeats = new Map<string, string[]>();
 
-  add(set: string, gene: string): void {
+  add(set: string, gene: string, where: InputLocation): void {
     let s = this.bySet.get(set);
     if (!s) this.bySet.set(set, (s = { genes: [], seen: new Set() }));
+    if (s.genes.length >= inputLimits().maxSetGenes) throw overLimit(`gene set "${set}"'s size`, "maxSetGenes", where, " genes");
     if (s.seen.has(gene)) {
       const r = this.repeats.get(set) ?? [];
       r.push(gene);
@@ -118,7 +121,7 @@ function parseGmt(lines: string[], opts: GeneSetReadOptions): GeneSet[] {
     if (c.has(name)) throw new InputError(`gene set "${name}" is defined twice`, { file, line: i + 1 });
     const genes = f.slice(2).filter((g) => g !== "");
     if (genes.length === 0) throw new InputError(`gene set "${name}" lists no genes`, { file, line: i + 1 });
-    for (const g of genes) c.add(name, g);
+    for (const g of genes) c.add(name, g, { file, line: i + 1 });
   });
   return c.finish(opts);
 }
@@ -155,7 +158,7 @@ function parseTsv(lines: string[], opts: GeneSetReadOptions): GeneSet[] {
     const gene = f[gi];
     if (set === "") throw new InputError("empty gene-set name", { file, line: i + 1, column: si + 1 });
     if (gene === "" || gene === "NA") continue; // an unmapped symbol, not a gene
-    c.add(set, gene);
+    c.add(set, gene, { file, line: i + 1 });
   }
   return c.finish(opts);
 }

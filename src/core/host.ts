@@ -17,10 +17,13 @@ export type CoreFlavor = "release" | "debug";
 export interface Host {
   /** A bundled data file by its path under data/ (e.g. "til10/TIL10_signature.tsv"). */
   dataFile(path: string): Uint8Array;
-  /** Inflate gzip members (RFC 1952); absent where only asynchronous inflation exists (the browser). */
-  gunzip?(bytes: Uint8Array): Uint8Array;
-  /** Inflate a zlib stream (RFC 1950). */
-  inflate?(bytes: Uint8Array): Uint8Array;
+  /**
+   * Inflate gzip members (RFC 1952), throwing a RangeError past `maxOutputLength` bytes; absent where only
+   * asynchronous inflation exists (the browser).
+   */
+  gunzip?(bytes: Uint8Array, maxOutputLength?: number): Uint8Array;
+  /** Inflate a zlib stream (RFC 1950), at most `maxOutputLength` bytes. */
+  inflate?(bytes: Uint8Array, maxOutputLength?: number): Uint8Array;
   /** apache-arrow, loaded on first use (Arrow IPC input and output); absent until the host has it. */
   arrow?(): ArrowLibrary;
   /** The compiled Wasm core of the given build. */
@@ -57,15 +60,15 @@ export function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 }
 
-function syncGunzip(): (bytes: Uint8Array) => Uint8Array {
+function syncGunzip(): (bytes: Uint8Array, maxOutputLength?: number) => Uint8Array {
   const g = host().gunzip;
   if (!g) throw new Error("cellfrac: this host has no synchronous gunzip: inflate the bytes before parsing");
   return g;
 }
 
 /** The host's synchronous gunzip (an Error where the host has none: the browser inflates before parsing). */
-export function gunzipSync(bytes: Uint8Array): Uint8Array {
-  return syncGunzip()(bytes);
+export function gunzipSync(bytes: Uint8Array, maxOutputLength?: number): Uint8Array {
+  return syncGunzip()(bytes, maxOutputLength);
 }
 
 /** Gzip bytes inflated (corrupt data: an InputError naming `file`); other bytes as they are. */

@@ -1,6 +1,8 @@
 // Gene sets by bundled name or from a GMT / long-format TSV file (plain or gzipped).
 import { type GeneSet, type GeneSetReadOptions, bundledGeneSets, geneSetFormat, parseGeneSets } from "../core/genesets.js";
-import { gunzipIfGzip } from "../core/host.js";
+import { isGzip } from "../core/host.js";
+import { gunzipBounded } from "../core/formats/read.js";
+import { checkLineLengths } from "../core/limits.js";
 import { readFileBytes } from "./read.js";
 
 /**
@@ -12,6 +14,8 @@ export function loadGeneSets(spec: string, opts: GeneSetReadOptions = {}): GeneS
   const bundled = bundledGeneSets(spec, opts);
   if (bundled) return bundled;
   const name = opts.name ?? spec;
-  const bytes = gunzipIfGzip(readFileBytes(spec, "gene-set file", name), name);
+  let bytes = readFileBytes(spec, "gene-set file", name);
+  if (isGzip(bytes)) bytes = gunzipBounded(bytes, name);
+  checkLineLengths(bytes, name, "a gene-set file");
   return parseGeneSets(new TextDecoder("utf-8").decode(bytes), { ...opts, name, format: opts.format ?? geneSetFormat(spec) });
 }

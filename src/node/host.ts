@@ -31,8 +31,8 @@ export function wasmModule(flavor: CoreFlavor): Promise<WebAssembly.Module> {
 
 installHost({
   dataFile: (path) => readFileSync(DATA + path),
-  gunzip: (bytes) => gunzipSync(bytes),
-  inflate: (bytes) => inflateSync(bytes),
+  gunzip: (bytes, max) => gunzipSync(bytes, max === undefined ? {} : { maxOutputLength: max }),
+  inflate: (bytes, max) => inflateSync(bytes, max === undefined ? {} : { maxOutputLength: max }),
   arrow: () => (arrow ??= require("apache-arrow") as typeof import("apache-arrow")),
   wasmModule,
 });

@@ -9,7 +9,8 @@ import { isArrow, parseArrow } from "./arrow.js";
 import { type Inflate, isParquet, parseParquet } from "./parquet.js";
 import { gctToTsv, isGct } from "./gct.js";
 import { InputError } from "../errors.js";
-import { gunzipIfGzip, gunzipSync, host, isGzip } from "../host.js";
+import { gunzipSync, host, isGzip } from "../host.js";
+import { checkDims, checkLineLengths, inputLimits, overLimit } from "../limits.js";
 import { type Matrix, makeMatrix, selectRows } from "../matrix.js";
 
 export type DuplicatePolicy = "error" | "first" | "mean" | "max";
@@ -43,23 +44,25 @@ export function parseMatrix(input: string | Uint8Array, opts: ReadOptions = {}):
   const words = noun(opts);
   let text: string;
   if (typeof input === "string") {
-    if (isGct(input)) input = gctToTsv(input);
+    if (input.length > inputLimits().maxLineBytes) checkLineLengths(new TextEncoder().encode(input), file);
+    if (isGct(input)) input = gctToTsv(input, file);
     const fast = fastParse(new TextEncoder().encode(input), opts);
     if (fast) return fast;
     text = input;
   } else {
     let bytes = input;
     // Gzip by content, not by name: files get renamed.
-    bytes = gunzipIfGzip(bytes, file);
+    if (isGzip(bytes)) bytes = gunzipBounded(bytes, file);
     if (isArrow(bytes) || isParquet(bytes)) {
       const keep = keepFn(opts.keepRows);
       const m = isArrow(bytes) ? parseArrow(bytes, file, keep) : parseParquet(bytes, file, keep, opts.inflate ?? inflateGzip);
       checkColumnNames(m.cols, 2, words, file);
       return mergeDuplicates(m, opts.duplicates ?? "error", words, file, opts.onWarning);
     }
+    checkLineLengths(bytes, file);
     if (bytes.length > 4 && bytes[0] === 0x23 && bytes[1] === 0x31 && bytes[2] === 0x2e) {
       const t = new TextDecoder("utf-8").decode(bytes);
-      if (isGct(t)) return parseMatrix(gctToTsv(t), opts);
+      if (isGct(t)) return parseMatrix(gctToTsv(t, file), opts);
     }
     const fast = fastParse(bytes, opts);
     if (fast) return fast;
@@ -76,6 +79,7 @@ export function parseMatrix(input: string | Uint8Array, opts: ReadOptions = {}):
 
   const lay = tableLayout(lines[0], lines[1], file, words);
   const nrow = end - 1;
+  checkDims(nrow, lay.cols.length, file);
   const ncol = lay.cols.length;
   const rows = new Array<string>(nrow);
   const data = new Float64Array(nrow * ncol);
@@ -144,6 +148,13 @@ export function parseLine(raw: string, lineNo: number, lay: TableLayout, file: s
     throw new InputError(`expected ${nf} fields, found ${f.length}${hint}`, { file, line: lineNo, gene: gene || undefined });
   }
   if (gene === "") throw new InputError(`empty gene symbol`, { file, line: lineNo, column: 1 });
+  const maxCell = inputLimits().maxCellBytes;
+  for (let c = 0; c < nf; c++) {
+    // UTF-16 length: ≤ the UTF-8 bytes, ≥ a third of them; the cell limit is only for absurd cells.
+    if (f[c].length > maxCell) {
+      throw overLimit(`a cell of ${f[c].length} characters`, "maxCellBytes", { file, line: lineNo, column: c + 1 });
+    }
+  }
   for (let c = 0; c < nf - 1; c++) {
     const tok = f[c + 1];
     // Number()/parseFloat alone accept "", "0x10", "Infinity", "1abc"; the regex makes it strict. rStrtod
@@ -155,13 +166,34 @@ export function parseLine(raw: string, lineNo: number, lay: TableLayout, file: s
   return gene;
 }
 
-/** A Parquet GZIP page: gzip members (the format's rule) or, from some writers, a bare zlib stream. */
-export function inflateGzip(b: Uint8Array): Uint8Array {
-  if (isGzip(b)) return gunzipSync(b);
+/**
+ * A Parquet GZIP page: gzip members (the format's rule) or, from some writers, a bare zlib stream. `size`:
+ * the page's declared size; inflating stops just past it (the caller refuses any other size).
+ */
+export function inflateGzip(b: Uint8Array, size?: number): Uint8Array {
+  const max = size === undefined ? undefined : Math.max(1, size + 1);
+  if (isGzip(b)) return gunzipSync(b, max);
   const inflate = host().inflate;
   if (!inflate) throw new Error("cellfrac: this host has no synchronous zlib inflate: pass ReadOptions.inflate");
-  return inflate(b);
+  return inflate(b, max);
 }
+
+/** Whole-file gunzip, stopped at the maxFileBytes limit (or the largest buffer this Node can make). */
+export function gunzipBounded(bytes: Uint8Array, file: string | undefined): Uint8Array {
+  const max = inputLimits().maxFileBytes;
+  try {
+    return gunzipSync(bytes, Math.min(max, BUFFER_MAX));
+  } catch (e) {
+    if ((e as { code?: string }).code === "ERR_BUFFER_TOO_LARGE" || e instanceof RangeError) {
+      if (max <= BUFFER_MAX) throw overLimit("the decompressed data", "maxFileBytes", { file });
+      const why = `the decompressed data exceeds ${BUFFER_MAX} bytes, the most one buffer holds; convert it to plain TSV or Parquet`;
+      throw new InputError(why, { file });
+    }
+    throw new InputError(`corrupt gzip data: ${(e as Error).message}`, { file });
+  }
+}
+const BUFFER_MAX = 2 ** 32 - 1;
+
 
 /** The byte scanner for well-formed input; null sends the input to the careful parser above. */
 function fastParse(bytes: Uint8Array, opts: ReadOptions): Matrix | null {
@@ -172,6 +204,7 @@ function fastParse(bytes: Uint8Array, opts: ReadOptions): Matrix | null {
   if (!s) return null;
   const words = noun(opts);
   const cols = s.short ? s.header : s.header.slice(1);
+  checkDims(s.rows.length, cols.length, file);
   checkColumnNames(cols, s.short ? 1 : 2, words, file);
   const m = makeMatrix(s.rows, cols, s.data, s.short ? "" : s.header[0]);
   return mergeDuplicates(m, opts.duplicates ?? "error", words, file, opts.onWarning, s.lines);

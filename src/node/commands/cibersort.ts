@@ -4,6 +4,8 @@ import type { AbsMethod, CibersortResult, ScaleMode } from "../../core/cibersort
 import { UsageError } from "../../core/errors.js";
 import type { ReadOptions } from "../../core/formats/read.js";
 import { readCibersortMixture } from "../mixture.js";
+import { checkOutputPath } from "../write.js";
+import { checkPerm, checkThreads } from "../bounds.js";
 import {
   type OptionValues,
   checkValue,
@@ -113,6 +115,7 @@ export function parseCibersortArgs(args: string[]): CibersortCliOptions | "help"
   else if (absolute === undefined && absMethod !== undefined) throw new UsageError(optionMessages.needs("--abs_method", "--absolute TRUE"));
   const raw = { ...cliValues(OPTIONS, v), signature: v.signature ?? v.sigmatrix, qn: v.qn ?? qnWord, absolute };
   const o = parseOptions(CIBERSORT, raw, "cli");
+  checkThreads(o.threads as number | undefined);
   const output = v.output as string | undefined;
   checkOutput(output, OUTPUTS);
   return {
@@ -136,9 +139,11 @@ export async function runCibersort(o: CibersortCliOptions, io: CliIO): Promise<{
   const warn = (m: string) => {
     if (!o.quiet) io.stderr(`cellfrac: warning: ${m}\n`);
   };
+  checkOutputPath(o.output);
   const v: OptionValues = { ...o, absolute: o.absolute || undefined };
   const host = nodeMethodHost(warn);
   const { matrix: signature } = await methodSignature(CIBERSORT, v, host);
+  checkPerm(o.perm, signature.rows.length, signature.cols.length);
   const { mixture, mixtureMax } = await readCibersortMixture(o.mixture, signature, { ...o, onWarning: warn });
   const progress = o.quiet ? undefined : createProgress(io.stderr, io.isTTY, "fits");
   const { out, text } = await runMethodCli(CIBERSORT, v, o, io, {
