@@ -13,7 +13,7 @@ import { main } from "../src/node/cli.js";
 import { scoreTableTsv } from "../src/node/commands/score.js";
 import { readSignature } from "../src/node/data.js";
 import { cibersort, formatNumber, InputError, nnls, parseMatrix, readMatrix, toResultsJSON, toResultsTable } from "../src/node/index.js";
-import { SHARED, cibersortCases } from "./helpers/reference.js";
+import { DATA, cibersortCases, dataFile, readGolden } from "./helpers/reference.js";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 /** The flags the environment needs: no sandbox as root, and no background connections of Chromium's own. */
@@ -30,9 +30,9 @@ const OUT = new URL("../test-results/", import.meta.url).pathname;
 const cases = cibersortCases();
 const GSE = cases.find((c) => c.name === "cibersort_lm22_gse65133_noqn_perm0")!;
 const LM6 = cases.find((c) => c.name === "cibersort_lm6_linsley2014_noqn_perm0")!;
-const FINOTELLO_TPM = SHARED + "data/finotello2019_pbmc_gse107572/GSE107572_tpm.tsv.gz";
-const RACLE_TPM = SHARED + "data/racle2017_melanoma_lymphnode_gse93722/GSE93722_tpm.tsv.gz";
-const EPIC_DIR = SHARED + "data/epic_reference_profiles";
+const FINOTELLO_TPM = dataFile("finotello2019_pbmc_gse107572/GSE107572_tpm.tsv.gz");
+const RACLE_TPM = dataFile("racle2017_melanoma_lymphnode_gse93722/GSE93722_tpm.tsv.gz");
+const EPIC_DIR = DATA + "epic_reference_profiles";
 const tmp = mkdtempSync(join(tmpdir(), "cellfrac-web-"));
 /** A TPM table with one negative value (quanTIseq refuses it, naming gene and sample). */
 const NEGATIVE = join(tmp, "negative.tsv");

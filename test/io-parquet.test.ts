@@ -9,12 +9,11 @@ import { InputError } from "../src/core/errors.js";
 import { decodeHybrid, describeParquet, formatParquet, isParquet, parquetGzipInflater, parseParquet, parseParquetAsync, snappyDecompress } from "../src/core/formats/parquet.js";
 import { parseMatrix, readMatrixFile } from "../src/core/formats/read.js";
 import { type Matrix, get, selectRows } from "../src/core/matrix.js";
+import { dataFile } from "./helpers/reference.js";
 
 const fixture = (name: string) => readFileSync(fileURLToPath(new URL(`fixtures/parquet/${name}`, import.meta.url)));
 const lm22 = readMatrixFile(fileURLToPath(new URL("../data/LM22.tsv", import.meta.url)));
-const counts = readMatrixFile(
-  fileURLToPath(new URL("../../shared/data/finotello2019_pbmc_gse107572/GSE107572_counts_8samples.tsv.gz", import.meta.url)),
-);
+const counts = readMatrixFile(dataFile("finotello2019_pbmc_gse107572/GSE107572_counts_8samples.tsv.gz"));
 const head = (m: Matrix, n: number) => selectRows(m, Array.from({ length: n }, (_, i) => i));
 
 /** Same names, same header, same float64 bits (a Buffer compare is Object.is for every value, NaN payloads too). */

@@ -10,8 +10,8 @@ import { parseMatrix } from "../src/core/formats/read.js";
 import { exactRStrtod, nearMidpointN, rStrtod } from "../src/core/formats/rnumber.js";
 import { scanEnd, scanNumber, scanTable } from "../src/core/formats/scan.js";
 import { get } from "../src/core/matrix.js";
+import { GOLDEN } from "./helpers/reference.js";
 
-const shared = fileURLToPath(new URL("../../shared/", import.meta.url));
 const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 const enc = new TextEncoder();
 
@@ -31,8 +31,8 @@ function sameAsRStrtod(tok: string): boolean {
 }
 
 describe("scanNumber = rStrtod", () => {
-  const all = [...files(join(shared, "data")), ...files(join(shared, "reference"))];
-  it.skipIf(all.length === 0)(`every numeric cell of ${all.length} reference files`, () => {
+  const all = files(GOLDEN);
+  it(`every numeric cell of the ${all.length} files in test/golden`, () => {
     let cells = 0;
     const bad: string[] = [];
     for (const f of all) {

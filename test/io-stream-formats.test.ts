@@ -21,7 +21,7 @@ import { readMatrixFile, type ReadOptions } from "../src/core/formats/read.js";
 import { streamMatrixFile } from "../src/node/stream.js";
 import { type Matrix } from "../src/core/matrix.js";
 import { loadCore } from "../src/core/wasm.js";
-import { SHARED } from "./helpers/reference.js";
+import { dataFile } from "./helpers/reference.js";
 
 const PARQUET = new URL("./fixtures/parquet/", import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), "cellfrac-stream-formats-"));
@@ -258,7 +258,7 @@ describe("GCT 1.2 / 1.3, line by line", () => {
 
 // ---------------------------------------------------------------------------------------------------------
 
-const EXAMPLE = SHARED + "data/cibersort_example_mixtures/ExampleMixtures_GEPs.tsv";
+const EXAMPLE = dataFile("cibersort_example_mixtures/ExampleMixtures_GEPs.tsv");
 const cli = (mixture: string) => parseCibersortArgs([mixture, "--perm", "2", "--threads", "1", "--solver", "exact"]) as Exclude<ReturnType<typeof parseCibersortArgs>, "help">;
 
 describe("cellfrac cibersort on GCT, Parquet, Arrow file and stream = the whole-file path", () => {

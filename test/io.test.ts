@@ -11,12 +11,11 @@ import { rStrtod } from "../src/core/formats/rnumber.js";
 import { formatNumber, formatTable } from "../src/core/formats/write.js";
 import { writeFileAtomic } from "../src/node/write.js";
 import { get, type Matrix } from "../src/core/matrix.js";
+import { dataFile } from "./helpers/reference.js";
 
 const tmp = mkdtempSync(join(tmpdir(), "cellfrac-io-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-const shared = fileURLToPath(new URL("../../shared/", import.meta.url));
-const haveShared = existsSync(join(shared, "data"));
 
 /** Rows of a column-major matrix as plain arrays, for readable expectations. */
 const rowsOf = (m: Matrix) => m.rows.map((_, r) => m.cols.map((_, c) => get(m, r, c)));
@@ -265,10 +264,10 @@ describe("parseMatrix: errors", () => {
   });
 });
 
-describe("real files in ../shared", () => {
-  const data = (p: string) => join(shared, "data", p);
+describe("real files in test/golden", () => {
+  const data = dataFile;
 
-  it.skipIf(!haveShared)("CIBERSORT ExampleMixtures_GEPs.tsv: 11,866 × 5", () => {
+  it("CIBERSORT ExampleMixtures_GEPs.tsv: 11,866 × 5", () => {
     const m = readMatrixFile(data("cibersort_example_mixtures/ExampleMixtures_GEPs.tsv"), { what: "mixture" });
     expect([m.rows.length, m.cols.length]).toEqual([11866, 5]);
     expect(m.rowHeader).toBe("gene");
@@ -278,7 +277,7 @@ describe("real files in ../shared", () => {
     expect([m.rows[11865], get(m, 11865, 0), get(m, 11865, 4)]).toEqual(["ZZZ3", 634.926841336, 593.266915571]);
   });
 
-  it.skipIf(!haveShared)("LM22.tsv: 547 × 22", () => {
+  it("LM22.tsv: 547 × 22", () => {
     const m = readMatrixFile(data("lm22_cibersort/LM22.tsv"), { what: "signature" });
     expect([m.rows.length, m.cols.length]).toEqual([547, 22]);
     expect(m.rowHeader).toBe("Gene symbol");
@@ -288,7 +287,7 @@ describe("real files in ../shared", () => {
     expect([m.rows[546], get(m, 546, 0), get(m, 546, 21)]).toEqual(["ZNF442", 19.71319664, 20.15752219]);
   });
 
-  it.skipIf(!haveShared)("GSE107572_tpm.tsv.gz: 19,423 × 9", () => {
+  it("GSE107572_tpm.tsv.gz: 19,423 × 9", () => {
     const m = readMatrixFile(data("finotello2019_pbmc_gse107572/GSE107572_tpm.tsv.gz"), { what: "mixture" });
     expect([m.rows.length, m.cols.length]).toEqual([19423, 9]);
     expect([m.cols[0], m.cols[8]]).toEqual(["pbmc_1", "pbmc_12"]);
