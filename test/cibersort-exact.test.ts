@@ -28,7 +28,7 @@ function rows(dir: string, file: string): string[][] {
 const engine = async (x: Float64Array, G: number, T: number, flavor: CoreFlavor = "release") =>
   new CibersortEngine(await loadCore(flavor), x, G, T, "exact");
 
-describe.each(CASES)("%s", (dir) => {
+describe.each(CASES)("%s: vs R quadprog's dense-QP optimum of sample 1 (sample1_exact_optimum.tsv)", (dir) => {
   const X = rows(dir, "X_standardized.tsv").map((r) => r.slice(1).map(Number));
   const z = Float64Array.from(rows(dir, "sample1_y_standardized.tsv").map((r) => Number(r[r.length - 1])));
   const G = X.length, T = X[0].length;

@@ -123,7 +123,7 @@ describe("Parquet reader on independent writers' files", () => {
     const bytes = fixture("lm22-gzip-dict-v2-rowgroups.parquet");
     expect(() => parseParquet(bytes, "g.parquet")).toThrow(InputError);
     expect(() => parseParquet(bytes, "g.parquet")).toThrow(/^g\.parquet: Parquet GZIP compression in this reader is not supported \(column "Gene symbol"\)/);
-    const viaStream = async (d: Uint8Array) => new Uint8Array(await new Response(new Blob([d]).stream().pipeThrough(new DecompressionStream("gzip"))).arrayBuffer());
+    const viaStream = async (d: Uint8Array) => new Uint8Array(await new Response(new Blob([d.slice()]).stream().pipeThrough(new DecompressionStream("gzip"))).arrayBuffer());
     expectSame(await parseParquetAsync(bytes, "g.parquet", undefined, viaStream), head(lm22, 160));
     expectSame(await parseParquetAsync(fixture("counts-types-gzip-dict-v1.parquet"), "c", undefined, viaStream), head(counts, 300));
     // The browser's way: inflate first, then the common reader with ReadOptions.inflate.

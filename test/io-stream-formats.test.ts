@@ -246,7 +246,9 @@ describe("GCT 1.2 / 1.3, line by line", () => {
     }
     const dup = put("dup.gct", g13.replace("\r\nC\t", "\r\nA\t"));
     const a = await streamed(dup, { duplicates: "mean" });
-    expect(a).toMatchObject({ warnings: whole(dup, { duplicates: "mean" }).warnings });
+    const w = whole(dup, { duplicates: "mean" });
+    expect("m" in w).toBe(true);
+    expect(a).toMatchObject({ warnings: "m" in w ? w.warnings : [] });
     expect("m" in a && a.warnings[0]).toMatch(/lines 2, 4/);
   });
 

@@ -27,7 +27,7 @@ function relErr(a: number, b: number): number {
   return a === b ? 0 : Math.abs(a - b) / Math.max(Math.abs(b), Number.MIN_VALUE);
 }
 
-describe("NNLS golden (R nnls 1.4)", () => {
+describe("golden: the tool's own code run by us (R nnls 1.4, Lawson–Hanson), every MANIFEST case", () => {
   const cases = nnlsCases();
   it("finds the four MANIFEST cases", () => expect(cases.length).toBe(4));
   for (const c of cases) {

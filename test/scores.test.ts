@@ -89,7 +89,7 @@ describe("ESTIMATE", () => {
   it("finds the 2 reference cases", () => expect(cases.length).toBe(2));
   for (const c of cases) {
     it(`golden: the tool's own code run by us (ESTIMATE 1.0.13 estimateScore, affymetrix): ${c.name}`, async () => {
-      const t = await estimate.run(readMatrixFile(c.input));
+      const t = await estimate.run(readMatrixFile(c.input), {});
       expectTableClose(t, c.dir + "scores.tsv", (got, want) => Math.abs(got - want) <= EST_ABS && Math.abs(got - want) <= EST_REL * Math.abs(want));
     });
   }

@@ -62,7 +62,7 @@ function expectClose(got: number, want: number, what: string): void {
   if (!(d <= REL * Math.abs(want))) expect.fail(`${what}: got ${got}, want ${want} (diff ${d})`);
 }
 
-describe("golden: GSVA 1.46 ssGSEA, rel 1e-10", () => {
+describe("golden: the tool's own code run by us (GSVA 1.46 ssGSEA), rel 1e-10", () => {
   const cases = ssgseaCases();
   it("finds the 8 reference cases", () => expect(cases.length).toBe(8));
   for (const c of cases) {
