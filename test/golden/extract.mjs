@@ -28,8 +28,9 @@ const CASE_FILES = {
   estimate: ["scores.tsv"],
 };
 
-/** Input data (paths under shared/). Files of the MANIFEST's cases are added from it. */
-const DATA_FILES = [
+/** Other files the tests read (paths under shared/). The MANIFEST's cases and their inputs are added from it. */
+const EXTRA_FILES = [
+  "reference/cibersort_lm6_linsley2014_noqn_perm0/CIBERSORT-Results.txt", // the file the script writes (compare.test)
   "data/finotello2019_pbmc_gse107572/GSE107572_facs_fractions.tsv",
   "data/finotello2019_pbmc_gse107572/GSE107572_counts_8samples.tsv.gz",
   "data/racle2017_melanoma_lymphnode_gse93722/GSE93722_tpm.tsv.gz",
@@ -75,7 +76,7 @@ export function goldenFiles(shared = DEFAULT_SHARED) {
     if (c.input.startsWith("data/")) files.add(c.input);
     if (c.signature_or_gene_sets.startsWith("data/") && /\.tsv(\.gz)?$/.test(c.signature_or_gene_sets)) files.add(c.signature_or_gene_sets);
   }
-  for (const f of DATA_FILES) files.add(f);
+  for (const f of EXTRA_FILES) files.add(f);
   return [...files].sort();
 }
 
