@@ -1,4 +1,4 @@
-// NNLS: golden against R nnls 1.4 (every nnls_* case of shared/reference/MANIFEST.tsv), Kuhn–Tucker
+// NNLS: golden against R nnls 1.4 (every nnls_* case of test/golden/reference/MANIFEST.tsv), Kuhn–Tucker
 // invariants of the solution, and bad input.
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";

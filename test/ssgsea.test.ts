@@ -1,4 +1,4 @@
-// ssGSEA against GSVA 1.46 (every ssgsea_* case of shared/reference/MANIFEST.tsv), the sharded
+// ssGSEA against GSVA 1.46 (every ssgsea_* case of test/golden/reference/MANIFEST.tsv), the sharded
 // normalisation API, and invariants (monotone transforms, set order, duplicates, empty sets).
 import { describe, expect, it } from "vitest";
 import { normalizeByRange, scoreRange, ssgsea, ssgseaRaw } from "../src/core/methods/ssgsea.js";
