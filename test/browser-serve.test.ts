@@ -47,7 +47,7 @@ describe("cellfrac serve", () => {
       expect(page.body).toMatch(/data-testid="mixture-input"/);
       expect(page.body).toMatch(/http-equiv="Content-Security-Policy"/); // for static hosts without headers
       expect((await get(url, "/build/cellfrac.wasm")).headers["content-type"]).toBe("application/wasm");
-      expect((await get(url, "/app/web/page.js")).headers["content-type"]).toMatch(/^text\/javascript/);
+      expect((await get(url, "/app/browser/page/page.js")).headers["content-type"]).toMatch(/^text\/javascript/);
       expect([403, 404]).toContain((await get(url, "/../package.json")).status); // never the file outside dist/web
       expect([403, 404]).toContain((await get(url, "/%2e%2e/%2e%2e/package.json")).status);
       expect([403, 404]).toContain((await get(url, "/app/..%2f..%2f..%2fpackage.json")).status);

@@ -4,7 +4,7 @@
 // cancel stops a run, and bad input shows the CLI's message. Each test has a fresh page. Needs the built page
 // (npm test builds it) and /usr/bin/chromium (.ci/run installs it); without Chromium the tests are skipped
 // and their suite's name says why.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { tableFromIPC } from "apache-arrow";
@@ -17,18 +17,7 @@ import { readSignature } from "../src/node/data.js";
 import { cibersort, formatNumber, InputError, nnls, parseMatrix, readMatrix, toResultsJSON, toResultsTable } from "../src/node/index.js";
 import { DATA, cibersortCases, dataFile, readGolden, readRefTable } from "./helpers/reference.js";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const HAVE_CHROMIUM = existsSync(CHROMIUM);
-/** The flags the environment needs: no sandbox as root, and no background connections of Chromium's own. */
-export const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
+import { CHROMIUM, CHROMIUM_ARGS, HAVE_CHROMIUM, NO_CHROMIUM } from "./helpers/chromium.js";
 const OUT = new URL("../test-results/", import.meta.url).pathname;
 const cases = cibersortCases();
 const GSE = cases.find((c) => c.name === "cibersort_lm22_gse65133_noqn_perm0")!;
@@ -115,7 +104,7 @@ async function download(testId: string): Promise<Buffer> {
 }
 const downloadedTsv = async () => (await download("download-tsv")).toString("utf8");
 
-describe.skipIf(!HAVE_CHROMIUM)(`the page in Chromium${HAVE_CHROMIUM ? "" : ` (skipped: ${CHROMIUM} is missing; apt-get install chromium)`}`, () => {
+describe.skipIf(!HAVE_CHROMIUM)(`the page in Chromium${NO_CHROMIUM}`, () => {
   useBrowser();
 
   it("defaults are the CLI's: method CIBERSORT, LM22, perm 100, seed 1, QN off, R-identical solver", async () => {

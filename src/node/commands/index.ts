@@ -5,8 +5,9 @@ import { demoCommand } from "./demo.js";
 import { epicCommand } from "./epic.js";
 import { nnlsCommand } from "./nnls.js";
 import { quantiseqCommand } from "./quantiseq.js";
+import { reportCommand } from "./report.js";
 import { scoreCommand } from "./score.js";
 import { serveCommand } from "./serve.js";
 import type { Command } from "./types.js";
 
-export const COMMANDS: Command[] = [cibersortCommand, nnlsCommand, epicCommand, quantiseqCommand, scoreCommand, compareCommand, demoCommand, serveCommand];
+export const COMMANDS: Command[] = [cibersortCommand, nnlsCommand, epicCommand, quantiseqCommand, scoreCommand, compareCommand, reportCommand, demoCommand, serveCommand];
