@@ -15,7 +15,7 @@ import { main } from "../src/node/cli.js";
 import { scoreTableTsv } from "../src/node/commands/score.js";
 import { readSignature } from "../src/node/data.js";
 import { cibersort, formatNumber, InputError, nnls, parseMatrix, readMatrix, toResultsJSON, toResultsTable } from "../src/node/index.js";
-import { DATA, cibersortCases, dataFile, readGolden, readRefTable } from "./helpers/reference.js";
+import { DATA, cibersortCases, dataFile, golden, readGolden, readRefTable } from "./helpers/reference.js";
 
 import { CHROMIUM, CHROMIUM_ARGS, HAVE_CHROMIUM, NO_CHROMIUM } from "./helpers/chromium.js";
 const OUT = new URL("../test-results/", import.meta.url).pathname;
@@ -258,7 +258,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`the page in Chromium${NO_CHROMIUM}`, () => {
   it("EPIC with the reference's three files chosen in the page: `cellfrac epic --reference TRef` bit for bit", async () => {
     const epic = await cli("epic", RACLE_TPM, "--reference", "TRef", "--epic-data", EPIC_DIR);
     expect(epic.code, epic.err).toBe(0);
-    const files = ["EPIC_TRef_refProfiles.tsv.gz", "EPIC_TRef_refProfiles_var.tsv.gz", "EPIC_TRef_sigGenes.tsv"].map((f) => join(EPIC_DIR, f));
+    const files = ["EPIC_TRef_refProfiles.tsv.gz", "EPIC_TRef_refProfiles_var.tsv.gz", "EPIC_TRef_sigGenes.tsv"].map((f) => golden(join(EPIC_DIR, f)));
     await runInPage(RACLE_TPM, { perm: 0, method: "epic", setup: () => page.getByTestId("epic-reference-input").setInputFiles(files) });
     expect(await tableText()).toBe(epic.out);
     expect(await page.textContent("#method-help")).toMatch(/not shipped/);
