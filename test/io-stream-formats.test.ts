@@ -294,7 +294,7 @@ describe("cellfrac cibersort on GCT, Parquet, Arrow file and stream = the whole-
       first ??= toResultsTable(res);
       expect(toResultsTable(res), f).toBe(first); // every format holds the same numbers
     }
-  });
+  }, 120_000); // 5 CIBERSORT runs: ~2 s idle, over 5 s on the shared machine
 });
 
 /** A matrix as Arrow record batches of `size` rows (float64 columns). */
