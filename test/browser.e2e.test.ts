@@ -12,7 +12,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from "playwrig
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startServer } from "../src/node/commands/serve.js";
 import { main } from "../src/node/cli.js";
-import { scoreTableTsv } from "../src/node/commands/score.js";
+import { methodTableTsv } from "../src/core/formats/results.js";
 import { readSignature } from "../src/node/data.js";
 import { cibersort, formatNumber, InputError, nnls, parseMatrix, readMatrix, toResultsJSON, toResultsTable } from "../src/node/index.js";
 import { DATA, cibersortCases, dataFile, golden, readGolden, readRefTable } from "./helpers/reference.js";
@@ -188,7 +188,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`the page in Chromium${NO_CHROMIUM}`, () => {
   }, 300_000);
 
   it("NNLS (method select) with the bundled LM22 gives `cellfrac nnls`'s table bit for bit", async () => {
-    const node = scoreTableTsv(await nnls.run(readMatrix(GSE.input, { what: "mixture" }), { signature: readSignature("LM22"), signatureName: "LM22" }));
+    const node = methodTableTsv(await nnls.run(readMatrix(GSE.input, { what: "mixture" }), { signature: readSignature("LM22"), signatureName: "LM22" }));
     await runInPage(GSE.input, { perm: 0, method: "nnls" });
     expect(await page.isDisabled("#perm")).toBe(true);
     expect(await tableText()).toBe(node);

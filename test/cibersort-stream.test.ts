@@ -10,7 +10,7 @@ import { cibersort } from "../src/core/cibersort/index.js";
 import { toResultsJSON, toResultsTable } from "../src/core/cibersort/output.js";
 import { runFitsInProcess } from "../src/core/cibersort/fits.js";
 import { parseCibersortArgs, runCibersort } from "../src/node/commands/cibersort.js";
-import { coverageLine } from "../src/node/commands/score.js";
+import { coverageLine } from "../src/core/formats/results.js";
 import { readSignature } from "../src/node/data.js";
 import { InputError } from "../src/core/errors.js";
 import { ensemblSymbols, toSymbols } from "../src/core/genes.js";

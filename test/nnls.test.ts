@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { main } from "../src/node/cli.js";
-import { scoreTableTsv } from "../src/node/commands/score.js";
+import { methodTableTsv } from "../src/core/formats/results.js";
 import { readMatrixFile } from "../src/core/formats/read.js";
 import { makeMatrix } from "../src/core/matrix.js";
 import { nnlsDeconvolve, nnlsSolver } from "../src/core/methods/nnls.js";
@@ -147,7 +147,7 @@ describe("cellfrac nnls", () => {
     const r = await run("nnls", MIX, "--signature", TIL10, "--coefficients");
     expect(r.code).toBe(0);
     const api = await nnlsDeconvolve(readMatrixFile(MIX), { signature: readMatrixFile(TIL10), coefficients: true });
-    expect(r.out).toBe(scoreTableTsv(api));
+    expect(r.out).toBe(methodTableTsv(api));
     expect(r.out.split("\n")[0]).toBe("Mixture\tB.cells\tMacrophages.M1\tMacrophages.M2\tMonocytes\tNeutrophils\tNK.cells\tT.cells.CD4\tT.cells.CD8\tTregs\tDendritic.cells\tRMSE");
     const dir = mkdtempSync(join(tmpdir(), "cellfrac-nnls-"));
     const json = join(dir, "out.json");

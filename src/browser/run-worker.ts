@@ -4,54 +4,26 @@
 // run in this worker. Everything heavy stays off the page's thread; cancelling a run is terminating this
 // worker (its fit workers go with it).
 import { expose, type ProxyMarked } from "comlink";
-import { cibersort } from "../core/cibersort/index.js";
-import { toResultsJSON, toResultsTable } from "../core/cibersort/output.js";
-import type { AbsMethod, ScaleMode } from "../core/cibersort/types.js";
-import { SCORE_METHODS, type ScoreMethod, runScoreMethod, scoreTableJson, scoreTableTsv } from "../node/commands/score.js";
 import { InputError, UsageError } from "../core/errors.js";
-import { BUILTIN_GENE_SETS, type GeneSet, builtinGeneSetName, parseGeneSets } from "../core/genesets.js";
-import type { DuplicatePolicy } from "../core/formats/read.js";
+import { resultText } from "../core/formats/results.js";
+import { BUILTIN_GENE_SETS, builtinGeneSetName, parseGeneSets } from "../core/genesets.js";
 import { ensemblStableId, toSymbols } from "../core/genes.js";
-import type { Matrix } from "../core/matrix.js";
-import { cibersortTable } from "../core/methods/cibersort.js";
-import { EPIC_MRNA_CELL, type EpicReference, epicDeconvolve, parseEpicGeneList, validateReference } from "../core/methods/epic.js";
-import { ESTIMATE_COMMON_GENES_FILE, estimate, parseEstimateCommonGenes } from "../core/methods/estimate.js";
-import { nnls } from "../core/methods/nnls.js";
-import { TIL10_FILES, quantiseqDeconvolve, til10FromTexts } from "../core/methods/quantiseq.js";
-import type { ScoreTransform } from "../core/methods/scorekit.js";
+import { type EpicReference, parseEpicGeneList, validateReference } from "../core/methods/epic.js";
+import { ESTIMATE_COMMON_GENES_FILE, parseEstimateCommonGenes } from "../core/methods/estimate.js";
+import { TIL10_FILES, til10FromTexts } from "../core/methods/quantiseq.js";
 import type { Coverage, MethodTable } from "../core/methods/types.js";
+import { type MethodHost, type NamedBytes, methodByName, parseOptions } from "../core/registry.js";
 import { browserFitRunner, defaultWorkers, type BrowserPoolInfo } from "./pool.js";
 import { gunzipIfNeeded, parseMatrixBytes } from "./parse.js";
 
-export interface InputFile {
-  name: string;
-  bytes: Uint8Array;
-}
-
-export const DECONV_METHODS = ["cibersort", "nnls", "quantiseq", "epic"] as const;
-export type PageMethod = (typeof DECONV_METHODS)[number] | ScoreMethod;
+export type InputFile = NamedBytes;
 
 export interface RunRequest {
-  /** The page's method select: a deconvolution method or a `cellfrac score --method` method. */
-  method: PageMethod;
+  /** A registry method (src/core/registry.ts). */
+  method: string;
   mixture: InputFile;
-  /** CIBERSORT and NNLS; absent: the bundled LM22. */
-  signature?: InputFile;
-  perm: number;
-  seed: number;
-  qn: boolean;
-  /** CIBERSORT's ν-SVR solver: libsvm (R-identical, default) or exact (the true optimum). */
-  solver: "libsvm" | "exact";
-  absolute: AbsMethod | false;
-  /** CIBERSORT, NNLS, quanTIseq, EPIC (`--scale`). */
-  scale: ScaleMode;
-  duplicates: DuplicatePolicy;
-  /** `cellfrac quantiseq` options. */
-  quantiseq?: { tumor: boolean; arrays: boolean; mrnaScaling: boolean };
-  /** `cellfrac epic` options; `reference` holds the files of a reference directory (profiles, variability, sigGenes). */
-  epic?: { reference: InputFile[]; otherCells: boolean; mrnaScaling: boolean; mrnaProportions: boolean };
-  /** `cellfrac score` options; `geneSets` is a bundled name (ESTIMATE, MCPcounter, Danaher), a file, or absent (the method's default). */
-  score?: { geneSets?: string | InputFile; setColumn?: string; geneColumn?: string; transform: ScoreTransform; normalize: boolean };
+  /** The method's options as the form gives them (keys: option keys); the registry checks them. */
+  options: Record<string, unknown>;
   /** Fit workers (default: hardware concurrency). */
   workers?: number;
 }
@@ -63,6 +35,8 @@ export interface RunResult {
   json: string;
   /** "fractions" (deconvolution: stacked bars and a 0..max heatmap) or "scores" (heatmap scaled per row). */
   kind: "fractions" | "scores";
+  /** What ran, for the summary line (e.g. "CIBERSORT (exact solver, 100 permutations)"). */
+  label: string;
   samples: string[];
   /** The estimate columns: cell types or gene sets. */
   cellTypes: string[];
@@ -111,45 +85,35 @@ async function ensemblTable(): Promise<Map<string, string>> {
   return map;
 }
 
-async function signatureFile(req: RunRequest): Promise<InputFile> {
-  return req.signature ?? { name: "LM22", bytes: await fetchData("LM22.tsv", "LM22 signature") };
-}
-
-const isMethod = (m: unknown): m is PageMethod => (DECONV_METHODS as readonly unknown[]).includes(m) || (SCORE_METHODS as readonly unknown[]).includes(m);
-
 export const runWorkerApi = {
   async run(req: RunRequest, onProgress?: ProgressFn): Promise<RunResult | RunFailure> {
     const t0 = performance.now();
     try {
-      if (!isMethod(req.method)) throw new UsageError(`unknown method "${String(req.method)}"`);
+      const method = methodByName(req.method);
+      const v = parseOptions(method, req.options, "page");
       // Warnings of reading the inputs; the methods' own come back in their table (MethodTable.warnings).
       const warnings: string[] = [];
       const onWarning = (m: string) => warnings.push(m);
-      const progress = onProgress ? (d: number, t: number) => void onProgress(d, t) : undefined;
-      let mix = await parseMatrixBytes(req.mixture.bytes, { what: "mixture", name: req.mixture.name, duplicates: req.duplicates, onWarning });
-      let out: Omit<RunResult, "ms">;
-      switch (req.method) {
-        case "cibersort":
-          // Ensembl gene IDs are mapped to symbols, as `cellfrac cibersort` does.
-          if (mix.rows.some((g) => ensemblStableId(g) !== undefined)) mix = toSymbols(mix, { duplicates: req.duplicates, onWarning, table: await ensemblTable() });
-          out = await runCibersort(mix, req, warnings, progress);
-          break;
-        case "nnls": {
-          const sig = await signatureFile(req);
-          const signature = await parseMatrixBytes(sig.bytes, { what: "signature", name: sig.name });
-          out = fromTable(await nnls.run(mix, { signature, signatureName: sig.name, scale: req.scale, onProgress: progress }), warnings);
-          break;
-        }
-        case "quantiseq":
-          out = fromTable(await runQuantiseq(mix, req), warnings);
-          break;
-        case "epic":
-          out = fromTable(await runEpic(mix, req), warnings);
-          break;
-        default:
-          out = fromTable(await runScore(req.method, mix, req, onWarning), warnings, "scores");
+      const duplicates = v.duplicates as "error" | "first" | "mean" | "max";
+      let mix = await parseMatrixBytes(req.mixture.bytes, { what: "mixture", name: req.mixture.name, duplicates, onWarning });
+      // Ensembl gene IDs are mapped to symbols, as the CLI does.
+      if (mix.rows.some((g) => ensemblStableId(g) !== undefined)) {
+        mix = toSymbols(mix, { duplicates, onWarning, table: await ensemblTable() });
       }
-      return { ...out, ms: performance.now() - t0 };
+      const info: BrowserPoolInfo = { workers: 0, shared: false };
+      const host = browserHost(onWarning, browserFitRunner(req.workers ?? defaultWorkers(), info));
+      const progress = onProgress ? (d: number, t: number) => void onProgress(d, t) : undefined;
+      const out = await method.run(mix, v, { host, onProgress: progress, mixtureName: req.mixture.name });
+      return {
+        ...fromTable(out.table, warnings, method.kind),
+        table: resultText(out, "tsv"),
+        json: resultText(out, "json"),
+        label: method.describe?.(v) ?? method.title,
+        antilog: out.cibersort?.diagnostics.antilog,
+        workers: info.workers,
+        shared: info.shared,
+        ms: performance.now() - t0,
+      };
     } catch (e) {
       if (e instanceof InputError) return { ok: false, kind: "input", message: `cellfrac: error: ${e.message}` };
       if (e instanceof UsageError) return { ok: false, kind: "usage", message: `cellfrac: ${e.message}` };
@@ -158,36 +122,28 @@ export const runWorkerApi = {
   },
 };
 
-async function runCibersort(mix: Matrix, req: RunRequest, warnings: string[], progress?: (d: number, t: number) => void): Promise<Omit<RunResult, "ms">> {
-  const sigFile = await signatureFile(req);
-  const sig = await parseMatrixBytes(sigFile.bytes, { what: "signature", name: sigFile.name });
-  const info: BrowserPoolInfo = { workers: 0, shared: false };
-  const res = await cibersort(
-    mix,
-    sig,
-    {
-      perm: req.perm,
-      seed: req.seed,
-      qn: req.qn,
-      absolute: req.absolute,
-      scale: req.scale,
-      solver: req.solver,
-      names: { mixture: req.mixture.name, signature: sigFile.name },
-      onProgress: progress,
+/** The page's host for the registry: bundled data fetched from the page's data folder, chosen files as bytes. */
+function browserHost(onWarning: (m: string) => void, fitRunner: MethodHost["fitRunner"]): MethodHost {
+  return {
+    bundledSignature: async (key) => {
+      const path = key === "TIL10" ? "til10/" + TIL10_FILES.signature : `${key}.tsv`;
+      return parseMatrixBytes(await fetchData(path, `${key} signature`), { what: "signature", name: key });
     },
-    undefined,
-    browserFitRunner(req.workers ?? defaultWorkers(), info),
-  );
-  const t = cibersortTable(res);
-  const { used, total, missing } = res.diagnostics.signatureCoverage;
-  t.coverage = [{ name: sigFile.name, found: used, total, missing }];
-  t.warnings = [...warnings, ...res.warnings];
-  return { ...fromTable(t, [], "fractions", toResultsTable(res), toResultsJSON(res)), antilog: res.diagnostics.antilog, workers: info.workers, shared: info.shared };
+    signatureFile: async (ref) => {
+      if (typeof ref === "string") throw new UsageError(`choose the signature file "${ref}" in the page`);
+      return parseMatrixBytes(ref.bytes, { what: "signature", name: ref.name });
+    },
+    geneSets: (ref, columns) => geneSets(ref, columns, onWarning),
+    epicReference: (ref) => epicReference(ref),
+    til10,
+    estimateCommonGenes: async () =>
+      parseEstimateCommonGenes(await fetchText("genesets/" + ESTIMATE_COMMON_GENES_FILE, "ESTIMATE common genes")),
+    fitRunner,
+  };
 }
 
-/** `cellfrac quantiseq` on the bundled TIL10 (fetched from the page's data folder). */
-async function runQuantiseq(mix: Matrix, req: RunRequest): Promise<MethodTable> {
-  const o = req.quantiseq ?? { tumor: false, arrays: false, mrnaScaling: true };
+/** quanTIseq's bundled TIL10 (fetched from the page's data folder). */
+async function til10() {
   const dir = "til10/";
   const [sigBytes, mRNAScaling, rmGenes, aberrantGenes] = await Promise.all([
     fetchData(dir + TIL10_FILES.signature, "TIL10 signature"),
@@ -196,8 +152,7 @@ async function runQuantiseq(mix: Matrix, req: RunRequest): Promise<MethodTable> 
     fetchText(dir + TIL10_FILES.aberrantGenes, "TIL10 gene list"),
   ]);
   const signature = await parseMatrixBytes(sigBytes, { what: "signature", name: TIL10_FILES.signature });
-  const til10 = til10FromTexts(signature, { mRNAScaling, rmGenes, aberrantGenes });
-  return quantiseqDeconvolve(mix, { til10, tumor: o.tumor, arrays: o.arrays, scaleMRNA: o.mrnaScaling, scale: req.scale });
+  return til10FromTexts(signature, { mRNAScaling, rmGenes, aberrantGenes });
 }
 
 /** Which file of an EPIC reference directory a chosen file is (by the names `cellfrac epic` looks for). */
@@ -208,15 +163,16 @@ const EPIC_PARTS = [
 ] as const;
 
 /** `cellfrac epic --reference <dir>` with the reference's three files chosen in the page. */
-async function runEpic(mix: Matrix, req: RunRequest): Promise<MethodTable> {
-  const o = req.epic;
-  // In `cellfrac epic`'s order: the option conflict first, then the reference.
-  if (o?.mrnaScaling === false && o.mrnaProportions) throw new UsageError("--no-mrna-scaling and --mrna-proportions give the same numbers; use one");
-  if (!o || o.reference.length === 0) {
-    throw new UsageError("EPIC needs a reference: choose its three files (refProfiles.tsv[.gz], refProfiles_var.tsv[.gz], sigGenes.tsv); EPIC's TRef/BRef are licensed for academic non-commercial use and not shipped with cellfrac");
+async function epicReference(ref: string | InputFile | readonly InputFile[]): Promise<EpicReference> {
+  const chosen = typeof ref === "string" ? [] : "bytes" in ref ? [ref as InputFile] : (ref as readonly InputFile[]);
+  if (chosen.length === 0) {
+    throw new UsageError(
+      "EPIC needs a reference: choose its three files (refProfiles.tsv[.gz], refProfiles_var.tsv[.gz], sigGenes.tsv); " +
+        "EPIC's TRef/BRef are licensed for academic non-commercial use and not shipped with cellfrac",
+    );
   }
   const files: Partial<Record<(typeof EPIC_PARTS)[number]["key"], InputFile>> = {};
-  for (const f of o.reference) {
+  for (const f of chosen) {
     const part = EPIC_PARTS.find((p) => p.re.test(f.name));
     if (!part) throw new UsageError(`EPIC reference: "${f.name}" is none of refProfiles.tsv[.gz], refProfiles_var.tsv[.gz], sigGenes.tsv`);
     if (files[part.key]) throw new UsageError(`EPIC reference: two files for ${part.want} ("${files[part.key]!.name}", "${f.name}")`);
@@ -231,45 +187,26 @@ async function runEpic(mix: Matrix, req: RunRequest): Promise<MethodTable> {
   const stem = files.profiles!.name.replace(/_?refProfiles\.tsv(\.gz)?$/i, "");
   const reference: EpicReference = { name: /^EPIC_(TRef|BRef)$/i.exec(stem)?.[1] ?? (stem || "reference"), profiles, variability, sigGenes };
   validateReference(reference);
-  return epicDeconvolve(mix, {
-    reference,
-    withOtherCells: o.otherCells,
-    mRNACell: o.mrnaScaling ? EPIC_MRNA_CELL : { default: 1 },
-    mRNAProportions: o.mrnaProportions,
-    scale: req.scale,
-  });
+  return reference;
 }
 
-/** Methods with a bundled default gene-set collection (as `cellfrac score`). */
-const DEFAULT_SETS: Partial<Record<ScoreMethod, string>> = { mcpcounter: "MCPcounter", estimate: "ESTIMATE" };
-
-/** `cellfrac score --method M` with a bundled collection or a chosen GMT/TSV file; `onWarning` hears the gene-set reader. */
-async function runScore(method: ScoreMethod, mix: Matrix, req: RunRequest, onWarning: (m: string) => void): Promise<MethodTable> {
-  const o = req.score ?? { transform: "none" as const, normalize: true };
-  const spec = o.geneSets ?? DEFAULT_SETS[method];
-  if (spec === undefined) throw new UsageError(`--method ${method} needs --gene-sets (a .gmt/.tsv file, ESTIMATE, MCPcounter or Danaher)`);
-  if (!o.normalize && method !== "ssgsea") throw new UsageError("--no-normalize applies to --method ssgsea only");
-  const columns = { setColumn: o.setColumn || undefined, geneColumn: o.geneColumn || undefined };
-  let sets: GeneSet[];
-  if (typeof spec === "string") {
-    const key = builtinGeneSetName(spec);
-    if (!key) throw new UsageError(`unknown bundled gene sets "${spec}" (ESTIMATE, MCPcounter, Danaher)`);
+/** A bundled collection or a chosen GMT/TSV file, read as `cellfrac score --gene-sets` reads it. */
+async function geneSets(ref: string | InputFile, columns: { setColumn?: string; geneColumn?: string }, onWarning: (m: string) => void) {
+  if (typeof ref === "string") {
+    const key = builtinGeneSetName(ref);
+    if (!key) throw new UsageError(`unknown bundled gene sets "${ref}" (ESTIMATE, MCPcounter, Danaher)`);
     const b = BUILTIN_GENE_SETS[key];
     const text = await fetchText("genesets/" + b.file, `${key} gene sets`);
-    sets = parseGeneSets(text, { setColumn: columns.setColumn ?? b.setColumn, geneColumn: columns.geneColumn ?? b.geneColumn, name: key, format: "tsv", onWarning });
-  } else {
-    const gmt = /\.gmt(\.gz)?$/i.test(spec.name);
-    if (gmt && (columns.setColumn || columns.geneColumn)) throw new UsageError("--set-column/--gene-column apply to TSV gene-set files, not GMT");
-    const text = new TextDecoder("utf-8").decode(await gunzipIfNeeded(spec.bytes, spec.name));
-    sets = parseGeneSets(text, { ...columns, name: spec.name, format: gmt ? "gmt" : "tsv", onWarning });
+    const setColumn = columns.setColumn ?? b.setColumn;
+    return parseGeneSets(text, { setColumn, geneColumn: columns.geneColumn ?? b.geneColumn, name: key, format: "tsv", onWarning });
   }
-  const opts = { geneSets: sets, transform: o.transform, normalize: o.normalize };
-  if (method === "estimate") return estimate.run(mix, { ...opts, commonGenes: parseEstimateCommonGenes(await fetchText("genesets/" + ESTIMATE_COMMON_GENES_FILE, "ESTIMATE common genes")) });
-  return runScoreMethod(method, mix, opts);
+  const gmt = /\.gmt(\.gz)?$/i.test(ref.name);
+  const text = new TextDecoder("utf-8").decode(await gunzipIfNeeded(ref.bytes, ref.name));
+  return parseGeneSets(text, { ...columns, name: ref.name, format: gmt ? "gmt" : "tsv", onWarning });
 }
 
-/** A method's table as the page's result, with the CLI's TSV/JSON writers (`cellfrac nnls|quantiseq|epic|score`). */
-function fromTable(t: MethodTable, readWarnings: string[], kind: RunResult["kind"] = "fractions", table = scoreTableTsv(t), json = scoreTableJson(t)): Omit<RunResult, "ms"> {
+/** A method's table as the page's result (the numbers row-major for the charts). */
+function fromTable(t: MethodTable, readWarnings: string[], kind: RunResult["kind"]) {
   const S = t.values.rows.length;
   const C = t.values.cols.length;
   const T = t.estimateColumns;
@@ -278,9 +215,7 @@ function fromTable(t: MethodTable, readWarnings: string[], kind: RunResult["kind
   const fractions = new Float64Array(S * T);
   for (let s = 0; s < S; s++) fractions.set(values.subarray(s * C, s * C + T), s * T);
   return {
-    ok: true,
-    table,
-    json,
+    ok: true as const,
     kind,
     columns: t.values.cols,
     values,
@@ -289,8 +224,6 @@ function fromTable(t: MethodTable, readWarnings: string[], kind: RunResult["kind
     fractions,
     warnings: [...readWarnings, ...t.warnings],
     coverage: t.coverage,
-    workers: 0,
-    shared: false,
   };
 }
 

@@ -14,6 +14,8 @@ import { toSymbols } from "../core/genes.js";
 import { readMatrix, type ReadOptions } from "../core/formats/read.js";
 import type { Matrix } from "../core/matrix.js";
 import { loadCore } from "../core/wasm.js";
+import { type MethodOutput, methodByName, parseOptions } from "../core/registry.js";
+import { nodeMethodHost } from "./method-host.js";
 
 export type * from "../core/cibersort/types.js";
 export { NO_PVALUE } from "../core/cibersort/index.js";
@@ -78,6 +80,36 @@ export { OTHER, TIL10_DIR, TIL10_SIGNATURE, loadTil10, quantiseq, quantiseqDecon
 export { ENSEMBL_TABLE, ensemblStableId, ensemblSymbols, matchGenes, toSymbols, type ToSymbolsOptions } from "../core/genes.js";
 export { agreement, compareTables, formatCompareJson, formatCompareText, formatCompareTsv, loadLineages, methodTableToNamed, parseTable, readTable, type CompareOptions, type CompareReport, type CellTypeStats, type Lineages, type NamedTable } from "../core/compare.js";
 export { cibersortTable } from "../core/methods/cibersort.js";
+export {
+  METHODS,
+  methodByName,
+  parseOptions,
+  type FileRef,
+  type MethodOutput,
+  type MethodSpec,
+  type NamedBytes,
+  type OptionSpec,
+  type OptionValues,
+} from "../core/registry.js";
+export { coverageReport, methodTableJson, methodTableTsv, resultText } from "../core/formats/results.js";
+
+/**
+ * Any registry method by name ("cibersort", "nnls", "epic", "quantiseq", "ssgsea", …) with the CLI's options
+ * as camelCase keys (`{ geneSets: "Danaher", transform: "log2p1" }`), checked and defaulted as the CLI
+ * does; UsageError for a bad option. The mixture is read as readMixture reads it.
+ */
+export async function runMethod(
+  method: string,
+  mixture: MatrixSource,
+  options: Record<string, unknown> = {},
+  hooks: { onWarning?: (m: string) => void; onProgress?: (done: number, total: number) => void } = {},
+): Promise<MethodOutput> {
+  const m = methodByName(method);
+  const v = parseOptions(m, options, "api");
+  const mix = readMixture(mixture, { duplicates: v.duplicates as ReadOptions["duplicates"], onWarning: hooks.onWarning });
+  const mixtureName = typeof mixture === "string" && !/[\r\n]/.test(mixture) ? mixture : undefined;
+  return m.run(mix, v, { host: nodeMethodHost(hooks.onWarning), ...hooks, mixtureName });
+}
 export { buildReport, type Report, type ReportFile, type ReportRequest } from "../core/report/index.js";
 export { compositionSpec, forestSpec, groupBoxSpec, heatmapSpec, scatterSpec, volcanoSpec, type VlSpec } from "../core/charts/specs.js";
 export { renderSvg } from "../core/charts/render.js";

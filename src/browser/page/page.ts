@@ -1,6 +1,8 @@
-// The cellfrac page: reads the form, runs the engine on a worker (src/browser/run-worker.ts), shows
-// progress with cancel, then the table, charts, coverage and warnings, and offers downloads.
+// The cellfrac page: builds the options form from the method registry, runs the engine on a worker
+// (src/browser/run-worker.ts, which checks the options through the registry), shows progress with cancel,
+// then the table, charts, coverage and warnings, and offers downloads.
 import { proxy, wrap } from "comlink";
+import { METHODS, type MethodSpec, type OptionSpec, type PageControl, keyOf, methodByName } from "../../core/registry.js";
 import type { RunRequest, RunResult, RunWorkerApi } from "../run-worker.js";
 
 const $ = <T extends HTMLElement>(id: string): T => {
@@ -11,7 +13,6 @@ const $ = <T extends HTMLElement>(id: string): T => {
 
 const form = $<HTMLFormElement>("run-form");
 const mixtureInput = $<HTMLInputElement>("mixture");
-const signatureInput = $<HTMLInputElement>("signature");
 const runBtn = $<HTMLButtonElement>("run");
 const cancelBtn = $<HTMLButtonElement>("cancel");
 const progress = $<HTMLProgressElement>("progress");
@@ -45,90 +46,162 @@ function setRunning(running: boolean): void {
   cancelBtn.disabled = !running;
 }
 
-async function readFile(f: File): Promise<{ name: string; bytes: Uint8Array }> {
-  return { name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) };
-}
-
 /** `?workers=N` in the page address sets the fit-worker count (default: the browser's logical cores). */
 function workersParam(): number | undefined {
   const v = new URLSearchParams(location.search).get("workers");
   return v && /^\d+$/.test(v) && Number(v) > 0 ? Number(v) : undefined;
 }
 
-/** The CLI's number checks, with the CLI's wording. */
-function intOption(id: string, name: string, min: number): number {
-  const v = $<HTMLInputElement>(id).value.trim();
-  if (!/^-?\d+$/.test(v) || Number(v) < min) throw new Error(`cellfrac: --${name} takes an integer ≥ ${min}, got "${v}"`);
-  return Number(v);
+/** The form's groups, in page order; "input" controls sit outside any fieldset. */
+const GROUPS: { key: PageControl["group"]; id?: string; legend?: string }[] = [
+  { key: "input" },
+  { key: "cibersort", id: "cibersort-options", legend: "CIBERSORT options" },
+  { key: "quantiseq", id: "quantiseq-options", legend: "quanTIseq options" },
+  { key: "epic", id: "epic-options", legend: "EPIC options" },
+  { key: "score", id: "score-options", legend: "Gene-set options" },
+  { key: "common", id: "common-options", legend: "Input options" },
+];
+
+/** Options the page shows, one control per element id (methods share e.g. the signature and --scale). */
+const CONTROLS = new Map<string, OptionSpec & { page: PageControl }>();
+for (const m of METHODS) {
+  for (const o of pageOptions(m)) if (!CONTROLS.has(o.page.id)) CONTROLS.set(o.page.id, o);
+}
+function pageOptions(m: MethodSpec): (OptionSpec & { page: PageControl })[] {
+  return m.options.filter((o): o is OptionSpec & { page: PageControl } => Boolean(o.page) && o.hosts.includes("page"));
+}
+/** Element ids a method uses: its controls and their selects. */
+const controlIds = (m: MethodSpec) => pageOptions(m).flatMap((o) => (o.page.select ? [o.page.select.id, o.page.id] : [o.page.id]));
+
+function node<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  props: Partial<HTMLElementTagNameMap[K]> = {},
+  attrs: Record<string, string> = {},
+): HTMLElementTagNameMap[K] {
+  const e = Object.assign(document.createElement(tag), props);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+  return e;
+}
+const label = (id: string, text: string) => node("label", { htmlFor: id, textContent: text });
+
+function select(
+  id: string,
+  values: readonly string[],
+  labels: Readonly<Record<string, string>> = {},
+  selected?: string,
+  testid?: string,
+): HTMLSelectElement {
+  const sel = node("select", { id }, testid ? { "data-testid": testid } : {});
+  for (const v of values) sel.append(node("option", { value: v, textContent: labels[v] ?? v, selected: v === selected }));
+  return sel;
 }
 
-/** Per method: the controls it uses (all others are disabled, not hidden, so the form keeps its order) and its help. */
-const SCORE_CONTROLS = ["genesets", "geneset-file", "set-column", "gene-column", "transform", "duplicates"];
-const METHODS: Record<string, { title: string; controls: string[]; help: string }> = {
-  cibersort: {
-    title: "CIBERSORT",
-    controls: ["signature", "perm", "seed", "qn", "solver", "absolute", "scale", "duplicates"],
-    help: "CIBERSORT v1.04 as “cellfrac cibersort”: ν-SVR on the bundled LM22 or your signature, with permutation P-values. The exact solver gives the true ν-SVR optimum instead of R's libsvm trajectory.",
-  },
-  nnls: { title: "NNLS", controls: ["signature", "scale", "duplicates"], help: "Non-negative least squares on the signature (LM22 or yours), as “cellfrac nnls”. The CIBERSORT options are off." },
-  quantiseq: {
-    title: "quanTIseq",
-    controls: ["q-tumor", "q-arrays", "q-mrna", "scale", "duplicates"],
-    help: "quanTIseq with the bundled TIL10 signature (10 cell types + Other), as “cellfrac quantiseq”. Give TPM-like expression.",
-  },
-  epic: {
-    title: "EPIC",
-    controls: ["epic-reference", "e-other", "e-mrna", "e-proportions", "scale", "duplicates"],
-    help: "EPIC, as “cellfrac epic --reference <dir>”. Its reference profiles are not shipped (academic non-commercial licence): choose your copy's three files under EPIC options.",
-  },
-  ssgsea: { title: "ssGSEA", controls: [...SCORE_CONTROLS, "normalize"], help: "ssGSEA scores (GSVA 1.46), as “cellfrac score --method ssgsea”: choose bundled gene sets or a GMT/TSV file." },
-  singscore: { title: "singscore", controls: SCORE_CONTROLS, help: "singscore per sample, as “cellfrac score --method singscore”; sets <name>_UP and <name>_DN are scored as a pair." },
-  mcpcounter: { title: "MCP-counter", controls: SCORE_CONTROLS, help: "MCP-counter: mean of the population markers (default: bundled MCPcounter markers), as “cellfrac score --method mcpcounter”." },
-  estimate: { title: "ESTIMATE", controls: SCORE_CONTROLS, help: "ESTIMATE stromal, immune and ESTIMATE scores and tumour purity (default: bundled ESTIMATE sets), as “cellfrac score --method estimate”." },
-  mean: { title: "mean score", controls: SCORE_CONTROLS, help: "Mean value of each set's genes, as “cellfrac score --method mean”: choose gene sets." },
-  zscore: { title: "z-score", controls: SCORE_CONTROLS, help: "Mean of each set's genes standardised across samples, as “cellfrac score --method zscore”: choose gene sets." },
-  pc1: { title: "PC1 score", controls: SCORE_CONTROLS, help: "First principal component of each set's standardised genes, as “cellfrac score --method pc1”: choose gene sets." },
-};
-const ALL_CONTROLS = [...new Set(Object.values(METHODS).flatMap((m) => m.controls))];
+/** The elements of one option's control (a row, or a field for files). */
+function control(o: OptionSpec & { page: PageControl }): HTMLElement[] {
+  const p = o.page;
+  const test: Record<string, string> = p.testid ? { "data-testid": p.testid } : {};
+  const row = node("div", { className: "row" });
+  switch (o.type) {
+    case "boolean":
+      row.append(node("input", { type: "checkbox", id: p.id, checked: o.default }, test), label(p.id, p.label));
+      return [row];
+    case "integer": {
+      const range: Record<string, string> = { min: String(o.min), ...(o.max === undefined ? {} : { max: String(o.max) }) };
+      const value = String(o.default ?? "");
+      const input = node("input", { type: "number", id: p.id, step: "1", value }, { ...range, inputmode: "numeric", ...test });
+      row.append(label(p.id, p.label), input);
+      return [row];
+    }
+    case "choice":
+      const values = o.default === undefined ? ["", ...o.choices] : o.choices;
+      row.append(label(p.id, p.label), select(p.id, values, p.choiceLabels, o.default ?? "", p.testid));
+      return [row];
+    case "text":
+      row.append(label(p.id, p.label), node("input", { type: "text", id: p.id, placeholder: p.placeholder ?? "", size: 14 }, test));
+      return [row];
+    case "file": {
+      const out: HTMLElement[] = [];
+      if (p.hint) out.push(node("p", { className: "hint", id: `${p.id}-note`, textContent: p.hint }));
+      if (p.select) {
+        const r = node("div", { className: "row" });
+        const choices = select(p.select.id, ["", ...o.bundled, "file"], p.select.choiceLabels, "", p.select.testid);
+        r.append(label(p.select.id, p.select.label), choices);
+        out.push(r);
+      }
+      const field = node("div", { className: "field" });
+      const input = node("input", { type: "file", id: p.id, multiple: Boolean(p.multiple), accept: p.accept ?? "" }, test);
+      if (p.hint) input.setAttribute("aria-describedby", `${p.id}-note`);
+      // Choosing a file selects it over the bundled choices.
+      if (p.select) input.addEventListener("change", () => input.files?.length && ($<HTMLSelectElement>(p.select!.id).value = "file"));
+      field.append(label(p.id, p.label), input);
+      return [...out, field];
+    }
+  }
+}
+
+function buildForm(): void {
+  const container = $("method-options");
+  for (const g of GROUPS) {
+    const specs = [...CONTROLS.values()].filter((o) => o.page.group === g.key);
+    if (!specs.length) continue;
+    const parent = g.id ? node("fieldset", { id: g.id }) : container;
+    if (g.legend) parent.append(node("legend", { textContent: g.legend }));
+    for (const o of specs) parent.append(...control(o));
+    if (parent !== container) container.append(parent);
+  }
+  const kinds: [MethodSpec["kind"], string][] = [
+    ["fractions", "Deconvolution (cell fractions)"],
+    ["scores", "Gene-set scores"],
+  ];
+  for (const [kind, title] of kinds) {
+    const group = node("optgroup", { label: title });
+    for (const m of METHODS.filter((x) => x.kind === kind)) group.append(node("option", { value: m.name, textContent: m.page.label }));
+    methodSelect.append(group);
+  }
+}
+
 const methodSelect = $<HTMLSelectElement>("method");
+buildForm();
+/** Controls a method does not use are disabled, not hidden, so the form keeps its order. */
 function applyMethod(): void {
-  const m = METHODS[methodSelect.value];
-  for (const id of ALL_CONTROLS) $<HTMLInputElement>(id).disabled = !m.controls.includes(id);
+  const m = methodByName(methodSelect.value);
+  const used = new Set(controlIds(m));
+  for (const id of METHODS.flatMap(controlIds)) $<HTMLInputElement>(id).disabled = !used.has(id);
   // A group none of whose controls apply is disabled as a whole (its legend says which method it is for).
   for (const fs of Array.from(form.querySelectorAll("fieldset"))) {
-    const used = Array.from(fs.querySelectorAll<HTMLInputElement>("input, select")).some((c) => m.controls.includes(c.id));
-    fs.disabled = !used;
+    fs.disabled = !Array.from(fs.querySelectorAll<HTMLInputElement>("input, select")).some((c) => used.has(c.id));
   }
-  $("method-help").textContent = m.help;
+  $("method-help").textContent = m.page.help;
 }
 methodSelect.addEventListener("change", applyMethod);
 applyMethod();
-// Choosing a gene-set file selects it as the gene sets.
-$<HTMLInputElement>("geneset-file").addEventListener("change", (e) => {
-  if ((e.target as HTMLInputElement).files?.length) $<HTMLSelectElement>("genesets").value = "file";
-});
 
-/** The method's own options, as the matching CLI flags would set them. */
-async function methodOptions(method: string): Promise<Pick<RunRequest, "quantiseq" | "epic" | "score">> {
-  const checked = (id: string) => $<HTMLInputElement>(id).checked;
-  if (method === "quantiseq") return { quantiseq: { tumor: checked("q-tumor"), arrays: checked("q-arrays"), mrnaScaling: checked("q-mrna") } };
-  if (method === "epic") {
-    const files = Array.from($<HTMLInputElement>("epic-reference").files ?? []);
-    return { epic: { reference: await Promise.all(files.map(readFile)), otherCells: checked("e-other"), mrnaScaling: checked("e-mrna"), mrnaProportions: checked("e-proportions") } };
+async function readFile(f: File): Promise<{ name: string; bytes: Uint8Array }> {
+  return { name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) };
+}
+
+/** A file option's value: a bundled name, the chosen file(s), or undefined (the method's default). */
+async function fileValue(p: PageControl): Promise<unknown> {
+  const files = Array.from($<HTMLInputElement>(p.id).files ?? []);
+  if (p.select) {
+    const choice = $<HTMLSelectElement>(p.select.id).value;
+    if (choice !== "file") return choice || undefined;
+    if (!files.length) throw new Error(`cellfrac: choose a file for "${p.select.label}" or a bundled choice`);
   }
-  if (!METHODS[method].controls.includes("genesets")) return {};
-  const choice = $<HTMLSelectElement>("genesets").value;
-  const file = $<HTMLInputElement>("geneset-file").files?.[0];
-  if (choice === "file" && !file) throw new Error("cellfrac: choose a gene-set file (.gmt or .tsv) or a bundled collection");
-  return {
-    score: {
-      geneSets: choice === "file" ? await readFile(file!) : choice || undefined,
-      setColumn: $<HTMLInputElement>("set-column").value.trim() || undefined,
-      geneColumn: $<HTMLInputElement>("gene-column").value.trim() || undefined,
-      transform: $<HTMLSelectElement>("transform").value as "none" | "log2p1",
-      normalize: method !== "ssgsea" || checked("normalize"),
-    },
-  };
+  if (!files.length) return undefined;
+  return p.multiple ? Promise.all(files.map(readFile)) : readFile(files[0]);
+}
+
+/** The method's options as the form holds them (keys: the registry's); the run worker checks them. */
+async function formOptions(m: MethodSpec): Promise<Record<string, unknown>> {
+  const raw: Record<string, unknown> = {};
+  for (const o of pageOptions(m)) {
+    const el = $<HTMLInputElement>(o.page.id);
+    const text = el.value.trim();
+    raw[keyOf(o.name)] =
+      o.type === "boolean" ? el.checked : o.type === "file" ? await fileValue(o.page) : o.type === "integer" ? text : text || undefined;
+  }
+  return raw;
 }
 
 /** body[data-state]: idle, running, done, failed or cancelled (set synchronously, for tests and styles). */
@@ -163,21 +236,8 @@ async function run(): Promise<void> {
   }
   let req: RunRequest;
   try {
-    const abs = $<HTMLSelectElement>("absolute").value;
-    req = {
-      method: methodSelect.value as RunRequest["method"],
-      mixture: await readFile(mix),
-      signature: signatureInput.files?.[0] && !signatureInput.disabled ? await readFile(signatureInput.files[0]) : undefined,
-      perm: intOption("perm", "perm", 0),
-      seed: intOption("seed", "seed", -(2 ** 31 - 1)),
-      qn: $<HTMLInputElement>("qn").checked,
-      absolute: abs === "" ? false : (abs as RunRequest["absolute"]),
-      solver: $<HTMLSelectElement>("solver").value as RunRequest["solver"],
-      scale: $<HTMLSelectElement>("scale").value as RunRequest["scale"],
-      duplicates: $<HTMLSelectElement>("duplicates").value as RunRequest["duplicates"],
-      ...(await methodOptions(methodSelect.value)),
-      workers: workersParam(),
-    };
+    const options = await formOptions(methodByName(methodSelect.value));
+    req = { method: methodSelect.value, mixture: await readFile(mix), options, workers: workersParam() };
   } catch (err) {
     showError((err as Error).message);
     setState("failed");
@@ -218,18 +278,14 @@ async function run(): Promise<void> {
   const secs = ((performance.now() - t0) / 1000).toFixed(1);
   status.textContent = `Done: ${res.samples.length} samples in ${secs} s.`;
   document.body.dataset.runMs = String(Math.round(performance.now() - t0));
-  render(res, secs, req);
+  render(res, secs);
   setState("done");
 }
 
-function render(r: RunResult, secs: string, req: RunRequest): void {
-  const m = METHODS[req.method];
+function render(r: RunResult, secs: string): void {
   const S = r.samples.length;
   const T = r.cellTypes.length;
-  const what =
-    req.method === "cibersort"
-      ? `CIBERSORT (${req.solver === "exact" ? "exact" : "R-identical"} solver), ${S} samples × ${T} cell types, ${req.perm} permutations`
-      : `${m.title}, ${S} samples × ${T} ${r.kind === "scores" ? "scores" : "cell types"}`;
+  const what = `${r.label}, ${S} samples × ${T} ${r.kind === "scores" ? "scores" : "cell types"}`;
   $("summary").textContent =
     `${what}, ${secs} s on ${r.workers || "no"} fit worker${r.workers === 1 ? "" : "s"} ` +
     `(${r.workers ? (r.shared ? "SharedArrayBuffer" : "transferred buffers") : "in the run worker"}).`;

@@ -1,13 +1,14 @@
 // CIBERSORT v1.04 (ALGORITHMS.md §4): the cohort-wide pass, the permutation null built before the
 // samples, one CoreAlg per sample, P-values, absolute modes and R's 15-significant-digit round trip.
-import { InputError, UsageError } from "../errors.js";
+import { InputError } from "../errors.js";
 import { makeMatrix, type Matrix } from "../matrix.js";
 import { RRandom } from "../rng.js";
 import { loadCore, type Core } from "../wasm.js";
 import { CibersortEngine, NUS } from "./engine.js";
 import { recordSize, recordToFit, REC, runFitsInProcess, type FitRunner } from "./fits.js";
 import { prepare, rMedian, type Prepared } from "./prepare.js";
-import type { CibersortOptions, CibersortResult } from "./types.js";
+import { checkValue, methodByName } from "../registry.js";
+import type { AbsMethod, CibersortOptions, CibersortResult, ScaleMode } from "./types.js";
 
 export type * from "./types.js";
 
@@ -35,18 +36,22 @@ export function nearestNullPValue(nullSorted: Float64Array, r: number): number {
   return 1 - (bi + 1) / L;
 }
 
-function checkOptions(o: CibersortOptions): Required<Pick<CibersortOptions, "perm" | "seed" | "qn" | "absolute" | "scale">> {
-  const perm = o.perm ?? 100;
-  const seed = o.seed ?? 1;
-  if (!Number.isInteger(perm) || perm < 0) throw new UsageError(`perm must be a non-negative integer, got ${perm}`);
-  if (!Number.isInteger(seed) || Math.abs(seed) > 2 ** 31 - 1) throw new UsageError(`seed must be an integer (R set.seed range), got ${seed}`);
-  const absolute = o.absolute ?? false;
-  if (absolute !== false && absolute !== "sig.score" && absolute !== "no.sumto1") {
-    throw new UsageError(`absolute must be false, "sig.score" or "no.sumto1", got ${String(absolute)}`);
-  }
-  const scale = o.scale ?? "auto";
-  if (scale !== "auto" && scale !== "linear" && scale !== "log2") throw new UsageError(`scale must be auto, linear or log2, got ${scale}`);
-  return { perm, seed, qn: o.qn ?? false, absolute, scale };
+/** The options the run depends on, checked by the method registry (its defaults and messages). */
+function checkOptions(o: CibersortOptions): Required<Pick<CibersortOptions, "perm" | "seed" | "qn" | "absolute" | "scale" | "solver">> {
+  const options = methodByName("cibersort").options;
+  const check = (name: string, v: unknown) => {
+    const spec = options.find((x) => x.name === name)!;
+    return checkValue(spec, v) ?? spec.default;
+  };
+  check("threads", o.threads);
+  return {
+    perm: check("perm", o.perm) as number,
+    seed: check("seed", o.seed) as number,
+    qn: check("qn", o.qn) as boolean,
+    absolute: (check("absolute", o.absolute === false ? undefined : o.absolute) as AbsMethod | undefined) ?? false,
+    scale: check("scale", o.scale) as ScaleMode,
+    solver: check("solver", o.solver) as "libsvm" | "exact",
+  };
 }
 
 /**
@@ -108,8 +113,7 @@ export async function cibersort(
   const vectors = new Float64Array((o.perm + S) * G);
   vectors.set(draws);
   vectors.set(prep.y, o.perm * G);
-  const solver = options.solver ?? "libsvm";
-  if (solver !== "libsvm" && solver !== "exact") throw new UsageError(`solver must be libsvm or exact, got ${String(solver)}`);
+  const solver = o.solver;
   let engine: CibersortEngine | undefined;
   const local = () => (engine ??= new CibersortEngine(c, prep.xRowMajor, G, T, solver));
   const total = 3 * (o.perm + S);

@@ -104,8 +104,8 @@ function parseResultsJson(text: string, file: string): ReportResults {
     throw new InputError(`not valid JSON: ${(e as Error).message}`, { file });
   }
   const warnings = Array.isArray(doc.warnings) ? doc.warnings.map(String) : [];
-  if (doc.method === "cibersort" && Array.isArray(doc.cellTypes) && Array.isArray(doc.samples)) {
-    // src/core/cibersort/output.ts toResultsJSON: one object per sample.
+  if (Array.isArray(doc.cellTypes) && Array.isArray(doc.samples)) {
+    // src/core/cibersort/output.ts toResultsJSON (known by its shape): one object per sample.
     const types = doc.cellTypes.map(String);
     const rows = doc.samples as Record<string, unknown>[];
     const abs = rows.some((r) => "absoluteScore" in r);
@@ -135,7 +135,7 @@ function parseResultsJson(text: string, file: string): ReportResults {
     };
   }
   if (typeof doc.method === "string" && Array.isArray(doc.columns) && Array.isArray(doc.rows)) {
-    // src/node/commands/score.ts scoreTableJson: rows of {<rowHeader>: sample, <column>: value}.
+    // src/core/formats/results.ts methodTableJson: rows of {<rowHeader>: sample, <column>: value}.
     const columns = doc.columns.map(String);
     const rows = doc.rows as Record<string, unknown>[];
     const rowHeader = rows.length ? Object.keys(rows[0])[0] : "sample";

@@ -1,22 +1,31 @@
 // `cellfrac cibersort`: CIBERSORT v1.04, R-identical, with both cellfrac and CIBERSORTx option spellings.
 import { parseArgs } from "node:util";
-import { cibersort, type AbsMethod, type CibersortResult, type ScaleMode } from "../../core/cibersort/index.js";
-import { runFitsOnPool } from "../pool.js";
-import { loadCore } from "../../core/wasm.js";
-import { resultColumns, resultValue, toResultsJSON, toResultsTable } from "../../core/cibersort/output.js";
+import type { AbsMethod, CibersortResult, ScaleMode } from "../../core/cibersort/index.js";
 import { ANTILOG_MAX } from "../../core/cibersort/prepare.js";
-import { readSignature } from "../data.js";
 import { UsageError } from "../../core/errors.js";
 import { symbolMapper, toSymbols } from "../../core/genes.js";
-import { formatArrow } from "../../core/formats/arrow.js";
-import { formatParquet } from "../../core/formats/parquet.js";
 import { readMatrixFile, type ReadOptions } from "../../core/formats/read.js";
 import { streamMatrixFile } from "../stream.js";
 import { type Matrix, makeMatrix } from "../../core/matrix.js";
-import { writeFileAtomic } from "../write.js";
+import {
+  type OptionValues,
+  checkValue,
+  formatHelpRows,
+  helpRows,
+  methodByName,
+  methodSignature,
+  optionMessages,
+  parseOptions,
+  unionOptions,
+} from "../../core/registry.js";
+import { nodeMethodHost } from "../method-host.js";
 import { createProgress } from "../progress.js";
-import { coverageLine } from "./score.js";
+import { checkOutput, cliOptionConfig, cliValues, runMethodCli } from "./method.js";
 import type { CliIO, Command } from "./types.js";
+
+const CIBERSORT = methodByName("cibersort");
+const OPTIONS = unionOptions([CIBERSORT], "cli");
+const OUTPUTS = ["tsv", "txt", "json", "arrow", "parquet"];
 
 const CIBERSORT_HELP = `Usage: cellfrac cibersort <mixture> [options]
 
@@ -24,27 +33,24 @@ Deconvolves a genes × samples mixture with a genes × cell-types signature exac
 script v1.04 (ν-SVR with ν = 0.25/0.5/0.75, libsvm's trajectory, R's random numbers): same fractions,
 Correlation, RMSE and P-values as R for the same inputs and seed.
 
-Inputs (tab- or comma-separated, optionally gzipped; first column gene symbols, header row of names):
-  <mixture>, --mixture <file>      bulk expression, genes × samples
-  --signature, --sigmatrix <file>  signature matrix, genes × cell types, or LM22 (bundled; default)
+The mixture and a signature file: tab- or comma-separated, optionally gzipped; first column gene symbols,
+header row of names (also GCT, Arrow, Parquet).
 
 Options:
-  --perm N          permutations for P-values (default 100; 0 gives P-value 9999 as in R)
-  --seed S          R set.seed value for the permutations (default 1)
-  --qn              quantile-normalise the mixture (default off: RNA-seq practice; on for arrays)
-  --QN TRUE|FALSE   the same, CIBERSORTx spelling
-  --absolute M      absolute mode: sig.score or no.sumto1 (default off: relative fractions)
-  --absolute TRUE --abs_method M
-                    the same, CIBERSORTx spelling (abs_method defaults to sig.score)
-  --scale S         auto (default: 2^x when the mixture's max < 50, announced), linear or log2
-  --duplicates D    duplicate gene symbols in the mixture: error (default), first, mean or max
-  --solver S        libsvm (default: R's e1071 to the bit) or exact (the true ν-SVR optimum)
-  --threads N       worker threads for the fits (default: available cores); results never depend on it
-  -o, --output F    write F (.tsv/.txt: CIBERSORT-Results table; .json: JSON; .arrow/.parquet: the
-                    same table as an Arrow IPC or Parquet file), atomically; without it the table
-                    goes to stdout
-  -q, --quiet       no progress or warnings on stderr
-  -h, --help        this help
+${formatHelpRows([
+  ...helpRows(OPTIONS),
+  [
+    "-o, --output F",
+    "write F (.tsv/.txt: CIBERSORT-Results table; .json: JSON; .arrow/.parquet: the\n" +
+      "same table as an Arrow IPC or Parquet file), atomically; without it the table\ngoes to stdout",
+  ],
+  ["-q, --quiet", "no progress or warnings on stderr"],
+  ["-h, --help", "this help"],
+])}
+
+CIBERSORTx spellings: --mixture <file> (for the argument), --sigmatrix <file> (--signature),
+--QN TRUE|FALSE (--qn), --absolute TRUE --abs_method sig.score|no.sumto1 (--absolute M; abs_method
+defaults to sig.score).
 
 Output columns: Mixture, one column per cell type, P-value, Correlation, RMSE
 [, Absolute score (sig.score|no.sumto1)]; numbers at full double precision.
@@ -53,18 +59,10 @@ Memory: without --qn and sig.score the mixture is streamed and only signature ge
 is still checked, and its maximum taken for the anti-log rule), so a cohort larger than memory works;
 --qn and sig.score need every gene in memory (about twice the mixture's float64 size at the peak).`;
 
-export function parseBool(name: string, v: string | undefined): boolean | undefined {
-  if (v === undefined) return undefined;
+/** CIBERSORTx's TRUE/FALSE (R's T/F too, any case); undefined for anything else. */
+function boolWord(v: string): boolean | undefined {
   const u = v.toUpperCase();
-  if (u === "TRUE" || u === "T") return true;
-  if (u === "FALSE" || u === "F") return false;
-  throw new UsageError(`--${name} takes TRUE or FALSE, got "${v}"`);
-}
-
-export function parseInt10(name: string, v: string | undefined, min: number): number | undefined {
-  if (v === undefined) return undefined;
-  if (!/^-?\d+$/.test(v) || Number(v) < min) throw new UsageError(`--${name} takes an integer ≥ ${min}, got "${v}"`);
-  return Number(v);
+  return u === "TRUE" || u === "T" ? true : u === "FALSE" || u === "F" ? false : undefined;
 }
 
 export interface CibersortCliOptions {
@@ -82,77 +80,57 @@ export interface CibersortCliOptions {
   quiet: boolean;
 }
 
-/** Parse `cellfrac cibersort` arguments (both cellfrac and CIBERSORTx spellings). */
+/** Parse `cellfrac cibersort` arguments (both cellfrac and CIBERSORTx spellings); values are checked by the registry. */
 export function parseCibersortArgs(args: string[]): CibersortCliOptions | "help" {
-  const { values: v, positionals } = parseArgs({
+  const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
     strict: true,
     options: {
+      ...cliOptionConfig(OPTIONS),
       mixture: { type: "string" },
-      signature: { type: "string" },
       sigmatrix: { type: "string" },
-      perm: { type: "string" },
-      seed: { type: "string" },
-      qn: { type: "boolean" },
       QN: { type: "string" },
-      absolute: { type: "string" },
       abs_method: { type: "string" },
-      scale: { type: "string" },
-      duplicates: { type: "string" },
-      threads: { type: "string" },
-      solver: { type: "string" },
       output: { type: "string", short: "o" },
       quiet: { type: "boolean", short: "q" },
       help: { type: "boolean", short: "h" },
     },
   });
+  const v = values as Record<string, string | boolean | undefined>;
   if (v.help) return "help";
   if (positionals.length > 1) throw new UsageError(`expected one mixture file, got ${positionals.length}: ${positionals.join(" ")}`);
   if (positionals.length && v.mixture) throw new UsageError("give the mixture either as an argument or with --mixture, not both");
-  const mixture = positionals[0] ?? v.mixture;
+  const mixture = positionals[0] ?? (v.mixture as string | undefined);
   if (!mixture) throw new UsageError("no mixture file given (cellfrac cibersort <mixture>)");
-  if (v.signature && v.sigmatrix) throw new UsageError("give --signature or --sigmatrix, not both");
-  const qnFlag = parseBool("QN", v.QN);
-  if (v.qn && qnFlag === false) throw new UsageError("--qn and --QN FALSE contradict each other");
-
-  let absolute: AbsMethod | false = false;
-  const absMethod = v.abs_method;
-  if (absMethod !== undefined && absMethod !== "sig.score" && absMethod !== "no.sumto1") {
-    throw new UsageError(`--abs_method takes sig.score or no.sumto1, got "${absMethod}"`);
-  }
-  if (v.absolute !== undefined) {
-    const a = v.absolute;
-    if (a === "sig.score" || a === "no.sumto1") absolute = a;
-    else if (parseBool("absolute", a)) absolute = absMethod ?? "sig.score";
-  } else if (absMethod !== undefined) {
-    throw new UsageError("--abs_method needs --absolute TRUE");
-  }
-  const scale = (v.scale ?? "auto") as ScaleMode;
-  if (!["auto", "linear", "log2"].includes(scale)) throw new UsageError(`--scale takes auto, linear or log2, got "${v.scale}"`);
-  const duplicates = (v.duplicates ?? "error") as CibersortCliOptions["duplicates"];
-  if (!["error", "first", "mean", "max"].includes(duplicates)) throw new UsageError(`--duplicates takes error, first, mean or max, got "${v.duplicates}"`);
-  const solver = (v.solver ?? "libsvm") as NonNullable<CibersortCliOptions["solver"]>;
-  if (solver !== "libsvm" && solver !== "exact") throw new UsageError(`--solver takes libsvm or exact, got "${v.solver}"`);
-  const output = v.output;
-  if (output !== undefined && output !== "-" && !/\.(tsv|txt|json|arrow|parquet)$/i.test(output)) {
-    throw new UsageError(`--output must end in .tsv, .txt, .json, .arrow or .parquet (got "${output}")`);
-  }
-  const seed = parseInt10("seed", v.seed, -(2 ** 31 - 1)) ?? 1;
-  if (Math.abs(seed) > 2 ** 31 - 1) throw new UsageError(`--seed must fit R's integer range, got ${seed}`);
+  if (v.signature && v.sigmatrix) throw new UsageError(optionMessages.notBoth("--signature", "--sigmatrix"));
+  const qnWord = v.QN === undefined ? undefined : boolWord(v.QN as string);
+  if (v.QN !== undefined && qnWord === undefined) throw new UsageError(optionMessages.choice("--QN", ["TRUE", "FALSE"], v.QN));
+  if (v.qn && qnWord === false) throw new UsageError(optionMessages.conflict("--qn", "--QN FALSE", "contradict each other"));
+  // --absolute TRUE|FALSE [--abs_method M] is CIBERSORTx's way to say --absolute M.
+  const absSpec = OPTIONS.find((o) => o.name === "absolute")!;
+  const absMethod = checkValue({ ...absSpec, name: "abs_method" }, v.abs_method);
+  let absolute = v.absolute as string | undefined;
+  const absWord = absolute === undefined ? undefined : boolWord(absolute);
+  if (absWord !== undefined) absolute = absWord ? ((absMethod as string | undefined) ?? "sig.score") : undefined;
+  else if (absolute === undefined && absMethod !== undefined) throw new UsageError(optionMessages.needs("--abs_method", "--absolute TRUE"));
+  const raw = { ...cliValues(OPTIONS, v), signature: v.signature ?? v.sigmatrix, qn: v.qn ?? qnWord, absolute };
+  const o = parseOptions(CIBERSORT, raw, "cli");
+  const output = v.output as string | undefined;
+  checkOutput(output, OUTPUTS);
   return {
     mixture,
-    signature: v.signature ?? v.sigmatrix ?? "LM22",
-    perm: parseInt10("perm", v.perm, 0) ?? 100,
-    seed,
-    qn: v.qn ?? qnFlag ?? false,
-    absolute,
-    scale,
-    duplicates,
-    threads: parseInt10("threads", v.threads, 1),
-    solver,
+    signature: o.signature as string,
+    perm: o.perm as number,
+    seed: o.seed as number,
+    qn: o.qn as boolean,
+    absolute: (o.absolute as AbsMethod | undefined) ?? false,
+    scale: o.scale as ScaleMode,
+    duplicates: o.duplicates as CibersortCliOptions["duplicates"],
+    threads: o.threads as number | undefined,
+    solver: o.solver as "libsvm" | "exact",
     output,
-    quiet: v.quiet ?? false,
+    quiet: Boolean(v.quiet),
   };
 }
 
@@ -161,39 +139,20 @@ export async function runCibersort(o: CibersortCliOptions, io: CliIO): Promise<{
   const warn = (m: string) => {
     if (!o.quiet) io.stderr(`cellfrac: warning: ${m}\n`);
   };
-  const signature = readSignature(o.signature);
+  const v: OptionValues = { ...o, absolute: o.absolute || undefined };
+  const host = nodeMethodHost(warn);
+  const { matrix: signature } = await methodSignature(CIBERSORT, v, host);
   const { mixture, mixtureMax } = await readCibersortMixture(o, signature, warn);
   const progress = o.quiet ? undefined : createProgress(io.stderr, io.isTTY, "fits");
-  const res = await cibersort(mixture, signature, {
-    perm: o.perm,
-    seed: o.seed,
-    qn: o.qn,
-    absolute: o.absolute,
-    scale: o.scale,
-    threads: o.threads,
-    solver: o.solver,
+  const { out, text } = await runMethodCli(CIBERSORT, v, o, io, {
+    mixture,
     mixtureMax,
-    onWarning: warn,
+    mixtureName: o.mixture,
+    host,
     onProgress: progress?.update,
-    names: { mixture: o.mixture, signature: o.signature },
-  }, await loadCore(), runFitsOnPool);
-  progress?.done();
-  if (!o.quiet) {
-    const { used, total, missing } = res.diagnostics.signatureCoverage;
-    io.stderr(coverageLine("cibersort", { name: o.signature, found: used, total, missing }));
-  }
-  const out = o.output?.toLowerCase() ?? "";
-  if (out.endsWith(".arrow") || out.endsWith(".parquet")) {
-    const format = out.endsWith(".arrow") ? formatArrow : formatParquet;
-    writeFileAtomic(o.output!, format("Mixture", resultColumns(res), res.samples, (s, c) => resultValue(res, s, c)));
-    return { res };
-  }
-  const text = out.endsWith(".json") ? toResultsJSON(res) : toResultsTable(res);
-  if (o.output && o.output !== "-") {
-    writeFileAtomic(o.output, text);
-    return { res };
-  }
-  return { res, text };
+    afterRun: progress?.done,
+  });
+  return { res: out.cibersort!, text };
 }
 
 /**

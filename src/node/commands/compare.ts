@@ -2,6 +2,7 @@
 import { parseArgs } from "node:util";
 import { compareTables, formatCompareJson, formatCompareText, formatCompareTsv, readTable } from "../../core/compare.js";
 import { UsageError } from "../../core/errors.js";
+import { checkValue } from "../../core/registry.js";
 import { writeFileAtomic } from "../write.js";
 import type { Command } from "./types.js";
 
@@ -48,8 +49,8 @@ export const compareCommand: Command = {
       return 0;
     }
     if (positionals.length !== 2) throw new UsageError(`expected a result and a reference table, got ${positionals.length} argument(s)`);
-    const by = v.by ?? "auto";
-    if (by !== "auto" && by !== "exact" && by !== "lineage") throw new UsageError(`--by takes auto, exact or lineage; got "${by}"`);
+    const BY = { name: "by", type: "choice", choices: ["auto", "exact", "lineage"], help: "", hosts: ["cli"] } as const;
+    const by = (checkValue(BY, v.by) ?? "auto") as "auto" | "exact" | "lineage";
     const report = compareTables(readTable(positionals[0]), readTable(positionals[1]), { by });
     const out = v.output;
     const json = v.json || /\.json$/i.test(out ?? "");

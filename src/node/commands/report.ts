@@ -7,7 +7,7 @@ import { DEFAULT_LIMITS } from "../../core/charts/specs.js";
 import { InputError, UsageError } from "../../core/errors.js";
 import { buildReport, type ReportFile } from "../../core/report/index.js";
 import { writeFileAtomic } from "../write.js";
-import { parseInt10 } from "./cibersort.js";
+import { checkValue } from "../../core/registry.js";
 import type { CliIO, Command } from "./types.js";
 
 const VERSION: string = JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")).version;
@@ -91,11 +91,14 @@ export function parseReportArgs(args: string[]): ReportCliOptions | "help" {
     score: v.score,
     output: v.output,
     figures: v.figures,
-    maxBars: parseInt10("max-bars", v["max-bars"], 1) ?? DEFAULT_LIMITS.maxBars,
-    maxPoints: parseInt10("max-points", v["max-points"], 1) ?? DEFAULT_LIMITS.maxPoints,
+    maxBars: (checkValue({ ...LIMIT, name: "max-bars" }, v["max-bars"]) as number | undefined) ?? DEFAULT_LIMITS.maxBars,
+    maxPoints: (checkValue({ ...LIMIT, name: "max-points" }, v["max-points"]) as number | undefined) ?? DEFAULT_LIMITS.maxPoints,
     quiet: v.quiet ?? false,
   };
 }
+
+/** --max-bars and --max-points: integers ≥ 1, checked (and worded) as every option. */
+const LIMIT = { type: "integer", min: 1, help: "", hosts: ["cli"] } as const;
 
 function readInput(path: string, role: string): Uint8Array {
   try {

@@ -5,8 +5,7 @@ import { createServer, type Server } from "node:http";
 import { extname, join, normalize, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { UsageError } from "../../core/errors.js";
-import { parseInt10 } from "./cibersort.js";
+import { checkValue } from "../../core/registry.js";
 import type { Command } from "./types.js";
 
 /** Sent with every response; the page carries the same policy as a meta tag for other static hosts. */
@@ -109,8 +108,8 @@ export const serveCommand: Command = {
       );
       return 0;
     }
-    const port = parseInt10("port", values.port, 0) ?? 8080;
-    if (port > 65535) throw new UsageError(`--port takes a port number up to 65535, got ${port}`);
+    const PORT = { name: "port", type: "integer", min: 0, max: 65535, help: "", hosts: ["cli"] } as const;
+    const port = (checkValue(PORT, values.port) as number | undefined) ?? 8080;
     const { url, close } = await startServer({ port });
     io.stderr(`cellfrac serve: ${url} (Ctrl-C to stop)\n`);
     await new Promise<void>((ok) => {

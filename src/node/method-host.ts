@@ -1,0 +1,43 @@
+// The Node host of the method registry (src/core/registry.ts): signatures, gene sets and EPIC's reference
+// from paths or bundled names, CIBERSORT's fits on the piscina pool. Bundled data the core reads by
+// default (TIL10, ESTIMATE's common genes) is left to the core.
+import { readMatrix, readMatrixFile } from "../core/formats/read.js";
+import { loadGeneSets } from "../core/genesets.js";
+import type { Matrix } from "../core/matrix.js";
+import { loadEpicReference } from "../core/methods/epic.js";
+import { TIL10_SIGNATURE } from "../core/methods/quantiseq.js";
+import { UsageError } from "../core/errors.js";
+import type { MethodHost } from "../core/registry.js";
+import { readSignature } from "./data.js";
+import { runFitsOnPool } from "./pool.js";
+
+/**
+ * A host for one run; `onWarning` hears the gene-set reader. Signatures are read once per run (the
+ * cibersort command reads its signature before the mixture, the method reads it again).
+ */
+export function nodeMethodHost(onWarning?: (m: string) => void): MethodHost {
+  const read = new Map<string, Matrix>();
+  const once = (key: string, f: () => Matrix) => {
+    if (!read.has(key)) read.set(key, f());
+    return read.get(key)!;
+  };
+  return {
+    bundledSignature: async (key) =>
+      once("bundled:" + key, () =>
+        key === "TIL10" ? readMatrixFile(TIL10_SIGNATURE, { what: "signature", name: "TIL10" }) : readSignature(key),
+      ),
+    signatureFile: async (ref) =>
+      typeof ref === "string"
+        ? once("file:" + ref, () => readMatrixFile(ref, { what: "signature" }))
+        : readMatrix(ref.bytes, { what: "signature", name: ref.name }),
+    geneSets: async (ref, columns) => {
+      if (typeof ref !== "string") throw new UsageError("--gene-sets takes a path or a bundled name here");
+      return loadGeneSets(ref, { ...columns, onWarning });
+    },
+    epicReference: async (ref, dataDir) => {
+      if (typeof ref !== "string") throw new UsageError("--reference takes TRef, BRef or a directory here");
+      return loadEpicReference(ref, dataDir);
+    },
+    fitRunner: runFitsOnPool,
+  };
+}
