@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { main } from "../src/node/cli.js";
-import { scoreTableTsv } from "../src/node/commands/score.js";
+import { methodTableTsv } from "../src/core/formats/results.js";
 import { readMatrixFile } from "../src/core/formats/read.js";
 import { type Matrix, makeMatrix, selectRows } from "../src/core/matrix.js";
 import { type MethodTable } from "../src/core/methods/types.js";
@@ -182,6 +182,6 @@ describe("EPIC bad input and coverage", () => {
     expect(err).toMatch(/not shipped with cellfrac for licence reasons/);
     expect(await main(["epic", RACLE_TPM, "--epic-data", EPIC_DATA], io)).toBe(0);
     expect(out.split("\n")[0]).toBe("Mixture\tBcells\tCAFs\tCD4_Tcells\tCD8_Tcells\tEndothelial\tMacrophages\tNKcells\totherCells\tconvergeCode");
-    expect(out).toBe(scoreTableTsv(await epicDeconvolve(racle, { reference: tref })));
+    expect(out).toBe(methodTableTsv(await epicDeconvolve(racle, { reference: tref })));
   });
 });

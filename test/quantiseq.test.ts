@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { main } from "../src/node/cli.js";
-import { scoreTableTsv } from "../src/node/commands/score.js";
+import { methodTableTsv } from "../src/core/formats/results.js";
 import { readMatrixFile } from "../src/core/formats/read.js";
 import { type Matrix, makeMatrix } from "../src/core/matrix.js";
 import { loadTil10, quantiseqDeconvolve } from "../src/core/methods/quantiseq.js";
@@ -220,7 +220,7 @@ describe("quanTIseq bad input", () => {
     let out = "";
     const io = { stdout: (s: string) => (out += s), stderr: () => {}, isTTY: false };
     expect(await main(["quantiseq", FINOTELLO_TPM, "--tumor"], io)).toBe(0);
-    expect(out).toBe(scoreTableTsv(await quantiseqDeconvolve(mix, { tumor: true })));
+    expect(out).toBe(methodTableTsv(await quantiseqDeconvolve(mix, { tumor: true })));
     expect(out.split("\n")[0].split("\t").at(-1)).toBe("Other");
   });
 });
