@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { gunzipSync } from "node:zlib";
 import { InputError } from "./errors.js";
+import { rank } from "./stats/rank.js";
 import type { MethodTable } from "./methods/types.js";
 
 /** The bundled cell-type → lineage mapping and lineage tree. */
@@ -384,15 +385,7 @@ export function pearson(x: readonly number[], y: readonly number[]): number {
 
 /** 1-based ranks, ties given their average rank (R's rank(ties.method = "average")). */
 export function ranks(x: readonly number[]): number[] {
-  const order = x.map((_, i) => i).sort((a, b) => x[a] - x[b]);
-  const r = new Array<number>(x.length);
-  for (let i = 0; i < order.length; ) {
-    let j = i;
-    while (j + 1 < order.length && x[order[j + 1]] === x[order[i]]) j++;
-    for (let k = i; k <= j; k++) r[order[k]] = (i + j) / 2 + 1;
-    i = j + 1;
-  }
-  return r;
+  return Array.from(rank(x));
 }
 
 const fmt = (v: number, digits = 4) => (Number.isNaN(v) ? "NA" : v.toFixed(digits));

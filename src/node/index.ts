@@ -80,6 +80,8 @@ export { OTHER, TIL10_DIR, TIL10_SIGNATURE, loadTil10, quantiseq, quantiseqDecon
 export { ENSEMBL_TABLE, ensemblStableId, ensemblSymbols, matchGenes, toSymbols, type ToSymbolsOptions } from "../core/genes.js";
 export { agreement, compareTables, formatCompareJson, formatCompareText, formatCompareTsv, loadLineages, methodTableToNamed, parseTable, readTable, type CompareOptions, type CompareReport, type CellTypeStats, type Lineages, type NamedTable } from "../core/compare.js";
 export { cibersortTable } from "../core/methods/cibersort.js";
+export { stats, type StatsInput } from "./stats.js";
+export { ADJUST_METHODS, COR_METHODS, STATS_COLUMNS, formatStatsJson, formatStatsTsv, formatStatsWide, mergeAnnotations, pAdjust, parseAnnotation, runStats, type Annotation, type AdjustMethod, type CorMethod, type StatsOptions, type StatsRecord, type StatsTest } from "../core/stats/index.js";
 export {
   METHODS,
   methodByName,

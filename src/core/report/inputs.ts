@@ -4,6 +4,7 @@
 import { InputError } from "../errors.js";
 import type { Coverage } from "../methods/types.js";
 import type { Composition, Grouping, StatsRow } from "../charts/specs.js";
+import { STATS_COLUMNS } from "../stats/types.js";
 
 /** A results table with what the report needs to know about the run. */
 export interface ReportResults {
@@ -227,21 +228,8 @@ export function numericColumn(a: Annotation, col: string, samples: string[], opt
   });
 }
 
-/** The columns of a stats table, in order. */
-export const STATS_COLUMNS = [
-  "feature",
-  "stratum",
-  "test",
-  "term",
-  "n",
-  "estimate",
-  "std_error",
-  "statistic",
-  "df",
-  "df2",
-  "p_value",
-  "q_value",
-] as const;
+/** The columns of a stats table, in order: those `cellfrac stats` writes. */
+export { STATS_COLUMNS };
 export const STATS_TESTS = ["lm", "anova", "wilcoxon", "kruskal", "spearman", "pearson", "kendall", "logistic", "cox", "cox_lr"];
 
 export function parseStats(text: string, file: string): StatsRow[] {

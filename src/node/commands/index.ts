@@ -8,6 +8,7 @@ import { quantiseqCommand } from "./quantiseq.js";
 import { reportCommand } from "./report.js";
 import { scoreCommand } from "./score.js";
 import { serveCommand } from "./serve.js";
+import { statsCommand } from "./stats.js";
 import type { Command } from "./types.js";
 
-export const COMMANDS: Command[] = [cibersortCommand, nnlsCommand, epicCommand, quantiseqCommand, scoreCommand, compareCommand, reportCommand, demoCommand, serveCommand];
+export const COMMANDS: Command[] = [cibersortCommand, nnlsCommand, epicCommand, quantiseqCommand, scoreCommand, compareCommand, statsCommand, reportCommand, demoCommand, serveCommand];
