@@ -14,9 +14,11 @@ const sourceOf = (dist: string) => dist.replace(/^\.\/dist\//, "src/").replace(/
 
 /** Bundles `entry` as esbuild does for a browser app; returns the Node built-ins the graph reached. */
 async function browserBundle(entry: string): Promise<string[]> {
-  const opts = { absWorkingDir: ROOT, entryPoints: [entry], bundle: true, write: false, metafile: true, logLevel: "silent" } as const;
-  const r = await build({ ...opts, platform: "browser", format: "esm" });
-  return Object.values(r.metafile.inputs).flatMap((i) => i.imports.map((m) => m.path)).filter((p) => p.startsWith("node:"));
+  const r = await build({
+    absWorkingDir: ROOT, entryPoints: [entry], bundle: true, write: false, metafile: true, logLevel: "silent",
+    platform: "browser", format: "esm",
+  });
+  return Object.values(r.metafile?.inputs ?? {}).flatMap((i) => i.imports.map((m) => m.path)).filter((p) => p.startsWith("node:"));
 }
 
 describe("package exports", () => {
