@@ -1,4 +1,4 @@
-// CIBERSORT's CoreAlg (ALGORITHMS.md §4.4) on the shared ν-SVR state: one fit per ν of the grid (layout.ts),
+// CIBERSORT's CoreAlg (docs/cibersort.md) on the shared ν-SVR state: one fit per ν of the grid (layout.ts),
 // weights from the support vectors, clipping, normalisation, RMSE and correlation, first-minimum RMSE.
 import { libsvmSolve } from "./svr-libsvm";
 import { NU_COUNT, COREALG_SELECTED, COREALG_RMSE, COREALG_R, COREALG_ITER, COREALG_V, coreAlgOutW } from "./layout";

@@ -1,4 +1,4 @@
-// EPIC's fit (Racle et al. 2017; ALGORITHMS.md §12): per sample, minimise the weighted squared error
+// EPIC's fit (Racle et al. 2017; docs/epic.md): per sample, minimise the weighted squared error
 // f(x) = Σ_g w_g·((A x)_g − b_g)² under x ≥ 0, cMin ≤ Σx ≤ 1 with R's constrOptim (logarithmic barrier,
 // μ = 1e-4) around R's Nelder–Mead (nmmin, optim defaults). EPIC reports where this optimiser stops, not
 // the exact optimum, so every comparison, operation order and accumulation follows R:

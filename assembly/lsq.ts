@@ -1,6 +1,6 @@
 // Strictly convex QP on the "sub-simplex" {x ≥ 0, Σx ≤ 1}: min ½xᵀDx − dᵀx, D symmetric positive
 // definite. This is what quanTIseq's limSolve::lsei call becomes (quadprog::solve.QP on the normal
-// equations plus a 1e-8 ridge, ALGORITHMS.md §13 step 6). The solution is unique, so any exact method
+// equations plus a 1e-8 ridge, docs/quantiseq.md step 5). The solution is unique, so any exact method
 // reproduces it to rounding; this one is the primal active-set method (Nocedal & Wright, Alg. 16.3)
 // started at x = 0 with every bound active, each step solving the equality-constrained subproblem on the
 // free variables by Gaussian elimination with partial pivoting.

@@ -1,5 +1,5 @@
 // Lawson–Hanson NNLS (Lawson & Hanson 1974, ch. 23), step for step as R package nnls 1.4 runs it
-// (ALGORITHMS.md §7): Householder triangularisation of the passive columns, Givens re-triangularisation
+// (docs/nnls.md): Householder triangularisation of the passive columns, Givens re-triangularisation
 // when a column leaves, the 0.01 independence test and ITMAX = 3n secondary iterations. Plain double
 // arithmetic in Fortran order (no long double, no FMA), so results agree with R to rounding.
 //

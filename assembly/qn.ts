@@ -1,4 +1,4 @@
-// preprocessCore::normalize.quantiles for matrices without NA, as built on Linux (ALGORITHMS.md §3.1):
+// preprocessCore::normalize.quantiles for matrices without NA, as built on Linux (docs/quantile-normalisation.md):
 // target[i] = double(x87-sum over columns of the i-th smallest value) / C, then each value is replaced by
 // the target at its average rank (half-integer ranks take the mean of the two neighbouring targets).
 import { x87FromD, x87Add, x87ToD, rS, rE, rM } from "./x87";

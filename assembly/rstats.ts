@@ -1,4 +1,4 @@
-// R's summary statistics, bit for bit (ALGORITHMS.md §1): sum, mean, var/sd, cor on flat f64 vectors.
+// R's summary statistics, bit for bit (docs/r-arithmetic.md): sum, mean, var/sd, cor on flat f64 vectors.
 // All accumulations are in emulated x87 long double (x87.ts), as R does on x86-64.
 import { x87FromD, x87Add, x87Mul, x87Div, x87Sqrt, x87ToD, rS, rE, rM, aS, aE, aM, accZero, accAddD, accAddR, accToD } from "./x87";
 

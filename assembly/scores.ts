@@ -1,4 +1,4 @@
-// Rank-based signature score kernels (ALGORITHMS.md §8–§10): ssGSEA as GSVA 1.46, the ESTIMATE random
+// Rank-based signature score kernels (docs/scores.md): ssGSEA as GSVA 1.46, the ESTIMATE random
 // walk, per-sample ranks (singscore), log2(x + 1), and the leading eigenvector for PC1 scores.
 // Inputs are column-major genes × samples; outputs samples × sets, column-major (out[j + s·samples]).
 // Gene sets arrive as a CSR list: rows of set s are setRows[setOff[s] .. setOff[s + 1]) (unique, i32).
@@ -98,7 +98,7 @@ export function ssgseaScores(
 }
 
 /**
- * ESTIMATE enrichment scores (ALGORITHMS.md §10, the original estimateScore walk), no normalisation.
+ * ESTIMATE enrichment scores (docs/scores.md, the original estimateScore walk), no normalisation.
  * Per sample: m = 10000 · (average rank) / n, c = m^0.25 by decreasing position (ties in row order),
  * TAG = set membership; Fn = cumsum(TAG·c / Σ_TAG c), F0 = cumsum((1 − TAG)/(n − k)); ES = LDΣ (Fn − F0).
  * Scratch: idx, tmp, tag (i32 n); posF, w (f64 n); res (f64 n).

@@ -904,7 +904,7 @@ export function exactOutSize(t: i32): i32 {
 }
 
 /**
- * CoreAlg (ALGORITHMS.md §4.4) on the exact optimum for ν = 0.25, 0.5, 0.75: v = w, clip at 0,
+ * CoreAlg (docs/cibersort.md) on the exact optimum for ν = 0.25, 0.5, 0.75: v = w, clip at 0,
  * normalise, k = Xw, RMSE and Pearson r with plain sequential double sums, first minimum RMSE.
  * Writes the CoreAlg output block (coreAlgOutSize(T) f64, layout.ts) to out; uses out's tail as scratch for the fit.
  */

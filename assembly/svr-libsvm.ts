@@ -1,5 +1,5 @@
 // libsvm 3.23 ν-SVR (Solver_NU on SVR_Q) with a linear kernel, replaying libsvm's trajectory exactly
-// (ALGORITHMS.md §5): float32 kernel values, double diagonal, Solver_NU working-set selection with
+// (docs/svr-libsvm.md): float32 kernel values, double diagonal, Solver_NU working-set selection with
 // "last index wins" ties, shrinking every min(n, 1000) iterations, one unshrink, eps = 0.001, C = 1.
 //
 // Everything that depends only on the signature is built once by libsvmInit and shared by every fit:

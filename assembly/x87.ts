@@ -2,7 +2,7 @@
 //
 // R accumulates sum(), mean(), var(), cor(), rowSums() in LDOUBLE on x86-64. Our reference outputs come
 // from such a build, and the standardised signature and mixture feed an SVM whose trajectory changes
-// with the last bit (ALGORITHMS.md §0, §4.8 P10). A double-double accumulator is *almost* the same;
+// with the last bit (docs/r-arithmetic.md, docs/svr-libsvm.md). A double-double accumulator is *almost* the same;
 // this emulation is exact: every operation rounds its exact result to 64 significand bits.
 //
 // A value is (sign, exponent, significand) = (-1)^s · m · 2^(e-63) with bit 63 of m set, or m = 0.

@@ -106,7 +106,7 @@ const RUNNERS: Runner[] = [
   { label: "EPIC TRef", run: (mix, _ds, warn) => api.epicDeconvolve?.(mix, { reference: api.loadEpicReference("TRef", EPIC_DATA), onWarning: warn }) },
   { label: "EPIC BRef", run: (mix, _ds, warn) => api.epicDeconvolve?.(mix, { reference: api.loadEpicReference("BRef", EPIC_DATA), onWarning: warn }) },
   { label: "quanTIseq", run: (mix, ds, warn) => api.quantiseqDeconvolve?.(mix, { arrays: ds.array, onWarning: warn }) },
-  { label: "MCP-counter (scores)", scores: true, run: (mix, ds, warn) => api.mcpcounter?.run(mix, { transform: "log2p1", onWarning: warn }) },
+  { label: "MCP-counter (scores)", scores: true, run: (mix, _ds, warn) => api.mcpcounter?.run(mix, { transform: "log2p1", onWarning: warn }) },
 ];
 
 /** Method ids the explicit runners cover, and gene-set scorers with no cell-type truth to meet. */
@@ -184,7 +184,7 @@ async function main() {
     "Both sides are summed into the lineages of `data/lineages.tsv` (e.g. LM22's four CD4 subsets into *CD4 T conv*;",
     "`cellfrac compare --by lineage`), so every row means the same cells in every column; a lineage is shown where both",
     "sides measure it. *Pooled r* pools all (sample, lineage) pairs; *mean r* and *mean RMSE* average over lineages.",
-    "Columns in *italics* are published outputs stored beside the data set (`/work/shared/data/<set>/reference_outputs*`),",
+    "Columns in *italics* are published outputs stored beside the data set (`../shared/data/<set>/reference_outputs*`),",
     "compared with the same code. MCP-counter gives scores, not fractions: only its per-lineage r is shown. `–`: not",
     "measurable (constant on one side, or the method has no such cell type). Truth in percent is divided by 100.",
     "Settings: CIBERSORT perm 0 (P-values do not change fractions), QN on for the array set only; NNLS and EPIC on",

@@ -5,7 +5,7 @@ import { Bench } from "tinybench";
 import { CibersortEngine } from "../src/core/cibersort/engine.js";
 import { cibersortMatrices } from "../src/core/cibersort/index.js";
 import { prepare } from "../src/core/cibersort/prepare.js";
-import { readMatrixFile } from "../src/core/formats/read.js";
+import { readMatrixFile } from "../src/node/read.js";
 import { makeMatrix, type Matrix } from "../src/core/matrix.js";
 import { loadCore } from "../src/core/wasm.js";
 import { cibersortCases, type CibersortCase } from "../test/helpers/reference.js";

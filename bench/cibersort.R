@@ -1,4 +1,4 @@
-# The CIBERSORT v1.04 recipe (../shared/ALGORITHMS.md §4) with e1071's ν-SVR, written from that spec for
+# The CIBERSORT v1.04 recipe (docs/cibersort.md) with e1071's ν-SVR, written from that spec for
 # benchmarking cellfrac against R on the same inputs. Not the licensed script; same algorithm.
 #
 # Usage: Rscript bench/cibersort.R <signature.tsv> <mixture.tsv[.gz]> <perm> <seed> <QN TRUE|FALSE> <out.tsv>

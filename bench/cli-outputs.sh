@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Writes the CLI's outputs on the reference cases into DIR, so two builds can be compared byte for byte:
-#   bash bench/cli-outputs.sh /tmp/before   (at one commit, after npm run build)
-#   bash bench/cli-outputs.sh /tmp/after    (at another)
-#   diff -r /tmp/before /tmp/after
+#   bash bench/cli-outputs.sh bench/out/before   (at one commit, after npm run build)
+#   bash bench/cli-outputs.sh bench/out/after    (at another)
+#   diff -r bench/out/before bench/out/after
 # Needs ../shared beside the clone (inputs) and EPIC_DATA for the epic cases (skipped without it).
 set -euo pipefail
 cd "$(dirname "$0")/.."

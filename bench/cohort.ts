@@ -2,11 +2,11 @@
 //   node --import tsx bench/cohort.ts <cohort.tsv[.gz]> sig|all|whole
 // sig: streamMatrixFile keeping LM22 genes (the CLI without QN/sig.score); all: streamMatrixFile keeping every
 // row (the CLI with QN/sig.score), then the QN pass of prepare; whole: readMatrixFile (the former CLI path).
-// Make the cohort with /work/shared/tools/make-cohort.mjs (see bench/RESULTS.md).
+// Make the cohort with ../shared/tools/make-cohort.mjs (see bench/RESULTS.md).
 import { statSync } from "node:fs";
 import { prepare } from "../src/core/cibersort/prepare.js";
 import { readSignature } from "../src/node/data.js";
-import { readMatrixFile } from "../src/core/formats/read.js";
+import { readMatrixFile } from "../src/node/read.js";
 import { streamMatrixFile } from "../src/node/stream.js";
 import type { Matrix } from "../src/core/matrix.js";
 import { loadCore } from "../src/core/wasm.js";

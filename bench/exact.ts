@@ -1,6 +1,7 @@
 // Per-CoreAlg time (three ν fits) of --solver exact (assembly/svr-exact.ts) vs the libsvm path on sample 1 of
 // reference cases, plus the exact solver's interior-point iterations per ν.
 // node --import tsx bench/exact.ts [--no-libsvm] [case ...]
+import "../src/node/host.js";
 import { readFileSync } from "node:fs";
 import { Bench } from "tinybench";
 import { CibersortEngine } from "../src/core/cibersort/engine.js";

@@ -2,7 +2,8 @@
 //   node --import tsx bench/parquet.ts <cohort.tsv> [repeats] [other.parquet ...]
 // The cohort TSV is written as Parquet by formatParquet (PLAIN, uncompressed); further Parquet files of the same
 // matrix (e.g. written by another tool with Snappy and dictionaries) can be timed too. Make the cohort as for
-// bench/parse.ts (node /work/shared/tools/make-cohort.mjs ... --out /tmp/cf-io-cohort.tsv).
+// bench/parse.ts (node ../shared/tools/make-cohort.mjs ... --out bench/out/cf-io-cohort.tsv).
+import "../src/node/host.js";
 import { readFileSync } from "node:fs";
 import { formatParquet } from "../src/core/formats/parquet.js";
 import { parseMatrix } from "../src/core/formats/read.js";
@@ -13,7 +14,7 @@ const repeats = Number(rep ?? 5);
 const tsv = readFileSync(path);
 const m = parseMatrix(tsv, { name: path });
 const ours = formatParquet(m.rowHeader ?? "gene", m.cols, m.rows, (r, c) => m.data[r + c * m.rows.length]);
-const keep = new Set(readFileSync("/work/shared/data/lm22_cibersort/LM22.tsv", "utf8").split("\n").slice(1).map((l) => l.split("\t")[0]));
+const keep = new Set(readFileSync(new URL("../data/LM22.tsv", import.meta.url), "utf8").split("\n").slice(1).map((l) => l.split("\t")[0]));
 const inputs: [string, Uint8Array][] = [["TSV", tsv], ["formatParquet output", ours], ...others.map((f) => [f, readFileSync(f)] as [string, Uint8Array])];
 for (const [label, bytes] of inputs) {
   for (const [what, opts] of [["all rows", {}], ["keepRows LM22", { keepRows: keep }]] as const) {

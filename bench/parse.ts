@@ -1,6 +1,7 @@
 // Parse throughput of the TSV reader: node --import tsx bench/parse.ts <cohort.tsv> [repeats]
-// Make a cohort with: node /work/shared/tools/make-cohort.mjs --signature /work/shared/data/lm22_cibersort/LM22.tsv \
-//   --samples 1000 --genes 20000 --seed 1 --out /tmp/cohort.tsv
+// Make a cohort with (from the repository root, ../shared beside it):
+//   node ../shared/tools/make-cohort.mjs --signature data/LM22.tsv --samples 1000 --genes 20000 --seed 1 --out bench/out/cohort1k.tsv
+import "../src/node/host.js";
 import { readFileSync } from "node:fs";
 import { parseMatrix } from "../src/core/formats/read.js";
 
@@ -8,7 +9,7 @@ const path = process.argv[2];
 if (!path) throw new Error("usage: bench/parse.ts <cohort.tsv> [repeats]");
 const repeats = Number(process.argv[3] ?? 5);
 const bytes = readFileSync(path);
-const keep = new Set(readFileSync("/work/shared/data/lm22_cibersort/LM22.tsv", "utf8").split("\n").slice(1).map((l) => l.split("\t")[0]));
+const keep = new Set(readFileSync(new URL("../data/LM22.tsv", import.meta.url), "utf8").split("\n").slice(1).map((l) => l.split("\t")[0]));
 for (const [label, opts] of [["all rows", {}], ["keepRows LM22", { keepRows: keep }]] as const) {
   const times: number[] = [];
   let shape = "";

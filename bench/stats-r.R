@@ -1,5 +1,5 @@
 # R 4.2's time for what bench/stats.ts times in cellfrac, on the same files (its printed folder):
-#   Rscript bench/stats-r.R /tmp/cellfrac-bench-stats-XXXX
+#   Rscript bench/stats-r.R <folder bench/stats.ts printed>   (a cellfrac-bench-stats-* folder under the OS temp dir)
 # One Rscript process per test, like the CLI runs; reading both tables included, package loading not.
 args <- commandArgs(TRUE)
 dir <- args[1]

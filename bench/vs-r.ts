@@ -7,7 +7,7 @@ import { mkdirSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { formatTable } from "../src/core/formats/write.js";
 import { writeFileAtomic } from "../src/node/write.js";
-import { readMatrixFile } from "../src/core/formats/read.js";
+import { readMatrixFile } from "../src/node/read.js";
 import { cibersortCases } from "../test/helpers/reference.js";
 
 const OUT = new URL("out/", import.meta.url).pathname;

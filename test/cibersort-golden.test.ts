@@ -1,10 +1,10 @@
-// Golden tests: every CIBERSORT case of ../shared/reference/MANIFEST.tsv (R CIBERSORT v1.04, e1071 1.7-13,
-// preprocessCore 1.60.2, R 4.2.2, LC_COLLATE=C) through the public pipeline, plus the intermediate files
+// Golden tests: every CIBERSORT case of test/golden/reference/MANIFEST.tsv — the tool's own code run by us
+// (R CIBERSORT v1.04, e1071 1.7-13, preprocessCore 1.60.2, R 4.2.2, LC_COLLATE=C) — through the public pipeline, plus the intermediate files
 // (genes, standardised X, preprocessed mixture, null distribution) so a divergence shows where it starts.
 import { beforeAll, describe, expect, it } from "vitest";
 import { cibersortMatrices, permutationDraws, type CibersortResult } from "../src/core/cibersort/index.js";
 import { prepare } from "../src/core/cibersort/prepare.js";
-import { readMatrixFile } from "../src/core/formats/read.js";
+import { readMatrixFile } from "../src/node/read.js";
 import { column, makeMatrix, type Matrix } from "../src/core/matrix.js";
 import { loadCore, type Core } from "../src/core/wasm.js";
 import { cibersortCases, readRefTable, type CibersortCase } from "./helpers/reference.js";
@@ -40,9 +40,12 @@ function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return d;
 }
 
-function expectMatchesResultTable(res: CibersortResult, ref: ReturnType<typeof readRefTable>, rows?: number[]) {
+/** `absolute`: the case's option (MANIFEST), which decides whether the reference has an absolute-score column. */
+function expectMatchesResultTable(res: CibersortResult, ref: ReturnType<typeof readRefTable>, absolute: CibersortCase["absolute"], rows?: number[]) {
   const idx = rows ?? ref.ids.map((_, i) => i);
   expect(res.samples).toEqual(idx.map((i) => ref.ids[i]));
+  const absColumn = absolute ? [`Absolute score (${absolute})`] : [];
+  expect(ref.header).toEqual(["sample", ...res.cellTypes, "P-value", "Correlation", "RMSE", ...absColumn]);
   res.cellTypes.forEach((t, j) => {
     const ours = Array.from({ length: res.samples.length }, (_, s) => res.fractions.data[j * res.samples.length + s]);
     expect(maxAbsDiff(ours, idx.map((i) => ref.num(t)[i])), t).toBeLessThanOrEqual(TOL);
@@ -51,12 +54,14 @@ function expectMatchesResultTable(res: CibersortResult, ref: ReturnType<typeof r
   expect(maxAbsDiff(res.rmse, idx.map((i) => ref.num("RMSE")[i]))).toBeLessThanOrEqual(TOL);
   // P-values are identical (the nearest-null rule on an identical null), 9999 without permutations.
   expect(Array.from(res.pValue)).toEqual(idx.map((i) => ref.num("P-value")[i]));
-  if (res.absMethod) {
-    expect(maxAbsDiff(res.absoluteScore!, idx.map((i) => ref.num(`Absolute score (${res.absMethod})`)[i]))).toBeLessThanOrEqual(TOL);
+  expect(res.absMethod).toBe(absolute || undefined);
+  if (absolute) {
+    expect(res.absoluteScore).toBeDefined();
+    expect(maxAbsDiff(res.absoluteScore!, idx.map((i) => ref.num(absColumn[0])[i]))).toBeLessThanOrEqual(TOL);
   }
 }
 
-describe("CIBERSORT golden cases", () => {
+describe("golden: the tool's own code run by us (R CIBERSORT v1.04), every MANIFEST case", () => {
   for (const c of cibersortCases()) {
     it(`${c.name}: intermediates and results equal R`, async () => {
       const { signature, mixture } = loadInputs(c);
@@ -89,7 +94,7 @@ describe("CIBERSORT golden cases", () => {
         const ours = res.samples.map((_, s) => res.diagnostics.unrounded.weights[s * T + j]);
         expect(maxAbsDiff(ours, raw.num(t)), `unrounded ${t}`).toBeLessThanOrEqual(TOL);
       });
-      expectMatchesResultTable(res, readRefTable(c.dir + "result.tsv"));
+      expectMatchesResultTable(res, readRefTable(c.dir + "result.tsv"), c.absolute);
     }, 600_000);
   }
 });
@@ -107,7 +112,7 @@ describe("single-sample mixtures (R v1.04 fails on them)", () => {
         const one = makeMatrix(mixture.rows, [mixture.cols[s]], Float64Array.from(column(mixture, s)), mixture.rowHeader);
         const res = await cibersortMatrices(one, signature, { perm: 0 }, core);
         expect(res.diagnostics.antilog).toBe(false);
-        expectMatchesResultTable(res, ref, [s]);
+        expectMatchesResultTable(res, ref, c.absolute, [s]);
       }
     }, 600_000);
   }

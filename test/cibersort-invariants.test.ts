@@ -6,7 +6,7 @@ import { CibersortEngine } from "../src/core/cibersort/engine.js";
 import { coreAlgLayout } from "../src/core/kernels.js";
 import { cibersortMatrices } from "../src/core/cibersort/index.js";
 import { prepare } from "../src/core/cibersort/prepare.js";
-import { readMatrixFile } from "../src/core/formats/read.js";
+import { readMatrixFile } from "../src/node/read.js";
 import { makeMatrix, type Matrix } from "../src/core/matrix.js";
 import { loadCore, type Core } from "../src/core/wasm.js";
 import { cibersortCases } from "./helpers/reference.js";

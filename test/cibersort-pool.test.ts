@@ -57,7 +57,7 @@ describe("worker pool", () => {
     const local = () => {
       throw new Error("must not run locally");
     };
-    await expect(runFitsOnPool(bad, vectors, local as unknown as () => CibersortEngine, { threads: 2 })).rejects.toThrow(/a fit worker failed/);
+    await expect(runFitsOnPool(bad, vectors, local as unknown as () => CibersortEngine, { threads: 2 })).rejects.toThrow(/a fit worker failed/) // a FitFailure naming the chunk;
   }, 60_000);
 
   it("an aborted signal stops the run", async () => {

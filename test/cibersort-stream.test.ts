@@ -1,8 +1,7 @@
 // The streaming mixture reader (src/io/stream.ts) against readMatrixFile, and `cellfrac cibersort`
 // (which streams the signature genes when there is no QN and no sig.score) against the whole-file path
 // readMatrixFile + toSymbols + cibersortMatrices(): same tables, JSON, warnings and errors.
-import { execSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gunzipSync, gzipSync } from "node:zlib";
@@ -17,14 +16,14 @@ import { InputError } from "../src/core/errors.js";
 import { ensemblSymbols, toSymbols } from "../src/core/genes.js";
 import { formatArrow, parseArrow } from "../src/core/formats/arrow.js";
 import { parseParquet } from "../src/core/formats/parquet.js";
-import { readMatrixFile, type ReadOptions } from "../src/core/formats/read.js";
+import { type ReadOptions } from "../src/core/formats/read.js";
+import { readMatrixFile } from "../src/node/read.js";
 import { nearMidpointN, rStrtod } from "../src/core/formats/rnumber.js";
 import { streamMatrixFile } from "../src/node/stream.js";
 import { loadCore } from "../src/core/wasm.js";
 import { type Matrix } from "../src/core/matrix.js";
-import { SHARED } from "./helpers/reference.js";
+import { GOLDEN, dataFile, readGolden } from "./helpers/reference.js";
 
-const DATA = SHARED + "data/";
 const dir = mkdtempSync(join(tmpdir(), "cellfrac-stream-"));
 let nfile = 0;
 function put(name: string, content: string | Uint8Array): string {
@@ -86,15 +85,11 @@ async function expectSameRead(path: string, opts: ReadOptions = {}, chunks: (num
 }
 
 describe("streamMatrixFile = readMatrixFile", () => {
-  it("every table of the shared data and reference outputs (matrix bits, errors, warnings, file maximum)", async () => {
-    const files = execSync(
-      `find ${SHARED}data ${SHARED}reference -type f \\( -name '*.tsv' -o -name '*.tsv.gz' -o -name '*.csv' -o -name '*.csv.gz' -o -name '*.txt' \\) -size -60M`,
-    )
-      .toString()
-      .trim()
-      .split("\n")
-      .sort();
-    expect(files.length).toBeGreaterThan(200);
+  it("every table in test/golden, gzipped and plain (matrix bits, errors, warnings, file maximum)", async () => {
+    const gz = readdirSync(GOLDEN, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".tsv.gz")).sort();
+    expect(gz.length).toBeGreaterThan(190);
+    // Each one as stored (gzip) and decompressed (the plain-text reader).
+    const files = gz.flatMap((f) => [GOLDEN + f, put(f.replace(/\//g, "_").replace(/\.gz$/, ""), readGolden(GOLDEN + f))]);
     let tables = 0;
     for (const f of files) {
       const want = await expectSameRead(f, { duplicates: "first" });
@@ -112,7 +107,7 @@ describe("streamMatrixFile = readMatrixFile", () => {
       expect(r.max, f).toBe(max);
       expect(Math.max(...r.rowMax), f).toBe(max);
     }
-    expect(tables).toBeGreaterThan(150);
+    expect(tables).toBeGreaterThan(300);
   }, 300_000);
 
   const H = "gene\ts1\ts2\n";
@@ -196,11 +191,13 @@ describe("streamMatrixFile = readMatrixFile", () => {
     const keepRows = new Set(["A", "B"]);
     const want = outcome(() => readMatrixFile(p, {}), []);
     expect("error" in want && want.error.where).toMatchObject({ line: 3, column: 3, gene: "X", sample: "s2" });
-    expect((await streamOutcome(p, { keepRows })).error).toEqual((want as { error: unknown }).error);
+    const got = await streamOutcome(p, { keepRows });
+    expect("error" in got ? got.error : "no error").toEqual((want as { error: unknown }).error);
     const d = put("skipdup.tsv", "gene\ts1\nA\t1\nX\t3\nX\t4\n");
     const dupErr = outcome(() => readMatrixFile(d, {}), []);
     expect("error" in dupErr && dupErr.error.message).toMatch(/"X" \(lines 3, 4\)/);
-    expect((await streamOutcome(d, { keepRows: new Set(["A"]) })).error).toEqual((dupErr as { error: unknown }).error);
+    const gotDup = await streamOutcome(d, { keepRows: new Set(["A"]) });
+    expect("error" in gotDup ? gotDup.error : "no error").toEqual((dupErr as { error: unknown }).error);
     // Kept rows: readMatrixFile's selection, the max still over every cell.
     const q = put("keep.tsv", "gene\ts1\ts2\nA\t1\t2\nX\t300\t4\nB\t5\t6\n");
     const r = (await streamMatrixFile(q, { keepRows }))!;
@@ -296,16 +293,16 @@ function slice(src: string, n: number, extraRows: string[] = []): string {
   return lines.map((l) => l.split("\t").slice(0, n + 1).join("\t")).concat(extraRows).join("\n") + "\n";
 }
 
-const LINSLEY = DATA + "linsley2014_whole_blood_gse60424/GSE60424_wholeblood_normalized_counts.tsv.gz";
-const EXAMPLE = DATA + "cibersort_example_mixtures/ExampleMixtures_GEPs.tsv";
-const SCANB = DATA + "scanb_breast_gse96058_subset400/GSE96058_subset400_log2fpkm.tsv.gz";
+const LINSLEY = dataFile("linsley2014_whole_blood_gse60424/GSE60424_wholeblood_normalized_counts.tsv.gz");
+const EXAMPLE = dataFile("cibersort_example_mixtures/ExampleMixtures_GEPs.tsv");
+const SCANB = dataFile("scanb_breast_gse96058_subset400/GSE96058_subset400_log2fpkm.tsv.gz");
 
 describe("cellfrac cibersort streams the signature genes: output = whole-file path", () => {
   it("reference mixtures: TSV, gzip, CSV (tables, JSON, warnings)", async () => {
     const a = await expectSameRun(EXAMPLE, ["--seed", "3"]);
     expect(a.table!.split("\n").length).toBe(7);
     await expectSameRun(LINSLEY);
-    const csv = put("example.csv", readFileSync(EXAMPLE, "utf8").replace(/\t/g, ","));
+    const csv = put("example.csv", readGolden(EXAMPLE).replace(/\t/g, ","));
     const c = await expectSameRun(csv);
     expect(c.table).toBe((await viaCli(EXAMPLE)).table);
     // Arrow input is not streamed (readMatrixFile reads it): same table.

@@ -1,12 +1,12 @@
-// The ν-SVR core against R's own intermediate files, so that a divergence is found where it starts:
+// The ν-SVR core against R's own intermediate files (the tool's own code run by us: R CIBERSORT v1.04 with
+// e1071 / libsvm 3.23), so that a divergence is found where it starts:
 // from each case's standardised signature and first standardised sample, the dual coefficients, raw
 // weights, RMSE and correlation of every ν (R: e1071 1.7-13 / libsvm 3.23, tolerance 0.001).
-import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { CibersortEngine } from "../src/core/cibersort/engine.js";
 import { coreAlgLayout } from "../src/core/kernels.js";
 import { loadCore, type Core } from "../src/core/wasm.js";
-import { cibersortCases, readRefTable } from "./helpers/reference.js";
+import { cibersortCases, readGolden, readRefTable } from "./helpers/reference.js";
 
 /** The ν grid as the Wasm module exports it (assembly/layout.ts). */
 const NUS = coreAlgLayout((await loadCore()).x).nus;
@@ -21,13 +21,13 @@ beforeAll(async () => {
 // Cases that share X and sample 1 (the same mixture with different perm/absolute options) are fitted once.
 const seen = new Set<string>();
 const cases = cibersortCases().filter((c) => {
-  const key = readFileSync(c.dir + "X_standardized.tsv", "utf8") + readFileSync(c.dir + "sample1_y_standardized.tsv", "utf8");
+  const key = readGolden(c.dir + "X_standardized.tsv") + readGolden(c.dir + "sample1_y_standardized.tsv");
   if (seen.has(key)) return false;
   seen.add(key);
   return true;
 });
 
-describe("ν-SVR replays libsvm (sample 1 of each reference case)", () => {
+describe("ν-SVR replays libsvm: the tool's own code run by us (sample 1 of each reference case)", () => {
   for (const c of cases) {
     it(`${c.name}: dual coefficients, weights, RMSE and correlation per ν`, () => {
       const X = readRefTable(c.dir + "X_standardized.tsv");
@@ -56,15 +56,18 @@ describe("ν-SVR replays libsvm (sample 1 of each reference case)", () => {
 
       const fit = engine.fit(z);
       const models = readRefTable(c.dir + "sample1_nu_models.tsv");
+      const compared: number[] = [];
       models.rows.forEach((_, i) => {
         if (models.col("tolerance")[i] !== "0.001") return; // other rows are R's tighter-tolerance diagnostic
         const v = NUS.indexOf(Number(models.col("nu")[i]));
+        compared.push(v);
         types.forEach((t, j) => expect(Math.abs(fit.v[v * T + j] - Number(models.col("raw:" + t)[i]))).toBeLessThanOrEqual(TOL));
         types.forEach((t, j) => expect(Math.abs(fit.w[v * T + j] - Number(models.col("frac:" + t)[i]))).toBeLessThanOrEqual(TOL));
         expect(Math.abs(fit.rmse[v] - Number(models.col("rmse")[i]))).toBeLessThanOrEqual(TOL);
         expect(Math.abs(fit.r[v] - Number(models.col("correlation")[i]))).toBeLessThanOrEqual(TOL);
         expect(fit.selected === v).toBe(models.col("selected")[i] === "1");
       });
+      expect(compared).toEqual(Array.from(NUS, (_, k) => k)); // the script's tolerance: one row per ν, none filtered away
     }, 120_000);
   }
 });

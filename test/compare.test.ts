@@ -6,10 +6,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { main } from "../src/node/cli.js";
-import { agreement, compareTables, parseTable, ranks, readTable, type CompareReport } from "../src/core/compare.js";
+import { agreement, compareTables, parseTable, ranks, type CompareReport } from "../src/core/compare.js";
+import { readTable } from "../src/node/compare.js";
 import { InputError } from "../src/core/errors.js";
 import { cibersort, cibersortTable, toResultsJSON, toResultsTable } from "../src/node/index.js";
-import { REFERENCE, readRefTable } from "./helpers/reference.js";
+import { cibersortCases, golden, readRefTable } from "./helpers/reference.js";
 
 const FIX = new URL("./fixtures/compare/", import.meta.url).pathname;
 const expected = readRefTable(FIX + "expected.tsv");
@@ -113,14 +114,13 @@ describe("compareTables", () => {
 
 describe("cellfrac compare", () => {
   it("our CIBERSORT vs R's CIBERSORT-Results.txt: r = 1, max |Δ| < 1e-9 on every cell type", async () => {
-    const dir = join(REFERENCE, "cibersort_lm6_linsley2014_noqn_perm0");
-    const input = readRefTable(join(REFERENCE, "MANIFEST.tsv")).rows.find((row) => row[0] === "cibersort_lm6_linsley2014_noqn_perm0")!;
-    const res = await cibersort(join(REFERENCE, "..", input[3]), { signature: join(REFERENCE, "..", input[2]), perm: 0, threads: 1 });
+    const c = cibersortCases().find((x) => x.name === "cibersort_lm6_linsley2014_noqn_perm0")!;
+    const res = await cibersort(c.input, { signature: c.signature, perm: 0, threads: 1 });
     expect(cibersortTable(res).estimateColumns).toBe(6);
     const tmp = mkdtempSync(join(tmpdir(), "cellfrac-compare-"));
     writeFileSync(join(tmp, "ours.tsv"), toResultsTable(res));
     let out = "";
-    const code = await main(["compare", join(tmp, "ours.tsv"), join(dir, "CIBERSORT-Results.txt"), "--json"], { stdout: (s) => (out += s), stderr: () => {}, isTTY: false });
+    const code = await main(["compare", join(tmp, "ours.tsv"), golden(c.dir + "CIBERSORT-Results.txt"), "--json"], { stdout: (s) => (out += s), stderr: () => {}, isTTY: false });
     expect(code).toBe(0);
     const rep = JSON.parse(out) as CompareReport;
     expect(rep.matching).toBe("exact");

@@ -1,21 +1,25 @@
-// EPIC: golden against the EPIC package's own published TRef predictions for the Racle 2017 melanoma
-// samples, invariants of the fractions, reference validation and bad input.
+// EPIC: golden against EPIC's own output (the package's published TRef predictions for the Racle 2017
+// melanoma samples) and EPIC 1.1.7's code run by us (test/golden), our R transcription where neither exists,
+// invariants of the fractions, reference validation and bad input.
 import { copyFileSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { main } from "../src/node/cli.js";
-import { readMatrixFile } from "../src/core/formats/read.js";
+import { methodTableTsv } from "../src/core/formats/results.js";
+import { readMatrixFile } from "../src/node/read.js";
 import { type Matrix, makeMatrix, selectRows } from "../src/core/matrix.js";
-import { type EpicReference, epicDeconvolve, loadEpicReference, mergeDuplicatesByMedian, validateReference } from "../src/core/methods/epic.js";
-import { SHARED } from "./helpers/reference.js";
+import { type MethodTable } from "../src/core/methods/types.js";
+import { type EpicReference, epicDeconvolve, mergeDuplicatesByMedian, validateReference } from "../src/core/methods/epic.js";
+import { loadEpicReference } from "../src/node/epic.js";
+import { DATA, dataFile, manifestCases } from "./helpers/reference.js";
 
-const EPIC_DATA = SHARED + "data/epic_reference_profiles";
-const RACLE = SHARED + "data/racle2017_melanoma_lymphnode_gse93722/";
+const EPIC_DATA = DATA + "epic_reference_profiles";
+const RACLE_TPM = dataFile("racle2017_melanoma_lymphnode_gse93722/GSE93722_tpm.tsv.gz");
 /**
  * Task bound 1e-6; we reproduce EPIC's optimiser path, and the published values (15 significant digits)
  * agree to 4.4e-16, so a much tighter bound is asserted: a single flipped Nelder–Mead comparison moves
- * the result by ~1e-4 (ALGORITHMS.md §12.3) and would fail it.
+ * the result by ~1e-4 (docs/epic.md) and would fail it.
  */
 const GOLDEN_ABS = 1e-12;
 const FIXTURES = new URL("./fixtures/", import.meta.url).pathname;
@@ -26,7 +30,7 @@ let racle: Matrix;
 beforeAll(() => {
   tref = loadEpicReference("TRef", EPIC_DATA);
   bref = loadEpicReference("BRef", EPIC_DATA);
-  racle = readMatrixFile(RACLE + "GSE93722_tpm.tsv.gz", { what: "mixture" });
+  racle = readMatrixFile(RACLE_TPM, { what: "mixture" });
 }, 60_000);
 
 function rowSums(m: Matrix, cols: number): number[] {
@@ -38,46 +42,56 @@ function rowSums(m: Matrix, cols: number): number[] {
   });
 }
 
-describe("EPIC golden (EPIC 1.1.7 published TRef predictions, Racle 2017)", () => {
+/** The same samples, the reference's cell types first (then otherCells), each fraction within GOLDEN_ABS. */
+function expectEstimates(t: MethodTable, want: Matrix): void {
+  expect(t.values.rows).toEqual(want.rows);
+  expect(t.values.cols.slice(0, t.estimateColumns)).toEqual(want.cols);
+  const S = want.rows.length;
+  want.cols.forEach((ct, j) => {
+    for (let s = 0; s < S; s++) expect(Math.abs(t.values.data[s + j * S] - want.data[s + j * S]), `${ct} ${want.rows[s]}`).toBeLessThanOrEqual(GOLDEN_ABS);
+  });
+}
+
+describe("golden: the tool's own output (EPIC 1.1.7's published TRef predictions for Racle 2017, in its package)", () => {
   it("all 4 samples × 8 fractions", async () => {
-    const want = readMatrixFile(RACLE + "reference_outputs/EPIC_TRef_cellFractions_from_EPIC_package.tsv");
+    const want = readMatrixFile(dataFile("racle2017_melanoma_lymphnode_gse93722/reference_outputs/EPIC_TRef_cellFractions_from_EPIC_package.tsv"));
     const t = await epicDeconvolve(racle, { reference: tref });
-    expect(t.values.rows).toEqual(want.rows);
     expect(t.values.cols).toEqual([...want.cols, "convergeCode"]);
     expect(t.coverage[0]).toMatchObject({ found: 98, total: 98, missing: [] });
-    const S = want.rows.length;
-    for (let c = 0; c < want.cols.length; c++) {
-      for (let s = 0; s < S; s++) {
-        expect(Math.abs(t.values.data[s + c * S] - want.data[s + c * S]), `${want.cols[c]} ${want.rows[s]}`).toBeLessThanOrEqual(GOLDEN_ABS);
-      }
-    }
+    expectEstimates(t, want);
   });
 });
 
-describe("EPIC vs R's constrOptim on inputs without published output (test/fixtures/make-epic.R)", () => {
+describe("golden: the tool's own code run by us (EPIC 1.1.7, GfellerLab/EPIC 50a4f40, EPIC() defaults)", () => {
+  const cases = manifestCases("epic");
+  it("finds the 2 reference cases", () => expect(cases.length).toBe(2));
+  for (const c of cases) {
+    for (const name of ["TRef", "BRef"] as const) {
+      it(`${c.name}: ${name}, all fractions incl. otherCells within 1e-12`, async () => {
+        const want = readMatrixFile(`${c.dir}${name}_fractions.tsv.gz`);
+        expectEstimates(await epicDeconvolve(readMatrixFile(c.input, { what: "mixture" }), { reference: name === "TRef" ? tref : bref }), want);
+      });
+    }
+  }
+});
+
+describe("R transcription (test/fixtures/make-epic.R) where no EPIC output exists: BRef on Racle 2017, TRef without other cells", () => {
   /**
    * The fixture is the §12 step list run with R's own constrOptim/optim (that transcription reproduces
    * the published TRef values to 4.4e-16); every value is printed with 17 digits. Same bound as above.
    */
   const cases = [
     { file: "epic-racle-bref.tsv", mix: () => racle, ref: () => bref, withOtherCells: true },
-    { file: "epic-pbmc-bref.tsv", mix: () => pbmc, ref: () => bref, withOtherCells: true },
     { file: "epic-pbmc-tref-noother.tsv", mix: () => pbmc, ref: () => tref, withOtherCells: false },
   ];
   let pbmc: Matrix;
   beforeAll(() => {
-    pbmc = readMatrixFile(SHARED + "data/finotello2019_pbmc_gse107572/GSE107572_tpm.tsv.gz", { what: "mixture" });
+    pbmc = readMatrixFile(dataFile("finotello2019_pbmc_gse107572/GSE107572_tpm.tsv.gz"), { what: "mixture" });
   });
   for (const c of cases) {
     it(c.file, async () => {
       const want = readMatrixFile(FIXTURES + c.file);
-      const t = await epicDeconvolve(c.mix(), { reference: c.ref(), withOtherCells: c.withOtherCells });
-      expect(t.values.rows).toEqual(want.rows);
-      expect(t.values.cols.slice(0, t.estimateColumns)).toEqual(want.cols);
-      const S = want.rows.length;
-      want.cols.forEach((ct, j) => {
-        for (let s = 0; s < S; s++) expect(Math.abs(t.values.data[s + j * S] - want.data[s + j * S]), `${ct} ${want.rows[s]}`).toBeLessThanOrEqual(GOLDEN_ABS);
-      });
+      expectEstimates(await epicDeconvolve(c.mix(), { reference: c.ref(), withOtherCells: c.withOtherCells }), want);
     });
   }
 });
@@ -148,9 +162,9 @@ describe("EPIC bad input and coverage", () => {
 
   it("a reference directory (refProfiles.tsv, refProfiles_var.tsv, sigGenes.tsv) loads and fits", async () => {
     const dir = mkdtempSync(join(tmpdir(), "cellfrac-epicref-"));
-    copyFileSync(EPIC_DATA + "/EPIC_BRef_refProfiles_sigGenes.tsv", join(dir, "refProfiles.tsv"));
-    copyFileSync(EPIC_DATA + "/EPIC_BRef_refProfiles_var_sigGenes.tsv", join(dir, "refProfiles_var.tsv"));
-    copyFileSync(EPIC_DATA + "/EPIC_BRef_sigGenes.tsv", join(dir, "sigGenes.tsv"));
+    copyFileSync(dataFile("epic_reference_profiles/EPIC_BRef_refProfiles_sigGenes.tsv"), join(dir, "refProfiles.tsv.gz"));
+    copyFileSync(dataFile("epic_reference_profiles/EPIC_BRef_refProfiles_var_sigGenes.tsv"), join(dir, "refProfiles_var.tsv.gz"));
+    copyFileSync(dataFile("epic_reference_profiles/EPIC_BRef_sigGenes.tsv"), join(dir, "sigGenes.tsv.gz"));
     const ref = loadEpicReference(dir);
     expect(ref.profiles.cols).toEqual(bref.profiles.cols);
     expect(ref.sigGenes).toEqual(bref.sigGenes);
@@ -158,7 +172,7 @@ describe("EPIC bad input and coverage", () => {
     for (const s of rowSums(t.values, t.estimateColumns)) expect(s).toBeCloseTo(1, 14);
   });
 
-  it("CLI: TRef without the profiles is an input error (exit 3) naming where to put them; --epic-data works", async () => {
+  it("CLI: TRef without the profiles is an input error (exit 3) naming where to put them; --epic-data prints the API's table", async () => {
     let err = "";
     let out = "";
     const io = { stdout: (s: string) => (out += s), stderr: (s: string) => (err += s), isTTY: false };
@@ -167,7 +181,8 @@ describe("EPIC bad input and coverage", () => {
     writeFileSync(mix, "gene\ts1\nCD19\t5\n");
     expect(await main(["epic", mix, "--epic-data", dir], io)).toBe(3);
     expect(err).toMatch(/not shipped with cellfrac for licence reasons/);
-    expect(await main(["epic", RACLE + "GSE93722_tpm.tsv.gz", "--epic-data", EPIC_DATA], io)).toBe(0);
+    expect(await main(["epic", RACLE_TPM, "--epic-data", EPIC_DATA], io)).toBe(0);
     expect(out.split("\n")[0]).toBe("Mixture\tBcells\tCAFs\tCD4_Tcells\tCD8_Tcells\tEndothelial\tMacrophages\tNKcells\totherCells\tconvergeCode");
+    expect(out).toBe(methodTableTsv(await epicDeconvolve(racle, { reference: tref })));
   });
 });

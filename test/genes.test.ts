@@ -7,7 +7,7 @@ import { main } from "../src/node/cli.js";
 import { InputError } from "../src/core/errors.js";
 import { ensemblStableId, ensemblSymbols, matchGenes, toSymbols } from "../src/core/genes.js";
 import { makeMatrix } from "../src/core/matrix.js";
-import { SHARED } from "./helpers/reference.js";
+import { dataFile } from "./helpers/reference.js";
 
 const TABLE = new Map([
   ["ENSG00000141736", "ERBB2"],
@@ -71,7 +71,7 @@ describe("matchGenes", () => {
 describe("cellfrac cibersort on an Ensembl-ID mixture", () => {
   it("gives the same table as the symbol mixture (GSE60424 with versioned IDs, LM6)", async () => {
     const bySymbol = new Map([...ensemblSymbols()].map(([id, sym]) => [sym, id]));
-    const text = gunzipSync(readFileSync(SHARED + "data/linsley2014_whole_blood_gse60424/GSE60424_wholeblood_normalized_counts.tsv.gz")).toString();
+    const text = gunzipSync(readFileSync(dataFile("linsley2014_whole_blood_gse60424/GSE60424_wholeblood_normalized_counts.tsv.gz"))).toString();
     const lines = text.trimEnd().split("\n");
     let renamed = 0;
     const ens = lines.map((l, i) => {
@@ -88,7 +88,7 @@ describe("cellfrac cibersort on an Ensembl-ID mixture", () => {
     const run = async (mix: string) => {
       let out = "";
       let err = "";
-      const sig = SHARED + "data/lm6_cibersort_rnaseq/LM6_rnaseq_GSE60424.tsv";
+      const sig = dataFile("lm6_cibersort_rnaseq/LM6_rnaseq_GSE60424.tsv");
       const code = await main(["cibersort", join(dir, mix), "--signature", sig, "--perm", "0", "--threads", "1"], { stdout: (s) => (out += s), stderr: (s) => (err += s), isTTY: false });
       expect(code).toBe(0);
       return { out, err };
@@ -97,5 +97,5 @@ describe("cellfrac cibersort on an Ensembl-ID mixture", () => {
     const ids = await run("ens.tsv");
     expect(ids.err).toMatch(/rows named by Ensembl gene ID: \d+ mapped/);
     expect(ids.out).toBe(sym.out);
-  }, 30_000);
+  }, 120_000); // ~5 s idle; a shared machine needs more
 });

@@ -5,7 +5,8 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { InputError } from "../src/core/errors.js";
-import { loadGeneSets, mapGeneSets, packSets, parseGeneSets } from "../src/core/genesets.js";
+import { mapGeneSets, packSets, parseGeneSets } from "../src/core/genesets.js";
+import { loadGeneSets } from "../src/node/genesets.js";
 
 const dir = mkdtempSync(join(tmpdir(), "cellfrac-genesets-"));
 

@@ -1,6 +1,4 @@
 // Arrow IPC mixtures (file and stream, fixtures made with apache-arrow) read the same matrix as the TSV.
-import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { Table, Utf8, makeVector, tableToIPC, vectorFromArray } from "apache-arrow";
 import { describe, expect, it } from "vitest";
 import { InputError } from "../src/core/errors.js";
@@ -8,11 +6,12 @@ import { formatArrow } from "../src/core/formats/arrow.js";
 import { parseMatrix } from "../src/core/formats/read.js";
 import { formatTable } from "../src/core/formats/write.js";
 import { get } from "../src/core/matrix.js";
+import { dataFile, readGolden } from "./helpers/reference.js";
 
-const lm22 = fileURLToPath(new URL("../../shared/data/lm22_cibersort/LM22.tsv", import.meta.url));
+const lm22 = dataFile("lm22_cibersort/LM22.tsv");
 
 describe("Arrow IPC", () => {
-  const tsv = parseMatrix(readFileSync(lm22), { name: "LM22.tsv" });
+  const tsv = parseMatrix(readGolden(lm22), { name: "LM22.tsv" });
   const ipcOf = (format: "file" | "stream") => {
     const cols: Record<string, ReturnType<typeof makeVector>> = { [tsv.rowHeader ?? "gene"]: vectorFromArray(tsv.rows, new Utf8()) };
     tsv.cols.forEach((c, j) => (cols[c] = makeVector(tsv.data.slice(j * tsv.rows.length, (j + 1) * tsv.rows.length))));

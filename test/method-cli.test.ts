@@ -9,13 +9,13 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { main } from "../src/node/cli.js";
 import { ensemblSymbols } from "../src/core/genes.js";
 import { readMixture } from "../src/node/index.js";
-import { readMatrixFile } from "../src/core/formats/read.js";
+import { readMatrixFile } from "../src/node/read.js";
 import { quantiseqDeconvolve } from "../src/core/methods/quantiseq.js";
-import { SHARED } from "./helpers/reference.js";
+import { DATA, dataFile } from "./helpers/reference.js";
 
-const FINOTELLO = SHARED + "data/finotello2019_pbmc_gse107572/GSE107572_tpm.tsv.gz";
-const RACLE = SHARED + "data/racle2017_melanoma_lymphnode_gse93722/GSE93722_tpm.tsv.gz";
-const EPIC_DATA = SHARED + "data/epic_reference_profiles";
+const FINOTELLO = dataFile("finotello2019_pbmc_gse107572/GSE107572_tpm.tsv.gz");
+const RACLE = dataFile("racle2017_melanoma_lymphnode_gse93722/GSE93722_tpm.tsv.gz");
+const EPIC_DATA = DATA + "epic_reference_profiles";
 
 let dir: string;
 
@@ -97,7 +97,7 @@ describe("Ensembl-ID mixtures give the symbol run's output byte for byte", () =>
 describe("coverage report: stderr (unless --quiet) and JSON", () => {
   it("nnls on a mixture lacking two LM22 genes names them; JSON holds the coverage; --quiet prints nothing", async () => {
     const mix = readMatrixFile(FINOTELLO);
-    const lm22 = readMatrixFile(SHARED + "data/lm22_cibersort/LM22.tsv");
+    const lm22 = readMatrixFile(dataFile("lm22_cibersort/LM22.tsv"));
     const present = lm22.rows.filter((g) => mix.rows.includes(g));
     const drop = present.slice(0, 2);
     const text = gunzipSync(readFileSync(FINOTELLO)).toString().trimEnd().split("\n");

@@ -1,4 +1,4 @@
-// NNLS: golden against R nnls 1.4 (every nnls_* case of shared/reference/MANIFEST.tsv), Kuhn–Tucker
+// NNLS: golden against R nnls 1.4 (every nnls_* case of test/golden/reference/MANIFEST.tsv), Kuhn–Tucker
 // invariants of the solution, and bad input.
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -6,12 +6,12 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { main } from "../src/node/cli.js";
 import { methodTableTsv } from "../src/core/formats/results.js";
-import { readMatrixFile } from "../src/core/formats/read.js";
+import { readMatrixFile } from "../src/node/read.js";
 import { makeMatrix } from "../src/core/matrix.js";
 import { nnlsDeconvolve, nnlsSolver } from "../src/core/methods/nnls.js";
 import { loadCore } from "../src/core/wasm.js";
 import { InputError } from "../src/core/errors.js";
-import { REFERENCE, SHARED, readRefTable } from "./helpers/reference.js";
+import { REFERENCE, dataFile, manifestCases, readRefTable } from "./helpers/reference.js";
 
 /** MANIFEST: coefficients rel 1e-9, fractions abs 1e-10. */
 const COEF_REL = 1e-9; // measured: 0 (bit-identical) on all four cases
@@ -20,17 +20,14 @@ const FRAC_ABS = 1e-10;
 const DEV_REL = 1e-9;
 
 function nnlsCases(): { name: string; signature: string; input: string }[] {
-  const m = readRefTable(REFERENCE + "MANIFEST.tsv");
-  return m.rows
-    .filter((r) => r[m.header.indexOf("method")] === "nnls")
-    .map((r) => ({ name: r[0], signature: SHARED + r[m.header.indexOf("signature_or_gene_sets")], input: SHARED + r[m.header.indexOf("input")] }));
+  return manifestCases("nnls").map((c) => ({ name: c.name, signature: c.signature!, input: c.input }));
 }
 
 function relErr(a: number, b: number): number {
   return a === b ? 0 : Math.abs(a - b) / Math.max(Math.abs(b), Number.MIN_VALUE);
 }
 
-describe("NNLS golden (R nnls 1.4)", () => {
+describe("golden: the tool's own code run by us (R nnls 1.4, Lawson–Hanson), every MANIFEST case", () => {
   const cases = nnlsCases();
   it("finds the four MANIFEST cases", () => expect(cases.length).toBe(4));
   for (const c of cases) {
@@ -138,8 +135,8 @@ describe("NNLS bad input", () => {
 });
 
 describe("cellfrac nnls", () => {
-  const MIX = SHARED + "data/cibersort_example_mixtures/ExampleMixtures_GEPs.tsv";
-  const TIL10 = SHARED + "data/til10_quantiseq/TIL10_signature.tsv";
+  const MIX = dataFile("cibersort_example_mixtures/ExampleMixtures_GEPs.tsv");
+  const TIL10 = dataFile("til10_quantiseq/TIL10_signature.tsv");
   async function run(...argv: string[]) {
     let out = "";
     let err = "";

@@ -1,10 +1,9 @@
 // R's set.seed / unif_rand / R_unif_index / sample.int against R 4.2.2 on this machine. Every expected value
 // below was printed by the Rscript command in the comment above it (never computed with our code).
 // Helper used in the commands: p <- function(label, x) cat(label, ":", format(x, digits=17, scientific=FALSE), "\n")
-import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { RRandom } from "../src/core/rng.js";
+import { cibersortCases, readGolden } from "./helpers/reference.js";
 
 const nums = (s: string) => s.trim().split(/\s+/).map(Number);
 const draws = (rng: RRandom, k: number) => Array.from({ length: k }, () => rng.unifRand());
@@ -239,22 +238,18 @@ describe("sample.int without replacement", () => {
 });
 
 // Reference CIBERSORT runs: the first permutation draw is sample(G*S, G) right after set.seed(seed).
-const shared = new URL("../../shared/", import.meta.url);
-const refDir = fileURLToPath(new URL("reference/", shared));
-const permCases = existsSync(refDir) ? readdirSync(refDir).filter((d) => /^cibersort_.*perm100/.test(d)).sort() : [];
+const permCases = cibersortCases().filter((c) => c.perm > 0);
 
 describe("first permutation draw of the reference runs (perm1_draw.tsv)", () => {
   it("finds the 4 perm100 reference folders", () => {
-    expect(permCases.length).toBe(4);
+    expect(permCases.map((c) => c.perm)).toEqual([100, 100, 100, 100]);
   });
   for (const c of permCases) {
-    it(c, () => {
-      const read = (f: string) => readFileSync(new URL(`reference/${c}/${f}`, shared), "utf8").split("\n").filter((l) => l.trim() !== "");
+    it(c.name, () => {
+      const read = (f: string) => readGolden(c.dir + f).split("\n").filter((l) => l.trim() !== "");
       const G = read("genes.tsv").length - 1;
       const S = read("result.tsv").length - 1;
-      const seedRow = read("run_info.tsv").map((l) => l.split("\t")).find((r) => r[0] === "seed");
-      expect(seedRow).toBeDefined();
-      const seed = Number(seedRow![1]);
+      const seed = c.seed!; // MANIFEST: the seed given to set.seed
       const [head, ...rows] = read("perm1_draw.tsv").map((l) => l.split("\t"));
       const col = head.indexOf("flat_index");
       expect(col).toBeGreaterThanOrEqual(0);

@@ -3,6 +3,7 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { main } from "../src/node/cli.js";
 import { mcpcounter } from "../src/core/methods/mcpcounter.js";
@@ -10,22 +11,23 @@ import { PURITY_TURNING_SCORE, estimate, estimatePurity, filterCommonGenes } fro
 import { ssgseaRaw } from "../src/core/methods/ssgsea.js";
 import { singscore } from "../src/core/methods/singscore.js";
 import { signatureScores } from "../src/core/methods/sigscore.js";
-import { readMatrixFile } from "../src/core/formats/read.js";
+import { readMatrixFile } from "../src/node/read.js";
 import { makeMatrix, selectRows } from "../src/core/matrix.js";
-import { loadGeneSets } from "../src/core/genesets.js";
-import { REFERENCE, SHARED, readRefTable } from "./helpers/reference.js";
+import { loadGeneSets } from "../src/node/genesets.js";
+import { REFERENCE, dataFile, manifestCases, readRefTable } from "./helpers/reference.js";
+
+const FIXTURES = fileURLToPath(new URL("./fixtures/", import.meta.url));
 
 /** MANIFEST tolerance for the MCP mean: absolute 1e-12; the issue's: relative 1e-10. Both are asserted. */
 const MCP_ABS = 1e-12;
 const MCP_REL = 1e-10;
 
-describe("golden: MCP-counter mean of log2(TPM + 1) over markers present, abs 1e-12 and rel 1e-10", () => {
-  const m = readRefTable(REFERENCE + "MANIFEST.tsv");
-  const cases = m.ids.filter((_, i) => m.col("method")[i] === "mcp_mean").map((name) => ({ name, input: SHARED + m.col("input")[m.ids.indexOf(name)] }));
+describe("golden: R's colMeans run by us (MCP-counter-style mean of log2(TPM + 1) over the markers present), abs 1e-12 and rel 1e-10", () => {
+  const cases = manifestCases("mcp_mean");
   it("finds the 2 reference cases", () => expect(cases.length).toBe(2));
   for (const c of cases) {
     it(c.name, async () => {
-      const sets = loadGeneSets(SHARED + "data/mcpcounter_markers/MCPcounter_genes.tsv", { setColumn: "cell_population", geneColumn: "gene" });
+      const sets = loadGeneSets(dataFile("mcpcounter_markers/MCPcounter_genes.tsv"), { setColumn: "cell_population", geneColumn: "gene" });
       const res = await mcpcounter.run(readMatrixFile(c.input), { geneSets: sets, transform: "log2p1" });
       const ref = readRefTable(`${REFERENCE}${c.name}/scores.tsv`);
       expect(res.values.rows).toEqual(ref.ids);
@@ -49,31 +51,48 @@ describe("golden: MCP-counter mean of log2(TPM + 1) over markers present, abs 1e
   }
 });
 
-/** R transcriptions of ESTIMATE / singscore on GSE107572 (test/fixtures/make-scores.R): relative 1e-12. */
+/** R transcription of singscore's up/down scoring (test/fixtures/make-scores.R): relative 1e-12. */
 const R_REL = 1e-12;
 
-function expectTableClose(t: { values: { rows: string[]; cols: string[]; data: Float64Array } }, refPath: string, rel: number): number {
+/**
+ * Same samples (rows) as the reference, and every cell `ok`: all of the reference's columns, in its order,
+ * or only the named ones.
+ */
+function expectTableClose(
+  t: { values: { rows: string[]; cols: string[]; data: Float64Array } },
+  refPath: string,
+  ok: (got: number, want: number) => boolean,
+  only?: string[],
+): void {
   const ref = readRefTable(refPath);
   expect(t.values.rows).toEqual(ref.ids);
-  expect(t.values.cols).toEqual(ref.header.slice(1));
+  if (!only) expect(t.values.cols).toEqual(ref.header.slice(1));
   const S = ref.ids.length;
-  let worst = 0;
-  t.values.cols.forEach((c, j) =>
+  for (const c of only ?? ref.header.slice(1)) {
+    const j = t.values.cols.indexOf(c);
+    expect(j, `column ${c}`).toBeGreaterThanOrEqual(0);
     ref.num(c).forEach((want, i) => {
       const got = t.values.data[i + j * S];
-      const d = Math.abs(got - want) / Math.abs(want);
-      worst = Math.max(worst, d);
-      if (!(d <= rel)) expect.fail(`${c} / ${ref.ids[i]}: got ${got}, want ${want}`);
-    }),
-  );
-  return worst;
+      if (!ok(got, want)) expect.fail(`${c} / ${ref.ids[i]}: got ${got}, want ${want}`);
+    });
+  }
 }
 
 describe("ESTIMATE", () => {
-  it("golden: R transcription of estimateScore on GSE107572 log2(TPM + 1), rel 1e-12", async () => {
-    const mix = readMatrixFile(SHARED + "data/finotello2019_pbmc_gse107572/GSE107572_tpm.tsv.gz");
-    expectTableClose(await estimate.run(mix, { transform: "log2p1" }), "test/fixtures/scores-estimate.tsv", R_REL);
-  });
+  /**
+   * MANIFEST: abs 1e-9 (scores of ~1e3 pass through the package's GCT files with 15 significant digits);
+   * that rounding is at most 5e-15 relative, asserted too (measured: 3.7e-15).
+   */
+  const EST_ABS = 1e-9;
+  const EST_REL = 5e-15;
+  const cases = manifestCases("estimate");
+  it("finds the 2 reference cases", () => expect(cases.length).toBe(2));
+  for (const c of cases) {
+    it(`golden: the tool's own code run by us (ESTIMATE 1.0.13 estimateScore, affymetrix): ${c.name}`, async () => {
+      const t = await estimate.run(readMatrixFile(c.input), {});
+      expectTableClose(t, c.dir + "scores.tsv", (got, want) => Math.abs(got - want) <= EST_ABS && Math.abs(got - want) <= EST_REL * Math.abs(want));
+    });
+  }
 
   // Four common genes, one sample, values 4 > 3 > 2 > 1: ranks 4..1, m = 10000·rank/4, weights m^0.25.
   const four = makeMatrix(["A2M", "NAT1", "NAT2", "SERPINA3"], ["s"], new Float64Array([4, 3, 2, 1]));
@@ -96,7 +115,7 @@ describe("ESTIMATE", () => {
   });
 
   it("uses only the common genes, ordered by symbol: input row order never changes a bit", async () => {
-    const mix = readMatrixFile(SHARED + "data/finotello2019_pbmc_gse107572/GSE107572_tpm.tsv.gz");
+    const mix = readMatrixFile(dataFile("finotello2019_pbmc_gse107572/GSE107572_tpm.tsv.gz"));
     const a = await estimate.run(mix, { transform: "log2p1" });
     const perm = Array.from(mix.rows, (_, i) => (i * 7919) % mix.rows.length); // 7919 prime, coprime to 19423
     expect(new Set(perm).size).toBe(mix.rows.length);
@@ -143,10 +162,25 @@ describe("ESTIMATE", () => {
 });
 
 describe("singscore", () => {
-  it("golden: R transcription of simpleScore on GSE107572 log2(TPM + 1), Danaher sets + an up/down pair, rel 1e-12", async () => {
-    const mix = readMatrixFile(SHARED + "data/finotello2019_pbmc_gse107572/GSE107572_tpm.tsv.gz");
+  /** MANIFEST: abs 1e-12 (measured: 0, bit for bit). */
+  const SING_ABS = 1e-12;
+  const cases = manifestCases("singscore");
+  it("finds the 2 reference cases", () => expect(cases.length).toBe(2));
+  for (const c of cases) {
+    it(`golden: the tool's own code run by us (singscore 16f1213 rankGenes + simpleScore): ${c.name}`, async () => {
+      const sets = loadGeneSets(c.signature!, { setColumn: c.options["set column"], geneColumn: c.options["gene column"] });
+      expect(c.options["input"]).toBe("as in file");
+      const t = await singscore.run(readMatrixFile(c.input), { geneSets: sets });
+      expectTableClose(t, c.dir + "scores.tsv", (got, want) => Math.abs(got - want) <= SING_ABS);
+    });
+  }
+
+  // No real-tool output scores an up/down pair: that part stays checked against our R transcription.
+  it("R transcription (test/fixtures/make-scores.R) of simpleScore's up/down pair on GSE107572 log2(TPM + 1), rel 1e-12", async () => {
+    const mix = readMatrixFile(dataFile("finotello2019_pbmc_gse107572/GSE107572_tpm.tsv.gz"));
     const sets = [...loadGeneSets("Danaher"), { name: "T_vs_B_UP", genes: ["CD3D", "CD3E", "CD2", "CD5"] }, { name: "T_vs_B_DN", genes: ["CD19", "MS4A1", "CD79A"] }];
-    expectTableClose(await singscore.run(mix, { geneSets: sets, transform: "log2p1" }), "test/fixtures/scores-singscore.tsv", R_REL);
+    const t = await singscore.run(mix, { geneSets: sets, transform: "log2p1" });
+    expectTableClose(t, FIXTURES + "scores-singscore.tsv", (got, want) => Math.abs(got - want) <= R_REL * Math.abs(want), ["T_vs_B"]);
   });
 
   // One sample, values 5, 3, 3, 0 → ranks with ties at their minimum: A 4, B 2, C 2, D 1 (N = 4).
@@ -166,7 +200,7 @@ describe("singscore", () => {
   });
 
   it("bounds: up-only in [−0.5, 0.5], up/down in [−1, 1]; per sample (same bits alone or in a cohort); rank-invariant", async () => {
-    const mix = readMatrixFile(SHARED + "data/finotello2019_pbmc_gse107572/GSE107572_tpm.tsv.gz");
+    const mix = readMatrixFile(dataFile("finotello2019_pbmc_gse107572/GSE107572_tpm.tsv.gz"));
     const sets = [...loadGeneSets("Danaher"), { name: "T_UP", genes: ["CD3D", "CD3E", "CD2"] }, { name: "T_DOWN", genes: ["CD19", "MS4A1"] }];
     const r = await singscore.run(mix, { geneSets: sets });
     const S = mix.cols.length;
@@ -187,10 +221,11 @@ describe("signature scores: mean, zscore, pc1", () => {
   // pc1: LAPACK eigen() vs our Jacobi rotations → abs 1e-13 (measured 5e-15 on scores of O(1)).
   const PLAIN_TOL = { mean: 1e-12, zscore: 1e-12, pc1: 1e-13 } as const;
   for (const kind of ["mean", "zscore", "pc1"] as const) {
-    it(`golden: ${kind} against R, ${kind === "mean" ? "rel" : "abs"} ${PLAIN_TOL[kind]}`, async () => {
-      const mix = readMatrixFile(SHARED + "data/finotello2019_pbmc_gse107572/GSE107572_tpm.tsv.gz");
+    it(`R transcription (test/fixtures/make-scores.R): ${kind}, ${kind === "mean" ? "rel" : "abs"} ${PLAIN_TOL[kind]}`, async () => {
+      const mix = readMatrixFile(dataFile("finotello2019_pbmc_gse107572/GSE107572_tpm.tsv.gz"));
       const t = await signatureScores(kind, mix, { geneSets: "Danaher", transform: "log2p1" });
-      const ref = readRefTable(`test/fixtures/scores-${kind}.tsv`);
+      const ref = readRefTable(`${FIXTURES}scores-${kind}.tsv`);
+      expect(t.values.rows).toEqual(ref.ids);
       expect(t.values.cols).toEqual(ref.header.slice(1));
       const S = ref.ids.length;
       let worst = 0;
@@ -238,7 +273,7 @@ describe("signature scores: mean, zscore, pc1", () => {
   });
 
   it("pc1 scores correlate positively with zscore scores on real data; centred", async () => {
-    const mix = readMatrixFile(SHARED + "data/finotello2019_pbmc_gse107572/GSE107572_tpm.tsv.gz");
+    const mix = readMatrixFile(dataFile("finotello2019_pbmc_gse107572/GSE107572_tpm.tsv.gz"));
     const sets = loadGeneSets("Danaher").filter((s) => s.genes.length >= 3);
     const p = await signatureScores("pc1", mix, { geneSets: sets, transform: "log2p1" });
     const z = await signatureScores("zscore", mix, { geneSets: sets, transform: "log2p1" });
@@ -263,7 +298,7 @@ describe("signature scores: mean, zscore, pc1", () => {
 
 describe("cellfrac score (CLI)", () => {
   const dir = mkdtempSync(join(tmpdir(), "cellfrac-score-"));
-  const FIN = SHARED + "data/finotello2019_pbmc_gse107572/GSE107572_tpm.tsv.gz";
+  const FIN = dataFile("finotello2019_pbmc_gse107572/GSE107572_tpm.tsv.gz");
   async function run(...argv: string[]) {
     let out = "";
     let err = "";

@@ -1,13 +1,14 @@
-// ssGSEA against GSVA 1.46 (every ssgsea_* case of shared/reference/MANIFEST.tsv), the sharded
+// ssGSEA against GSVA 1.46 (every ssgsea_* case of test/golden/reference/MANIFEST.tsv), the sharded
 // normalisation API, and invariants (monotone transforms, set order, duplicates, empty sets).
 import { describe, expect, it } from "vitest";
 import { normalizeByRange, scoreRange, ssgsea, ssgseaRaw } from "../src/core/methods/ssgsea.js";
-import { readMatrixFile } from "../src/core/formats/read.js";
+import { readMatrixFile } from "../src/node/read.js";
 import { makeMatrix, selectRows, type Matrix } from "../src/core/matrix.js";
-import { loadGeneSets, type GeneSet } from "../src/core/genesets.js";
+import { type GeneSet } from "../src/core/genesets.js";
+import { loadGeneSets } from "../src/node/genesets.js";
 import { InputError } from "../src/core/errors.js";
 import { signatureScores } from "../src/core/methods/sigscore.js";
-import { REFERENCE, SHARED, readRefTable } from "./helpers/reference.js";
+import { REFERENCE, manifestCases, readRefTable } from "./helpers/reference.js";
 
 /**
  * The issue's tolerance for ssGSEA: relative 1e-10 on every cell. (MANIFEST also allows absolute 1e-12
@@ -27,23 +28,19 @@ interface SsgseaCase {
 }
 
 function ssgseaCases(): SsgseaCase[] {
-  const m = readRefTable(REFERENCE + "MANIFEST.tsv");
-  return m.rows
-    .map((r, i) => ({ r, i }))
-    .filter(({ i }) => m.col("method")[i] === "ssgsea")
-    .map(({ r, i }) => {
-      const o = Object.fromEntries(m.col("options")[i].split(";").map((kv) => kv.trim().split("=").map((s) => s.trim()) as [string, string]));
-      const cols = o["columns"];
-      return {
-        name: r[0],
-        sets: SHARED + m.col("signature_or_gene_sets")[i],
-        geneColumn: o["gene column"],
-        input: SHARED + m.col("input")[i],
-        log2p1: o["input"] === "log2(x+1)",
-        columns: cols && cols !== "all" ? (cols.split("-").map(Number) as [number, number]) : undefined,
-        normalize: o["ssgsea.norm"] === "TRUE",
-      };
-    });
+  return manifestCases("ssgsea").map((c) => {
+    const o = c.options;
+    const cols = o["columns"];
+    return {
+      name: c.name,
+      sets: c.signature!,
+      geneColumn: o["gene column"],
+      input: c.input,
+      log2p1: o["input"] === "log2(x+1)",
+      columns: cols && cols !== "all" ? (cols.split("-").map(Number) as [number, number]) : undefined,
+      normalize: o["ssgsea.norm"] === "TRUE",
+    };
+  });
 }
 
 const mixtures = new Map<string, Matrix>();
@@ -66,7 +63,7 @@ function expectClose(got: number, want: number, what: string): void {
   if (!(d <= REL * Math.abs(want))) expect.fail(`${what}: got ${got}, want ${want} (diff ${d})`);
 }
 
-describe("golden: GSVA 1.46 ssGSEA, rel 1e-10", () => {
+describe("golden: the tool's own code run by us (GSVA 1.46 ssGSEA), rel 1e-10", () => {
   const cases = ssgseaCases();
   it("finds the 8 reference cases", () => expect(cases.length).toBe(8));
   for (const c of cases) {

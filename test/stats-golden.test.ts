@@ -4,7 +4,7 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { readTable } from "../src/core/compare.js";
+import { readTable } from "../src/node/compare.js";
 import { parseAnnotation, runStats, type StatsOptions, type StatsRecord, type StatsTest } from "../src/core/stats/index.js";
 import { STATS_GOLDEN_DIR, diffWithR, expectedRows } from "./helpers/stats-golden.js";
 

@@ -3,6 +3,7 @@
 // once per run; otherwise each range arrives as its own buffer and the records are transferred back.
 import { expose, transfer } from "comlink";
 import { EngineCache, fitBatch, type FitProblem } from "../core/cibersort/fits.js";
+import "./host.js";
 import { loadCore, type Core } from "../core/wasm.js";
 
 let core: Promise<Core> | undefined;

@@ -1,24 +1,59 @@
-// Browser-side reading of a dropped or chosen file: gzip is undone with DecompressionStream (the pure
-// parser's gunzip is Node's), then the shared parser reads the bytes with the same checks and messages:
-// TSV/CSV, GCT, Arrow IPC and Parquet (whose GZIP pages are inflated here first, see parquetGzipInflater).
+// Browser-side reading of a dropped or chosen file: gzip is undone with DecompressionStream (the core's
+// parser inflates synchronously only where the host can: Node), then the shared parser reads the bytes
+// with the same checks and messages: TSV/CSV, GCT, Arrow IPC and Parquet (whose GZIP pages are inflated
+// here first, see parquetGzipInflater).
 import { InputError } from "../core/errors.js";
 import { isGzip } from "../core/formats/gzip.js";
+import { isArrow } from "../core/formats/arrow.js";
+import { preloadArrow } from "./host.js";
 import { isParquet, parquetGzipInflater } from "../core/formats/parquet.js";
+import { StreamGuard } from "../core/limits.js";
 import { parseMatrix, type ReadOptions } from "../core/formats/read.js";
 import type { Matrix } from "../core/matrix.js";
 
-/** Inflate gzip (RFC 1952, by its magic bytes) or zlib (RFC 1950) data with the browser's DecompressionStream. */
-export async function inflate(bytes: Uint8Array): Promise<Uint8Array> {
+export { isGzip };
+
+/**
+ * Inflate gzip (RFC 1952, by its magic bytes) or zlib (RFC 1950) data with the browser's DecompressionStream,
+ * chunk by chunk under the input limits (src/core/limits.ts), so a gzip bomb is refused after at most a
+ * line's or a file's limit instead of exhausting the tab: text is checked for its line length too (binary
+ * Arrow/Parquet content, told by its first bytes, only for its size).
+ */
+export async function inflate(bytes: Uint8Array, file?: string, binary = false): Promise<Uint8Array> {
   const stream = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream(isGzip(bytes) ? "gzip" : "deflate"));
-  return new Uint8Array(await new Response(stream).arrayBuffer());
+  const reader = stream.getReader();
+  const parts: Uint8Array[] = [];
+  let guard: StreamGuard | undefined;
+  let size = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      guard ??= new StreamGuard(file, { total: true, lines: !binary && !isArrow(value) && !isParquet(value) });
+      guard.push(value);
+      parts.push(value);
+      size += value.length;
+    }
+  } catch (e) {
+    await reader.cancel().catch(() => {});
+    throw e;
+  }
+  const out = new Uint8Array(size);
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
 }
 
 /** Decompress gzip bytes (by content, as the Node reader); other bytes are returned as they are. */
 export async function gunzipIfNeeded(bytes: Uint8Array, file?: string): Promise<Uint8Array> {
   if (!isGzip(bytes)) return bytes;
   try {
-    return await inflate(bytes);
+    return await inflate(bytes, file);
   } catch (e) {
+    if (e instanceof InputError) throw e;
     throw new InputError(`corrupt gzip data: ${(e as Error).message}`, { file });
   }
 }
@@ -26,6 +61,7 @@ export async function gunzipIfNeeded(bytes: Uint8Array, file?: string): Promise<
 /** Parse file bytes (TSV/CSV/GCT/Arrow/Parquet, plain or gzip) into a Matrix; `opts.name` names the file in messages. */
 export async function parseMatrixBytes(bytes: Uint8Array, opts: ReadOptions = {}): Promise<Matrix> {
   const raw = await gunzipIfNeeded(bytes, opts.name);
-  if (isParquet(raw)) return parseMatrix(raw, { ...opts, inflate: await parquetGzipInflater(raw, opts.name, inflate) });
+  if (isParquet(raw)) return parseMatrix(raw, { ...opts, inflate: await parquetGzipInflater(raw, opts.name, (d) => inflate(d, opts.name, true)) });
+  if (isArrow(raw)) await preloadArrow();
   return parseMatrix(raw, opts);
 }

@@ -2,7 +2,7 @@
 // contract as the Node pool (src/cibersort/pool.ts): contiguous chunks, every record at its vector's
 // offset, so the bits never depend on the worker count, the chunk size or the finishing order.
 import { releaseProxy, transfer, wrap, type Remote } from "comlink";
-import { runFitsInProcess, type FitRunner } from "../core/cibersort/fits.js";
+import { FitFailure, failureReason, runFitsInProcess, type FitRunner } from "../core/cibersort/fits.js";
 import type { FitWorkerApi } from "./fit-worker.js";
 
 const CHUNKS_PER_WORKER = 8;
@@ -76,11 +76,19 @@ export function browserFitRunner(workers = defaultWorkers(), info?: BrowserPoolI
         const a = next;
         const b = Math.min(k, a + chunk);
         next = b;
-        if (sv) {
-          await Promise.race([aborted, remote.fitShared(a, b)]);
-        } else {
-          const part = vectors.slice(a * G, b * G);
-          out.set(await Promise.race([aborted, remote.fit(transfer(part, [part.buffer]))]), a * R);
+        try {
+          if (sv) {
+            await Promise.race([aborted, remote.fitShared(a, b)]);
+          } else {
+            const part = vectors.slice(a * G, b * G);
+            out.set(await Promise.race([aborted, remote.fit(transfer(part, [part.buffer]))]), a * R);
+          }
+        } catch (e) {
+          if (opts.signal?.aborted || failure !== undefined) throw e;
+          // The first failure names its chunk and stops the run: every worker is terminated at once.
+          failure = new FitFailure(a, b - 1, failureReason(e));
+          onAbort();
+          throw failure;
         }
         fitted += b - a;
         opts.onFitted?.(fitted);
@@ -99,6 +107,7 @@ export function browserFitRunner(workers = defaultWorkers(), info?: BrowserPoolI
       remotes.forEach((r) => r[releaseProxy]());
       raw.forEach((w) => w.terminate());
     }
+    if (failure instanceof FitFailure) throw failure;
     opts.signal?.throwIfAborted();
     if (failure !== undefined) throw new Error(`a fit worker failed: ${(failure as Error)?.message ?? failure}`, { cause: failure });
     // Records leave shared memory: the caller owns an ordinary buffer.

@@ -4,6 +4,7 @@
 // run in this worker. Everything heavy stays off the page's thread; cancelling a run is terminating this
 // worker (its fit workers go with it).
 import { expose, type ProxyMarked } from "comlink";
+import "./host.js";
 import { InputError, UsageError } from "../core/errors.js";
 import { resultText } from "../core/formats/results.js";
 import { BUILTIN_GENE_SETS, builtinGeneSetName, parseGeneSets } from "../core/genesets.js";
@@ -65,7 +66,7 @@ export interface RunFailure {
 
 export type ProgressFn = ((done: number, total: number) => void) & ProxyMarked;
 
-/** The page's bundled data (dist/web/data: copies of data/ made by src/web/build.mjs). */
+/** The page's bundled data (dist/web/data: copies of data/ made by scripts/build-page.mjs). */
 const DATA_URL = new URL("../../data/", import.meta.url);
 
 async function fetchData(path: string, what: string): Promise<Uint8Array> {

@@ -2,16 +2,13 @@
 // cell type (Pearson r, Spearman ρ, RMSE, max |Δ|, bias) and overall. Cell types match by name when one
 // side's columns are a subset of the other's; otherwise both sides are summed into shared lineages
 // (data/lineages.tsv).
-import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import { gunzipSync } from "node:zlib";
-import { isGzip } from "./formats/gzip.js";
 import { InputError } from "./errors.js";
+import { dataText } from "./host.js";
 import { rank } from "./stats/rank.js";
 import type { MethodTable } from "./methods/types.js";
 
-/** The bundled cell-type → lineage mapping and lineage tree. */
-export const LINEAGES_FILE = fileURLToPath(new URL("../../data/lineages.tsv", import.meta.url));
+/** The bundled cell-type → lineage mapping and lineage tree (under data/). */
+export const LINEAGES_FILE = "lineages.tsv";
 
 /** Fit statistics cellfrac and CIBERSORT write after the estimates; never compared. */
 const FIT_COLUMNS = new Set(["P-value", "Correlation", "RMSE", "convergeCode"]);
@@ -39,24 +36,7 @@ export interface NamedTable {
   data: Float64Array;
 }
 
-/** Reads TSV/CSV (optionally gzipped) or a cellfrac JSON result. Non-numeric columns are dropped. */
-export function readTable(path: string, name = path): NamedTable {
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(path);
-  } catch (e) {
-    throw new InputError(`cannot read table: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message}`, { file: name });
-  }
-  if (isGzip(bytes)) {
-    try {
-      bytes = gunzipSync(bytes);
-    } catch (e) {
-      throw new InputError(`corrupt gzip data: ${(e as Error).message}`, { file: name });
-    }
-  }
-  return parseTable(new TextDecoder().decode(bytes), name);
-}
-
+/** A TSV/CSV table or a cellfrac JSON result (text; Node reads files with readTable). Non-numeric columns are dropped. */
 export function parseTable(text: string, name: string): NamedTable {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   if (text.trimStart().startsWith("{")) return parseJsonResult(text, name);
@@ -132,19 +112,23 @@ export interface Lineages {
 
 let bundledLineages: Lineages | undefined;
 
-export function loadLineages(path = LINEAGES_FILE): Lineages {
-  if (path === LINEAGES_FILE && bundledLineages) return bundledLineages;
+/** The bundled lineages (data/lineages.tsv, through the host), parsed once. */
+export function loadLineages(): Lineages {
+  bundledLineages ??= parseLineages(dataText(LINEAGES_FILE), LINEAGES_FILE);
+  return bundledLineages;
+}
+
+/** A lineages table: `lineage <name> <parent>` and `cell_type <name> <lineage>` lines after a header. */
+export function parseLineages(text: string, name: string): Lineages {
   const parent = new Map<string, string | undefined>();
   const alias = new Map<string, string>();
-  for (const line of readFileSync(path, "utf8").split("\n").slice(1)) {
-    const [kind, name, to] = line.split("\t");
-    if (kind === "lineage") parent.set(name, to || undefined);
-    else if (kind === "cell_type") alias.set(name, to);
+  for (const line of text.split("\n").slice(1)) {
+    const [kind, node, to] = line.split("\t");
+    if (kind === "lineage") parent.set(node, to || undefined);
+    else if (kind === "cell_type") alias.set(node, to);
   }
-  for (const [n, to] of alias) if (!parent.has(to)) throw new Error(`${path}: cell type "${n}" maps to unknown lineage "${to}"`);
-  const lin = { parent, alias };
-  if (path === LINEAGES_FILE) bundledLineages = lin;
-  return lin;
+  for (const [n, to] of alias) if (!parent.has(to)) throw new Error(`${name}: cell type "${n}" maps to unknown lineage "${to}"`);
+  return { parent, alias };
 }
 
 /** The lineage of a column name: the alias table, else a lineage named the same (any case). */

@@ -41,3 +41,24 @@ function formatWhere(w: InputLocation): string {
   if (w.sample !== undefined) parts.push(`sample "${w.sample}"`);
   return parts.length ? parts.join(", ") + ": " : "";
 }
+
+/** An output (file or stdout) that cannot be written: CLI exit code 3, one line naming the path and the reason. */
+export class OutputError extends Error {
+  override readonly name = "OutputError";
+  readonly exitCode = 3;
+  constructor(
+    readonly path: string,
+    readonly reason: string,
+  ) {
+    super(`${path}: cannot write: ${reason}`);
+  }
+}
+
+/**
+ * A run that stopped on a failure that is neither the input's nor the user's (a worker's Wasm trap, exception
+ * or out-of-memory): CLI exit code 1, one line naming the method and the sample.
+ */
+export class RunError extends Error {
+  override readonly name = "RunError";
+  readonly exitCode = 1;
+}

@@ -1,14 +1,13 @@
 // Gene identifiers: rows named by Ensembl gene ID are mapped to the symbols our signatures and gene sets
 // use (bundled table data/identifiers/ensembl_symbols.tsv); symbols are otherwise matched as given,
 // case-sensitively (CD4 and Cd4 are different genes in different species).
-import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { InputError } from "./errors.js";
 import type { DuplicatePolicy } from "./formats/read.js";
+import { dataText } from "./host.js";
 import { type Matrix, makeMatrix, mergeRowGroups, ROW_COMBINERS, rowGroups } from "./matrix.js";
 
-/** The bundled Ensembl → symbol table (two columns with a header: ensembl_gene_id, symbol). */
-export const ENSEMBL_TABLE = fileURLToPath(new URL("../../data/identifiers/ensembl_symbols.tsv", import.meta.url));
+/** The bundled Ensembl → symbol table under data/ (two columns with a header: ensembl_gene_id, symbol). */
+export const ENSEMBL_TABLE_FILE = "identifiers/ensembl_symbols.tsv";
 
 /**
  * A human Ensembl gene ID: ENSG + 11 digits, optionally ".version" (GENCODE, GTEx, TCGA) and GENCODE's
@@ -39,13 +38,13 @@ export function symbolMapper(table?: ReadonlyMap<string, string>): (name: string
 
 let bundled: Map<string, string> | undefined;
 
-/** Stable Ensembl gene ID → symbol, read once from the bundled table. */
+/** Stable Ensembl gene ID → symbol, read once from the bundled table (through the host). */
 export function ensemblSymbols(): Map<string, string> {
-  bundled ??= parseIdTable(readFileSync(ENSEMBL_TABLE, "utf8"));
+  bundled ??= parseIdTable(dataText(ENSEMBL_TABLE_FILE));
   return bundled;
 }
 
-function parseIdTable(text: string): Map<string, string> {
+export function parseIdTable(text: string): Map<string, string> {
   const map = new Map<string, string>();
   for (const line of text.split("\n").slice(1)) {
     const [id, symbol] = line.split("\t");

@@ -6,11 +6,9 @@
  * gene twice, which silently up-weights it (GSVA issue #250); none of the bundled sets has duplicates, so
  * this never changes a reference result.
  */
-import { readFileSync } from "node:fs";
-import { gunzipSync } from "node:zlib";
-import { isGzip } from "./formats/gzip.js";
-import { DATA } from "../node/data.js";
-import { InputError } from "./errors.js";
+import { dataText } from "./host.js";
+import { InputError, type InputLocation } from "./errors.js";
+import { checkLineLengths, inputLimits, overLimit } from "./limits.js";
 import type { Coverage } from "./methods/types.js";
 
 export interface GeneSet {
@@ -39,7 +37,8 @@ export const BUILTIN_GENE_SETS: Record<string, { file: string; setColumn: string
   Danaher: { file: "Danaher2017_immune_cell_markers.tsv", setColumn: "cell_type", geneColumn: "current_hgnc_symbol" },
 };
 
-export const GENESETS_DIR = DATA + "genesets/";
+/** Their folder under data/. */
+export const GENESETS_FOLDER = "genesets/";
 
 /** The built-in key matching `spec` (case-insensitive), or undefined. */
 export function builtinGeneSetName(spec: string): string | undefined {
@@ -47,41 +46,25 @@ export function builtinGeneSetName(spec: string): string | undefined {
 }
 
 /**
- * Gene sets by built-in name (ESTIMATE, MCPcounter, Danaher) or file path. For a built-in, the set and
- * gene columns are the file's own unless given.
- * @throws InputError when the file cannot be read or is malformed.
+ * A bundled collection by name (ESTIMATE, MCPcounter, Danaher; any case) through the host, or undefined
+ * when `spec` names none. The set and gene columns are the file's own unless given.
  */
-export function loadGeneSets(spec: string, opts: GeneSetReadOptions = {}): GeneSet[] {
+export function bundledGeneSets(spec: string, opts: GeneSetReadOptions = {}): GeneSet[] | undefined {
   const key = builtinGeneSetName(spec);
-  if (key) {
-    const b = BUILTIN_GENE_SETS[key];
-    const text = readFileSync(GENESETS_DIR + b.file, "utf8");
-    const setColumn = opts.setColumn ?? b.setColumn;
-    const geneColumn = opts.geneColumn ?? b.geneColumn;
-    return parseGeneSets(text, { ...opts, setColumn, geneColumn, name: key, format: "tsv" });
-  }
-  const name = opts.name ?? spec;
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(spec);
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    const why = err.code === "ENOENT" ? "no such file" : err.code === "EISDIR" ? "is a directory" : err.message;
-    throw new InputError(`cannot read gene-set file: ${why}`, { file: name });
-  }
-  if (isGzip(bytes)) {
-    try {
-      bytes = gunzipSync(bytes);
-    } catch (e) {
-      throw new InputError(`corrupt gzip data: ${(e as Error).message}`, { file: name });
-    }
-  }
-  const format = opts.format ?? (/\.gmt(\.gz)?$/i.test(spec) ? "gmt" : "tsv");
-  return parseGeneSets(new TextDecoder("utf-8").decode(bytes), { ...opts, name, format });
+  if (!key) return undefined;
+  const b = BUILTIN_GENE_SETS[key];
+  const setColumn = opts.setColumn ?? b.setColumn;
+  const geneColumn = opts.geneColumn ?? b.geneColumn;
+  return parseGeneSets(dataText(GENESETS_FOLDER + b.file), { ...opts, setColumn, geneColumn, name: key, format: "tsv" });
 }
 
-/** Parse GMT or long-format TSV text (see GeneSetReadOptions). */
+/** "gmt" for a .gmt / .gmt.gz name, else "tsv". */
+export function geneSetFormat(name: string): "gmt" | "tsv" {
+  return /\.gmt(\.gz)?$/i.test(name) ? "gmt" : "tsv";
+}
+
 export function parseGeneSets(text: string, opts: GeneSetReadOptions = {}): GeneSet[] {
+  if (text.length > inputLimits().maxLineBytes) checkLineLengths(new TextEncoder().encode(text), opts.name, "a gene-set file");
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const lines = text.split(/\r\n|\r|\n/);
   const sets = opts.format === "gmt" ? parseGmt(lines, opts) : parseTsv(lines, opts);
@@ -94,9 +77,10 @@ class SetCollector {
   private readonly bySet = new Map<string, { genes: string[]; seen: Set<string> }>();
   private readonly repeats = new Map<string, string[]>();
 
-  add(set: string, gene: string): void {
+  add(set: string, gene: string, where: InputLocation): void {
     let s = this.bySet.get(set);
     if (!s) this.bySet.set(set, (s = { genes: [], seen: new Set() }));
+    if (s.genes.length >= inputLimits().maxSetGenes) throw overLimit(`gene set "${set}"'s size`, "maxSetGenes", where, " genes");
     if (s.seen.has(gene)) {
       const r = this.repeats.get(set) ?? [];
       r.push(gene);
@@ -137,7 +121,7 @@ function parseGmt(lines: string[], opts: GeneSetReadOptions): GeneSet[] {
     if (c.has(name)) throw new InputError(`gene set "${name}" is defined twice`, { file, line: i + 1 });
     const genes = f.slice(2).filter((g) => g !== "");
     if (genes.length === 0) throw new InputError(`gene set "${name}" lists no genes`, { file, line: i + 1 });
-    for (const g of genes) c.add(name, g);
+    for (const g of genes) c.add(name, g, { file, line: i + 1 });
   });
   return c.finish(opts);
 }
@@ -174,7 +158,7 @@ function parseTsv(lines: string[], opts: GeneSetReadOptions): GeneSet[] {
     const gene = f[gi];
     if (set === "") throw new InputError("empty gene-set name", { file, line: i + 1, column: si + 1 });
     if (gene === "" || gene === "NA") continue; // an unmapped symbol, not a gene
-    c.add(set, gene);
+    c.add(set, gene, { file, line: i + 1 });
   }
   return c.finish(opts);
 }

@@ -1,5 +1,5 @@
 // R's random numbers, bit for bit (R >= 3.6 defaults: Mersenne-Twister, Rejection sampling); see
-// shared/ALGORITHMS.md §2. Sources: r-source src/main/RNG.c, src/main/random.c (do_sample),
+// docs/r-random.md. Sources: r-source src/main/RNG.c, src/main/random.c (do_sample),
 // src/main/unique.c (do_sample2), src/library/base/R/sample.R.
 
 const N = 624;

@@ -1,32 +1,22 @@
 // Loading the Wasm core and a thin typed view over its exports. Every instance has its own memory; a
 // run resets the instance's heap, copies its inputs in once and reads results through views. The exports'
 // types live in kernels.ts.
+import { type CoreFlavor, host } from "./host.js";
 import { bindExports, type CoreExports } from "./kernels.js";
 
 export type { CoreExports } from "./kernels.js";
 
-let modulePromise: Promise<WebAssembly.Module> | undefined;
+export type { CoreFlavor } from "./host.js";
 
-/** Which build to load: the release build (SIMD) by default, the debug build (assertions) on request. */
-export type CoreFlavor = "release" | "debug";
-
-function wasmUrl(flavor: CoreFlavor): URL {
-  return new URL(flavor === "debug" ? "../../build/cellfrac.debug.wasm" : "../../build/cellfrac.wasm", import.meta.url);
-}
-
-async function compile(flavor: CoreFlavor): Promise<WebAssembly.Module> {
-  const url = wasmUrl(flavor);
-  if (url.protocol === "file:") {
-    const { readFile } = await import("node:fs/promises");
-    return WebAssembly.compile(await readFile(url));
-  }
-  return WebAssembly.compileStreaming(fetch(url));
-}
-
-/** Compile once per process (per flavor), instantiate per caller. */
+/** An instance of the host's compiled module (see host.ts: Node reads build/*.wasm, the browser its asset). */
 export async function loadCore(flavor: CoreFlavor = "release"): Promise<Core> {
-  const mod = flavor === "release" ? (modulePromise ??= compile(flavor)) : compile(flavor);
-  const inst = await WebAssembly.instantiate(await mod, {
+  return instantiateCore(await host().wasmModule(flavor));
+}
+
+/** An instance of a compiled module, or of module bytes (compiled here). */
+export async function instantiateCore(source: WebAssembly.Module | BufferSource): Promise<Core> {
+  const mod = source instanceof WebAssembly.Module ? source : await WebAssembly.compile(source);
+  const inst = await WebAssembly.instantiate(mod, {
     env: {
       abort(_msg: number, _file: number, line: number, col: number) {
         throw new Error(`cellfrac Wasm core aborted (assertion failed at ${line}:${col})`);

@@ -1,10 +1,13 @@
 #!/usr/bin/env node
-// The cellfrac command line. Exit codes: 0 ok, 1 internal error, 2 usage error, 3 bad input data.
+// The cellfrac command line. Exit codes: 0 ok, 1 internal error, 2 usage error, 3 bad input data or an output that cannot be written.
+import "./host.js";
 import { readFileSync, realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { COMMANDS } from "./commands/index.js";
 import type { CliIO } from "./commands/types.js";
-import { InputError, UsageError } from "../core/errors.js";
+import { InputError, OutputError, RunError, UsageError } from "../core/errors.js";
+import { stdoutSink } from "./write.js";
+import { DEFAULT_LIMITS, limitsFromEnv, setInputLimits } from "../core/limits.js";
 
 export type { CliIO } from "./commands/types.js";
 
@@ -19,7 +22,7 @@ ${COMMANDS.map((c) => `  ${c.usage.padEnd(w)}${c.summary}`).join("\n")}
   cellfrac --help | --version
 
 Run "cellfrac <command> --help" for a command's options.
-Exit codes: 0 ok, 2 usage error, 3 bad input data, 1 internal error.`;
+Exit codes: 0 ok, 2 usage error, 3 bad input data or unwritable output, 1 internal error.`;
 }
 
 /** Entry point; returns the exit code. */
@@ -34,17 +37,26 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       io.stdout(VERSION + "\n");
       return 0;
     }
+    try {
+      setInputLimits({ ...DEFAULT_LIMITS, ...limitsFromEnv(process.env) });
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
     const command = COMMANDS.find((c) => c.name === cmd);
     if (!command) throw new UsageError(`unknown command "${cmd}" (try cellfrac --help)`);
-    return await command.run(rest, io);
+    return await (await command.load()).run(rest, io);
   } catch (e) {
     if (e instanceof UsageError || (e instanceof TypeError && (e as { code?: string }).code?.startsWith("ERR_PARSE_ARGS"))) {
       io.stderr(`cellfrac: ${e.message}\n`);
       return 2;
     }
-    if (e instanceof InputError) {
+    if (e instanceof InputError || e instanceof OutputError) {
       io.stderr(`cellfrac: error: ${e.message}\n`);
       return 3;
+    }
+    if (e instanceof RunError) {
+      io.stderr(`cellfrac: error: ${e.message}\n`);
+      return 1;
     }
     io.stderr(`cellfrac: internal error: ${(e as Error).stack ?? e}\n`);
     return 1;
@@ -53,9 +65,18 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
 
 const invokedDirectly = process.argv[1] && fileURLToPath(import.meta.url) === realpathSync(process.argv[1]);
 if (invokedDirectly) {
-  process.exitCode = await main(process.argv.slice(2), {
-    stdout: (s) => process.stdout.write(s),
+  // A closed pipe or a full disk on stdout is an output error (exit 3), not an unhandled 'error' event.
+  const out = stdoutSink(process.stdout);
+  process.stderr.on("error", () => {}); // nowhere left to report it
+  let code = await main(process.argv.slice(2), {
+    stdout: out.write,
     stderr: (s) => process.stderr.write(s),
     isTTY: Boolean(process.stderr.isTTY),
   });
+  const failed = await out.flush();
+  if (failed) {
+    process.stderr.write(`cellfrac: error: ${failed.message}\n`);
+    if (code === 0) code = 3;
+  }
+  process.exitCode = code;
 }

@@ -6,12 +6,15 @@
  * const res = await cibersort("mixture.tsv", { signature: "LM22", perm: 100, seed: 1 });
  * ```
  */
+import "./host.js";
 import { cibersortMatrices } from "../core/cibersort/index.js";
 import { runFitsOnPool } from "./pool.js";
 import type { CibersortOptions, CibersortResult } from "../core/cibersort/types.js";
 import { readSignature } from "./data.js";
 import { toSymbols } from "../core/genes.js";
-import { readMatrix, type ReadOptions } from "../core/formats/read.js";
+import type { ReadOptions } from "../core/formats/read.js";
+import { readCibersortMixture } from "./mixture.js";
+import { readMatrix } from "./read.js";
 import type { Matrix } from "../core/matrix.js";
 import { loadCore } from "../core/wasm.js";
 import { type MethodOutput, methodByName, parseOptions } from "../core/registry.js";
@@ -20,13 +23,16 @@ import { nodeMethodHost } from "./method-host.js";
 export type * from "../core/cibersort/types.js";
 export { NO_PVALUE } from "../core/cibersort/index.js";
 export { toResultsJSON, toResultsTable } from "../core/cibersort/output.js";
-export { BUILTIN_SIGNATURES, readSignature } from "./data.js";
+export { BUILTIN_SIGNATURES, ENSEMBL_TABLE, TIL10_DIR, TIL10_SIGNATURE, readSignature } from "./data.js";
 export { InputError, UsageError, type InputLocation } from "../core/errors.js";
-export { parseMatrix, readMatrix, readMatrixFile, type DuplicatePolicy, type ReadOptions } from "../core/formats/read.js";
+export { parseMatrix, type DuplicatePolicy, type ReadOptions } from "../core/formats/read.js";
+export { readMatrix, readMatrixFile } from "./read.js";
 export { formatNumber, formatTable } from "../core/formats/write.js";
 export { writeFileAtomic } from "./write.js";
 export { column, get, makeMatrix, selectRows, type Matrix } from "../core/matrix.js";
-export { BUILTIN_GENE_SETS, loadGeneSets, mapGeneSets, parseGeneSets, type GeneSet, type GeneSetReadOptions, type MappedSet } from "../core/genesets.js";
+export { loadGeneSets } from "./genesets.js";
+export { BUILTIN_GENE_SETS, bundledGeneSets, mapGeneSets, parseGeneSets } from "../core/genesets.js";
+export type { GeneSet, GeneSetReadOptions, MappedSet } from "../core/genesets.js";
 export { SSGSEA_TAU, normalizeByRange, scoreRange, ssgsea, ssgseaRaw, type SsgseaOptions } from "../core/methods/ssgsea.js";
 export { singscore, singscoreScores } from "../core/methods/singscore.js";
 export { mcpcounter, mcpcounterScores, type McpCounterOptions } from "../core/methods/mcpcounter.js";
@@ -62,24 +68,34 @@ export function readMixture(source: MatrixSource, options: Pick<ReadOptions, "du
 /**
  * CIBERSORT v1.04, R-identical: fractions, P-values, Correlation and RMSE per sample. Fits run on
  * `threads` worker threads (default: available cores); the result never depends on threads or chunkSize.
+ * A mixture given as a path is streamed as by the CLI (only the signature's rows are held in memory).
  * Bad input throws InputError naming the file, line, column, gene or sample.
  */
 export async function cibersort(mixture: MatrixSource, options: CibersortApiOptions = {}): Promise<CibersortResult> {
   const { signature = "LM22", duplicates, ...rest } = options;
   const sig = isMatrix(signature)
     ? signature
-    : typeof signature === "string" && !/[\r\n]/.test(signature)
+    : isPath(signature)
       ? readSignature(signature)
       : readMatrix(signature, { what: "signature" });
+  if (isPath(mixture)) {
+    // A file is streamed as the CLI streams it: only the signature's rows are held (see mixture.ts).
+    const { mixture: mix, mixtureMax } = await readCibersortMixture(mixture, sig, { ...rest, duplicates });
+    return cibersortMatrices(mix, sig, { ...rest, mixtureMax }, await loadCore(), runFitsOnPool);
+  }
   const mix = readMixture(mixture, { duplicates, onWarning: rest.onWarning });
   return cibersortMatrices(mix, sig, rest, await loadCore(), runFitsOnPool);
 }
+
+const isPath = (x: MatrixSource): x is string => typeof x === "string" && !/[\r\n]/.test(x);
 export { nnls, nnlsDeconvolve, nnlsSolver, type NnlsFit, type NnlsOptions } from "../core/methods/nnls.js";
-export { EPIC_MRNA_CELL, OTHER_CELLS, epic, epicDeconvolve, loadEpicReference, mergeDuplicatesByMedian, validateReference, type EpicOptions, type EpicReference } from "../core/methods/epic.js";
-export { OTHER, TIL10_DIR, TIL10_SIGNATURE, loadTil10, quantiseq, quantiseqDeconvolve, type QuantiseqOptions, type Til10 } from "../core/methods/quantiseq.js";
-export { ENSEMBL_TABLE, ensemblStableId, ensemblSymbols, type GeneMatch, matchGenes, toSymbols, type ToSymbolsOptions } from "../core/genes.js";
-export { agreement, compareTables, formatCompareJson, formatCompareText, formatCompareTsv, loadLineages, methodTableToNamed, parseTable, readTable, type CompareOptions, type CompareReport, type CellTypeStats, type Lineages, type NamedTable } from "../core/compare.js";
+export { loadEpicReference } from "./epic.js";
+export { EPIC_MRNA_CELL, OTHER_CELLS, epic, epicDeconvolve, mergeDuplicatesByMedian, validateReference, type EpicOptions, type EpicReference } from "../core/methods/epic.js";
+export { OTHER, loadTil10, quantiseq, quantiseqDeconvolve, type QuantiseqOptions, type Til10 } from "../core/methods/quantiseq.js";
+export { ensemblStableId, ensemblSymbols, type GeneMatch, matchGenes, toSymbols, type ToSymbolsOptions } from "../core/genes.js";
+export { agreement, compareTables, formatCompareJson, formatCompareText, formatCompareTsv, loadLineages, methodTableToNamed, parseTable, type CompareOptions, type CompareReport, type CellTypeStats, type Lineages, type NamedTable } from "../core/compare.js";
 export { cibersortTable } from "../core/methods/cibersort-table.js";
+export { readTable } from "./compare.js";
 export { stats, type StatsInput } from "./stats.js";
 export { ADJUST_METHODS, COR_METHODS, STATS_COLUMNS, formatStatsJson, formatStatsTsv, formatStatsWide, mergeAnnotations, pAdjust, parseAnnotation, runStats, type Annotation, type AdjustMethod, type CorMethod, type StatsOptions, type StatsRecord, type StatsTest } from "../core/stats/index.js";
 export {

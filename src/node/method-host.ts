@@ -1,14 +1,13 @@
 // The Node host of the method registry (src/core/registry.ts): signatures, gene sets and EPIC's reference
 // from paths or bundled names, CIBERSORT's fits on the piscina pool. Bundled data the core reads by
 // default (TIL10, ESTIMATE's common genes) is left to the core.
-import { readMatrix, readMatrixFile } from "../core/formats/read.js";
-import { loadGeneSets } from "../core/genesets.js";
+import { readMatrix, readMatrixFile } from "./read.js";
+import { loadGeneSets } from "./genesets.js";
 import type { Matrix } from "../core/matrix.js";
-import { loadEpicReference } from "../core/methods/epic.js";
-import { TIL10_SIGNATURE } from "../core/methods/quantiseq.js";
+import { loadEpicReference } from "./epic.js";
 import { UsageError } from "../core/errors.js";
 import type { MethodHost } from "../core/registry.js";
-import { readSignature } from "./data.js";
+import { TIL10_SIGNATURE, readSignature } from "./data.js";
 import { runFitsOnPool } from "./pool.js";
 
 /**

@@ -4,9 +4,8 @@
 import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
-import { Piscina } from "piscina";
-import { runFitsInProcess, type FitRunner } from "../core/cibersort/fits.js";
-import type { FitTask } from "./fit-worker.js";
+import { FitFailure, failureReason, runFitsInProcess, type FitRunner } from "../core/cibersort/fits.js";
+import type { FitTask, FitTaskFailure } from "./fit-worker.js";
 
 /** Chunks per thread: enough for load balance and smooth progress, few enough to amortise task overhead. */
 const CHUNKS_PER_THREAD = 8;
@@ -15,6 +14,18 @@ const CHUNKS_PER_THREAD = 8;
  * fit, far more than starting a worker (tens of milliseconds).
  */
 const MIN_VECTORS_FOR_POOL = 2;
+/**
+ * The exact solver fits a vector in about a millisecond, less than a worker takes to start (thread, modules,
+ * Wasm compile): unless threads are asked for, fewer vectors (samples + permutations) than this run here.
+ */
+const MIN_EXACT_VECTORS_FOR_DEFAULT_POOL = 128;
+
+/**
+ * A worker's V8 heap cap. It holds one chunk's bookkeeping (vectors, records and Wasm memory are outside
+ * the heap); the cap turns a runaway worker into ERR_WORKER_OUT_OF_MEMORY for that worker instead of a
+ * fatal out-of-memory abort of the whole process.
+ */
+const WORKER_HEAP_MB = 512;
 
 export function defaultThreads(): number {
   return availableParallelism();
@@ -38,7 +49,8 @@ export const runFitsOnPool: FitRunner = async (problem, vectors, local, opts) =>
   const k = vectors.length / G;
   const R = problem.recordSize;
   const threads = Math.max(1, opts.threads ?? defaultThreads());
-  if (threads === 1 || k < MIN_VECTORS_FOR_POOL) return runFitsInProcess(problem, vectors, local, opts);
+  const smallExact = opts.threads === undefined && problem.solver === "exact" && k < MIN_EXACT_VECTORS_FOR_DEFAULT_POOL;
+  if (threads === 1 || k < MIN_VECTORS_FOR_POOL || smallExact) return runFitsInProcess(problem, vectors, local, opts);
   const out = new Float64Array(k * R);
   const chunk = Math.max(1, opts.chunkSize ?? Math.ceil(k / (threads * CHUNKS_PER_THREAD)));
   let fitted = 0;
@@ -46,12 +58,27 @@ export const runFitsOnPool: FitRunner = async (problem, vectors, local, opts) =>
   const x = new Float64Array(new SharedArrayBuffer(problem.x.byteLength));
   x.set(problem.x);
   const shared = { ...problem, x };
-  const pool = new Piscina<FitTask, Float64Array>({ filename: workerFile(), minThreads: threads, maxThreads: threads, idleTimeout: 1000 });
+  const { Piscina } = await import("piscina"); // loaded by the first run that uses threads (start-up)
+  const pool = new Piscina<FitTask, Float64Array | FitTaskFailure>({
+    filename: workerFile(),
+    minThreads: threads,
+    maxThreads: threads,
+    idleTimeout: 1000,
+    resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
+  });
   // At most `threads` tasks in flight, each chunk copied out only when it is submitted (bounded memory).
-  // After a failure or an abort nothing new is submitted and the running tasks finish normally, so no
-  // worker is killed mid-task or answers into a destroyed pool; abort latency is one chunk.
+  // After an abort nothing new is submitted and the running tasks finish normally (abort latency is one
+  // chunk). After a failure the pool is destroyed at once: the other workers are terminated mid-task and
+  // their rejected tasks ignored, as the run's result is the failure.
   let next = 0;
-  let failure: unknown;
+  let failure: FitFailure | undefined;
+  let destroyed: Promise<void> | undefined;
+  const destroy = () => (destroyed ??= pool.destroy());
+  const fail = (f: FitFailure) => {
+    if (failure !== undefined) return;
+    failure = f;
+    void destroy();
+  };
   const lane = async (): Promise<void> => {
     while (next < k && failure === undefined && !opts.signal?.aborted) {
       const a = next;
@@ -59,21 +86,26 @@ export const runFitsOnPool: FitRunner = async (problem, vectors, local, opts) =>
       next = b;
       const part = vectors.slice(a * G, b * G); // own buffer, transferred to the worker
       try {
-        const rec = await pool.run({ ...shared, vectors: part }, { transferList: [part.buffer] });
+        const rec = await pool.run({ ...shared, vectors: part, first: a }, { transferList: [part.buffer] });
+        if (!(rec instanceof Float64Array)) {
+          fail(new FitFailure(a + rec.failed, a + rec.failed, rec.reason));
+          break;
+        }
         out.set(rec, a * R);
         fitted += b - a;
         opts.onFitted?.(fitted);
       } catch (e) {
-        failure ??= e;
+        // The worker died (out of memory) or threw outside the fits: the whole chunk is named.
+        fail(new FitFailure(a, b - 1, `a fit worker failed: ${failureReason(e)}`));
       }
     }
   };
   try {
     await Promise.all(Array.from({ length: threads }, lane));
   } finally {
-    await pool.destroy();
+    await destroy();
   }
+  if (failure !== undefined) throw failure;
   opts.signal?.throwIfAborted();
-  if (failure !== undefined) throw new Error(`a fit worker failed: ${(failure as Error)?.message ?? failure}`, { cause: failure });
   return out;
 };

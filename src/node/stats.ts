@@ -1,6 +1,7 @@
 // Node API of `cellfrac stats`: results and annotation from paths, text or parsed tables.
 import { existsSync } from "node:fs";
-import { parseTable, readTable, type NamedTable } from "../core/compare.js";
+import { parseTable, type NamedTable } from "../core/compare.js";
+import { readTable } from "./compare.js";
 import {
   mergeAnnotations,
   parseAnnotation,

@@ -8,13 +8,16 @@
  * Differences: the duplicate warning and the cell checks cover every row, not only the kept ones (as for
  * text), and a gzipped Arrow IPC *file* (not stream) is inflated whole by apache-arrow's reader.
  */
+import { readSync } from "node:fs";
 import { type FileHandle, open } from "node:fs/promises";
 import { RecordBatchReader } from "apache-arrow";
 import { InputError } from "../core/errors.js";
 import { makeMatrix } from "../core/matrix.js";
 import { arrowBadCell, arrowGene, arrowNumber } from "../core/formats/arrow.js";
+import { checkArrowIPC } from "../core/formats/arrow-check.js";
 import { badCell, guard, type Layout, readChunk, readLayout, tableColumns } from "../core/formats/parquet.js";
-import { cannotRead, checkColumnNames, inflateGzip, keepFn, mergeDuplicates, noun, type ReadOptions } from "../core/formats/read.js";
+import { checkColumnNames, inflateGzip, keepFn, mergeDuplicates, noun, type ReadOptions } from "../core/formats/read.js";
+import { cannotRead } from "./read.js";
 import type { StreamResult } from "./stream.js";
 
 /** Rows arriving a batch at a time (a Parquet row group, an Arrow record batch). */
@@ -247,6 +250,15 @@ export async function streamArrow(path: string, file: string, opts: ReadOptions,
       });
   const corrupt = (e: unknown) => (e instanceof InputError ? e : new InputError(`corrupt Arrow IPC data: ${(e as Error).message}`, { file }));
   try {
+    if (fh) {
+      // apache-arrow trusts the metadata's lengths (see arrow-check.ts): check them first, reading no body.
+      const size = (await fh.stat()).size;
+      const fd = fh.fd;
+      checkArrowIPC((at, n) => {
+        const buf = new Uint8Array(Math.max(0, Math.min(n, size - at)));
+        return buf.subarray(0, readSync(fd, buf, 0, buf.length, at));
+      }, size, file);
+    }
     let reader;
     try {
       reader = await (fh ? RecordBatchReader.from(fh) : RecordBatchReader.from(inflated as AsyncIterable<Uint8Array> & AsyncIterator<Uint8Array>));

@@ -14,9 +14,12 @@ import { type Matrix, makeMatrix } from "../core/matrix.js";
 import { isArrow } from "../core/formats/arrow.js";
 import { isParquet } from "../core/formats/parquet.js";
 import { isGzip } from "../core/formats/gzip.js";
-import { streamArrow, streamParquet } from "./stream-columnar.js";
-import { cannotRead, isBlank, keepFn, mergeDuplicates, noun, parseLine, type ReadOptions, type TableLayout, tableLayout } from "../core/formats/read.js";
+import { isBlank, keepFn, mergeDuplicates, noun, parseLine, type ReadOptions } from "../core/formats/read.js";
+import { type TableLayout, tableLayout } from "../core/formats/read.js";
+import { cannotRead, readMatrixFile } from "./read.js";
 import { scanCells, scanRowMax, str } from "../core/formats/scan.js";
+import { inputLimits, overLimit, StreamGuard } from "../core/limits.js";
+import { ArrowStreamCheck } from "../core/formats/arrow-check.js";
 
 export interface StreamResult {
   /** The kept rows, merged by the duplicate policy (column-major, as every Matrix). */
@@ -50,8 +53,12 @@ const headerDecoder = new TextDecoder("utf-8");
 export async function streamMatrixFile(path: string, opts: ReadOptions = {}, chunk = CHUNK): Promise<StreamResult | null> {
   const file = opts.name ?? path;
   const { gz, head } = await sniff(path, file, opts);
-  if (isParquet(head)) return gz ? null : streamParquet(path, file, opts);
-  if (isArrow(head)) return streamArrow(path, file, opts, gz ? readChunks(path, file, opts) : undefined);
+  // The columnar readers (and apache-arrow) load only for such files: a TSV run starts faster without them.
+  if (isParquet(head)) return gz ? null : (await import("./stream-columnar.js")).streamParquet(path, file, opts);
+  if (isArrow(head)) {
+    const { streamArrow } = await import("./stream-columnar.js");
+    return streamArrow(path, file, opts, gz ? checkedArrow(readChunks(path, file, opts), file) : undefined);
+  }
   const t = new TableStream(file, noun(opts), keepFn(opts.keepRows));
   // One reused buffer (the unfinished line moves to its front): no allocation per chunk.
   let buf = new Uint8Array(chunk + (1 << 16));
@@ -66,7 +73,10 @@ export async function streamMatrixFile(path: string, opts: ReadOptions = {}, chu
     next = len + chunk;
     return true;
   };
+  // A line (a gzip bomb's one endless line) is refused within a chunk of the limit, not after buffering it.
+  const guard = new StreamGuard(file, { lines: true });
   for await (const c of readChunks(path, file, opts)) {
+    guard.push(c);
     for (let o = 0; o < c.length; o += chunk) {
       const piece = c.subarray(o, Math.min(c.length, o + chunk));
       if (len + piece.length > buf.length) {
@@ -82,6 +92,24 @@ export async function streamMatrixFile(path: string, opts: ReadOptions = {}, chu
   }
   if (!split(true)) return null;
   return t.finish(opts.duplicates ?? "error", opts.onWarning);
+}
+
+/**
+ * The whole table of `path`, as readMatrixFile returns it, read through the stream where it can be: a gzip
+ * bomb or an endless line is then refused after at most a line's limit of memory, not after inflating it all.
+ */
+export async function readMatrixStreamed(path: string, opts: ReadOptions = {}): Promise<Matrix> {
+  const r = await streamMatrixFile(path, { ...opts, keepRows: undefined });
+  return r ? r.matrix : readMatrixFile(path, opts);
+}
+
+/** The inflated chunks of a gzipped Arrow IPC stream, each checked (ArrowStreamCheck) before it is passed on. */
+async function* checkedArrow(chunks: AsyncGenerator<Uint8Array>, file: string): AsyncGenerator<Uint8Array> {
+  const check = new ArrowStreamCheck(file);
+  for await (const c of chunks) {
+    check.push(c);
+    yield c;
+  }
 }
 
 /** Whether the file is gzipped, and its first 8 bytes (inflated if so), to tell the format. */
@@ -135,6 +163,7 @@ export async function* readChunks(path: string, file: string, opts: ReadOptions,
       await fh.close();
     }
   }
+  const inflated = new StreamGuard(file, { total: true });
   const src = createReadStream(path, { highWaterMark: 1 << 20 });
   let srcError: unknown;
   src.on("error", (e) => (srcError = e));
@@ -143,8 +172,12 @@ export async function* readChunks(path: string, file: string, opts: ReadOptions,
     src.on("error", (e) => z.destroy(e));
     src.pipe(z);
     try {
-      for await (const c of z) yield c as Uint8Array;
+      for await (const c of z) {
+        inflated.push(c as Uint8Array);
+        yield c as Uint8Array;
+      }
     } catch (e) {
+      if (e instanceof InputError) throw e;
       if (srcError !== undefined) throw cannotRead(srcError, opts, file);
       throw new InputError(`corrupt gzip data: ${(e as Error).message}`, { file });
     } finally {
@@ -293,6 +326,9 @@ class TableStream {
     this.lay = lay;
     this.D = lay.delim.charCodeAt(0);
     this.ncol = lay.nf - 1;
+    if (this.ncol > inputLimits().maxColumns) {
+      throw overLimit(`${this.ncol.toLocaleString("en-US")} columns`, "maxColumns", { file: this.file, line: 1 });
+    }
     this.scratch = new Float64Array(this.ncol);
     this.blockRows = Math.max(1, Math.floor(BLOCK / this.ncol));
   }
@@ -341,6 +377,7 @@ class TableStream {
       m = rowMax(out, at, ncol);
     }
     const i = this.genes.length;
+    if (i >= inputLimits().maxRows) throw overLimit("the number of data rows", "maxRows", { file: this.file, line: lineNo });
     if (i === this.rowMax.length) {
       const grown = new Float64Array(2 * i);
       grown.set(this.rowMax);

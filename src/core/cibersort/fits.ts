@@ -31,23 +31,57 @@ export interface FitProblem {
 }
 
 /**
+ * A fit that failed (a Wasm trap, an exception, a worker that died): the vectors it concerns, [first, last],
+ * indices into the run's vector list, so the run can name the permutation or sample.
+ */
+export class FitFailure extends Error {
+  override readonly name = "FitFailure";
+  constructor(
+    readonly first: number,
+    readonly last: number,
+    readonly reason: string,
+  ) {
+    super(reason);
+  }
+
+  /** The same failure for vectors counted from `offset` on (a chunk's failure in the whole batch). */
+  shift(offset: number): FitFailure {
+    return new FitFailure(this.first + offset, this.last + offset, this.reason);
+  }
+}
+
+/** Any error as the one-line reason of a FitFailure. */
+export function failureReason(e: unknown): string {
+  if (e instanceof FitFailure) return e.reason;
+  if ((e as Error)?.name === "FitFailure") return (e as Error).message; // one that crossed a thread as a plain Error
+  const err = e as { name?: string; message?: string; code?: string };
+  const what = err?.name === "RuntimeError" ? "WebAssembly trap" : err?.code === "ERR_WORKER_OUT_OF_MEMORY" ? "out of memory" : err?.name;
+  return `${what ? what + ": " : ""}${err?.message ?? String(e)}`;
+}
+
+/**
  * Fit every vector of `vectors` (k × G) and return the k records. A vector with sd = 0 (constant) is not
- * fitted: its record has sd 0 and selected −1.
+ * fitted: its record has sd 0 and selected −1. A failing fit throws a FitFailure naming its vector.
  */
 export function fitBatch(engine: CibersortEngine, vectors: Float64Array, G: number, T: number): Float64Array {
   const k = vectors.length / G;
   const R = recordSize(engine.layout, T);
   const out = new Float64Array(k * R);
   const z = new Float64Array(G);
-  const selected = RECORD_BLOCK + engine.layout.selected;
-  for (let i = 0; i < k; i++) {
-    const rec = out.subarray(i * R, (i + 1) * R);
-    const sd = engine.standardize(vectors.subarray(i * G, (i + 1) * G), z);
-    rec[RECORD_SD] = sd;
-    rec[selected] = -1;
-    if (sd > 0) rec.set(engine.fitBlock(z), RECORD_BLOCK);
+  let i = 0;
+  try {
+    for (; i < k; i++) fitOne(engine, vectors, G, i, out.subarray(i * R, (i + 1) * R), z);
+  } catch (e) {
+    throw new FitFailure(i, i, failureReason(e));
   }
   return out;
+}
+
+function fitOne(engine: CibersortEngine, vectors: Float64Array, G: number, i: number, rec: Float64Array, z: Float64Array): void {
+  const sd = engine.standardize(vectors.subarray(i * G, (i + 1) * G), z);
+  rec[RECORD_SD] = sd;
+  rec[RECORD_BLOCK + engine.layout.selected] = -1;
+  if (sd > 0) rec.set(engine.fitBlock(z), RECORD_BLOCK);
 }
 
 /** One engine per run and Wasm instance: a worker keeps the last run's engine. */
@@ -97,7 +131,11 @@ export const runFitsInProcess: FitRunner = async (problem, vectors, local, opts)
   for (let a = 0; a < k; a += chunk) {
     opts.signal?.throwIfAborted();
     const b = Math.min(k, a + chunk);
-    out.set(fitBatch(engine, vectors.subarray(a * G, b * G), G, T), a * R);
+    try {
+      out.set(fitBatch(engine, vectors.subarray(a * G, b * G), G, T), a * R);
+    } catch (e) {
+      throw e instanceof FitFailure ? e.shift(a) : e;
+    }
     opts.onFitted?.(b);
   }
   return out;

@@ -1,13 +1,14 @@
-// CIBERSORT v1.04 (ALGORITHMS.md §4): the cohort-wide pass, the permutation null built before the
+// CIBERSORT v1.04 (docs/cibersort.md): the cohort-wide pass, the permutation null built before the
 // samples, one CoreAlg per sample, P-values, absolute modes and R's 15-significant-digit round trip.
-import { InputError } from "../errors.js";
+import { InputError, RunError, UsageError } from "../errors.js";
 import { makeMatrix, type Matrix } from "../matrix.js";
 import { RRandom } from "../rng.js";
 import { type CoreAlgLayout, coreAlgLayout } from "../kernels.js";
 import { loadCore, type Core } from "../wasm.js";
 import { CibersortEngine } from "./engine.js";
-import { RECORD_SD, recordSize, recordToFit, runFitsInProcess, type FitRunner } from "./fits.js";
-import { prepare, rMedian, type Prepared } from "./prepare.js";
+import { FitFailure, RECORD_SD, recordSize, recordToFit, runFitsInProcess, type FitRunner } from "./fits.js";
+import { prepare, type Prepared } from "./prepare.js";
+import { rMedian } from "../rbase.js";
 import { checkValue, methodByName } from "../registry.js";
 import type { AbsMethod, CibersortOptions, CibersortResult, ScaleMode } from "./types.js";
 
@@ -16,7 +17,7 @@ export type * from "./types.js";
 /** R's P-value sentinel when no permutations are run. */
 export const NO_PVALUE = 9999;
 
-/** as.numeric(as.character(x)): R prints doubles with 15 significant digits (ALGORITHMS.md §1). */
+/** as.numeric(as.character(x)): R prints doubles with 15 significant digits (docs/r-arithmetic.md). */
 export function round15(x: number): number {
   return Number.isFinite(x) && x !== 0 ? Number(x.toPrecision(15)) : x;
 }
@@ -70,6 +71,13 @@ export function permutationDraws(pool: Float64Array, G: number, perm: number, se
   return out;
 }
 
+/** What a FitFailure's vectors are: "the fit of sample "S"", "the fits of permutations 3 to 9", … */
+export function fitsNamed(f: FitFailure, perm: number, samples: readonly string[]): string {
+  const one = (v: number) => (v < perm ? `permutation ${v + 1}` : `sample "${samples[v - perm]}"`);
+  if (f.first === f.last) return `the fit of ${one(f.first)}`;
+  return `the fits of ${one(f.first)} to ${one(f.last)} (one worker's chunk)`;
+}
+
 /** The null distribution from the permutation records: chosen-ν correlations, NaN-free, sorted ascending. */
 export function nullFromRecords(records: Float64Array, perm: number, layout: CoreAlgLayout, T: number): Float64Array {
   const R = recordSize(layout, T);
@@ -111,6 +119,10 @@ export async function cibersortMatrices(
   const G = prep.genes.length;
   const T = prep.cellTypes.length;
   const S = prep.samples.length;
+  // All fit vectors share one Float64Array: refuse here what would be a RangeError (the CLI bounds --perm by memory first).
+  if ((o.perm + S) * G > 2 ** 32 - 1) {
+    throw new UsageError(`perm ${o.perm} × ${G} genes (+ ${S} samples) is more than one array of 2^32 values holds`);
+  }
 
   // Cohort-wide pass done: every fit (permutations first, as R, then samples) is now independent.
   const draws = permutationDraws(prep.y, G, o.perm, o.seed);
@@ -131,6 +143,8 @@ export async function cibersortMatrices(
     chunkSize: options.chunkSize,
     signal: options.signal,
     onFitted: (n) => options.onProgress?.(N * n, total),
+  }).catch((e: unknown) => {
+    throw e instanceof FitFailure ? new RunError(`cibersort: ${fitsNamed(e, o.perm, prep.samples)} failed: ${e.reason}`, { cause: e }) : e;
   });
 
   const nullDist = o.perm > 0 ? nullFromRecords(records, o.perm, layout, T) : new Float64Array(0);

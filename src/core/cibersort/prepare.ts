@@ -1,13 +1,11 @@
-// The cohort-wide pass of CIBERSORT v1.04 (ALGORITHMS.md §4.3), done once per run: byte-order gene sort,
+// The cohort-wide pass of CIBERSORT v1.04 (docs/cibersort.md), done once per run: byte-order gene sort,
 // anti-log rule, quantile normalisation, Ymedian, intersection and the global standardisation of the
 // signature. Everything after it is an independent fit per target vector.
 import { InputError } from "../errors.js";
+import { ANTILOG_MAX, compareBytes, medianInPlace } from "../rbase.js";
 import { type Matrix } from "../matrix.js";
 import type { Core } from "../wasm.js";
 import type { ScaleMode } from "./types.js";
-
-/** CIBERSORT's anti-log rule: a mixture whose maximum is below this is taken as log2 (v1.04). */
-export const ANTILOG_MAX = 50;
 
 export interface Prepared {
   /** Common genes in the order used (byte order of symbols). */
@@ -24,22 +22,6 @@ export interface Prepared {
   warnings: string[];
 }
 
-/** Compare strings by Unicode code point, i.e. UTF-8 byte order: R's order() under LC_COLLATE=C. */
-export function compareBytes(a: string, b: string): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const ca = a.charCodeAt(i);
-    const cb = b.charCodeAt(i);
-    if (ca === cb) continue;
-    // UTF-16 order differs from code-point order only when a surrogate meets a unit ≥ U+E000.
-    const sa = ca >= 0xd800 && ca <= 0xdfff;
-    const sb = cb >= 0xd800 && cb <= 0xdfff;
-    if (sa !== sb) return sa ? 1 : -1;
-    return ca - cb;
-  }
-  return a.length - b.length;
-}
-
 function sortedOrder(names: string[]): number[] {
   return names.map((_, i) => i).sort((i, j) => compareBytes(names[i], names[j]));
 }
@@ -49,20 +31,6 @@ function duplicatesOf(names: string[]): string[] {
   const dup = new Set<string>();
   for (const n of names) (seen.has(n) ? dup : seen).add(n);
   return [...dup];
-}
-
-/** R `median` of a vector (sorted copy; even length: the mean of the two middle values). */
-export function rMedian(v: Float64Array): number {
-  return medianInPlace(Float64Array.from(v));
-}
-
-/** R `median`, sorting `s` in place (no copy of a large buffer). */
-export function medianInPlace(s: Float64Array): number {
-  s.sort();
-  const n = s.length;
-  const h = n >> 1;
-  // For two doubles R's mean() is the correctly rounded (a + b) / 2, which is exactly this.
-  return n % 2 === 1 ? s[h] : (s[h - 1] + s[h]) / 2;
 }
 
 export interface PrepareOptions {

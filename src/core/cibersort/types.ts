@@ -19,7 +19,10 @@ export interface CibersortOptions {
   scale?: ScaleMode;
   /** ν-SVR solver: "libsvm" (default, R-identical) or "exact" (the true optimum of the same problem). */
   solver?: "libsvm" | "exact";
-  /** Worker threads (default: available cores; 1 fits in the calling thread). Results never depend on it. */
+  /**
+   * Worker threads (default: available cores; the calling thread for the exact solver on fewer than 128
+   * samples + permutations; 1 fits in the calling thread). Results never depend on it.
+   */
   threads?: number;
   /** Fits per worker task (default: about 8 tasks per thread). Results never depend on it. */
   chunkSize?: number;

@@ -1,9 +1,13 @@
 /**
  * Arrow IPC (file or stream) mixtures and result tables. Pure (no `node:` imports): runs in a web worker.
+ * apache-arrow comes from the host (loaded on first use: most runs read text and never need it).
  * Layout: the first column holds gene symbols (utf8), every other column is one sample (any numeric type).
  */
-import { Table, Utf8, makeVector, tableFromIPC, tableToIPC, vectorFromArray } from "apache-arrow";
+import type { RecordBatch, Table, Vector } from "apache-arrow";
 import { InputError } from "../errors.js";
+import { arrowLibrary } from "../host.js";
+import { checkDims } from "../limits.js";
+import { checkArrowMetadata } from "./arrow-check.js";
 import { type Matrix, makeMatrix } from "../matrix.js";
 
 /** "ARROW1" (IPC file) or a 0xFFFFFFFF continuation marker (IPC stream). */
@@ -12,16 +16,45 @@ export function isArrow(b: Uint8Array): boolean {
   return b.length >= 8 && b[0] === 0xff && b[1] === 0xff && b[2] === 0xff && b[3] === 0xff;
 }
 
-/** Read an Arrow IPC table as genes × samples (column-major Float64, as the text reader). */
+/**
+ * Read an Arrow IPC table as genes × samples (column-major Float64, as the text reader). apache-arrow trusts
+ * the file's declared lengths and offsets, so anything it throws on a damaged file is reported as corrupt data.
+ */
 export function parseArrow(bytes: Uint8Array, file?: string, keep?: (gene: string) => boolean): Matrix {
-  let t: Table;
   try {
-    t = tableFromIPC(bytes);
+    return arrowMatrix(readIPC(bytes, file), file, keep);
   } catch (e) {
-    throw new InputError(`corrupt Arrow IPC data: ${(e as Error).message}`, { file });
+    if (e instanceof InputError) throw e;
+    throw new InputError(`corrupt Arrow IPC data: ${(e as Error)?.message ?? e}`, { file });
   }
+}
+
+/**
+ * tableFromIPC, but an IPC file's record batches are read by index: apache-arrow 21's sequential reader
+ * loops forever when a damaged footer points a record-batch block at a schema message (found by fuzzing),
+ * while readRecordBatch insists on a record batch. Rows are counted against maxRows batch by batch.
+ */
+function readIPC(bytes: Uint8Array, file: string | undefined): Table {
+  checkArrowMetadata(bytes, file);
+  const { RecordBatchReader, Table, tableFromIPC } = arrowLibrary();
+  const reader = RecordBatchReader.from(bytes).open();
+  if (!reader.isFile()) return tableFromIPC(bytes);
+  const batches: RecordBatch[] = [];
+  let rows = 0;
+  for (let i = 0; i < reader.numRecordBatches; i++) {
+    const b = reader.readRecordBatch(i);
+    if (!b) throw new InputError(`corrupt Arrow IPC data: record batch ${i + 1} of ${reader.numRecordBatches} is missing`, { file });
+    rows += b.numRows;
+    checkDims(rows, 0, file);
+    batches.push(b);
+  }
+  return new Table(reader.schema, batches);
+}
+
+function arrowMatrix(t: Table, file: string | undefined, keep: ((gene: string) => boolean) | undefined): Matrix {
   const fields = t.schema.fields;
   if (fields.length < 2) throw new InputError(`Arrow table needs a gene column and at least one sample column`, { file });
+  checkDims(t.numRows, fields.length - 1, file);
   const geneCol = t.getChildAt(0)!;
   const n = t.numRows;
   const idx: number[] = [];
@@ -65,7 +98,8 @@ export function arrowBadCell(x: unknown, where: InputError["where"]): InputError
 
 /** A result table as an Arrow IPC file: first column `rowHeader` (utf8), then one float64 column per col. */
 export function formatArrow(rowHeader: string, colNames: string[], rowNames: string[], values: (r: number, c: number) => number): Uint8Array {
-  const cols: Record<string, ReturnType<typeof makeVector>> = {};
+  const { Table, Utf8, makeVector, tableToIPC, vectorFromArray } = arrowLibrary();
+  const cols: Record<string, Vector> = {};
   cols[rowHeader] = vectorFromArray(rowNames, new Utf8());
   for (let c = 0; c < colNames.length; c++) {
     const a = new Float64Array(rowNames.length);

@@ -19,10 +19,12 @@
  * format_description.txt). Field ids below are parquet.thrift's.
  */
 import { InputError } from "../errors.js";
+import { checkDims } from "../limits.js";
 import { type Matrix, makeMatrix } from "../matrix.js";
 
 /** Decompresses one GZIP page body (RFC 1952; a bare zlib stream is accepted too where the inflater can). */
-export type Inflate = (data: Uint8Array) => Uint8Array;
+/** Decompresses a GZIP page; `size`, the page's declared size, lets it stop early on a larger output. */
+export type Inflate = (data: Uint8Array, size?: number) => Uint8Array;
 
 /** "PAR1" (or "PARE", the encrypted-footer variant, which is recognised only to be refused clearly). */
 export function isParquet(b: Uint8Array): boolean {
@@ -328,9 +330,11 @@ class ChunkReader {
     if (this.codec === 1) return snappyDecompress(data, size);
     if (this.codec === 2) {
       if (!this.inflate) unsupported(this.ctx, "GZIP compression in this reader", "rewrite the file with SNAPPY or no compression, or convert it to TSV or Arrow");
+      // Deflate expands at most 1032:1: a larger declared size is a lie, not data (and memory we won't give).
+      if (size > data.length * 1032 + 64) corrupt(`GZIP page claims ${size} bytes from ${data.length}`);
       let out: Uint8Array;
       try {
-        out = this.inflate(data);
+        out = this.inflate(data, size);
       } catch (e) {
         if (e instanceof InputError || e instanceof Corrupt) throw e;
         throw new InputError(`Parquet GZIP page of column "${this.ctx.column}" could not be decompressed: ${(e as Error).message}`, { file: this.ctx.file });
@@ -707,6 +711,7 @@ export function readLayout(bytes: Uint8Array, file?: string, at = 0): Layout {
   const meta = new ThriftReader(bytes, footerStart - at, n - 8 - at).struct();
   const leaves = readLeaves(list(meta, 2, "schema"), file);
   const numRows = num(meta, 3, "row count");
+  checkDims(numRows, leaves.length - 1, file);
   const groups: Chunk[][] = [];
   let total = 0;
   for (const g of list(meta, 4, "row groups")) {

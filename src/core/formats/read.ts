@@ -1,22 +1,23 @@
 /**
- * Readers for genes × columns expression tables (mixtures, signatures): TSV or CSV, optionally gzipped,
- * any line ending, with strict number parsing and precise error locations.
+ * The parser of genes × columns expression tables (mixtures, signatures) from text or bytes: TSV or CSV
+ * (optionally gzipped, inflated by the host), GCT, Arrow IPC, Parquet; any line ending, strict number
+ * parsing and precise error locations. Files are read by the host (src/node/read.ts, src/browser/parse.ts).
  */
 import { rStrtod } from "./rnumber.js";
 import { scanTable } from "./scan.js";
 import { isArrow, parseArrow } from "./arrow.js";
 import { type Inflate, isParquet, parseParquet } from "./parquet.js";
 import { gctToTsv, isGct } from "./gct.js";
-import { readFileSync } from "node:fs";
-import { gunzipSync, inflateSync } from "node:zlib";
-import { isGzip } from "./gzip.js";
 import { InputError } from "../errors.js";
+import { gunzipSync, host } from "../host.js";
+import { isGzip } from "./gzip.js";
+import { checkDims, checkLineLengths, inputLimits, overLimit } from "../limits.js";
 import { type Matrix, makeMatrix, mergeRowGroups, ROW_COMBINERS, rowGroups, selectRows } from "../matrix.js";
 
 export type DuplicatePolicy = "error" | "first" | "mean" | "max";
 
 export interface ReadOptions {
-  /** Shown in error messages as the file (defaults to the path for readMatrixFile). */
+  /** Shown in error messages as the file (the host's readMatrixFile defaults it to the path). */
   name?: string;
   /** Only changes the wording of messages. */
   what?: "mixture" | "signature";
@@ -29,7 +30,7 @@ export interface ReadOptions {
    * signature genes for CIBERSORT without quantile normalisation. Errors in skipped rows may go unreported.
    */
   keepRows?: ((gene: string) => boolean) | ReadonlySet<string>;
-  /** Decompresses Parquet GZIP pages; default node:zlib (the browser passes parquetGzipInflater's result). */
+  /** Decompresses Parquet GZIP pages; default the host's (the browser passes parquetGzipInflater's result). */
   inflate?: Inflate;
 }
 
@@ -39,57 +40,30 @@ export function keepFn(k: ReadOptions["keepRows"]): ((gene: string) => boolean) 
   return (g) => k.has(g);
 }
 
-/** A string containing a line break is table text; any other string is a path. */
-export function readMatrix(source: string | Uint8Array, opts: ReadOptions = {}): Matrix {
-  if (typeof source === "string" && !/[\r\n]/.test(source)) return readMatrixFile(source, opts);
-  return parseMatrix(source, opts);
-}
-
-export function readMatrixFile(path: string, opts: ReadOptions = {}): Matrix {
-  const name = opts.name ?? path;
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(path);
-  } catch (e) {
-    throw cannotRead(e, opts, name);
-  }
-  return parseMatrix(bytes, { ...opts, name });
-}
-
-/** The InputError for a file that cannot be opened or read. */
-export function cannotRead(e: unknown, opts: ReadOptions, name: string): InputError {
-  const err = e as NodeJS.ErrnoException;
-  const why = err.code === "ENOENT" ? "no such file" : err.code === "EISDIR" ? "is a directory" : err.message;
-  return new InputError(`cannot read ${noun(opts).file} file: ${why}`, { file: name });
-}
-
 export function parseMatrix(input: string | Uint8Array, opts: ReadOptions = {}): Matrix {
   const file = opts.name;
   const words = noun(opts);
   let text: string;
   if (typeof input === "string") {
-    if (isGct(input)) input = gctToTsv(input);
+    if (input.length > inputLimits().maxLineBytes) checkLineLengths(new TextEncoder().encode(input), file);
+    if (isGct(input)) input = gctToTsv(input, file);
     const fast = fastParse(new TextEncoder().encode(input), opts);
     if (fast) return fast;
     text = input;
   } else {
     let bytes = input;
-    if (isGzip(bytes)) {
-      try {
-        bytes = gunzipSync(bytes);
-      } catch (e) {
-        throw new InputError(`corrupt gzip data: ${(e as Error).message}`, { file });
-      }
-    }
+    // Gzip by content, not by name: files get renamed.
+    if (isGzip(bytes)) bytes = gunzipBounded(bytes, file);
     if (isArrow(bytes) || isParquet(bytes)) {
       const keep = keepFn(opts.keepRows);
       const m = isArrow(bytes) ? parseArrow(bytes, file, keep) : parseParquet(bytes, file, keep, opts.inflate ?? inflateGzip);
       checkColumnNames(m.cols, 2, words, file);
       return mergeDuplicates(m, opts.duplicates ?? "error", words, file, opts.onWarning);
     }
+    checkLineLengths(bytes, file);
     if (bytes.length > 4 && bytes[0] === 0x23 && bytes[1] === 0x31 && bytes[2] === 0x2e) {
       const t = new TextDecoder("utf-8").decode(bytes);
-      if (isGct(t)) return parseMatrix(gctToTsv(t), opts);
+      if (isGct(t)) return parseMatrix(gctToTsv(t, file), opts);
     }
     const fast = fastParse(bytes, opts);
     if (fast) return fast;
@@ -106,6 +80,7 @@ export function parseMatrix(input: string | Uint8Array, opts: ReadOptions = {}):
 
   const lay = tableLayout(lines[0], lines[1], file, words);
   const nrow = end - 1;
+  checkDims(nrow, lay.cols.length, file);
   const ncol = lay.cols.length;
   const rows = new Array<string>(nrow);
   const data = new Float64Array(nrow * ncol);
@@ -174,6 +149,13 @@ export function parseLine(raw: string, lineNo: number, lay: TableLayout, file: s
     throw new InputError(`expected ${nf} fields, found ${f.length}${hint}`, { file, line: lineNo, gene: gene || undefined });
   }
   if (gene === "") throw new InputError(`empty gene symbol`, { file, line: lineNo, column: 1 });
+  const maxCell = inputLimits().maxCellBytes;
+  for (let c = 0; c < nf; c++) {
+    // UTF-16 length: ≤ the UTF-8 bytes, ≥ a third of them; the cell limit is only for absurd cells.
+    if (f[c].length > maxCell) {
+      throw overLimit(`a cell of ${f[c].length} characters`, "maxCellBytes", { file, line: lineNo, column: c + 1 });
+    }
+  }
   for (let c = 0; c < nf - 1; c++) {
     const tok = f[c + 1];
     // Number()/parseFloat alone accept "", "0x10", "Infinity", "1abc"; the regex makes it strict. rStrtod
@@ -185,10 +167,34 @@ export function parseLine(raw: string, lineNo: number, lay: TableLayout, file: s
   return gene;
 }
 
-/** A Parquet GZIP page: gzip members (the format's rule) or, from some writers, a bare zlib stream. */
-export function inflateGzip(b: Uint8Array): Uint8Array {
-  return isGzip(b) ? gunzipSync(b) : inflateSync(b);
+/**
+ * A Parquet GZIP page: gzip members (the format's rule) or, from some writers, a bare zlib stream. `size`:
+ * the page's declared size; inflating stops just past it (the caller refuses any other size).
+ */
+export function inflateGzip(b: Uint8Array, size?: number): Uint8Array {
+  const max = size === undefined ? undefined : Math.max(1, size + 1);
+  if (isGzip(b)) return gunzipSync(b, max);
+  const inflate = host().inflate;
+  if (!inflate) throw new Error("cellfrac: this host has no synchronous zlib inflate: pass ReadOptions.inflate");
+  return inflate(b, max);
 }
+
+/** Whole-file gunzip, stopped at the maxFileBytes limit (or the largest buffer this Node can make). */
+export function gunzipBounded(bytes: Uint8Array, file: string | undefined): Uint8Array {
+  const max = inputLimits().maxFileBytes;
+  try {
+    return gunzipSync(bytes, Math.min(max, BUFFER_MAX));
+  } catch (e) {
+    if ((e as { code?: string }).code === "ERR_BUFFER_TOO_LARGE" || e instanceof RangeError) {
+      if (max <= BUFFER_MAX) throw overLimit("the decompressed data", "maxFileBytes", { file });
+      const why = `the decompressed data exceeds ${BUFFER_MAX} bytes, the most one buffer holds; convert it to plain TSV or Parquet`;
+      throw new InputError(why, { file });
+    }
+    throw new InputError(`corrupt gzip data: ${(e as Error).message}`, { file });
+  }
+}
+const BUFFER_MAX = 2 ** 32 - 1;
+
 
 /** The byte scanner for well-formed input; null sends the input to the careful parser above. */
 function fastParse(bytes: Uint8Array, opts: ReadOptions): Matrix | null {
@@ -199,6 +205,7 @@ function fastParse(bytes: Uint8Array, opts: ReadOptions): Matrix | null {
   if (!s) return null;
   const words = noun(opts);
   const cols = s.short ? s.header : s.header.slice(1);
+  checkDims(s.rows.length, cols.length, file);
   checkColumnNames(cols, s.short ? 1 : 2, words, file);
   const m = makeMatrix(s.rows, cols, s.data, s.short ? "" : s.header[0]);
   return mergeDuplicates(m, opts.duplicates ?? "error", words, file, opts.onWarning, s.lines);

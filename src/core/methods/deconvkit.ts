@@ -1,7 +1,7 @@
 // Shared steps of the regression deconvolution methods (NNLS, EPIC, quanTIseq): the anti-log rule,
 // signature coverage (genes are matched by genes.ts matchGenes), the non-negativity check and the samples × columns
 // result table.
-import { ANTILOG_MAX } from "../cibersort/prepare.js";
+import { ANTILOG_MAX } from "../rbase.js";
 import { InputError } from "../errors.js";
 import { type Matrix, makeMatrix } from "../matrix.js";
 import type { Core } from "../wasm.js";

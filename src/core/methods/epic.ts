@@ -1,18 +1,13 @@
-// EPIC (Racle et al., eLife 6:e26476, 2017; EPIC R package 1.1.7, ALGORITHMS.md §12), written from the
+// EPIC (Racle et al., eLife 6:e26476, 2017; EPIC R package 1.1.7, docs/epic.md), written from the
 // specification: renormalise bulk and reference over their common genes, weight the signature genes by
 // the reference variability, fit each sample with R's constrOptim + Nelder–Mead (Wasm kernel
 // assembly/epic.ts), add the "other cells" mRNA fraction and convert mRNA to cell fractions.
 //
-// The TRef/BRef profiles are not shipped (LICR academic non-commercial licence, no redistribution): they
-// are read from a directory given by the caller, $CELLFRAC_EPIC_DATA or data/epic/ (see data/README.md).
-import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
-import { gunzipSync } from "node:zlib";
-import { medianInPlace } from "../cibersort/prepare.js";
-import { DATA } from "../../node/data.js";
+// The TRef/BRef profiles are not shipped (LICR academic non-commercial licence, no redistribution): the
+// host reads them (src/node/epic.ts: a directory given by the caller, $CELLFRAC_EPIC_DATA or data/epic/;
+// the page: three chosen files).
 import { InputError } from "../errors.js";
-import { readMatrixFile } from "../formats/read.js";
-import { isGzip } from "../formats/gzip.js";
+import { medianInPlace } from "../rbase.js";
 import { type Matrix, mergeRowGroups, type RowCombiner, rowGroups } from "../matrix.js";
 import type { Core } from "../wasm.js";
 import { type DeconvScale, checkNonNegative, deconvTable, linearMixture, signatureCoverage } from "./deconvkit.js";
@@ -20,7 +15,6 @@ import { matchGenes } from "../genes.js";
 import { withCore } from "./scorekit.js";
 import type { Method, MethodRunOptions, MethodTable } from "./types.js";
 
-/** The epic kernel's export (assembly/epic.ts). */
 /** A reference: profiles and their variability (genes × cell types, TPM) and the signature genes. */
 export interface EpicReference {
   name: string;
@@ -59,51 +53,10 @@ const START_MARGIN = 1e-5;
 /** Lower bound of Σ mRNA fractions without the "other cells" fraction. */
 const CMIN_WITHOUT_OTHER = 0.99;
 
-/** Where TRef/BRef are looked up: explicit, $CELLFRAC_EPIC_DATA, then data/epic/. */
-export function epicDataDir(dir?: string): string {
-  return dir ?? process.env.CELLFRAC_EPIC_DATA ?? join(DATA, "epic");
-}
-
-function firstExisting(dir: string, names: string[]): string | undefined {
-  return names.map((n) => join(dir, n)).find((p) => existsSync(p));
-}
-
 /** A sigGenes list: the first column, one gene a line, an optional "gene" header. */
 export function parseEpicGeneList(text: string): string[] {
   const lines = text.split(/\r?\n/).map((l) => l.split("\t")[0].trim()).filter((l) => l.length > 0);
   return lines[0] === "gene" ? lines.slice(1) : lines;
-}
-
-function readGeneList(path: string): string[] {
-  let bytes: Uint8Array = readFileSync(path);
-  if (isGzip(bytes)) bytes = gunzipSync(bytes);
-  return parseEpicGeneList(new TextDecoder().decode(bytes));
-}
-
-/**
- * Read a reference: "TRef"/"BRef" from the EPIC data directory (files EPIC_<name>_refProfiles.tsv.gz,
- * EPIC_<name>_refProfiles_var.tsv.gz, EPIC_<name>_sigGenes.tsv, as in shared/data), or a directory
- * holding refProfiles.tsv[.gz], refProfiles_var.tsv[.gz] and sigGenes.tsv. Checks that the profiles
- * cover their own signature genes.
- */
-export function loadEpicReference(spec: string, dataDir?: string): EpicReference {
-  const builtin = EPIC_BUILTIN_REFERENCES.find((r) => r.toLowerCase() === spec.toLowerCase());
-  const dir = builtin ? epicDataDir(dataDir) : spec;
-  const pre = builtin ? `EPIC_${builtin}_` : "";
-  const find = (stem: string) => {
-    const p = firstExisting(dir, [`${pre}${stem}.tsv.gz`, `${pre}${stem}.tsv`]);
-    if (!p) {
-      const hint = builtin ? ` (EPIC's ${builtin} is not shipped with cellfrac for licence reasons: point --epic-data or $CELLFRAC_EPIC_DATA at a directory with the EPIC_${builtin}_* files)` : "";
-      throw new InputError(`no ${pre}${stem}.tsv[.gz] in ${dir}${hint}`);
-    }
-    return p;
-  };
-  const profiles = readMatrixFile(find("refProfiles"), { what: "signature" });
-  const variability = readMatrixFile(find("refProfiles_var"), { what: "signature" });
-  const sigGenes = readGeneList(find("sigGenes"));
-  const ref = { name: builtin ?? spec, profiles, variability, sigGenes };
-  validateReference(ref);
-  return ref;
 }
 
 /** The reference must cover its own signature genes, with the same cell types in both tables. */

@@ -1,4 +1,4 @@
-// ESTIMATE (Yoshihara et al., Nat. Commun. 4:2612, 2013; ALGORITHMS.md §10): stromal and immune
+// ESTIMATE (Yoshihara et al., Nat. Commun. 4:2612, 2013; docs/scores.md): stromal and immune
 // enrichment scores, their sum, and tumour purity. As estimateScore / immunedeconv:
 // 1. keep the mixture genes among ESTIMATE's 10,412 common genes, ordered by symbol (R's merge sort
 //    under LC_COLLATE=C, i.e. byte order; that order places tied genes in the walk);
@@ -6,9 +6,9 @@
 // 3. ESTIMATEScore = Stromal + Immune; TumorPurity = cos(0.6049872018 + 0.0001467884 · ESTIMATEScore),
 //    NaN where the cosine is negative. The formula was fitted on Affymetrix arrays; as immunedeconv we
 //    report it for any platform (treat it as indicative on RNA-seq).
-import { readFileSync } from "node:fs";
 import { InputError } from "../errors.js";
-import { GENESETS_DIR, type MappedSet } from "../genesets.js";
+import { GENESETS_FOLDER, type MappedSet } from "../genesets.js";
+import { dataText } from "../host.js";
 import { type Matrix, selectRows } from "../matrix.js";
 import { type ScoreRunOptions, allocI32, checkMixture, mapSets, putMixture, putSets, scoreTable, warningSink, withCore } from "./scorekit.js";
 import type { Coverage, Method, MethodTable } from "./types.js";
@@ -24,7 +24,7 @@ export const ESTIMATE_COLUMNS = ["StromalScore", "ImmuneScore", "ESTIMATEScore",
 export interface EstimateOptions extends Omit<ScoreRunOptions, "geneSets"> {
   /** Two sets, stromal first then immune (default: the bundled ESTIMATE sets, "ESTIMATE"). */
   geneSets?: ScoreRunOptions["geneSets"];
-  /** ESTIMATE's common genes (default: read from data/genesets; callers without a file system pass them). */
+  /** ESTIMATE's common genes (default: data/genesets' list, through the host). */
   commonGenes?: ReadonlySet<string>;
 }
 
@@ -44,7 +44,7 @@ export function parseEstimateCommonGenes(text: string): Set<string> {
 
 let commonGenes: Set<string> | undefined;
 function estimateCommonGenes(): Set<string> {
-  commonGenes ??= parseEstimateCommonGenes(readFileSync(GENESETS_DIR + ESTIMATE_COMMON_GENES_FILE, "utf8"));
+  commonGenes ??= parseEstimateCommonGenes(dataText(GENESETS_FOLDER + ESTIMATE_COMMON_GENES_FILE));
   return commonGenes;
 }
 

@@ -1,4 +1,4 @@
-// MCP-counter (Becht et al., Genome Biology 17:218, 2016; ebecht/MCPcounter, ALGORITHMS.md §11): the
+// MCP-counter (Becht et al., Genome Biology 17:218, 2016; ebecht/MCPcounter, docs/scores.md): the
 // score of a population is R's mean() of the sample's values over the population's markers present.
 // No transform inside (the authors expect log2 data: use transform "log2p1" for TPM). Populations without
 // any marker present are left out with a warning; MethodTable.coverage names the missing markers.

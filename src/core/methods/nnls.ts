@@ -1,5 +1,5 @@
 // NNLS deconvolution: per sample, the Lawson–Hanson non-negative least-squares fit of the mixture on the
-// signature (R package nnls 1.4, ALGORITHMS.md §7, Wasm kernel assembly/nnls.ts), over the signature
+// signature (R package nnls 1.4, docs/nnls.md, Wasm kernel assembly/nnls.ts), over the signature
 // genes present in the mixture (signature order), linear scale, no standardisation, no intercept.
 // Fractions = coefficients / sum(coefficients).
 import { InputError } from "../errors.js";

@@ -1,16 +1,14 @@
 // quanTIseq (Finotello et al., Genome Med. 11:34, 2019; quantiseqr 1.11 / icbi-lab quanTIseq,
-// ALGORITHMS.md §13), written from the specification: TPM re-normalisation, TIL10 without the genes
+// docs/quantiseq.md), written from the specification: TPM re-normalisation, TIL10 without the genes
 // quanTIseq removes, the constrained least squares that limSolve::lsei falls back to (a ridge-regularised
 // QP on the σ_max-scaled problem, Wasm kernel assembly/lsq.ts), mRNA scaling, "Other" and the Treg
 // correction.
 //
 // Not reproduced: the HGNC symbol re-annotation (quanTIseq's table is not available here), so gene
 // symbols are used as given and the per-million re-normalisation runs over all input genes.
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { DATA } from "../../node/data.js";
 import { InputError } from "../errors.js";
-import { readMatrixFile } from "../formats/read.js";
+import { parseMatrix } from "../formats/read.js";
+import { dataText, host } from "../host.js";
 import { type Matrix, makeMatrix } from "../matrix.js";
 import type { Core } from "../wasm.js";
 import { type DeconvScale, checkNonNegative, deconvTable, linearMixture, signatureCoverage } from "./deconvkit.js";
@@ -18,9 +16,8 @@ import { matchGenes } from "../genes.js";
 import { withCore } from "./scorekit.js";
 import type { Method, MethodRunOptions, MethodTable } from "./types.js";
 
-/** Bundled TIL10 files (data/til10, BSD-3-Clause, see data/README.md). */
-export const TIL10_DIR = join(DATA, "til10");
-export const TIL10_SIGNATURE = join(TIL10_DIR, "TIL10_signature.tsv");
+/** The bundled TIL10 files' folder under data/ (BSD-3-Clause, see data/README.md). */
+export const TIL10_FOLDER = "til10/";
 export const OTHER = "Other";
 /** lsei's type-2 path adds this ridge to AᵀA (on the σ_max-scaled problem). */
 const LSEI_RIDGE = 1e-8;
@@ -70,15 +67,21 @@ export function til10FromTexts(signature: Matrix, texts: { mRNAScaling: string; 
   return { signature, mRNAScaling, rmGenes: parseList(texts.rmGenes), aberrantGenes: parseList(texts.aberrantGenes) };
 }
 
-/** Read the TIL10 files from a directory with the bundled layout (default data/til10). */
-export function loadTil10(dir = TIL10_DIR): Til10 {
-  const signature = readMatrixFile(join(dir, TIL10_FILES.signature), { what: "signature" });
-  const read = (f: string) => readFileSync(join(dir, f), "utf8");
-  return til10FromTexts(
-    signature,
-    { mRNAScaling: read(TIL10_FILES.mRNAScaling), rmGenes: read(TIL10_FILES.rmGenes), aberrantGenes: read(TIL10_FILES.aberrantGenes) },
-    join(dir, TIL10_FILES.mRNAScaling),
+let bundled: Til10 | undefined;
+
+/** The bundled TIL10 (data/til10, through the host), parsed once. */
+export function loadTil10(): Til10 {
+  const file = (f: string) => TIL10_FOLDER + f;
+  bundled ??= til10FromTexts(
+    parseMatrix(host().dataFile(file(TIL10_FILES.signature)), { what: "signature", name: file(TIL10_FILES.signature) }),
+    {
+      mRNAScaling: dataText(file(TIL10_FILES.mRNAScaling)),
+      rmGenes: dataText(file(TIL10_FILES.rmGenes)),
+      aberrantGenes: dataText(file(TIL10_FILES.aberrantGenes)),
+    },
+    file(TIL10_FILES.mRNAScaling),
   );
+  return bundled;
 }
 
 export interface QuantiseqOptions extends MethodRunOptions {

@@ -1,7 +1,7 @@
 // What the score methods (ssGSEA, singscore, MCP-counter, ESTIMATE, zscore/mean/pc1) share: options,
 // gene-set resolution, the optional log2(x + 1) transform, and the output table.
-import { InputError } from "../errors.js";
-import { type GeneSet, type MappedSet, loadGeneSets, mapGeneSets, packSets } from "../genesets.js";
+import { InputError, UsageError } from "../errors.js";
+import { type GeneSet, type MappedSet, bundledGeneSets, mapGeneSets, packSets } from "../genesets.js";
 import { type Matrix, makeMatrix } from "../matrix.js";
 import { type Core, loadCore } from "../wasm.js";
 import type { Coverage, MethodRunOptions, MethodTable } from "./types.js";
@@ -10,7 +10,7 @@ import type { Coverage, MethodRunOptions, MethodTable } from "./types.js";
 export type ScoreTransform = "none" | "log2p1";
 
 export interface ScoreRunOptions extends MethodRunOptions {
-  /** Gene sets: a built-in name (ESTIMATE, MCPcounter, Danaher), a file path, or parsed sets. */
+  /** Gene sets: a built-in name (ESTIMATE, MCPcounter, Danaher) or parsed sets (files: the host's loadGeneSets). */
   geneSets: string | readonly GeneSet[];
   /** "log2p1": score log2(x + 1) of the mixture (e.g. for TPM); default "none" (use values as given). */
   transform?: ScoreTransform;
@@ -19,7 +19,10 @@ export interface ScoreRunOptions extends MethodRunOptions {
 }
 
 export function resolveGeneSets(spec: string | readonly GeneSet[], onWarning?: (m: string) => void): readonly GeneSet[] {
-  return typeof spec === "string" ? loadGeneSets(spec, { onWarning }) : spec;
+  if (typeof spec !== "string") return spec;
+  const sets = bundledGeneSets(spec, { onWarning });
+  if (!sets) throw new UsageError(`"${spec}" is not a bundled gene-set collection (ESTIMATE, MCPcounter, Danaher); read a file with loadGeneSets`);
+  return sets;
 }
 
 /** Copy of the mixture's data, transformed as asked, in the instance's memory; returns its pointer. */

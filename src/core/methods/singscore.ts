@@ -1,4 +1,4 @@
-// singscore (Foroutan et al., BMC Bioinformatics 19:404, 2018; DavisLaboratory/singscore, ALGORITHMS.md §9):
+// singscore (Foroutan et al., BMC Bioinformatics 19:404, 2018; DavisLaboratory/singscore, docs/scores.md):
 // rank-based, per sample, independent of the other samples. Ranks 1..N with ties at their minimum; a set
 // of k genes present scores (mean rank − (k+1)/2) / ((2N−k+1)/2 − (k+1)/2) − 0.5, so in [−0.5, 0.5].
 // Up/down pairs: sets named "<name>_UP" and "<name>_DN" (or "_DOWN") give one column "<name>" =

@@ -1,5 +1,5 @@
 // ssGSEA exactly as GSVA 1.46 `gsva(method = "ssgsea")` (Barbie et al., Nature 462:108, 2009;
-// ALGORITHMS.md §8): per sample, average ranks truncated to integers, weights rank^tau (tau = 0.25), the
+// docs/scores.md): per sample, average ranks truncated to integers, weights rank^tau (tau = 0.25), the
 // closed form of the summed random walk; optionally every score divided by (max − min) of the whole
 // score matrix. Deviation from GSVA 1.46: a gene listed twice in a set counts once (GSVA counts it twice).
 //

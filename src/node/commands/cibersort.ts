@@ -1,12 +1,14 @@
 // `cellfrac cibersort`: CIBERSORT v1.04, R-identical, with both cellfrac and CIBERSORTx option spellings.
 import { parseArgs } from "node:util";
 import type { AbsMethod, CibersortResult, ScaleMode } from "../../core/cibersort/index.js";
-import { ANTILOG_MAX } from "../../core/cibersort/prepare.js";
 import { UsageError } from "../../core/errors.js";
-import { symbolMapper, toSymbols } from "../../core/genes.js";
-import { readMatrixFile, type ReadOptions } from "../../core/formats/read.js";
-import { streamMatrixFile } from "../stream.js";
-import { type Matrix, makeMatrix } from "../../core/matrix.js";
+import type { ReadOptions } from "../../core/formats/read.js";
+import { readCibersortMixture } from "../mixture.js";
+import { checkOutputPath } from "../write.js";
+import { checkPerm, checkThreads } from "../bounds.js";
+import { recordSize } from "../../core/cibersort/fits.js";
+import { coreAlgLayout } from "../../core/kernels.js";
+import { loadCore } from "../../core/wasm.js";
 import {
   type OptionValues,
   checkValue,
@@ -116,6 +118,7 @@ export function parseCibersortArgs(args: string[]): CibersortCliOptions | "help"
   else if (absolute === undefined && absMethod !== undefined) throw new UsageError(optionMessages.needs("--abs_method", "--absolute TRUE"));
   const raw = { ...cliValues(OPTIONS, v), signature: v.signature ?? v.sigmatrix, qn: v.qn ?? qnWord, absolute };
   const o = parseOptions(CIBERSORT, raw, "cli");
+  checkThreads(o.threads as number | undefined);
   const output = v.output as string | undefined;
   checkOutput(output, OUTPUTS);
   return {
@@ -139,10 +142,12 @@ export async function runCibersort(o: CibersortCliOptions, io: CliIO): Promise<{
   const warn = (m: string) => {
     if (!o.quiet) io.stderr(`cellfrac: warning: ${m}\n`);
   };
+  checkOutputPath(o.output);
   const v: OptionValues = { ...o, absolute: o.absolute || undefined };
   const host = nodeMethodHost(warn);
   const { matrix: signature } = await methodSignature(CIBERSORT, v, host);
-  const { mixture, mixtureMax } = await readCibersortMixture(o, signature, warn);
+  checkPerm(o.perm, signature.rows.length, recordSize(coreAlgLayout((await loadCore()).x), signature.cols.length));
+  const { mixture, mixtureMax } = await readCibersortMixture(o.mixture, signature, { ...o, onWarning: warn });
   const progress = o.quiet ? undefined : createProgress(io.stderr, io.isTTY, "fits");
   const { out, text } = await runMethodCli(CIBERSORT, v, o, io, {
     mixture,
@@ -153,58 +158,6 @@ export async function runCibersort(o: CibersortCliOptions, io: CliIO): Promise<{
     afterRun: progress?.done,
   });
   return { res: out.cibersort!, text };
-}
-
-/**
- * The mixture as CIBERSORT needs it, with the same result, messages and warnings as reading the whole file
- * (readMatrixFile + toSymbols). QN and sig.score use every gene: the file is streamed whole (no text held).
- * Otherwise only the rows that map to a signature gene are kept, plus the first three genes (prepare names
- * them when nothing matches), and `mixtureMax` carries the file's maximum after duplicate merging.
- */
-async function readCibersortMixture(o: CibersortCliOptions, signature: Matrix, warn: (m: string) => void): Promise<{ mixture: Matrix; mixtureMax?: number }> {
-  const ro: ReadOptions = { what: "mixture", duplicates: o.duplicates, onWarning: warn };
-  const sym = { duplicates: o.duplicates, onWarning: warn };
-  if (o.qn || o.absolute === "sig.score") {
-    const all = await streamMatrixFile(o.mixture, ro);
-    return { mixture: toSymbols(all ? all.matrix : readMatrixFile(o.mixture, ro), sym) };
-  }
-  const name = symbolMapper();
-  const sig = new Set(signature.rows);
-  const firstGenes = new Set<string>();
-  const keep = (gene: string): boolean => {
-    const s = name(gene);
-    if (sig.has(s) || firstGenes.has(s)) return true;
-    if (firstGenes.size >= 3) return false;
-    firstGenes.add(s);
-    return true;
-  };
-  const r = await streamMatrixFile(o.mixture, { ...ro, keepRows: keep });
-  if (!r) return { mixture: toSymbols(readMatrixFile(o.mixture, ro), sym) };
-  // toSymbols' warnings and duplicate error for the whole file come from the names alone.
-  toSymbols(makeMatrix([...new Set(r.genes)], [], new Float64Array(0)), sym);
-  let mixture = toSymbols(r.matrix, { duplicates: o.duplicates });
-
-  // Rows merged with others (same gene, or same symbol after mapping) change the maximum; every other row
-  // enters the whole mixture unchanged.
-  const count = new Map<string, number>();
-  for (const g of r.genes) {
-    const s = name(g);
-    count.set(s, (count.get(s) ?? 0) + 1);
-  }
-  const stored = new Set(r.matrix.rows);
-  let max = -Infinity;
-  let mergedAway = false;
-  r.genes.forEach((g, i) => {
-    if (count.get(name(g))! > 1) mergedAway ||= !stored.has(g);
-    else if (r.rowMax[i] > max) max = r.rowMax[i];
-  });
-  if (mergedAway && o.scale === "auto" && max < ANTILOG_MAX) {
-    // The merged rows decide the anti-log rule: read again keeping them too (prepare takes their max).
-    const merged = new Set([...count].filter(([, n]) => n > 1).map(([s]) => s));
-    const again = await streamMatrixFile(o.mixture, { what: "mixture", duplicates: o.duplicates, keepRows: (g) => keep(g) || merged.has(name(g)) });
-    mixture = toSymbols(again!.matrix, { duplicates: o.duplicates });
-  }
-  return { mixture, mixtureMax: max };
 }
 
 export const cibersortCommand: Command = {

@@ -1,9 +1,10 @@
 // `cellfrac compare <result> <reference>`: agreement of a result with a reference or ground truth.
 import { parseArgs } from "node:util";
-import { compareTables, formatCompareJson, formatCompareText, formatCompareTsv, readTable } from "../../core/compare.js";
+import { compareTables, formatCompareJson, formatCompareText, formatCompareTsv } from "../../core/compare.js";
+import { readTable } from "../compare.js";
 import { UsageError } from "../../core/errors.js";
 import { checkValue } from "../../core/registry.js";
-import { writeFileAtomic } from "../write.js";
+import { checkOutputPath, writeFileAtomic } from "../write.js";
 import type { Command } from "./types.js";
 
 const COMPARE_HELP = `Usage: cellfrac compare <result> <reference-or-truth> [--json] [-o out]
@@ -51,6 +52,7 @@ export const compareCommand: Command = {
     if (positionals.length !== 2) throw new UsageError(`expected a result and a reference table, got ${positionals.length} argument(s)`);
     const BY = { name: "by", type: "choice", choices: ["auto", "exact", "lineage"], help: "", hosts: ["cli"] } as const;
     const by = (checkValue(BY, v.by) ?? "auto") as "auto" | "exact" | "lineage";
+    checkOutputPath(v.output);
     const report = compareTables(readTable(positionals[0]), readTable(positionals[1]), { by });
     const out = v.output;
     const json = v.json || /\.json$/i.test(out ?? "");

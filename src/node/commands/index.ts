@@ -1,14 +1,74 @@
-// All cellfrac commands, in the order `cellfrac --help` lists them.
-import { cibersortCommand } from "./cibersort.js";
-import { compareCommand } from "./compare.js";
-import { demoCommand } from "./demo.js";
-import { epicCommand } from "./epic.js";
-import { nnlsCommand } from "./nnls.js";
-import { quantiseqCommand } from "./quantiseq.js";
-import { reportCommand } from "./report.js";
-import { scoreCommand } from "./score.js";
-import { serveCommand } from "./serve.js";
-import { statsCommand } from "./stats.js";
+// All cellfrac commands, in the order `cellfrac --help` lists them. A command's module (and what it
+// imports) loads only when that command runs, so `cellfrac --help` and each run start with what they use.
 import type { Command } from "./types.js";
 
-export const COMMANDS: Command[] = [cibersortCommand, nnlsCommand, epicCommand, quantiseqCommand, scoreCommand, compareCommand, statsCommand, reportCommand, demoCommand, serveCommand];
+export interface CommandEntry {
+  name: string;
+  /** One line for `cellfrac --help`. */
+  usage: string;
+  summary: string;
+  load(): Promise<Command>;
+}
+
+export const COMMANDS: CommandEntry[] = [
+  {
+    name: "cibersort",
+    usage: "cellfrac cibersort <mixture> [--signature <file|LM22>] [options]",
+    summary: "CIBERSORT v1.04, R-identical",
+    load: async () => (await import("./cibersort.js")).cibersortCommand,
+  },
+  {
+    name: "nnls",
+    usage: "cellfrac nnls <mixture> [--signature <file|LM22|TIL10>] [--coefficients]",
+    summary: "NNLS deconvolution (Lawson–Hanson, as R nnls)",
+    load: async () => (await import("./nnls.js")).nnlsCommand,
+  },
+  {
+    name: "epic",
+    usage: "cellfrac epic <mixture> [--reference TRef|BRef|<dir>]",
+    summary: "EPIC cell fractions incl. uncharacterised cells",
+    load: async () => (await import("./epic.js")).epicCommand,
+  },
+  {
+    name: "quantiseq",
+    usage: "cellfrac quantiseq <mixture> [--tumor] [--arrays]",
+    summary: "quanTIseq cell fractions (TIL10 + Other)",
+    load: async () => (await import("./quantiseq.js")).quantiseqCommand,
+  },
+  {
+    name: "score",
+    usage: "cellfrac score <mixture> --method M [--gene-sets S] [options]",
+    summary: "gene-set scores: ssGSEA, singscore, MCP-counter, ESTIMATE, mean/zscore/pc1",
+    load: async () => (await import("./score.js")).scoreCommand,
+  },
+  {
+    name: "compare",
+    usage: "cellfrac compare <result> <reference-or-truth> [--json] [-o out]",
+    summary: "agreement with a reference or ground truth: r, ρ, RMSE, max |Δ|, bias per cell type",
+    load: async () => (await import("./compare.js")).compareCommand,
+  },
+  {
+    name: "stats",
+    usage: "cellfrac stats <results> --samples <annotation> TEST",
+    summary: "cohort statistics per feature, R-identical: lm/anova, wilcoxon/kruskal, cor.test, logistic, cox",
+    load: async () => (await import("./stats.js")).statsCommand,
+  },
+  {
+    name: "report",
+    usage: "cellfrac report <results> [--samples F] [--stats F …] [--group-by COL] [--score COL] -o report.html",
+    summary: "self-contained HTML report with charts and tables; --figures DIR for SVGs",
+    load: async () => (await import("./report.js")).reportCommand,
+  },
+  {
+    name: "demo",
+    usage: "cellfrac demo",
+    summary: "LM22 on the bundled example cohort",
+    load: async () => (await import("./demo.js")).demoCommand,
+  },
+  {
+    name: "serve",
+    usage: "cellfrac serve [--port N]",
+    summary: "the browser page on http://127.0.0.1 (static, offline, COOP/COEP)",
+    load: async () => (await import("./serve.js")).serveCommand,
+  },
+];

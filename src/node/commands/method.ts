@@ -5,7 +5,6 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { UsageError } from "../../core/errors.js";
 import { toSymbols } from "../../core/genes.js";
-import { readMatrixFile } from "../../core/formats/read.js";
 import { coverageReport, resultText } from "../../core/formats/results.js";
 import type { Matrix } from "../../core/matrix.js";
 import {
@@ -23,7 +22,8 @@ import {
   unionOptions,
 } from "../../core/registry.js";
 import { nodeMethodHost } from "../method-host.js";
-import { writeFileAtomic } from "../write.js";
+import { checkOutputPath, writeFileAtomic } from "../write.js";
+import { readMatrixStreamed } from "../stream.js";
 import type { CliIO, Command } from "./types.js";
 
 type ParseOptions = NonNullable<ParseArgsConfig["options"]>;
@@ -106,10 +106,12 @@ export async function runMethodCli(
   const warn = (msg: string) => {
     if (!cli.quiet) io.stderr(`cellfrac: warning: ${msg}\n`);
   };
+  checkOutputPath(cli.output);
   const { mixture: given, afterRun, ...ctx } = extra;
   const duplicates = v.duplicates as DuplicatePolicy;
+  // Streamed: a gzip bomb or an endless line is refused within a line's limit of memory (issue 16).
   const mixture =
-    given ?? toSymbols(readMatrixFile(cli.mixture, { what: "mixture", duplicates, onWarning: warn }), { duplicates, onWarning: warn });
+    given ?? toSymbols(await readMatrixStreamed(cli.mixture, { what: "mixture", duplicates, onWarning: warn }), { duplicates, onWarning: warn });
   const out = await m.run(mixture, v, { host: nodeMethodHost(warn), onWarning: warn, ...ctx });
   afterRun?.();
   if (!cli.quiet) io.stderr(coverageReport(out.table));

@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
 import { parseArgs } from "node:util";
-import { readTable } from "../../core/compare.js";
+import { readTable } from "../compare.js";
 import { InputError, UsageError } from "../../core/errors.js";
 import { formatNumber } from "../../core/formats/write.js";
 import { isGzip } from "../../core/formats/gzip.js";

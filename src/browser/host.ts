@@ -1,0 +1,57 @@
+// The browser host of the core (see src/core/host.ts). Bundled data files are fetched (asynchronously)
+// before a run needs them (preloadData) and then served from memory; gzip is inflated with
+// DecompressionStream before parsing (parse.ts), so there is no synchronous gunzip; the Wasm core is
+// compiled from its asset, build/cellfrac.wasm beside the package (or the page's copy: the page bundle
+// keeps the same relative layout).
+import { type CoreFlavor, installHost } from "../core/host.js";
+
+/** data/ and build/ relative to this module (dist/browser/ in the package, app/browser/ in the page). */
+const DATA_URL = new URL("../../data/", import.meta.url);
+const WASM_URL = {
+  release: new URL("../../build/cellfrac.wasm", import.meta.url),
+  debug: new URL("../../build/cellfrac.debug.wasm", import.meta.url),
+};
+
+const files = new Map<string, Uint8Array>();
+let arrow: typeof import("apache-arrow") | undefined;
+
+/** Load apache-arrow (its own chunk in the page) before Arrow IPC is parsed or written. */
+export async function preloadArrow(): Promise<void> {
+  arrow ??= await import("apache-arrow");
+}
+const modules = new Map<CoreFlavor, Promise<WebAssembly.Module>>();
+
+/** Fetch bundled data files (paths under data/) once, so that the core's loaders can read them. */
+export async function preloadData(paths: readonly string[]): Promise<void> {
+  await Promise.all(
+    paths
+      .filter((p) => !files.has(p))
+      .map(async (p) => {
+        const res = await fetch(new URL(p, DATA_URL));
+        if (!res.ok) throw new Error(`the bundled ${p} could not be loaded (${res.status} ${res.statusText})`);
+        files.set(p, new Uint8Array(await res.arrayBuffer()));
+      }),
+  );
+}
+
+function wasmModule(flavor: CoreFlavor): Promise<WebAssembly.Module> {
+  let m = modules.get(flavor);
+  if (!m) {
+    m = WebAssembly.compileStreaming(fetch(WASM_URL[flavor]));
+    modules.set(flavor, m);
+  }
+  return m;
+}
+
+installHost({
+  dataFile(path) {
+    const f = files.get(path);
+    if (!f) throw new Error(`cellfrac: the bundled ${path} was not preloaded (preloadData)`);
+    return f;
+  },
+  arrow() {
+    if (!arrow) throw new Error("cellfrac: apache-arrow was not preloaded (preloadArrow)");
+    return arrow;
+  },
+  wasmModule,
+});

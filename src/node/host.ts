@@ -1,0 +1,38 @@
+// The Node host of the core (see src/core/host.ts): bundled data from the package's data/ folder, gzip
+// and zlib from node:zlib, apache-arrow when first needed, the Wasm core compiled from build/*.wasm (once per
+// build and thread).
+// Installed when this module loads; every Node entry point (API, CLI, fit worker) imports it first.
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { readFile } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
+import { gunzipSync, inflateSync } from "node:zlib";
+import { type CoreFlavor, installHost } from "../core/host.js";
+
+/** The package's data/ folder (with a trailing separator). */
+export const DATA = fileURLToPath(new URL("../../data/", import.meta.url));
+
+/** apache-arrow's CommonJS build, required on first use (synchronous, as the core's parsers are). */
+let arrow: typeof import("apache-arrow") | undefined;
+const require = createRequire(import.meta.url);
+
+const modules = new Map<CoreFlavor, Promise<WebAssembly.Module>>();
+
+/** The compiled Wasm core of a build: the release build (SIMD) or the debug build (assertions). */
+export function wasmModule(flavor: CoreFlavor): Promise<WebAssembly.Module> {
+  let m = modules.get(flavor);
+  if (!m) {
+    const url = new URL(flavor === "debug" ? "../../build/cellfrac.debug.wasm" : "../../build/cellfrac.wasm", import.meta.url);
+    m = readFile(url).then((bytes) => WebAssembly.compile(bytes));
+    modules.set(flavor, m);
+  }
+  return m;
+}
+
+installHost({
+  dataFile: (path) => readFileSync(DATA + path),
+  gunzip: (bytes, max) => gunzipSync(bytes, max === undefined ? {} : { maxOutputLength: max }),
+  inflate: (bytes, max) => inflateSync(bytes, max === undefined ? {} : { maxOutputLength: max }),
+  arrow: () => (arrow ??= require("apache-arrow") as typeof import("apache-arrow")),
+  wasmModule,
+});

@@ -1,0 +1,71 @@
+// The mixture file as CIBERSORT needs it, streamed (src/node/stream.ts): the CLI and the Node API's
+// cibersort(path) read it here, so both hold only the signature's rows of a large cohort in memory.
+import type { CibersortOptions } from "../core/cibersort/types.js";
+import type { DuplicatePolicy, ReadOptions } from "../core/formats/read.js";
+import { symbolMapper, toSymbols } from "../core/genes.js";
+import { type Matrix, makeMatrix } from "../core/matrix.js";
+import { ANTILOG_MAX } from "../core/rbase.js";
+import { readMatrixFile } from "./read.js";
+import { streamMatrixFile } from "./stream.js";
+
+/** What decides which rows are kept and how they are merged (as the run's options say). */
+export interface CibersortMixtureOptions extends Pick<CibersortOptions, "qn" | "absolute" | "scale" | "onWarning"> {
+  duplicates?: DuplicatePolicy;
+}
+
+/**
+ * The mixture as CIBERSORT needs it, with the same result, messages and warnings as reading the whole file
+ * (readMatrixFile + toSymbols). QN and sig.score use every gene: the file is streamed whole (no text held).
+ * Otherwise only the rows that map to a signature gene are kept, plus the first three genes (prepare names
+ * them when nothing matches), and `mixtureMax` carries the file's maximum after duplicate merging.
+ */
+export async function readCibersortMixture(
+  path: string,
+  signature: Matrix,
+  o: CibersortMixtureOptions,
+): Promise<{ mixture: Matrix; mixtureMax?: number }> {
+  const duplicates = o.duplicates ?? "error";
+  const ro: ReadOptions = { what: "mixture", duplicates, onWarning: o.onWarning };
+  const sym = { duplicates, onWarning: o.onWarning };
+  if (o.qn || o.absolute === "sig.score") {
+    const all = await streamMatrixFile(path, ro);
+    return { mixture: toSymbols(all ? all.matrix : readMatrixFile(path, ro), sym) };
+  }
+  const name = symbolMapper();
+  const sig = new Set(signature.rows);
+  const firstGenes = new Set<string>();
+  const keep = (gene: string): boolean => {
+    const s = name(gene);
+    if (sig.has(s) || firstGenes.has(s)) return true;
+    if (firstGenes.size >= 3) return false;
+    firstGenes.add(s);
+    return true;
+  };
+  const r = await streamMatrixFile(path, { ...ro, keepRows: keep });
+  if (!r) return { mixture: toSymbols(readMatrixFile(path, ro), sym) };
+  // toSymbols' warnings and duplicate error for the whole file come from the names alone.
+  toSymbols(makeMatrix([...new Set(r.genes)], [], new Float64Array(0)), sym);
+  let mixture = toSymbols(r.matrix, { duplicates });
+
+  // Rows merged with others (same gene, or same symbol after mapping) change the maximum; every other row
+  // enters the whole mixture unchanged.
+  const count = new Map<string, number>();
+  for (const g of r.genes) {
+    const s = name(g);
+    count.set(s, (count.get(s) ?? 0) + 1);
+  }
+  const stored = new Set(r.matrix.rows);
+  let max = -Infinity;
+  let mergedAway = false;
+  r.genes.forEach((g, i) => {
+    if (count.get(name(g))! > 1) mergedAway ||= !stored.has(g);
+    else if (r.rowMax[i] > max) max = r.rowMax[i];
+  });
+  if (mergedAway && (o.scale ?? "auto") === "auto" && max < ANTILOG_MAX) {
+    // The merged rows decide the anti-log rule: read again keeping them too (prepare takes their max).
+    const merged = new Set([...count].filter(([, n]) => n > 1).map(([s]) => s));
+    const again = await streamMatrixFile(path, { what: "mixture", duplicates, keepRows: (g) => keep(g) || merged.has(name(g)) });
+    mixture = toSymbols(again!.matrix, { duplicates });
+  }
+  return { mixture, mixtureMax: max };
+}
