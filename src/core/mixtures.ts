@@ -99,14 +99,15 @@ export function mixtureReadOptions(v: OptionValues, quant: QuantOptions, onWarni
 
 /**
  * Mixtures of several files as one, by gene: the first file's gene order; every file must have the same
- * genes unless `intersect` (then the genes all files have). Sample names must differ across files.
+ * genes unless `intersect` (then the genes all files have). Sample names must differ across files unless
+ * `renamed` (--sample-names names them afterwards).
  */
-export function mergeByGene(parts: readonly { name: string; matrix: Matrix }[], intersect: boolean): Matrix {
+export function mergeByGene(parts: readonly { name: string; matrix: Matrix }[], intersect: boolean, renamed = false): Matrix {
   if (parts.length === 1) return parts[0].matrix;
   const index = parts.map((p) => new Map(p.matrix.rows.map((g, i) => [g, i])));
   const first = parts[0].matrix.rows;
   const owner = new Map<string, string>();
-  for (const p of parts) {
+  for (const p of renamed ? [] : parts) {
     for (const s of p.matrix.cols) {
       const other = owner.get(s);
       if (other !== undefined) {

@@ -99,7 +99,8 @@ export function readMixtureFiles(
   const maps = { tx2gene: idMap(v.tx2gene as FileRef | undefined, "--tx2gene"), probeMap: idMap(v.probeMap as FileRef | undefined, "--probe-map") };
   const ro = mixtureReadOptions(v, quantOptions(v, maps, onNote), onWarning);
   const parts = paths.map((p) => ({ name: p, matrix: readMatrixFile(p, ro) }));
-  const merged = renameSamples(mergeByGene(parts, v.genes === "intersect"), v.sampleNames as string | undefined);
+  const names = v.sampleNames as string | undefined;
+  const merged = renameSamples(mergeByGene(parts, v.genes === "intersect", names !== undefined && names !== "title"), names);
   const duplicates = v.duplicates as "error" | "first" | "mean" | "max" | undefined;
   const symbols = toSymbols(merged, { duplicates, onWarning });
   return v.na === "drop-gene" ? dropMissingGenes(symbols, onWarning) : { matrix: symbols, dropped: [] };

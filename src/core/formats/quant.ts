@@ -391,7 +391,7 @@ function collapseProbes(r: Reader, m: Matrix, map: ReadonlyMap<string, string>):
   }
   r.note(
     `${m.rows.length} probes → ${groups.size} genes through --probe-map (--collapse ${rule}: the ${rule === "first" ? "first probe" : rule === "max" ? "elementwise maximum" : "mean"} of each gene's probes)` +
-      `; dropped: ${none} probes without a gene symbol, ${several} mapping to several genes`,
+      `; dropped: ${none} probe(s) without a gene symbol, ${several} mapping to several genes`,
   );
   return mergeRowGroups(m, groups, ROW_COMBINERS[rule]);
 }
