@@ -2,9 +2,9 @@
 // the default options is streamed as before (stream.ts, mixture.ts); quantifier outputs, GEO series
 // matrices, several files, --sample-names and --na drop-gene read each file whole (quantifier files are
 // one sample each; a merge needs every file's genes).
-import { closeSync, openSync, readSync } from "node:fs";
+import { closeSync, openSync, readFileSync, readSync } from "node:fs";
 import { constants, gunzipSync } from "node:zlib";
-import { gunzipBounded } from "../core/formats/read.js";
+import { gunzipBounded, parseMatrix } from "../core/formats/read.js";
 import { isGzip } from "../core/formats/gzip.js";
 import { isQuantLike, parseIdMap } from "../core/formats/quant.js";
 import { toSymbols } from "../core/genes.js";
@@ -19,7 +19,7 @@ import {
 } from "../core/mixtures.js";
 import { checkValue, type FileRef, keyOf, type OptionValues } from "../core/registry.js";
 import { MIXTURE_OPTIONS } from "../core/mixtures.js";
-import { readFileBytes, readMatrixFile } from "./read.js";
+import { cannotRead, readFileBytes } from "./read.js";
 
 export interface MixtureRead {
   /** Genes (symbols) × samples. */
@@ -96,9 +96,17 @@ export function readMixtureFiles(
   onWarning?: (m: string) => void,
   onNote: ((m: string) => void) | undefined = onWarning,
 ): MixtureRead {
+  // The mixtures first: a missing mixture is named before any option's file.
+  const bytes = paths.map((p) => {
+    try {
+      return readFileSync(p);
+    } catch (e) {
+      throw cannotRead(e, { what: "mixture" }, p);
+    }
+  });
   const maps = { tx2gene: idMap(v.tx2gene as FileRef | undefined, "--tx2gene"), probeMap: idMap(v.probeMap as FileRef | undefined, "--probe-map") };
   const ro = mixtureReadOptions(v, quantOptions(v, maps, onNote), onWarning);
-  const parts = paths.map((p) => ({ name: p, matrix: readMatrixFile(p, ro) }));
+  const parts = paths.map((p, i) => ({ name: p, matrix: parseMatrix(bytes[i], { ...ro, name: p }) }));
   const names = v.sampleNames as string | undefined;
   const merged = renameSamples(mergeByGene(parts, v.genes === "intersect", names !== undefined && names !== "title"), names);
   const duplicates = v.duplicates as "error" | "first" | "mean" | "max" | undefined;
