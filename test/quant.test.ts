@@ -158,6 +158,19 @@ describe("several files, whole runs and refusals", () => {
     }
   });
 
+  it("the Node API takes several paths and the same options (readMixture, runMethod, cibersort)", async () => {
+    const files = each((s) => `kallisto/${s}/abundance.tsv`);
+    expectSame(readMixture(files, { tx2gene: q("tx2gene.tsv") }), plain("plain-tpm.tsv"));
+    const ref = await runMethod("nnls", q("plain-tpm.tsv"));
+    const got = await runMethod("nnls", files, { tx2gene: q("tx2gene.tsv") });
+    expect(Array.from(got.table.values.data)).toEqual(Array.from(ref.table.values.data));
+    const cib = await cibersort(each((s) => `salmon/${s}/quant.genes.sf`), { perm: 0, threads: 1 });
+    const cibRef = await cibersort(q("plain-tpm.tsv"), { perm: 0, threads: 1 });
+    expect(cib.samples).toEqual(S);
+    expect(Array.from(cib.fractions.data)).toEqual(Array.from(cibRef.fractions.data));
+    expect(() => readMixture(files, { value: "rpkm" as "tpm" })).toThrow(/--value takes tpm, counts or fpkm/);
+  });
+
   it("--sample-names renames in file and column order; wrong counts are usage errors", async () => {
     const m = read([q("salmon/S1/quant.genes.sf"), q("rsem/S2.genes.results")], { sampleNames: "a,b" });
     expect(m.cols).toEqual(["a", "b"]);
