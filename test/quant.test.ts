@@ -150,7 +150,11 @@ describe("silent wrong answers of issue 12 (regressions)", () => {
 
 describe("several files, whole runs and refusals", () => {
   it("nnls and cibersort on per-sample files print exactly the plain TSV's results", async () => {
-    for (const cmd of [["nnls"], ["cibersort", "--perm", "3", "--threads", "1"], ["score", "--method", "ssgsea", "--gene-sets", "MCPcounter"]]) {
+    for (const cmd of [
+      ["nnls"],
+      ["cibersort", "--perm", "3", "--threads", "1"],
+      ["score", "--method", "ssgsea", "--gene-sets", "MCPcounter"],
+    ]) {
       const ref = await cli([...cmd, q("plain-tpm.tsv"), "-q"]);
       const got = await cli([...cmd, ...each((s) => `salmon/${s}/quant.sf`), "-q"]);
       expect(got.code).toBe(0);
@@ -164,7 +168,10 @@ describe("several files, whole runs and refusals", () => {
     const ref = await runMethod("nnls", q("plain-tpm.tsv"));
     const got = await runMethod("nnls", files, { tx2gene: q("tx2gene.tsv") });
     expect(Array.from(got.table.values.data)).toEqual(Array.from(ref.table.values.data));
-    const cib = await cibersort(each((s) => `salmon/${s}/quant.genes.sf`), { perm: 0, threads: 1 });
+    const cib = await cibersort(
+      each((s) => `salmon/${s}/quant.genes.sf`),
+      { perm: 0, threads: 1 },
+    );
     const cibRef = await cibersort(q("plain-tpm.tsv"), { perm: 0, threads: 1 });
     expect(cib.samples).toEqual(S);
     expect(Array.from(cib.fractions.data)).toEqual(Array.from(cibRef.fractions.data));
@@ -181,17 +188,27 @@ describe("several files, whole runs and refusals", () => {
     const dir = mkdtempSync(join(tmpdir(), "cellfrac-quant-"));
     const short = join(dir, "short.tsv");
     const lines = readFileSync(q("plain-tpm.tsv"), "utf8").split("\n");
-    writeFileSync(short, lines.slice(0, 101).join("\n").replace(/\tS1\tS2\tS3/, "\tT1\tT2\tT3") + "\n");
+    writeFileSync(
+      short,
+      lines
+        .slice(0, 101)
+        .join("\n")
+        .replace(/\tS1\tS2\tS3/, "\tT1\tT2\tT3") + "\n",
+    );
     const r = await cli(["nnls", q("plain-tpm.tsv"), short]);
     expect(r.code).toBe(3);
-    expect(r.err).toContain(`${short}, gene "${lines[101].split("\t")[0]}": gene of ${q("plain-tpm.tsv")} missing from this file (and 49 more genes)`);
+    expect(r.err).toContain(
+      `${short}, gene "${lines[101].split("\t")[0]}": gene of ${q("plain-tpm.tsv")} missing from this file (and 49 more genes)`,
+    );
     const m = read([q("plain-tpm.tsv"), short], { genes: "intersect" });
     expect(m.rows).toEqual(lines.slice(1, 101).map((l) => l.split("\t")[0]));
     expect(m.cols).toEqual(["S1", "S2", "S3", "T1", "T2", "T3"]);
   });
 
   it("the same sample name in two files is refused", () => {
-    expect(() => read([q("salmon/S1/quant.genes.sf"), q("rsem/S1.genes.results")])).toThrow(/sample "S1" is also a sample of .*--sample-names/);
+    expect(() => read([q("salmon/S1/quant.genes.sf"), q("rsem/S1.genes.results")])).toThrow(
+      /sample "S1" is also a sample of .*--sample-names/,
+    );
   });
 
   it.each([
@@ -209,7 +226,9 @@ describe("several files, whole runs and refusals", () => {
     const dir = mkdtempSync(join(tmpdir(), "cellfrac-quant-"));
     const t = join(dir, "t2g.tsv");
     writeFileSync(t, readFileSync(q("tx2gene.tsv"), "utf8").split("\n").slice(0, 100).join("\n") + "\n");
-    expect(() => read([q("kallisto/S1/abundance.tsv")], { tx2gene: t })).toThrow(/201 of 300 transcripts are not in the --tx2gene table: "ENST0000000099\.1"/);
+    expect(() => read([q("kallisto/S1/abundance.tsv")], { tx2gene: t })).toThrow(
+      /201 of 300 transcripts are not in the --tx2gene table: "ENST0000000099\.1"/,
+    );
   });
 
   it("GEO: a truncated file and a series without a table get their own messages", () => {
@@ -229,7 +248,9 @@ describe("--na drop-gene", () => {
     const dir = mkdtempSync(join(tmpdir(), "cellfrac-quant-"));
     const lines = readFileSync(q("plain-tpm.tsv"), "utf8").trimEnd().split("\n");
     const genes = [2, 5].map((i) => lines[i].split("\t")[0]);
-    const withNa = lines.map((l, i) => (i === 2 ? l.replace(/\t[^\t]+$/, "\tNA") : i === 5 ? l.replace(/\t/, "\t\t").replace(/\t\t[^\t]+/, "\t") : l));
+    const withNa = lines.map((l, i) =>
+      i === 2 ? l.replace(/\t[^\t]+$/, "\tNA") : i === 5 ? l.replace(/\t/, "\t\t").replace(/\t\t[^\t]+/, "\t") : l,
+    );
     const f = join(dir, "na.tsv");
     writeFileSync(f, withNa.join("\n") + "\n");
     const strict = await cli(["nnls", f]);

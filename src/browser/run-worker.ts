@@ -100,7 +100,8 @@ export const runWorkerApi = {
       const duplicates = v.duplicates as "error" | "first" | "mean" | "max";
       const files = Array.isArray(req.mixture) ? req.mixture : [req.mixture];
       const read = { what: "mixture" as const, duplicates, onWarning, quant: { onNote: onWarning } };
-      const parts = await Promise.all(files.map(async (f) => ({ name: f.name, matrix: await parseMatrixBytes(f.bytes, { ...read, name: f.name }) })));
+      const parse = async (f: InputFile) => ({ name: f.name, matrix: await parseMatrixBytes(f.bytes, { ...read, name: f.name }) });
+      const parts = await Promise.all(files.map(parse));
       let mix = mergeByGene(parts, false);
       const mixtureName = files.map((f) => f.name).join(", ");
       // Ensembl gene IDs are mapped to symbols, as the CLI does.

@@ -41,7 +41,9 @@ export const MIXTURE_OPTIONS: readonly OptionSpec[] = [
     type: "file",
     bundled: [],
     arg: "F",
-    help: "transcript → gene table (two columns) for transcript-level files (Salmon quant.sf,\nkallisto); default: the gene field of GENCODE transcript names",
+    help:
+      "transcript → gene table (two columns) for transcript-level files (Salmon quant.sf,\n" +
+      "kallisto); default: the gene field of GENCODE transcript names",
     hosts: NO_PAGE,
   },
   {
@@ -89,7 +91,13 @@ export function quantOptions(
 
 /** Whether the options ask for more than streaming one plain table (several files, names, NA handling, …). */
 export function wantsWholeRead(v: Readonly<Record<string, unknown>>): boolean {
-  return (v.na ?? "error") !== "error" || v.sampleNames !== undefined || v.tx2gene !== undefined || v.probeMap !== undefined || v.value !== undefined;
+  return (
+    (v.na ?? "error") !== "error" ||
+    v.sampleNames !== undefined ||
+    v.tx2gene !== undefined ||
+    v.probeMap !== undefined ||
+    v.value !== undefined
+  );
 }
 
 /** ReadOptions for one mixture file. */
@@ -111,7 +119,10 @@ export function mergeByGene(parts: readonly { name: string; matrix: Matrix }[], 
     for (const s of p.matrix.cols) {
       const other = owner.get(s);
       if (other !== undefined) {
-        throw new InputError(`sample "${s}" is also a sample of ${other}: give --sample-names A,B,… to name the samples`, { file: p.name, sample: s });
+        throw new InputError(`sample "${s}" is also a sample of ${other}: give --sample-names A,B,… to name the samples`, {
+          file: p.name,
+          sample: s,
+        });
       }
       owner.set(s, p.name);
     }
@@ -155,7 +166,9 @@ export function renameSamples(m: Matrix, names: string | undefined): Matrix {
   if (names === undefined || names === "title") return m;
   const list = names.split(",").map((s) => s.trim());
   if (list.length !== m.cols.length) {
-    throw new UsageError(`--sample-names gives ${list.length} names for ${m.cols.length} samples (${m.cols.slice(0, 5).join(", ")}${m.cols.length > 5 ? ", …" : ""})`);
+    throw new UsageError(
+      `--sample-names gives ${list.length} names for ${m.cols.length} samples (${listed(m.cols)})`,
+    );
   }
   const seen = new Set<string>();
   for (const s of list) {
@@ -178,6 +191,7 @@ export function dropMissingGenes(m: Matrix, onWarning?: (m: string) => void): { 
   return { matrix: selectRows(m, keep), dropped };
 }
 
+const listed = (xs: readonly string[]) => xs.slice(0, 5).join(", ") + (xs.length > 5 ? ", …" : "");
 const list = (xs: readonly string[]) => xs.slice(0, 10).join(", ") + (xs.length > 10 ? `, … (${xs.length} in all)` : "");
 
 /** Which of the dropped genes each signature or gene set wanted (its coverage's missing genes), for stderr. */

@@ -120,7 +120,10 @@ export async function cibersort(mixture: MatrixSource | readonly string[], optio
 const isPath = (x: MatrixSource): x is string => typeof x === "string" && !/[\r\n]/.test(x);
 
 /** Mixture file(s) read and merged as the CLI reads them (src/node/mixtures.ts). */
-function mixtureFiles(paths: string | readonly string[], o: Pick<ReadOptions, "duplicates" | "onWarning"> & MixtureApiOptions): MixtureRead {
+function mixtureFiles(
+  paths: string | readonly string[],
+  o: Pick<ReadOptions, "duplicates" | "onWarning"> & MixtureApiOptions,
+): MixtureRead {
   const { onWarning, onNote, ...values } = o;
   return readMixtureFiles(typeof paths === "string" ? [paths] : paths, mixtureValues(values), onWarning, onNote ?? onWarning);
 }

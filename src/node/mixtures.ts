@@ -9,14 +9,7 @@ import { isGzip } from "../core/formats/gzip.js";
 import { isQuantLike, parseIdMap } from "../core/formats/quant.js";
 import { toSymbols } from "../core/genes.js";
 import type { Matrix } from "../core/matrix.js";
-import {
-  dropMissingGenes,
-  mergeByGene,
-  mixtureReadOptions,
-  quantOptions,
-  renameSamples,
-  wantsWholeRead,
-} from "../core/mixtures.js";
+import { dropMissingGenes, mergeByGene, mixtureReadOptions, quantOptions, renameSamples, wantsWholeRead } from "../core/mixtures.js";
 import { checkValue, type FileRef, keyOf, type OptionValues } from "../core/registry.js";
 import { MIXTURE_OPTIONS } from "../core/mixtures.js";
 import { cannotRead, readFileBytes } from "./read.js";
@@ -104,7 +97,10 @@ export function readMixtureFiles(
       throw cannotRead(e, { what: "mixture" }, p);
     }
   });
-  const maps = { tx2gene: idMap(v.tx2gene as FileRef | undefined, "--tx2gene"), probeMap: idMap(v.probeMap as FileRef | undefined, "--probe-map") };
+  const maps = {
+    tx2gene: idMap(v.tx2gene as FileRef | undefined, "--tx2gene"),
+    probeMap: idMap(v.probeMap as FileRef | undefined, "--probe-map"),
+  };
   const ro = mixtureReadOptions(v, quantOptions(v, maps, onNote), onWarning);
   const parts = paths.map((p, i) => ({ name: p, matrix: parseMatrix(bytes[i], { ...ro, name: p }) }));
   const names = v.sampleNames as string | undefined;

@@ -41,7 +41,16 @@ export function samplePathName(path: string): string {
 }
 
 /** Numeric annotation columns of quantifier outputs: never samples, in any file. */
-const ANNOTATION = new Set(["length", "effectivelength", "effective_length", "eff_length", "numreads", "est_counts", "expected_count", "isopct"]);
+const ANNOTATION = new Set([
+  "length",
+  "effectivelength",
+  "effective_length",
+  "eff_length",
+  "numreads",
+  "est_counts",
+  "expected_count",
+  "isopct",
+]);
 
 type Kind = "salmon" | "kallisto" | "rsem" | "gdc" | "star" | "featurecounts" | "geo";
 const TITLES: Record<Kind, string> = {
@@ -63,12 +72,14 @@ const FEATURECOUNTS = ["geneid", "chr", "start", "end", "strand", "length"];
 /** The layout of a file from its first lines, or null for any other table. */
 function sniff(lines: readonly string[]): { kind: Kind; header: number } | null {
   const first = lines[0] ?? "";
-  if (first.startsWith("!Series_") || first.startsWith("!Sample_") || first.startsWith("!series_matrix_table_begin")) return { kind: "geo", header: 0 };
+  if (first.startsWith("!Series_") || first.startsWith("!Sample_") || first.startsWith("!series_matrix_table_begin"))
+    return { kind: "geo", header: 0 };
   let h = 0;
   while (h < lines.length && lines[h].startsWith("#") && !lines[h].startsWith("#1.")) h++;
   const f = lower((lines[h] ?? "").split("\t"));
   if (same(f.slice(0, 6), FEATURECOUNTS)) return { kind: "featurecounts", header: h };
-  if (first.startsWith("# gene-model") || (f[0] === "gene_id" && f[1] === "gene_name" && f[3] === "unstranded")) return { kind: "gdc", header: h };
+  if (first.startsWith("# gene-model") || (f[0] === "gene_id" && f[1] === "gene_name" && f[3] === "unstranded"))
+    return { kind: "gdc", header: h };
   if (h > 0) return null;
   if (f[0] === "n_unmapped" && f.length === 4) return { kind: "star", header: -1 };
   if (same(f, SALMON)) return { kind: "salmon", header: 0 };
@@ -154,7 +165,15 @@ class Reader {
    * Data lines [from, to): the gene from column `geneCol` (0-based), values from `valueCols`, named `samples`.
    * `skip` leaves out lines (STAR's N_ rows).
    */
-  table(from: number, to: number, geneCol: number, valueCols: readonly number[], samples: readonly string[], skip?: (g: string) => boolean, unquote = false): Matrix {
+  table(
+    from: number,
+    to: number,
+    geneCol: number,
+    valueCols: readonly number[],
+    samples: readonly string[],
+    skip?: (g: string) => boolean,
+    unquote = false,
+  ): Matrix {
     const rows: string[] = [];
     const cols: number[][] = valueCols.map(() => []);
     const need = Math.max(geneCol, ...valueCols) + 1;
@@ -163,7 +182,8 @@ class Reader {
       if (this.lines[i].trim() === "") throw new InputError("empty line inside the table", { file: this.file, line });
       const f = this.fields(i, unquote);
       const gene = f[geneCol]?.trim() ?? "";
-      if (f.length < need) throw new InputError(`expected ${need} fields or more, found ${f.length}`, { file: this.file, line, gene: gene || undefined });
+      if (f.length < need)
+        throw new InputError(`expected ${need} fields or more, found ${f.length}`, { file: this.file, line, gene: gene || undefined });
       if (skip?.(gene)) continue;
       if (gene === "") throw new InputError("empty gene name", { file: this.file, line, column: geneCol + 1 });
       rows.push(gene);
@@ -260,10 +280,16 @@ function toGenes(r: Reader, kind: Kind, m: Matrix): Matrix {
       return g ?? "";
     });
     if (missing.length) {
-      const shown = missing.slice(0, 5).map((t) => `"${t}"`).join(", ");
-      throw new InputError(`${missing.length} of ${m.rows.length} transcripts are not in the --tx2gene table: ${shown}${missing.length > 5 ? ", …" : ""}`, {
-        file: r.file,
-      });
+      const shown = missing
+        .slice(0, 5)
+        .map((t) => `"${t}"`)
+        .join(", ");
+      throw new InputError(
+        `${missing.length} of ${m.rows.length} transcripts are not in the --tx2gene table: ${shown}${missing.length > 5 ? ", …" : ""}`,
+        {
+          file: r.file,
+        },
+      );
     }
   } else if (m.rows.every((t) => t.split("|").length >= 6)) {
     // GENCODE transcript names: ENST…|ENSG…|OTTHUMG…|OTTHUMT…|name-201|SYMBOL|length|biotype|
@@ -299,7 +325,9 @@ function sumByGene(m: Matrix, genes: readonly string[]): Matrix {
 /** STAR ReadsPerGene.out.tab: no header, four N_ lines, then gene, unstranded, strand 1, strand 2 counts. */
 function readStar(r: Reader): Matrix {
   if ((r.q.value ?? "counts") !== "counts") {
-    throw new UsageError(`${r.file ?? "mixture"}: a STAR ReadsPerGene file has read counts only (no gene lengths for TPM or FPKM); --value counts`);
+    throw new UsageError(
+      `${r.file ?? "mixture"}: a STAR ReadsPerGene file has read counts only (no gene lengths for TPM or FPKM); --value counts`,
+    );
   }
   r.note("STAR ReadsPerGene: the unstranded counts (column 2)");
   return r.table(0, r.lines.length, 0, [1], [samplePathName(r.file ?? "sample")], (g) => g.startsWith("N_"));
@@ -310,7 +338,13 @@ function readFeatureCounts(r: Reader, h: number): Matrix {
   const header = r.fields(h).map((x) => x.trim());
   const samples = header.slice(6).map(samplePathName);
   if (samples.length === 0) throw new InputError("featureCounts file without count columns", { file: r.file, line: h + 1 });
-  const counts = r.table(h + 1, r.lines.length, 0, samples.map((_, k) => 6 + k), samples);
+  const counts = r.table(
+    h + 1,
+    r.lines.length,
+    0,
+    samples.map((_, k) => 6 + k),
+    samples,
+  );
   const value = r.q.value ?? "tpm";
   if (value === "counts") return counts;
   const len = r.table(h + 1, r.lines.length, 0, [5], ["Length"]).data;
@@ -346,7 +380,15 @@ function readGeo(r: Reader): Matrix {
   const header = r.fields(begin + 1, true).map((x) => x.trim());
   let samples = header.slice(1);
   if (r.q.titles) samples = geoTitles(r, begin, samples);
-  const m = r.table(begin + 2, end, 0, samples.map((_, k) => k + 1), samples, undefined, true);
+  const m = r.table(
+    begin + 2,
+    end,
+    0,
+    samples.map((_, k) => k + 1),
+    samples,
+    undefined,
+    true,
+  );
   const probes = r.q.probeMap;
   if (probes) return collapseProbes(r, m, probes);
   const probe = m.rows.find((g) => /_at$|^ILMN_\d|^A_\d+_P\d|^\d+$/.test(g));
@@ -362,10 +404,12 @@ function geoTitles(r: Reader, begin: number, gsms: readonly string[]): string[] 
   };
   const acc = row("!Sample_geo_accession");
   const titles = row("!Sample_title");
-  if (!acc || !titles) throw new InputError("--sample-names title: the file has no !Sample_title and !Sample_geo_accession lines", { file: r.file });
+  if (!acc || !titles)
+    throw new InputError("--sample-names title: the file has no !Sample_title and !Sample_geo_accession lines", { file: r.file });
   return gsms.map((g) => {
     const k = acc.indexOf(g);
-    if (k < 0 || titles[k] === undefined) throw new InputError(`--sample-names title: no !Sample_title for ${g}`, { file: r.file, sample: g });
+    if (k < 0 || titles[k] === undefined)
+      throw new InputError(`--sample-names title: no !Sample_title for ${g}`, { file: r.file, sample: g });
     return titles[k];
   });
 }
@@ -389,8 +433,9 @@ function collapseProbes(r: Reader, m: Matrix, map: ReadonlyMap<string, string>):
   if (groups.size === 0) {
     throw new InputError(`no probe of the file is in the --probe-map table (e.g. "${m.rows[0]}")`, { file: r.file });
   }
+  const how = rule === "first" ? "first probe" : rule === "max" ? "elementwise maximum" : "mean";
   r.note(
-    `${m.rows.length} probes → ${groups.size} genes through --probe-map (--collapse ${rule}: the ${rule === "first" ? "first probe" : rule === "max" ? "elementwise maximum" : "mean"} of each gene's probes)` +
+    `${m.rows.length} probes → ${groups.size} genes through --probe-map (--collapse ${rule}: the ${how} of each gene's probes)` +
       `; dropped: ${none} probe(s) without a gene symbol, ${several} mapping to several genes`,
   );
   return mergeRowGroups(m, groups, ROW_COMBINERS[rule]);
@@ -411,7 +456,9 @@ export function parseIdMap(text: string, file: string): Map<string, string> {
   const head = lower(split(lines[0]));
   let to = 1;
   if (head.length > 2) {
-    const named = head.findIndex((h) => ["gene symbol", "symbol", "gene_symbol", "gene.symbol", "genesymbol", "gene_name", "geneid"].includes(h));
+    const named = head.findIndex((h) =>
+      ["gene symbol", "symbol", "gene_symbol", "gene.symbol", "genesymbol", "gene_name", "geneid"].includes(h),
+    );
     if (named > 0) to = named;
   }
   const map = new Map<string, string>();

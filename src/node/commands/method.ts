@@ -117,7 +117,8 @@ export async function runMethodCli(
   let dropped = droppedGiven ?? [];
   // Streamed: a gzip bomb or an endless line is refused within a line's limit of memory (issue 16).
   if (!mixture && streamable(paths, v)) {
-    mixture = toSymbols(await readMatrixStreamed(paths[0], { what: "mixture", duplicates, onWarning: warn }), { duplicates, onWarning: warn });
+    const whole = await readMatrixStreamed(paths[0], { what: "mixture", duplicates, onWarning: warn });
+    mixture = toSymbols(whole, { duplicates, onWarning: warn });
   } else if (!mixture) ({ matrix: mixture, dropped } = readMixtureFiles(paths, v, warn, mixtureNote(cli, io)));
   const out = await m.run(mixture, v, { host: nodeMethodHost(warn), onWarning: warn, ...ctx });
   afterRun?.();
