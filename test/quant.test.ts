@@ -114,7 +114,8 @@ describe("quantifier outputs equal the plain TSV cell for cell", () => {
   });
 });
 
-describe("silent wrong answers of issue 12 (regressions)", () => {
+// Whole runs (CIBERSORT, quanTIseq) take a few seconds on a loaded machine.
+describe("silent wrong answers of issue 12 (regressions)", { timeout: 60_000 }, () => {
   const s1 = plain("plain-tpm.tsv");
   const col1 = Array.from(s1.data.subarray(0, s1.rows.length));
   it.each([
@@ -148,8 +149,8 @@ describe("silent wrong answers of issue 12 (regressions)", () => {
   });
 });
 
-describe("several files, whole runs and refusals", () => {
-  it("nnls and cibersort on per-sample files print exactly the plain TSV's results", async () => {
+describe("several files, whole runs and refusals", { timeout: 60_000 }, () => {
+  it("nnls, cibersort and ssgsea on per-sample files print exactly the plain TSV's results", async () => {
     for (const cmd of [
       ["nnls"],
       ["cibersort", "--perm", "3", "--threads", "1"],
@@ -216,6 +217,9 @@ describe("several files, whole runs and refusals", () => {
     [["nnls", q("salmon/S1/quant.sf"), "--value", "fpkm"], 2, /this Salmon quant file has no FPKM values; --value tpm or counts/],
     [["nnls", q("star/S1/ReadsPerGene.out.tab"), "--value", "tpm"], 2, /read counts only .*--value counts/],
     [["nnls", q("plain-tpm.tsv"), "--value", "rpkm"], 2, /--value takes tpm, counts or fpkm/],
+    [["nnls", q("plain-tpm.tsv"), "--value", "counts"], 2, /--value applies to quantifier outputs .*; no mixture file is one/],
+    [["nnls", q("rsem/S1.genes.results"), "--tx2gene", q("tx2gene.tsv")], 2, /--tx2gene applies to transcript-level files/],
+    [["nnls", q("plain-gsm.tsv"), "--probe-map", q("geo/GPL-probe-map.tsv")], 2, /--probe-map applies to GEO series matrices/],
   ])("refused: %j", async (args, code, message) => {
     const r = await cli(args as string[]);
     expect(r.code).toBe(code);
@@ -243,7 +247,7 @@ describe("several files, whole runs and refusals", () => {
   });
 });
 
-describe("--na drop-gene", () => {
+describe("--na drop-gene", { timeout: 60_000 }, () => {
   it("drops genes with a missing value and names the signature genes among them; default: exit 3 naming the cell", async () => {
     const dir = mkdtempSync(join(tmpdir(), "cellfrac-quant-"));
     const lines = readFileSync(q("plain-tpm.tsv"), "utf8").trimEnd().split("\n");

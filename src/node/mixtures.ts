@@ -12,6 +12,7 @@ import type { Matrix } from "../core/matrix.js";
 import { dropMissingGenes, mergeByGene, mixtureReadOptions, quantOptions, renameSamples, wantsWholeRead } from "../core/mixtures.js";
 import { checkValue, type FileRef, keyOf, type OptionValues } from "../core/registry.js";
 import { MIXTURE_OPTIONS } from "../core/mixtures.js";
+import { UsageError } from "../core/errors.js";
 import { cannotRead, readFileBytes } from "./read.js";
 
 export interface MixtureRead {
@@ -70,6 +71,19 @@ export function mixtureValues(raw: Readonly<Record<string, unknown>>): OptionVal
   return v;
 }
 
+const APPLIES: Record<string, string> = {
+  value: "quantifier outputs (Salmon, kallisto, RSEM, GDC STAR, STAR ReadsPerGene, featureCounts)",
+  tx2gene: "transcript-level files (Salmon quant.sf with transcript names, kallisto abundance.tsv)",
+  "probe-map": "GEO series matrices",
+};
+
+/** An option that no mixture file used is a usage error, not silently ignored. */
+function checkUsed(v: OptionValues, used: ReadonlySet<string>): void {
+  for (const name of Object.keys(APPLIES)) {
+    if (v[keyOf(name)] !== undefined && !used.has(name)) throw new UsageError(`--${name} applies to ${APPLIES[name]}; no mixture file is one`);
+  }
+}
+
 /** An ID table option (--tx2gene, --probe-map): a path or the page's/API's bytes. */
 function idMap(ref: FileRef | undefined, what: string): Map<string, string> | undefined {
   if (ref === undefined) return undefined;
@@ -101,8 +115,10 @@ export function readMixtureFiles(
     tx2gene: idMap(v.tx2gene as FileRef | undefined, "--tx2gene"),
     probeMap: idMap(v.probeMap as FileRef | undefined, "--probe-map"),
   };
-  const ro = mixtureReadOptions(v, quantOptions(v, maps, onNote), onWarning);
+  const used = new Set<string>();
+  const ro = mixtureReadOptions(v, { ...quantOptions(v, maps, onNote), onUse: (o) => used.add(o) }, onWarning);
   const parts = paths.map((p, i) => ({ name: p, matrix: parseMatrix(bytes[i], { ...ro, name: p }) }));
+  checkUsed(v, used);
   const names = v.sampleNames as string | undefined;
   const merged = renameSamples(mergeByGene(parts, v.genes === "intersect", names !== undefined && names !== "title"), names);
   const duplicates = v.duplicates as "error" | "first" | "mean" | "max" | undefined;

@@ -25,6 +25,8 @@ export interface QuantOptions {
   titles?: boolean;
   /** Facts about the reading the user should see (which column, what was computed); the CLI prints them. */
   onNote?: (message: string) => void;
+  /** Told when a file used --value, --tx2gene or --probe-map (the host refuses one no file used). */
+  onUse?: (option: "value" | "tx2gene" | "probe-map") => void;
 }
 
 /** File names that say only what made them: such a file is named by its directory. */
@@ -208,6 +210,7 @@ type ValueColumns = Partial<Record<QuantValue, string>>;
 
 /** Column of --value (default TPM where present); UsageError naming what the file has otherwise. */
 function valueColumn(r: Reader, kind: Kind, header: readonly string[], has: ValueColumns): number {
+  r.q.onUse?.("value");
   const want = r.q.value ?? (has.tpm ? "tpm" : "counts");
   const name = has[want];
   if (!name) {
@@ -243,7 +246,8 @@ function readSingle(r: Reader, kind: Kind, h: number): Matrix {
     return sumByGene(m, genes);
   }
   const m = r.table(h + 1, r.lines.length, geneCol, [vc], [sample]);
-  if (kind === "kallisto" || r.q.tx2gene || looksTranscript(m.rows)) return toGenes(r, kind, m);
+  // Salmon quantifies transcripts or (quant.genes.sf) genes: its rows tell; RSEM genes.results holds genes.
+  if (kind === "kallisto" || (kind === "salmon" && (r.q.tx2gene || looksTranscript(m.rows)))) return toGenes(r, kind, m);
   return m;
 }
 
@@ -266,6 +270,7 @@ const stripVersion = (id: string) => id.replace(/^(ENS[A-Z]*[GT]\d+)\.\d+$/, "$1
 /** Transcript rows summed to genes: --tx2gene, else the gene field of GENCODE names, else an error. */
 function toGenes(r: Reader, kind: Kind, m: Matrix): Matrix {
   const map = r.q.tx2gene;
+  if (map) r.q.onUse?.("tx2gene");
   let genes: string[];
   if (map) {
     let unversioned: Map<string, string> | undefined;
@@ -324,6 +329,7 @@ function sumByGene(m: Matrix, genes: readonly string[]): Matrix {
 
 /** STAR ReadsPerGene.out.tab: no header, four N_ lines, then gene, unstranded, strand 1, strand 2 counts. */
 function readStar(r: Reader): Matrix {
+  r.q.onUse?.("value");
   if ((r.q.value ?? "counts") !== "counts") {
     throw new UsageError(
       `${r.file ?? "mixture"}: a STAR ReadsPerGene file has read counts only (no gene lengths for TPM or FPKM); --value counts`,
@@ -345,6 +351,7 @@ function readFeatureCounts(r: Reader, h: number): Matrix {
     samples.map((_, k) => 6 + k),
     samples,
   );
+  r.q.onUse?.("value");
   const value = r.q.value ?? "tpm";
   if (value === "counts") return counts;
   const len = r.table(h + 1, r.lines.length, 0, [5], ["Length"]).data;
@@ -416,6 +423,7 @@ function geoTitles(r: Reader, begin: number, gsms: readonly string[]): string[] 
 
 /** Probes renamed to genes; probes without one gene dropped; each gene's probes collapsed by the rule. */
 function collapseProbes(r: Reader, m: Matrix, map: ReadonlyMap<string, string>): Matrix {
+  r.q.onUse?.("probe-map");
   const rule = r.q.collapse ?? "mean";
   const groups = new Map<string, number[]>();
   let none = 0;
