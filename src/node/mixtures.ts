@@ -80,7 +80,8 @@ const APPLIES: Record<string, string> = {
 /** An option that no mixture file used is a usage error, not silently ignored. */
 function checkUsed(v: OptionValues, used: ReadonlySet<string>): void {
   for (const name of Object.keys(APPLIES)) {
-    if (v[keyOf(name)] !== undefined && !used.has(name)) throw new UsageError(`--${name} applies to ${APPLIES[name]}; no mixture file is one`);
+    if (v[keyOf(name)] === undefined || used.has(name)) continue;
+    throw new UsageError(`--${name} applies to ${APPLIES[name]}; no mixture file is one`);
   }
 }
 
