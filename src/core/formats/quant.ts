@@ -360,12 +360,9 @@ function readFeatureCounts(r: Reader, h: number): Matrix {
   for (let s = 0; s < samples.length; s++) {
     const c = counts.data.subarray(s * n, (s + 1) * n);
     const o = out.subarray(s * n, (s + 1) * n);
-    let total = 0;
-    for (let g = 0; g < n; g++) {
-      o[g] = value === "tpm" ? c[g] / len[g] : c[g];
-      total += o[g];
-    }
-    // TPM: rate / Σ rate × 1e6; FPKM: count / length / Σ count × 1e9 (lengths in bases).
+    for (let g = 0; g < n; g++) o[g] = value === "tpm" ? c[g] / len[g] : c[g];
+    const total = rSum(o);
+    // TPM: rate / Σ rate × 1e6; FPKM: count / length / Σ count × 1e9 (lengths in bases), as R computes them.
     for (let g = 0; g < n; g++) o[g] = value === "tpm" ? (o[g] / total) * 1e6 : (c[g] / len[g] / total) * 1e9;
   }
   r.note(`featureCounts: ${value.toUpperCase()} computed from the counts and the Length column (--value counts for the raw counts)`);
@@ -476,4 +473,53 @@ export function parseIdMap(text: string, file: string): Map<string, string> {
     if (!map.has(f[0])) map.set(f[0], f[to]);
   });
   return map;
+}
+
+const ONE = BigInt(1);
+const f64 = new DataView(new ArrayBuffer(8));
+
+/**
+ * R's sum() of doubles: accumulated in x87 long double (64-bit significand, rounded to nearest even after each
+ * addition), then rounded to double, so featureCounts' TPM is R's to the bit. The Wasm core has the same (rSum),
+ * but parsing is synchronous: here exactly with BigInt, every value an integer multiple of 2^-1074.
+ */
+export function rSum(v: ArrayLike<number>): number {
+  let acc = BigInt(0);
+  for (let i = 0; i < v.length; i++) acc = roundBits(acc + exactUnits(v[i]), 64);
+  const x = roundBits(acc, 53);
+  const neg = x < 0;
+  const mag = neg ? -x : x;
+  const shift = Math.max(0, bitLength(mag) - 53);
+  const d = Number(mag >> BigInt(shift)) * 2 ** (shift - 1074 + 537) * 2 ** -537;
+  return neg ? -d : d;
+}
+
+/** A finite double as an integer count of 2^-1074. */
+function exactUnits(x: number): bigint {
+  f64.setFloat64(0, x);
+  const bits = f64.getBigUint64(0);
+  const e = Number((bits >> BigInt(52)) & BigInt(0x7ff));
+  let m = bits & ((ONE << BigInt(52)) - ONE);
+  if (e > 0) m = (m | (ONE << BigInt(52))) << BigInt(e - 1);
+  return bits >> BigInt(63) ? -m : m;
+}
+
+function bitLength(x: bigint): number {
+  if (x === BigInt(0)) return 0;
+  const h = x.toString(16);
+  return 4 * (h.length - 1) + (32 - Math.clz32(parseInt(h[0], 16)));
+}
+
+/** `a` rounded to `p` significant bits, to nearest, ties to even. */
+function roundBits(a: bigint, p: number): bigint {
+  const neg = a < 0;
+  const x = neg ? -a : a;
+  const len = bitLength(x);
+  if (len <= p) return a;
+  const s = BigInt(len - p);
+  let q = x >> s;
+  const rem = x - (q << s);
+  const half = ONE << (s - ONE);
+  if (rem > half || (rem === half && (q & ONE) === ONE)) q += ONE;
+  return neg ? -(q << s) : q << s;
 }
