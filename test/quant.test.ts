@@ -232,6 +232,19 @@ describe("several files, whole runs and refusals", { timeout: 60_000 }, () => {
     expect(r.err).toMatch(message);
   });
 
+  it("a gene_name twice in a GDC file: the duplicate message names the file's lines; --duplicates merges", () => {
+    const dir = mkdtempSync(join(tmpdir(), "cellfrac-quant-"));
+    const lines = readFileSync(q("gdc/S1.rna_seq.augmented_star_gene_counts.tsv"), "utf8").trimEnd().split("\n");
+    // Line 7 is the first gene (after the # line, the header and four N_ rows); line 9's gene_name becomes its.
+    const gene = lines[6].split("\t")[1];
+    const f = join(dir, "S9.tsv");
+    writeFileSync(f, lines.map((l, i) => (i === 8 ? l.replace(/\t[^\t]+/, `\t${gene}`) : l)).join("\n") + "\n");
+    expect(() => read([f])).toThrow(`1 gene symbol occurs more than once: "${gene}" (lines 7, 9)`);
+    const m = read([f], { duplicates: "first" });
+    expect(m.rows.length).toBe(149);
+    expect(m.cols).toEqual(["S9"]);
+  });
+
   it("transcripts missing from --tx2gene are named", () => {
     const dir = mkdtempSync(join(tmpdir(), "cellfrac-quant-"));
     const t = join(dir, "t2g.tsv");

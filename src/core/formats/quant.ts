@@ -120,10 +120,11 @@ export function isQuantLike(head: string, file: string | undefined): boolean {
 }
 
 /**
- * The matrix of a quantifier output or GEO series matrix (rows not yet merged by the duplicate policy), or
- * null for any other table. A table with an annotation column (Length, NumReads, …) is refused.
+ * The matrix of a quantifier output or GEO series matrix (rows not yet merged by the duplicate policy) and
+ * each row's line in the file (for the duplicate message), or null for any other table. A table with an
+ * annotation column (Length, NumReads, …) is refused.
  */
-export function readQuantLike(input: string | Uint8Array, opts: ReadOptions): Matrix | null {
+export function readQuantLike(input: string | Uint8Array, opts: ReadOptions): { matrix: Matrix; lines?: number[] } | null {
   const head = typeof input === "string" ? input.slice(0, HEAD_BYTES) : new TextDecoder("utf-8").decode(input.subarray(0, HEAD_BYTES));
   if (!isQuantLike(head, opts.name)) return null;
   const found = sniff(head.replace(/^\uFEFF/, "").split(/\r\n|\r|\n/, 64))!;
@@ -131,16 +132,16 @@ export function readQuantLike(input: string | Uint8Array, opts: ReadOptions): Ma
   const lines = text.split(/\r\n|\r|\n/);
   while (lines.length && lines[lines.length - 1].trim() === "") lines.pop();
   const r = new Reader(lines, opts);
-  switch (found.kind) {
-    case "geo":
-      return readGeo(r);
-    case "featurecounts":
-      return readFeatureCounts(r, found.header);
-    case "star":
-      return readStar(r);
-    default:
-      return readSingle(r, found.kind, found.header);
-  }
+  const matrix =
+    found.kind === "geo"
+      ? readGeo(r)
+      : found.kind === "featurecounts"
+        ? readFeatureCounts(r, found.header)
+        : found.kind === "star"
+          ? readStar(r)
+          : readSingle(r, found.kind, found.header);
+  // Rows summed or collapsed have no one line (and are unique already).
+  return { matrix, lines: r.lineOf.length === matrix.rows.length ? r.lineOf : undefined };
 }
 
 /** The lines of one file and how to read its cells. */
@@ -148,6 +149,8 @@ class Reader {
   readonly file: string | undefined;
   readonly q: QuantOptions;
   readonly naDrop: boolean;
+  /** The line of each row of the last table read. */
+  lineOf: number[] = [];
   constructor(
     readonly lines: string[],
     opts: ReadOptions,
@@ -177,6 +180,7 @@ class Reader {
     unquote = false,
   ): Matrix {
     const rows: string[] = [];
+    this.lineOf = [];
     const cols: number[][] = valueCols.map(() => []);
     const need = Math.max(geneCol, ...valueCols) + 1;
     for (let i = from; i < to; i++) {
@@ -189,6 +193,7 @@ class Reader {
       if (skip?.(gene)) continue;
       if (gene === "") throw new InputError("empty gene name", { file: this.file, line, column: geneCol + 1 });
       rows.push(gene);
+      this.lineOf.push(line);
       valueCols.forEach((c, k) => {
         const where = { file: this.file, line, column: c + 1, gene, sample: samples[k] };
         cols[k].push(cellValue(f[c].trim(), where, this.naDrop));

@@ -52,7 +52,7 @@ export function parseMatrix(input: string | Uint8Array, opts: ReadOptions = {}):
   if (typeof input === "string") {
     if (input.length > inputLimits().maxLineBytes) checkLineLengths(new TextEncoder().encode(input), file);
     const quant = readQuantLike(input, opts);
-    if (quant) return mergeDuplicates(quant, opts.duplicates ?? "error", words, file, opts.onWarning);
+    if (quant) return mergeDuplicates(quant.matrix, opts.duplicates ?? "error", words, file, opts.onWarning, quant.lines);
     if (isGct(input)) input = gctToTsv(input, file);
     const fast = fastParse(new TextEncoder().encode(input), opts);
     if (fast) return fast;
@@ -70,7 +70,7 @@ export function parseMatrix(input: string | Uint8Array, opts: ReadOptions = {}):
     checkLineLengths(bytes, file);
     // Quantifier outputs and GEO series matrices look like tables but are not genes × samples as they are.
     const quant = readQuantLike(bytes, opts);
-    if (quant) return mergeDuplicates(quant, opts.duplicates ?? "error", words, file, opts.onWarning);
+    if (quant) return mergeDuplicates(quant.matrix, opts.duplicates ?? "error", words, file, opts.onWarning, quant.lines);
     if (bytes.length > 4 && bytes[0] === 0x23 && bytes[1] === 0x31 && bytes[2] === 0x2e) {
       const t = new TextDecoder("utf-8").decode(bytes);
       if (isGct(t)) return parseMatrix(gctToTsv(t, file), opts);
