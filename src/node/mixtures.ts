@@ -2,7 +2,7 @@
 // the default options is streamed as before (stream.ts, mixture.ts); quantifier outputs, GEO series
 // matrices, several files, --sample-names and --na drop-gene read each file whole (quantifier files are
 // one sample each; a merge needs every file's genes).
-import { closeSync, openSync, readFileSync, readSync } from "node:fs";
+import { accessSync, closeSync, constants as fs, openSync, readFileSync, readSync } from "node:fs";
 import { constants, gunzipSync } from "node:zlib";
 import { gunzipBounded, parseMatrix } from "../core/formats/read.js";
 import { isGzip } from "../core/formats/gzip.js";
@@ -104,21 +104,28 @@ export function readMixtureFiles(
   onWarning?: (m: string) => void,
   onNote: ((m: string) => void) | undefined = onWarning,
 ): MixtureRead {
-  // The mixtures first: a missing mixture is named before any option's file.
-  const bytes = paths.map((p) => {
+  // The mixtures first: a missing mixture is named before any option's file (then read one at a time).
+  const bytes = (p: string) => {
     try {
       return readFileSync(p);
     } catch (e) {
       throw cannotRead(e, { what: "mixture" }, p);
     }
-  });
+  };
+  for (const p of paths) {
+    try {
+      accessSync(p, fs.R_OK);
+    } catch (e) {
+      throw cannotRead(e, { what: "mixture" }, p);
+    }
+  }
   const maps = {
     tx2gene: idMap(v.tx2gene as FileRef | undefined, "--tx2gene"),
     probeMap: idMap(v.probeMap as FileRef | undefined, "--probe-map"),
   };
   const used = new Set<string>();
   const ro = mixtureReadOptions(v, { ...quantOptions(v, maps, onNote), onUse: (o) => used.add(o) }, onWarning);
-  const parts = paths.map((p, i) => ({ name: p, matrix: parseMatrix(bytes[i], { ...ro, name: p }) }));
+  const parts = paths.map((p) => ({ name: p, matrix: parseMatrix(bytes(p), { ...ro, name: p }) }));
   checkUsed(v, used);
   const names = v.sampleNames as string | undefined;
   const merged = renameSamples(mergeByGene(parts, v.genes === "intersect", names !== undefined && names !== "title"), names);
