@@ -171,6 +171,20 @@ describe.skipIf(!HAVE_CHROMIUM)(`the page's charts and Analysis step in Chromium
     expect(report.text.match(/data-drawn="yes"/g)).toHaveLength(6);
   }, 120_000);
 
+  it("several annotation files are merged as `--samples` repeated: the HER2 score of `cellfrac score` beside the clinical table", async () => {
+    const her2 = join(tmp, "her2score.tsv");
+    const gmt = data("her2_amplicon.gmt");
+    expect((await cli("score", MIXTURE, "--method", "mean", "--gene-sets", gmt, "-o", her2, "-q")).code).toBe(0);
+    await page.getByTestId("annotation-input").setInputFiles([SAMPLES, her2]);
+    await runStats("lm", "~ her2score * er_status", "pam50_subtype");
+    expect(await page.getAttribute("body", "data-stats")).toBe("done");
+    const tsv = join(tmp, "scanb20_log2fpkm.cibersort.tsv");
+    const want = await cli("stats", tsv, "--samples", SAMPLES, "--samples", her2, "--lm", "~ her2score * er_status");
+    expect(want.code).toBe(0);
+    expect(await tableText("stats-table")).toBe(want.out);
+    expect(want.out).toContain("\ther2score:er_status\t");
+  }, 120_000);
+
   it("no console error (CSP included: vega ran without eval) and no request left 127.0.0.1", () => {
     expect(consoleErrors).toEqual([]);
     expect(requests.filter((u) => !u.startsWith(origin + "/") && !u.startsWith("blob:"))).toEqual([]);

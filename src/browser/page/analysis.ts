@@ -156,15 +156,18 @@ function applyTest(): void {
   $<HTMLInputElement>("stats-covariates").disabled = test !== "logistic" && test !== "cox";
 }
 
-/** The chosen annotation: its name and bytes (the report reads them as `cellfrac report --samples` does). */
-async function chosenAnnotation(): Promise<ReportFile | undefined> {
-  const f = $<HTMLInputElement>("annotation").files?.[0];
-  return f ? { path: f.name, bytes: new Uint8Array(await f.arrayBuffer()) } : undefined;
+/**
+ * The chosen annotation files, names and bytes: stats merges them all (`--samples` repeated); the report
+ * and its charts read the first, as `cellfrac report --samples` takes one.
+ */
+async function chosenAnnotations(): Promise<ReportFile[]> {
+  const files = Array.from($<HTMLInputElement>("annotation").files ?? []);
+  return Promise.all(files.map(async (f) => ({ path: f.name, bytes: new Uint8Array(await f.arrayBuffer()) })));
 }
 
-/** A newly chosen annotation: its columns become the chart options' choices. */
+/** Newly chosen annotations: the first one's columns become the chart options' choices. */
 async function loadAnnotation(): Promise<void> {
-  const f = await chosenAnnotation();
+  const [f] = await chosenAnnotations();
   const columns = f ? parseAnnotation(await annotationText(f), f.path).columns : [];
   for (const id of ["report-group-by", "report-score"]) {
     const sel = $<HTMLSelectElement>(id);
@@ -179,20 +182,23 @@ const annotationText = async (f: ReportFile) => new TextDecoder().decode(await g
 async function runStatsStep(): Promise<void> {
   showError();
   const warnings: string[] = [];
+  const t0 = performance.now();
   try {
     if (!run) throw new UsageError("run a method first");
-    annotationFile = await chosenAnnotation();
+    const files = await chosenAnnotations();
+    annotationFile = files[0];
     if (!annotationFile) throw new UsageError("--samples <annotation> is required: choose the sample annotation file");
     const a = parseStatsArgs(statsValues());
     const results = parseTable(run.tsv, `${run.base}.tsv`);
     const onWarning = (m: string) => warnings.push(`cellfrac: stats: ${m}`);
-    const ann = parseAnnotation(await annotationText(annotationFile), annotationFile.path);
-    const annotation = mergeAnnotations([ann], new Set(results.rows), a.options.idColumn, onWarning);
+    const anns = await Promise.all(files.map(async (f) => parseAnnotation(await annotationText(f), f.path)));
+    const annotation = mergeAnnotations(anns, new Set(results.rows), a.options.idColumn, onWarning);
     const records = runStats(results, annotation, a.test, { ...a.options, onWarning });
     const tsv = formatStatsTsv(records, formatNumber);
     const json = formatStatsJson(records);
     const stats: ReportFile = { path: `${run.base}.stats.tsv`, bytes: enc.encode(tsv) };
     fillTable($<HTMLTableElement>("stats-table"), tsv);
+    document.body.dataset.statsMs = String(Math.round(performance.now() - t0)); // the test and its table (bench/)
     const li = (w: string) => Object.assign(document.createElement("li"), { className: "warn", textContent: w });
     $("stats-warnings").replaceChildren(...warnings.map(li));
     const on = (id: string, f: () => void) => {
