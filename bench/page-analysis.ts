@@ -11,7 +11,8 @@ import { startServer } from "../src/node/commands/serve.js";
 
 const { values } = parseArgs({ options: { samples: { type: "string", default: "scanb400" } } });
 const data = (f: string) => new URL(`../data/example/${values.samples}_${f}`, import.meta.url).pathname;
-console.log(`machine: ${cpus()[0]?.model ?? "?"} × ${availableParallelism()}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`);
+const gib = (totalmem() / 2 ** 30).toFixed(0);
+console.log(`machine: ${cpus()[0]?.model ?? "?"} × ${availableParallelism()}, ${gib} GiB, Node ${process.version}`);
 
 const srv = await startServer({ port: 0 });
 const browser = await chromium.launch({

@@ -171,7 +171,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`the page's charts and Analysis step in Chromium
     expect(report.text.match(/data-drawn="yes"/g)).toHaveLength(6);
   }, 120_000);
 
-  it("several annotation files are merged as `--samples` repeated: the HER2 score of `cellfrac score` beside the clinical table", async () => {
+  it("several annotation files merge as `--samples` repeated: `cellfrac score`'s HER2 score beside the clinical table", async () => {
     const her2 = join(tmp, "her2score.tsv");
     const gmt = data("her2_amplicon.gmt");
     expect((await cli("score", MIXTURE, "--method", "mean", "--gene-sets", gmt, "-o", her2, "-q")).code).toBe(0);
