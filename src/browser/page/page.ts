@@ -22,6 +22,9 @@ const errorBox = $<HTMLDivElement>("error");
 const out = $<HTMLElement>("out");
 
 let worker: Worker | undefined;
+/** The charts and the Analysis step (vega, the stats and report code): loaded while the first run computes. */
+let analysis: Promise<typeof import("./analysis.js")> | undefined;
+const loadAnalysis = () => (analysis ??= import("./analysis.js"));
 
 // Drop a file anywhere on the mixture box: it becomes the mixture input's file.
 const drop = $<HTMLDivElement>("drop-zone");
@@ -244,6 +247,7 @@ async function run(): Promise<void> {
     return;
   }
   setRunning(true);
+  void loadAnalysis().catch(() => {}); // a failure shows when the result is drawn
   progress.removeAttribute("value"); // indeterminate while reading and preparing
   status.textContent = `Reading ${mix.name}…`;
   const w = new Worker(new URL("../run-worker.js", import.meta.url), { type: "module", name: "cellfrac-run" });
@@ -295,9 +299,8 @@ function render(r: RunResult, secs: string): void {
   renderTable(r.table);
   out.hidden = false;
   wireDownloads(r);
-  // The charts and the Analysis step (vega, the stats and report code) load with the first result.
   document.body.dataset.charts = "";
-  import("./analysis.js")
+  loadAnalysis()
     .then((a) => a.showRun({ tsv: r.table, json: r.json, base: baseName() }))
     .catch((e: unknown) => showError(`cellfrac: the charts failed: ${(e as Error)?.message ?? e}`));
 }
