@@ -38,10 +38,10 @@ async function cli(...args: string[]): Promise<{ code: number; out: string; err:
 async function download(testId: string): Promise<{ name: string; text: string; path: string }> {
   const button = testId.startsWith("#") ? page.locator(testId) : page.getByTestId(testId);
   const [dl] = await Promise.all([page.waitForEvent("download"), button.click()]);
-  const text = readFileSync((await dl.path())!, "utf8");
+  const bytes = readFileSync((await dl.path())!);
   const path = join(tmp, dl.suggestedFilename());
-  writeFileSync(path, text);
-  return { name: dl.suggestedFilename(), text, path };
+  writeFileSync(path, bytes);
+  return { name: dl.suggestedFilename(), text: bytes.toString("utf8"), path };
 }
 
 /** A table's text rebuilt as TSV (header, then one line per row). */
@@ -106,6 +106,9 @@ describe.skipIf(!HAVE_CHROMIUM)(`the page's charts and Analysis step in Chromium
     const figures = join(tmp, "figures-run");
     expect((await cli("report", results.path, "--figures", figures, "-q")).code).toBe(0);
     expect((await download("#download-bars-svg")).text).toBe(readFileSync(join(figures, "composition.svg"), "utf8"));
+    // The PNG is vega's canvas at 2×: a PNG file.
+    const png = readFileSync((await download("#download-heat-png")).path);
+    expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
   }, 120_000);
 
   it("--group pam50_subtype: the stats table and TSV/JSON downloads are the CLI's bytes", async () => {
