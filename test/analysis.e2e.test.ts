@@ -8,11 +8,11 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, sep } from "node:path";
 import { fileURLToPath } from "node:url";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../src/node/cli.js";
 import { startServer } from "../src/node/commands/serve.js";
-import { CHROMIUM, CHROMIUM_ARGS, HAVE_CHROMIUM, NO_CHROMIUM } from "./helpers/chromium.js";
+import { HAVE_CHROMIUM, NO_CHROMIUM, watchedPage } from "./helpers/chromium.js";
 
 const data = (f: string) => fileURLToPath(new URL(`../data/example/${f}`, import.meta.url));
 const MIXTURE = data("scanb20_log2fpkm.tsv.gz");
@@ -24,8 +24,8 @@ let browser: Browser;
 let page: Page;
 let origin: string;
 let close: () => Promise<void>;
-const requests: string[] = [];
-const consoleErrors: string[] = [];
+let requests: string[] = [];
+let consoleErrors: string[] = [];
 
 async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = "";
@@ -73,12 +73,7 @@ beforeAll(async () => {
   const srv = await startServer({ port: 0 });
   origin = srv.url.replace(/\/$/, "");
   close = srv.close;
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
-  const context = await browser.newContext({ acceptDownloads: true });
-  context.on("request", (r) => requests.push(r.url()));
-  page = await context.newPage();
-  page.on("console", (m) => m.type() === "error" && consoleErrors.push(m.text()));
-  page.on("pageerror", (e) => consoleErrors.push(String(e)));
+  ({ browser, page, requests, consoleErrors } = await watchedPage());
   await page.goto(origin + "/");
   await page.waitForSelector("body[data-ready]");
   await page.getByTestId("mixture-input").setInputFiles(MIXTURE);
