@@ -57,8 +57,7 @@ const HOSTS: Record<ChartId, string> = {
 
 /** The Analysis step's state: the current run, and the inputs of the last stats run (the report's). */
 let run: AnalysisRun | undefined;
-let annotationFile: ReportFile | undefined;
-let last: { stats?: ReportFile; groupBy?: string; score?: string } = {};
+let last: { samples?: ReportFile; stats?: ReportFile; groupBy?: string; score?: string } = {};
 const views = new Map<ChartId, EmbedResult>();
 const specs = new Map<ChartId, VlSpec>();
 let generation = 0;
@@ -186,7 +185,7 @@ async function runStatsStep(): Promise<void> {
   try {
     if (!run) throw new UsageError("run a method first");
     const files = await chosenAnnotations();
-    annotationFile = files[0];
+    const annotationFile = files[0];
     if (!annotationFile) throw new UsageError("--samples <annotation> is required: choose the sample annotation file");
     const a = parseStatsArgs(statsValues());
     const results = parseTable(run.tsv, `${run.base}.tsv`);
@@ -210,7 +209,7 @@ async function runStatsStep(): Promise<void> {
     on("download-stats-json", () => save(new Blob([json], { type: "application/json" }), `${run!.base}.stats.json`));
     const groupBy = $<HTMLSelectElement>("report-group-by").value || undefined;
     const score = $<HTMLSelectElement>("report-score").value || undefined;
-    last = { stats, groupBy, score };
+    last = { samples: annotationFile, stats, groupBy, score };
     const reportAnn: ReportAnnotation = parseReportAnnotation(new TextDecoder().decode(annotationFile.bytes), annotationFile.path);
     const entries = reportCharts(parseResults(run.json, `${run.base}.json`), reportAnn, parseStats(tsv, stats.path), { groupBy, score });
     await draw(entries);
@@ -229,7 +228,7 @@ async function reportDownload(): Promise<void> {
     const stamp = new Date().toISOString().replace(/\.\d{3}Z$/, "Z");
     const { html } = await buildReport({
       results: { path: `${run.base}.json`, bytes: enc.encode(run.json) },
-      samples: last.stats ? annotationFile : undefined,
+      samples: last.samples,
       stats: last.stats ? [last.stats] : [],
       groupBy: last.groupBy,
       score: last.score,
