@@ -60,6 +60,8 @@ let run: AnalysisRun | undefined;
 let last: { samples?: ReportFile; stats?: ReportFile; groupBy?: string; score?: string } = {};
 const views = new Map<ChartId, EmbedResult>();
 const specs = new Map<ChartId, VlSpec>();
+/** The drawn specs' JSON text. */
+const drawn = new Map<ChartId, string>();
 let generation = 0;
 
 /** The CLI's wording of an error (exit 3 for bad input, 2 for usage). */
@@ -75,10 +77,16 @@ function showError(text?: string): void {
   box.hidden = !text;
 }
 
-/** Draws each chart live (or says why it is not drawn); body[data-charts] counts finished drawings. */
+/**
+ * Draws each chart live (or says why it is not drawn); one whose spec is unchanged stays as drawn (a new
+ * test with the same --group-by keeps the composition and heatmap). body[data-charts] counts the drawings.
+ */
 async function draw(entries: ChartEntry[]): Promise<void> {
   const gen = ++generation;
   for (const c of entries) {
+    const json = c.spec ? JSON.stringify(c.spec) : undefined;
+    if (json !== undefined && json === drawn.get(c.id)) continue;
+    drawn.delete(c.id);
     views.get(c.id)?.finalize();
     views.delete(c.id);
     specs.delete(c.id);
@@ -104,6 +112,7 @@ async function draw(entries: ChartEntry[]): Promise<void> {
     }
     views.set(c.id, view);
     specs.set(c.id, c.spec);
+    drawn.set(c.id, json!);
     host.dataset.drawn = "yes";
   }
   document.body.dataset.charts = String(gen);
