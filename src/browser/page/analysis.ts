@@ -189,6 +189,7 @@ const annotationText = async (f: ReportFile) => new TextDecoder().decode(await g
 /** `cellfrac stats <base>.tsv --samples <annotation> TEST …`, then the charts for the report options. */
 async function runStatsStep(): Promise<void> {
   showError();
+  $("stats-status").textContent = "Testing…";
   const warnings: string[] = [];
   const t0 = performance.now();
   try {
@@ -221,10 +222,15 @@ async function runStatsStep(): Promise<void> {
     last = { samples: annotationFile, stats, groupBy, score };
     const reportAnn: ReportAnnotation = parseReportAnnotation(new TextDecoder().decode(annotationFile.bytes), annotationFile.path);
     const entries = reportCharts(parseResults(run.json, `${run.base}.json`), reportAnn, parseStats(tsv, stats.path), { groupBy, score });
+    const status = $("stats-status");
+    const rows = `${records.length} rows${warnings.length ? `, ${warnings.length} warning(s)` : ""}`;
+    status.textContent = `${rows}; drawing the charts…`;
     await draw(entries);
+    status.textContent = `${rows}, charts drawn.`;
     document.body.dataset.stats = "done";
   } catch (e) {
     showError(message(e));
+    $("stats-status").textContent = "Failed.";
     document.body.dataset.stats = "failed";
   }
 }
