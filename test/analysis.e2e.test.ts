@@ -4,7 +4,7 @@
 // report's charts drawn live (vega-embed under the page's strict CSP: no eval), and the downloaded report
 // equal to `cellfrac report`'s for the same files but the timestamp line. No console error, no request
 // leaves 127.0.0.1. Needs the built page (npm test builds it) and /usr/bin/chromium.
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, sep } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -18,6 +18,8 @@ const data = (f: string) => fileURLToPath(new URL(`../data/example/${f}`, import
 const MIXTURE = data("scanb20_log2fpkm.tsv.gz");
 const SAMPLES = data("scanb20_samples.tsv");
 const tmp = mkdtempSync(join(tmpdir(), "cellfrac-analysis-e2e-"));
+/** Screenshots for a look (git-ignored). */
+const SHOTS = fileURLToPath(new URL("../test-results/", import.meta.url));
 const STAMP = /^<p class="stamp">Generated [^<]*<\/p>$/m;
 
 let browser: Browser;
@@ -154,6 +156,8 @@ describe.skipIf(!HAVE_CHROMIUM)(`the page's charts and Analysis step in Chromium
     // One estimate point and one interval line per lm row but the intercepts.
     expect(await page.getByTestId("chart-forest").locator("g.estimate_marks > path").count()).toBe(models);
     expect((await marks("chart-volcano")).drawn).toBe("yes");
+    mkdirSync(SHOTS, { recursive: true });
+    await page.screenshot({ path: join(SHOTS, "analysis-e2e.png"), fullPage: true });
   }, 120_000);
 
   it("the downloaded report equals `cellfrac report` for the same files but the timestamp line", async () => {
