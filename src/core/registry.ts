@@ -265,6 +265,32 @@ const DUPLICATES: OptionSpec = {
   hosts: ALL,
   page: { id: "duplicates", label: "Duplicate genes", group: "common" },
 };
+// How to read an HDF5 mixture (src/core/formats/hdf5.ts); other files refuse them (exit 3).
+const HDF5_INPUT: readonly OptionSpec[] = [
+  {
+    name: "transpose",
+    type: "boolean",
+    default: false,
+    help: "HDF5 AnnData mixture: obs are genes and var are samples (default: obs = samples, var = genes)",
+    hosts: NO_PAGE,
+  },
+  {
+    name: "var-column",
+    type: "text",
+    arg: "C",
+    help: "HDF5 mixture: the column naming the genes: of var (AnnData; default var's index; of obs with\n" +
+      "--transpose), of meta/genes (ARCHS4-style; default symbol, else gene_symbol)",
+    hosts: NO_PAGE,
+  },
+  {
+    name: "samples-from",
+    type: "text",
+    arg: "FILE",
+    help: "HDF5 mixture: only the samples FILE lists (one ID per line: obs names, or ARCHS4 geo_accession),\n" +
+      "in its order; a missing ID is an error",
+    hosts: NO_PAGE,
+  },
+];
 const SIGNATURE_PAGE: PageControl = {
   id: "signature",
   testid: "signature-input",
@@ -341,6 +367,7 @@ const CIBERSORT_OPTIONS: readonly OptionSpec[] = [
   },
   SCALE,
   DUPLICATES,
+  ...HDF5_INPUT,
   {
     name: "threads",
     type: "integer",
@@ -367,6 +394,7 @@ const NNLS_OPTIONS: readonly OptionSpec[] = [
   { name: "coefficients", type: "boolean", default: false, help: "write the raw NNLS coefficients instead of fractions", hosts: NO_PAGE },
   SCALE,
   DUPLICATES,
+  ...HDF5_INPUT,
 ];
 
 const QUANTISEQ_OPTIONS: readonly OptionSpec[] = [
@@ -396,6 +424,7 @@ const QUANTISEQ_OPTIONS: readonly OptionSpec[] = [
   },
   SCALE,
   DUPLICATES,
+  ...HDF5_INPUT,
 ];
 
 const EPIC_OPTIONS: readonly OptionSpec[] = [
@@ -458,6 +487,7 @@ const EPIC_OPTIONS: readonly OptionSpec[] = [
   },
   SCALE,
   DUPLICATES,
+  ...HDF5_INPUT,
 ];
 
 const GENE_SETS_HINT = "a .gmt/.tsv file, ESTIMATE, MCPcounter or Danaher";
@@ -531,6 +561,7 @@ function scoreOptions(defaultSets?: string, ...own: OptionSpec[]): OptionSpec[] 
     },
     ...own,
     DUPLICATES,
+    ...HDF5_INPUT,
   ];
 }
 

@@ -24,6 +24,7 @@ import {
 import { nodeMethodHost } from "../method-host.js";
 import { checkOutputPath, writeFileAtomic } from "../write.js";
 import { readMatrixStreamed } from "../stream.js";
+import { hdf5Options } from "../hdf5.js";
 import type { CliIO, Command } from "./types.js";
 
 type ParseOptions = NonNullable<ParseArgsConfig["options"]>;
@@ -111,7 +112,7 @@ export async function runMethodCli(
   const duplicates = v.duplicates as DuplicatePolicy;
   // Streamed: a gzip bomb or an endless line is refused within a line's limit of memory (issue 16).
   const mixture =
-    given ?? toSymbols(await readMatrixStreamed(cli.mixture, { what: "mixture", duplicates, onWarning: warn }), { duplicates, onWarning: warn });
+    given ?? toSymbols(await readMatrixStreamed(cli.mixture, { what: "mixture", duplicates, onWarning: warn, hdf5: hdf5Options(v) }), { duplicates, onWarning: warn });
   const out = await m.run(mixture, v, { host: nodeMethodHost(warn), onWarning: warn, ...ctx });
   afterRun?.();
   if (!cli.quiet) io.stderr(coverageReport(out.table));
