@@ -13,17 +13,20 @@ import type { StreamResult } from "./stream.js";
 export async function streamHdf5(path: string, file: string, opts: ReadOptions, gzipped: boolean): Promise<StreamResult> {
   if (gzipped) throw new InputError("a gzipped HDF5 file: gunzip it first (HDF5 files are read in place, block by block)", { file });
   const lib = await loadHdf5();
-  const r = readHdf5(lib, path, file, opts.hdf5 ?? {}, keepFn(opts.keepRows));
+  let o = opts.hdf5 ?? {};
+  // The list is read with the mixture (a missing mixture is reported first).
+  if (o.samplesFile !== undefined && o.samples === undefined) o = { ...o, samples: readSampleIds(o.samplesFile) };
+  const r = readHdf5(lib, path, file, o, keepFn(opts.keepRows));
   return finishHdf5(r, { ...opts, name: file });
 }
 
-/** --transpose, --var-column and --samples-from as Hdf5Options (undefined when none is given). */
+/** --transpose, --var-column and --samples-from as Hdf5Options (undefined when none is given; the list is read later). */
 export function hdf5Options(v: OptionValues): Hdf5Options | undefined {
   const transpose = v.transpose === true;
   const varColumn = v.varColumn as string | undefined;
   const samplesFile = v.samplesFrom as string | undefined;
   if (!transpose && varColumn === undefined && samplesFile === undefined) return undefined;
-  return { transpose, varColumn, samplesFile, samples: samplesFile === undefined ? undefined : readSampleIds(samplesFile) };
+  return { transpose, varColumn, samplesFile };
 }
 
 /** Sample IDs, one per line (the first tab- or comma-separated field; blank lines skipped). */

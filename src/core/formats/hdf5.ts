@@ -69,8 +69,18 @@ interface Source {
   layout: string;
 }
 
-/** Read the HDF5 file at `path` (in the h5wasm file system); `file` names it in messages. */
-export function readHdf5(lib: H5Lib, path: string, file: string | undefined, o: Hdf5Options, keep?: (gene: string) => boolean): Hdf5Read {
+/**
+ * Read the HDF5 file at `path` (in the h5wasm file system); `file` names it in messages. Only genes `keep`
+ * accepts are stored; every value is checked and enters the maxima. `block`: values read at a time.
+ */
+export function readHdf5(
+  lib: H5Lib,
+  path: string,
+  file: string | undefined,
+  o: Hdf5Options,
+  keep?: (gene: string) => boolean,
+  block = BLOCK_VALUES,
+): Hdf5Read {
   let f: File;
   try {
     f = new lib.File(path, "r");
@@ -79,7 +89,7 @@ export function readHdf5(lib: H5Lib, path: string, file: string | undefined, o: 
   }
   try {
     const src = source(f, file, o);
-    return readSource(src, file, o, keep);
+    return readSource(src, file, o, keep, block);
   } finally {
     f.close();
   }
@@ -283,7 +293,7 @@ function sparseMajor(indptrD: Dataset, indicesD: Dataset, dataD: Dataset, nmajor
   };
 }
 
-function readSource(src: Source, file: string | undefined, o: Hdf5Options, keep?: (gene: string) => boolean): Hdf5Read {
+function readSource(src: Source, file: string | undefined, o: Hdf5Options, keep: ((gene: string) => boolean) | undefined, block: number): Hdf5Read {
   const { genes, samples } = src;
   const ng = genes.length;
   const ns = samples.length;
@@ -331,7 +341,7 @@ function readSource(src: Source, file: string | undefined, o: Hdf5Options, keep?
   };
 
   if (src.major === "sample") {
-    const per = Math.max(1, Math.floor(BLOCK_VALUES / Math.max(1, ng)));
+    const per = Math.max(1, Math.floor(block / Math.max(1, ng)));
     // Blocks of at most `per` file columns, each starting at a selected sample (a subset skips the rest).
     const order = [...sel].sort((x, y) => x - y);
     for (let k = 0; k < order.length; ) {
@@ -344,7 +354,7 @@ function readSource(src: Source, file: string | undefined, o: Hdf5Options, keep?
       k = j + 1;
     }
   } else {
-    const per = Math.max(1, Math.floor(BLOCK_VALUES / Math.max(1, ns)));
+    const per = Math.max(1, Math.floor(block / Math.max(1, ns)));
     for (let a = 0; a < ng && nc > 0; a += per) {
       const b = Math.min(ng, a + per);
       const blk = src.block(a, b);
