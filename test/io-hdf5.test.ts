@@ -133,7 +133,7 @@ describe("the CLI", { timeout: 120_000 }, () => {
     }
   });
 
-  // The exact solver: the libsvm trajectory on this mixture runs for minutes (seen with the TSV alone too).
+  // The exact solver: the libsvm trajectory on the near-noiseless example mixtures takes ~10 s per fit (bench/RESULTS.md).
   it("cibersort streams an h5ad (signature rows only) to the TSV's table", async () => {
     const opts = ["--perm", "0", "--threads", "1", "--solver", "exact", "-q"];
     const tsv = await run("cibersort", MIX, ...opts);
