@@ -142,6 +142,16 @@ describe("the CLI", { timeout: 120_000 }, () => {
     expect(h5.out).toBe(tsv.out);
   }, 120_000);
 
+  it("the Node API streams an HDF5 path with its options", async () => {
+    const { cibersort } = await import("../src/node/index.js");
+    const opts = { perm: 0, threads: 1, solver: "exact" as const };
+    const tsv = await cibersort(MIX, opts);
+    const h5 = await cibersort(fx("genes-as-obs.h5ad"), { ...opts, hdf5: { transpose: true } });
+    expect(h5.samples).toEqual(tsv.samples);
+    expect([...h5.fractions.data]).toEqual([...tsv.fractions.data]);
+    expect([...h5.correlation]).toEqual([...tsv.correlation]);
+  }, 120_000);
+
   it("--samples-from FILE", async () => {
     const list = join(dir, "ids.txt");
     writeFileSync(list, "GSM2877003\nGSM2877000\n");
