@@ -181,6 +181,12 @@ describe("the CLI", { timeout: 120_000 }, () => {
     });
   }
 
+  it("an HDF5 signature: exit 3, HDF5 is read as a mixture only", async () => {
+    const r = await run("nnls", MIX, "--signature", fx("dense-f64.h5ad"));
+    expect(r.code).toBe(3);
+    expect(r.err).toMatch(/dense-f64\.h5ad: an HDF5 file: .*read as a mixture given by its path only/);
+  });
+
   it("a gzipped HDF5 file is named as such", async () => {
     const { gzipSync } = await import("node:zlib");
     const gz = join(dir, "x.h5ad.gz");

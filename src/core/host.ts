@@ -54,13 +54,6 @@ export function arrowLibrary(): ArrowLibrary {
   return a();
 }
 
-/** The host's h5wasm (Node: loaded by the streaming reader or loadHdf5; the page: by parseMatrixBytes). */
-export function hdf5Library(): H5Lib {
-  const h = host().hdf5?.();
-  if (!h) throw new Error("cellfrac: h5wasm is not loaded: HDF5 files are read by readMatrixStreamed (Node, after loadHdf5) or parseMatrixBytes (browser)");
-  return h;
-}
-
 /** A bundled data file as UTF-8 text. */
 export function dataText(path: string): string {
   return new TextDecoder("utf-8").decode(host().dataFile(path));

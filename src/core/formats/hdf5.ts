@@ -99,7 +99,7 @@ export function readHdf5(
 export function parseHdf5Bytes(lib: H5Lib, bytes: Uint8Array, file: string | undefined, o: Hdf5Options, keep?: (gene: string) => boolean): Hdf5Read {
   const fs = lib.FS;
   // Node's h5wasm reads the disk (no in-memory file system): there, HDF5 is read from its path.
-  if (!fs) throw new Error("cellfrac: this host reads HDF5 files by path, not as bytes (pass the file's path)");
+  if (!fs) throw hdf5NotHere(file);
   const path = `/cellfrac-${++serial}.h5`;
   fs.writeFile(path, bytes);
   try {
@@ -109,6 +109,11 @@ export function parseHdf5Bytes(lib: H5Lib, bytes: Uint8Array, file: string | und
   }
 }
 let serial = 0;
+
+/** Node reads HDF5 only where the streaming reader takes a path: mixtures (not signatures, not bytes). */
+export function hdf5NotHere(file: string | undefined): InputError {
+  return new InputError(`an HDF5 file: on the command line and in the Node API, HDF5 is read as a mixture given by its path only; ${HDF5_LAYOUTS}`, { file });
+}
 
 function source(f: Group, file: string | undefined, o: Hdf5Options): Source {
   const top = f.keys();

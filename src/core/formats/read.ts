@@ -9,9 +9,9 @@ import { isArrow, parseArrow } from "./arrow.js";
 import { type Inflate, isParquet, parseParquet } from "./parquet.js";
 import { gctToTsv, isGct } from "./gct.js";
 import { InputError } from "../errors.js";
-import { gunzipSync, hdf5Library, host } from "../host.js";
+import { gunzipSync, host } from "../host.js";
 import { isGzip } from "./gzip.js";
-import { type Hdf5Options, type Hdf5Read, isHdf5, parseHdf5Bytes } from "./hdf5.js";
+import { type Hdf5Options, type Hdf5Read, hdf5NotHere, isHdf5, parseHdf5Bytes } from "./hdf5.js";
 import { checkDims, checkLineLengths, inputLimits, overLimit } from "../limits.js";
 import { type Matrix, makeMatrix, mergeRowGroups, ROW_COMBINERS, rowGroups, selectRows } from "../matrix.js";
 
@@ -57,7 +57,11 @@ export function parseMatrix(input: string | Uint8Array, opts: ReadOptions = {}):
     let bytes = input;
     // Gzip by content, not by name: files get renamed.
     if (isGzip(bytes)) bytes = gunzipBounded(bytes, file);
-    if (isHdf5(bytes)) return finishHdf5(parseHdf5Bytes(hdf5Library(), bytes, file, opts.hdf5 ?? {}, keepFn(opts.keepRows)), opts).matrix;
+    if (isHdf5(bytes)) {
+      const lib = host().hdf5?.();
+      if (!lib) throw hdf5NotHere(file);
+      return finishHdf5(parseHdf5Bytes(lib, bytes, file, opts.hdf5 ?? {}, keepFn(opts.keepRows)), opts).matrix;
+    }
     if (isArrow(bytes) || isParquet(bytes)) {
       const keep = keepFn(opts.keepRows);
       const m = isArrow(bytes) ? parseArrow(bytes, file, keep) : parseParquet(bytes, file, keep, opts.inflate ?? inflateGzip);
