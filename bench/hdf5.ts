@@ -17,6 +17,10 @@ const r = await streamMatrixFile(file, { keepRows: lm22 });
 const s = (performance.now() - t0) / 1000;
 const mb = statSync(file).size / 2 ** 20;
 const cells = r!.genes.length * r!.matrix.cols.length;
-console.log(`${file}: ${r!.genes.length} genes × ${r!.matrix.cols.length} samples, ${mb.toFixed(0)} MiB on disk, ` +
-  `read ${s.toFixed(2)} s (${(cells / s / 1e6).toFixed(1)} M values/s, ${(mb / s).toFixed(0)} MiB/s), h5wasm load ${load.toFixed(2)} s, ` +
-  `${r!.matrix.rows.length} rows kept; RSS after load ${rss0.toFixed(0)} MiB, after read ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB`);
+const rate = `${(cells / s / 1e6).toFixed(1)} M values/s, ${(mb / s).toFixed(0)} MiB/s`;
+const rss1 = process.memoryUsage().rss / 2 ** 20;
+console.log(
+  `${file}: ${r!.genes.length} genes × ${r!.matrix.cols.length} samples, ${mb.toFixed(0)} MiB on disk, ` +
+    `read ${s.toFixed(2)} s (${rate}), h5wasm load ${load.toFixed(2)} s, ${r!.matrix.rows.length} rows kept; ` +
+    `RSS after load ${rss0.toFixed(0)} MiB, after read ${rss1.toFixed(0)} MiB`,
+);

@@ -123,10 +123,7 @@ describe("the CLI", { timeout: 120_000 }, () => {
   it("nnls on each HDF5 file prints the bytes of nnls on its TSV", async () => {
     const ref = { [MIX]: (await run("nnls", MIX, "-q")).out, [ARCHS4]: (await run("nnls", ARCHS4, "-q")).out };
     for (const c of CASES) {
-      const args = [
-        ...(c.opts.transpose ? ["--transpose"] : []),
-        ...(c.opts.varColumn ? ["--var-column", c.opts.varColumn] : []),
-      ];
+      const args = [...(c.opts.transpose ? ["--transpose"] : []), ...(c.opts.varColumn ? ["--var-column", c.opts.varColumn] : [])];
       const r = await run("nnls", fx(c.file), ...args, "-q");
       expect(r.code, r.err).toBe(0);
       expect(r.out, c.file).toBe(ref[c.tsv]);
@@ -157,7 +154,12 @@ describe("the CLI", { timeout: 120_000 }, () => {
     writeFileSync(list, "GSM2877003\nGSM2877000\n");
     const r = await run("nnls", fx("archs4.h5"), "--samples-from", list, "-q");
     expect(r.code, r.err).toBe(0);
-    expect(r.out.split("\n").slice(1, 3).map((l) => l.split("\t")[0])).toEqual(["GSM2877003", "GSM2877000"]);
+    expect(
+      r.out
+        .split("\n")
+        .slice(1, 3)
+        .map((l) => l.split("\t")[0]),
+    ).toEqual(["GSM2877003", "GSM2877000"]);
     expect((await run("nnls", fx("archs4.h5"), "--samples-from", join(dir, "none.txt"))).code).toBe(3);
   });
 

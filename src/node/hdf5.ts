@@ -44,7 +44,14 @@ export function readSampleIds(path: string): string[] {
 export function notHdf5(opts: ReadOptions, file: string): void {
   const h = opts.hdf5;
   if (!h) return;
-  const given = [h.transpose && "--transpose", h.varColumn !== undefined && "--var-column", h.samplesFile !== undefined && "--samples-from"];
+  const given = [
+    h.transpose && "--transpose",
+    h.varColumn !== undefined && "--var-column",
+    h.samplesFile !== undefined && "--samples-from",
+  ];
   const list = given.filter(Boolean).join(", ");
-  throw new InputError(`${list} appl${given.filter(Boolean).length > 1 ? "y" : "ies"} to HDF5 files (AnnData .h5ad, ARCHS4); this file is not HDF5`, { file });
+  throw new InputError(
+    `${list} appl${given.filter(Boolean).length > 1 ? "y" : "ies"} to HDF5 files (AnnData .h5ad, ARCHS4); this file is not HDF5`,
+    { file },
+  );
 }

@@ -96,7 +96,13 @@ export function readHdf5(
 }
 
 /** Parse HDF5 bytes: written to the library's in-memory file system for the time of the read. */
-export function parseHdf5Bytes(lib: H5Lib, bytes: Uint8Array, file: string | undefined, o: Hdf5Options, keep?: (gene: string) => boolean): Hdf5Read {
+export function parseHdf5Bytes(
+  lib: H5Lib,
+  bytes: Uint8Array,
+  file: string | undefined,
+  o: Hdf5Options,
+  keep?: (gene: string) => boolean,
+): Hdf5Read {
   const fs = lib.FS;
   // Node's h5wasm reads the disk (no in-memory file system): there, HDF5 is read from its path.
   if (!fs) throw hdf5NotHere(file);
@@ -112,7 +118,10 @@ let serial = 0;
 
 /** Node reads HDF5 only where the streaming reader takes a path: mixtures (not signatures, not bytes). */
 export function hdf5NotHere(file: string | undefined): InputError {
-  return new InputError(`an HDF5 file: on the command line and in the Node API, HDF5 is read as a mixture given by its path only; ${HDF5_LAYOUTS}`, { file });
+  return new InputError(
+    `an HDF5 file: on the command line and in the Node API, HDF5 is read as a mixture given by its path only; ${HDF5_LAYOUTS}`,
+    { file },
+  );
 }
 
 function source(f: Group, file: string | undefined, o: Hdf5Options): Source {
@@ -126,7 +135,9 @@ function source(f: Group, file: string | undefined, o: Hdf5Options): Source {
   const tenx = top.includes("matrix") && has("matrix/barcodes") ? "a 10x Genomics feature-barcode matrix (single cells); " : "";
   const what = tenx || (top.includes("X") ? "an AnnData-like file without obs or var; " : "");
   const shown = top.slice(0, 10).join(", ") + (top.length > 10 ? ", …" : "");
-  throw new InputError(`an HDF5 file of a layout cellfrac does not read: ${what}top-level entries: ${shown || "none"}; ${HDF5_LAYOUTS}`, { file });
+  throw new InputError(`an HDF5 file of a layout cellfrac does not read: ${what}top-level entries: ${shown || "none"}; ${HDF5_LAYOUTS}`, {
+    file,
+  });
 }
 
 function isDataset(e: Entity | null): e is Dataset {
@@ -143,7 +154,9 @@ function anndata(f: Group, file: string | undefined, o: Hdf5Options): Source {
   const obs = f.get("obs");
   const varG = f.get("var");
   if (isDataset(obs) || isDataset(varG)) {
-    throw new InputError("an AnnData file of anndata < 0.7 (obs and var as compound tables); save it again with a current anndata", { file });
+    throw new InputError("an AnnData file of anndata < 0.7 (obs and var as compound tables); save it again with a current anndata", {
+      file,
+    });
   }
   const x = f.get("X");
   const declared = isDataset(x) ? x.shape : attr(x, "shape") ? [...toNumbers(attr(x, "shape") as ArrayLike<number>)] : null;
@@ -193,7 +206,9 @@ function archs4(f: Group, file: string | undefined, o: Hdf5Options): Source {
   const gcol = o.varColumn ?? ["symbol", "gene_symbol"].find((k) => isDataset(gm.get(k)));
   if (gcol === undefined || !isDataset(gm.get(gcol))) {
     const why = o.varColumn === undefined ? "neither meta/genes/symbol nor meta/genes/gene_symbol" : `no meta/genes/${o.varColumn}`;
-    throw new InputError(`an ARCHS4-style file with ${why} (meta/genes has: ${gm.keys().join(", ")}); choose one with --var-column`, { file });
+    throw new InputError(`an ARCHS4-style file with ${why} (meta/genes has: ${gm.keys().join(", ")}); choose one with --var-column`, {
+      file,
+    });
   }
   const acc = (f.get("meta/samples") as Group).get("geo_accession");
   if (!isDataset(acc)) throw new InputError("an ARCHS4-style file without meta/samples/geo_accession", { file });
@@ -207,7 +222,13 @@ function archs4(f: Group, file: string | undefined, o: Hdf5Options): Source {
   const ng = genes.length;
   // Columns a..b of a genes × samples array: row-major (genes × (b − a)).
   const block = (a: number, b: number): Block => ({ v: values(x.slice([[], [a, b]])), major: 1, minor: b - a });
-  return { genes, samples, major: "sample", block: ng === 0 ? () => ({ v: [], major: 0, minor: 0 }) : block, layout: `ARCHS4 (${dtypeWord(x)})` };
+  return {
+    genes,
+    samples,
+    major: "sample",
+    block: ng === 0 ? () => ({ v: [], major: 0, minor: 0 }) : block,
+    layout: `ARCHS4 (${dtypeWord(x)})`,
+  };
 }
 
 /** A dataframe column (obs or var) as strings: a dataset or a categorical group; default the frame's index. */
@@ -298,7 +319,13 @@ function sparseMajor(indptrD: Dataset, indicesD: Dataset, dataD: Dataset, nmajor
   };
 }
 
-function readSource(src: Source, file: string | undefined, o: Hdf5Options, keep: ((gene: string) => boolean) | undefined, block: number): Hdf5Read {
+function readSource(
+  src: Source,
+  file: string | undefined,
+  o: Hdf5Options,
+  keep: ((gene: string) => boolean) | undefined,
+  block: number,
+): Hdf5Read {
   const { genes, samples } = src;
   const ng = genes.length;
   const ns = samples.length;
