@@ -8,6 +8,7 @@ import type { FitRunner } from "./cibersort/fits.js";
 import { UsageError } from "./errors.js";
 import type { GeneSet } from "./genesets.js";
 import type { Matrix } from "./matrix.js";
+import { MIXTURE_OPTIONS } from "./mixtures.js";
 import type { EpicReference } from "./methods/epic.js";
 import type { Til10 } from "./methods/quantiseq.js";
 import type { MethodTable } from "./methods/types.js";
@@ -367,6 +368,7 @@ const CIBERSORT_OPTIONS: readonly OptionSpec[] = [
   },
   SCALE,
   DUPLICATES,
+  ...MIXTURE_OPTIONS,
   ...HDF5_INPUT,
   {
     name: "threads",
@@ -394,6 +396,7 @@ const NNLS_OPTIONS: readonly OptionSpec[] = [
   { name: "coefficients", type: "boolean", default: false, help: "write the raw NNLS coefficients instead of fractions", hosts: NO_PAGE },
   SCALE,
   DUPLICATES,
+  ...MIXTURE_OPTIONS,
   ...HDF5_INPUT,
 ];
 
@@ -424,6 +427,7 @@ const QUANTISEQ_OPTIONS: readonly OptionSpec[] = [
   },
   SCALE,
   DUPLICATES,
+  ...MIXTURE_OPTIONS,
   ...HDF5_INPUT,
 ];
 
@@ -487,6 +491,7 @@ const EPIC_OPTIONS: readonly OptionSpec[] = [
   },
   SCALE,
   DUPLICATES,
+  ...MIXTURE_OPTIONS,
   ...HDF5_INPUT,
 ];
 
@@ -561,6 +566,7 @@ function scoreOptions(defaultSets?: string, ...own: OptionSpec[]): OptionSpec[] 
     },
     ...own,
     DUPLICATES,
+    ...MIXTURE_OPTIONS,
     ...HDF5_INPUT,
   ];
 }
