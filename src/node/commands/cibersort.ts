@@ -76,6 +76,7 @@ export interface CibersortCliOptions {
   absolute: AbsMethod | false;
   scale: ScaleMode;
   duplicates: NonNullable<ReadOptions["duplicates"]>;
+  geneMatch?: "current" | "exact";
   threads?: number;
   solver?: "libsvm" | "exact";
   output?: string;
@@ -130,6 +131,7 @@ export function parseCibersortArgs(args: string[]): CibersortCliOptions | "help"
     absolute: (o.absolute as AbsMethod | undefined) ?? false,
     scale: o.scale as ScaleMode,
     duplicates: o.duplicates as CibersortCliOptions["duplicates"],
+    geneMatch: o.geneMatch as "current" | "exact",
     threads: o.threads as number | undefined,
     solver: o.solver as "libsvm" | "exact",
     output,
