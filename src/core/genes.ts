@@ -154,7 +154,7 @@ export function toSymbols(m: Matrix, opts: ToSymbolsOptions = {}): Matrix {
   // Only the bundled table knows which IDs were left out for belonging to several genes.
   const several = opts.table ? 0 : unmapped.filter((r) => geneTable().ambiguous.has(ensemblStableId(r)!)).length;
   opts.onWarning?.(
-    `${nIds} rows named by Ensembl gene ID: ${nIds - unmapped.length} mapped to current symbols with the bundled table` +
+    `${nIds} rows named by Ensembl gene ID: ${nIds - unmapped.length} mapped to symbols with the bundled table` +
       (unmapped.length ? `, ${unmapped.length} not mapped (kept as IDs; they match no signature gene): ${shown}` : "") +
       (several ? ` (${several} of them belong to several genes and are never mapped)` : ""),
   );

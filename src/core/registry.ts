@@ -569,13 +569,15 @@ function checkGeneSetColumns(v: OptionValues): void {
  * name one gene (genes.ts meetGenes), unless --gene-match exact. `done` adds the renames and the absent
  * genes with ambiguous names to the method's table, for its coverage report.
  */
-function meetMixture(mixture: Matrix, wanted: Iterable<string>, v: OptionValues) {
+function meetMixture(mixture: Matrix, wanted: Iterable<string>, v: OptionValues, ctx: RunContext) {
   const met = v.geneMatch === "exact" ? { mixture, renamed: [], ambiguous: [] } : meetGenes(mixture, wanted);
   const done = (t: MethodTable): MethodTable => {
     if (met.renamed.length) t.renamed = met.renamed;
     if (met.ambiguous.length) {
       const list = met.ambiguous.join(", ");
-      t.warnings.push(`${met.ambiguous.length} genes absent whose names belong to several genes (not matched by other names): ${list}`);
+      const w = `${met.ambiguous.length} genes absent whose names belong to several genes (not matched by other names): ${list}`;
+      t.warnings.push(w);
+      ctx.onWarning?.(w);
     }
     return t;
   };
@@ -625,7 +627,7 @@ function scoreMethod(
     run: async (m, v, ctx) => {
       const inputs = await scoreInputs(v, ctx, m);
       const wanted = inputs.geneSets.flatMap((s) => s.genes).concat([...((await alsoWanted?.(ctx)) ?? [])]);
-      const met = meetMixture(m, wanted, v);
+      const met = meetMixture(m, wanted, v, ctx);
       return { table: met.done(await run(met.mixture, v, ctx, inputs)) };
     },
   };
@@ -655,7 +657,7 @@ const CIBERSORT: MethodSpec = {
   async run(mixture, v, ctx) {
     const [{ cibersortMatrices }, { cibersortTable }] = await Promise.all([import("./cibersort/index.js"), import("./methods/cibersort-table.js")]);
     const sig = await methodSignature(CIBERSORT, v, ctx.host);
-    const met = meetMixture(mixture, sig.matrix.rows, v);
+    const met = meetMixture(mixture, sig.matrix.rows, v, ctx);
     const res = await cibersortMatrices(
       met.mixture,
       sig.matrix,
@@ -693,7 +695,7 @@ const NNLS: MethodSpec = {
   async run(mixture, v, ctx) {
     const { nnlsDeconvolve } = await import("./methods/nnls.js");
     const sig = await methodSignature(NNLS, v, ctx.host);
-    const met = meetMixture(mixture, sig.matrix.rows, v);
+    const met = meetMixture(mixture, sig.matrix.rows, v, ctx);
     const table = await nnlsDeconvolve(met.mixture, {
       signature: sig.matrix,
       signatureName: sig.name,
@@ -719,7 +721,7 @@ const QUANTISEQ: MethodSpec = {
   async run(mixture, v, ctx) {
     const { loadTil10, quantiseqDeconvolve } = await import("./methods/quantiseq.js");
     const til10 = (await ctx.host.til10?.()) ?? loadTil10();
-    const met = meetMixture(mixture, [...til10.signature.rows, ...til10.rmGenes, ...til10.aberrantGenes], v);
+    const met = meetMixture(mixture, [...til10.signature.rows, ...til10.rmGenes, ...til10.aberrantGenes], v, ctx);
     const table = await quantiseqDeconvolve(met.mixture, {
       til10,
       tumor: v.tumor as boolean,
@@ -751,7 +753,7 @@ const EPIC: MethodSpec = {
   async run(mixture, v, ctx) {
     const { EPIC_MRNA_CELL, epicDeconvolve } = await import("./methods/epic.js");
     const reference = await ctx.host.epicReference(v.reference as FileRef | NamedBytes[], v.epicData as string | undefined);
-    const met = meetMixture(mixture, reference.profiles.rows, v);
+    const met = meetMixture(mixture, reference.profiles.rows, v, ctx);
     const table = await epicDeconvolve(met.mixture, {
       reference,
       withOtherCells: v.otherCells as boolean,

@@ -11,7 +11,8 @@ import { cibersortMatrices } from "../core/cibersort/index.js";
 import { runFitsOnPool } from "./pool.js";
 import type { CibersortOptions, CibersortResult } from "../core/cibersort/types.js";
 import { readSignature } from "./data.js";
-import { toSymbols } from "../core/genes.js";
+import { renamedNote } from "../core/formats/results.js";
+import { meetGenes, toSymbols } from "../core/genes.js";
 import type { ReadOptions } from "../core/formats/read.js";
 import { readCibersortMixture } from "./mixture.js";
 import { readMatrix } from "./read.js";
@@ -48,6 +49,11 @@ export interface CibersortApiOptions extends CibersortOptions {
   signature?: MatrixSource;
   /** Duplicate gene symbols in the mixture: "error" (default), "first", "mean" or "max". */
   duplicates?: ReadOptions["duplicates"];
+  /**
+   * "current" (default, as the CLI): a signature gene absent under its own name takes the mixture row naming
+   * the same gene by another name (meetGenes; each rename is told to onWarning); "exact": names as given, as R.
+   */
+  geneMatch?: "current" | "exact";
 }
 
 function isMatrix(x: MatrixSource): x is Matrix {
@@ -72,7 +78,7 @@ export function readMixture(source: MatrixSource, options: Pick<ReadOptions, "du
  * Bad input throws InputError naming the file, line, column, gene or sample.
  */
 export async function cibersort(mixture: MatrixSource, options: CibersortApiOptions = {}): Promise<CibersortResult> {
-  const { signature = "LM22", duplicates, ...rest } = options;
+  const { signature = "LM22", duplicates, geneMatch = "current", ...rest } = options;
   const sig = isMatrix(signature)
     ? signature
     : isPath(signature)
@@ -80,11 +86,20 @@ export async function cibersort(mixture: MatrixSource, options: CibersortApiOpti
       : readMatrix(signature, { what: "signature" });
   if (isPath(mixture)) {
     // A file is streamed as the CLI streams it: only the signature's rows are held (see mixture.ts).
-    const { mixture: mix, mixtureMax } = await readCibersortMixture(mixture, sig, { ...rest, duplicates });
-    return cibersortMatrices(mix, sig, { ...rest, mixtureMax }, await loadCore(), runFitsOnPool);
+    const { mixture: mix, mixtureMax } = await readCibersortMixture(mixture, sig, { ...rest, duplicates, geneMatch });
+    return cibersortMatrices(meet(mix, sig, geneMatch, rest.onWarning), sig, { ...rest, mixtureMax }, await loadCore(), runFitsOnPool);
   }
   const mix = readMixture(mixture, { duplicates, onWarning: rest.onWarning });
-  return cibersortMatrices(mix, sig, rest, await loadCore(), runFitsOnPool);
+  return cibersortMatrices(meet(mix, sig, geneMatch, rest.onWarning), sig, rest, await loadCore(), runFitsOnPool);
+}
+
+/** The mixture renamed to the signature's gene names (meetGenes) unless "exact"; renames told as a warning. */
+function meet(mix: Matrix, sig: Matrix, geneMatch: "current" | "exact", onWarning?: (m: string) => void): Matrix {
+  if (geneMatch === "exact") return mix;
+  const met = meetGenes(mix, sig.rows);
+  const note = renamedNote({ renamed: met.renamed });
+  if (note) onWarning?.(note);
+  return met.mixture;
 }
 
 const isPath = (x: MatrixSource): x is string => typeof x === "string" && !/[\r\n]/.test(x);

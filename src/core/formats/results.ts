@@ -56,7 +56,7 @@ export function coverageReport(t: MethodTable): string {
 }
 
 /** Every rename meetGenes applied, in one sentence (undefined when none). */
-export function renamedNote(t: MethodTable): string | undefined {
+export function renamedNote(t: Pick<MethodTable, "renamed">): string | undefined {
   if (!t.renamed?.length) return undefined;
   return `${t.renamed.length} genes found under another name (list's name ← mixture's name): ${t.renamed.join(", ")}`;
 }
