@@ -36,33 +36,40 @@ export interface GeneTable {
 /** Parse the gene table's text (header line first). */
 export function parseGeneTable(text: string): GeneTable {
   const symbols = new Set<string>();
-  const ids = new Map<string, string[]>();
-  const names = new Map<string, string[]>();
-  const add = (m: Map<string, string[]>, key: string, symbol: string) => {
-    const l = m.get(key);
-    if (!l) m.set(key, [symbol]);
-    else if (!l.includes(symbol)) l.push(symbol);
+  const ensembl = new Map<string, string>();
+  const other = new Map<string, string>();
+  const ambiguous = new Map<string, string[]>();
+  // One symbol per name while it is unique (no array per name: the table has ~130k names).
+  const add = (m: Map<string, string>, key: string, symbol: string) => {
+    const several = ambiguous.get(key);
+    if (several) {
+      if (!several.includes(symbol)) several.push(symbol);
+      return;
+    }
+    const first = m.get(key);
+    if (first === undefined) m.set(key, symbol);
+    else if (first !== symbol) {
+      m.delete(key);
+      ambiguous.set(key, [first, symbol]);
+    }
   };
-  for (const line of text.split("\n").slice(1)) {
-    const [symbol, ens, other] = line.replace(/\r$/, "").split("\t");
+  let start = text.indexOf("\n") + 1;
+  while (start > 0 && start < text.length) {
+    let end = text.indexOf("\n", start);
+    if (end < 0) end = text.length;
+    const [symbol, ens, names] = text.slice(start, text[end - 1] === "\r" ? end - 1 : end).split("\t");
+    start = end + 1;
     if (!symbol) continue;
     symbols.add(symbol);
-    if (ens) for (const id of ens.split(",")) add(ids, id, symbol);
-    if (other) for (const n of other.split(",")) add(names, n, symbol);
+    if (ens) for (const id of ens.split(",")) add(ensembl, id, symbol);
+    if (names) for (const n of names.split(",")) add(other, n, symbol);
   }
-  const ensembl = new Map<string, string>();
-  const otherMap = new Map<string, string>();
-  const ambiguous = new Map<string, readonly string[]>();
-  for (const [id, s] of ids) {
-    if (s.length === 1) ensembl.set(id, s[0]);
-    else ambiguous.set(id, s);
+  // A current symbol is never another gene's other name.
+  for (const s of symbols) {
+    other.delete(s);
+    ambiguous.delete(s);
   }
-  for (const [n, s] of names) {
-    if (symbols.has(n)) continue;
-    if (s.length === 1) otherMap.set(n, s[0]);
-    else ambiguous.set(n, s);
-  }
-  return { symbols, ensembl, other: otherMap, ambiguous };
+  return { symbols, ensembl, other, ambiguous };
 }
 
 let bundledTable: GeneTable | undefined;
