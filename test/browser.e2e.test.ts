@@ -14,7 +14,17 @@ import { startServer } from "../src/node/commands/serve.js";
 import { main } from "../src/node/cli.js";
 import { methodTableTsv } from "../src/core/formats/results.js";
 import { readSignature } from "../src/node/data.js";
-import { cibersort, ensemblSymbols, formatNumber, InputError, nnls, parseMatrix, readMatrix, toResultsJSON, toResultsTable } from "../src/node/index.js";
+import {
+  cibersort,
+  ensemblSymbols,
+  formatNumber,
+  InputError,
+  nnls,
+  parseMatrix,
+  readMatrix,
+  toResultsJSON,
+  toResultsTable,
+} from "../src/node/index.js";
 import { DATA, cibersortCases, dataFile, golden, readGolden, readRefTable } from "./helpers/reference.js";
 
 import { CHROMIUM, CHROMIUM_ARGS, HAVE_CHROMIUM, NO_CHROMIUM } from "./helpers/chromium.js";

@@ -263,7 +263,8 @@ async function viaWholeFile(mixture: string, extra: string[] = []): Promise<Run>
   const warn = (m: string) => void (stderr += `cellfrac: warning: ${m}\n`);
   try {
     const signature = readSignature(o.signature);
-    const whole = toSymbols(readMatrixFile(o.mixture, { what: "mixture", duplicates: o.duplicates, onWarning: warn }), { duplicates: o.duplicates, onWarning: warn });
+    const read = readMatrixFile(o.mixture, { what: "mixture", duplicates: o.duplicates, onWarning: warn });
+    const whole = toSymbols(read, { duplicates: o.duplicates, onWarning: warn });
     const met = meetGenes(whole, signature.rows);
     const res = await cibersortMatrices(
       met.mixture,
@@ -274,7 +275,8 @@ async function viaWholeFile(mixture: string, extra: string[] = []): Promise<Run>
     );
     // The CLI's coverage line comes from the result, whichever reader filled it.
     const { used, total, missing } = res.diagnostics.signatureCoverage;
-    if (met.ambiguous.length) warn(`${met.ambiguous.length} genes absent whose names belong to several genes (not matched by other names): ${met.ambiguous.join(", ")}`);
+    const n = met.ambiguous.length;
+    if (n) warn(`${n} genes absent whose names belong to several genes (not matched by other names): ${met.ambiguous.join(", ")}`);
     stderr += coverageLine("cibersort", { name: o.signature, found: used, total, missing });
     const note = renamedNote({ renamed: met.renamed });
     if (note) stderr += `cellfrac: cibersort: ${note}\n`;

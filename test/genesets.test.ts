@@ -92,7 +92,8 @@ describe("TSV columns found by their values", () => {
     const run = async (...args: string[]) => {
       let out = "";
       let err = "";
-      const code = await main(["score", "--method", "mcpcounter", mix, ...args], { stdout: (x) => (out += x), stderr: (x) => (err += x), isTTY: false });
+      const io = { stdout: (x: string) => (out += x), stderr: (x: string) => (err += x), isTTY: false };
+      const code = await main(["score", "--method", "mcpcounter", mix, ...args], io);
       expect(code, err).toBe(0);
       return out;
     };

@@ -215,7 +215,8 @@ export function parseCellTypeMap(text: string, name: string, lin: Lineages = loa
     if (f.length < 2 || f[1] === "") throw new InputError("expected two columns: a column name and a lineage", { file: name, line: i + 1 });
     if (lineageOf(f[1], lin) === undefined) {
       if (i === 0) return; // a header line
-      throw new InputError(`unknown lineage "${f[1]}" (closest known: ${closestCellType(f[1], lin)})`, { file: name, line: i + 1, column: 2 });
+      const closest = closestCellType(f[1], lin);
+      throw new InputError(`unknown lineage "${f[1]}" (closest known: ${closest})`, { file: name, line: i + 1, column: 2 });
     }
     map.set(f[0], f[1]);
   });
@@ -531,7 +532,9 @@ export function formatCompareText(rep: CompareReport): string {
     `samples:   ${rep.samples.length} shared; only in result: ${list(rep.onlyInResult)}; only in reference: ${list(rep.onlyInReference)}`,
     `matching:  ${rep.matching === "exact" ? "cell-type names, 1:1" : "lineages (data/lineages.tsv): columns summed per lineage"}; ` +
       `not compared: result ${list(rep.notCompared.result)}; reference ${list(rep.notCompared.reference)}`,
-    ...rep.unknown.map((u) => `unknown:   ${u.side} column "${u.column}" is no known cell type (closest known: "${u.closest}"; state it with --map)`),
+    ...rep.unknown.map(
+      (u) => `unknown:   ${u.side} column "${u.column}" is no known cell type (closest known: "${u.closest}"; state it with --map)`,
+    ),
     "",
   ];
   const head = ["cell type", "n", "pearson", "spearman", "RMSE", "max|Δ|", "bias", "result columns", "reference columns"];

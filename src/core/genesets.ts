@@ -157,7 +157,10 @@ function parseTsv(lines: string[], opts: GeneSetReadOptions): GeneSet[] {
     }
     rows.push(f);
   }
-  const given = { set: opts.setColumn === undefined ? undefined : pick(opts.setColumn, "set"), gene: opts.geneColumn === undefined ? undefined : pick(opts.geneColumn, "gene") };
+  const given = {
+    set: opts.setColumn === undefined ? undefined : pick(opts.setColumn, "set"),
+    gene: opts.geneColumn === undefined ? undefined : pick(opts.geneColumn, "gene"),
+  };
   const { si, gi } = pickColumns(header.length, rows, given, opts.genes);
   if (si === gi) throw new InputError(`the set and gene columns are the same column "${header[si]}"`, { file, line: 1 });
   const c = new SetCollector();

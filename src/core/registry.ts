@@ -277,7 +277,12 @@ const GENE_MATCH: OptionSpec = {
     "naming the same gene by its current HGNC symbol or an unambiguous previous name;\n" +
     "exact: names as given (as the R tools)",
   hosts: ALL,
-  page: { id: "gene-match", label: "Gene names", group: "common", choiceLabels: { current: "meet on current HGNC symbols", exact: "exactly as given" } },
+  page: {
+    id: "gene-match",
+    label: "Gene names",
+    group: "common",
+    choiceLabels: { current: "meet on current HGNC symbols", exact: "exactly as given" },
+  },
 };
 const SIGNATURE_PAGE: PageControl = {
   id: "signature",
@@ -783,7 +788,8 @@ const SCORES: readonly MethodSpec[] = [
       hosts: ALL,
       page: { id: "normalize", label: "ssGSEA: divide by the score range", group: "score" },
     }),
-    async (mixture, v, _ctx, inputs) => (await import("./methods/ssgsea.js")).ssgsea.run(mixture, { ...inputs, normalize: v.normalize as boolean }),
+    async (mixture, v, _ctx, inputs) =>
+      (await import("./methods/ssgsea.js")).ssgsea.run(mixture, { ...inputs, normalize: v.normalize as boolean }),
   ),
   scoreMethod(
     "singscore",

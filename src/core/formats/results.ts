@@ -22,7 +22,8 @@ export function methodTableJson(t: MethodTable): string {
     });
     return o;
   });
-  return JSON.stringify({ method: t.method, columns: t.values.cols, rows, coverage: t.coverage, renamed: t.renamed, warnings: t.warnings }, null, 2) + "\n";
+  const doc = { method: t.method, columns: t.values.cols, rows, coverage: t.coverage, renamed: t.renamed, warnings: t.warnings };
+  return JSON.stringify(doc, null, 2) + "\n";
 }
 
 /** A run's result as text: the TSV table (for CIBERSORT the CIBERSORT-Results table) or JSON. */
