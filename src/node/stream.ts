@@ -476,7 +476,10 @@ class TableStream {
   }
 
   private row(b: Uint8Array, s: number, e: number, quoted: boolean, lineNo: number): void {
-    if (this.par) return this.rowLater(b, s, e, quoted, lineNo);
+    if (this.par) {
+      this.rowLater(b, s, e, quoted, lineNo);
+      return;
+    }
     const ncol = this.ncol;
     let gene: string | undefined;
     let kept = false;
