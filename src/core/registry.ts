@@ -395,7 +395,7 @@ const CIBERSORT_OPTIONS: readonly OptionSpec[] = [
     type: "integer",
     min: 1,
     arg: "N",
-    help: "worker threads for the fits (default: available cores); results never depend on it",
+    help: "worker threads for the fits and for reading a large mixture (default: available cores); results never depend on it",
     hosts: NO_PAGE,
   },
 ];

@@ -9,11 +9,13 @@ import { readMatrixFile } from "./read.js";
 import { streamMatrixFile } from "./stream.js";
 
 /** What decides which rows are kept and how they are merged (as the run's options say). */
-export interface CibersortMixtureOptions extends Pick<CibersortOptions, "qn" | "absolute" | "scale" | "onWarning"> {
+export interface CibersortMixtureOptions extends Pick<CibersortOptions, "qn" | "absolute" | "scale" | "onWarning" | "threads"> {
   duplicates?: DuplicatePolicy;
   hdf5?: ReadOptions["hdf5"];
   /** "current" (the CLI's default): also keep rows naming a signature gene by another name; else exact names. */
   geneMatch?: "current" | "exact";
+  /** Smaller files are read by one thread (default: stream.ts's; tests set 0). */
+  minParallelBytes?: number;
 }
 
 /**
@@ -21,6 +23,7 @@ export interface CibersortMixtureOptions extends Pick<CibersortOptions, "qn" | "
  * (readMatrixFile + toSymbols). QN and sig.score use every gene: the file is streamed whole (no text held).
  * Otherwise only the rows that map to a signature gene are kept, plus the first three genes (prepare names
  * them when nothing matches), and `mixtureMax` carries the file's maximum after duplicate merging.
+ * A large TSV/CSV is scanned on `threads` workers (stream.ts), with the same result.
  */
 export async function readCibersortMixture(
   path: string,
@@ -30,8 +33,9 @@ export async function readCibersortMixture(
   const duplicates = o.duplicates ?? "error";
   const ro: ReadOptions = { what: "mixture", duplicates, onWarning: o.onWarning, hdf5: o.hdf5 };
   const sym = { duplicates, onWarning: o.onWarning };
+  const par = { threads: o.threads, minBytes: o.minParallelBytes };
   if (o.qn || o.absolute === "sig.score") {
-    const all = await streamMatrixFile(path, ro);
+    const all = await streamMatrixFile(path, ro, undefined, par);
     return { mixture: toSymbols(all ? all.matrix : readMatrixFile(path, ro), sym) };
   }
   const name = symbolMapper();
@@ -46,7 +50,7 @@ export async function readCibersortMixture(
     firstGenes.add(s);
     return true;
   };
-  const r = await streamMatrixFile(path, { ...ro, keepRows: keep });
+  const r = await streamMatrixFile(path, { ...ro, keepRows: keep }, undefined, par);
   if (!r) return { mixture: toSymbols(readMatrixFile(path, ro), sym) };
   // toSymbols' warnings and duplicate error for the whole file come from the names alone.
   toSymbols(makeMatrix([...new Set(r.genes)], [], new Float64Array(0)), sym);
@@ -69,7 +73,8 @@ export async function readCibersortMixture(
   if (mergedAway && (o.scale ?? "auto") === "auto" && max < ANTILOG_MAX) {
     // The merged rows decide the anti-log rule: read again keeping them too (prepare takes their max).
     const merged = new Set([...count].filter(([, n]) => n > 1).map(([s]) => s));
-    const again = await streamMatrixFile(path, { what: "mixture", duplicates, hdf5: o.hdf5, keepRows: (g) => keep(g) || merged.has(name(g)) });
+    const keepMerged = (g: string) => keep(g) || merged.has(name(g));
+    const again = await streamMatrixFile(path, { what: "mixture", duplicates, hdf5: o.hdf5, keepRows: keepMerged }, undefined, par);
     mixture = toSymbols(again!.matrix, { duplicates });
   }
   return { mixture, mixtureMax: max };

@@ -31,13 +31,13 @@ export function defaultThreads(): number {
   return availableParallelism();
 }
 
-/** The compiled worker: next to this module in dist/, or dist/ when running from src/ (tests, tsx). */
-function workerFile(): string {
-  const here = new URL("./fit-worker.js", import.meta.url);
+/** A compiled worker: next to this module in dist/, or dist/ when running from src/ (tests, tsx). */
+export function workerFile(name = "fit-worker.js"): string {
+  const here = new URL(`./${name}`, import.meta.url);
   if (existsSync(fileURLToPath(here))) return fileURLToPath(here);
-  const built = new URL("../../dist/node/fit-worker.js", import.meta.url);
+  const built = new URL(`../../dist/node/${name}`, import.meta.url);
   if (existsSync(fileURLToPath(built))) return fileURLToPath(built);
-  throw new Error("cellfrac: the worker build dist/node/fit-worker.js is missing (run npm run build)");
+  throw new Error(`cellfrac: the worker build dist/node/${name} is missing (run npm run build)`);
 }
 
 /**

@@ -6,7 +6,8 @@
  * anti-log rule. Numbers, messages and locations are readMatrixFile's: well-formed lines go through the byte
  * scanner (scan.ts), any other line through the careful per-line parser of read.ts.
  */
-import { closeSync, createReadStream, openSync, readSync } from "node:fs";
+import { closeSync, createReadStream, openSync, readSync, statSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { open } from "node:fs/promises";
 import { createGunzip } from "node:zlib";
 import { InputError } from "../core/errors.js";
@@ -21,6 +22,7 @@ import { scanCells, scanRowMax, str } from "../core/formats/scan.js";
 import { inputLimits, overLimit, StreamGuard } from "../core/limits.js";
 import { ArrowStreamCheck } from "../core/formats/arrow-check.js";
 import { isHdf5 } from "../core/formats/hdf5.js";
+import type { PendingRow, ScannedBatch, ScanPool } from "./stream-parallel.js";
 
 export interface StreamResult {
   /** The kept rows, merged by the duplicate policy (column-major, as every Matrix). */
@@ -32,6 +34,18 @@ export interface StreamResult {
   /** Maximum of every data row, in the order of `genes`. */
   rowMax: Float64Array;
 }
+
+/** How the reader may use threads: up to `threads` (default: every core) scanning workers for files of ≥ `minBytes`. */
+export interface ParallelRead {
+  threads?: number;
+  minBytes?: number;
+}
+
+/**
+ * Below this many bytes of file a second thread does not pay for starting workers (≈ 0.1 s of reading).
+ * Above it, a TSV/CSV's cells are scanned on workers while this thread splits lines (stream-parallel.ts).
+ */
+const PARALLEL_MIN_BYTES = 32 << 20;
 
 /** Bytes handed to the line splitter at a time. */
 const CHUNK = 1 << 22;
@@ -49,9 +63,15 @@ const headerDecoder = new TextDecoder("utf-8");
  * a bad line reports the bad line (readMatrixFile inflates everything first). GCT: its line numbers are those
  * of the converted table, as readMatrixFile's (header = line 1). Arrow and Parquet: see stream-columnar.ts.
  * Returns null where readMatrixFile must read the file whole: gzipped Parquet, and a GCT whose dimension
- * line is not whole numbers. `chunk`: bytes split into lines at a time (tests use tiny ones).
+ * line is not whole numbers. `chunk`: bytes split into lines at a time (tests use tiny ones). `par`: threads
+ * that scan cells (TSV/CSV only); the result is the same for any thread count.
  */
-export async function streamMatrixFile(path: string, opts: ReadOptions = {}, chunk = CHUNK): Promise<StreamResult | null> {
+export async function streamMatrixFile(
+  path: string,
+  opts: ReadOptions = {},
+  chunk = CHUNK,
+  par: ParallelRead = {},
+): Promise<StreamResult | null> {
   const file = opts.name ?? path;
   const { gz, head } = await sniff(path, file, opts);
   if (opts.hdf5 || isHdf5(head)) {
@@ -65,39 +85,83 @@ export async function streamMatrixFile(path: string, opts: ReadOptions = {}, chu
     const { streamArrow } = await import("./stream-columnar.js");
     return streamArrow(path, file, opts, gz ? checkedArrow(readChunks(path, file, opts), file) : undefined);
   }
-  const t = new TableStream(file, noun(opts), keepFn(opts.keepRows));
-  // One reused buffer (the unfinished line moves to its front): no allocation per chunk.
+  const threads = scanThreads(path, par);
+  const pool = threads > 0 ? new (await import("./stream-parallel.js")).ScanPool(threads) : undefined;
+  const t = new TableStream(file, noun(opts), keepFn(opts.keepRows), pool !== undefined);
+  // One reused buffer (the unfinished line moves to its front): no allocation per chunk. With workers, a
+  // buffer goes with its rows to a worker and the unfinished line to a new one.
   let buf = new Uint8Array(chunk + (1 << 16));
   let len = 0;
   let next = chunk; // split lines once this much is buffered (a long line is not rescanned per piece)
-  const split = (eof: boolean): boolean => {
+  let committing = false;
+  const commit = async (inFlight: number) => {
+    committing = true;
+    for await (const b of pool!.settled(inFlight)) t.commit(b);
+    committing = false;
+  };
+  const split = async (eof: boolean): Promise<boolean> => {
     const b = buf.subarray(0, len);
     const used = t.lines(b, eof);
     if (t.fallback) return false;
-    buf.copyWithin(0, used, len);
+    if (t.pending.length > 0) {
+      const fresh = new Uint8Array(buf.length);
+      fresh.set(buf.subarray(used, len));
+      await pool!.submit(buf, t.take(), t.D, t.ncol);
+      buf = fresh;
+      await commit(2 * threads);
+    } else buf.copyWithin(0, used, len);
     len -= used;
     next = len + chunk;
     return true;
   };
   // A line (a gzip bomb's one endless line) is refused within a chunk of the limit, not after buffering it.
   const guard = new StreamGuard(file, { lines: true });
-  for await (const c of readChunks(path, file, opts)) {
-    guard.push(c);
-    for (let o = 0; o < c.length; o += chunk) {
-      const piece = c.subarray(o, Math.min(c.length, o + chunk));
-      if (len + piece.length > buf.length) {
-        const grown = new Uint8Array(2 * (len + piece.length));
-        grown.set(buf.subarray(0, len));
-        buf = grown;
+  try {
+    for await (const c of readChunks(path, file, opts)) {
+      guard.push(c);
+      for (let o = 0; o < c.length; o += chunk) {
+        const piece = c.subarray(o, Math.min(c.length, o + chunk));
+        if (len + piece.length > buf.length) {
+          const grown = new Uint8Array(2 * (len + piece.length));
+          grown.set(buf.subarray(0, len));
+          buf = grown;
+        }
+        buf.set(piece, len);
+        len += piece.length;
+        if (len < next) continue;
+        if (!(await split(false))) return null;
       }
-      buf.set(piece, len);
-      len += piece.length;
-      if (len < next) continue;
-      if (!split(false)) return null;
     }
+    if (!(await split(true))) return null;
+    if (pool) await commit(0);
+  } catch (e) {
+    // An error found here (not in a scanned row) comes after every row split so far: those are checked
+    // first, in file order, so that the first error of the file is the one reported, as with one thread.
+    if (pool && !committing) {
+      await commit(0);
+      if (t.pending.length > 0) {
+        const { scanHere } = await import("./stream-parallel.js");
+        t.commit(scanHere(buf, t.take(), t.D, t.ncol));
+      }
+    }
+    throw e;
+  } finally {
+    pool?.close();
   }
-  if (!split(true)) return null;
   return t.finish(opts.duplicates ?? "error", opts.onWarning);
+}
+
+/** Threads that scan cells (0: none, this thread reads alone): see ParallelRead. */
+function scanThreads(path: string, par: ParallelRead): number {
+  const threads = par.threads ?? availableParallelism();
+  if (threads < 2) return 0;
+  let size = 0;
+  try {
+    size = statSync(path).size;
+  } catch {
+    return 0; // readChunks names the file that cannot be read
+  }
+  return size >= (par.minBytes ?? PARALLEL_MIN_BYTES) ? threads : 0;
 }
 
 /**
@@ -200,8 +264,8 @@ class TableStream {
   private header: string | undefined;
   private line2 = "";
   private lay: TableLayout | undefined;
-  private D = 9;
-  private ncol = 0;
+  D = 9;
+  ncol = 0;
   /** First blank line after the header not yet followed by a non-blank one (0: none). */
   private blankAt = 0;
   private scratch: Float64Array = new Float64Array(0);
@@ -217,12 +281,23 @@ class TableStream {
   private gctBuf = new Uint8Array(1 << 12);
   /** Set when readMatrixFile must read the file instead (a GCT dimension line that is not whole numbers). */
   fallback = false;
+  /** With workers (not GCT): rows split since the last take(), their cells not yet scanned. */
+  pending: PendingRow[] = [];
+  private par = false;
 
   constructor(
     private readonly file: string,
     private readonly words: { file: string; col: string },
     private readonly keep: ((gene: string) => boolean) | undefined,
+    private readonly parallel = false,
   ) {}
+
+  /** The rows split since the last call (their text is the buffer just split). */
+  take(): PendingRow[] {
+    const rows = this.pending;
+    this.pending = [];
+    return rows;
+  }
 
   /**
    * Every complete physical line of `b` (LF, CRLF or a lone CR ends a line, as the careful parser splits);
@@ -337,21 +412,83 @@ class TableStream {
     }
     this.scratch = new Float64Array(this.ncol);
     this.blockRows = Math.max(1, Math.floor(BLOCK / this.ncol));
+    this.par = this.parallel && this.gct === null;
+  }
+
+  /**
+   * With workers: the row is split here, in order (its gene chosen, a quoted or odd row parsed carefully at
+   * once), and its cells are scanned later by a worker; commit() then stores it, in file order.
+   */
+  private rowLater(b: Uint8Array, s: number, e: number, quoted: boolean, lineNo: number): void {
+    const g = quoted ? -1 : b.indexOf(this.D, s);
+    if (g > s && g < e && b[s] > 32 && b[g - 1] > 32) {
+      const gene = str(b, s, g);
+      this.pending.push({ gene, kept: !this.keep || this.keep(gene), lineNo, start: s, s: g + 1, e });
+      return;
+    }
+    const values = new Float64Array(this.ncol);
+    const gene = this.careful(b, s, e, lineNo, values);
+    this.pending.push({ gene, kept: !this.keep || this.keep(gene), lineNo, start: s, s, e, values });
+  }
+
+  /** Stores a batch of rows once their cells are scanned (rows the scan refused go to the careful parser). */
+  commit({ rows, done }: ScannedBatch): void {
+    const { out, bytes } = done;
+    const ncol = this.ncol;
+    let i = 0;
+    let at = rows.length - rows.filter((r) => r.values).length;
+    for (const r of rows) {
+      let { gene, kept } = r;
+      let src: Float64Array;
+      let from = 0;
+      let m: number;
+      if (r.values) {
+        src = r.values;
+        m = rowMax(src, 0, ncol);
+      } else {
+        m = out[i++];
+        src = out;
+        from = at;
+        if (r.kept) at += ncol;
+        if (Number.isNaN(m)) {
+          // Not plain numbers (or a bad cell): the careful parser decides, with its message.
+          const parsed = this.careful(bytes!, r.start, r.e, r.lineNo, this.scratch);
+          if (parsed !== gene) kept = !this.keep || this.keep((gene = parsed));
+          src = this.scratch;
+          from = 0;
+          m = rowMax(src, 0, ncol);
+        }
+      }
+      if (kept) {
+        const { block, base } = this.slot();
+        block.set(src.subarray(from, from + ncol), base);
+      }
+      this.push(gene, kept, r.lineNo, m);
+    }
+  }
+
+  /** The careful parser on one line (readMatrixFile's numbers and messages); returns the gene. */
+  private careful(b: Uint8Array, s: number, e: number, lineNo: number, out: Float64Array): string {
+    const raw = lineDecoder.decode(b.subarray(s, e));
+    return parseLine(raw, lineNo, this.lay!, this.file, out, lineNo === 2 ? this.lay!.first : undefined);
+  }
+
+  /** Where the next kept row's values go. */
+  private slot(): { block: Float64Array; base: number } {
+    const r = this.keptGenes.length;
+    const bi = Math.floor(r / this.blockRows);
+    if (bi === this.blocks.length) this.blocks.push(new Float64Array(this.blockRows * this.ncol));
+    return { block: this.blocks[bi], base: (r - bi * this.blockRows) * this.ncol };
   }
 
   private row(b: Uint8Array, s: number, e: number, quoted: boolean, lineNo: number): void {
+    if (this.par) {
+      this.rowLater(b, s, e, quoted, lineNo);
+      return;
+    }
     const ncol = this.ncol;
-    const r = this.keptGenes.length;
-    const bi = Math.floor(r / this.blockRows);
-    const base = (r - bi * this.blockRows) * ncol;
-    const slot = (): Float64Array => {
-      if (bi === this.blocks.length) this.blocks.push(new Float64Array(this.blockRows * ncol));
-      return this.blocks[bi];
-    };
     let gene: string | undefined;
     let kept = false;
-    let out: Float64Array = this.scratch;
-    let at = 0;
     let m = -Infinity;
     if (!quoted) {
       const g = b.indexOf(this.D, s);
@@ -359,9 +496,8 @@ class TableStream {
         gene = str(b, s, g);
         kept = !this.keep || this.keep(gene);
         if (kept) {
-          out = slot();
-          at = base;
-          if (scanCells(b, g + 1, e, this.D, ncol, out, at)) m = rowMax(out, at, ncol);
+          const { block, base } = this.slot();
+          if (scanCells(b, g + 1, e, this.D, ncol, block, base)) m = rowMax(block, base, ncol);
           else gene = undefined;
         } else {
           m = scanRowMax(b, g + 1, e, this.D, ncol); // checked, not stored
@@ -370,18 +506,19 @@ class TableStream {
       }
     }
     if (gene === undefined) {
-      const raw = lineDecoder.decode(b.subarray(s, e));
-      gene = parseLine(raw, lineNo, this.lay!, this.file, this.scratch, lineNo === 2 ? this.lay!.first : undefined);
+      gene = this.careful(b, s, e, lineNo, this.scratch);
       kept = !this.keep || this.keep(gene);
-      out = this.scratch;
-      at = 0;
       if (kept) {
-        out = slot();
-        out.set(this.scratch, base);
-        at = base;
+        const { block, base } = this.slot();
+        block.set(this.scratch, base);
       }
-      m = rowMax(out, at, ncol);
+      m = rowMax(this.scratch, 0, ncol);
     }
+    this.push(gene, kept, lineNo, m);
+  }
+
+  /** Records a data row (its values, if kept, are already in the slot). */
+  private push(gene: string, kept: boolean, lineNo: number, m: number): void {
     const i = this.genes.length;
     if (i >= inputLimits().maxRows) throw overLimit("the number of data rows", "maxRows", { file: this.file, line: lineNo });
     if (i === this.rowMax.length) {
