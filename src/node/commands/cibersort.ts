@@ -146,7 +146,8 @@ export async function runCibersort(o: CibersortCliOptions, io: CliIO): Promise<{
   const v: OptionValues = { ...o, absolute: o.absolute || undefined };
   const host = nodeMethodHost(warn);
   const { matrix: signature } = await methodSignature(CIBERSORT, v, host);
-  checkPerm(o.perm, signature.rows.length, recordSize(coreAlgLayout((await loadCore()).x), signature.cols.length));
+  const record = recordSize(coreAlgLayout((await loadCore()).x), signature.cols.length);
+  checkPerm(o.perm, signature.rows.length, record, 0, o.solver);
   const { mixture, mixtureMax } = await readCibersortMixture(o.mixture, signature, { ...o, onWarning: warn });
   const progress = o.quiet ? undefined : createProgress(io.stderr, io.isTTY, "fits");
   const { out, text } = await runMethodCli(CIBERSORT, v, o, io, {
