@@ -1,5 +1,4 @@
 // `cellfrac cibersort`: CIBERSORT v1.04, R-identical, with both cellfrac and CIBERSORTx option spellings.
-import { parseArgs } from "node:util";
 import type { AbsMethod, CibersortResult, ScaleMode } from "../../core/cibersort/index.js";
 import { UsageError } from "../../core/errors.js";
 import type { ReadOptions } from "../../core/formats/read.js";
@@ -21,9 +20,11 @@ import {
   unionOptions,
 } from "../../core/registry.js";
 import { nodeMethodHost } from "../method-host.js";
-import { createProgress } from "../progress.js";
+import { cliSay } from "../output.js";
 import { checkOutput, cliOptionConfig, cliValues, runMethodCli } from "./method.js";
 import type { CliIO, Command } from "./types.js";
+import { commandArgs, printHelp } from "./args.js";
+import { listed } from "./index.js";
 
 const CIBERSORT = methodByName("cibersort");
 const OPTIONS = unionOptions([CIBERSORT], "cli");
@@ -84,20 +85,12 @@ export interface CibersortCliOptions {
 
 /** Parse `cellfrac cibersort` arguments (both cellfrac and CIBERSORTx spellings); values are checked by the registry. */
 export function parseCibersortArgs(args: string[]): CibersortCliOptions | "help" {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      ...cliOptionConfig(OPTIONS),
-      mixture: { type: "string" },
-      sigmatrix: { type: "string" },
-      QN: { type: "string" },
-      abs_method: { type: "string" },
-      output: { type: "string", short: "o" },
-      quiet: { type: "boolean", short: "q" },
-      help: { type: "boolean", short: "h" },
-    },
+  const { values, positionals } = commandArgs(args, {
+    ...cliOptionConfig(OPTIONS),
+    mixture: { type: "string" },
+    sigmatrix: { type: "string" },
+    QN: { type: "string" },
+    abs_method: { type: "string" },
   });
   const v = values as Record<string, string | boolean | undefined>;
   if (v.help) return "help";
@@ -139,9 +132,8 @@ export function parseCibersortArgs(args: string[]): CibersortCliOptions | "help"
 
 /** Run and write the output file (or return the table text when there is no file). */
 export async function runCibersort(o: CibersortCliOptions, io: CliIO): Promise<{ res: CibersortResult; text?: string }> {
-  const warn = (m: string) => {
-    if (!o.quiet) io.stderr(`cellfrac: warning: ${m}\n`);
-  };
+  const say = cliSay(io, o.quiet);
+  const warn = say.warn;
   checkOutputPath(o.output);
   const v: OptionValues = { ...o, absolute: o.absolute || undefined };
   const host = nodeMethodHost(warn);
@@ -149,7 +141,7 @@ export async function runCibersort(o: CibersortCliOptions, io: CliIO): Promise<{
   const record = recordSize(coreAlgLayout((await loadCore()).x), signature.cols.length);
   checkPerm(o.perm, signature.rows.length, record, 0, o.solver);
   const { mixture, mixtureMax } = await readCibersortMixture(o.mixture, signature, { ...o, onWarning: warn });
-  const progress = o.quiet ? undefined : createProgress(io.stderr, io.isTTY, "fits");
+  const progress = say.progress("fits");
   const { out, text } = await runMethodCli(CIBERSORT, v, o, io, {
     mixture,
     mixtureMax,
@@ -162,15 +154,10 @@ export async function runCibersort(o: CibersortCliOptions, io: CliIO): Promise<{
 }
 
 export const cibersortCommand: Command = {
-  name: "cibersort",
-  usage: "cellfrac cibersort <mixture> [--signature <file|LM22>] [options]",
-  summary: "CIBERSORT v1.04, R-identical",
+  ...listed("cibersort"),
   async run(args, io) {
     const o = parseCibersortArgs(args);
-    if (o === "help") {
-      io.stdout(CIBERSORT_HELP + "\n");
-      return 0;
-    }
+    if (o === "help") return printHelp(io, CIBERSORT_HELP);
     const { text } = await runCibersort(o, io);
     if (text !== undefined) io.stdout(text);
     return 0;

@@ -1,5 +1,6 @@
 // All cellfrac commands, in the order `cellfrac --help` lists them. A command's module (and what it
 // imports) loads only when that command runs, so `cellfrac --help` and each run start with what they use.
+// The name, usage and summary are written here only: command modules take them with listed(name).
 import type { Command } from "./types.js";
 
 export interface CommandEntry {
@@ -72,3 +73,10 @@ export const COMMANDS: CommandEntry[] = [
     load: async () => (await import("./serve.js")).serveCommand,
   },
 ];
+
+/** A command's name, usage and summary as COMMANDS lists them (its module spreads them into its Command). */
+export function listed(name: string): Pick<CommandEntry, "name" | "usage" | "summary"> {
+  const e = COMMANDS.find((c) => c.name === name);
+  if (!e) throw new Error(`cellfrac: command "${name}" is missing from COMMANDS (src/node/commands/index.ts)`);
+  return { name: e.name, usage: e.usage, summary: e.summary };
+}
