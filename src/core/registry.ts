@@ -557,6 +557,9 @@ export async function methodSignature(m: MethodSpec, v: OptionValues, host: Meth
 
 const scale = (v: OptionValues) => v.scale as "auto" | "linear" | "log2";
 
+/** What every deconvolution method takes from a run besides its own options: the scale rule, the warnings. */
+const deconvInputs = (v: OptionValues, ctx: RunContext) => ({ scale: scale(v), onWarning: ctx.onWarning });
+
 async function scoreInputs(v: OptionValues, ctx: RunContext) {
   const geneSets = await ctx.host.geneSets(v.geneSets as FileRef, {
     setColumn: v.setColumn as string | undefined,
@@ -647,11 +650,10 @@ const NNLS: MethodSpec = {
     const { nnlsDeconvolve } = await import("./methods/nnls.js");
     const sig = await methodSignature(NNLS, v, ctx.host);
     const table = await nnlsDeconvolve(mixture, {
+      ...deconvInputs(v, ctx),
       signature: sig.matrix,
       signatureName: sig.name,
       coefficients: v.coefficients as boolean | undefined,
-      scale: scale(v),
-      onWarning: ctx.onWarning,
       onProgress: ctx.onProgress,
     });
     return { table };
@@ -671,15 +673,8 @@ const QUANTISEQ: MethodSpec = {
   async run(mixture, v, ctx) {
     const { quantiseqDeconvolve } = await import("./methods/quantiseq.js");
     const til10 = await ctx.host.til10?.();
-    const table = await quantiseqDeconvolve(mixture, {
-      til10,
-      tumor: v.tumor as boolean,
-      arrays: v.arrays as boolean,
-      scaleMRNA: v.mrnaScaling as boolean,
-      scale: scale(v),
-      onWarning: ctx.onWarning,
-    });
-    return { table };
+    const [tumor, arrays, scaleMRNA] = [v.tumor, v.arrays, v.mrnaScaling] as boolean[];
+    return { table: await quantiseqDeconvolve(mixture, { ...deconvInputs(v, ctx), til10, tumor, arrays, scaleMRNA }) };
   },
 };
 
@@ -702,15 +697,9 @@ const EPIC: MethodSpec = {
   async run(mixture, v, ctx) {
     const { EPIC_MRNA_CELL, epicDeconvolve } = await import("./methods/epic.js");
     const reference = await ctx.host.epicReference(v.reference as FileRef | NamedBytes[], v.epicData as string | undefined);
-    const table = await epicDeconvolve(mixture, {
-      reference,
-      withOtherCells: v.otherCells as boolean,
-      mRNACell: v.mrnaScaling ? EPIC_MRNA_CELL : { default: 1 },
-      mRNAProportions: v.mrnaProportions as boolean,
-      scale: scale(v),
-      onWarning: ctx.onWarning,
-    });
-    return { table };
+    const mRNACell = v.mrnaScaling ? EPIC_MRNA_CELL : { default: 1 };
+    const [withOtherCells, mRNAProportions] = [v.otherCells, v.mrnaProportions] as boolean[];
+    return { table: await epicDeconvolve(mixture, { ...deconvInputs(v, ctx), reference, withOtherCells, mRNACell, mRNAProportions }) };
   },
 };
 
