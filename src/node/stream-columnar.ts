@@ -264,8 +264,10 @@ export async function streamArrow(path: string, file: string, opts: ReadOptions,
     try {
       // The handle as apache-arrow sees it: a stream ends at its end marker (checkArrowIPC says why).
       // apache-arrow calls only fd, stat, read and close (io/file.ts AsyncRandomAccessFile); fh is closed below.
-      const shown = fh && ({ fd: fh.fd, stat: async () => ({ size: end }), read: fh.read.bind(fh), close: async () => {} } as unknown as FileHandle);
-      reader = await (shown ? RecordBatchReader.from(shown) : RecordBatchReader.from(inflated as AsyncIterable<Uint8Array> & AsyncIterator<Uint8Array>));
+      const shown = fh && { fd: fh.fd, stat: async () => ({ size: end }), read: fh.read.bind(fh), close: async () => {} };
+      reader = await (shown
+        ? RecordBatchReader.from(shown as unknown as FileHandle)
+        : RecordBatchReader.from(inflated as AsyncIterable<Uint8Array> & AsyncIterator<Uint8Array>));
       await reader.open();
     } catch (e) {
       throw corrupt(e);

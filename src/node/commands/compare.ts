@@ -43,7 +43,8 @@ export const compareCommand: Command = {
     checkOutputPath(v.output);
     const report = compareTables(readTable(positionals[0]), readTable(positionals[1]), { by });
     const ext = outputExt(v.output);
-    const text = v.json || ext === "json" ? formatCompareJson(report) : ext === "tsv" || ext === "txt" ? formatCompareTsv(report) : formatCompareText(report);
+    const json = v.json || ext === "json";
+    const text = json ? formatCompareJson(report) : ext === "tsv" || ext === "txt" ? formatCompareTsv(report) : formatCompareText(report);
     emit(io, v.output, text);
     return 0;
   },
