@@ -8,6 +8,7 @@ import type { FitRunner } from "./cibersort/fits.js";
 import { UsageError } from "./errors.js";
 import type { GeneSet } from "./genesets.js";
 import type { Matrix } from "./matrix.js";
+import { MIXTURE_OPTIONS } from "./mixtures.js";
 import type { EpicReference } from "./methods/epic.js";
 import type { Til10 } from "./methods/quantiseq.js";
 import type { MethodTable } from "./methods/types.js";
@@ -341,6 +342,7 @@ const CIBERSORT_OPTIONS: readonly OptionSpec[] = [
   },
   SCALE,
   DUPLICATES,
+  ...MIXTURE_OPTIONS,
   {
     name: "threads",
     type: "integer",
@@ -367,6 +369,7 @@ const NNLS_OPTIONS: readonly OptionSpec[] = [
   { name: "coefficients", type: "boolean", default: false, help: "write the raw NNLS coefficients instead of fractions", hosts: NO_PAGE },
   SCALE,
   DUPLICATES,
+  ...MIXTURE_OPTIONS,
 ];
 
 const QUANTISEQ_OPTIONS: readonly OptionSpec[] = [
@@ -396,6 +399,7 @@ const QUANTISEQ_OPTIONS: readonly OptionSpec[] = [
   },
   SCALE,
   DUPLICATES,
+  ...MIXTURE_OPTIONS,
 ];
 
 const EPIC_OPTIONS: readonly OptionSpec[] = [
@@ -458,6 +462,7 @@ const EPIC_OPTIONS: readonly OptionSpec[] = [
   },
   SCALE,
   DUPLICATES,
+  ...MIXTURE_OPTIONS,
 ];
 
 const GENE_SETS_HINT = "a .gmt/.tsv file, ESTIMATE, MCPcounter or Danaher";
@@ -531,6 +536,7 @@ function scoreOptions(defaultSets?: string, ...own: OptionSpec[]): OptionSpec[] 
     },
     ...own,
     DUPLICATES,
+    ...MIXTURE_OPTIONS,
   ];
 }
 

@@ -189,7 +189,8 @@ methodSelect.addEventListener("change", applyMethod);
 applyMethod();
 
 async function readFile(f: File): Promise<{ name: string; bytes: Uint8Array }> {
-  return { name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) };
+  // A directory's files (quant.sf per sample) keep their path: the sample is named by its directory.
+  return { name: f.webkitRelativePath || f.name, bytes: new Uint8Array(await f.arrayBuffer()) };
 }
 
 /** A file option's value: a bundled name, the chosen file(s), or undefined (the method's default). */
@@ -249,7 +250,10 @@ async function run(): Promise<void> {
   let req: RunRequest;
   try {
     const options = await formOptions(methodByName(methodSelect.value));
-    req = { method: methodSelect.value, mixture: await readFile(mix), options, workers: workersParam(), testFault: testFault() };
+    // Several files (one per sample from a quantifier, or several cohorts) are merged by gene.
+    const mixtures = await Promise.all(Array.from(mixtureInput.files!).map(readFile));
+    const mixture = mixtures.length > 1 ? mixtures : mixtures[0];
+    req = { method: methodSelect.value, mixture, options, workers: workersParam(), testFault: testFault() };
   } catch (err) {
     showError((err as Error).message);
     setState("failed");

@@ -14,7 +14,7 @@ export interface CommandEntry {
 export const COMMANDS: CommandEntry[] = [
   {
     name: "cibersort",
-    usage: "cellfrac cibersort <mixture> [--signature <file|LM22>] [options]",
+    usage: "cellfrac cibersort <mixture> [<mixture> ...] [--signature <file|LM22>] [options]",
     summary: "CIBERSORT v1.04, R-identical",
     load: async () => (await import("./cibersort.js")).cibersortCommand,
   },
