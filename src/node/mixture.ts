@@ -11,6 +11,7 @@ import { streamMatrixFile } from "./stream.js";
 /** What decides which rows are kept and how they are merged (as the run's options say). */
 export interface CibersortMixtureOptions extends Pick<CibersortOptions, "qn" | "absolute" | "scale" | "onWarning"> {
   duplicates?: DuplicatePolicy;
+  hdf5?: ReadOptions["hdf5"];
 }
 
 /**
@@ -25,7 +26,7 @@ export async function readCibersortMixture(
   o: CibersortMixtureOptions,
 ): Promise<{ mixture: Matrix; mixtureMax?: number }> {
   const duplicates = o.duplicates ?? "error";
-  const ro: ReadOptions = { what: "mixture", duplicates, onWarning: o.onWarning };
+  const ro: ReadOptions = { what: "mixture", duplicates, onWarning: o.onWarning, hdf5: o.hdf5 };
   const sym = { duplicates, onWarning: o.onWarning };
   if (o.qn || o.absolute === "sig.score") {
     const all = await streamMatrixFile(path, ro);
@@ -64,7 +65,7 @@ export async function readCibersortMixture(
   if (mergedAway && (o.scale ?? "auto") === "auto" && max < ANTILOG_MAX) {
     // The merged rows decide the anti-log rule: read again keeping them too (prepare takes their max).
     const merged = new Set([...count].filter(([, n]) => n > 1).map(([s]) => s));
-    const again = await streamMatrixFile(path, { what: "mixture", duplicates, keepRows: (g) => keep(g) || merged.has(name(g)) });
+    const again = await streamMatrixFile(path, { what: "mixture", duplicates, hdf5: o.hdf5, keepRows: (g) => keep(g) || merged.has(name(g)) });
     mixture = toSymbols(again!.matrix, { duplicates });
   }
   return { mixture, mixtureMax: max };

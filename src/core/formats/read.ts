@@ -12,6 +12,7 @@ import { type QuantOptions, readQuantLike } from "./quant.js";
 import { InputError } from "../errors.js";
 import { gunzipSync, host } from "../host.js";
 import { isGzip } from "./gzip.js";
+import { type Hdf5Options, type Hdf5Read, hdf5NotHere, isHdf5, parseHdf5Bytes } from "./hdf5.js";
 import { checkDims, checkLineLengths, inputLimits, overLimit } from "../limits.js";
 import { type Matrix, makeMatrix, mergeRowGroups, ROW_COMBINERS, rowGroups, selectRows } from "../matrix.js";
 
@@ -33,6 +34,8 @@ export interface ReadOptions {
   keepRows?: ((gene: string) => boolean) | ReadonlySet<string>;
   /** Decompresses Parquet GZIP pages; default the host's (the browser passes parquetGzipInflater's result). */
   inflate?: Inflate;
+  /** HDF5 inputs (AnnData, ARCHS4): orientation, gene column, samples (see formats/hdf5.ts). */
+  hdf5?: Hdf5Options;
   /** Missing values: "error" (default) or "drop-gene" (read as NaN; src/core/mixtures.ts drops those genes). */
   na?: "error" | "drop-gene";
   /** Quantifier outputs and GEO series matrices (src/core/formats/quant.ts): value column, ID maps, names. */
@@ -61,6 +64,11 @@ export function parseMatrix(input: string | Uint8Array, opts: ReadOptions = {}):
     let bytes = input;
     // Gzip by content, not by name: files get renamed.
     if (isGzip(bytes)) bytes = gunzipBounded(bytes, file);
+    if (isHdf5(bytes)) {
+      const lib = host().hdf5?.();
+      if (!lib) throw hdf5NotHere(file);
+      return finishHdf5(parseHdf5Bytes(lib, bytes, file, opts.hdf5 ?? {}, keepFn(opts.keepRows)), opts).matrix;
+    }
     if (isArrow(bytes) || isParquet(bytes)) {
       const keep = keepFn(opts.keepRows);
       const m = isArrow(bytes) ? parseArrow(bytes, file, keep) : parseParquet(bytes, file, keep, opts.inflate ?? inflateGzip);
@@ -112,6 +120,15 @@ export function parseMatrix(input: string | Uint8Array, opts: ReadOptions = {}):
     return mergeDuplicates(sel, opts.duplicates ?? "error", words, file, opts.onWarning, idx.map((r) => r + 2));
   }
   return mergeDuplicates(m, opts.duplicates ?? "error", words, file, opts.onWarning);
+}
+
+/** An HDF5 read checked as a table is: sample names, duplicate genes over every gene (policy), kept rows merged. */
+export function finishHdf5(r: Hdf5Read, opts: ReadOptions): Omit<Hdf5Read, "layout"> {
+  const words = noun(opts);
+  const policy = opts.duplicates ?? "error";
+  checkColumnNames(r.matrix.cols, 2, words, opts.name);
+  mergeDuplicates(makeMatrix(r.genes, [], new Float64Array(0)), policy, words, opts.name, opts.onWarning);
+  return { ...r, matrix: mergeDuplicates(r.matrix, policy, words, opts.name, undefined) };
 }
 
 /** What the header line and the first data line say about a table (the careful parser's rules). */
