@@ -89,6 +89,7 @@ export interface CibersortCliOptions {
   scale: ScaleMode;
   duplicates: NonNullable<ReadOptions["duplicates"]>;
   hdf5?: ReadOptions["hdf5"];
+  geneMatch?: "current" | "exact";
   threads?: number;
   solver?: "libsvm" | "exact";
   output?: string;
@@ -137,6 +138,7 @@ export function parseCibersortArgs(args: string[]): CibersortCliOptions | "help"
     scale: o.scale as ScaleMode,
     duplicates: o.duplicates as CibersortCliOptions["duplicates"],
     hdf5: hdf5Options(o),
+    geneMatch: o.geneMatch as "current" | "exact",
     threads: o.threads as number | undefined,
     solver: o.solver as "libsvm" | "exact",
     output,

@@ -44,7 +44,7 @@ export const COMMANDS: CommandEntry[] = [
   },
   {
     name: "compare",
-    usage: "cellfrac compare <result> <reference-or-truth> [--json] [-o out]",
+    usage: "cellfrac compare <result> <reference-or-truth> [--map FILE] [--json] [-o out]",
     summary: "agreement with a reference or ground truth: r, ρ, RMSE, max |Δ|, bias per cell type",
     load: async () => (await import("./compare.js")).compareCommand,
   },

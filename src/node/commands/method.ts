@@ -147,9 +147,10 @@ ReadsPerGene.out.tab, else by its name up to the first dot). Read by content: TS
 GCT, Arrow, Parquet, Salmon quant[.genes].sf, kallisto abundance.tsv, RSEM *.genes/isoforms.results, GDC
 STAR counts, STAR ReadsPerGene.out.tab, featureCounts, GEO series matrix.`;
 
-const COVERAGE_NOTE = `Rows named by Ensembl gene ID (with or without version) are mapped to symbols with the bundled table.
-stderr reports how many genes of each signature or set were found and which were missing (JSON output:
-"coverage").`;
+const COVERAGE_NOTE = `Rows named by Ensembl gene ID (with or without version) are mapped to current symbols with the bundled
+gene table; a signature or set gene missing under its own name takes the row naming the same gene by its
+current or an old symbol (--gene-match exact: names as given). stderr reports how many genes of each
+signature or set were found, which were missing and every rename (JSON output: "coverage", "renamed").`;
 
 /** `cellfrac <name>` for one method, or for several chosen with --method. */
 export function methodCommand(spec: {
