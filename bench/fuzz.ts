@@ -2,6 +2,7 @@
 //   node --import tsx bench/fuzz.ts [runs per reader, default 20000] [seed, default 1]
 // Counts inputs tried, accepted, refused with a located InputError, and crashes (anything else: printed
 // with its counterexample, exit 1). Results go in bench/RESULTS.md with the command and the machine.
+import "../src/node/host.js"; // the readers load apache-arrow and gunzip through the host
 import fc from "fast-check";
 import { readerProperty, seeds, type Outcome } from "../test/helpers/fuzz.js";
 

@@ -27,6 +27,7 @@ import { parseMatrix } from "../src/core/formats/read.js";
 import { parseGeneSets } from "../src/core/genesets.js";
 import { DEFAULT_LIMITS, setInputLimits, StreamGuard } from "../src/core/limits.js";
 import { writeFileAtomic } from "../src/node/write.js";
+import { formatDuration } from "../src/node/bounds.js";
 import { FitFailure, recordSize, runFitsInProcess } from "../src/core/cibersort/fits.js";
 import { coreAlgLayout } from "../src/core/kernels.js";
 import { loadCore } from "../src/core/wasm.js";
@@ -103,12 +104,17 @@ describe("the issue's crashes", () => {
     }
   });
 
-  it("--perm 99999999999: exit 2 before any work, with the memory estimate and the way out", async () => {
+  it("durations in limit messages: seconds up to years, two significant digits", () => {
+    expect([59, 90, 3 * 86400, 8e9].map(formatDuration)).toEqual(["59 seconds", "1.5 minutes", "3 days", "250 years"]);
+  });
+
+  it("--perm 99999999999: exit 2 before any work, with the memory and time estimates and the way out", async () => {
     const r = await run(...CIB(), "--perm", "99999999999");
     expect(r.code).toBe(2);
     const parts = [
       /^cellfrac: --perm 99,999,999,999 needs [\d.]+ TiB for the permutation draws and fits /,
-      /\(40 signature genes: [\d.]+ (bytes|KiB) each\); at most [\d,]+ fit in [\d.]+ [GMT]iB /,
+      /\(40 signature genes: [\d.]+ (bytes|KiB) each\) and at least 250 years of CPU time \(--solver libsvm\); /,
+      /at most [\d,]+ fit in [\d.]+ [GMT]iB /,
       /\((half of this machine's [\d.]+ [GMT]iB; CELLFRAC_MAX_MEMORY raises it|CELLFRAC_MAX_MEMORY)\) /,
       /— CIBERSORT's P-values need 100 to 1,000\n$/,
     ];

@@ -6,9 +6,11 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { gzipSync } from "node:zlib";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { InputError } from "../src/core/errors.js";
+import { parseMatrix } from "../src/core/formats/read.js";
 import { streamMatrixFile } from "../src/node/stream.js";
 import { checkMatrix, damage, editArb, readerProperty, seeds, type ReaderName } from "./helpers/fuzz.js";
 
@@ -91,4 +93,28 @@ describe("the CLI on damaged inputs: exit 0 with a whole table or exit 3 with on
     });
     expect(codes.length).toBe(8);
   }, 240_000);
+});
+
+describe("Arrow stream: nothing after the end-of-stream marker is read (bench/fuzz.ts 50000 1, input 17,822)", () => {
+  // Three edits shift the schema of stream.arrows: it ends after a field-less schema, and apache-arrow 21 then
+  // read on past the end marker into shifted bytes, decoding a node count of ~10^9 (minutes, 3.6 GB).
+  const seed = ALL.find((s) => s.name === "stream.arrows")!;
+  const bytes = damage(seed, [
+    { kind: "flip", at: 400483513, byte: 89 },
+    { kind: "insert", at: 616878878, token: 14 },
+    { kind: "insert", at: 1137702921, token: 17 },
+  ]);
+  const refusal = /Arrow table needs a gene column and at least one sample column$/;
+  it("whole input: refused at once", () => {
+    const t = performance.now();
+    expect(() => parseMatrix(bytes, { name: "bad.arrows" })).toThrow(refusal);
+    expect(performance.now() - t).toBeLessThan(5000);
+  }, 10_000);
+  for (const gz of [false, true]) {
+    it(`streamed${gz ? ", gzipped" : ""}: refused at once`, async () => {
+      const path = join(dir, `eos.arrows${gz ? ".gz" : ""}`);
+      writeFileSync(path, gz ? gzipSync(bytes) : bytes);
+      await expect(streamMatrixFile(path, { what: "mixture" })).rejects.toThrow(refusal);
+    }, 10_000);
+  }
 });

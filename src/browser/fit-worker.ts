@@ -5,16 +5,30 @@ import { expose, transfer } from "comlink";
 import { EngineCache, fitBatch, type FitProblem } from "../core/cibersort/fits.js";
 import "./host.js";
 import { loadCore, type Core } from "../core/wasm.js";
+import { injectFault } from "../core/cibersort/faults.js";
 
 let core: Promise<Core> | undefined;
 const cache = new EngineCache(() => (core ??= loadCore()));
 let problem: FitProblem | undefined;
 let shared: { vectors: Float64Array; records: Float64Array } | undefined;
+let fault: string | undefined;
+
+/**
+ * The page's out-of-memory as a worker can meet it: the RangeError V8 throws when an ArrayBuffer or Wasm memory
+ * cannot be had. (Exhausting the JS heap instead would end the tab's renderer, which no page can handle.)
+ */
+function refuseAllocation(): never {
+  throw new RangeError("Array buffer allocation failed");
+}
 
 export const fitWorkerApi = {
-  /** Start a run; `sharedVectors`/`sharedRecords` are views on SharedArrayBuffers, or absent. */
-  async setRun(p: FitProblem, sharedVectors?: Float64Array, sharedRecords?: Float64Array): Promise<void> {
+  /**
+   * Start a run; `sharedVectors`/`sharedRecords` are views on SharedArrayBuffers, or absent. `testFault`: a
+   * failure to inject (core/cibersort/faults.ts), set only by the page's tests.
+   */
+  async setRun(p: FitProblem, sharedVectors?: Float64Array, sharedRecords?: Float64Array, testFault?: string): Promise<void> {
     problem = p;
+    fault = testFault;
     shared = sharedVectors && sharedRecords ? { vectors: sharedVectors, records: sharedRecords } : undefined;
     await cache.get(p); // compile, instantiate and build the engine before the first range arrives
   },
@@ -22,12 +36,14 @@ export const fitWorkerApi = {
   async fitShared(a: number, b: number): Promise<void> {
     const p = need();
     if (!shared) throw new Error("fitShared without shared buffers");
+    injectFault(fault, a, b - a, refuseAllocation);
     const rec = fitBatch(await cache.get(p), shared.vectors.subarray(a * p.G, b * p.G), p.G, p.T);
     shared.records.set(rec, a * p.recordSize);
   },
-  /** Fit the given vectors (own buffer) and transfer their records back. */
-  async fit(vectors: Float64Array): Promise<Float64Array> {
+  /** Fit the given vectors (own buffer; the first is vector `first` of the run) and transfer their records back. */
+  async fit(vectors: Float64Array, first: number): Promise<Float64Array> {
     const p = need();
+    injectFault(fault, first, vectors.length / p.G, refuseAllocation);
     const rec = fitBatch(await cache.get(p), vectors, p.G, p.T);
     return transfer(rec, [rec.buffer as ArrayBuffer]);
   },

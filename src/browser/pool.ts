@@ -34,9 +34,10 @@ function sharedCopy(a: Float64Array): Float64Array {
 
 /**
  * A FitRunner on `workers` Web Workers (default: hardware concurrency), started per run and terminated at
- * its end, on failure or on abort. `info` is filled in with what the run used.
+ * its end, on failure or on abort. `info` is filled in with what the run used; `testFault` is the tests'
+ * injected failure (core/cibersort/faults.ts).
  */
-export function browserFitRunner(workers = defaultWorkers(), info?: BrowserPoolInfo): FitRunner {
+export function browserFitRunner(workers = defaultWorkers(), info?: BrowserPoolInfo, testFault?: string): FitRunner {
   return async (problem, vectors, local, opts) => {
     const { G } = problem;
     const k = vectors.length / G;
@@ -71,7 +72,7 @@ export function browserFitRunner(workers = defaultWorkers(), info?: BrowserPoolI
     let fitted = 0;
     let failure: unknown;
     const lane = async (remote: Remote<FitWorkerApi>): Promise<void> => {
-      await Promise.race([aborted, remote.setRun({ ...problem, x: share ? sharedCopy(problem.x) : problem.x }, sv, sr)]);
+      await Promise.race([aborted, remote.setRun({ ...problem, x: share ? sharedCopy(problem.x) : problem.x }, sv, sr, testFault)]);
       while (next < k && failure === undefined && !opts.signal?.aborted) {
         const a = next;
         const b = Math.min(k, a + chunk);
@@ -81,7 +82,7 @@ export function browserFitRunner(workers = defaultWorkers(), info?: BrowserPoolI
             await Promise.race([aborted, remote.fitShared(a, b)]);
           } else {
             const part = vectors.slice(a * G, b * G);
-            out.set(await Promise.race([aborted, remote.fit(transfer(part, [part.buffer]))]), a * R);
+            out.set(await Promise.race([aborted, remote.fit(transfer(part, [part.buffer]), a)]), a * R);
           }
         } catch (e) {
           if (opts.signal?.aborted || failure !== undefined) throw e;

@@ -5,7 +5,7 @@
 // worker (its fit workers go with it).
 import { expose, type ProxyMarked } from "comlink";
 import "./host.js";
-import { InputError, UsageError } from "../core/errors.js";
+import { InputError, RunError, UsageError } from "../core/errors.js";
 import { renamedNote, resultText } from "../core/formats/results.js";
 import { BUILTIN_GENE_SETS, builtinGeneSetName, parseGeneSets } from "../core/genesets.js";
 import { ensemblStableId, GENE_TABLE_FILE, geneTableLoaded, toSymbols, useGeneTable } from "../core/genes.js";
@@ -29,6 +29,8 @@ export interface RunRequest {
   options: Record<string, unknown>;
   /** Fit workers (default: hardware concurrency). */
   workers?: number;
+  /** A fit-worker failure to inject (core/cibersort/faults.ts): set only by the page's tests. */
+  testFault?: string;
 }
 
 export interface RunResult {
@@ -62,7 +64,7 @@ export interface RunResult {
 /** A failure, worded as the CLI prints it (`cellfrac: error: …` for bad input, exit code 3). */
 export interface RunFailure {
   ok: false;
-  kind: "input" | "usage" | "internal";
+  kind: "input" | "usage" | "run" | "internal";
   message: string;
 }
 
@@ -105,7 +107,7 @@ export const runWorkerApi = {
       if (ids || v.geneMatch !== "exact") await loadGeneTable();
       if (ids) mix = toSymbols(mix, { duplicates, onWarning });
       const info: BrowserPoolInfo = { workers: 0, shared: false };
-      const host = browserHost(onWarning, browserFitRunner(req.workers ?? defaultWorkers(), info));
+      const host = browserHost(onWarning, browserFitRunner(req.workers ?? defaultWorkers(), info, req.testFault));
       const progress = onProgress ? (d: number, t: number) => void onProgress(d, t) : undefined;
       const out = await method.run(mix, v, { host, onProgress: progress, mixtureName });
       const renamed = renamedNote(out.table);
@@ -123,6 +125,7 @@ export const runWorkerApi = {
     } catch (e) {
       if (e instanceof InputError) return { ok: false, kind: "input", message: `cellfrac: error: ${e.message}` };
       if (e instanceof UsageError) return { ok: false, kind: "usage", message: `cellfrac: ${e.message}` };
+      if (e instanceof RunError) return { ok: false, kind: "run", message: `cellfrac: error: ${e.message}` };
       return { ok: false, kind: "internal", message: `cellfrac: internal error: ${(e as Error)?.message ?? String(e)}` };
     }
   },

@@ -742,8 +742,6 @@ const NNLS: MethodSpec = {
       signature: sig.matrix,
       signatureName: sig.name,
       coefficients: v.coefficients as boolean | undefined,
-      scale: scale(v),
-      onWarning: ctx.onWarning,
       onProgress: ctx.onProgress,
     });
     return { table: met.done(table) };

@@ -27,11 +27,30 @@ export function memoryBudget(env: Record<string, string | undefined> = process.e
 const count = (n: number) => n.toLocaleString("en-US");
 
 /**
+ * CPU time of one permutation (a CoreAlg: three ν fits) at the least, by solver: the fastest measured per-fit
+ * times (bench/RESULTS.md: exact 0.36 ms a fit on 287 genes, libsvm 27 ms a fit), rounded down. Only for
+ * telling a user what an absurd --perm would cost; never a bound by itself.
+ */
+const PERM_SECONDS = { exact: 1e-3, libsvm: 0.08 } as const;
+
+/** A duration for a message: seconds up to years, two significant digits. */
+export function formatDuration(s: number): string {
+  const units: [number, string][] = [
+    [365.25 * 86400, "years"],
+    [86400, "days"],
+    [3600, "hours"],
+    [60, "minutes"],
+  ];
+  const [size, name] = units.find(([u]) => s >= u) ?? [1, "seconds"];
+  return `${Number((s / size).toPrecision(2)).toLocaleString("en-US")} ${name}`;
+}
+
+/**
  * --perm against memory: each permutation holds a draw and a fit vector of G doubles (G ≤ the signature's
  * genes) and a fit record of `recordFloats` doubles (fits.ts recordSize); `samples` fit vectors join them
- * in one array.
+ * in one array. The refusal also says the CPU time the permutations would take.
  */
-export function checkPerm(perm: number, genes: number, recordFloats: number, samples = 0): void {
+export function checkPerm(perm: number, genes: number, recordFloats: number, samples = 0, solver: "libsvm" | "exact" = "libsvm"): void {
   const per = 16 * genes + 8 * recordFloats;
   const budget = memoryBudget();
   const byMemory = Math.floor(budget.bytes / per);
@@ -42,7 +61,8 @@ export function checkPerm(perm: number, genes: number, recordFloats: number, sam
     `--perm ${count(perm)} needs ${formatBytes(perm * per)} for the permutation draws and fits ` +
     `(${count(genes)} signature genes: ${formatBytes(per)} each)`;
   const where = byMemory <= byArray ? `in ${formatBytes(budget.bytes)} (${budget.why})` : "in one array of 2^32 values";
-  throw new UsageError(`${need}; at most ${count(most)} fit ${where} — CIBERSORT's P-values need 100 to 1,000`);
+  const time = `and at least ${formatDuration(perm * PERM_SECONDS[solver])} of CPU time (--solver ${solver})`;
+  throw new UsageError(`${need} ${time}; at most ${count(most)} fit ${where} — CIBERSORT's P-values need 100 to 1,000`);
 }
 
 /** --threads against memory: every worker costs WORKER_BYTES before it fits anything. */

@@ -28,6 +28,7 @@ export { NO_PVALUE } from "../core/cibersort/index.js";
 export { toResultsJSON, toResultsTable } from "../core/cibersort/output.js";
 export { BUILTIN_SIGNATURES, ENSEMBL_TABLE, TIL10_DIR, TIL10_SIGNATURE, readSignature } from "./data.js";
 export { InputError, UsageError, type InputLocation } from "../core/errors.js";
+export { DEFAULT_LIMITS, inputLimits, limitsFromEnv, setInputLimits, type InputLimits } from "../core/limits.js";
 export { parseMatrix, type DuplicatePolicy, type ReadOptions } from "../core/formats/read.js";
 export { readMatrix, readMatrixFile } from "./read.js";
 export { formatNumber, formatTable } from "../core/formats/write.js";

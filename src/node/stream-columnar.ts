@@ -249,19 +249,25 @@ export async function streamArrow(path: string, file: string, opts: ReadOptions,
         throw cannotRead(e, opts, file);
       });
   const corrupt = (e: unknown) => (e instanceof InputError ? e : new InputError(`corrupt Arrow IPC data: ${(e as Error).message}`, { file }));
+  let end = 0;
   try {
     if (fh) {
       // apache-arrow trusts the metadata's lengths (see arrow-check.ts): check them first, reading no body.
       const size = (await fh.stat()).size;
       const fd = fh.fd;
-      checkArrowIPC((at, n) => {
+      end = checkArrowIPC((at, n) => {
         const buf = new Uint8Array(Math.max(0, Math.min(n, size - at)));
         return buf.subarray(0, readSync(fd, buf, 0, buf.length, at));
       }, size, file);
     }
     let reader;
     try {
-      reader = await (fh ? RecordBatchReader.from(fh) : RecordBatchReader.from(inflated as AsyncIterable<Uint8Array> & AsyncIterator<Uint8Array>));
+      // The handle as apache-arrow sees it: a stream ends at its end marker (checkArrowIPC says why).
+      // apache-arrow calls only fd, stat, read and close (io/file.ts AsyncRandomAccessFile); fh is closed below.
+      const shown = fh && { fd: fh.fd, stat: async () => ({ size: end }), read: fh.read.bind(fh), close: async () => {} };
+      reader = await (shown
+        ? RecordBatchReader.from(shown as unknown as FileHandle)
+        : RecordBatchReader.from(inflated as AsyncIterable<Uint8Array> & AsyncIterator<Uint8Array>));
       await reader.open();
     } catch (e) {
       throw corrupt(e);

@@ -177,8 +177,9 @@ export async function readMatrixStreamed(path: string, opts: ReadOptions = {}): 
 async function* checkedArrow(chunks: AsyncGenerator<Uint8Array>, file: string): AsyncGenerator<Uint8Array> {
   const check = new ArrowStreamCheck(file);
   for await (const c of chunks) {
-    check.push(c);
-    yield c;
+    const pass = check.push(c);
+    if (pass.length) yield pass;
+    if (pass.length < c.length) return; // the stream's end marker: apache-arrow must not read past it
   }
 }
 

@@ -49,6 +49,15 @@ function setRunning(running: boolean): void {
   cancelBtn.disabled = !running;
 }
 
+/**
+ * A fit-worker failure for the e2e tests (test/browser-faults.e2e.test.ts), which set the global
+ * `cellfracTestFault` with page.evaluate before a run; nothing on the page or in its address sets it.
+ */
+function testFault(): string | undefined {
+  const spec = (globalThis as { cellfracTestFault?: unknown }).cellfracTestFault;
+  return typeof spec === "string" ? spec : undefined; // the fit workers ignore anything but <kind>@<vector>
+}
+
 /** `?workers=N` in the page address sets the fit-worker count (default: the browser's logical cores). */
 function workersParam(): number | undefined {
   const v = new URLSearchParams(location.search).get("workers");
@@ -243,7 +252,8 @@ async function run(): Promise<void> {
     const options = await formOptions(methodByName(methodSelect.value));
     // Several files (one per sample from a quantifier, or several cohorts) are merged by gene.
     const mixtures = await Promise.all(Array.from(mixtureInput.files!).map(readFile));
-    req = { method: methodSelect.value, mixture: mixtures.length > 1 ? mixtures : mixtures[0], options, workers: workersParam() };
+    const mixture = mixtures.length > 1 ? mixtures : mixtures[0];
+    req = { method: methodSelect.value, mixture, options, workers: workersParam(), testFault: testFault() };
   } catch (err) {
     showError((err as Error).message);
     setState("failed");

@@ -125,8 +125,11 @@ function checkMessage(meta: Uint8Array, file: string | undefined): number {
  * Throws an InputError for Arrow IPC data (file or stream) whose metadata points outside itself, declares
  * more rows or columns than the limits, or whose messages overrun the data; quiet otherwise. `read(at, n)`
  * gives n bytes at offset at (fewer at the end) of data `size` bytes long: only metadata is read, never a body.
+ * Returns how many bytes apache-arrow may see: a stream ends at its end-of-stream marker, because apache-arrow
+ * 21 reads on past it when no record batch came before (an empty placeholder batch, then whatever bytes follow,
+ * unchecked: a fuzzed stream hung there decoding a field-node count of ~10^9, issue 16).
  */
-export function checkArrowIPC(read: (at: number, n: number) => Uint8Array, size: number, file: string | undefined): void {
+export function checkArrowIPC(read: (at: number, n: number) => Uint8Array, size: number, file: string | undefined): number {
   const i32 = (at: number) => {
     const x = read(at, 4);
     if (x.length < 4) throw new Bad("truncated message header");
@@ -142,7 +145,10 @@ export function checkArrowIPC(read: (at: number, n: number) => Uint8Array, size:
         len = i32(p); // continuation marker, then the length
         p += 4;
       }
-      if (len === 0) break; // end of stream
+      if (len === 0) {
+        if (!isFile) return p; // end of stream: nothing after it is read
+        break;
+      }
       if (len < 0 || p + len > size) throw new Bad(`message of ${len} bytes runs past the data`);
       const body = checkMessage(read(p, len), file);
       p += len;
@@ -165,15 +171,16 @@ export function checkArrowIPC(read: (at: number, n: number) => Uint8Array, size:
         if (off < 8 || off >= start) throw new Bad(`record batch ${k + 1} starts outside the data`);
       }
     }
+    return size;
   } catch (e) {
     if (e instanceof Bad || e instanceof RangeError) throw new InputError(`corrupt Arrow IPC data: ${e.message}`, { file });
     throw e;
   }
 }
 
-/** checkArrowIPC on bytes in memory. */
-export function checkArrowMetadata(b: Uint8Array, file: string | undefined): void {
-  checkArrowIPC((at, n) => b.subarray(at, at + n), b.length, file);
+/** checkArrowIPC on bytes in memory; returns the bytes apache-arrow may read (a stream up to its end marker). */
+export function checkArrowMetadata(b: Uint8Array, file: string | undefined): Uint8Array {
+  return b.subarray(0, checkArrowIPC((at, n) => b.subarray(at, at + n), b.length, file));
 }
 
 /**
@@ -185,26 +192,34 @@ export class ArrowStreamCheck {
   private pending = new Uint8Array(0);
   private skip = 0;
   private started = false;
+  private isFile = false;
   private done = false;
 
   constructor(private readonly file: string | undefined) {}
 
-  push(c: Uint8Array): void {
-    if (this.done) return;
+  /** Checks chunk `chunk`; returns the part of it to pass on (nothing after the end-of-stream marker). */
+  push(chunk: Uint8Array): Uint8Array {
+    if (this.done) return this.isFile ? chunk : chunk.subarray(0, 0);
+    let c = chunk;
+    const skipped = Math.min(this.skip, c.length);
     if (this.skip > 0) {
-      const k = Math.min(this.skip, c.length);
-      this.skip -= k;
-      c = c.subarray(k);
+      this.skip -= skipped;
+      c = c.subarray(skipped);
     }
+    const held = this.pending.length; // bytes of b that came with earlier chunks
     const b = new Uint8Array(this.pending.length + c.length);
     b.set(this.pending);
     b.set(c, this.pending.length);
     let p = 0;
     try {
       if (!this.started) {
-        if (b.length < 8) return void (this.pending = b);
+        if (b.length < 8) {
+          this.pending = b;
+          return chunk;
+        }
         this.started = true;
-        if (String.fromCharCode(...b.subarray(0, 6)) === "ARROW1") p = 8;
+        this.isFile = String.fromCharCode(...b.subarray(0, 6)) === "ARROW1";
+        if (this.isFile) p = 8;
       }
       const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
       while (!this.done) {
@@ -219,7 +234,8 @@ export class ArrowStreamCheck {
         }
         if (len === 0) {
           this.done = true;
-          break;
+          // A stream ends here (see checkArrowIPC); a file's footer follows, read by block offsets.
+          return this.isFile ? chunk : chunk.subarray(0, Math.max(0, skipped + q - held));
         }
         if (len < 0 || len > inputLimits().maxLineBytes) throw new Bad(`message metadata of ${len} bytes`);
         if (q + len > b.length) break;
@@ -238,5 +254,6 @@ export class ArrowStreamCheck {
       throw e;
     }
     this.pending = b.slice(p);
+    return chunk;
   }
 }

@@ -34,8 +34,8 @@ export function parseArrow(bytes: Uint8Array, file?: string, keep?: (gene: strin
  * loops forever when a damaged footer points a record-batch block at a schema message (found by fuzzing),
  * while readRecordBatch insists on a record batch. Rows are counted against maxRows batch by batch.
  */
-function readIPC(bytes: Uint8Array, file: string | undefined): Table {
-  checkArrowMetadata(bytes, file);
+function readIPC(whole: Uint8Array, file: string | undefined): Table {
+  const bytes = checkArrowMetadata(whole, file);
   const { RecordBatchReader, Table, tableFromIPC } = arrowLibrary();
   const reader = RecordBatchReader.from(bytes).open();
   if (!reader.isFile()) return tableFromIPC(bytes);

@@ -1,5 +1,4 @@
 // `cellfrac cibersort`: CIBERSORT v1.04, R-identical, with both cellfrac and CIBERSORTx option spellings.
-import { parseArgs } from "node:util";
 import type { AbsMethod, CibersortResult, ScaleMode } from "../../core/cibersort/index.js";
 import { UsageError } from "../../core/errors.js";
 import type { ReadOptions } from "../../core/formats/read.js";
@@ -23,12 +22,14 @@ import {
   unionOptions,
 } from "../../core/registry.js";
 import { nodeMethodHost } from "../method-host.js";
-import { createProgress } from "../progress.js";
+import { cliSay } from "../output.js";
 import { checkOutput, cliOptionConfig, cliValues, INPUT_NOTE, mixtureNote, runMethodCli } from "./method.js";
 import { readMixtureFiles, streamable } from "../mixtures.js";
 import { MIXTURE_OPTIONS } from "../../core/mixtures.js";
 import type { Matrix } from "../../core/matrix.js";
 import type { CliIO, Command } from "./types.js";
+import { commandArgs, printHelp } from "./args.js";
+import { listed } from "./index.js";
 
 const CIBERSORT = methodByName("cibersort");
 const OPTIONS = unionOptions([CIBERSORT], "cli");
@@ -97,20 +98,12 @@ export interface CibersortCliOptions {
 
 /** Parse `cellfrac cibersort` arguments (both cellfrac and CIBERSORTx spellings); values are checked by the registry. */
 export function parseCibersortArgs(args: string[]): CibersortCliOptions | "help" {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      ...cliOptionConfig(OPTIONS),
-      mixture: { type: "string" },
-      sigmatrix: { type: "string" },
-      QN: { type: "string" },
-      abs_method: { type: "string" },
-      output: { type: "string", short: "o" },
-      quiet: { type: "boolean", short: "q" },
-      help: { type: "boolean", short: "h" },
-    },
+  const { values, positionals } = commandArgs(args, {
+    ...cliOptionConfig(OPTIONS),
+    mixture: { type: "string" },
+    sigmatrix: { type: "string" },
+    QN: { type: "string" },
+    abs_method: { type: "string" },
   });
   const v = values as Record<string, string | boolean | undefined>;
   if (v.help) return "help";
@@ -155,15 +148,15 @@ export function parseCibersortArgs(args: string[]): CibersortCliOptions | "help"
 
 /** Run and write the output file (or return the table text when there is no file). */
 export async function runCibersort(o: CibersortCliOptions, io: CliIO): Promise<{ res: CibersortResult; text?: string }> {
-  const warn = (m: string) => {
-    if (!o.quiet) io.stderr(`cellfrac: warning: ${m}\n`);
-  };
+  const say = cliSay(io, o.quiet);
+  const warn = say.warn;
   checkOutputPath(o.output);
   const { mixtures, read: readValues, hdf5: _, ...given } = o;
   const v: OptionValues = { ...readValues, ...given, absolute: o.absolute || undefined };
   const host = nodeMethodHost(warn);
   const { matrix: signature } = await methodSignature(CIBERSORT, v, host);
-  checkPerm(o.perm, signature.rows.length, recordSize(coreAlgLayout((await loadCore()).x), signature.cols.length));
+  const record = recordSize(coreAlgLayout((await loadCore()).x), signature.cols.length);
+  checkPerm(o.perm, signature.rows.length, record, 0, o.solver);
   const paths = mixtures ?? [o.mixture];
   let read: { mixture: Matrix; mixtureMax?: number; dropped?: string[] };
   if (streamable(paths, v)) read = await readCibersortMixture(o.mixture, signature, { ...o, onWarning: warn });
@@ -172,7 +165,7 @@ export async function runCibersort(o: CibersortCliOptions, io: CliIO): Promise<{
     read = { mixture: r.matrix, dropped: r.dropped };
   }
   const { mixture, mixtureMax, dropped } = read;
-  const progress = o.quiet ? undefined : createProgress(io.stderr, io.isTTY, "fits");
+  const progress = say.progress("fits");
   const { out, text } = await runMethodCli(CIBERSORT, v, o, io, {
     mixture,
     mixtureMax,
@@ -186,15 +179,10 @@ export async function runCibersort(o: CibersortCliOptions, io: CliIO): Promise<{
 }
 
 export const cibersortCommand: Command = {
-  name: "cibersort",
-  usage: "cellfrac cibersort <mixture> [<mixture> ...] [--signature <file|LM22>] [options]",
-  summary: "CIBERSORT v1.04, R-identical",
+  ...listed("cibersort"),
   async run(args, io) {
     const o = parseCibersortArgs(args);
-    if (o === "help") {
-      io.stdout(CIBERSORT_HELP + "\n");
-      return 0;
-    }
+    if (o === "help") return printHelp(io, CIBERSORT_HELP);
     const { text } = await runCibersort(o, io);
     if (text !== undefined) io.stdout(text);
     return 0;

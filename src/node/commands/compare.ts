@@ -1,11 +1,13 @@
 // `cellfrac compare <result> <reference>`: agreement of a result with a reference or ground truth.
-import { parseArgs } from "node:util";
 import { compareTables, formatCompareJson, formatCompareText, formatCompareTsv } from "../../core/compare.js";
 import { readCellTypeMap, readTable } from "../compare.js";
 import { UsageError } from "../../core/errors.js";
 import { checkValue } from "../../core/registry.js";
-import { checkOutputPath, writeFileAtomic } from "../write.js";
+import { checkOutputPath } from "../write.js";
+import { emit, outputExt } from "../output.js";
 import type { Command } from "./types.js";
+import { commandArgs, printHelp } from "./args.js";
+import { listed } from "./index.js";
 
 const COMPARE_HELP = `Usage: cellfrac compare <result> <reference-or-truth> [--map FILE] [--json] [-o out]
 
@@ -33,40 +35,24 @@ Options:
                   of data/lineages.tsv (e.g. "Tcells_total<TAB>T"); implies lineage matching
   --json          JSON on stdout (or in -o)
   -o, --output F  write F atomically: .json JSON, .tsv/.txt a TSV table, anything else the text report
+  -q, --quiet     accepted as every command does (compare writes nothing on stderr)
   -h, --help      this help`;
 
 export const compareCommand: Command = {
-  name: "compare",
-  usage: "cellfrac compare <result> <reference-or-truth> [--map FILE] [--json] [-o out]",
-  summary: "agreement with a reference or ground truth: r, ρ, RMSE, max |Δ|, bias per cell type",
+  ...listed("compare"),
   async run(args, io) {
-    const { values: v, positionals } = parseArgs({
-      args,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        by: { type: "string" },
-        map: { type: "string" },
-        json: { type: "boolean" },
-        output: { type: "string", short: "o" },
-        help: { type: "boolean", short: "h" },
-      },
-    });
-    if (v.help) {
-      io.stdout(COMPARE_HELP + "\n");
-      return 0;
-    }
+    const { values: v, positionals } = commandArgs(args, { by: { type: "string" }, map: { type: "string" }, json: { type: "boolean" } });
+    if (v.help) return printHelp(io, COMPARE_HELP);
     if (positionals.length !== 2) throw new UsageError(`expected a result and a reference table, got ${positionals.length} argument(s)`);
     const BY = { name: "by", type: "choice", choices: ["auto", "exact", "lineage"], help: "", hosts: ["cli"] } as const;
     const by = (checkValue(BY, v.by) ?? "auto") as "auto" | "exact" | "lineage";
     checkOutputPath(v.output);
     const map = v.map === undefined ? undefined : readCellTypeMap(v.map);
     const report = compareTables(readTable(positionals[0]), readTable(positionals[1]), { by, map });
-    const out = v.output;
-    const json = v.json || /\.json$/i.test(out ?? "");
-    const text = json ? formatCompareJson(report) : out && /\.(tsv|txt)$/i.test(out) ? formatCompareTsv(report) : formatCompareText(report);
-    if (out && out !== "-") writeFileAtomic(out, text);
-    else io.stdout(text);
+    const ext = outputExt(v.output);
+    const json = v.json || ext === "json";
+    const text = json ? formatCompareJson(report) : ext === "tsv" || ext === "txt" ? formatCompareTsv(report) : formatCompareText(report);
+    emit(io, v.output, text);
     return 0;
   },
 };

@@ -3,11 +3,10 @@ import type { CibersortResult } from "../../core/cibersort/index.js";
 import { DATA, EXAMPLE_MIXTURE } from "../data.js";
 import { runCibersort } from "./cibersort.js";
 import type { Command } from "./types.js";
+import { listed } from "./index.js";
 
 export const demoCommand: Command = {
-  name: "demo",
-  usage: "cellfrac demo",
-  summary: "LM22 on the bundled example cohort",
+  ...listed("demo"),
   async run(_args, io) {
     const rel = EXAMPLE_MIXTURE.slice(DATA.length - 5);
     io.stderr(`cellfrac demo: CIBERSORT (LM22, perm 100, seed 1) on ${rel}\n`);

@@ -1,11 +1,10 @@
 // `cellfrac epic`: EPIC cell fractions with the TRef/BRef reference or a reference directory.
 import { methodByName } from "../../core/registry.js";
 import { methodCommand } from "./method.js";
+import { listed } from "./index.js";
 
 export const epicCommand = methodCommand({
-  name: "epic",
-  usage: "cellfrac epic <mixture> [--reference TRef|BRef|<dir>]",
-  summary: "EPIC cell fractions incl. uncharacterised cells",
+  ...listed("epic"),
   methods: [methodByName("epic")],
   intro: `EPIC (Racle et al. 2017, R package 1.1.7): per sample, a weighted least-squares fit of the signature
 genes under x ≥ 0 and Σx ≤ 1, solved with R's constrOptim + Nelder–Mead exactly as EPIC does, plus an

@@ -1,5 +1,6 @@
 // All cellfrac commands, in the order `cellfrac --help` lists them. A command's module (and what it
 // imports) loads only when that command runs, so `cellfrac --help` and each run start with what they use.
+// The name, usage and summary are written here only: command modules take them with listed(name).
 import type { Command } from "./types.js";
 
 export interface CommandEntry {
@@ -13,7 +14,7 @@ export interface CommandEntry {
 export const COMMANDS: CommandEntry[] = [
   {
     name: "cibersort",
-    usage: "cellfrac cibersort <mixture> [--signature <file|LM22>] [options]",
+    usage: "cellfrac cibersort <mixture> [<mixture> ...] [--signature <file|LM22>] [options]",
     summary: "CIBERSORT v1.04, R-identical",
     load: async () => (await import("./cibersort.js")).cibersortCommand,
   },
@@ -43,7 +44,7 @@ export const COMMANDS: CommandEntry[] = [
   },
   {
     name: "compare",
-    usage: "cellfrac compare <result> <reference-or-truth> [--json] [-o out]",
+    usage: "cellfrac compare <result> <reference-or-truth> [--map FILE] [--json] [-o out]",
     summary: "agreement with a reference or ground truth: r, ρ, RMSE, max |Δ|, bias per cell type",
     load: async () => (await import("./compare.js")).compareCommand,
   },
@@ -72,3 +73,10 @@ export const COMMANDS: CommandEntry[] = [
     load: async () => (await import("./serve.js")).serveCommand,
   },
 ];
+
+/** A command's name, usage and summary as COMMANDS lists them (its module spreads them into its Command). */
+export function listed(name: string): Pick<CommandEntry, "name" | "usage" | "summary"> {
+  const e = COMMANDS.find((c) => c.name === name);
+  if (!e) throw new Error(`cellfrac: command "${name}" is missing from COMMANDS (src/node/commands/index.ts)`);
+  return { name: e.name, usage: e.usage, summary: e.summary };
+}

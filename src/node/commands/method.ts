@@ -2,7 +2,7 @@
 // (options checked, defaults, the method's run) → the writer. nnls, epic and quantiseq run one method each;
 // score chooses among the score methods with --method. Ensembl-ID rows are mapped to symbols, and the
 // gene coverage goes to stderr (and into JSON output).
-import { parseArgs, type ParseArgsConfig } from "node:util";
+import type { ParseArgsConfig } from "node:util";
 import { UsageError } from "../../core/errors.js";
 import { toSymbols } from "../../core/genes.js";
 import { coverageReport, resultText } from "../../core/formats/results.js";
@@ -23,11 +23,13 @@ import {
 } from "../../core/registry.js";
 import { nodeMethodHost } from "../method-host.js";
 import { checkOutputPath, writeFileAtomic } from "../write.js";
+import { cliSay, outputExt, outputFile } from "../output.js";
 import { readMatrixStreamed } from "../stream.js";
 import { hdf5Options } from "../hdf5.js";
 import { readMixtureFiles, streamable } from "../mixtures.js";
 import { droppedSignatureGenes } from "../../core/mixtures.js";
 import type { CliIO, Command } from "./types.js";
+import { commandArgs, printHelp } from "./args.js";
 
 type ParseOptions = NonNullable<ParseArgsConfig["options"]>;
 type DuplicatePolicy = "error" | "first" | "mean" | "max";
@@ -52,9 +54,8 @@ export function cliValues(options: readonly OptionSpec[], values: Readonly<Recor
 
 /** Where the result goes: a file (by extension) or stdout ("-" or none). */
 export function checkOutput(output: string | undefined, allowed: readonly string[]): void {
-  if (output === undefined || output === "-") return;
-  const ext = /\.([a-z]+)$/i.exec(output)?.[1].toLowerCase();
-  if (!ext || !allowed.includes(ext)) throw new UsageError(optionMessages.output(allowed, output));
+  const file = outputFile(output);
+  if (file && !allowed.includes(outputExt(file))) throw new UsageError(optionMessages.output(allowed, file));
 }
 
 /** One or more mixture arguments (several are merged by gene: src/core/mixtures.ts). */
@@ -65,7 +66,7 @@ export function mixtureArgs(positionals: readonly string[]): string[] {
 
 /** Write the result (-o: atomically, by extension) or return its text for stdout. */
 export async function writeResult(out: MethodOutput, output: string | undefined): Promise<string | undefined> {
-  const ext = output?.toLowerCase().match(/\.([a-z]+)$/)?.[1] ?? "tsv";
+  const ext = outputExt(output);
   if (ext === "arrow" || ext === "parquet") {
     const t = out.table;
     const S = t.values.rows.length;
@@ -80,11 +81,10 @@ export async function writeResult(out: MethodOutput, output: string | undefined)
     return undefined;
   }
   const text = resultText(out, ext === "json" ? "json" : "tsv");
-  if (output && output !== "-") {
-    writeFileAtomic(output, text);
-    return undefined;
-  }
-  return text;
+  const file = outputFile(output);
+  if (!file) return text;
+  writeFileAtomic(file, text);
+  return undefined;
 }
 
 /** The common CLI part of a method run: where the mixture is and where the result goes. */
@@ -107,9 +107,8 @@ export async function runMethodCli(
   io: CliIO,
   extra: Partial<RunContext> & { mixture?: Matrix; afterRun?: () => void; dropped?: string[] } = {},
 ): Promise<{ out: MethodOutput; text?: string }> {
-  const warn = (msg: string) => {
-    if (!cli.quiet) io.stderr(`cellfrac: warning: ${msg}\n`);
-  };
+  const say = cliSay(io, cli.quiet);
+  const warn = say.warn;
   checkOutputPath(cli.output);
   const { mixture: given, afterRun, dropped: droppedGiven, ...ctx } = extra;
   const duplicates = v.duplicates as DuplicatePolicy;
@@ -125,7 +124,7 @@ export async function runMethodCli(
   afterRun?.();
   const droppedNote = droppedSignatureGenes(dropped, out.table.coverage);
   if (droppedNote) warn(droppedNote);
-  if (!cli.quiet) io.stderr(coverageReport(out.table));
+  say.note(coverageReport(out.table));
   return { out, text: await writeResult(out, cli.output) };
 }
 
@@ -179,22 +178,11 @@ export function methodCommand(spec: {
     usage: spec.usage,
     summary: spec.summary,
     async run(args: string[], io: CliIO) {
-      const { values, positionals } = parseArgs({
-        args,
-        allowPositionals: true,
-        strict: true,
-        options: {
-          ...cliOptionConfig(options),
-          ...(multi ? { method: { type: "string" } } : {}),
-          output: { type: "string", short: "o" },
-          quiet: { type: "boolean", short: "q" },
-          help: { type: "boolean", short: "h" },
-        },
+      const { values, positionals } = commandArgs(args, {
+        ...cliOptionConfig(options),
+        ...(multi ? { method: { type: "string" } } : {}),
       });
-      if (values.help) {
-        io.stdout(help + "\n");
-        return 0;
-      }
+      if (values.help) return printHelp(io, help);
       const mixtures = mixtureArgs(positionals);
       const chosen = values.method as string | undefined;
       if (multi && chosen === undefined) throw new UsageError(optionMessages.missing("--method", spec.methods.map((m) => m.name)));

@@ -1,11 +1,10 @@
 // `cellfrac nnls`: Lawson–Hanson NNLS of each sample on a signature (R nnls 1.4, same coefficients).
 import { methodByName } from "../../core/registry.js";
 import { methodCommand } from "./method.js";
+import { listed } from "./index.js";
 
 export const nnlsCommand = methodCommand({
-  name: "nnls",
-  usage: "cellfrac nnls <mixture> [--signature <file|LM22|TIL10>] [--coefficients]",
-  summary: "NNLS deconvolution (Lawson–Hanson, as R nnls)",
+  ...listed("nnls"),
   methods: [methodByName("nnls")],
   intro: `Non-negative least squares (Lawson–Hanson, as R package nnls 1.4) of each sample of a genes × samples
 mixture on the signature genes it contains (signature order), linear scale, no standardisation, no

@@ -1,11 +1,10 @@
 // `cellfrac quantiseq`: quanTIseq cell fractions (TIL10 + Other).
 import { methodByName } from "../../core/registry.js";
 import { methodCommand } from "./method.js";
+import { listed } from "./index.js";
 
 export const quantiseqCommand = methodCommand({
-  name: "quantiseq",
-  usage: "cellfrac quantiseq <mixture> [--tumor] [--arrays]",
-  summary: "quanTIseq cell fractions (TIL10 + Other)",
+  ...listed("quantiseq"),
   methods: [methodByName("quantiseq")],
   intro: `quanTIseq (Finotello et al. 2019): per sample, re-normalise to TPM, fit the TIL10 signature (bundled;
 without the 17 genes quanTIseq removes for RNA-seq) by constrained least squares (fractions ≥ 0,

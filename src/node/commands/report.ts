@@ -2,13 +2,16 @@
 // optional sample annotation and stats tables; --figures writes the charts as SVG files too.
 import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
 import { DEFAULT_LIMITS } from "../../core/charts/specs.js";
-import { InputError, UsageError } from "../../core/errors.js";
+import { UsageError } from "../../core/errors.js";
 import { buildReport, type ReportFile } from "../../core/report/index.js";
 import { writeFileAtomic } from "../write.js";
+import { cliSay } from "../output.js";
+import { readFileBytes } from "../read.js";
 import { checkValue } from "../../core/registry.js";
 import type { CliIO, Command } from "./types.js";
+import { commandArgs, printHelp } from "./args.js";
+import { listed } from "./index.js";
 
 const VERSION: string = JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")).version;
 
@@ -60,22 +63,14 @@ export interface ReportCliOptions {
 }
 
 export function parseReportArgs(args: string[]): ReportCliOptions | "help" {
-  const { values: v, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      samples: { type: "string" },
-      stats: { type: "string", multiple: true },
-      "group-by": { type: "string" },
-      score: { type: "string" },
-      output: { type: "string", short: "o" },
-      figures: { type: "string" },
-      "max-bars": { type: "string" },
-      "max-points": { type: "string" },
-      quiet: { type: "boolean", short: "q" },
-      help: { type: "boolean", short: "h" },
-    },
+  const { values: v, positionals } = commandArgs(args, {
+    samples: { type: "string" },
+    stats: { type: "string", multiple: true },
+    "group-by": { type: "string" },
+    score: { type: "string" },
+    figures: { type: "string" },
+    "max-bars": { type: "string" },
+    "max-points": { type: "string" },
   });
   if (v.help) return "help";
   if (positionals.length !== 1)
@@ -100,16 +95,6 @@ export function parseReportArgs(args: string[]): ReportCliOptions | "help" {
 /** --max-bars and --max-points: integers ≥ 1, checked (and worded) as every option. */
 const LIMIT = { type: "integer", min: 1, help: "", hosts: ["cli"] } as const;
 
-function readInput(path: string, role: string): Uint8Array {
-  try {
-    return readFileSync(path);
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    const why = err.code === "ENOENT" ? "no such file" : err.code === "EISDIR" ? "is a directory" : err.message;
-    throw new InputError(`cannot read ${role} file: ${why}`, { file: path });
-  }
-}
-
 /** The report's timestamp: SOURCE_DATE_EPOCH (reproducible builds convention) or now, to the second. */
 function timestamp(): string {
   const epoch = process.env.SOURCE_DATE_EPOCH;
@@ -119,7 +104,7 @@ function timestamp(): string {
 
 /** Builds the report (and figures); returns the HTML. */
 export async function runReport(o: ReportCliOptions, io: CliIO): Promise<string> {
-  const file = (path: string, role: string): ReportFile => ({ path, bytes: readInput(path, role) });
+  const file = (path: string, role: string): ReportFile => ({ path, bytes: readFileBytes(path, `${role} file`) });
   const { html, charts } = await buildReport({
     results: file(o.results, "results"),
     samples: o.samples ? file(o.samples, "samples") : undefined,
@@ -135,23 +120,17 @@ export async function runReport(o: ReportCliOptions, io: CliIO): Promise<string>
     for (const c of charts) if (c.svg) writeFileAtomic(join(o.figures, `${c.id}.svg`), c.svg);
   }
   if (o.output) writeFileAtomic(o.output, html);
-  if (!o.quiet) {
-    const skipped = charts.filter((c) => !c.svg).map((c) => `${c.id} (${c.skipped})`);
-    io.stderr(`cellfrac: report: ${charts.length - skipped.length} charts${skipped.length ? "; not drawn: " + skipped.join(", ") : ""}\n`);
-  }
+  const skipped = charts.filter((c) => !c.svg).map((c) => `${c.id} (${c.skipped})`);
+  const drawn = `${charts.length - skipped.length} charts${skipped.length ? "; not drawn: " + skipped.join(", ") : ""}`;
+  cliSay(io, o.quiet).note(`cellfrac: report: ${drawn}\n`);
   return html;
 }
 
 export const reportCommand: Command = {
-  name: "report",
-  usage: "cellfrac report <results> [--samples F] [--stats F …] [--group-by COL] [--score COL] -o report.html",
-  summary: "self-contained HTML report with charts and tables; --figures DIR for SVGs",
+  ...listed("report"),
   async run(args, io) {
     const o = parseReportArgs(args);
-    if (o === "help") {
-      io.stdout(REPORT_HELP + "\n");
-      return 0;
-    }
+    if (o === "help") return printHelp(io, REPORT_HELP);
     await runReport(o, io);
     return 0;
   },

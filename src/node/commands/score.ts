@@ -1,11 +1,10 @@
 // `cellfrac score`: gene-set scores per sample (ssGSEA, singscore, MCP-counter, ESTIMATE, mean/zscore/pc1).
 import { METHODS } from "../../core/registry.js";
 import { methodCommand } from "./method.js";
+import { listed } from "./index.js";
 
 export const scoreCommand = methodCommand({
-  name: "score",
-  usage: "cellfrac score <mixture> --method M [--gene-sets S] [options]",
-  summary: "gene-set scores: ssGSEA, singscore, MCP-counter, ESTIMATE, mean/zscore/pc1",
+  ...listed("score"),
   methods: METHODS.filter((m) => m.kind === "scores"),
   intro: "Scores gene sets per sample of a genes × samples mixture (tab- or comma-separated, optionally gzipped).",
   outro: `Output: one row per sample (first column "sample"), one column per gene set in file order (sets with

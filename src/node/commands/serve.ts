@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { checkValue } from "../../core/registry.js";
 import type { Command } from "./types.js";
+import { listed } from "./index.js";
 
 /** Sent with every response; the page carries the same policy as a meta tag for other static hosts. */
 export const CSP =
@@ -95,9 +96,7 @@ export async function startServer(opts: ServeOptions = {}): Promise<{ server: Se
 }
 
 export const serveCommand: Command = {
-  name: "serve",
-  usage: "cellfrac serve [--port N]",
-  summary: "the browser page on http://127.0.0.1 (static, offline, COOP/COEP)",
+  ...listed("serve"),
   async run(args, io) {
     const { values } = parseArgs({ args, strict: true, options: { port: { type: "string" }, help: { type: "boolean", short: "h" } } });
     if (values.help) {

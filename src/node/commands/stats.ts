@@ -1,11 +1,9 @@
 // `cellfrac stats <results> --samples <annotation> TEST`: cohort statistics on a result table, R's numbers.
-import { readFileSync } from "node:fs";
-import { gunzipSync } from "node:zlib";
-import { parseArgs } from "node:util";
 import { readTable } from "../compare.js";
-import { InputError, UsageError } from "../../core/errors.js";
+import { UsageError } from "../../core/errors.js";
 import { formatNumber } from "../../core/formats/write.js";
-import { isGzip } from "../../core/formats/gzip.js";
+import { gunzipIfGzip } from "../../core/host.js";
+import { readFileBytes } from "../read.js";
 import {
   formatStatsJson,
   formatStatsTsv,
@@ -17,8 +15,10 @@ import {
   type Annotation,
   type StatsOptions,
 } from "../../core/stats/index.js";
-import { writeFileAtomic } from "../write.js";
+import { cliSay, emit, outputExt } from "../output.js";
 import type { Command } from "./types.js";
+import { commandArgs, printHelp } from "./args.js";
+import { listed } from "./index.js";
 
 const STATS_HELP = `Usage: cellfrac stats <results> --samples <annotation> [--id-column COL] TEST [options]
 
@@ -82,63 +82,40 @@ q_value — empty where the test does not define the value, NA where R reports N
 full double precision. Exit codes: 0 ok, 2 usage error, 3 bad input (the message names the file, line,
 column or sample; nothing is written).`;
 
-/** Reads an annotation file (plain or gzipped). */
+/** Reads an annotation file (plain or gzipped, inflated within the input limits). */
 export function readAnnotation(path: string): Annotation {
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(path);
-  } catch (e) {
-    throw new InputError(
-      `cannot read annotation: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message}`,
-      { file: path },
-    );
-  }
-  if (isGzip(bytes)) bytes = gunzipSync(bytes);
-  return parseAnnotation(new TextDecoder().decode(bytes), path);
+  return parseAnnotation(new TextDecoder().decode(gunzipIfGzip(readFileBytes(path, "annotation"), path)), path);
 }
 
 export const statsCommand: Command = {
-  name: "stats",
-  usage: "cellfrac stats <results> --samples <annotation> TEST",
-  summary: "cohort statistics per feature, R-identical: lm/anova, wilcoxon/kruskal, cor.test, logistic, cox",
+  ...listed("stats"),
   async run(args, io) {
-    const { values: v, positionals } = parseArgs({
-      args,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        samples: { type: "string", multiple: true },
-        "id-column": { type: "string" },
-        lm: { type: "string" },
-        anova: { type: "string" },
-        group: { type: "string" },
-        cor: { type: "string" },
-        method: { type: "string" },
-        logistic: { type: "string" },
-        cox: { type: "string" },
-        covariates: { type: "string" },
-        by: { type: "string" },
-        adjust: { type: "string" },
-        levels: { type: "string", multiple: true },
-        features: { type: "string" },
-        format: { type: "string" },
-        value: { type: "string" },
-        output: { type: "string", short: "o" },
-        quiet: { type: "boolean", short: "q" },
-        help: { type: "boolean", short: "h" },
-      },
+    const { values: v, positionals } = commandArgs(args, {
+      samples: { type: "string", multiple: true },
+      "id-column": { type: "string" },
+      lm: { type: "string" },
+      anova: { type: "string" },
+      group: { type: "string" },
+      cor: { type: "string" },
+      method: { type: "string" },
+      logistic: { type: "string" },
+      cox: { type: "string" },
+      covariates: { type: "string" },
+      by: { type: "string" },
+      adjust: { type: "string" },
+      levels: { type: "string", multiple: true },
+      features: { type: "string" },
+      format: { type: "string" },
+      value: { type: "string" },
     });
-    if (v.help) {
-      io.stdout(STATS_HELP + "\n");
-      return 0;
-    }
+    if (v.help) return printHelp(io, STATS_HELP);
     if (positionals.length !== 1)
       throw new UsageError(`expected one result table, got ${positionals.length} argument(s) (see cellfrac stats --help)`);
     if (!v.samples?.length) throw new UsageError("--samples <annotation> is required");
     const a = parseStatsArgs(v);
-    const options: StatsOptions = { ...a.options, onWarning: v.quiet ? undefined : (m) => io.stderr(`cellfrac: stats: ${m}\n`) };
+    const options: StatsOptions = { ...a.options, onWarning: v.quiet ? undefined : cliSay(io, false, "stats").warn };
     const out = v.output;
-    const format = a.format ?? (out && /\.json$/i.test(out) ? "json" : "tsv");
+    const format = a.format ?? (outputExt(out) === "json" ? "json" : "tsv");
     const results = readTable(positionals[0]);
     const annotation = mergeAnnotations(v.samples.map(readAnnotation), new Set(results.rows), options.idColumn, options.onWarning);
     const records = runStats(results, annotation, a.test, options);
@@ -148,8 +125,7 @@ export const statsCommand: Command = {
         : format === "wide"
           ? formatStatsWide(records, a.value, formatNumber)
           : formatStatsTsv(records, formatNumber);
-    if (out && out !== "-") writeFileAtomic(out, text);
-    else io.stdout(text);
+    emit(io, out, text);
     return 0;
   },
 };
