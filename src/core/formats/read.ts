@@ -6,10 +6,10 @@
 import { rStrtod } from "./rnumber.js";
 import { scanTable } from "./scan.js";
 import { isArrow, parseArrow } from "./arrow.js";
-import { type Inflate, isParquet, parseParquet } from "./parquet.js";
+import { isParquet, parseParquet } from "./parquet.js";
 import { gctToTsv, isGct } from "./gct.js";
 import { InputError } from "../errors.js";
-import { gunzipSync, host } from "../host.js";
+import { gunzipSync } from "../host.js";
 import { isGzip } from "./gzip.js";
 import { checkDims, checkLineLengths, inputLimits, overLimit } from "../limits.js";
 import { type Matrix, makeMatrix, mergeRowGroups, ROW_COMBINERS, rowGroups, selectRows } from "../matrix.js";
@@ -30,8 +30,6 @@ export interface ReadOptions {
    * signature genes for CIBERSORT without quantile normalisation. Errors in skipped rows may go unreported.
    */
   keepRows?: ((gene: string) => boolean) | ReadonlySet<string>;
-  /** Decompresses Parquet GZIP pages; default the host's (the browser passes parquetGzipInflater's result). */
-  inflate?: Inflate;
 }
 
 export function keepFn(k: ReadOptions["keepRows"]): ((gene: string) => boolean) | undefined {
@@ -56,7 +54,7 @@ export function parseMatrix(input: string | Uint8Array, opts: ReadOptions = {}):
     if (isGzip(bytes)) bytes = gunzipBounded(bytes, file);
     if (isArrow(bytes) || isParquet(bytes)) {
       const keep = keepFn(opts.keepRows);
-      const m = isArrow(bytes) ? parseArrow(bytes, file, keep) : parseParquet(bytes, file, keep, opts.inflate ?? inflateGzip);
+      const m = isArrow(bytes) ? parseArrow(bytes, file, keep) : parseParquet(bytes, file, keep);
       checkColumnNames(m.cols, 2, words, file);
       return mergeDuplicates(m, opts.duplicates ?? "error", words, file, opts.onWarning);
     }
@@ -165,18 +163,6 @@ export function parseLine(raw: string, lineNo: number, lay: TableLayout, file: s
     out[c] = v;
   }
   return gene;
-}
-
-/**
- * A Parquet GZIP page: gzip members (the format's rule) or, from some writers, a bare zlib stream. `size`:
- * the page's declared size; inflating stops just past it (the caller refuses any other size).
- */
-export function inflateGzip(b: Uint8Array, size?: number): Uint8Array {
-  const max = size === undefined ? undefined : Math.max(1, size + 1);
-  if (isGzip(b)) return gunzipSync(b, max);
-  const inflate = host().inflate;
-  if (!inflate) throw new Error("cellfrac: this host has no synchronous zlib inflate: pass ReadOptions.inflate");
-  return inflate(b, max);
 }
 
 /** Whole-file gunzip, stopped at the maxFileBytes limit (or the largest buffer this Node can make). */
