@@ -7,6 +7,7 @@ import { type Matrix, makeMatrix } from "../core/matrix.js";
 import { ANTILOG_MAX } from "../core/rbase.js";
 import { readMatrixFile } from "./read.js";
 import { streamMatrixFile } from "./stream.js";
+import { withSeekable } from "./pipe.js";
 
 /** What decides which rows are kept and how they are merged (as the run's options say). */
 export interface CibersortMixtureOptions extends Pick<CibersortOptions, "qn" | "absolute" | "scale" | "onWarning"> {
@@ -18,14 +19,20 @@ export interface CibersortMixtureOptions extends Pick<CibersortOptions, "qn" | "
  * (readMatrixFile + toSymbols). QN and sig.score use every gene: the file is streamed whole (no text held).
  * Otherwise only the rows that map to a signature gene are kept, plus the first three genes (prepare names
  * them when nothing matches), and `mixtureMax` carries the file's maximum after duplicate merging.
+ * `path` may be "-" (standard input) or a pipe (see pipe.ts).
  */
 export async function readCibersortMixture(
   path: string,
   signature: Matrix,
   o: CibersortMixtureOptions,
 ): Promise<{ mixture: Matrix; mixtureMax?: number }> {
+  return withSeekable(path, {}, (p, file) => readSeekable(p, file, signature, o));
+}
+
+/** readCibersortMixture of a file that can be read more than once; messages name `file`. */
+async function readSeekable(path: string, file: string, signature: Matrix, o: CibersortMixtureOptions): Promise<{ mixture: Matrix; mixtureMax?: number }> {
   const duplicates = o.duplicates ?? "error";
-  const ro: ReadOptions = { what: "mixture", duplicates, onWarning: o.onWarning };
+  const ro: ReadOptions = { what: "mixture", name: file, duplicates, onWarning: o.onWarning };
   const sym = { duplicates, onWarning: o.onWarning };
   if (o.qn || o.absolute === "sig.score") {
     const all = await streamMatrixFile(path, ro);
@@ -64,7 +71,7 @@ export async function readCibersortMixture(
   if (mergedAway && (o.scale ?? "auto") === "auto" && max < ANTILOG_MAX) {
     // The merged rows decide the anti-log rule: read again keeping them too (prepare takes their max).
     const merged = new Set([...count].filter(([, n]) => n > 1).map(([s]) => s));
-    const again = await streamMatrixFile(path, { what: "mixture", duplicates, keepRows: (g) => keep(g) || merged.has(name(g)) });
+    const again = await streamMatrixFile(path, { what: "mixture", name: file, duplicates, keepRows: (g) => keep(g) || merged.has(name(g)) });
     mixture = toSymbols(again!.matrix, { duplicates });
   }
   return { mixture, mixtureMax: max };

@@ -17,6 +17,7 @@ import { isGzip } from "../core/formats/gzip.js";
 import { isBlank, keepFn, mergeDuplicates, noun, parseLine, type ReadOptions } from "../core/formats/read.js";
 import { type TableLayout, tableLayout } from "../core/formats/read.js";
 import { cannotRead, readMatrixFile } from "./read.js";
+import { withSeekable } from "./pipe.js";
 import { scanCells, scanRowMax, str } from "../core/formats/scan.js";
 import { inputLimits, overLimit, StreamGuard } from "../core/limits.js";
 import { ArrowStreamCheck } from "../core/formats/arrow-check.js";
@@ -99,8 +100,10 @@ export async function streamMatrixFile(path: string, opts: ReadOptions = {}, chu
  * bomb or an endless line is then refused after at most a line's limit of memory, not after inflating it all.
  */
 export async function readMatrixStreamed(path: string, opts: ReadOptions = {}): Promise<Matrix> {
-  const r = await streamMatrixFile(path, { ...opts, keepRows: undefined });
-  return r ? r.matrix : readMatrixFile(path, opts);
+  return withSeekable(path, opts, async (p, name) => {
+    const r = await streamMatrixFile(p, { ...opts, name, keepRows: undefined });
+    return r ? r.matrix : readMatrixFile(p, { ...opts, name });
+  });
 }
 
 /** The inflated chunks of a gzipped Arrow IPC stream, each checked (ArrowStreamCheck) before it is passed on. */

@@ -36,7 +36,8 @@ script v1.04 (ν-SVR with ν = 0.25/0.5/0.75, libsvm's trajectory, R's random nu
 Correlation, RMSE and P-values as R for the same inputs and seed.
 
 The mixture and a signature file: tab- or comma-separated, optionally gzipped; first column gene symbols,
-header row of names (also GCT, Arrow, Parquet).
+header row of names (also GCT, Arrow, Parquet). The mixture may be - (standard input) or a pipe such as
+<(zcat x.tsv.gz): it is copied once to a temporary file, then read as a file.
 
 Options:
 ${formatHelpRows([

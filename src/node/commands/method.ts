@@ -124,7 +124,8 @@ const OUTPUT_ROWS: [string, string][] = [
   ["-h, --help", "this help"],
 ];
 
-const COVERAGE_NOTE = `Rows named by Ensembl gene ID (with or without version) are mapped to symbols with the bundled table.
+const COVERAGE_NOTE = `The mixture may be - (standard input) or a pipe such as <(zcat x.tsv.gz) (copied once to a temporary file).
+Rows named by Ensembl gene ID (with or without version) are mapped to symbols with the bundled table.
 stderr reports how many genes of each signature or set were found and which were missing (JSON output:
 "coverage").`;
 
