@@ -14,7 +14,8 @@ import { type Matrix, makeMatrix } from "../core/matrix.js";
 import { isArrow } from "../core/formats/arrow.js";
 import { isParquet } from "../core/formats/parquet.js";
 import { isGzip } from "../core/formats/gzip.js";
-import { isBlank, keepFn, mergeDuplicates, noun, parseLine, type ReadOptions } from "../core/formats/read.js";
+import { isBlank, keepFn, mergeDuplicates, noun, parseLine, type ReadOptions, roleError } from "../core/formats/read.js";
+import { refuseUnreadable, SNIFF_BYTES } from "../core/formats/sniff.js";
 import { type TableLayout, tableLayout } from "../core/formats/read.js";
 import { cannotRead, readMatrixFile } from "./read.js";
 import { withSeekable } from "./pipe.js";
@@ -52,6 +53,14 @@ const headerDecoder = new TextDecoder("utf-8");
  * line is not whole numbers. `chunk`: bytes split into lines at a time (tests use tiny ones).
  */
 export async function streamMatrixFile(path: string, opts: ReadOptions = {}, chunk = CHUNK): Promise<StreamResult | null> {
+  try {
+    return await streamTable(path, opts, chunk);
+  } catch (e) {
+    throw roleError(e, opts);
+  }
+}
+
+async function streamTable(path: string, opts: ReadOptions, chunk: number): Promise<StreamResult | null> {
   const file = opts.name ?? path;
   const { gz, head } = await sniff(path, file, opts);
   // The columnar readers (and apache-arrow) load only for such files: a TSV run starts faster without them.
@@ -60,6 +69,7 @@ export async function streamMatrixFile(path: string, opts: ReadOptions = {}, chu
     const { streamArrow } = await import("./stream-columnar.js");
     return streamArrow(path, file, opts, gz ? checkedArrow(readChunks(path, file, opts), file) : undefined);
   }
+  refuseUnreadable(head, file);
   const t = new TableStream(file, noun(opts), keepFn(opts.keepRows));
   // One reused buffer (the unfinished line moves to its front): no allocation per chunk.
   let buf = new Uint8Array(chunk + (1 << 16));
@@ -115,16 +125,16 @@ async function* checkedArrow(chunks: AsyncGenerator<Uint8Array>, file: string): 
   }
 }
 
-/** Whether the file is gzipped, and its first 8 bytes (inflated if so), to tell the format. */
+/** Whether the file is gzipped, and its first SNIFF_BYTES (inflated if so), to tell the format. */
 async function sniff(path: string, file: string, opts: ReadOptions): Promise<{ gz: boolean; head: Uint8Array }> {
-  const head = new Uint8Array(8);
+  const head = new Uint8Array(SNIFF_BYTES);
   let n = 0;
   let gz = false;
   for await (const c of readChunks(path, file, opts, (z) => (gz = z))) {
-    const k = Math.min(c.length, 8 - n);
+    const k = Math.min(c.length, SNIFF_BYTES - n);
     head.set(c.subarray(0, k), n);
     n += k;
-    if (n === 8) break;
+    if (n === SNIFF_BYTES) break;
   }
   return { gz, head: head.subarray(0, n) };
 }

@@ -8,7 +8,8 @@ import { scanTable } from "./scan.js";
 import { isArrow, parseArrow } from "./arrow.js";
 import { isParquet, parseParquet } from "./parquet.js";
 import { gctToTsv, isGct } from "./gct.js";
-import { InputError } from "../errors.js";
+import { InputError, withRole } from "../errors.js";
+import { refuseUnreadable } from "./sniff.js";
 import { gunzipSync } from "../host.js";
 import { isGzip } from "./gzip.js";
 import { checkDims, checkLineLengths, inputLimits, overLimit } from "../limits.js";
@@ -39,6 +40,19 @@ export function keepFn(k: ReadOptions["keepRows"]): ((gene: string) => boolean) 
 }
 
 export function parseMatrix(input: string | Uint8Array, opts: ReadOptions = {}): Matrix {
+  try {
+    return parseTable(input, opts);
+  } catch (e) {
+    throw roleError(e, opts);
+  }
+}
+
+/** An error of reading the file, with the file's role named (src/core/errors.ts withRole). */
+export function roleError(e: unknown, opts: ReadOptions): unknown {
+  return withRole(e, opts.what, opts.what === "signature" ? "cell type" : undefined);
+}
+
+function parseTable(input: string | Uint8Array, opts: ReadOptions): Matrix {
   const file = opts.name;
   const words = noun(opts);
   let text: string;
@@ -58,6 +72,7 @@ export function parseMatrix(input: string | Uint8Array, opts: ReadOptions = {}):
       checkColumnNames(m.cols, 2, words, file);
       return mergeDuplicates(m, opts.duplicates ?? "error", words, file, opts.onWarning);
     }
+    refuseUnreadable(bytes, file);
     checkLineLengths(bytes, file);
     if (bytes.length > 4 && bytes[0] === 0x23 && bytes[1] === 0x31 && bytes[2] === 0x2e) {
       const t = new TextDecoder("utf-8").decode(bytes);
@@ -127,11 +142,19 @@ export function tableLayout(headerLine: string, firstLine: string, file: string 
   const short = first.length === header.length + 1;
   const nf = short ? first.length : header.length;
   const cols = short ? header : header.slice(1);
+  checkCommentHeader(header, file);
   if (cols.length === 0) {
     throw new InputError(`no ${words.col} columns: the header has one field (is the file tab- or comma-separated?)`, { file, line: 1 });
   }
   checkColumnNames(cols, short ? 1 : 2, words, file);
   return { delim, nf, rowHeader: short ? "" : header[0], cols, first };
+}
+
+/** A one-field header beginning with "#" is a comment line (featureCounts, GDC STAR-Counts), which TSV has not. */
+function checkCommentHeader(header: string[], file: string | undefined): void {
+  if (header.length !== 1 || !header[0].startsWith("#")) return;
+  const why = `line 1 begins with "#", a comment in the formats that define one, not in TSV/CSV tables`;
+  throw new InputError(`${why} (featureCounts and GDC STAR-Counts files begin so): remove such lines, e.g. grep -v '^#' FILE`, { file, line: 1 });
 }
 
 /**
@@ -190,6 +213,7 @@ function fastParse(bytes: Uint8Array, opts: ReadOptions): Matrix | null {
   const s = scanTable(bytes, csvName, keepFn(opts.keepRows));
   if (!s) return null;
   const words = noun(opts);
+  checkCommentHeader(s.header, file);
   const cols = s.short ? s.header : s.header.slice(1);
   checkDims(s.rows.length, cols.length, file);
   checkColumnNames(cols, s.short ? 1 : 2, words, file);

@@ -3,7 +3,8 @@ import { readFileSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
 import { parseArgs } from "node:util";
 import { readTable } from "../compare.js";
-import { InputError, UsageError } from "../../core/errors.js";
+import { InputError, UsageError, withRole } from "../../core/errors.js";
+import { refuseUnreadable } from "../../core/formats/sniff.js";
 import { formatNumber } from "../../core/formats/write.js";
 import { isGzip } from "../../core/formats/gzip.js";
 import {
@@ -98,8 +99,13 @@ export function readAnnotation(path: string): Annotation {
       { file: path },
     );
   }
-  if (isGzip(bytes)) bytes = gunzipSync(bytes);
-  return parseAnnotation(new TextDecoder().decode(bytes), path);
+  try {
+    if (isGzip(bytes)) bytes = gunzipSync(bytes);
+    refuseUnreadable(bytes, path);
+    return parseAnnotation(new TextDecoder().decode(bytes), path);
+  } catch (e) {
+    throw withRole(e, "annotation");
+  }
 }
 
 function parseTest(v: Record<string, string | boolean | string[] | undefined>): StatsTest {
