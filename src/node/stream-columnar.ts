@@ -147,7 +147,7 @@ async function readAt(fh: FileHandle, pos: number, len: number, file: string, op
  * byte range, then each column chunk is read by its range and decoded (decodeChunk) as the whole-file reader
  * decodes it.
  */
-export async function streamParquet(path: string, file: string, opts: ReadOptions): Promise<StreamResult> {
+export async function streamParquet(path: string, file: string, opts: ReadOptions): Promise<StreamResult | null> {
   const fh = await open(path, "r").catch((e: unknown) => {
     throw cannotRead(e, opts, file);
   });
@@ -168,6 +168,7 @@ export async function streamParquet(path: string, file: string, opts: ReadOption
       }),
     );
     const pt = parquetTable(meta, size, file);
+    if (pt.geneAt < 0) return null; // a long table: read whole (parseParquet)
     const names = pt.leaves.map((l) => l.element.name);
     const chunk = async (g: number, c: number) => {
       const [start, end] = chunkRange(meta, g, c);

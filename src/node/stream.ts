@@ -14,7 +14,7 @@ import { type Matrix, makeMatrix } from "../core/matrix.js";
 import { isArrow } from "../core/formats/arrow.js";
 import { isParquet } from "../core/formats/parquet.js";
 import { isGzip } from "../core/formats/gzip.js";
-import { isBlank, keepFn, mergeDuplicates, noun, parseLine, type ReadOptions, roleError } from "../core/formats/read.js";
+import { isBlank, keepFn, mayBeLong, mergeDuplicates, noun, parseLine, type ReadOptions, roleError } from "../core/formats/read.js";
 import { refuseUnreadable, SNIFF_BYTES } from "../core/formats/sniff.js";
 import { type TableLayout, tableLayout } from "../core/formats/read.js";
 import { cannotRead, readMatrixFile } from "./read.js";
@@ -70,6 +70,8 @@ async function streamTable(path: string, opts: ReadOptions, chunk: number): Prom
     return streamArrow(path, file, opts, gz ? checkedArrow(readChunks(path, file, opts), file) : undefined);
   }
   refuseUnreadable(head, file);
+  // A long table (gene, sample, value) is told from all of its rows: the whole-file reader's (long.ts).
+  if (mayBeLong(headerDecoder.decode(head).split(/\r\n|\r|\n/).slice(0, -1), file)) return null;
   const t = new TableStream(file, noun(opts), keepFn(opts.keepRows));
   // One reused buffer (the unfinished line moves to its front): no allocation per chunk.
   let buf = new Uint8Array(chunk + (1 << 16));

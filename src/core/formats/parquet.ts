@@ -16,7 +16,8 @@ import { compressors } from "hyparquet-compressors";
 import type { ColumnDecoder, CompressionCodec, Compressors, DecodedArray } from "hyparquet/src/types.js";
 import { InputError } from "../errors.js";
 import { checkDims, inputLimits, overLimit } from "../limits.js";
-import { type Matrix, makeMatrix } from "../matrix.js";
+import { type Matrix, makeMatrix, selectRows } from "../matrix.js";
+import { longColumns, longToMatrix } from "./long.js";
 
 export { formatParquet } from "./parquet-write.js";
 
@@ -45,6 +46,7 @@ export interface ParquetTable {
   meta: FileMetaData;
   /** The top-level columns (leaves: nested columns are refused). */
   leaves: SchemaTree[];
+  /** The gene column; -1: a long table (two string columns and a number column, see long.ts). */
   geneAt: number;
   samples: number[];
   rowHeader: string;
@@ -88,11 +90,13 @@ export function parquetTable(meta: FileMetaData, size: number, file: string | un
     else if (texts.length === 1) geneAt = texts[0];
     else if (texts.length === 0) {
       throw new InputError(`no column holds gene symbols (strings): the columns are ${leaves.slice(0, 6).map((_, i) => describe(i)).join(", ")}`, { file });
+    } else if (leaves.length === 3 && texts.length === 2 && isNumber(leaves[3 - texts[0] - texts[1]].element)) {
+      geneAt = -1; // a long table: decided in parseParquet, on the values
     } else {
       const list = texts.slice(0, 6).map((i) => `"${names[i]}"`).join(", ");
       throw new InputError(`${texts.length} columns hold strings (${list}): one, the gene symbols, may; drop the others`, { file });
     }
-    const samples = leaves.map((_, i) => i).filter((i) => i !== geneAt);
+    const samples = leaves.map((_, i) => i).filter((i) => i !== geneAt && !(geneAt < 0 && texts.includes(i)));
     for (const i of samples) {
       if (!isNumber(leaves[i].element)) unsupported(file, `${typeName(leaves[i].element)} sample column "${names[i]}" (numbers must be DOUBLE, FLOAT, INT32 or INT64)`);
     }
@@ -112,7 +116,7 @@ export function parquetTable(meta: FileMetaData, size: number, file: string | un
       });
     });
     // pandas names an unnamed index "__index_level_0__": no header text then, as R's row names.
-    const header = names[geneAt];
+    const header = names[geneAt] ?? "";
     return { meta, leaves, geneAt, samples, rowHeader: /^__index_level_\d+__$/.test(header) ? "" : header, numRows, groupRows, footerStart };
   });
 }
@@ -202,7 +206,7 @@ export function decodeChunk(bytes: Uint8Array, t: ParquetTable, g: number, c: nu
     const { data } = readColumn(reader, { groupStart: 0, selectStart: 0, selectEnd: rows, groupRows: rows }, decoder);
     const n = data.reduce((s, d) => s + d.length, 0);
     if (n !== rows) throw new Error(`column "${leaf.element.name}" holds ${n} values in a row group of ${rows} rows`);
-    return c === t.geneAt ? { strings: strings(data) } : numbers(data, rows);
+    return isText(leaf.element) ? { strings: strings(data) } : numbers(data, rows);
   });
 }
 
@@ -240,7 +244,7 @@ function numbers(parts: DecodedArray[], n: number): Decoded {
 function readWholeColumn(bytes: Uint8Array, t: ParquetTable, c: number, file: string | undefined): Decoded {
   const parts = t.groupRows.map((_, g) => decodeChunk(bytes, t, g, c, file));
   if (parts.length === 1) return parts[0];
-  if (c === t.geneAt) return { strings: parts.flatMap((p) => p.strings!) };
+  if (parts[0].strings) return { strings: parts.flatMap((p) => p.strings!) };
   const out: Decoded = { numbers: new Float64Array(t.numRows) };
   let at = 0;
   for (const p of parts) {
@@ -255,6 +259,7 @@ function readWholeColumn(bytes: Uint8Array, t: ParquetTable, c: number, file: st
 export function parseParquet(bytes: Uint8Array, file?: string, keep?: (gene: string) => boolean): Matrix {
   const t = parquetTable(readFooter(bytes, file), bytes.length, file);
   const names = t.leaves.map((l) => l.element.name);
+  if (t.geneAt < 0) return parseLongParquet(bytes, t, file, keep);
   const genes = readWholeColumn(bytes, t, t.geneAt, file).strings!;
   const idx: number[] = [];
   const rows: string[] = [];
@@ -280,6 +285,28 @@ export function parseParquet(bytes: Uint8Array, file?: string, keep?: (gene: str
     }
   }
   return makeMatrix(rows, cols, data, t.rowHeader);
+}
+
+/** A long Parquet table (two string columns, one number column) as its genes × samples matrix. */
+function parseLongParquet(bytes: Uint8Array, t: ParquetTable, file: string | undefined, keep?: (gene: string) => boolean): Matrix {
+  const cols = t.leaves.map((_, c) => readWholeColumn(bytes, t, c, file));
+  const header = t.leaves.map((l) => l.element.name);
+  const distinct = cols.map((d) => new Set(d.strings ?? []).size);
+  const lc = longColumns(header, cols.map((d) => d.strings === undefined), distinct)!;
+  const text = (c: number) => cols[c].strings!.map((g, r) => g ?? unsupportedNull(file, r, c));
+  const { numbers, nulls } = cols[lc.value];
+  const genes = text(lc.gene);
+  const samples = text(lc.sample);
+  numbers!.forEach((v, r) => {
+    const missing = nulls !== undefined && nulls[r] === 1;
+    if (missing || !Number.isFinite(v)) throw badCell(missing, v, { file, line: r + 1, column: lc.value + 1, gene: genes[r], sample: samples[r] });
+  });
+  const m = longToMatrix(genes, samples, numbers!, file, (r) => r + 1, header[lc.gene]);
+  return keep ? selectRows(m, m.rows.flatMap((g, r) => (keep(g) ? [r] : []))) : m;
+}
+
+function unsupportedNull(file: string | undefined, r: number, c: number): never {
+  throw new InputError(`empty gene or sample name (long table)`, { file, line: r + 1, column: c + 1 });
 }
 
 /** The error for a missing or non-finite sample value. */

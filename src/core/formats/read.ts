@@ -10,6 +10,7 @@ import { isParquet, parseParquet } from "./parquet.js";
 import { gctToTsv, isGct } from "./gct.js";
 import { InputError, withRole } from "../errors.js";
 import { refuseUnreadable } from "./sniff.js";
+import { longColumns, longToMatrix } from "./long.js";
 import { gunzipSync } from "../host.js";
 import { isGzip } from "./gzip.js";
 import { checkDims, checkLineLengths, inputLimits, overLimit } from "../limits.js";
@@ -93,6 +94,8 @@ function parseTable(input: string | Uint8Array, opts: ReadOptions): Matrix {
 
   const lay = tableLayout(lines[0], lines[1], file, words);
   const nrow = end - 1;
+  const long = lay.nf === 3 && lay.cols.length === 2 ? parseLong(lines, end, lay, file, opts) : undefined;
+  if (long) return long;
   checkDims(nrow, lay.cols.length, file);
   const ncol = lay.cols.length;
   const rows = new Array<string>(nrow);
@@ -115,6 +118,46 @@ function parseTable(input: string | Uint8Array, opts: ReadOptions): Matrix {
     return mergeDuplicates(sel, opts.duplicates ?? "error", words, file, opts.onWarning, idx.map((r) => r + 2));
   }
   return mergeDuplicates(m, opts.duplicates ?? "error", words, file, opts.onWarning);
+}
+
+/** Whether a three-column text looks like a long table (src/core/formats/long.ts) on its first lines. */
+export function mayBeLong(lines: string[], file: string | undefined): boolean {
+  try {
+    if (lines.length < 2) return false;
+    const lay = tableLayout(lines[0], lines[1], file, { file: "matrix", col: "column" });
+    if (lay.nf !== 3 || lay.cols.length !== 2) return false;
+    const f = lines.slice(1).filter((l) => !isBlank(l)).map((l) => splitFields(l, lay.delim, 0, file));
+    const numeric = [0, 1, 2].map((c) => f.every((x) => NUMBER.test(x[c] ?? "")));
+    return numeric.filter(Boolean).length === 1;
+  } catch {
+    return false; // not a table the long reader would take; the text reader says what is wrong
+  }
+}
+
+/**
+ * A long table's matrix when the text is one (three columns, one numeric, a sample column that repeats:
+ * at least two samples, each on two rows or more on average), else undefined. keepRows applies.
+ */
+function parseLong(lines: string[], end: number, lay: TableLayout, file: string | undefined, opts: ReadOptions): Matrix | undefined {
+  const f: string[][] = [];
+  for (let i = 1; i < end; i++) {
+    if (isBlank(lines[i])) throw new InputError(`empty line inside the table`, { file, line: i + 1 });
+    f.push(splitFields(lines[i], lay.delim, i + 1, file));
+  }
+  const header = [lay.rowHeader, ...lay.cols];
+  const numeric = [0, 1, 2].map((c) => f.every((x) => NUMBER.test(x[c] ?? "")));
+  const distinct = [0, 1, 2].map((c) => new Set(f.map((x) => x[c])).size);
+  const cols = longColumns(header, numeric, distinct);
+  if (!cols || distinct[cols.sample] < 2 || 2 * distinct[cols.sample] > f.length) return undefined;
+  const values = new Float64Array(f.length);
+  f.forEach((x, i) => {
+    if (x.length !== 3) throw new InputError(`expected 3 fields, found ${x.length} (long table)`, { file, line: i + 2 });
+    values[i] = rStrtod(x[cols.value]);
+    if (!Number.isFinite(values[i])) badNumber(x[cols.value], { file, line: i + 2, column: cols.value + 1, gene: x[cols.gene], sample: x[cols.sample] });
+  });
+  const m = longToMatrix(f.map((x) => x[cols.gene]), f.map((x) => x[cols.sample]), values, file, (i) => i + 2, header[cols.gene]);
+  const keep = keepFn(opts.keepRows);
+  return keep ? selectRows(m, m.rows.flatMap((g, r) => (keep(g) ? [r] : []))) : m;
 }
 
 /** What the header line and the first data line say about a table (the careful parser's rules). */
@@ -208,6 +251,9 @@ const BUFFER_MAX = 2 ** 32 - 1;
 /** The byte scanner for well-formed input; null sends the input to the careful parser above. */
 function fastParse(bytes: Uint8Array, opts: ReadOptions): Matrix | null {
   const file = opts.name;
+  // With keepRows the scanner skips rows it does not keep unread: a long table must not pass as a wide one.
+  const head = new TextDecoder("utf-8").decode(bytes.subarray(0, 4096)).split(/\r\n|\r|\n/);
+  if (mayBeLong(bytes.length > 4096 ? head.slice(0, -1) : head, file)) return null;
   const lower = file?.toLowerCase() ?? "";
   const csvName = lower.endsWith(".csv") || lower.endsWith(".csv.gz");
   const s = scanTable(bytes, csvName, keepFn(opts.keepRows));
