@@ -12,6 +12,7 @@ import { readMatrixFile } from "../src/node/read.js";
 import { streamMatrixFile } from "../src/node/stream.js";
 
 const CLI = fileURLToPath(new URL("../dist/node/cli.js", import.meta.url));
+const SIG = fileURLToPath(new URL("../data/LM22.tsv", import.meta.url));
 const lm22 = readMatrixFile(fileURLToPath(new URL("../data/LM22.tsv", import.meta.url)));
 const wide = selectRows(lm22, Array.from({ length: 100 }, (_, i) => i));
 const dir = mkdtempSync(join(tmpdir(), "cellfrac-long-test-"));
@@ -86,6 +87,24 @@ describe("long tables", () => {
     expect(a.status).toBe(0);
     expect(b.stderr).toBe("");
     expect(b.stdout).toBe(a.stdout);
+  });
+
+  it("--layout long reads a one-sample long table (not told by content); --layout wide and long refuse the other layout", () => {
+    const one = "gene\tsample\ttpm\nCD3E\tS1\t5\nCD4\tS1\t7\n";
+    expect(() => parseMatrix(one, { name: "o.tsv" })).toThrow(/^o\.tsv:2:2, gene "CD3E", sample "sample": not a number: "S1"$/);
+    const m = parseMatrix(one, { name: "o.tsv", layout: "long" });
+    expect([m.rows, m.cols, Array.from(m.data)]).toEqual([["CD3E", "CD4"], ["S1"], [5, 7]]);
+    const long = longText(["gene", "sample", "value"], "\t", false);
+    expect(() => parseMatrix(long, { name: "l.tsv", layout: "wide" })).toThrow(/^l\.tsv:2:2, gene "[^"]+", sample "sample": not a number/);
+    expect(() => parseMatrix("gene\tS1\tS2\nA\t1\t2\n", { name: "w.tsv", layout: "long" })).toThrow(/^w\.tsv:1: --layout long: not a long table/);
+  });
+
+  it("the CLI's --layout long (streamed path too)", { timeout: 60_000 }, () => {
+    const path = join(dir, "one.tsv");
+    writeFileSync(path, ["gene\tsample\ttpm", ...wide.rows.map((g, r) => `${g}\tS1\t${get(wide, r, 0)}`)].join("\n") + "\n");
+    const r = spawnSync(process.execPath, [CLI, "nnls", path, "--layout", "long", "--signature", SIG], { encoding: "utf8" });
+    expect(r.status, r.stderr).toBe(0); // (a warning: only 3 LM22 genes)
+    expect(r.stdout.split("\n")[1]).toMatch(/^S1\t/);
   });
 
   it("refused: a missing pair, a repeated pair, a bad value; a wide table with an NA column stays wide", () => {

@@ -265,6 +265,15 @@ const DUPLICATES: OptionSpec = {
   hosts: ALL,
   page: { id: "duplicates", label: "Duplicate genes", group: "common" },
 };
+const LAYOUT: OptionSpec = {
+  name: "layout",
+  type: "choice",
+  choices: ["auto", "wide", "long"],
+  default: "auto",
+  arg: "L",
+  help: "mixture layout: auto (default: a long gene/sample/value table is told by content), wide or long",
+  hosts: ["cli", "api"],
+};
 const SIGNATURE_PAGE: PageControl = {
   id: "signature",
   testid: "signature-input",
@@ -341,6 +350,7 @@ const CIBERSORT_OPTIONS: readonly OptionSpec[] = [
   },
   SCALE,
   DUPLICATES,
+  LAYOUT,
   {
     name: "threads",
     type: "integer",
@@ -367,6 +377,7 @@ const NNLS_OPTIONS: readonly OptionSpec[] = [
   { name: "coefficients", type: "boolean", default: false, help: "write the raw NNLS coefficients instead of fractions", hosts: NO_PAGE },
   SCALE,
   DUPLICATES,
+  LAYOUT,
 ];
 
 const QUANTISEQ_OPTIONS: readonly OptionSpec[] = [
@@ -396,6 +407,7 @@ const QUANTISEQ_OPTIONS: readonly OptionSpec[] = [
   },
   SCALE,
   DUPLICATES,
+  LAYOUT,
 ];
 
 const EPIC_OPTIONS: readonly OptionSpec[] = [
@@ -458,6 +470,7 @@ const EPIC_OPTIONS: readonly OptionSpec[] = [
   },
   SCALE,
   DUPLICATES,
+  LAYOUT,
 ];
 
 const GENE_SETS_HINT = "a .gmt/.tsv file, ESTIMATE, MCPcounter or Danaher";
@@ -531,6 +544,7 @@ function scoreOptions(defaultSets?: string, ...own: OptionSpec[]): OptionSpec[] 
     },
     ...own,
     DUPLICATES,
+    LAYOUT,
   ];
 }
 

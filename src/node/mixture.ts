@@ -12,6 +12,7 @@ import { withSeekable } from "./pipe.js";
 /** What decides which rows are kept and how they are merged (as the run's options say). */
 export interface CibersortMixtureOptions extends Pick<CibersortOptions, "qn" | "absolute" | "scale" | "onWarning"> {
   duplicates?: DuplicatePolicy;
+  layout?: ReadOptions["layout"];
 }
 
 /**
@@ -32,7 +33,7 @@ export async function readCibersortMixture(
 /** readCibersortMixture of a file that can be read more than once; messages name `file`. */
 async function readSeekable(path: string, file: string, signature: Matrix, o: CibersortMixtureOptions): Promise<{ mixture: Matrix; mixtureMax?: number }> {
   const duplicates = o.duplicates ?? "error";
-  const ro: ReadOptions = { what: "mixture", name: file, duplicates, onWarning: o.onWarning };
+  const ro: ReadOptions = { what: "mixture", name: file, duplicates, layout: o.layout, onWarning: o.onWarning };
   const sym = { duplicates, onWarning: o.onWarning };
   if (o.qn || o.absolute === "sig.score") {
     const all = await streamMatrixFile(path, ro);
@@ -71,7 +72,7 @@ async function readSeekable(path: string, file: string, signature: Matrix, o: Ci
   if (mergedAway && (o.scale ?? "auto") === "auto" && max < ANTILOG_MAX) {
     // The merged rows decide the anti-log rule: read again keeping them too (prepare takes their max).
     const merged = new Set([...count].filter(([, n]) => n > 1).map(([s]) => s));
-    const again = await streamMatrixFile(path, { what: "mixture", name: file, duplicates, keepRows: (g) => keep(g) || merged.has(name(g)) });
+    const again = await streamMatrixFile(path, { what: "mixture", name: file, duplicates, layout: o.layout, keepRows: (g) => keep(g) || merged.has(name(g)) });
     mixture = toSymbols(again!.matrix, { duplicates });
   }
   return { mixture, mixtureMax: max };

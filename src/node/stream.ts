@@ -71,7 +71,8 @@ async function streamTable(path: string, opts: ReadOptions, chunk: number): Prom
   }
   refuseUnreadable(head, file);
   // A long table (gene, sample, value) is told from all of its rows: the whole-file reader's (long.ts).
-  if (mayBeLong(headerDecoder.decode(head).split(/\r\n|\r|\n/).slice(0, -1), file)) return null;
+  const lines = headerDecoder.decode(head).split(/\r\n|\r|\n/).slice(0, -1);
+  if (opts.layout === "long" || (opts.layout !== "wide" && mayBeLong(lines, file))) return null;
   const t = new TableStream(file, noun(opts), keepFn(opts.keepRows));
   // One reused buffer (the unfinished line moves to its front): no allocation per chunk.
   let buf = new Uint8Array(chunk + (1 << 16));

@@ -32,6 +32,8 @@ export interface ReadOptions {
    * signature genes for CIBERSORT without quantile normalisation. Errors in skipped rows may go unreported.
    */
   keepRows?: ((gene: string) => boolean) | ReadonlySet<string>;
+  /** Long (gene, sample, value) or wide; default "auto": a long table is told by content (long.ts). */
+  layout?: "auto" | "wide" | "long";
 }
 
 export function keepFn(k: ReadOptions["keepRows"]): ((gene: string) => boolean) | undefined {
@@ -94,8 +96,11 @@ function parseTable(input: string | Uint8Array, opts: ReadOptions): Matrix {
 
   const lay = tableLayout(lines[0], lines[1], file, words);
   const nrow = end - 1;
-  const long = lay.nf === 3 && lay.cols.length === 2 ? parseLong(lines, end, lay, file, opts) : undefined;
+  const long = opts.layout !== "wide" && lay.nf === 3 && lay.cols.length === 2 ? parseLong(lines, end, lay, file, opts) : undefined;
   if (long) return long;
+  if (opts.layout === "long") {
+    throw new InputError(`--layout long: not a long table (three columns: gene, sample and a number column)`, { file, line: 1 });
+  }
   checkDims(nrow, lay.cols.length, file);
   const ncol = lay.cols.length;
   const rows = new Array<string>(nrow);
@@ -148,7 +153,8 @@ function parseLong(lines: string[], end: number, lay: TableLayout, file: string 
   const numeric = [0, 1, 2].map((c) => f.every((x) => NUMBER.test(x[c] ?? "")));
   const distinct = [0, 1, 2].map((c) => new Set(f.map((x) => x[c])).size);
   const cols = longColumns(header, numeric, distinct);
-  if (!cols || distinct[cols.sample] < 2 || 2 * distinct[cols.sample] > f.length) return undefined;
+  const forced = opts.layout === "long";
+  if (!cols || (!forced && (distinct[cols.sample] < 2 || 2 * distinct[cols.sample] > f.length))) return undefined;
   const values = new Float64Array(f.length);
   f.forEach((x, i) => {
     if (x.length !== 3) throw new InputError(`expected 3 fields, found ${x.length} (long table)`, { file, line: i + 2 });
@@ -253,7 +259,7 @@ function fastParse(bytes: Uint8Array, opts: ReadOptions): Matrix | null {
   const file = opts.name;
   // With keepRows the scanner skips rows it does not keep unread: a long table must not pass as a wide one.
   const head = new TextDecoder("utf-8").decode(bytes.subarray(0, 4096)).split(/\r\n|\r|\n/);
-  if (mayBeLong(bytes.length > 4096 ? head.slice(0, -1) : head, file)) return null;
+  if (opts.layout === "long" || (opts.layout !== "wide" && mayBeLong(bytes.length > 4096 ? head.slice(0, -1) : head, file))) return null;
   const lower = file?.toLowerCase() ?? "";
   const csvName = lower.endsWith(".csv") || lower.endsWith(".csv.gz");
   const s = scanTable(bytes, csvName, keepFn(opts.keepRows));

@@ -77,6 +77,7 @@ export interface CibersortCliOptions {
   absolute: AbsMethod | false;
   scale: ScaleMode;
   duplicates: NonNullable<ReadOptions["duplicates"]>;
+  layout?: ReadOptions["layout"];
   threads?: number;
   solver?: "libsvm" | "exact";
   output?: string;
@@ -131,6 +132,7 @@ export function parseCibersortArgs(args: string[]): CibersortCliOptions | "help"
     absolute: (o.absolute as AbsMethod | undefined) ?? false,
     scale: o.scale as ScaleMode,
     duplicates: o.duplicates as CibersortCliOptions["duplicates"],
+    layout: o.layout as CibersortCliOptions["layout"],
     threads: o.threads as number | undefined,
     solver: o.solver as "libsvm" | "exact",
     output,

@@ -111,7 +111,7 @@ export async function runMethodCli(
   const duplicates = v.duplicates as DuplicatePolicy;
   // Streamed: a gzip bomb or an endless line is refused within a line's limit of memory (issue 16).
   const mixture =
-    given ?? toSymbols(await readMatrixStreamed(cli.mixture, { what: "mixture", duplicates, onWarning: warn }), { duplicates, onWarning: warn });
+    given ?? toSymbols(await readMatrixStreamed(cli.mixture, { what: "mixture", duplicates, layout: v.layout as "auto" | "wide" | "long" | undefined, onWarning: warn }), { duplicates, onWarning: warn });
   const out = await m.run(mixture, v, { host: nodeMethodHost(warn), onWarning: warn, ...ctx });
   afterRun?.();
   if (!cli.quiet) io.stderr(coverageReport(out.table));
