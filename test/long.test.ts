@@ -68,11 +68,14 @@ describe("long tables", () => {
     expectCells(m, wide);
   });
 
-  it("streamed readers hand long tables to the whole-file reader (same matrix, keepRows applies)", async () => {
+  it("the streamed reader hands long tables to the whole-file reader (same matrix, row maxima, keepRows)", async () => {
     const path = join(dir, "long.tsv");
     writeFileSync(path, longText(["sample", "gene", "value"], "\t", true));
-    expect(await streamMatrixFile(path, { what: "mixture" })).toBeNull();
     const keep = new Set([wide.rows[5], wide.rows[50]]);
+    const s = (await streamMatrixFile(path, { what: "mixture", keepRows: keep }))!;
+    expect(s.matrix.rows).toEqual([wide.rows[5], wide.rows[50]]);
+    expect(s.genes).toEqual(wide.rows);
+    expect(s.rowMax[7]).toBe(Math.max(...wide.cols.map((_, c) => get(wide, 7, c))));
     expect(readMatrixFile(path, { keepRows: keep }).rows).toEqual([wide.rows[5], wide.rows[50]]);
   });
 

@@ -10,7 +10,7 @@ import { closeSync, createReadStream, openSync, readSync } from "node:fs";
 import { open } from "node:fs/promises";
 import { createGunzip } from "node:zlib";
 import { InputError } from "../core/errors.js";
-import { type Matrix, makeMatrix } from "../core/matrix.js";
+import { type Matrix, makeMatrix, selectRows } from "../core/matrix.js";
 import { isArrow } from "../core/formats/arrow.js";
 import { isParquet } from "../core/formats/parquet.js";
 import { isGzip } from "../core/formats/gzip.js";
@@ -72,7 +72,7 @@ async function streamTable(path: string, opts: ReadOptions, chunk: number): Prom
   refuseUnreadable(head, file);
   // A long table (gene, sample, value) is told from all of its rows: the whole-file reader's (long.ts).
   const lines = headerDecoder.decode(head).split(/\r\n|\r|\n/).slice(0, -1);
-  if (opts.layout === "long" || (opts.layout !== "wide" && mayBeLong(lines, file))) return null;
+  if (opts.layout === "long" || (opts.layout !== "wide" && mayBeLong(lines, file))) return wholeAsStream(path, file, opts);
   const t = new TableStream(file, noun(opts), keepFn(opts.keepRows));
   // One reused buffer (the unfinished line moves to its front): no allocation per chunk.
   let buf = new Uint8Array(chunk + (1 << 16));
@@ -117,6 +117,25 @@ export async function readMatrixStreamed(path: string, opts: ReadOptions = {}): 
     const r = await streamMatrixFile(p, { ...opts, name, keepRows: undefined });
     return r ? r.matrix : readMatrixFile(p, { ...opts, name });
   });
+}
+
+/**
+ * A table the whole-file reader decides (a long table, told from all of its rows; or a three-column table
+ * that is neither, whose error is then the whole-file reader's), returned as the stream returns it.
+ */
+function wholeAsStream(path: string, file: string, opts: ReadOptions): StreamResult {
+  const all = readMatrixFile(path, { ...opts, name: file, keepRows: undefined });
+  const nr = all.rows.length;
+  const rowMax = new Float64Array(nr).fill(-Infinity);
+  let max = -Infinity;
+  for (let i = 0; i < all.data.length; i++) {
+    const r = i % nr;
+    if (all.data[i] > rowMax[r]) rowMax[r] = all.data[i];
+    if (all.data[i] > max) max = all.data[i];
+  }
+  const keep = keepFn(opts.keepRows);
+  const matrix = keep ? selectRows(all, all.rows.flatMap((g, r) => (keep(g) ? [r] : []))) : all;
+  return { matrix, max, genes: all.rows, rowMax };
 }
 
 /** The inflated chunks of a gzipped Arrow IPC stream, each checked (ArrowStreamCheck) before it is passed on. */
