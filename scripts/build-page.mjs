@@ -6,7 +6,7 @@
 // the modules' `new URL(…, import.meta.url)` references hold unchanged: the workers, and the assets at
 // the same place relative to app/browser/ as build/ and data/ to dist/browser/ in the package, copied here.
 import { build } from "esbuild";
-import { copyFileSync, mkdirSync, readdirSync, rmSync } from "node:fs";
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -30,6 +30,8 @@ const result = await build({
   sourcemap: true,
   metafile: true,
   logLevel: "warning",
+  // The version the page's reports name (src/browser/page/analysis.ts), as `cellfrac report` reads it.
+  define: { CELLFRAC_VERSION: JSON.stringify(JSON.parse(readFileSync(join(root, "package.json"), "utf8")).version) },
 });
 
 const nodeBuiltins = Object.values(result.metafile.inputs).flatMap((i) => i.imports.filter((m) => m.path.startsWith("node:")));
