@@ -64,7 +64,11 @@ async function streamTable(path: string, opts: ReadOptions, chunk: number): Prom
   const file = opts.name ?? path;
   const { gz, head } = await sniff(path, file, opts);
   // The columnar readers (and apache-arrow) load only for such files: a TSV run starts faster without them.
-  if (isParquet(head)) return gz ? null : (await import("./stream-columnar.js")).streamParquet(path, file, opts);
+  if (isParquet(head)) {
+    if (gz) return null;
+    // A long Parquet table (null) is read whole, as a long text table.
+    return (await (await import("./stream-columnar.js")).streamParquet(path, file, opts)) ?? wholeAsStream(path, file, opts);
+  }
   if (isArrow(head)) {
     const { streamArrow } = await import("./stream-columnar.js");
     return streamArrow(path, file, opts, gz ? checkedArrow(readChunks(path, file, opts), file) : undefined);
