@@ -4,7 +4,7 @@
 // cancel stops a run, and bad input shows the CLI's message. Each test has a fresh page. Needs the built page
 // (npm test builds it) and /usr/bin/chromium (.ci/run installs it); without Chromium the tests are skipped
 // and their suite's name says why.
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { tableFromIPC } from "apache-arrow";
@@ -66,7 +66,7 @@ function useBrowser(): void {
   });
 }
 
-async function runInPage(mixture: string, opts: { perm: number; seed?: number; signature?: string; method?: string; setup?: () => Promise<void>; fails?: boolean }): Promise<void> {
+async function runInPage(mixture: string | string[], opts: { perm: number; seed?: number; signature?: string; method?: string; setup?: () => Promise<void>; fails?: boolean }): Promise<void> {
   await page.getByTestId("method-select").selectOption(opts.method ?? "cibersort");
   await page.getByTestId("mixture-input").setInputFiles(mixture);
   if (opts.method === undefined || opts.method === "cibersort" || opts.method === "nnls") await page.getByTestId("signature-input").setInputFiles(opts.signature ? [opts.signature] : []);
@@ -458,5 +458,24 @@ describe.skipIf(!HAVE_CHROMIUM)(`the page in Chromium${NO_CHROMIUM}`, () => {
     expect(await page.isHidden("#out")).toBe(true);
     mkdirSync(OUT, { recursive: true });
     await page.screenshot({ path: join(OUT, "browser-e2e-error.png") });
+  }, 120_000);
+  it("several Salmon files (one per sample, merged by gene) and a gzipped GEO series matrix: the CLI's table", async () => {
+    const quant = new URL("./fixtures/quant/", import.meta.url).pathname;
+    const dir = mkdtempSync(join(tmp, "salmon-"));
+    // The page sees file names only: S1.quant.sf names its sample S1 (as the CLI does).
+    const salmon = ["S1", "S2", "S3"].map((s) => {
+      const f = join(dir, `${s}.quant.sf`);
+      copyFileSync(join(quant, `salmon/${s}/quant.sf`), f);
+      return f;
+    });
+    const ref = await cli("nnls", ...salmon, "-q");
+    expect(ref.code, ref.err).toBe(0);
+    await runInPage(salmon, { perm: 0, method: "nnls" });
+    expect(await tableText()).toBe(ref.out);
+    const geo = join(quant, "geo/GSE1000_series_matrix.txt.gz");
+    const g = await cli("nnls", geo, "-q");
+    expect(g.code, g.err).toBe(0);
+    await runInPage(geo, { perm: 0, method: "nnls" });
+    expect(await tableText()).toBe(g.out);
   }, 120_000);
 });

@@ -16,13 +16,15 @@ import type { Coverage, MethodTable } from "../core/methods/types.js";
 import { type MethodHost, type NamedBytes, methodByName, parseOptions } from "../core/registry.js";
 import { browserFitRunner, defaultWorkers, type BrowserPoolInfo } from "./pool.js";
 import { gunzipIfNeeded, parseMatrixBytes } from "./parse.js";
+import { mergeByGene } from "../core/mixtures.js";
 
 export type InputFile = NamedBytes;
 
 export interface RunRequest {
   /** A registry method (src/core/registry.ts). */
   method: string;
-  mixture: InputFile;
+  /** One file, or several merged by gene (src/core/mixtures.ts). */
+  mixture: InputFile | InputFile[];
   /** The method's options as the form gives them (keys: option keys); the registry checks them. */
   options: Record<string, unknown>;
   /** Fit workers (default: hardware concurrency). */
@@ -96,7 +98,12 @@ export const runWorkerApi = {
       const warnings: string[] = [];
       const onWarning = (m: string) => warnings.push(m);
       const duplicates = v.duplicates as "error" | "first" | "mean" | "max";
-      let mix = await parseMatrixBytes(req.mixture.bytes, { what: "mixture", name: req.mixture.name, duplicates, onWarning });
+      const files = Array.isArray(req.mixture) ? req.mixture : [req.mixture];
+      const read = { what: "mixture" as const, duplicates, onWarning, quant: { onNote: onWarning } };
+      const parse = async (f: InputFile) => ({ name: f.name, matrix: await parseMatrixBytes(f.bytes, { ...read, name: f.name }) });
+      const parts = await Promise.all(files.map(parse));
+      let mix = mergeByGene(parts, false);
+      const mixtureName = files.map((f) => f.name).join(", ");
       // Ensembl gene IDs are mapped to symbols, as the CLI does.
       if (mix.rows.some((g) => ensemblStableId(g) !== undefined)) {
         mix = toSymbols(mix, { duplicates, onWarning, table: await ensemblTable() });
@@ -104,7 +111,7 @@ export const runWorkerApi = {
       const info: BrowserPoolInfo = { workers: 0, shared: false };
       const host = browserHost(onWarning, browserFitRunner(req.workers ?? defaultWorkers(), info));
       const progress = onProgress ? (d: number, t: number) => void onProgress(d, t) : undefined;
-      const out = await method.run(mix, v, { host, onProgress: progress, mixtureName: req.mixture.name });
+      const out = await method.run(mix, v, { host, onProgress: progress, mixtureName });
       return {
         ...fromTable(out.table, warnings, method.kind),
         table: resultText(out, "tsv"),

@@ -8,6 +8,7 @@ import type { FitRunner } from "./cibersort/fits.js";
 import { UsageError } from "./errors.js";
 import type { GeneSet } from "./genesets.js";
 import type { Matrix } from "./matrix.js";
+import { MIXTURE_OPTIONS } from "./mixtures.js";
 import type { EpicReference } from "./methods/epic.js";
 import type { Til10 } from "./methods/quantiseq.js";
 import type { MethodTable } from "./methods/types.js";
@@ -351,6 +352,7 @@ const CIBERSORT_OPTIONS: readonly OptionSpec[] = [
   SCALE,
   DUPLICATES,
   LAYOUT,
+  ...MIXTURE_OPTIONS,
   {
     name: "threads",
     type: "integer",
@@ -378,6 +380,7 @@ const NNLS_OPTIONS: readonly OptionSpec[] = [
   SCALE,
   DUPLICATES,
   LAYOUT,
+  ...MIXTURE_OPTIONS,
 ];
 
 const QUANTISEQ_OPTIONS: readonly OptionSpec[] = [
@@ -408,6 +411,7 @@ const QUANTISEQ_OPTIONS: readonly OptionSpec[] = [
   SCALE,
   DUPLICATES,
   LAYOUT,
+  ...MIXTURE_OPTIONS,
 ];
 
 const EPIC_OPTIONS: readonly OptionSpec[] = [
@@ -471,6 +475,7 @@ const EPIC_OPTIONS: readonly OptionSpec[] = [
   SCALE,
   DUPLICATES,
   LAYOUT,
+  ...MIXTURE_OPTIONS,
 ];
 
 const GENE_SETS_HINT = "a .gmt/.tsv file, ESTIMATE, MCPcounter or Danaher";
@@ -545,6 +550,7 @@ function scoreOptions(defaultSets?: string, ...own: OptionSpec[]): OptionSpec[] 
     ...own,
     DUPLICATES,
     LAYOUT,
+    ...MIXTURE_OPTIONS,
   ];
 }
 

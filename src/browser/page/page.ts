@@ -180,7 +180,8 @@ methodSelect.addEventListener("change", applyMethod);
 applyMethod();
 
 async function readFile(f: File): Promise<{ name: string; bytes: Uint8Array }> {
-  return { name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) };
+  // A directory's files (quant.sf per sample) keep their path: the sample is named by its directory.
+  return { name: f.webkitRelativePath || f.name, bytes: new Uint8Array(await f.arrayBuffer()) };
 }
 
 /** A file option's value: a bundled name, the chosen file(s), or undefined (the method's default). */
@@ -240,7 +241,9 @@ async function run(): Promise<void> {
   let req: RunRequest;
   try {
     const options = await formOptions(methodByName(methodSelect.value));
-    req = { method: methodSelect.value, mixture: await readFile(mix), options, workers: workersParam() };
+    // Several files (one per sample from a quantifier, or several cohorts) are merged by gene.
+    const mixtures = await Promise.all(Array.from(mixtureInput.files!).map(readFile));
+    req = { method: methodSelect.value, mixture: mixtures.length > 1 ? mixtures : mixtures[0], options, workers: workersParam() };
   } catch (err) {
     showError((err as Error).message);
     setState("failed");

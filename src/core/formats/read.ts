@@ -8,6 +8,7 @@ import { scanTable } from "./scan.js";
 import { isArrow, parseArrow } from "./arrow.js";
 import { isParquet, parseParquet } from "./parquet.js";
 import { gctToTsv, isGct } from "./gct.js";
+import { type QuantOptions, readQuantLike } from "./quant.js";
 import { InputError, withRole } from "../errors.js";
 import { refuseUnreadable } from "./sniff.js";
 import { longColumns, longToMatrix } from "./long.js";
@@ -34,6 +35,10 @@ export interface ReadOptions {
   keepRows?: ((gene: string) => boolean) | ReadonlySet<string>;
   /** Long (gene, sample, value) or wide; default "auto": a long table is told by content (long.ts). */
   layout?: "auto" | "wide" | "long";
+  /** Missing values: "error" (default) or "drop-gene" (read as NaN; src/core/mixtures.ts drops those genes). */
+  na?: "error" | "drop-gene";
+  /** Quantifier outputs and GEO series matrices (src/core/formats/quant.ts): value column, ID maps, names. */
+  quant?: QuantOptions;
 }
 
 export function keepFn(k: ReadOptions["keepRows"]): ((gene: string) => boolean) | undefined {
@@ -61,6 +66,8 @@ function parseTable(input: string | Uint8Array, opts: ReadOptions): Matrix {
   let text: string;
   if (typeof input === "string") {
     if (input.length > inputLimits().maxLineBytes) checkLineLengths(new TextEncoder().encode(input), file);
+    const quant = readQuantLike(input, opts);
+    if (quant) return mergeDuplicates(quant.matrix, opts.duplicates ?? "error", words, file, opts.onWarning, quant.lines);
     if (isGct(input)) input = gctToTsv(input, file);
     const fast = fastParse(new TextEncoder().encode(input), opts);
     if (fast) return fast;
@@ -77,6 +84,9 @@ function parseTable(input: string | Uint8Array, opts: ReadOptions): Matrix {
     }
     refuseUnreadable(bytes, file);
     checkLineLengths(bytes, file);
+    // Quantifier outputs and GEO series matrices look like tables but are not genes × samples as they are.
+    const quant = readQuantLike(bytes, opts);
+    if (quant) return mergeDuplicates(quant.matrix, opts.duplicates ?? "error", words, file, opts.onWarning, quant.lines);
     if (bytes.length > 4 && bytes[0] === 0x23 && bytes[1] === 0x31 && bytes[2] === 0x2e) {
       const t = new TextDecoder("utf-8").decode(bytes);
       if (isGct(t)) return parseMatrix(gctToTsv(t, file), opts);
@@ -94,7 +104,7 @@ function parseTable(input: string | Uint8Array, opts: ReadOptions): Matrix {
   if (end === 0) throw new InputError(`empty ${words.file} file`, { file });
   if (end === 1) throw new InputError(`${words.file} file has a header line but no data rows`, { file, line: 1 });
 
-  const lay = tableLayout(lines[0], lines[1], file, words);
+  const lay: TableLayout = { ...tableLayout(lines[0], lines[1], file, words), naDrop: opts.na === "drop-gene" };
   const nrow = end - 1;
   const long = opts.layout !== "wide" && lay.nf === 3 && lay.cols.length === 2 ? parseLong(lines, end, lay, file, opts) : undefined;
   if (long) return long;
@@ -175,6 +185,8 @@ export interface TableLayout {
   cols: string[];
   /** The first data line's fields. */
   first: string[];
+  /** Missing values read as NaN (--na drop-gene) instead of refused. */
+  naDrop?: boolean;
 }
 
 /** Delimiter, column names and field count from the header and first data line; checks the names. */
@@ -228,11 +240,7 @@ export function parseLine(raw: string, lineNo: number, lay: TableLayout, file: s
   }
   for (let c = 0; c < nf - 1; c++) {
     const tok = f[c + 1];
-    // Number()/parseFloat alone accept "", "0x10", "Infinity", "1abc"; the regex makes it strict. rStrtod
-    // then rounds as R's read.table does (not always correctly), so our matrices equal R's bit for bit.
-    const v = NUMBER.test(tok) ? rStrtod(tok) : NaN;
-    if (!Number.isFinite(v)) badNumber(tok, { file, line: lineNo, column: c + 2, gene, sample: lay.cols[c] });
-    out[c] = v;
+    out[c] = cellValue(tok, { file, line: lineNo, column: c + 2, gene, sample: lay.cols[c] }, lay.naDrop);
   }
   return gene;
 }
@@ -285,10 +293,25 @@ export function isBlank(s: string): boolean {
   return s.length === 0 || s.trim().length === 0;
 }
 
+const MISSING = /^(?:NA|NaN|N\/A|#N\/A|null|none|-)$/i;
+
+/**
+ * One cell's number by the strict rules (rounded as R's read.table); a bad cell throws the precise error at
+ * `where`. With `naDrop` a missing value (empty, NA, null, …) is NaN instead.
+ */
+export function cellValue(tok: string, where: InputError["where"], naDrop = false): number {
+  // Number()/parseFloat alone accept "", "0x10", "Infinity", "1abc"; the regex makes it strict. rStrtod
+  // then rounds as R's read.table does (not always correctly), so our matrices equal R's bit for bit.
+  const v = NUMBER.test(tok) ? rStrtod(tok) : NaN;
+  if (Number.isFinite(v)) return v;
+  if (naDrop && (tok === "" || MISSING.test(tok))) return NaN;
+  return badNumber(tok, where);
+}
+
 function badNumber(tok: string, where: InputError["where"]): never {
-  if (tok === "") throw new InputError("empty cell (missing values are not allowed)", where);
-  if (/^(?:NA|NaN|N\/A|#N\/A|null|none|-)$/i.test(tok)) {
-    throw new InputError(`missing value "${tok}" (missing values are not allowed)`, where);
+  if (tok === "") throw new InputError("empty cell (missing values are not allowed; --na drop-gene drops such genes)", where);
+  if (MISSING.test(tok)) {
+    throw new InputError(`missing value "${tok}" (missing values are not allowed; --na drop-gene drops such genes)`, where);
   }
   if (/^[+-]?inf(?:inity)?$/i.test(tok)) throw new InputError(`infinite value "${tok}" is not allowed`, where);
   if (NUMBER.test(tok)) throw new InputError(`number "${clip(tok)}" is out of the double range`, where);

@@ -24,6 +24,8 @@ import {
 import { nodeMethodHost } from "../method-host.js";
 import { checkOutputPath, writeFileAtomic } from "../write.js";
 import { readMatrixStreamed } from "../stream.js";
+import { readMixtureFiles, streamable } from "../mixtures.js";
+import { droppedSignatureGenes } from "../../core/mixtures.js";
 import type { CliIO, Command } from "./types.js";
 
 type ParseOptions = NonNullable<ParseArgsConfig["options"]>;
@@ -54,11 +56,10 @@ export function checkOutput(output: string | undefined, allowed: readonly string
   if (!ext || !allowed.includes(ext)) throw new UsageError(optionMessages.output(allowed, output));
 }
 
-/** Exactly one mixture argument. */
-export function oneMixture(positionals: readonly string[]): string {
-  if (positionals.length !== 1)
-    throw new UsageError(`expected one mixture file, got ${positionals.length}${positionals.length ? ": " + positionals.join(" ") : ""}`);
-  return positionals[0];
+/** One or more mixture arguments (several are merged by gene: src/core/mixtures.ts). */
+export function mixtureArgs(positionals: readonly string[]): string[] {
+  if (positionals.length === 0) throw new UsageError("no mixture file given");
+  return [...positionals];
 }
 
 /** Write the result (-o: atomically, by extension) or return its text for stdout. */
@@ -88,6 +89,8 @@ export async function writeResult(out: MethodOutput, output: string | undefined)
 /** The common CLI part of a method run: where the mixture is and where the result goes. */
 export interface MethodCliArgs {
   mixture: string;
+  /** Every mixture file when more than one (merged by gene); default [mixture]. */
+  mixtures?: string[];
   output?: string;
   quiet: boolean;
 }
@@ -101,21 +104,35 @@ export async function runMethodCli(
   v: OptionValues,
   cli: MethodCliArgs,
   io: CliIO,
-  extra: Partial<RunContext> & { mixture?: Matrix; afterRun?: () => void } = {},
+  extra: Partial<RunContext> & { mixture?: Matrix; afterRun?: () => void; dropped?: string[] } = {},
 ): Promise<{ out: MethodOutput; text?: string }> {
   const warn = (msg: string) => {
     if (!cli.quiet) io.stderr(`cellfrac: warning: ${msg}\n`);
   };
   checkOutputPath(cli.output);
-  const { mixture: given, afterRun, ...ctx } = extra;
+  const { mixture: given, afterRun, dropped: droppedGiven, ...ctx } = extra;
   const duplicates = v.duplicates as DuplicatePolicy;
+  const paths = cli.mixtures ?? [cli.mixture];
+  let mixture = given;
+  let dropped = droppedGiven ?? [];
   // Streamed: a gzip bomb or an endless line is refused within a line's limit of memory (issue 16).
-  const mixture =
-    given ?? toSymbols(await readMatrixStreamed(cli.mixture, { what: "mixture", duplicates, layout: v.layout as "auto" | "wide" | "long" | undefined, onWarning: warn }), { duplicates, onWarning: warn });
+  if (!mixture && streamable(paths, v)) {
+    const whole = await readMatrixStreamed(paths[0], { what: "mixture", duplicates, layout: v.layout as "auto" | "wide" | "long" | undefined, onWarning: warn });
+    mixture = toSymbols(whole, { duplicates, onWarning: warn });
+  } else if (!mixture) ({ matrix: mixture, dropped } = readMixtureFiles(paths, v, warn, mixtureNote(cli, io)));
   const out = await m.run(mixture, v, { host: nodeMethodHost(warn), onWarning: warn, ...ctx });
   afterRun?.();
+  const droppedNote = droppedSignatureGenes(dropped, out.table.coverage);
+  if (droppedNote) warn(droppedNote);
   if (!cli.quiet) io.stderr(coverageReport(out.table));
   return { out, text: await writeResult(out, cli.output) };
+}
+
+/** Where facts about reading the mixture go (TPM computed, transcripts summed): stderr unless quiet. */
+export function mixtureNote(cli: { quiet: boolean }, io: CliIO): (m: string) => void {
+  return (m) => {
+    if (!cli.quiet) io.stderr(`cellfrac: ${m}\n`);
+  };
 }
 
 const OUTPUT_ROWS: [string, string][] = [
@@ -124,8 +141,14 @@ const OUTPUT_ROWS: [string, string][] = [
   ["-h, --help", "this help"],
 ];
 
-const COVERAGE_NOTE = `The mixture may be - (standard input) or a pipe such as <(zcat x.tsv.gz) (copied once to a temporary file).
-Rows named by Ensembl gene ID (with or without version) are mapped to symbols with the bundled table.
+export const INPUT_NOTE = `Mixtures: one or more files (several are merged by gene; samples keep their column names, and
+a single-sample quantifier file is named by its directory for quant.sf, quant.genes.sf, abundance.tsv and
+ReadsPerGene.out.tab, else by its name up to the first dot). Read by content: TSV/CSV (optionally gzipped),
+GCT, Arrow, Parquet, Salmon quant[.genes].sf, kallisto abundance.tsv, RSEM *.genes/isoforms.results, GDC
+STAR counts, STAR ReadsPerGene.out.tab, featureCounts, GEO series matrix, long (gene, sample, value) tables.
+One mixture may be - (standard input) or a pipe such as <(zcat x.tsv.gz) (copied once to a temporary file).`;
+
+const COVERAGE_NOTE = `Rows named by Ensembl gene ID (with or without version) are mapped to symbols with the bundled table.
 stderr reports how many genes of each signature or set were found and which were missing (JSON output:
 "coverage").`;
 
@@ -147,6 +170,7 @@ export function methodCommand(spec: {
     ...(multi ? [`Methods (--method):\n${formatHelpRows(list)}`] : []),
     `Options:\n${formatHelpRows([...helpRows(options), ...OUTPUT_ROWS])}`,
     spec.outro,
+    INPUT_NOTE,
     COVERAGE_NOTE,
   ].join("\n\n");
   return {
@@ -170,14 +194,14 @@ export function methodCommand(spec: {
         io.stdout(help + "\n");
         return 0;
       }
-      const mixture = oneMixture(positionals);
+      const mixtures = mixtureArgs(positionals);
       const chosen = values.method as string | undefined;
       if (multi && chosen === undefined) throw new UsageError(optionMessages.missing("--method", spec.methods.map((m) => m.name)));
       const m = multi ? methodByName(chosen!, spec.methods) : spec.methods[0];
       const v = parseOptions(m, cliValues(options, values), "cli", spec.methods);
       const output = values.output as string | undefined;
       checkOutput(output, ["tsv", "txt", "json"]);
-      const { text } = await runMethodCli(m, v, { mixture, output, quiet: Boolean(values.quiet) }, io);
+      const { text } = await runMethodCli(m, v, { mixture: mixtures[0], mixtures, output, quiet: Boolean(values.quiet) }, io);
       if (text !== undefined) io.stdout(text);
       return 0;
     },
