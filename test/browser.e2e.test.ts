@@ -360,6 +360,18 @@ describe.skipIf(!HAVE_CHROMIUM)(`the page in Chromium${NO_CHROMIUM}`, () => {
     expect(await page.getByTestId("error").textContent()).toBe(bad.err.trim().replace(fixture(""), ""));
   }, 120_000);
 
+  it("an AnnData .h5ad (h5wasm in the run worker) gives the table of its TSV; an HDF5 file of unknown layout the CLI's message", async () => {
+    const fixture = (f: string) => new URL(`fixtures/hdf5/${f}`, import.meta.url).pathname;
+    const tsv = await cli("nnls", fixture("mixture.tsv"));
+    expect(tsv.code, tsv.err).toBe(0);
+    await runInPage(fixture("dense-f32.h5ad"), { perm: 0, method: "nnls" });
+    expect(await tableText()).toBe(tsv.out);
+    const bad = await cli("nnls", fixture("unknown.h5"));
+    expect(bad.code).toBe(3);
+    await runInPage(fixture("unknown.h5"), { perm: 0, method: "nnls", fails: true });
+    expect(await page.getByTestId("error").textContent()).toBe(bad.err.trim().replace(fixture(""), ""));
+  }, 180_000);
+
   it("a run makes no request outside 127.0.0.1, and the CSP refuses a connection elsewhere (securitypolicyviolation)", async () => {
     await runInPage(LM6.input, { perm: 10, seed: 5, signature: LM6.signature }); // 15 fits: enough for the fit workers
     expect(requests.some((u) => u.endsWith("/build/cellfrac.wasm"))).toBe(true);

@@ -51,14 +51,15 @@ describe("sniffing", () => {
   });
 
   it("the whole-file reader refuses them with the file's role and name, gzipped too", () => {
-    for (const [name, b, re] of CASES) {
+    // HDF5 goes to the HDF5 reader (branch hdf5), which names its own refusal: only the unit test above here.
+    for (const [name, b, re] of CASES.filter(([n]) => !n.endsWith(".h5ad"))) {
       expect(() => parseMatrix(b, { name, what: "mixture" }), name).toThrow(new RegExp(`^mixture ${name.replace(".", "\\.")}: ${re.source}`));
     }
     expect(() => parseMatrix(gzipSync(random(5000, 9)), { name: "r.gz", what: "signature" })).toThrow(/^signature r\.gz: this is binary data/);
   });
 
   it("the CLI: exit 3, the message, no output file (streamed mixture, signature, gene sets)", { timeout: 120_000 }, () => {
-    for (const [name, b, re] of CASES) {
+    for (const [name, b, re] of CASES.filter(([n]) => !n.endsWith(".h5ad"))) {
       const path = join(dir, name);
       writeFileSync(path, b);
       const out = join(dir, `${name}.out.tsv`);

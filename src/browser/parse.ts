@@ -4,7 +4,8 @@
 import { InputError } from "../core/errors.js";
 import { isGzip } from "../core/formats/gzip.js";
 import { isArrow } from "../core/formats/arrow.js";
-import { preloadArrow } from "./host.js";
+import { preloadArrow, preloadHdf5 } from "./host.js";
+import { isHdf5 } from "../core/formats/hdf5.js";
 import { isParquet } from "../core/formats/parquet.js";
 import { StreamGuard } from "../core/limits.js";
 import { parseMatrix, type ReadOptions } from "../core/formats/read.js";
@@ -61,5 +62,6 @@ export async function gunzipIfNeeded(bytes: Uint8Array, file?: string): Promise<
 export async function parseMatrixBytes(bytes: Uint8Array, opts: ReadOptions = {}): Promise<Matrix> {
   const raw = await gunzipIfNeeded(bytes, opts.name);
   if (isArrow(raw)) await preloadArrow();
+  if (isHdf5(raw)) await preloadHdf5();
   return parseMatrix(raw, opts);
 }

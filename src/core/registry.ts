@@ -275,6 +275,32 @@ const LAYOUT: OptionSpec = {
   help: "mixture layout: auto (default: a long gene/sample/value table is told by content), wide or long",
   hosts: ["cli", "api"],
 };
+// How to read an HDF5 mixture (src/core/formats/hdf5.ts); other files refuse them (exit 3).
+const HDF5_INPUT: readonly OptionSpec[] = [
+  {
+    name: "transpose",
+    type: "boolean",
+    default: false,
+    help: "HDF5 AnnData mixture: obs are genes and var are samples (default: obs = samples, var = genes)",
+    hosts: NO_PAGE,
+  },
+  {
+    name: "var-column",
+    type: "text",
+    arg: "C",
+    help: "HDF5 mixture: the column naming the genes: of var (AnnData; default var's index; of obs with\n" +
+      "--transpose), of meta/genes (ARCHS4-style; default symbol, else gene_symbol)",
+    hosts: NO_PAGE,
+  },
+  {
+    name: "samples-from",
+    type: "text",
+    arg: "FILE",
+    help: "HDF5 mixture: only the samples FILE lists (one ID per line: obs names, or ARCHS4 geo_accession),\n" +
+      "in its order; a missing ID is an error",
+    hosts: NO_PAGE,
+  },
+];
 const SIGNATURE_PAGE: PageControl = {
   id: "signature",
   testid: "signature-input",
@@ -353,6 +379,7 @@ const CIBERSORT_OPTIONS: readonly OptionSpec[] = [
   DUPLICATES,
   LAYOUT,
   ...MIXTURE_OPTIONS,
+  ...HDF5_INPUT,
   {
     name: "threads",
     type: "integer",
@@ -381,6 +408,7 @@ const NNLS_OPTIONS: readonly OptionSpec[] = [
   DUPLICATES,
   LAYOUT,
   ...MIXTURE_OPTIONS,
+  ...HDF5_INPUT,
 ];
 
 const QUANTISEQ_OPTIONS: readonly OptionSpec[] = [
@@ -412,6 +440,7 @@ const QUANTISEQ_OPTIONS: readonly OptionSpec[] = [
   DUPLICATES,
   LAYOUT,
   ...MIXTURE_OPTIONS,
+  ...HDF5_INPUT,
 ];
 
 const EPIC_OPTIONS: readonly OptionSpec[] = [
@@ -476,6 +505,7 @@ const EPIC_OPTIONS: readonly OptionSpec[] = [
   DUPLICATES,
   LAYOUT,
   ...MIXTURE_OPTIONS,
+  ...HDF5_INPUT,
 ];
 
 const GENE_SETS_HINT = "a .gmt/.tsv file, ESTIMATE, MCPcounter or Danaher";
@@ -551,6 +581,7 @@ function scoreOptions(defaultSets?: string, ...own: OptionSpec[]): OptionSpec[] 
     DUPLICATES,
     LAYOUT,
     ...MIXTURE_OPTIONS,
+    ...HDF5_INPUT,
   ];
 }
 

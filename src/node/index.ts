@@ -67,6 +67,8 @@ export interface CibersortApiOptions extends CibersortOptions, MixtureApiOptions
   signature?: MatrixSource;
   /** Duplicate gene symbols in the mixture: "error" (default), "first", "mean" or "max". */
   duplicates?: ReadOptions["duplicates"];
+  /** An HDF5 mixture path (AnnData, ARCHS4): orientation, gene column, samples (Hdf5Options). */
+  hdf5?: ReadOptions["hdf5"];
 }
 
 function isMatrix(x: MatrixSource): x is Matrix {

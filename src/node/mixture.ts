@@ -13,6 +13,7 @@ import { withSeekable } from "./pipe.js";
 export interface CibersortMixtureOptions extends Pick<CibersortOptions, "qn" | "absolute" | "scale" | "onWarning"> {
   duplicates?: DuplicatePolicy;
   layout?: ReadOptions["layout"];
+  hdf5?: ReadOptions["hdf5"];
 }
 
 /**
@@ -33,7 +34,7 @@ export async function readCibersortMixture(
 /** readCibersortMixture of a file that can be read more than once; messages name `file`. */
 async function readSeekable(path: string, file: string, signature: Matrix, o: CibersortMixtureOptions): Promise<{ mixture: Matrix; mixtureMax?: number }> {
   const duplicates = o.duplicates ?? "error";
-  const ro: ReadOptions = { what: "mixture", name: file, duplicates, layout: o.layout, onWarning: o.onWarning };
+  const ro: ReadOptions = { what: "mixture", name: file, duplicates, layout: o.layout, onWarning: o.onWarning, hdf5: o.hdf5 };
   const sym = { duplicates, onWarning: o.onWarning };
   if (o.qn || o.absolute === "sig.score") {
     const all = await streamMatrixFile(path, ro);

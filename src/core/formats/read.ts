@@ -12,8 +12,9 @@ import { type QuantOptions, readQuantLike } from "./quant.js";
 import { InputError, withRole } from "../errors.js";
 import { refuseUnreadable } from "./sniff.js";
 import { longColumns, longToMatrix } from "./long.js";
-import { gunzipSync } from "../host.js";
+import { gunzipSync, host } from "../host.js";
 import { isGzip } from "./gzip.js";
+import { type Hdf5Options, type Hdf5Read, hdf5NotHere, isHdf5, parseHdf5Bytes } from "./hdf5.js";
 import { checkDims, checkLineLengths, inputLimits, overLimit } from "../limits.js";
 import { type Matrix, makeMatrix, mergeRowGroups, ROW_COMBINERS, rowGroups, selectRows } from "../matrix.js";
 
@@ -35,6 +36,8 @@ export interface ReadOptions {
   keepRows?: ((gene: string) => boolean) | ReadonlySet<string>;
   /** Long (gene, sample, value) or wide; default "auto": a long table is told by content (long.ts). */
   layout?: "auto" | "wide" | "long";
+  /** HDF5 inputs (AnnData, ARCHS4): orientation, gene column, samples (see formats/hdf5.ts). */
+  hdf5?: Hdf5Options;
   /** Missing values: "error" (default) or "drop-gene" (read as NaN; src/core/mixtures.ts drops those genes). */
   na?: "error" | "drop-gene";
   /** Quantifier outputs and GEO series matrices (src/core/formats/quant.ts): value column, ID maps, names. */
@@ -76,6 +79,11 @@ function parseTable(input: string | Uint8Array, opts: ReadOptions): Matrix {
     let bytes = input;
     // Gzip by content, not by name: files get renamed.
     if (isGzip(bytes)) bytes = gunzipBounded(bytes, file);
+    if (isHdf5(bytes)) {
+      const lib = host().hdf5?.();
+      if (!lib) throw hdf5NotHere(file);
+      return finishHdf5(parseHdf5Bytes(lib, bytes, file, opts.hdf5 ?? {}, keepFn(opts.keepRows)), opts).matrix;
+    }
     if (isArrow(bytes) || isParquet(bytes)) {
       const keep = keepFn(opts.keepRows);
       const m = isArrow(bytes) ? parseArrow(bytes, file, keep) : parseParquet(bytes, file, keep);
@@ -174,6 +182,15 @@ function parseLong(lines: string[], end: number, lay: TableLayout, file: string 
   const m = longToMatrix(f.map((x) => x[cols.gene]), f.map((x) => x[cols.sample]), values, file, (i) => i + 2, header[cols.gene]);
   const keep = keepFn(opts.keepRows);
   return keep ? selectRows(m, m.rows.flatMap((g, r) => (keep(g) ? [r] : []))) : m;
+}
+
+/** An HDF5 read checked as a table is: sample names, duplicate genes over every gene (policy), kept rows merged. */
+export function finishHdf5(r: Hdf5Read, opts: ReadOptions): Omit<Hdf5Read, "layout"> {
+  const words = noun(opts);
+  const policy = opts.duplicates ?? "error";
+  checkColumnNames(r.matrix.cols, 2, words, opts.name);
+  mergeDuplicates(makeMatrix(r.genes, [], new Float64Array(0)), policy, words, opts.name, opts.onWarning);
+  return { ...r, matrix: mergeDuplicates(r.matrix, policy, words, opts.name, undefined) };
 }
 
 /** What the header line and the first data line say about a table (the careful parser's rules). */

@@ -4,6 +4,7 @@ import type { AbsMethod, CibersortResult, ScaleMode } from "../../core/cibersort
 import { UsageError } from "../../core/errors.js";
 import type { ReadOptions } from "../../core/formats/read.js";
 import { readCibersortMixture } from "../mixture.js";
+import { hdf5Options } from "../hdf5.js";
 import { checkOutputPath } from "../write.js";
 import { checkPerm, checkThreads } from "../bounds.js";
 import { recordSize } from "../../core/cibersort/fits.js";
@@ -88,6 +89,7 @@ export interface CibersortCliOptions {
   scale: ScaleMode;
   duplicates: NonNullable<ReadOptions["duplicates"]>;
   layout?: ReadOptions["layout"];
+  hdf5?: ReadOptions["hdf5"];
   threads?: number;
   solver?: "libsvm" | "exact";
   output?: string;
@@ -144,6 +146,7 @@ export function parseCibersortArgs(args: string[]): CibersortCliOptions | "help"
     scale: o.scale as ScaleMode,
     duplicates: o.duplicates as CibersortCliOptions["duplicates"],
     layout: o.layout as CibersortCliOptions["layout"],
+    hdf5: hdf5Options(o),
     threads: o.threads as number | undefined,
     solver: o.solver as "libsvm" | "exact",
     output,
@@ -157,7 +160,7 @@ export async function runCibersort(o: CibersortCliOptions, io: CliIO): Promise<{
     if (!o.quiet) io.stderr(`cellfrac: warning: ${m}\n`);
   };
   checkOutputPath(o.output);
-  const { mixtures, read: readValues, ...given } = o;
+  const { mixtures, read: readValues, hdf5: _, ...given } = o;
   const v: OptionValues = { ...readValues, ...given, absolute: o.absolute || undefined };
   const host = nodeMethodHost(warn);
   const { matrix: signature } = await methodSignature(CIBERSORT, v, host);

@@ -24,6 +24,7 @@ import {
 import { nodeMethodHost } from "../method-host.js";
 import { checkOutputPath, writeFileAtomic } from "../write.js";
 import { readMatrixStreamed } from "../stream.js";
+import { hdf5Options } from "../hdf5.js";
 import { readMixtureFiles, streamable } from "../mixtures.js";
 import { droppedSignatureGenes } from "../../core/mixtures.js";
 import type { CliIO, Command } from "./types.js";
@@ -117,7 +118,7 @@ export async function runMethodCli(
   let dropped = droppedGiven ?? [];
   // Streamed: a gzip bomb or an endless line is refused within a line's limit of memory (issue 16).
   if (!mixture && streamable(paths, v)) {
-    const whole = await readMatrixStreamed(paths[0], { what: "mixture", duplicates, layout: v.layout as "auto" | "wide" | "long" | undefined, onWarning: warn });
+    const whole = await readMatrixStreamed(paths[0], { what: "mixture", duplicates, layout: v.layout as "auto" | "wide" | "long" | undefined, onWarning: warn, hdf5: hdf5Options(v) });
     mixture = toSymbols(whole, { duplicates, onWarning: warn });
   } else if (!mixture) ({ matrix: mixture, dropped } = readMixtureFiles(paths, v, warn, mixtureNote(cli, io)));
   const out = await m.run(mixture, v, { host: nodeMethodHost(warn), onWarning: warn, ...ctx });
