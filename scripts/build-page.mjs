@@ -45,7 +45,7 @@ const copy = (from, to) => {
 copy("build/cellfrac.wasm", "build/cellfrac.wasm");
 copy("data/LM22.tsv", "data/LM22.tsv");
 for (const dir of ["identifiers", "til10", "genesets"]) {
-  for (const f of readdirSync(join(root, "data", dir))) if (/\.(tsv|txt)$/.test(f)) copy(`data/${dir}/${f}`, `data/${dir}/${f}`);
+  for (const f of readdirSync(join(root, "data", dir))) if (/\.(tsv|txt)(\.gz)?$/.test(f)) copy(`data/${dir}/${f}`, `data/${dir}/${f}`);
 }
 for (const f of ["index.html", "styles.css"]) copy(`src/browser/page/${f}`, f);
 const js = Object.keys(result.metafile.outputs).filter((f) => f.endsWith(".js"));

@@ -14,7 +14,17 @@ import { startServer } from "../src/node/commands/serve.js";
 import { main } from "../src/node/cli.js";
 import { methodTableTsv } from "../src/core/formats/results.js";
 import { readSignature } from "../src/node/data.js";
-import { cibersort, formatNumber, InputError, nnls, parseMatrix, readMatrix, toResultsJSON, toResultsTable } from "../src/node/index.js";
+import {
+  cibersort,
+  ensemblSymbols,
+  formatNumber,
+  InputError,
+  nnls,
+  parseMatrix,
+  readMatrix,
+  toResultsJSON,
+  toResultsTable,
+} from "../src/node/index.js";
 import { DATA, cibersortCases, dataFile, golden, readGolden, readRefTable } from "./helpers/reference.js";
 
 import { CHROMIUM, CHROMIUM_ARGS, HAVE_CHROMIUM, NO_CHROMIUM } from "./helpers/chromium.js";
@@ -163,10 +173,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`the page in Chromium${NO_CHROMIUM}`, () => {
 
   it("a mixture named by Ensembl IDs is mapped as `cellfrac cibersort` maps it: the CLI's table and warning", async () => {
     const idOf = new Map<string, string>();
-    for (const line of readFileSync(new URL("../data/identifiers/ensembl_symbols.tsv", import.meta.url), "utf8").split("\n").slice(1)) {
-      const [id, sym] = line.split("\t");
-      if (id && sym && !idOf.has(sym.trim())) idOf.set(sym.trim(), id);
-    }
+    for (const [id, sym] of ensemblSymbols()) if (!idOf.has(sym)) idOf.set(sym, id);
     const lines = readGolden(GSE.input).split("\n");
     let n = 0;
     const renamed = lines.map((l, i) => {

@@ -6,6 +6,7 @@
 import type { CibersortResult } from "./cibersort/types.js";
 import type { FitRunner } from "./cibersort/fits.js";
 import { UsageError } from "./errors.js";
+import { meetGenes } from "./genes.js";
 import type { GeneSet } from "./genesets.js";
 import type { Matrix } from "./matrix.js";
 import { MIXTURE_OPTIONS } from "./mixtures.js";
@@ -72,7 +73,7 @@ export interface MethodHost {
   /** A signature file the user gave. */
   signatureFile(ref: FileRef): Promise<Matrix>;
   /** Gene sets: a bundled collection (ESTIMATE, MCPcounter, Danaher, any case) or a GMT/TSV file. */
-  geneSets(ref: FileRef, columns: { setColumn?: string; geneColumn?: string }): Promise<GeneSet[]>;
+  geneSets(ref: FileRef, columns: { setColumn?: string; geneColumn?: string; genes?: ReadonlySet<string> }): Promise<GeneSet[]>;
   /** EPIC's reference: TRef/BRef or a directory (Node), or its three files (the page). */
   epicReference(ref: FileRef | readonly NamedBytes[], dataDir?: string): Promise<EpicReference>;
   til10?(): Promise<Til10>;
@@ -301,6 +302,24 @@ const HDF5_INPUT: readonly OptionSpec[] = [
     hosts: NO_PAGE,
   },
 ];
+const GENE_MATCH: OptionSpec = {
+  name: "gene-match",
+  type: "choice",
+  choices: ["current", "exact"],
+  default: "current",
+  arg: "M",
+  help:
+    "current (default): a signature/set gene absent under its own name takes the mixture row\n" +
+    "naming the same gene by its current HGNC symbol or an unambiguous previous name;\n" +
+    "exact: names as given (as the R tools)",
+  hosts: ALL,
+  page: {
+    id: "gene-match",
+    label: "Gene names",
+    group: "common",
+    choiceLabels: { current: "meet on current HGNC symbols", exact: "exactly as given" },
+  },
+};
 const SIGNATURE_PAGE: PageControl = {
   id: "signature",
   testid: "signature-input",
@@ -380,6 +399,7 @@ const CIBERSORT_OPTIONS: readonly OptionSpec[] = [
   LAYOUT,
   ...MIXTURE_OPTIONS,
   ...HDF5_INPUT,
+  GENE_MATCH,
   {
     name: "threads",
     type: "integer",
@@ -409,6 +429,7 @@ const NNLS_OPTIONS: readonly OptionSpec[] = [
   LAYOUT,
   ...MIXTURE_OPTIONS,
   ...HDF5_INPUT,
+  GENE_MATCH,
 ];
 
 const QUANTISEQ_OPTIONS: readonly OptionSpec[] = [
@@ -441,6 +462,7 @@ const QUANTISEQ_OPTIONS: readonly OptionSpec[] = [
   LAYOUT,
   ...MIXTURE_OPTIONS,
   ...HDF5_INPUT,
+  GENE_MATCH,
 ];
 
 const EPIC_OPTIONS: readonly OptionSpec[] = [
@@ -506,6 +528,7 @@ const EPIC_OPTIONS: readonly OptionSpec[] = [
   LAYOUT,
   ...MIXTURE_OPTIONS,
   ...HDF5_INPUT,
+  GENE_MATCH,
 ];
 
 const GENE_SETS_HINT = "a .gmt/.tsv file, ESTIMATE, MCPcounter or Danaher";
@@ -518,7 +541,7 @@ function geneSetsOption(def?: string): OptionSpec {
     required: GENE_SETS_HINT,
     arg: "S",
     help:
-      "a .gmt file, a TSV with a header (set and gene columns default to the first two),\n" +
+      "a .gmt file, a TSV with a header (set and gene columns found by their values),\n" +
       "or a bundled set: ESTIMATE, MCPcounter, Danaher",
     hosts: ALL,
     page: {
@@ -550,17 +573,17 @@ function scoreOptions(defaultSets?: string, ...own: OptionSpec[]): OptionSpec[] 
       name: "set-column",
       type: "text",
       arg: "NAME",
-      help: "TSV: the column holding set names",
+      help: "TSV: the column holding set names (default: of the other columns, the one with the fewest distinct values)",
       hosts: ALL,
-      page: { id: "set-column", label: "TSV set column", group: "score", placeholder: "first column" },
+      page: { id: "set-column", label: "TSV set column", group: "score", placeholder: "detected" },
     },
     {
       name: "gene-column",
       type: "text",
       arg: "NAME",
-      help: "TSV: the column holding gene symbols",
+      help: "TSV: the column holding gene symbols (default: the column whose values are the mixture's genes)",
       hosts: ALL,
-      page: { id: "gene-column", label: "TSV gene column", group: "score", placeholder: "second column" },
+      page: { id: "gene-column", label: "TSV gene column", group: "score", placeholder: "detected" },
     },
     {
       name: "transform",
@@ -582,6 +605,7 @@ function scoreOptions(defaultSets?: string, ...own: OptionSpec[]): OptionSpec[] 
     LAYOUT,
     ...MIXTURE_OPTIONS,
     ...HDF5_INPUT,
+    GENE_MATCH,
   ];
 }
 
@@ -596,6 +620,26 @@ function checkGeneSetColumns(v: OptionValues): void {
 
 // ---- running ----
 
+/**
+ * The mixture with rows renamed to the names `wanted` (a signature's genes, gene sets) uses, where both
+ * name one gene (genes.ts meetGenes), unless --gene-match exact. `done` adds the renames and the absent
+ * genes with ambiguous names to the method's table, for its coverage report.
+ */
+function meetMixture(mixture: Matrix, wanted: Iterable<string>, v: OptionValues, ctx: RunContext) {
+  const met = v.geneMatch === "exact" ? { mixture, renamed: [], ambiguous: [] } : meetGenes(mixture, wanted);
+  const done = (t: MethodTable): MethodTable => {
+    if (met.renamed.length) t.renamed = met.renamed;
+    if (met.ambiguous.length) {
+      const list = met.ambiguous.join(", ");
+      const w = `${met.ambiguous.length} genes absent whose names belong to several genes (not matched by other names): ${list}`;
+      t.warnings.push(w);
+      ctx.onWarning?.(w);
+    }
+    return t;
+  };
+  return { mixture: met.mixture, done };
+}
+
 /** The signature option's matrix and the name messages use (as given, or the file's name). */
 export async function methodSignature(m: MethodSpec, v: OptionValues, host: MethodHost): Promise<{ name: string; matrix: Matrix }> {
   const o = m.options.find((x) => x.name === "signature");
@@ -608,10 +652,12 @@ export async function methodSignature(m: MethodSpec, v: OptionValues, host: Meth
 
 const scale = (v: OptionValues) => v.scale as "auto" | "linear" | "log2";
 
-async function scoreInputs(v: OptionValues, ctx: RunContext) {
+type ScoreInputs = Awaited<ReturnType<typeof scoreInputs>>;
+async function scoreInputs(v: OptionValues, ctx: RunContext, mixture: Matrix) {
   const geneSets = await ctx.host.geneSets(v.geneSets as FileRef, {
     setColumn: v.setColumn as string | undefined,
     geneColumn: v.geneColumn as string | undefined,
+    genes: new Set(mixture.rows),
   });
   return { geneSets, transform: v.transform as "none" | "log2p1", onWarning: ctx.onWarning };
 }
@@ -622,7 +668,9 @@ function scoreMethod(
   summary: string,
   page: MethodSpec["page"],
   options: readonly OptionSpec[],
-  run: (mixture: Matrix, v: OptionValues, ctx: RunContext) => Promise<MethodTable>,
+  run: (mixture: Matrix, v: OptionValues, ctx: RunContext, inputs: ScoreInputs) => Promise<MethodTable>,
+  /** Genes the method looks up besides the sets' (ESTIMATE's common genes). */
+  alsoWanted?: (ctx: RunContext) => Promise<Iterable<string>>,
 ): MethodSpec {
   return {
     name,
@@ -632,15 +680,20 @@ function scoreMethod(
     options,
     page,
     check: checkGeneSetColumns,
-    run: async (m, v, ctx) => ({ table: await run(m, v, ctx) }),
+    run: async (m, v, ctx) => {
+      const inputs = await scoreInputs(v, ctx, m);
+      const wanted = inputs.geneSets.flatMap((s) => s.genes).concat([...((await alsoWanted?.(ctx)) ?? [])]);
+      const met = meetMixture(m, wanted, v, ctx);
+      return { table: met.done(await run(met.mixture, v, ctx, inputs)) };
+    },
   };
 }
 
 /** mean, zscore and pc1 (src/core/methods/sigscore.ts). */
 function sigScore(kind: "mean" | "zscore" | "pc1", title: string, summary: string, page: MethodSpec["page"]): MethodSpec {
-  return scoreMethod(kind, title, summary, page, scoreOptions(), async (mixture, v, ctx) => {
+  return scoreMethod(kind, title, summary, page, scoreOptions(), async (mixture, _v, _ctx, inputs) => {
     const { signatureScores } = await import("./methods/sigscore.js");
-    return signatureScores(kind, mixture, await scoreInputs(v, ctx));
+    return signatureScores(kind, mixture, inputs);
   });
 }
 
@@ -660,8 +713,9 @@ const CIBERSORT: MethodSpec = {
   async run(mixture, v, ctx) {
     const [{ cibersortMatrices }, { cibersortTable }] = await Promise.all([import("./cibersort/index.js"), import("./methods/cibersort-table.js")]);
     const sig = await methodSignature(CIBERSORT, v, ctx.host);
+    const met = meetMixture(mixture, sig.matrix.rows, v, ctx);
     const res = await cibersortMatrices(
-      mixture,
+      met.mixture,
       sig.matrix,
       {
         perm: v.perm as number,
@@ -680,7 +734,7 @@ const CIBERSORT: MethodSpec = {
       ctx.host.fitRunner,
     );
     const { used, total, missing } = res.diagnostics.signatureCoverage;
-    return { table: { ...cibersortTable(res), coverage: [{ name: sig.name, found: used, total, missing }] }, cibersort: res };
+    return { table: met.done({ ...cibersortTable(res), coverage: [{ name: sig.name, found: used, total, missing }] }), cibersort: res };
   },
 };
 
@@ -697,7 +751,8 @@ const NNLS: MethodSpec = {
   async run(mixture, v, ctx) {
     const { nnlsDeconvolve } = await import("./methods/nnls.js");
     const sig = await methodSignature(NNLS, v, ctx.host);
-    const table = await nnlsDeconvolve(mixture, {
+    const met = meetMixture(mixture, sig.matrix.rows, v, ctx);
+    const table = await nnlsDeconvolve(met.mixture, {
       signature: sig.matrix,
       signatureName: sig.name,
       coefficients: v.coefficients as boolean | undefined,
@@ -705,7 +760,7 @@ const NNLS: MethodSpec = {
       onWarning: ctx.onWarning,
       onProgress: ctx.onProgress,
     });
-    return { table };
+    return { table: met.done(table) };
   },
 };
 
@@ -720,9 +775,10 @@ const QUANTISEQ: MethodSpec = {
     help: "quanTIseq with the bundled TIL10 signature (10 cell types + Other), as “cellfrac quantiseq”. Give TPM-like expression.",
   },
   async run(mixture, v, ctx) {
-    const { quantiseqDeconvolve } = await import("./methods/quantiseq.js");
-    const til10 = await ctx.host.til10?.();
-    const table = await quantiseqDeconvolve(mixture, {
+    const { loadTil10, quantiseqDeconvolve } = await import("./methods/quantiseq.js");
+    const til10 = (await ctx.host.til10?.()) ?? loadTil10();
+    const met = meetMixture(mixture, [...til10.signature.rows, ...til10.rmGenes, ...til10.aberrantGenes], v, ctx);
+    const table = await quantiseqDeconvolve(met.mixture, {
       til10,
       tumor: v.tumor as boolean,
       arrays: v.arrays as boolean,
@@ -730,7 +786,7 @@ const QUANTISEQ: MethodSpec = {
       scale: scale(v),
       onWarning: ctx.onWarning,
     });
-    return { table };
+    return { table: met.done(table) };
   },
 };
 
@@ -753,7 +809,8 @@ const EPIC: MethodSpec = {
   async run(mixture, v, ctx) {
     const { EPIC_MRNA_CELL, epicDeconvolve } = await import("./methods/epic.js");
     const reference = await ctx.host.epicReference(v.reference as FileRef | NamedBytes[], v.epicData as string | undefined);
-    const table = await epicDeconvolve(mixture, {
+    const met = meetMixture(mixture, reference.profiles.rows, v, ctx);
+    const table = await epicDeconvolve(met.mixture, {
       reference,
       withOtherCells: v.otherCells as boolean,
       mRNACell: v.mrnaScaling ? EPIC_MRNA_CELL : { default: 1 },
@@ -761,7 +818,7 @@ const EPIC: MethodSpec = {
       scale: scale(v),
       onWarning: ctx.onWarning,
     });
-    return { table };
+    return { table: met.done(table) };
   },
 };
 
@@ -782,8 +839,8 @@ const SCORES: readonly MethodSpec[] = [
       hosts: ALL,
       page: { id: "normalize", label: "ssGSEA: divide by the score range", group: "score" },
     }),
-    async (mixture, v, ctx) =>
-      (await import("./methods/ssgsea.js")).ssgsea.run(mixture, { ...(await scoreInputs(v, ctx)), normalize: v.normalize as boolean }),
+    async (mixture, v, _ctx, inputs) =>
+      (await import("./methods/ssgsea.js")).ssgsea.run(mixture, { ...inputs, normalize: v.normalize as boolean }),
   ),
   scoreMethod(
     "singscore",
@@ -794,7 +851,7 @@ const SCORES: readonly MethodSpec[] = [
       help: "singscore per sample, as “cellfrac score --method singscore”; sets <name>_UP and <name>_DN are scored as a pair.",
     },
     scoreOptions(),
-    async (mixture, v, ctx) => (await import("./methods/singscore.js")).singscore.run(mixture, await scoreInputs(v, ctx)),
+    async (mixture, _v, _ctx, inputs) => (await import("./methods/singscore.js")).singscore.run(mixture, inputs),
   ),
   scoreMethod(
     "mcpcounter",
@@ -805,7 +862,7 @@ const SCORES: readonly MethodSpec[] = [
       help: "MCP-counter: mean of the population markers (default: bundled MCPcounter markers), as “cellfrac score --method mcpcounter”.",
     },
     scoreOptions("MCPcounter"),
-    async (mixture, v, ctx) => (await import("./methods/mcpcounter.js")).mcpcounter.run(mixture, await scoreInputs(v, ctx)),
+    async (mixture, _v, _ctx, inputs) => (await import("./methods/mcpcounter.js")).mcpcounter.run(mixture, inputs),
   ),
   scoreMethod(
     "estimate",
@@ -818,10 +875,11 @@ const SCORES: readonly MethodSpec[] = [
         "as “cellfrac score --method estimate”.",
     },
     scoreOptions("ESTIMATE"),
-    async (mixture, v, ctx) => {
+    async (mixture, _v, ctx, inputs) => {
       const { estimate } = await import("./methods/estimate.js");
-      return estimate.run(mixture, { ...(await scoreInputs(v, ctx)), commonGenes: await ctx.host.estimateCommonGenes?.() });
+      return estimate.run(mixture, { ...inputs, commonGenes: await ctx.host.estimateCommonGenes?.() });
     },
+    async (ctx) => (await ctx.host.estimateCommonGenes?.()) ?? (await import("./methods/estimate.js")).estimateCommonGenes(),
   ),
   sigScore("mean", "mean score", "mean value of the set's genes", {
     label: "mean of the set's genes",

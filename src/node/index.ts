@@ -11,7 +11,8 @@ import { cibersortMatrices } from "../core/cibersort/index.js";
 import { runFitsOnPool } from "./pool.js";
 import type { CibersortOptions, CibersortResult } from "../core/cibersort/types.js";
 import { readSignature } from "./data.js";
-import { toSymbols } from "../core/genes.js";
+import { renamedNote } from "../core/formats/results.js";
+import { meetGenes, toSymbols } from "../core/genes.js";
 import type { ReadOptions } from "../core/formats/read.js";
 import { readCibersortMixture } from "./mixture.js";
 import { readMatrix } from "./read.js";
@@ -69,6 +70,11 @@ export interface CibersortApiOptions extends CibersortOptions, MixtureApiOptions
   duplicates?: ReadOptions["duplicates"];
   /** An HDF5 mixture path (AnnData, ARCHS4): orientation, gene column, samples (Hdf5Options). */
   hdf5?: ReadOptions["hdf5"];
+  /**
+   * "current" (default, as the CLI): a signature gene absent under its own name takes the mixture row naming
+   * the same gene by another name (meetGenes; each rename is told to onWarning); "exact": names as given, as R.
+   */
+  geneMatch?: "current" | "exact";
 }
 
 function isMatrix(x: MatrixSource): x is Matrix {
@@ -98,7 +104,8 @@ export function readMixture(
  * Bad input throws InputError naming the file, line, column, gene or sample.
  */
 export async function cibersort(mixture: MatrixSource | readonly string[], options: CibersortApiOptions = {}): Promise<CibersortResult> {
-  const { signature = "LM22", duplicates, genes, sampleNames, value, tx2gene, probeMap, collapse, na, onNote, ...rest } = options;
+  const { signature = "LM22", duplicates, geneMatch = "current", genes, sampleNames, value, tx2gene, probeMap, collapse, na, onNote, ...rest } =
+    options;
   const read = { duplicates, genes, sampleNames, value, tx2gene, probeMap, collapse, na, onNote, onWarning: rest.onWarning };
   const sig = isMatrix(signature)
     ? signature
@@ -112,11 +119,20 @@ export async function cibersort(mixture: MatrixSource | readonly string[], optio
   mixture = mixture as MatrixSource;
   if (isPath(mixture)) {
     // A file is streamed as the CLI streams it: only the signature's rows are held (see mixture.ts).
-    const { mixture: mix, mixtureMax } = await readCibersortMixture(mixture, sig, { ...rest, duplicates });
-    return cibersortMatrices(mix, sig, { ...rest, mixtureMax }, await loadCore(), runFitsOnPool);
+    const { mixture: mix, mixtureMax } = await readCibersortMixture(mixture, sig, { ...rest, duplicates, geneMatch });
+    return cibersortMatrices(meet(mix, sig, geneMatch, rest.onWarning), sig, { ...rest, mixtureMax }, await loadCore(), runFitsOnPool);
   }
   const mix = readMixture(mixture, { duplicates, onWarning: rest.onWarning });
-  return cibersortMatrices(mix, sig, rest, await loadCore(), runFitsOnPool);
+  return cibersortMatrices(meet(mix, sig, geneMatch, rest.onWarning), sig, rest, await loadCore(), runFitsOnPool);
+}
+
+/** The mixture renamed to the signature's gene names (meetGenes) unless "exact"; renames told as a warning. */
+function meet(mix: Matrix, sig: Matrix, geneMatch: "current" | "exact", onWarning?: (m: string) => void): Matrix {
+  if (geneMatch === "exact") return mix;
+  const met = meetGenes(mix, sig.rows);
+  const note = renamedNote({ renamed: met.renamed });
+  if (note) onWarning?.(note);
+  return met.mixture;
 }
 
 const isPath = (x: MatrixSource): x is string => typeof x === "string" && !/[\r\n]/.test(x);

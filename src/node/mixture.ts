@@ -2,7 +2,7 @@
 // cibersort(path) read it here, so both hold only the signature's rows of a large cohort in memory.
 import type { CibersortOptions } from "../core/cibersort/types.js";
 import type { DuplicatePolicy, ReadOptions } from "../core/formats/read.js";
-import { symbolMapper, toSymbols } from "../core/genes.js";
+import { currentSymbol, symbolMapper, toSymbols } from "../core/genes.js";
 import { type Matrix, makeMatrix } from "../core/matrix.js";
 import { ANTILOG_MAX } from "../core/rbase.js";
 import { readMatrixFile } from "./read.js";
@@ -14,6 +14,8 @@ export interface CibersortMixtureOptions extends Pick<CibersortOptions, "qn" | "
   duplicates?: DuplicatePolicy;
   layout?: ReadOptions["layout"];
   hdf5?: ReadOptions["hdf5"];
+  /** "current" (the CLI's default): also keep rows naming a signature gene by another name; else exact names. */
+  geneMatch?: "current" | "exact";
 }
 
 /**
@@ -42,10 +44,12 @@ async function readSeekable(path: string, file: string, signature: Matrix, o: Ci
   }
   const name = symbolMapper();
   const sig = new Set(signature.rows);
+  // The registry renames rows that name a signature gene by another name (meetGenes): they are kept too.
+  const sigGenes = new Set(o.geneMatch === "current" ? signature.rows.map((g) => currentSymbol(g)).filter((c) => c !== undefined) : []);
   const firstGenes = new Set<string>();
   const keep = (gene: string): boolean => {
     const s = name(gene);
-    if (sig.has(s) || firstGenes.has(s)) return true;
+    if (sig.has(s) || firstGenes.has(s) || (sigGenes.size > 0 && sigGenes.has(currentSymbol(s) ?? ""))) return true;
     if (firstGenes.size >= 3) return false;
     firstGenes.add(s);
     return true;

@@ -90,6 +90,7 @@ export interface CibersortCliOptions {
   duplicates: NonNullable<ReadOptions["duplicates"]>;
   layout?: ReadOptions["layout"];
   hdf5?: ReadOptions["hdf5"];
+  geneMatch?: "current" | "exact";
   threads?: number;
   solver?: "libsvm" | "exact";
   output?: string;
@@ -147,6 +148,7 @@ export function parseCibersortArgs(args: string[]): CibersortCliOptions | "help"
     duplicates: o.duplicates as CibersortCliOptions["duplicates"],
     layout: o.layout as CibersortCliOptions["layout"],
     hdf5: hdf5Options(o),
+    geneMatch: o.geneMatch as "current" | "exact",
     threads: o.threads as number | undefined,
     solver: o.solver as "libsvm" | "exact",
     output,

@@ -149,9 +149,10 @@ GCT, Arrow, Parquet, Salmon quant[.genes].sf, kallisto abundance.tsv, RSEM *.gen
 STAR counts, STAR ReadsPerGene.out.tab, featureCounts, GEO series matrix, long (gene, sample, value) tables.
 One mixture may be - (standard input) or a pipe such as <(zcat x.tsv.gz) (copied once to a temporary file).`;
 
-const COVERAGE_NOTE = `Rows named by Ensembl gene ID (with or without version) are mapped to symbols with the bundled table.
-stderr reports how many genes of each signature or set were found and which were missing (JSON output:
-"coverage").`;
+const COVERAGE_NOTE = `Rows named by Ensembl gene ID (with or without version) are mapped to current symbols with the bundled
+gene table; a signature or set gene missing under its own name takes the row naming the same gene by its
+current or an old symbol (--gene-match exact: names as given). stderr reports how many genes of each
+signature or set were found, which were missing and every rename (JSON output: "coverage", "renamed").`;
 
 /** `cellfrac <name>` for one method, or for several chosen with --method. */
 export function methodCommand(spec: {
