@@ -340,7 +340,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`the page in Chromium${NO_CHROMIUM}`, () => {
     expect(await page.isChecked("#q-arrays")).toBe(false);
   });
 
-  it("Parquet mixtures (SNAPPY; GZIP pages through DecompressionStream) give the tables of their TSVs, and a null cell the CLI's message", async () => {
+  it("Parquet mixtures (SNAPPY, GZIP, ZSTD) give the tables of their TSVs, and a null cell the CLI's message", async () => {
     const fixture = (f: string) => new URL(`fixtures/parquet/${f}`, import.meta.url).pathname;
     const lm22 = new URL("../data/LM22.tsv", import.meta.url).pathname;
     const full = await cli("cibersort", lm22, "--perm", "0", "--threads", "1");
@@ -354,6 +354,13 @@ describe.skipIf(!HAVE_CHROMIUM)(`the page in Chromium${NO_CHROMIUM}`, () => {
     expect(part.code, part.err).toBe(0);
     await runInPage(fixture("lm22-gzip-dict-v2-rowgroups.parquet"), { perm: 0, method: "nnls" });
     expect(await tableText()).toBe(part.out);
+    // ZSTD (DuckDB; LM22's first 100 genes): hyparquet-compressors in the worker, as in Node.
+    const head100 = join(tmp, "lm22-100.tsv");
+    writeFileSync(head100, readFileSync(lm22, "utf8").split("\n").slice(0, 101).join("\n") + "\n");
+    const zstd = await cli("nnls", head100);
+    expect(zstd.code, zstd.err).toBe(0);
+    await runInPage(fixture("duckdb-lm22-zstd.parquet"), { perm: 0, method: "nnls" });
+    expect(await tableText()).toBe(zstd.out);
     const bad = await cli("nnls", fixture("null-cell.parquet"));
     expect(bad.code).toBe(3);
     await runInPage(fixture("null-cell.parquet"), { perm: 0, method: "nnls", fails: true });

@@ -127,7 +127,7 @@ describe("the issue's crashes", () => {
     const member = gzipSync(Buffer.alloc(1 << 20, 0x31), { level: 9 });
     writeFileSync(bomb, Buffer.concat([gzipSync("gene\ts1\nA\t"), ...Array.from({ length: 1024 }, () => member)]));
     const msg =
-      `cellfrac: error: ${bomb}: line 2 is longer than 64 MiB — not an expression table ` + `(raise the limit with CELLFRAC_MAX_LINE)\n`;
+      `cellfrac: error: mixture ${bomb}: line 2 is longer than 64 MiB — not an expression table ` + `(raise the limit with CELLFRAC_MAX_LINE)\n`;
     for (const args of [
       ["cibersort", bomb, "--signature", signature, "-q"],
       ["nnls", bomb, "-q"],
@@ -272,7 +272,7 @@ describe("inputs bounded (exit 3, located)", () => {
     const r = spawnCli(["nnls", long, "-q"], { env: { CELLFRAC_MAX_LINE: "4K" } });
     expect(r.code).toBe(3);
     expect(r.err).toBe(
-      `cellfrac: error: ${long}: line 3 is longer than 4 KiB — not an expression table (raise the limit with CELLFRAC_MAX_LINE)\n`,
+      `cellfrac: error: mixture ${long}: line 3 is longer than 4 KiB — not an expression table (raise the limit with CELLFRAC_MAX_LINE)\n`,
     );
     setInputLimits({ maxLineBytes: 4096 });
     expect(() => parseMatrix(readFileSync(long), { name: "long.tsv" })).toThrow(
@@ -299,7 +299,7 @@ describe("inputs bounded (exit 3, located)", () => {
     expect(() => parseMatrix(readFileSync(gz), { name: "big.tsv.gz" })).toThrow(`big.tsv.gz: ${msg}`);
     const r = spawnCli(["nnls", gz, "-q"], { env: { CELLFRAC_MAX_FILE: "1M" } });
     expect(r.code).toBe(3);
-    expect(r.err).toBe(`cellfrac: error: ${gz}: ${msg}\n`);
+    expect(r.err).toBe(`cellfrac: error: mixture ${gz}: ${msg}\n`);
   }, 60_000);
 
   it("rows and columns over the limits; a Parquet footer declaring more rows than allowed", () => {

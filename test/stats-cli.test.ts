@@ -81,7 +81,7 @@ describe("cellfrac stats: bad input exits 3 naming where", () => {
     writeFileSync(f, "sample\tHR\nS01\tPositive\nS02\n");
     const r = await cli("stats", RESULTS, "--samples", f, "--group", "HR");
     expect(r.code).toBe(3);
-    expect(r.stderr).toBe(`cellfrac: error: ${f}:3: expected 2 fields, found 1\n`);
+    expect(r.stderr).toBe(`cellfrac: error: annotation ${f}:3: expected 2 fields, found 1\n`);
   });
 
   it("a repeated sample id: file, line and column", async () => {

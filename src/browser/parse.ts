@@ -1,13 +1,12 @@
 // Browser-side reading of a dropped or chosen file: gzip is undone with DecompressionStream (the core's
 // parser inflates synchronously only where the host can: Node), then the shared parser reads the bytes
-// with the same checks and messages: TSV/CSV, GCT, Arrow IPC and Parquet (whose GZIP pages are inflated
-// here first, see parquetGzipInflater).
+// with the same checks and messages: TSV/CSV, GCT, Arrow IPC and Parquet (every codec: hyparquet-compressors).
 import { InputError } from "../core/errors.js";
 import { isGzip } from "../core/formats/gzip.js";
 import { isArrow } from "../core/formats/arrow.js";
 import { preloadArrow, preloadHdf5 } from "./host.js";
 import { isHdf5 } from "../core/formats/hdf5.js";
-import { isParquet, parquetGzipInflater } from "../core/formats/parquet.js";
+import { isParquet } from "../core/formats/parquet.js";
 import { StreamGuard } from "../core/limits.js";
 import { parseMatrix, type ReadOptions } from "../core/formats/read.js";
 import type { Matrix } from "../core/matrix.js";
@@ -62,7 +61,6 @@ export async function gunzipIfNeeded(bytes: Uint8Array, file?: string): Promise<
 /** Parse file bytes (TSV/CSV/GCT/Arrow/Parquet, plain or gzip) into a Matrix; `opts.name` names the file in messages. */
 export async function parseMatrixBytes(bytes: Uint8Array, opts: ReadOptions = {}): Promise<Matrix> {
   const raw = await gunzipIfNeeded(bytes, opts.name);
-  if (isParquet(raw)) return parseMatrix(raw, { ...opts, inflate: await parquetGzipInflater(raw, opts.name, (d) => inflate(d, opts.name, true)) });
   if (isArrow(raw)) await preloadArrow();
   if (isHdf5(raw)) await preloadHdf5();
   return parseMatrix(raw, opts);

@@ -7,6 +7,10 @@ export interface InputLocation {
   column?: number;
   gene?: string;
   sample?: string;
+  /** What the file is to the run ("mixture", "signature", "gene sets", "annotation"), named before it. */
+  role?: string;
+  /** What `sample` is a name of, where not a sample (a signature's columns are cell types). */
+  columnKind?: string;
 }
 
 /** Bad input data (CLI exit code 3). Nothing is written when it is thrown. */
@@ -18,7 +22,19 @@ export class InputError extends Error {
     readonly where: InputLocation = {},
   ) {
     super(formatWhere(where) + message);
+    this.detail = message;
   }
+  /** The message without its location. */
+  readonly detail: string;
+}
+
+/**
+ * `e` with the file's role named (and a signature's columns called cell types), for errors thrown by readers
+ * that know the bytes, not what they are for. Errors that already say it (a role, or "cannot read …") stay.
+ */
+export function withRole(e: unknown, role: string | undefined, columnKind?: string): unknown {
+  if (!(e instanceof InputError) || !role || e.where.role || e.where.file === undefined || e.detail.startsWith("cannot read")) return e;
+  return new InputError(e.detail, { ...e.where, role, columnKind });
 }
 
 /** Wrong command-line use or options (CLI exit code 2). */
@@ -30,7 +46,7 @@ export class UsageError extends Error {
 function formatWhere(w: InputLocation): string {
   const parts: string[] = [];
   if (w.file !== undefined) {
-    let p = w.file;
+    let p = w.role ? `${w.role} ${w.file}` : w.file;
     if (w.line !== undefined) p += `:${w.line}`;
     if (w.column !== undefined) p += `:${w.column}`;
     parts.push(p);
@@ -38,7 +54,7 @@ function formatWhere(w: InputLocation): string {
     parts.push(`line ${w.line}` + (w.column !== undefined ? `, column ${w.column}` : ""));
   }
   if (w.gene !== undefined) parts.push(`gene "${w.gene}"`);
-  if (w.sample !== undefined) parts.push(`sample "${w.sample}"`);
+  if (w.sample !== undefined) parts.push(`${w.columnKind ?? "sample"} "${w.sample}"`);
   return parts.length ? parts.join(", ") + ": " : "";
 }
 

@@ -267,6 +267,15 @@ const DUPLICATES: OptionSpec = {
   hosts: ALL,
   page: { id: "duplicates", label: "Duplicate genes", group: "common" },
 };
+const LAYOUT: OptionSpec = {
+  name: "layout",
+  type: "choice",
+  choices: ["auto", "wide", "long"],
+  default: "auto",
+  arg: "L",
+  help: "mixture layout: auto (default: a long gene/sample/value table is told by content), wide or long",
+  hosts: ["cli", "api"],
+};
 // How to read an HDF5 mixture (src/core/formats/hdf5.ts); other files refuse them (exit 3).
 const HDF5_INPUT: readonly OptionSpec[] = [
   {
@@ -387,6 +396,7 @@ const CIBERSORT_OPTIONS: readonly OptionSpec[] = [
   },
   SCALE,
   DUPLICATES,
+  LAYOUT,
   ...MIXTURE_OPTIONS,
   ...HDF5_INPUT,
   GENE_MATCH,
@@ -416,6 +426,7 @@ const NNLS_OPTIONS: readonly OptionSpec[] = [
   { name: "coefficients", type: "boolean", default: false, help: "write the raw NNLS coefficients instead of fractions", hosts: NO_PAGE },
   SCALE,
   DUPLICATES,
+  LAYOUT,
   ...MIXTURE_OPTIONS,
   ...HDF5_INPUT,
   GENE_MATCH,
@@ -448,6 +459,7 @@ const QUANTISEQ_OPTIONS: readonly OptionSpec[] = [
   },
   SCALE,
   DUPLICATES,
+  LAYOUT,
   ...MIXTURE_OPTIONS,
   ...HDF5_INPUT,
   GENE_MATCH,
@@ -513,6 +525,7 @@ const EPIC_OPTIONS: readonly OptionSpec[] = [
   },
   SCALE,
   DUPLICATES,
+  LAYOUT,
   ...MIXTURE_OPTIONS,
   ...HDF5_INPUT,
   GENE_MATCH,
@@ -589,6 +602,7 @@ function scoreOptions(defaultSets?: string, ...own: OptionSpec[]): OptionSpec[] 
     },
     ...own,
     DUPLICATES,
+    LAYOUT,
     ...MIXTURE_OPTIONS,
     ...HDF5_INPUT,
     GENE_MATCH,

@@ -7,10 +7,12 @@ import { type Matrix, makeMatrix } from "../core/matrix.js";
 import { ANTILOG_MAX } from "../core/rbase.js";
 import { readMatrixFile } from "./read.js";
 import { streamMatrixFile } from "./stream.js";
+import { withSeekable } from "./pipe.js";
 
 /** What decides which rows are kept and how they are merged (as the run's options say). */
 export interface CibersortMixtureOptions extends Pick<CibersortOptions, "qn" | "absolute" | "scale" | "onWarning" | "threads"> {
   duplicates?: DuplicatePolicy;
+  layout?: ReadOptions["layout"];
   hdf5?: ReadOptions["hdf5"];
   /** "current" (the CLI's default): also keep rows naming a signature gene by another name; else exact names. */
   geneMatch?: "current" | "exact";
@@ -24,14 +26,20 @@ export interface CibersortMixtureOptions extends Pick<CibersortOptions, "qn" | "
  * Otherwise only the rows that map to a signature gene are kept, plus the first three genes (prepare names
  * them when nothing matches), and `mixtureMax` carries the file's maximum after duplicate merging.
  * A large TSV/CSV is scanned on `threads` workers (stream.ts), with the same result.
+ * `path` may be "-" (standard input) or a pipe (see pipe.ts).
  */
 export async function readCibersortMixture(
   path: string,
   signature: Matrix,
   o: CibersortMixtureOptions,
 ): Promise<{ mixture: Matrix; mixtureMax?: number }> {
+  return withSeekable(path, {}, (p, file) => readSeekable(p, file, signature, o));
+}
+
+/** readCibersortMixture of a file that can be read more than once; messages name `file`. */
+async function readSeekable(path: string, file: string, signature: Matrix, o: CibersortMixtureOptions): Promise<{ mixture: Matrix; mixtureMax?: number }> {
   const duplicates = o.duplicates ?? "error";
-  const ro: ReadOptions = { what: "mixture", duplicates, onWarning: o.onWarning, hdf5: o.hdf5 };
+  const ro: ReadOptions = { what: "mixture", name: file, duplicates, layout: o.layout, onWarning: o.onWarning, hdf5: o.hdf5 };
   const sym = { duplicates, onWarning: o.onWarning };
   const par = { threads: o.threads, minBytes: o.minParallelBytes };
   if (o.qn || o.absolute === "sig.score") {
@@ -74,7 +82,7 @@ export async function readCibersortMixture(
     // The merged rows decide the anti-log rule: read again keeping them too (prepare takes their max).
     const merged = new Set([...count].filter(([, n]) => n > 1).map(([s]) => s));
     const keepMerged = (g: string) => keep(g) || merged.has(name(g));
-    const again = await streamMatrixFile(path, { what: "mixture", duplicates, hdf5: o.hdf5, keepRows: keepMerged }, undefined, par);
+    const again = await streamMatrixFile(path, { what: "mixture", name: file, duplicates, layout: o.layout, hdf5: o.hdf5, keepRows: keepMerged }, undefined, par);
     mixture = toSymbols(again!.matrix, { duplicates });
   }
   return { mixture, mixtureMax: max };

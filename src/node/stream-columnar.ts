@@ -1,6 +1,6 @@
 /**
  * Streaming readers for columnar mixtures (Node side), with streamMatrixFile's contract (stream.ts): Parquet
- * is read footer first, then one column chunk at a time by its offsets; Arrow IPC (file or stream, plain or
+ * is read footer first, then one column chunk at a time by its byte range (hyparquet); Arrow IPC (file or stream, plain or
  * gzipped) one record batch at a time. Only the kept rows are stored; every cell is checked and counted in
  * the maxima. The matrix, messages and locations are readMatrixFile's: where a file has several errors, the
  * one reported is the one the whole-file reader meets first (its order: corrupt data, then empty genes, then
@@ -15,8 +15,9 @@ import { InputError } from "../core/errors.js";
 import { makeMatrix } from "../core/matrix.js";
 import { arrowBadCell, arrowGene, arrowNumber } from "../core/formats/arrow.js";
 import { checkArrowIPC } from "../core/formats/arrow-check.js";
-import { badCell, guard, type Layout, readChunk, readLayout, tableColumns } from "../core/formats/parquet.js";
-import { checkColumnNames, inflateGzip, keepFn, mergeDuplicates, noun, type ReadOptions } from "../core/formats/read.js";
+import { type AsyncBuffer, parquetMetadataAsync } from "hyparquet";
+import { badCell, chunkRange, decodeChunk, guard, parquetTable, readFooter } from "../core/formats/parquet.js";
+import { checkColumnNames, keepFn, mergeDuplicates, noun, type ReadOptions } from "../core/formats/read.js";
 import { cannotRead } from "./read.js";
 import type { StreamResult } from "./stream.js";
 
@@ -141,48 +142,41 @@ async function readAt(fh: FileHandle, pos: number, len: number, file: string, op
   return got === len ? b : b.subarray(0, got);
 }
 
-/** A plain (not gzipped) Parquet file, footer first, then column chunk by column chunk. */
-export async function streamParquet(path: string, file: string, opts: ReadOptions): Promise<StreamResult> {
+/**
+ * A plain (not gzipped) Parquet file through an AsyncBuffer over its handle: hyparquet reads the footer by
+ * byte range, then each column chunk is read by its range and decoded (decodeChunk) as the whole-file reader
+ * decodes it.
+ */
+export async function streamParquet(path: string, file: string, opts: ReadOptions): Promise<StreamResult | null> {
   const fh = await open(path, "r").catch((e: unknown) => {
     throw cannotRead(e, opts, file);
   });
   try {
     const size = (await fh.stat()).size;
-    // The footer's length is in the last 8 bytes; most footers fit the first read.
-    let at = Math.max(0, size - (1 << 16));
-    let tail = await readAt(fh, at, size - at, file, opts);
-    if (size >= 12) {
-      const n = tail.length;
-      const flen = (tail[n - 8] | (tail[n - 7] << 8) | (tail[n - 6] << 16)) + tail[n - 5] * 0x1000000;
-      const start = size - 8 - flen;
-      if (start >= 4 && start < at) {
-        at = start;
-        tail = await readAt(fh, at, size - at, file, opts);
-      }
-    }
-    const lay = guard(file, () => readLayout(tail, file, at));
-    tail = new Uint8Array(0);
-    const { geneAt, samples, rowHeader } = tableColumns(lay, file);
-    const inflate = opts.inflate ?? inflateGzip;
-    const end = chunkEnds(lay);
-    const chunk = async (g: number, c: number) => {
-      const ch = lay.groups[g][c];
-      const read = async (to: number) => {
-        const bytes = await readAt(fh, ch.start, to - ch.start, file, opts);
-        return guard(file, () => readChunk(bytes, lay, g, c, file, inflate, ch.start, ch.start + bytes.length));
-      };
-      const to = end(ch.start, ch.meta[7]);
-      if (to === lay.footerStart) return read(to);
-      try {
-        return await read(to);
-      } catch (e) {
-        // Corrupt sizes can send the whole-file reader past the chunk: only then read on to the footer, as it does.
-        if (!heldBack(e)) throw e;
-        return read(lay.footerStart);
-      }
+    const head = await readAt(fh, 0, 4, file, opts);
+    if (head.length === 4 && head[3] === 0x45) readFooter(head, file); // refuses encryption by name
+    const buffer: AsyncBuffer = {
+      byteLength: size,
+      slice: async (start, end = size) => {
+        const b = await readAt(fh, start, end - start, file, opts);
+        return b.buffer.slice(b.byteOffset, b.byteOffset + b.length) as ArrayBuffer;
+      },
     };
+    const meta = await parquetMetadataAsync(buffer).catch((e: unknown) =>
+      guard(file, () => {
+        throw e;
+      }),
+    );
+    const pt = parquetTable(meta, size, file);
+    if (pt.geneAt < 0) return null; // a long table: read whole (parseParquet)
+    const names = pt.leaves.map((l) => l.element.name);
+    const chunk = async (g: number, c: number) => {
+      const [start, end] = chunkRange(meta, g, c);
+      return decodeChunk(await readAt(fh, start, end - start, file, opts), pt, g, c, file, start);
+    };
+    const { geneAt, samples } = pt;
     const t = new Columnar(file, opts, samples.length);
-    for (let g = 0; g < lay.groups.length; g++) {
+    for (let g = 0; g < pt.groupRows.length; g++) {
       const row0 = t.genes.length;
       const genes = (await chunk(g, geneAt)).strings!; // corrupt here: nothing comes before it
       for (let r = 0; r < genes.length; r++) {
@@ -205,7 +199,7 @@ export async function streamParquet(path: string, file: string, opts: ReadOption
           const missing = nulls !== undefined && nulls[r] === 1;
           if (missing || !Number.isFinite(x[r])) {
             const gene = genes[r] ?? "";
-            t.fail([2 + c, 1, row0 + r], badCell(missing, x[r], { file, line: row0 + r + 1, column: samples[c] + 1, gene, sample: lay.leaves[samples[c]].name }));
+            t.fail([2 + c, 1, row0 + r], badCell(missing, x[r], { file, line: row0 + r + 1, column: samples[c] + 1, gene, sample: names[samples[c]] }));
             x[r] = -Infinity; // not counted; the error is thrown at the end
           }
         }
@@ -213,29 +207,12 @@ export async function streamParquet(path: string, file: string, opts: ReadOption
       }
     }
     return t.finish(
-      samples.map((i) => lay.leaves[i].name),
-      rowHeader,
+      samples.map((i) => names[i]),
+      pt.rowHeader,
     );
   } finally {
     await fh.close();
   }
-}
-
-/** Where a column chunk's pages may run to: the next chunk's start (or the footer), or its stated size if further. */
-function chunkEnds(lay: Layout): (start: number, stated: unknown) => number {
-  const starts = [...new Set(lay.groups.flatMap((g) => g.map((ch) => ch.start)))].sort((a, b) => a - b);
-  return (start, stated) => {
-    let lo = 0;
-    let hi = starts.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (starts[mid] <= start) lo = mid + 1;
-      else hi = mid;
-    }
-    const next = lo < starts.length ? starts[lo] : lay.footerStart;
-    const own = typeof stated === "number" ? start + stated : 0;
-    return Math.min(lay.footerStart, Math.max(next, own));
-  };
 }
 
 /**

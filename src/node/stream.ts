@@ -11,13 +11,15 @@ import { availableParallelism } from "node:os";
 import { open } from "node:fs/promises";
 import { createGunzip } from "node:zlib";
 import { InputError } from "../core/errors.js";
-import { type Matrix, makeMatrix } from "../core/matrix.js";
+import { type Matrix, makeMatrix, selectRows } from "../core/matrix.js";
 import { isArrow } from "../core/formats/arrow.js";
 import { isParquet } from "../core/formats/parquet.js";
 import { isGzip } from "../core/formats/gzip.js";
-import { isBlank, keepFn, mergeDuplicates, noun, parseLine, type ReadOptions } from "../core/formats/read.js";
+import { isBlank, keepFn, mayBeLong, mergeDuplicates, noun, parseLine, type ReadOptions, roleError } from "../core/formats/read.js";
+import { refuseUnreadable, SNIFF_BYTES } from "../core/formats/sniff.js";
 import { type TableLayout, tableLayout } from "../core/formats/read.js";
 import { cannotRead, readMatrixFile } from "./read.js";
+import { withSeekable } from "./pipe.js";
 import { scanCells, scanRowMax, str } from "../core/formats/scan.js";
 import { inputLimits, overLimit, StreamGuard } from "../core/limits.js";
 import { ArrowStreamCheck } from "../core/formats/arrow-check.js";
@@ -72,6 +74,14 @@ export async function streamMatrixFile(
   chunk = CHUNK,
   par: ParallelRead = {},
 ): Promise<StreamResult | null> {
+  try {
+    return await streamTable(path, opts, chunk, par);
+  } catch (e) {
+    throw roleError(e, opts);
+  }
+}
+
+async function streamTable(path: string, opts: ReadOptions, chunk: number, par: ParallelRead): Promise<StreamResult | null> {
   const file = opts.name ?? path;
   const { gz, head } = await sniff(path, file, opts);
   if (opts.hdf5 || isHdf5(head)) {
@@ -80,11 +90,19 @@ export async function streamMatrixFile(
     h5.notHdf5(opts, file);
   }
   // The columnar readers (and apache-arrow) load only for such files: a TSV run starts faster without them.
-  if (isParquet(head)) return gz ? null : (await import("./stream-columnar.js")).streamParquet(path, file, opts);
+  if (isParquet(head)) {
+    if (gz) return null;
+    // A long Parquet table (null) is read whole, as a long text table.
+    return (await (await import("./stream-columnar.js")).streamParquet(path, file, opts)) ?? wholeAsStream(path, file, opts);
+  }
   if (isArrow(head)) {
     const { streamArrow } = await import("./stream-columnar.js");
     return streamArrow(path, file, opts, gz ? checkedArrow(readChunks(path, file, opts), file) : undefined);
   }
+  refuseUnreadable(head, file);
+  // A long table (gene, sample, value) is told from all of its rows: the whole-file reader's (long.ts).
+  const lines = headerDecoder.decode(head).split(/\r\n|\r|\n/).slice(0, -1);
+  if (opts.layout === "long" || (opts.layout !== "wide" && mayBeLong(lines, file))) return wholeAsStream(path, file, opts);
   const threads = scanThreads(path, par);
   const pool = threads > 0 ? new (await import("./stream-parallel.js")).ScanPool(threads) : undefined;
   const t = new TableStream(file, noun(opts), keepFn(opts.keepRows), pool !== undefined);
@@ -169,8 +187,29 @@ function scanThreads(path: string, par: ParallelRead): number {
  * bomb or an endless line is then refused after at most a line's limit of memory, not after inflating it all.
  */
 export async function readMatrixStreamed(path: string, opts: ReadOptions = {}): Promise<Matrix> {
-  const r = await streamMatrixFile(path, { ...opts, keepRows: undefined });
-  return r ? r.matrix : readMatrixFile(path, opts);
+  return withSeekable(path, opts, async (p, name) => {
+    const r = await streamMatrixFile(p, { ...opts, name, keepRows: undefined });
+    return r ? r.matrix : readMatrixFile(p, { ...opts, name });
+  });
+}
+
+/**
+ * A table the whole-file reader decides (a long table, told from all of its rows; or a three-column table
+ * that is neither, whose error is then the whole-file reader's), returned as the stream returns it.
+ */
+function wholeAsStream(path: string, file: string, opts: ReadOptions): StreamResult {
+  const all = readMatrixFile(path, { ...opts, name: file, keepRows: undefined });
+  const nr = all.rows.length;
+  const rowMax = new Float64Array(nr).fill(-Infinity);
+  let max = -Infinity;
+  for (let i = 0; i < all.data.length; i++) {
+    const r = i % nr;
+    if (all.data[i] > rowMax[r]) rowMax[r] = all.data[i];
+    if (all.data[i] > max) max = all.data[i];
+  }
+  const keep = keepFn(opts.keepRows);
+  const matrix = keep ? selectRows(all, all.rows.flatMap((g, r) => (keep(g) ? [r] : []))) : all;
+  return { matrix, max, genes: all.rows, rowMax };
 }
 
 /** The inflated chunks of a gzipped Arrow IPC stream, each checked (ArrowStreamCheck) before it is passed on. */
@@ -183,16 +222,16 @@ async function* checkedArrow(chunks: AsyncGenerator<Uint8Array>, file: string): 
   }
 }
 
-/** Whether the file is gzipped, and its first 8 bytes (inflated if so), to tell the format. */
+/** Whether the file is gzipped, and its first SNIFF_BYTES (inflated if so), to tell the format. */
 async function sniff(path: string, file: string, opts: ReadOptions): Promise<{ gz: boolean; head: Uint8Array }> {
-  const head = new Uint8Array(8);
+  const head = new Uint8Array(SNIFF_BYTES);
   let n = 0;
   let gz = false;
   for await (const c of readChunks(path, file, opts, (z) => (gz = z))) {
-    const k = Math.min(c.length, 8 - n);
+    const k = Math.min(c.length, SNIFF_BYTES - n);
     head.set(c.subarray(0, k), n);
     n += k;
-    if (n === 8) break;
+    if (n === SNIFF_BYTES) break;
   }
   return { gz, head: head.subarray(0, n) };
 }

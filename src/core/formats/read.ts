@@ -6,10 +6,12 @@
 import { rStrtod } from "./rnumber.js";
 import { scanTable } from "./scan.js";
 import { isArrow, parseArrow } from "./arrow.js";
-import { type Inflate, isParquet, parseParquet } from "./parquet.js";
+import { isParquet, parseParquet } from "./parquet.js";
 import { gctToTsv, isGct } from "./gct.js";
 import { type QuantOptions, readQuantLike } from "./quant.js";
-import { InputError } from "../errors.js";
+import { InputError, withRole } from "../errors.js";
+import { refuseUnreadable } from "./sniff.js";
+import { longColumns, longToMatrix } from "./long.js";
 import { gunzipSync, host } from "../host.js";
 import { isGzip } from "./gzip.js";
 import { type Hdf5Options, type Hdf5Read, hdf5NotHere, isHdf5, parseHdf5Bytes } from "./hdf5.js";
@@ -32,8 +34,8 @@ export interface ReadOptions {
    * signature genes for CIBERSORT without quantile normalisation. Errors in skipped rows may go unreported.
    */
   keepRows?: ((gene: string) => boolean) | ReadonlySet<string>;
-  /** Decompresses Parquet GZIP pages; default the host's (the browser passes parquetGzipInflater's result). */
-  inflate?: Inflate;
+  /** Long (gene, sample, value) or wide; default "auto": a long table is told by content (long.ts). */
+  layout?: "auto" | "wide" | "long";
   /** HDF5 inputs (AnnData, ARCHS4): orientation, gene column, samples (see formats/hdf5.ts). */
   hdf5?: Hdf5Options;
   /** Missing values: "error" (default) or "drop-gene" (read as NaN; src/core/mixtures.ts drops those genes). */
@@ -49,6 +51,19 @@ export function keepFn(k: ReadOptions["keepRows"]): ((gene: string) => boolean) 
 }
 
 export function parseMatrix(input: string | Uint8Array, opts: ReadOptions = {}): Matrix {
+  try {
+    return parseTable(input, opts);
+  } catch (e) {
+    throw roleError(e, opts);
+  }
+}
+
+/** An error of reading the file, with the file's role named (src/core/errors.ts withRole). */
+export function roleError(e: unknown, opts: ReadOptions): unknown {
+  return withRole(e, opts.what, opts.what === "signature" ? "cell type" : undefined);
+}
+
+function parseTable(input: string | Uint8Array, opts: ReadOptions): Matrix {
   const file = opts.name;
   const words = noun(opts);
   let text: string;
@@ -71,10 +86,11 @@ export function parseMatrix(input: string | Uint8Array, opts: ReadOptions = {}):
     }
     if (isArrow(bytes) || isParquet(bytes)) {
       const keep = keepFn(opts.keepRows);
-      const m = isArrow(bytes) ? parseArrow(bytes, file, keep) : parseParquet(bytes, file, keep, opts.inflate ?? inflateGzip);
+      const m = isArrow(bytes) ? parseArrow(bytes, file, keep) : parseParquet(bytes, file, keep);
       checkColumnNames(m.cols, 2, words, file);
       return mergeDuplicates(m, opts.duplicates ?? "error", words, file, opts.onWarning);
     }
+    refuseUnreadable(bytes, file);
     checkLineLengths(bytes, file);
     // Quantifier outputs and GEO series matrices look like tables but are not genes × samples as they are.
     const quant = readQuantLike(bytes, opts);
@@ -98,6 +114,11 @@ export function parseMatrix(input: string | Uint8Array, opts: ReadOptions = {}):
 
   const lay: TableLayout = { ...tableLayout(lines[0], lines[1], file, words), naDrop: opts.na === "drop-gene" };
   const nrow = end - 1;
+  const long = opts.layout !== "wide" && lay.nf === 3 && lay.cols.length === 2 ? parseLong(lines, end, lay, file, opts) : undefined;
+  if (long) return long;
+  if (opts.layout === "long") {
+    throw new InputError(`--layout long: not a long table (three columns: gene, sample and a number column)`, { file, line: 1 });
+  }
   checkDims(nrow, lay.cols.length, file);
   const ncol = lay.cols.length;
   const rows = new Array<string>(nrow);
@@ -120,6 +141,47 @@ export function parseMatrix(input: string | Uint8Array, opts: ReadOptions = {}):
     return mergeDuplicates(sel, opts.duplicates ?? "error", words, file, opts.onWarning, idx.map((r) => r + 2));
   }
   return mergeDuplicates(m, opts.duplicates ?? "error", words, file, opts.onWarning);
+}
+
+/** Whether a three-column text looks like a long table (src/core/formats/long.ts) on its first lines. */
+export function mayBeLong(lines: string[], file: string | undefined): boolean {
+  try {
+    if (lines.length < 2) return false;
+    const lay = tableLayout(lines[0], lines[1], file, { file: "matrix", col: "column" });
+    if (lay.nf !== 3 || lay.cols.length !== 2) return false;
+    const f = lines.slice(1).filter((l) => !isBlank(l)).map((l) => splitFields(l, lay.delim, 0, file));
+    const numeric = [0, 1, 2].map((c) => f.every((x) => NUMBER.test(x[c] ?? "")));
+    return numeric.filter(Boolean).length === 1;
+  } catch {
+    return false; // not a table the long reader would take; the text reader says what is wrong
+  }
+}
+
+/**
+ * A long table's matrix when the text is one (three columns, one numeric, a sample column that repeats:
+ * at least two samples, each on two rows or more on average), else undefined. keepRows applies.
+ */
+function parseLong(lines: string[], end: number, lay: TableLayout, file: string | undefined, opts: ReadOptions): Matrix | undefined {
+  const f: string[][] = [];
+  for (let i = 1; i < end; i++) {
+    if (isBlank(lines[i])) throw new InputError(`empty line inside the table`, { file, line: i + 1 });
+    f.push(splitFields(lines[i], lay.delim, i + 1, file));
+  }
+  const header = [lay.rowHeader, ...lay.cols];
+  const numeric = [0, 1, 2].map((c) => f.every((x) => NUMBER.test(x[c] ?? "")));
+  const distinct = [0, 1, 2].map((c) => new Set(f.map((x) => x[c])).size);
+  const cols = longColumns(header, numeric, distinct);
+  const forced = opts.layout === "long";
+  if (!cols || (!forced && (distinct[cols.sample] < 2 || 2 * distinct[cols.sample] > f.length))) return undefined;
+  const values = new Float64Array(f.length);
+  f.forEach((x, i) => {
+    if (x.length !== 3) throw new InputError(`expected 3 fields, found ${x.length} (long table)`, { file, line: i + 2 });
+    values[i] = rStrtod(x[cols.value]);
+    if (!Number.isFinite(values[i])) badNumber(x[cols.value], { file, line: i + 2, column: cols.value + 1, gene: x[cols.gene], sample: x[cols.sample] });
+  });
+  const m = longToMatrix(f.map((x) => x[cols.gene]), f.map((x) => x[cols.sample]), values, file, (i) => i + 2, header[cols.gene]);
+  const keep = keepFn(opts.keepRows);
+  return keep ? selectRows(m, m.rows.flatMap((g, r) => (keep(g) ? [r] : []))) : m;
 }
 
 /** An HDF5 read checked as a table is: sample names, duplicate genes over every gene (policy), kept rows merged. */
@@ -158,11 +220,19 @@ export function tableLayout(headerLine: string, firstLine: string, file: string 
   const short = first.length === header.length + 1;
   const nf = short ? first.length : header.length;
   const cols = short ? header : header.slice(1);
+  checkCommentHeader(header, file);
   if (cols.length === 0) {
     throw new InputError(`no ${words.col} columns: the header has one field (is the file tab- or comma-separated?)`, { file, line: 1 });
   }
   checkColumnNames(cols, short ? 1 : 2, words, file);
   return { delim, nf, rowHeader: short ? "" : header[0], cols, first };
+}
+
+/** A one-field header beginning with "#" is a comment line (featureCounts, GDC STAR-Counts), which TSV has not. */
+function checkCommentHeader(header: string[], file: string | undefined): void {
+  if (header.length !== 1 || !header[0].startsWith("#")) return;
+  const why = `line 1 begins with "#", a comment in the formats that define one, not in TSV/CSV tables`;
+  throw new InputError(`${why} (featureCounts and GDC STAR-Counts files begin so): remove such lines, e.g. grep -v '^#' FILE`, { file, line: 1 });
 }
 
 /**
@@ -192,18 +262,6 @@ export function parseLine(raw: string, lineNo: number, lay: TableLayout, file: s
   return gene;
 }
 
-/**
- * A Parquet GZIP page: gzip members (the format's rule) or, from some writers, a bare zlib stream. `size`:
- * the page's declared size; inflating stops just past it (the caller refuses any other size).
- */
-export function inflateGzip(b: Uint8Array, size?: number): Uint8Array {
-  const max = size === undefined ? undefined : Math.max(1, size + 1);
-  if (isGzip(b)) return gunzipSync(b, max);
-  const inflate = host().inflate;
-  if (!inflate) throw new Error("cellfrac: this host has no synchronous zlib inflate: pass ReadOptions.inflate");
-  return inflate(b, max);
-}
-
 /** Whole-file gunzip, stopped at the maxFileBytes limit (or the largest buffer this Node can make). */
 export function gunzipBounded(bytes: Uint8Array, file: string | undefined): Uint8Array {
   const max = inputLimits().maxFileBytes;
@@ -224,11 +282,15 @@ const BUFFER_MAX = 2 ** 32 - 1;
 /** The byte scanner for well-formed input; null sends the input to the careful parser above. */
 function fastParse(bytes: Uint8Array, opts: ReadOptions): Matrix | null {
   const file = opts.name;
+  // With keepRows the scanner skips rows it does not keep unread: a long table must not pass as a wide one.
+  const head = new TextDecoder("utf-8").decode(bytes.subarray(0, 4096)).split(/\r\n|\r|\n/);
+  if (opts.layout === "long" || (opts.layout !== "wide" && mayBeLong(bytes.length > 4096 ? head.slice(0, -1) : head, file))) return null;
   const lower = file?.toLowerCase() ?? "";
   const csvName = lower.endsWith(".csv") || lower.endsWith(".csv.gz");
   const s = scanTable(bytes, csvName, keepFn(opts.keepRows));
   if (!s) return null;
   const words = noun(opts);
+  checkCommentHeader(s.header, file);
   const cols = s.short ? s.header : s.header.slice(1);
   checkDims(s.rows.length, cols.length, file);
   checkColumnNames(cols, s.short ? 1 : 2, words, file);

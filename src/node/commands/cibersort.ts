@@ -42,7 +42,8 @@ script v1.04 (ν-SVR with ν = 0.25/0.5/0.75, libsvm's trajectory, R's random nu
 Correlation, RMSE and P-values as R for the same inputs and seed.
 
 The mixture and a signature file: tab- or comma-separated, optionally gzipped; first column gene symbols,
-header row of names (also GCT, Arrow, Parquet).
+header row of names (also GCT, Arrow, Parquet). The mixture may be - (standard input) or a pipe such as
+<(zcat x.tsv.gz): it is copied once to a temporary file, then read as a file.
 
 Options:
 ${formatHelpRows([
@@ -88,6 +89,7 @@ export interface CibersortCliOptions {
   absolute: AbsMethod | false;
   scale: ScaleMode;
   duplicates: NonNullable<ReadOptions["duplicates"]>;
+  layout?: ReadOptions["layout"];
   hdf5?: ReadOptions["hdf5"];
   geneMatch?: "current" | "exact";
   threads?: number;
@@ -137,6 +139,7 @@ export function parseCibersortArgs(args: string[]): CibersortCliOptions | "help"
     absolute: (o.absolute as AbsMethod | undefined) ?? false,
     scale: o.scale as ScaleMode,
     duplicates: o.duplicates as CibersortCliOptions["duplicates"],
+    layout: o.layout as CibersortCliOptions["layout"],
     hdf5: hdf5Options(o),
     geneMatch: o.geneMatch as "current" | "exact",
     threads: o.threads as number | undefined,

@@ -117,7 +117,7 @@ export async function runMethodCli(
   let dropped = droppedGiven ?? [];
   // Streamed: a gzip bomb or an endless line is refused within a line's limit of memory (issue 16).
   if (!mixture && streamable(paths, v)) {
-    const whole = await readMatrixStreamed(paths[0], { what: "mixture", duplicates, onWarning: warn, hdf5: hdf5Options(v) });
+    const whole = await readMatrixStreamed(paths[0], { what: "mixture", duplicates, layout: v.layout as "auto" | "wide" | "long" | undefined, onWarning: warn, hdf5: hdf5Options(v) });
     mixture = toSymbols(whole, { duplicates, onWarning: warn });
   } else if (!mixture) ({ matrix: mixture, dropped } = readMixtureFiles(paths, v, warn, mixtureNote(cli, io)));
   const out = await m.run(mixture, v, { host: nodeMethodHost(warn), onWarning: warn, ...ctx });
@@ -145,7 +145,8 @@ export const INPUT_NOTE = `Mixtures: one or more files (several are merged by ge
 a single-sample quantifier file is named by its directory for quant.sf, quant.genes.sf, abundance.tsv and
 ReadsPerGene.out.tab, else by its name up to the first dot). Read by content: TSV/CSV (optionally gzipped),
 GCT, Arrow, Parquet, Salmon quant[.genes].sf, kallisto abundance.tsv, RSEM *.genes/isoforms.results, GDC
-STAR counts, STAR ReadsPerGene.out.tab, featureCounts, GEO series matrix.`;
+STAR counts, STAR ReadsPerGene.out.tab, featureCounts, GEO series matrix, long (gene, sample, value) tables.
+One mixture may be - (standard input) or a pipe such as <(zcat x.tsv.gz) (copied once to a temporary file).`;
 
 const COVERAGE_NOTE = `Rows named by Ensembl gene ID (with or without version) are mapped to current symbols with the bundled
 gene table; a signature or set gene missing under its own name takes the row naming the same gene by its

@@ -1,6 +1,7 @@
 // `cellfrac stats <results> --samples <annotation> TEST`: cohort statistics on a result table, R's numbers.
 import { readTable } from "../compare.js";
-import { UsageError } from "../../core/errors.js";
+import { UsageError, withRole } from "../../core/errors.js";
+import { refuseUnreadable } from "../../core/formats/sniff.js";
 import { formatNumber } from "../../core/formats/write.js";
 import { gunzipIfGzip } from "../../core/host.js";
 import { readFileBytes } from "../read.js";
@@ -84,7 +85,13 @@ column or sample; nothing is written).`;
 
 /** Reads an annotation file (plain or gzipped, inflated within the input limits). */
 export function readAnnotation(path: string): Annotation {
-  return parseAnnotation(new TextDecoder().decode(gunzipIfGzip(readFileBytes(path, "annotation"), path)), path);
+  const bytes = gunzipIfGzip(readFileBytes(path, "annotation"), path);
+  try {
+    refuseUnreadable(bytes, path);
+    return parseAnnotation(new TextDecoder().decode(bytes), path);
+  } catch (e) {
+    throw withRole(e, "annotation");
+  }
 }
 
 export const statsCommand: Command = {
