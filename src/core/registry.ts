@@ -3,7 +3,7 @@
 // here, so defaults, checks and messages exist once. Data a method needs (signatures, gene sets, EPIC's
 // reference) comes from the host through MethodHost; a method's module is loaded on its first run, so
 // reading the schema (the page's form, --help) loads no numeric code.
-import type { CibersortResult } from "./cibersort/types.js";
+import type { CibersortOptions, CibersortResult } from "./cibersort/types.js";
 import type { FitRunner } from "./cibersort/fits.js";
 import { UsageError } from "./errors.js";
 import type { GeneSet } from "./genesets.js";
@@ -87,8 +87,11 @@ export interface RunContext {
   onProgress?: (done: number, total: number) => void;
   /** The mixture's name for messages (CIBERSORT). */
   mixtureName?: string;
-  /** CIBERSORT: the whole file's maximum when the mixture holds only some of its rows (see CibersortOptions). */
+  /** The whole file's maximum when the mixture holds only some of its rows (CIBERSORT) or samples (a shard). */
   mixtureMax?: number;
+  /** CIBERSORT shard: a plan's cohort pass and the sample columns to fit (see CibersortOptions). */
+  cohort?: CibersortOptions["cohort"];
+  columns?: readonly number[];
 }
 
 /** A run's result: the table every method has, and CIBERSORT's full result (its JSON, P-value details). */
@@ -624,6 +627,8 @@ const CIBERSORT: MethodSpec = {
         onWarning: ctx.onWarning,
         onProgress: ctx.onProgress,
         names: { mixture: ctx.mixtureName, signature: sig.name },
+        cohort: ctx.cohort,
+        columns: ctx.columns,
       },
       ctx.host.core,
       ctx.host.fitRunner,
@@ -651,6 +656,7 @@ const NNLS: MethodSpec = {
       signatureName: sig.name,
       coefficients: v.coefficients as boolean | undefined,
       scale: scale(v),
+      mixtureMax: ctx.mixtureMax,
       onWarning: ctx.onWarning,
       onProgress: ctx.onProgress,
     });
@@ -677,6 +683,7 @@ const QUANTISEQ: MethodSpec = {
       arrays: v.arrays as boolean,
       scaleMRNA: v.mrnaScaling as boolean,
       scale: scale(v),
+      mixtureMax: ctx.mixtureMax,
       onWarning: ctx.onWarning,
     });
     return { table };
@@ -708,6 +715,7 @@ const EPIC: MethodSpec = {
       mRNACell: v.mrnaScaling ? EPIC_MRNA_CELL : { default: 1 },
       mRNAProportions: v.mrnaProportions as boolean,
       scale: scale(v),
+      mixtureMax: ctx.mixtureMax,
       onWarning: ctx.onWarning,
     });
     return { table };

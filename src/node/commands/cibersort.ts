@@ -1,7 +1,12 @@
 // `cellfrac cibersort`: CIBERSORT v1.04, R-identical, with both cellfrac and CIBERSORTx option spellings.
 import { parseArgs } from "node:util";
 import type { AbsMethod, CibersortResult, ScaleMode } from "../../core/cibersort/index.js";
-import { UsageError } from "../../core/errors.js";
+import { InputError, UsageError } from "../../core/errors.js";
+import { readFileSync } from "node:fs";
+import type { Matrix } from "../../core/matrix.js";
+import { type PlanOptions, checkPlan, cibersortPartData, planFromText } from "../../core/cibersort/plan.js";
+import { makePart } from "../../core/shards.js";
+import { type ShardArgs, SHARD_HELP_ROWS, SHARD_OPTIONS, fileSha256, matrixSha256, shardArgs, shardColumns, shownName, textSha256, writePart } from "../shard.js";
 import type { ReadOptions } from "../../core/formats/read.js";
 import { readCibersortMixture } from "../mixture.js";
 import { checkOutputPath } from "../write.js";
@@ -10,6 +15,7 @@ import { recordSize } from "../../core/cibersort/fits.js";
 import { coreAlgLayout } from "../../core/kernels.js";
 import { loadCore } from "../../core/wasm.js";
 import {
+  type MethodOutput,
   type OptionValues,
   checkValue,
   formatHelpRows,
@@ -46,9 +52,15 @@ ${formatHelpRows([
     "write F (.tsv/.txt: CIBERSORT-Results table; .json: JSON; .arrow/.parquet: the\n" +
       "same table as an Arrow IPC or Parquet file), atomically; without it the table\ngoes to stdout",
   ],
+  ["--plan F", "a plan from `cellfrac plan cibersort` (same mixture and options): with one of the\nthree options below, fit only those samples with the plan's cohort-wide pass"],
+  ...SHARD_HELP_ROWS,
   ["-q, --quiet", "no progress or warnings on stderr"],
   ["-h, --help", "this help"],
 ])}
+
+Sharding: \`cellfrac plan cibersort <mixture> [options] -o cohort.plan\`, then runs with --plan and
+--sample-range/--sample-list/--shard on any machines (each writes a part file), then \`cellfrac merge
+part… -o result.tsv\` writes exactly this command's output (docs/scale.md).
 
 CIBERSORTx spellings: --mixture <file> (for the argument), --sigmatrix <file> (--signature),
 --QN TRUE|FALSE (--qn), --absolute TRUE --abs_method sig.score|no.sumto1 (--absolute M; abs_method
@@ -80,10 +92,12 @@ export interface CibersortCliOptions {
   solver?: "libsvm" | "exact";
   output?: string;
   quiet: boolean;
+  plan?: string;
+  shard?: ShardArgs;
 }
 
 /** Parse `cellfrac cibersort` arguments (both cellfrac and CIBERSORTx spellings); values are checked by the registry. */
-export function parseCibersortArgs(args: string[]): CibersortCliOptions | "help" {
+export function parseCibersortArgs(args: string[], outputs: readonly string[] | null = OUTPUTS): CibersortCliOptions | "help" {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
@@ -97,6 +111,7 @@ export function parseCibersortArgs(args: string[]): CibersortCliOptions | "help"
       output: { type: "string", short: "o" },
       quiet: { type: "boolean", short: "q" },
       help: { type: "boolean", short: "h" },
+      ...(outputs ? { plan: { type: "string" }, ...SHARD_OPTIONS } : {}),
     },
   });
   const v = values as Record<string, string | boolean | undefined>;
@@ -120,7 +135,11 @@ export function parseCibersortArgs(args: string[]): CibersortCliOptions | "help"
   const o = parseOptions(CIBERSORT, raw, "cli");
   checkThreads(o.threads as number | undefined);
   const output = v.output as string | undefined;
-  checkOutput(output, OUTPUTS);
+  const shard = shardArgs(v);
+  const plan = v.plan as string | undefined;
+  if (shard && !plan) throw new UsageError(optionMessages.needs(shard.shard ? "--shard" : shard.sampleList ? "--sample-list" : "--sample-range", "--plan"));
+  if (plan && !shard) throw new UsageError("--plan needs --sample-range, --sample-list or --shard (which samples to fit)");
+  if (outputs && !shard) checkOutput(output, outputs);
   return {
     mixture,
     signature: o.signature as string,
@@ -134,6 +153,8 @@ export function parseCibersortArgs(args: string[]): CibersortCliOptions | "help"
     solver: o.solver as "libsvm" | "exact",
     output,
     quiet: Boolean(v.quiet),
+    plan,
+    shard,
   };
 }
 
@@ -143,10 +164,12 @@ export async function runCibersort(o: CibersortCliOptions, io: CliIO): Promise<{
     if (!o.quiet) io.stderr(`cellfrac: warning: ${m}\n`);
   };
   checkOutputPath(o.output);
-  const v: OptionValues = { ...o, absolute: o.absolute || undefined };
+  const { shard: _, ...flat } = o;
+  const v: OptionValues = { ...flat, absolute: o.absolute || undefined };
   const host = nodeMethodHost(warn);
   const { matrix: signature } = await methodSignature(CIBERSORT, v, host);
   checkPerm(o.perm, signature.rows.length, recordSize(coreAlgLayout((await loadCore()).x), signature.cols.length));
+  const shard = o.plan ? await planShard(o, signature) : undefined;
   const { mixture, mixtureMax } = await readCibersortMixture(o.mixture, signature, { ...o, onWarning: warn });
   const progress = o.quiet ? undefined : createProgress(io.stderr, io.isTTY, "fits");
   const { out, text } = await runMethodCli(CIBERSORT, v, o, io, {
@@ -156,8 +179,47 @@ export async function runCibersort(o: CibersortCliOptions, io: CliIO): Promise<{
     host,
     onProgress: progress?.update,
     afterRun: progress?.done,
+    ...shard?.(mixture),
   });
   return { res: out.cibersort!, text };
+}
+
+/** The options a plan fixes, as this run has them. */
+export function planOptions(o: CibersortCliOptions): PlanOptions {
+  return { perm: o.perm, seed: o.seed, qn: o.qn, absolute: o.absolute, scale: o.scale, solver: o.solver ?? "libsvm", duplicates: o.duplicates };
+}
+
+/**
+ * A shard of a plan: the plan is read and checked against this run's inputs and options, then the hooks
+ * give runMethodCli the plan's cohort, the shard's columns and the part writer.
+ */
+async function planShard(o: CibersortCliOptions, signature: Matrix) {
+  const file = o.plan!;
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (e) {
+    throw new InputError(`cannot read the plan: ${(e as Error).message}`, { file });
+  }
+  const plan = planFromText(text, file);
+  checkPlan(plan, file, {
+    mixture: { name: shownName(o.mixture), sha256: await fileSha256(o.mixture) },
+    signature: { name: shownName(o.signature), sha256: matrixSha256(signature) },
+    options: planOptions(o),
+  });
+  const id = textSha256(text);
+  return (mixture: Matrix) => {
+    const S = mixture.cols.length;
+    if (S !== plan.cohort.samples) throw new InputError(`the plan has ${plan.cohort.samples} samples, the mixture ${S}`, { file: o.mixture });
+    const columns = shardColumns(mixture.cols, o.shard!);
+    if (columns.length === 0) throw new InputError(`no sample of the mixture's ${S} is in this shard`, { file: o.mixture });
+    return {
+      cohort: plan.cohort,
+      columns,
+      write: (out: MethodOutput) =>
+        writePart(makePart("cibersort", id, S, columns, out.table, { cibersort: cibersortPartData(out.cibersort!, plan.cohort) }), o.output),
+    };
+  };
 }
 
 export const cibersortCommand: Command = {

@@ -24,6 +24,7 @@ import {
 import { nodeMethodHost } from "../method-host.js";
 import { checkOutputPath, writeFileAtomic } from "../write.js";
 import { readMatrixStreamed } from "../stream.js";
+import { SHARD_HELP_ROWS, SHARD_OPTIONS, methodShard, shardArgs } from "../shard.js";
 import type { CliIO, Command } from "./types.js";
 
 type ParseOptions = NonNullable<ParseArgsConfig["options"]>;
@@ -101,21 +102,30 @@ export async function runMethodCli(
   v: OptionValues,
   cli: MethodCliArgs,
   io: CliIO,
-  extra: Partial<RunContext> & { mixture?: Matrix; afterRun?: () => void } = {},
+  extra: Partial<RunContext> & {
+    mixture?: Matrix;
+    afterRun?: () => void;
+    /** A shard: its samples, taken from the mixture as read, and the whole mixture's maximum (src/node/shard.ts). */
+    select?: (mixture: Matrix) => { mixture: Matrix; mixtureMax: number };
+    /** A shard: write its part instead of the result (returns the text for stdout without -o). */
+    write?: (out: MethodOutput) => string | undefined;
+  } = {},
 ): Promise<{ out: MethodOutput; text?: string }> {
   const warn = (msg: string) => {
     if (!cli.quiet) io.stderr(`cellfrac: warning: ${msg}\n`);
   };
   checkOutputPath(cli.output);
-  const { mixture: given, afterRun, ...ctx } = extra;
+  const { mixture: given, afterRun, select, write, ...ctx } = extra;
   const duplicates = v.duplicates as DuplicatePolicy;
   // Streamed: a gzip bomb or an endless line is refused within a line's limit of memory (issue 16).
-  const mixture =
+  const read =
     given ?? toSymbols(await readMatrixStreamed(cli.mixture, { what: "mixture", duplicates, onWarning: warn }), { duplicates, onWarning: warn });
-  const out = await m.run(mixture, v, { host: nodeMethodHost(warn), onWarning: warn, ...ctx });
+  const shard = select?.(read);
+  const mixture = shard?.mixture ?? read;
+  const out = await m.run(mixture, v, { host: nodeMethodHost(warn), onWarning: warn, ...ctx, ...(shard && { mixtureMax: shard.mixtureMax }) });
   afterRun?.();
   if (!cli.quiet) io.stderr(coverageReport(out.table));
-  return { out, text: await writeResult(out, cli.output) };
+  return { out, text: write ? write(out) : await writeResult(out, cli.output) };
 }
 
 const OUTPUT_ROWS: [string, string][] = [
@@ -144,7 +154,7 @@ export function methodCommand(spec: {
     `Usage: ${spec.usage}`,
     spec.intro,
     ...(multi ? [`Methods (--method):\n${formatHelpRows(list)}`] : []),
-    `Options:\n${formatHelpRows([...helpRows(options), ...OUTPUT_ROWS])}`,
+    `Options:\n${formatHelpRows([...helpRows(options), ...SHARD_HELP_ROWS, ...OUTPUT_ROWS])}`,
     spec.outro,
     COVERAGE_NOTE,
   ].join("\n\n");
@@ -160,6 +170,7 @@ export function methodCommand(spec: {
         options: {
           ...cliOptionConfig(options),
           ...(multi ? { method: { type: "string" } } : {}),
+          ...SHARD_OPTIONS,
           output: { type: "string", short: "o" },
           quiet: { type: "boolean", short: "q" },
           help: { type: "boolean", short: "h" },
@@ -175,8 +186,10 @@ export function methodCommand(spec: {
       const m = multi ? methodByName(chosen!, spec.methods) : spec.methods[0];
       const v = parseOptions(m, cliValues(options, values), "cli", spec.methods);
       const output = values.output as string | undefined;
-      checkOutput(output, ["tsv", "txt", "json"]);
-      const { text } = await runMethodCli(m, v, { mixture, output, quiet: Boolean(values.quiet) }, io);
+      const shard = shardArgs(values);
+      if (!shard) checkOutput(output, ["tsv", "txt", "json"]);
+      const hooks = shard ? await methodShard(m, v, mixture, shard, output) : {};
+      const { text } = await runMethodCli(m, v, { mixture, output, quiet: Boolean(values.quiet) }, io, hooks);
       if (text !== undefined) io.stdout(text);
       return 0;
     },
