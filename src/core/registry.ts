@@ -115,6 +115,18 @@ export interface MethodSpec {
   /** A short description of a run for the page's summary line (default: the title). */
   describe?(v: OptionValues): string;
   run(mixture: Matrix, v: OptionValues, ctx: RunContext): Promise<MethodOutput>;
+  /** Runs on part of the samples (docs/scale.md "Sharding"); absent: each sample's row depends on it alone. */
+  shards?: ShardSpec;
+}
+
+/** What a method's sharded run needs (src/node/shard.ts, cellfrac merge). */
+export interface ShardSpec {
+  /** The shards need the cohort-wide pass of a plan (`cellfrac plan <method>`). */
+  plan?: boolean;
+  /** Why a run with these options (and this whole mixture) cannot be split by samples; undefined: it can. */
+  refuse?(v: OptionValues, mixture?: Matrix): string | undefined;
+  /** A boolean option the merge applies to the whole table instead of the shards (ssGSEA's normalisation). */
+  inMerge?: string;
 }
 
 const ALL: readonly Host[] = ["cli", "api", "page"];
@@ -585,15 +597,19 @@ function scoreMethod(
     page,
     check: checkGeneSetColumns,
     run: async (m, v, ctx) => ({ table: await run(m, v, ctx) }),
+    // ssGSEA divides by the range of the whole score matrix: the merge does it (the shards write raw scores).
+    ...(name === "ssgsea" && { shards: { inMerge: "normalize" } }),
   };
 }
 
 /** mean, zscore and pc1 (src/core/methods/sigscore.ts). */
 function sigScore(kind: "mean" | "zscore" | "pc1", title: string, summary: string, page: MethodSpec["page"]): MethodSpec {
-  return scoreMethod(kind, title, summary, page, scoreOptions(), async (mixture, v, ctx) => {
+  const spec = scoreMethod(kind, title, summary, page, scoreOptions(), async (mixture, v, ctx) => {
     const { signatureScores } = await import("./methods/sigscore.js");
     return signatureScores(kind, mixture, await scoreInputs(v, ctx));
   });
+  const refuse = () => `--method ${kind} standardises across samples: it cannot run on a part of them`;
+  return kind === "mean" ? spec : { ...spec, shards: { refuse } };
 }
 
 const CIBERSORT: MethodSpec = {
@@ -609,6 +625,7 @@ const CIBERSORT: MethodSpec = {
       "The exact solver gives the true ν-SVR optimum instead of R's libsvm trajectory.",
   },
   describe: (v) => `CIBERSORT (${v.solver === "exact" ? "exact" : "R-identical"} solver, ${v.perm} permutations)`,
+  shards: { plan: true },
   async run(mixture, v, ctx) {
     const [{ cibersortMatrices }, { cibersortTable }] = await Promise.all([import("./cibersort/index.js"), import("./methods/cibersort-table.js")]);
     const sig = await methodSignature(CIBERSORT, v, ctx.host);
@@ -674,6 +691,7 @@ const QUANTISEQ: MethodSpec = {
     label: "quanTIseq (bundled TIL10)",
     help: "quanTIseq with the bundled TIL10 signature (10 cell types + Other), as “cellfrac quantiseq”. Give TPM-like expression.",
   },
+  shards: { refuse: (v) => (v.arrays ? "--arrays quantile-normalises across samples: it cannot run on a part of them" : undefined) },
   async run(mixture, v, ctx) {
     const { quantiseqDeconvolve } = await import("./methods/quantiseq.js");
     const til10 = await ctx.host.til10?.();
@@ -701,6 +719,10 @@ const EPIC: MethodSpec = {
     help:
       "EPIC, as “cellfrac epic --reference <dir>”. Its reference profiles are not shipped (academic non-commercial licence): " +
       "choose your copy's three files under EPIC options.",
+  },
+  shards: {
+    // EPIC keeps the genes measured in some sample: with missing values that depends on the other samples.
+    refuse: (_, m) => (m?.data.some(Number.isNaN) ? "EPIC's gene filter looks at every sample: a mixture with missing values cannot be split" : undefined),
   },
   check(v) {
     if (!v.mrnaScaling && v.mrnaProportions)

@@ -128,7 +128,7 @@ export function mergeTables(parts: readonly { file: string; part: PartFile }[]):
     if (part.method !== first.part.method) throw new InputError(`a ${part.method} part; ${first.file} is a ${first.part.method} part`, { file });
     if (part.run !== first.part.run || part.samples !== first.part.samples) {
       throw new InputError(
-        `this part comes from another ${first.part.method === "cibersort" ? "plan" : "run (mixture or options)"} than ${first.file} ` +
+        `this part comes from another ${first.part.cibersort ? "plan" : "run (mixture or options)"} than ${first.file} ` +
           `(${part.run.slice(0, 12)} ≠ ${first.part.run.slice(0, 12)})`,
         { file },
       );

@@ -106,9 +106,6 @@ export function writePart(part: PartFile, output: string | undefined): string | 
   return text;
 }
 
-/** Score methods that standardise genes across samples: a shard would see other means and sds. */
-const COHORT_WIDE = new Set(["zscore", "pc1"]);
-
 /**
  * The runMethodCli hooks of a per-sample method's shard: `select` keeps the shard's samples and gives the
  * whole mixture's maximum (--scale auto decides on it), `write` writes the part.
@@ -121,12 +118,14 @@ export async function methodShard(
   s: ShardArgs,
   output: string | undefined,
 ): Promise<{ select: (mixture: Matrix) => { mixture: Matrix; mixtureMax: number }; write: (out: MethodOutput) => string | undefined }> {
-  if (COHORT_WIDE.has(m.name)) throw new UsageError(`--method ${m.name} standardises across samples: it cannot run on a part of them`);
-  if (m.name === "quantiseq" && v.arrays) throw new UsageError("--arrays quantile-normalises across samples: it cannot run on a part of them");
+  const refused = m.shards?.refuse?.(v);
+  if (refused) throw new UsageError(refused);
   const { threads: _, ...numbers } = v;
   const run = textSha256(JSON.stringify([m.name, await fileSha256(mixturePath), numbers]));
-  const normalize = m.name === "ssgsea" && v.normalize === true;
-  if (normalize) v.normalize = false;
+  // An option the merge applies to the whole table (ssGSEA's normalisation): the shards run without it.
+  const inMerge = m.shards?.inMerge;
+  const normalize = inMerge !== undefined && v[inMerge] === true;
+  if (inMerge) v[inMerge] = false;
   let columns: number[] = [];
   let samples = 0;
   return {
@@ -134,12 +133,12 @@ export async function methodShard(
       samples = mixture.cols.length;
       columns = shardColumns(mixture.cols, s);
       if (columns.length === 0) throw new InputError(`no sample of the mixture's ${samples} is in this shard`, { file: mixturePath });
-      // EPIC keeps the genes measured in some sample: with missing values that depends on the other samples.
-      if (m.name === "epic" && mixture.data.some(Number.isNaN)) {
-        throw new InputError("EPIC's gene filter looks at every sample: a mixture with missing values cannot be sharded", { file: mixturePath });
-      }
+      const refusedHere = m.shards?.refuse?.(v, mixture);
+      if (refusedHere) throw new InputError(refusedHere, { file: mixturePath });
+      // The anti-log rule's maximum. EPIC takes it after merging duplicate genes by their median; the other
+      // methods' duplicates are merged by the reader, so the median merge changes nothing for them.
       let mixtureMax = -Infinity;
-      for (const x of m.name === "epic" ? mergeDuplicatesByMedian(mixture).data : mixture.data) if (x > mixtureMax) mixtureMax = x;
+      for (const x of mergeDuplicatesByMedian(mixture).data) if (x > mixtureMax) mixtureMax = x;
       return { mixture: selectRows(mixture, mixture.rows.map((_, i) => i), columns), mixtureMax };
     },
     write: (out) => writePart(makePart(m.name, run, samples, columns, out.table, normalize ? { normalize } : {}), output),

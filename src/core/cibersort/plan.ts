@@ -11,6 +11,8 @@ import type { AbsMethod, CibersortResult, CohortPass } from "./types.js";
 
 export const PLAN_FORMAT = "cellfrac-plan";
 export const PLAN_VERSION = 1;
+/** Plans are CIBERSORT's (the other methods need none); the field keeps the format open. */
+const PLAN_METHOD = "cibersort";
 
 /** An input as the plan knows it: its name for messages and the SHA-256 of its content. */
 export interface Fingerprint {
@@ -63,7 +65,7 @@ export function planFromText(text: string, file: string): CibersortPlan {
   }
   if (p?.format !== PLAN_FORMAT) throw new InputError("not a cellfrac plan (written by `cellfrac plan cibersort`)", { file });
   if (p.version !== PLAN_VERSION) throw new InputError(`plan format version ${p.version}; this cellfrac reads version ${PLAN_VERSION}`, { file });
-  if (p.method !== "cibersort") throw new InputError(`a plan for ${p.method}; this run is cibersort`, { file });
+  if (p.method !== PLAN_METHOD) throw new InputError(`a plan for ${p.method}; this run is ${PLAN_METHOD}`, { file });
   const c = p.cohort as Record<string, unknown> | undefined;
   if (!c || !Array.isArray(c.genes) || !Array.isArray(c.nullDistribution) || typeof c.samples !== "number") {
     throw new InputError("damaged plan: its cohort section is incomplete", { file });

@@ -57,7 +57,7 @@ export const mergeCommand: Command = {
     });
     const { table, where } = mergeTables(parts);
     let out: MethodOutput;
-    if (table.method === "cibersort") {
+    if (parts[0].part.cibersort) {
       const res = mergeCibersort(table, parts, where);
       out = { table: { ...cibersortTable(res), coverage: table.coverage }, cibersort: res };
     } else {

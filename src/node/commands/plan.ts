@@ -48,7 +48,9 @@ export const planCommand: Command = {
       io.stdout(HELP + "\n");
       return method === undefined ? 2 : 0;
     }
-    if (method !== "cibersort") throw new UsageError(`cellfrac plan: only cibersort needs a plan (got "${method}"); other methods shard with --sample-range alone`);
+    if (!methodByName(method).shards?.plan) {
+      throw new UsageError(`cellfrac plan: only cibersort needs a plan (got "${method}"); other methods shard with --sample-range alone`);
+    }
     const o = parseCibersortArgs(rest, null);
     if (o === "help") {
       io.stdout(HELP + "\n");
