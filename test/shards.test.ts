@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { main } from "../src/node/cli.js";
+import { decodeNumbers, encodeNumbers, selectSamples } from "../src/core/shards.js";
 
 const MIX = new URL("../data/example/scanb20_log2fpkm.tsv.gz", import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), "cellfrac-shards-"));
@@ -100,6 +101,12 @@ describe("cibersort: plan + 3 uneven shards + merge == one run", () => {
     expect(r.code).toBe(3);
     expect(r.err).toMatch(/plain\.plan: the plan was made for mixture scanb20_log2fpkm\.tsv\.gz \(SHA-256 [0-9a-f]{12}…\); other\.tsv has/);
 
+    const sig = at("sig.tsv");
+    writeFileSync(sig, "gene\tA\tB\nCD8A\t1\t2\nCD4\t3\t1\nMS4A1\t2\t2\n");
+    r = await run("cibersort", MIX, "--perm", "0", "--signature", sig, "--plan", plan, "--sample-range", "1-3", "-o", at("x.json"));
+    expect(r.code).toBe(3);
+    expect(r.err).toMatch(/plain\.plan: the plan was made for signature LM22 \(SHA-256 [0-9a-f]{12}…\); sig\.tsv has/);
+
     r = await run("cibersort", MIX, "--perm", "0", "--plan", at("plain-part0.json"), "--sample-range", "1-3", "-o", at("x.json"));
     expect(r.code).toBe(3);
     expect(r.err).toContain("plain-part0.json: not a cellfrac plan");
@@ -163,5 +170,25 @@ describe("per-sample methods and ssGSEA: --sample-range + merge == one run", () 
     r = await run("merge", at("ssgsea-1-7.json"), at("ssgsea-raw-8-9.json"), at("ssgsea-10-20.json"), "-o", at("x.tsv"));
     expect(r.code).toBe(3);
     expect(r.err).toContain("ssgsea-raw-8-9.json: this part comes from another run (mixture or options)");
+  });
+});
+
+describe("sample selection and number transport", () => {
+  const names = ["a", "b", "c", "d"];
+  it("--sample-list names samples one a line; unknown or repeated names are refused with the line", () => {
+    expect(selectSamples(names, { list: { text: "d\n# comment\n\nb\n", file: "l.txt" } })).toEqual([1, 3]);
+    expect(() => selectSamples(names, { list: { text: "a\nz\n", file: "l.txt" } })).toThrow('l.txt:2: sample "z" is not in the mixture');
+    expect(() => selectSamples(names, { list: { text: "a\nb\na\n", file: "l.txt" } })).toThrow('l.txt:3: sample "a" is listed twice (first on line 1)');
+  });
+  it("--sample-range A-B is 1-based and inclusive; B past the end stops there", () => {
+    expect(selectSamples(names, { range: "2-3" })).toEqual([1, 2]);
+    expect(selectSamples(names, { range: "3-99" })).toEqual([2, 3]);
+    expect(() => selectSamples(names, { range: "3-2" })).toThrow("need 1 ≤ A ≤ B");
+    expect(() => selectSamples(names, { range: "2" })).toThrow("expected A-B");
+  });
+  it("NaN, ±Infinity and extreme doubles survive a part's JSON", () => {
+    const x = Float64Array.from([Number.NaN, Infinity, -Infinity, 0.1 + 0.2, 5e-324, Number.MAX_VALUE, -1.2345678901234567e-300]);
+    const back = decodeNumbers(JSON.parse(JSON.stringify(encodeNumbers(x))));
+    expect(Array.from(back)).toEqual(Array.from(x));
   });
 });

@@ -133,6 +133,13 @@ export function cibersortPartData(res: CibersortResult, cohort: CohortPass): Cib
   };
 }
 
+/** samples × types column-major → row-major (the layout of `diagnostics.unrounded.weights`). */
+function rowMajor(colMajor: Float64Array, S: number, T: number): Float64Array {
+  const out = new Float64Array(S * T);
+  for (let s = 0; s < S; s++) for (let t = 0; t < T; t++) out[s * T + t] = colMajor[t * S + s];
+  return out;
+}
+
 /**
  * The one run's CibersortResult from merged parts: the table in the mixture's order plus each part's
  * CIBERSORT data (`where` says which part and row holds each sample). Only the written values survive a
@@ -187,7 +194,7 @@ export function mergeCibersort(table: MethodTable, parts: readonly { file: strin
       nu,
       iterations,
       nullDistribution: decodeNumbers(first.cohort.nullDistribution),
-      unrounded: { weights: fractions.data, correlation, rmse, pValue, absoluteScore },
+      unrounded: { weights: rowMajor(fractions.data, S, T), correlation, rmse, pValue, absoluteScore },
     },
   };
 }
