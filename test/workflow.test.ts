@@ -30,7 +30,11 @@ function single(args: string[], out: string): Buffer {
 
 describe("Snakemake workflow (4 shards) == one run", () => {
   const cases: [string, string[], string[]][] = [
-    ["cibersort", ["mixture=scanb20.tsv.gz", "perm=10", "shards=4", "options=--absolute sig.score"], ["cibersort", MIX, "--perm", "10", "--absolute", "sig.score"]],
+    [
+      "cibersort",
+      ["mixture=scanb20.tsv.gz", "perm=10", "shards=4", "options=--absolute sig.score --solver exact"],
+      ["cibersort", MIX, "--perm", "10", "--absolute", "sig.score", "--solver", "exact"],
+    ],
     ["ssgsea", ["mixture=scanb20.tsv.gz", "method=ssgsea", "shards=4", "options=--gene-sets MCPcounter"], ["score", MIX, "--method", "ssgsea", "--gene-sets", "MCPcounter"]],
   ];
   for (const [tag, config, args] of cases) {
@@ -47,14 +51,14 @@ describe("Snakemake workflow (4 shards) == one run", () => {
 });
 
 describe("CWL tools: plan → 3 shards → merge == one run", () => {
-  it.skipIf(!CWLTOOL)("cibersort --perm 10 --qn (needs cwltool)", () => {
+  it.skipIf(!CWLTOOL)("cibersort --perm 10 --qn --solver exact (needs cwltool)", () => {
     // The tools call `cellfrac` from PATH: a wrapper for this checkout's build.
     const bin = join(dir, "bin");
     mkdirSync(bin);
     writeFileSync(join(bin, "cellfrac"), `#!/bin/sh\nexec "${process.execPath}" "${CLI}" "$@"\n`);
     chmodSync(join(bin, "cellfrac"), 0o755);
     const env = { ...process.env, PATH: bin + delimiter + process.env.PATH };
-    const options = ["--perm", "10", "--qn"];
+    const options = ["--perm", "10", "--qn", "--solver", "exact"];
     const file = (p: string) => ({ class: "File", path: p });
     const cwl = (tool: string, job: object, out: string): Record<string, { path: string }> => {
       const jobFile = join(dir, `${out}.job.json`);

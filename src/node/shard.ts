@@ -1,12 +1,12 @@
 // The Node side of sharded runs (docs/scale.md, "Sharding"): the shard options every method command takes,
 // the fingerprints plans and parts carry (SHA-256 of the input bytes, streamed), and writing a part.
 import { createHash } from "node:crypto";
-import { createReadStream, readFileSync } from "node:fs";
+import { createReadStream, readFileSync, statSync } from "node:fs";
 import { basename } from "node:path";
 import { InputError, UsageError } from "../core/errors.js";
 import { type Matrix, selectRows } from "../core/matrix.js";
 import { mergeDuplicatesByMedian } from "../core/methods/epic.js";
-import type { MethodOutput, MethodSpec, OptionValues } from "../core/registry.js";
+import { type MethodOutput, type MethodSpec, type OptionValues, keyOf } from "../core/registry.js";
 import { type PartFile, makePart, selectSamples } from "../core/shards.js";
 import { writeFileAtomic } from "./write.js";
 
@@ -107,6 +107,21 @@ export function writePart(part: PartFile, output: string | undefined): string | 
 }
 
 /**
+ * The options that identify a run, for the parts' `run` hash: files by their content (each shard may see
+ * them under another path, e.g. staged by a CWL runner), bundled names as they are; not --threads.
+ */
+async function runOptions(m: MethodSpec, v: OptionValues): Promise<OptionValues> {
+  const out: OptionValues = {};
+  for (const [key, value] of Object.entries(v)) {
+    if (key === "threads") continue;
+    const spec = m.options.find((o) => keyOf(o.name) === key);
+    const isFile = spec?.type === "file" && typeof value === "string" && statSync(value, { throwIfNoEntry: false })?.isFile();
+    out[key] = isFile ? `sha256:${await fileSha256(value as string)}` : value;
+  }
+  return out;
+}
+
+/**
  * The runMethodCli hooks of a per-sample method's shard: `select` keeps the shard's samples and gives the
  * whole mixture's maximum (--scale auto decides on it), `write` writes the part.
  * ssGSEA runs raw and leaves its range normalisation to the merge. `v` is changed in place.
@@ -120,8 +135,7 @@ export async function methodShard(
 ): Promise<{ select: (mixture: Matrix) => { mixture: Matrix; mixtureMax: number }; write: (out: MethodOutput) => string | undefined }> {
   const refused = m.shards?.refuse?.(v);
   if (refused) throw new UsageError(refused);
-  const { threads: _, ...numbers } = v;
-  const run = textSha256(JSON.stringify([m.name, await fileSha256(mixturePath), numbers]));
+  const run = textSha256(JSON.stringify([m.name, await fileSha256(mixturePath), await runOptions(m, v)]));
   // An option the merge applies to the whole table (ssGSEA's normalisation): the shards run without it.
   const inMerge = m.shards?.inMerge;
   const normalize = inMerge !== undefined && v[inMerge] === true;
