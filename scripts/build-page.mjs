@@ -6,7 +6,7 @@
 // the modules' `new URL(…, import.meta.url)` references hold unchanged: the workers, and the assets at
 // the same place relative to app/browser/ as build/ and data/ to dist/browser/ in the package, copied here.
 import { build } from "esbuild";
-import { copyFileSync, mkdirSync, readdirSync, rmSync } from "node:fs";
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -30,6 +30,8 @@ const result = await build({
   sourcemap: true,
   metafile: true,
   logLevel: "warning",
+  // The version the page's reports name (src/browser/page/analysis.ts), as `cellfrac report` reads it.
+  define: { CELLFRAC_VERSION: JSON.stringify(JSON.parse(readFileSync(join(root, "package.json"), "utf8")).version) },
 });
 
 const nodeBuiltins = Object.values(result.metafile.inputs).flatMap((i) => i.imports.filter((m) => m.path.startsWith("node:")));
@@ -43,7 +45,7 @@ const copy = (from, to) => {
 copy("build/cellfrac.wasm", "build/cellfrac.wasm");
 copy("data/LM22.tsv", "data/LM22.tsv");
 for (const dir of ["identifiers", "til10", "genesets"]) {
-  for (const f of readdirSync(join(root, "data", dir))) if (/\.(tsv|txt)$/.test(f)) copy(`data/${dir}/${f}`, `data/${dir}/${f}`);
+  for (const f of readdirSync(join(root, "data", dir))) if (/\.(tsv|txt)(\.gz)?$/.test(f)) copy(`data/${dir}/${f}`, `data/${dir}/${f}`);
 }
 for (const f of ["index.html", "styles.css"]) copy(`src/browser/page/${f}`, f);
 const js = Object.keys(result.metafile.outputs).filter((f) => f.endsWith(".js"));

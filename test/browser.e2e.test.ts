@@ -4,7 +4,7 @@
 // cancel stops a run, and bad input shows the CLI's message. Each test has a fresh page. Needs the built page
 // (npm test builds it) and /usr/bin/chromium (.ci/run installs it); without Chromium the tests are skipped
 // and their suite's name says why.
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { tableFromIPC } from "apache-arrow";
@@ -14,7 +14,17 @@ import { startServer } from "../src/node/commands/serve.js";
 import { main } from "../src/node/cli.js";
 import { methodTableTsv } from "../src/core/formats/results.js";
 import { readSignature } from "../src/node/data.js";
-import { cibersort, formatNumber, InputError, nnls, parseMatrix, readMatrix, toResultsJSON, toResultsTable } from "../src/node/index.js";
+import {
+  cibersort,
+  ensemblSymbols,
+  formatNumber,
+  InputError,
+  nnls,
+  parseMatrix,
+  readMatrix,
+  toResultsJSON,
+  toResultsTable,
+} from "../src/node/index.js";
 import { DATA, cibersortCases, dataFile, golden, readGolden, readRefTable } from "./helpers/reference.js";
 
 import { CHROMIUM, CHROMIUM_ARGS, HAVE_CHROMIUM, NO_CHROMIUM } from "./helpers/chromium.js";
@@ -66,7 +76,7 @@ function useBrowser(): void {
   });
 }
 
-async function runInPage(mixture: string, opts: { perm: number; seed?: number; signature?: string; method?: string; setup?: () => Promise<void>; fails?: boolean }): Promise<void> {
+async function runInPage(mixture: string | string[], opts: { perm: number; seed?: number; signature?: string; method?: string; setup?: () => Promise<void>; fails?: boolean }): Promise<void> {
   await page.getByTestId("method-select").selectOption(opts.method ?? "cibersort");
   await page.getByTestId("mixture-input").setInputFiles(mixture);
   if (opts.method === undefined || opts.method === "cibersort" || opts.method === "nnls") await page.getByTestId("signature-input").setInputFiles(opts.signature ? [opts.signature] : []);
@@ -163,10 +173,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`the page in Chromium${NO_CHROMIUM}`, () => {
 
   it("a mixture named by Ensembl IDs is mapped as `cellfrac cibersort` maps it: the CLI's table and warning", async () => {
     const idOf = new Map<string, string>();
-    for (const line of readFileSync(new URL("../data/identifiers/ensembl_symbols.tsv", import.meta.url), "utf8").split("\n").slice(1)) {
-      const [id, sym] = line.split("\t");
-      if (id && sym && !idOf.has(sym.trim())) idOf.set(sym.trim(), id);
-    }
+    for (const [id, sym] of ensemblSymbols()) if (!idOf.has(sym)) idOf.set(sym, id);
     const lines = readGolden(GSE.input).split("\n");
     let n = 0;
     const renamed = lines.map((l, i) => {
@@ -353,6 +360,18 @@ describe.skipIf(!HAVE_CHROMIUM)(`the page in Chromium${NO_CHROMIUM}`, () => {
     expect(await page.getByTestId("error").textContent()).toBe(bad.err.trim().replace(fixture(""), ""));
   }, 120_000);
 
+  it("an AnnData .h5ad (h5wasm in the run worker) gives the table of its TSV; an HDF5 file of unknown layout the CLI's message", async () => {
+    const fixture = (f: string) => new URL(`fixtures/hdf5/${f}`, import.meta.url).pathname;
+    const tsv = await cli("nnls", fixture("mixture.tsv"));
+    expect(tsv.code, tsv.err).toBe(0);
+    await runInPage(fixture("dense-f32.h5ad"), { perm: 0, method: "nnls" });
+    expect(await tableText()).toBe(tsv.out);
+    const bad = await cli("nnls", fixture("unknown.h5"));
+    expect(bad.code).toBe(3);
+    await runInPage(fixture("unknown.h5"), { perm: 0, method: "nnls", fails: true });
+    expect(await page.getByTestId("error").textContent()).toBe(bad.err.trim().replace(fixture(""), ""));
+  }, 180_000);
+
   it("a run makes no request outside 127.0.0.1, and the CSP refuses a connection elsewhere (securitypolicyviolation)", async () => {
     await runInPage(LM6.input, { perm: 10, seed: 5, signature: LM6.signature }); // 15 fits: enough for the fit workers
     expect(requests.some((u) => u.endsWith("/build/cellfrac.wasm"))).toBe(true);
@@ -451,5 +470,24 @@ describe.skipIf(!HAVE_CHROMIUM)(`the page in Chromium${NO_CHROMIUM}`, () => {
     expect(await page.isHidden("#out")).toBe(true);
     mkdirSync(OUT, { recursive: true });
     await page.screenshot({ path: join(OUT, "browser-e2e-error.png") });
+  }, 120_000);
+  it("several Salmon files (one per sample, merged by gene) and a gzipped GEO series matrix: the CLI's table", async () => {
+    const quant = new URL("./fixtures/quant/", import.meta.url).pathname;
+    const dir = mkdtempSync(join(tmp, "salmon-"));
+    // The page sees file names only: S1.quant.sf names its sample S1 (as the CLI does).
+    const salmon = ["S1", "S2", "S3"].map((s) => {
+      const f = join(dir, `${s}.quant.sf`);
+      copyFileSync(join(quant, `salmon/${s}/quant.sf`), f);
+      return f;
+    });
+    const ref = await cli("nnls", ...salmon, "-q");
+    expect(ref.code, ref.err).toBe(0);
+    await runInPage(salmon, { perm: 0, method: "nnls" });
+    expect(await tableText()).toBe(ref.out);
+    const geo = join(quant, "geo/GSE1000_series_matrix.txt.gz");
+    const g = await cli("nnls", geo, "-q");
+    expect(g.code, g.err).toBe(0);
+    await runInPage(geo, { perm: 0, method: "nnls" });
+    expect(await tableText()).toBe(g.out);
   }, 120_000);
 });

@@ -10,10 +10,10 @@ import { cibersortMatrices } from "../src/core/cibersort/index.js";
 import { toResultsJSON, toResultsTable } from "../src/core/cibersort/output.js";
 import { runFitsInProcess } from "../src/core/cibersort/fits.js";
 import { parseCibersortArgs, runCibersort } from "../src/node/commands/cibersort.js";
-import { coverageLine } from "../src/core/formats/results.js";
+import { coverageLine, renamedNote } from "../src/core/formats/results.js";
 import { readSignature } from "../src/node/data.js";
 import { InputError } from "../src/core/errors.js";
-import { ensemblSymbols, toSymbols } from "../src/core/genes.js";
+import { ensemblSymbols, meetGenes, toSymbols } from "../src/core/genes.js";
 import { formatArrow, parseArrow } from "../src/core/formats/arrow.js";
 import { parseParquet } from "../src/core/formats/parquet.js";
 import { type ReadOptions } from "../src/core/formats/read.js";
@@ -253,16 +253,21 @@ async function viaCli(mixture: string, extra: string[] = []): Promise<Run> {
   }
 }
 
-/** The whole-file path the CLI used before streaming: readMatrixFile + toSymbols + cibersortMatrices(). */
+/**
+ * The whole-file path the CLI used before streaming: readMatrixFile + toSymbols + cibersortMatrices(), with the
+ * registry's meeting of gene names (meetGenes, --gene-match current) and its messages.
+ */
 async function viaWholeFile(mixture: string, extra: string[] = []): Promise<Run> {
   const o = cli(mixture, extra);
   let stderr = "";
   const warn = (m: string) => void (stderr += `cellfrac: warning: ${m}\n`);
   try {
     const signature = readSignature(o.signature);
-    const m = toSymbols(readMatrixFile(o.mixture, { what: "mixture", duplicates: o.duplicates, onWarning: warn }), { duplicates: o.duplicates, onWarning: warn });
+    const read = readMatrixFile(o.mixture, { what: "mixture", duplicates: o.duplicates, onWarning: warn });
+    const whole = toSymbols(read, { duplicates: o.duplicates, onWarning: warn });
+    const met = meetGenes(whole, signature.rows);
     const res = await cibersortMatrices(
-      m,
+      met.mixture,
       signature,
       { perm: o.perm, seed: o.seed, qn: o.qn, absolute: o.absolute, scale: o.scale, threads: 1, solver: o.solver, onWarning: warn, names: { mixture: o.mixture, signature: o.signature } },
       await loadCore(),
@@ -270,7 +275,11 @@ async function viaWholeFile(mixture: string, extra: string[] = []): Promise<Run>
     );
     // The CLI's coverage line comes from the result, whichever reader filled it.
     const { used, total, missing } = res.diagnostics.signatureCoverage;
+    const n = met.ambiguous.length;
+    if (n) warn(`${n} genes absent whose names belong to several genes (not matched by other names): ${met.ambiguous.join(", ")}`);
     stderr += coverageLine("cibersort", { name: o.signature, found: used, total, missing });
+    const note = renamedNote({ renamed: met.renamed });
+    if (note) stderr += `cellfrac: cibersort: ${note}\n`;
     return { table: toResultsTable(res), json: toResultsJSON(res), stderr };
   } catch (e) {
     if (!(e instanceof InputError)) throw e;

@@ -1,5 +1,5 @@
 // Gene-set files: GMT and long-format TSV, the bundled sets, duplicates, mapping onto a mixture, errors.
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
@@ -7,6 +7,8 @@ import { describe, expect, it } from "vitest";
 import { InputError } from "../src/core/errors.js";
 import { mapGeneSets, packSets, parseGeneSets } from "../src/core/genesets.js";
 import { loadGeneSets } from "../src/node/genesets.js";
+import { main } from "../src/node/cli.js";
+import { dataFile } from "./helpers/reference.js";
 
 const dir = mkdtempSync(join(tmpdir(), "cellfrac-genesets-"));
 
@@ -53,6 +55,52 @@ describe("TSV", () => {
     expect(() => parseGeneSets("set\tgene\n", { name: "m.tsv" })).toThrow(/no gene sets/);
     expect(() => loadGeneSets(join(dir, "nope.tsv"))).toThrow(InputError);
   });
+});
+
+describe("TSV columns found by their values", () => {
+  // MCP-counter's own marker table as its authors publish it (data/genesets/MCPcounter_genes.tsv):
+  // gene, cell_population, entrez_id, ensembl_id.
+  const mcp = readFileSync(new URL("../data/genesets/MCPcounter_genes.tsv", import.meta.url), "utf8");
+  const mixtureGenes = new Set(["CD3D", "CD28", "CD19", "MS4A1", "FCRL2", "PTPRC", "ACTB"]);
+  const byDefault = parseGeneSets(mcp, { setColumn: "cell_population", geneColumn: "gene" });
+
+  it("MCP-counter's table: the gene column meets the mixture, the set column has the fewest distinct values", () => {
+    expect(parseGeneSets(mcp, { genes: mixtureGenes })).toEqual(byDefault);
+    expect(byDefault).toHaveLength(10);
+  });
+
+  it("--gene-column or --set-column alone takes the other as its partner", () => {
+    expect(parseGeneSets(mcp, { geneColumn: "gene" })).toEqual(byDefault);
+    expect(parseGeneSets(mcp, { setColumn: "cell_population", genes: mixtureGenes })).toEqual(byDefault);
+  });
+
+  it("the gene column may come first or last; without a mixture the second column is the gene column", () => {
+    expect(parseGeneSets("gene\tset\nCD3D\tT\nCD19\tB\nCD3E\tT\n", { genes: mixtureGenes })).toEqual([
+      { name: "T", genes: ["CD3D", "CD3E"] },
+      { name: "B", genes: ["CD19"] },
+    ]);
+    expect(parseGeneSets("set\tgene\nT\tCD3D\nB\tCD19\n")).toEqual([
+      { name: "T", genes: ["CD3D"] },
+      { name: "B", genes: ["CD19"] },
+    ]);
+  });
+
+  it("cellfrac score --method mcpcounter with the marker table as a file equals the bundled MCPcounter (GSE93722)", async () => {
+    const p = join(dir, "mcp-markers.tsv");
+    writeFileSync(p, mcp);
+    const mix = dataFile("racle2017_melanoma_lymphnode_gse93722/GSE93722_tpm.tsv.gz");
+    const run = async (...args: string[]) => {
+      let out = "";
+      let err = "";
+      const io = { stdout: (x: string) => (out += x), stderr: (x: string) => (err += x), isTTY: false };
+      const code = await main(["score", "--method", "mcpcounter", mix, ...args], io);
+      expect(code, err).toBe(0);
+      return out;
+    };
+    const bundled = await run();
+    expect(await run("--gene-sets", p)).toBe(bundled);
+    expect(await run("--gene-sets", p, "--gene-column", "gene")).toBe(bundled);
+  }, 120_000);
 });
 
 describe("bundled sets", () => {

@@ -6,10 +6,10 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../src/node/cli.js";
-import { CHROMIUM, CHROMIUM_ARGS, HAVE_CHROMIUM, NO_CHROMIUM } from "./helpers/chromium.js";
+import { HAVE_CHROMIUM, NO_CHROMIUM, watchedPage } from "./helpers/chromium.js";
 import { FULL_ARGS, KRUSKAL, MODELS, RESULTS } from "./helpers/report-inputs.js";
 
 const CHARTS = ["composition", "heatmap", "groups", "scatter", "forest", "volcano"];
@@ -19,8 +19,8 @@ const FIGURES = join(tmp, "figures");
 
 let browser: Browser;
 let page: Page;
-const requests: string[] = [];
-const consoleErrors: string[] = [];
+let requests: string[] = [];
+let consoleErrors: string[] = [];
 
 beforeAll(async () => {
   if (!HAVE_CHROMIUM) return; // the suites below are skipped, and say so
@@ -30,12 +30,7 @@ beforeAll(async () => {
     isTTY: false,
   });
   expect(code).toBe(0);
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
-  const context = await browser.newContext({ acceptDownloads: true });
-  context.on("request", (r) => requests.push(r.url()));
-  page = await context.newPage();
-  page.on("console", (m) => m.type() === "error" && consoleErrors.push(m.text()));
-  page.on("pageerror", (e) => consoleErrors.push(String(e)));
+  ({ browser, page, requests, consoleErrors } = await watchedPage());
   await page.goto(pathToFileURL(REPORT).href);
   await page.waitForSelector("body[data-ready]");
 }, 120_000);

@@ -4,6 +4,7 @@
 // compiled from its asset, build/cellfrac.wasm beside the package (or the page's copy: the page bundle
 // keeps the same relative layout).
 import { type CoreFlavor, installHost } from "../core/host.js";
+import type { H5Lib } from "../core/formats/hdf5.js";
 
 /** data/ and build/ relative to this module (dist/browser/ in the package, app/browser/ in the page). */
 const DATA_URL = new URL("../../data/", import.meta.url);
@@ -18,6 +19,15 @@ let arrow: typeof import("apache-arrow") | undefined;
 /** Load apache-arrow (its own chunk in the page) before Arrow IPC is parsed or written. */
 export async function preloadArrow(): Promise<void> {
   arrow ??= await import("apache-arrow");
+}
+let h5: H5Lib | undefined;
+
+/** Load h5wasm (its own chunk in the page; HDF5 files are read from its in-memory file system). */
+export async function preloadHdf5(): Promise<void> {
+  if (h5) return;
+  const lib = await import("h5wasm");
+  const mod = await lib.ready;
+  h5 = { File: lib.File, FS: mod.FS as unknown as H5Lib["FS"] };
 }
 const modules = new Map<CoreFlavor, Promise<WebAssembly.Module>>();
 
@@ -53,5 +63,6 @@ installHost({
     if (!arrow) throw new Error("cellfrac: apache-arrow was not preloaded (preloadArrow)");
     return arrow;
   },
+  hdf5: () => h5,
   wasmModule,
 });

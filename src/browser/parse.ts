@@ -5,7 +5,8 @@
 import { InputError } from "../core/errors.js";
 import { isGzip } from "../core/formats/gzip.js";
 import { isArrow } from "../core/formats/arrow.js";
-import { preloadArrow } from "./host.js";
+import { preloadArrow, preloadHdf5 } from "./host.js";
+import { isHdf5 } from "../core/formats/hdf5.js";
 import { isParquet, parquetGzipInflater } from "../core/formats/parquet.js";
 import { StreamGuard } from "../core/limits.js";
 import { parseMatrix, type ReadOptions } from "../core/formats/read.js";
@@ -63,5 +64,6 @@ export async function parseMatrixBytes(bytes: Uint8Array, opts: ReadOptions = {}
   const raw = await gunzipIfNeeded(bytes, opts.name);
   if (isParquet(raw)) return parseMatrix(raw, { ...opts, inflate: await parquetGzipInflater(raw, opts.name, (d) => inflate(d, opts.name, true)) });
   if (isArrow(raw)) await preloadArrow();
+  if (isHdf5(raw)) await preloadHdf5();
   return parseMatrix(raw, opts);
 }

@@ -6,9 +6,9 @@
 import { expose, type ProxyMarked } from "comlink";
 import "./host.js";
 import { InputError, UsageError } from "../core/errors.js";
-import { resultText } from "../core/formats/results.js";
+import { renamedNote, resultText } from "../core/formats/results.js";
 import { BUILTIN_GENE_SETS, builtinGeneSetName, parseGeneSets } from "../core/genesets.js";
-import { ensemblStableId, toSymbols } from "../core/genes.js";
+import { ensemblStableId, GENE_TABLE_FILE, geneTableLoaded, toSymbols, useGeneTable } from "../core/genes.js";
 import { type EpicReference, parseEpicGeneList, validateReference } from "../core/methods/epic.js";
 import { ESTIMATE_COMMON_GENES_FILE, parseEstimateCommonGenes } from "../core/methods/estimate.js";
 import { TIL10_FILES, til10FromTexts } from "../core/methods/quantiseq.js";
@@ -16,13 +16,15 @@ import type { Coverage, MethodTable } from "../core/methods/types.js";
 import { type MethodHost, type NamedBytes, methodByName, parseOptions } from "../core/registry.js";
 import { browserFitRunner, defaultWorkers, type BrowserPoolInfo } from "./pool.js";
 import { gunzipIfNeeded, parseMatrixBytes } from "./parse.js";
+import { mergeByGene } from "../core/mixtures.js";
 
 export type InputFile = NamedBytes;
 
 export interface RunRequest {
   /** A registry method (src/core/registry.ts). */
   method: string;
-  mixture: InputFile;
+  /** One file, or several merged by gene (src/core/mixtures.ts). */
+  mixture: InputFile | InputFile[];
   /** The method's options as the form gives them (keys: option keys); the registry checks them. */
   options: Record<string, unknown>;
   /** Fit workers (default: hardware concurrency). */
@@ -76,14 +78,10 @@ async function fetchData(path: string, what: string): Promise<Uint8Array> {
 }
 const fetchText = async (path: string, what: string) => new TextDecoder().decode(await fetchData(path, what));
 
-/** The bundled Ensembl → symbol table, fetched only for a mixture with Ensembl IDs (toSymbols' `table`). */
-async function ensemblTable(): Promise<Map<string, string>> {
-  const map = new Map<string, string>();
-  for (const line of (await fetchText("identifiers/ensembl_symbols.tsv", "Ensembl table")).split("\n").slice(1)) {
-    const [id, symbol] = line.split("\t");
-    if (id && symbol) map.set(id, symbol.trim());
-  }
-  return map;
+/** The bundled gene table (genes.ts), fetched and inflated once: the core has no synchronous gunzip here. */
+async function loadGeneTable(): Promise<void> {
+  if (geneTableLoaded()) return;
+  useGeneTable(new TextDecoder().decode(await gunzipIfNeeded(await fetchData(GENE_TABLE_FILE, "gene table"), GENE_TABLE_FILE)));
 }
 
 export const runWorkerApi = {
@@ -96,15 +94,22 @@ export const runWorkerApi = {
       const warnings: string[] = [];
       const onWarning = (m: string) => warnings.push(m);
       const duplicates = v.duplicates as "error" | "first" | "mean" | "max";
-      let mix = await parseMatrixBytes(req.mixture.bytes, { what: "mixture", name: req.mixture.name, duplicates, onWarning });
-      // Ensembl gene IDs are mapped to symbols, as the CLI does.
-      if (mix.rows.some((g) => ensemblStableId(g) !== undefined)) {
-        mix = toSymbols(mix, { duplicates, onWarning, table: await ensemblTable() });
-      }
+      const files = Array.isArray(req.mixture) ? req.mixture : [req.mixture];
+      const read = { what: "mixture" as const, duplicates, onWarning, quant: { onNote: onWarning } };
+      const parse = async (f: InputFile) => ({ name: f.name, matrix: await parseMatrixBytes(f.bytes, { ...read, name: f.name }) });
+      const parts = await Promise.all(files.map(parse));
+      let mix = mergeByGene(parts, false);
+      const mixtureName = files.map((f) => f.name).join(", ");
+      // Ensembl gene IDs are mapped to symbols and genes meet under other names, as in the CLI.
+      const ids = mix.rows.some((g) => ensemblStableId(g) !== undefined);
+      if (ids || v.geneMatch !== "exact") await loadGeneTable();
+      if (ids) mix = toSymbols(mix, { duplicates, onWarning });
       const info: BrowserPoolInfo = { workers: 0, shared: false };
       const host = browserHost(onWarning, browserFitRunner(req.workers ?? defaultWorkers(), info));
       const progress = onProgress ? (d: number, t: number) => void onProgress(d, t) : undefined;
-      const out = await method.run(mix, v, { host, onProgress: progress, mixtureName: req.mixture.name });
+      const out = await method.run(mix, v, { host, onProgress: progress, mixtureName });
+      const renamed = renamedNote(out.table);
+      if (renamed) warnings.push(renamed);
       return {
         ...fromTable(out.table, warnings, method.kind),
         table: resultText(out, "tsv"),

@@ -108,6 +108,8 @@ export function transpose(t: NamedTable): NamedTable {
 export interface Lineages {
   parent: Map<string, string | undefined>;
   alias: Map<string, string>;
+  /** Normalised name (cellTypeKey) of every alias and node → its lineage; names of two lineages are left out. */
+  keys?: Map<string, string>;
 }
 
 let bundledLineages: Lineages | undefined;
@@ -131,12 +133,94 @@ export function parseLineages(text: string, name: string): Lineages {
   return { parent, alias };
 }
 
-/** The lineage of a column name: the alias table, else a lineage named the same (any case). */
-function lineageOf(col: string, lin: Lineages): string | undefined {
+/**
+ * A cell-type name reduced to what tells cell types apart, so that the spellings of different tools meet:
+ * "CD8+ T cells", "T.cells.CD8", "CD8Tcells", "CD8_Tcells" and "T_cells_CD8" all become "cd8 t". Glued words
+ * are split before "cell(s)" and between a digit and a letter, "+" is dropped, case and punctuation are
+ * ignored, a plural "s" is dropped, the word "cell" is dropped and the words are sorted (word order differs
+ * between tools).
+ */
+export function cellTypeKey(name: string): string {
+  const words = name
+    .replace(/\+/g, "")
+    .replace(/([A-Za-z0-9])(cells?)\b/g, "$1 $2")
+    .replace(/([0-9])([A-Za-z])/g, "$1 $2")
+    .replace(/([a-z])([A-Z])/g, "$1 $2")
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .map((w) => (w.length > 3 && w.endsWith("s") && !w.endsWith("ss") ? w.slice(0, -1) : w))
+    .filter((w) => w !== "" && w !== "cell");
+  return words.sort().join(" ");
+}
+
+/** The normalised names of a lineage table's aliases and nodes (built once per table). */
+function lineageKeys(lin: Lineages): Map<string, string> {
+  if (lin.keys) return lin.keys;
+  const keys = new Map<string, string>();
+  const clash = new Set<string>();
+  const add = (name: string, node: string) => {
+    const k = cellTypeKey(name);
+    if (keys.has(k) && keys.get(k) !== node) clash.add(k);
+    else keys.set(k, node);
+  };
+  for (const node of lin.parent.keys()) keys.set(cellTypeKey(node), node);
+  const nodeKeys = new Set(keys.keys());
+  // A lineage's own name wins over a cell type's spelling ("CD4 T cells" is CD4 T, not TIL10's CD4 T conv).
+  for (const [a, node] of lin.alias) if (!nodeKeys.has(cellTypeKey(a))) add(a, node);
+  for (const k of clash) keys.delete(k);
+  lin.keys = keys;
+  return keys;
+}
+
+/** The lineage of a column name: the user's map, the alias table, a lineage named the same, else by normalised name. */
+function lineageOf(col: string, lin: Lineages, map?: ReadonlyMap<string, string>): string | undefined {
+  const mapped = map?.get(col);
+  if (mapped !== undefined) return lin.parent.has(mapped) ? mapped : lineageOf(mapped, lin);
   const a = lin.alias.get(col);
   if (a !== undefined) return a;
-  for (const node of lin.parent.keys()) if (node.toLowerCase() === col.toLowerCase()) return node;
-  return undefined;
+  return lineageKeys(lin).get(cellTypeKey(col));
+}
+
+/** The known name (alias or lineage) closest to `col` by edit distance of the normalised names. */
+export function closestCellType(col: string, lin: Lineages): string {
+  const k = cellTypeKey(col);
+  let best = "";
+  let bestD = Infinity;
+  for (const name of [...lin.parent.keys(), ...lin.alias.keys()]) {
+    const d = editDistance(k, cellTypeKey(name));
+    if (d < bestD) [best, bestD] = [name, d];
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length];
+}
+
+/**
+ * A user's mapping for --map: a two-column TSV/CSV (column name, then a lineage or a known cell-type
+ * name of data/lineages.tsv); a header line is allowed. Unknown targets are an InputError naming the line.
+ */
+export function parseCellTypeMap(text: string, name: string, lin: Lineages = loadLineages()): Map<string, string> {
+  const map = new Map<string, string>();
+  text.split(/\r\n|\r|\n/).forEach((line, i) => {
+    if (line.trim() === "") return;
+    const f = line.split(line.includes("\t") ? "\t" : ",").map((x) => x.trim().replace(/^"(.*)"$/, "$1"));
+    if (f.length < 2 || f[1] === "") throw new InputError("expected two columns: a column name and a lineage", { file: name, line: i + 1 });
+    if (lineageOf(f[1], lin) === undefined) {
+      if (i === 0) return; // a header line
+      const closest = closestCellType(f[1], lin);
+      throw new InputError(`unknown lineage "${f[1]}" (closest known: ${closest})`, { file: name, line: i + 1, column: 2 });
+    }
+    map.set(f[0], f[1]);
+  });
+  return map;
 }
 
 function ancestors(node: string, lin: Lineages): string[] {
@@ -169,6 +253,8 @@ export interface CompareReport {
   onlyInReference: string[];
   matching: "exact" | "lineage";
   notCompared: { result: string[]; reference: string[] };
+  /** Lineage matching: columns of no known lineage, with the closest known name (state one with --map). */
+  unknown: { side: "result" | "reference"; column: string; closest: string }[];
   cellTypes: CellTypeStats[];
   overall: { n: number; pooledPearson: number; pooledSpearman: number; meanPearson: number; meanRmse: number; maxAbsDiff: number; bias: number };
 }
@@ -177,6 +263,8 @@ export interface CompareOptions {
   /** "auto" (default): exact names when one side's cell types are a subset of the other's, else lineages. */
   by?: "auto" | "exact" | "lineage";
   lineages?: Lineages;
+  /** Column name → lineage or known cell-type name (--map); implies lineage matching under "auto". */
+  map?: ReadonlyMap<string, string>;
 }
 
 const list = (xs: readonly string[], max = 12) => (xs.length ? xs.slice(0, max).join(", ") + (xs.length > max ? `, … (${xs.length})` : "") : "none");
@@ -198,15 +286,17 @@ export function compareTables(result: NamedTable, reference: NamedTable, opts: C
       { file: reference.name },
     );
   }
-  const percent = looksLikePercent(ref);
+  const lin = opts.lineages ?? loadLineages();
+  // A nested table's rows sum to more than 100: its parent columns are left out of the test.
+  const percent = looksLikePercent(ref) || looksLikePercent(dropColumns(ref, [...lineageSide(ref, lin, opts.map).nested]));
   if (percent) ref = { ...ref, data: ref.data.map((v) => v / 100) };
 
   const by = opts.by ?? "auto";
   const resSet = new Set(res.cols);
   const refSet = new Set(ref.cols);
   const subset = res.cols.every((c) => refSet.has(c)) || ref.cols.every((c) => resSet.has(c));
-  const exact = by === "exact" || (by === "auto" && subset);
-  const groups = exact ? exactGroups(res.cols, ref.cols) : lineageGroups(res.cols, ref.cols, opts.lineages ?? loadLineages());
+  const exact = by === "exact" || (by === "auto" && subset && !opts.map?.size);
+  const groups = exact ? exactGroups(res.cols, ref.cols) : lineageGroups(res, ref, lin, opts.map);
   if (groups.length === 0) {
     throw new InputError(
       `no shared cell types${exact ? "" : " or lineages (data/lineages.tsv)"}: the result has ${list(res.cols)}; the reference has ${list(ref.cols)}`,
@@ -244,6 +334,7 @@ export function compareTables(result: NamedTable, reference: NamedTable, opts: C
     onlyInReference: ref.rows.filter((s) => !samples.has(s)),
     matching: exact ? "exact" : "lineage",
     notCompared: { result: res.cols.filter((c) => !usedRes.has(c)), reference: ref.cols.filter((c) => !usedRef.has(c)) },
+    unknown: exact ? [] : unknownColumns(res, ref, lin, opts.map),
     cellTypes: stats,
     overall: {
       n: pooled.n,
@@ -255,6 +346,12 @@ export function compareTables(result: NamedTable, reference: NamedTable, opts: C
       bias: pooled.bias,
     },
   };
+}
+
+function unknownColumns(res: NamedTable, ref: NamedTable, lin: Lineages, map?: ReadonlyMap<string, string>): CompareReport["unknown"] {
+  const of = (side: "result" | "reference", t: NamedTable) =>
+    t.cols.filter((c) => lineageOf(c, lin, map) === undefined).map((column) => ({ side, column, closest: closestCellType(column, lin) }));
+  return [...of("result", res), ...of("reference", ref)];
 }
 
 function dropColumns(t: NamedTable, drop: string[]): NamedTable {
@@ -306,24 +403,73 @@ function exactGroups(res: string[], ref: string[]): Group[] {
   return res.filter((c) => refSet.has(c)).map((c) => ({ name: c, res: [c], ref: [c] }));
 }
 
+/** Sub-populations may exceed their parent by rounding this much (fractions; ×100 for percentages). */
+const NESTED_SLACK = 0.005;
+
+/** A table's columns by lineage, and which are parents of other columns (nested, not disjoint). */
+interface LineageSide {
+  of: Map<string, string | undefined>;
+  nested: Set<string>;
+}
+
 /**
- * Lineages named by a column on either side and measurable on both: a side measures a lineage when it
- * has columns at or below it and none above it (a column above would hold part of its cells unsplit).
- * Result order: the lineage tree's order.
+ * A column whose lineage is above other columns' is a parent (its cells include theirs: "T cells" beside
+ * "CD4 T cells") when in every sample it holds at least the sum of its highest sub-columns; otherwise it is
+ * a disjoint rest (GSE93722's other_cells beside Cancer_cells) and is summed with them as before.
  */
-function lineageGroups(res: string[], ref: string[], lin: Lineages): Group[] {
-  const resLin = new Map(res.map((c) => [c, lineageOf(c, lin)]));
-  const refLin = new Map(ref.map((c) => [c, lineageOf(c, lin)]));
-  const under = (cols: Map<string, string | undefined>, node: string) =>
-    [...cols].filter(([, l]) => l !== undefined && (l === node || ancestors(l, lin).includes(node))).map(([c]) => c);
-  const above = (cols: Map<string, string | undefined>, node: string) => ancestors(node, lin).some((a) => [...cols.values()].includes(a));
-  const named = new Set([...resLin.values(), ...refLin.values()].filter((l) => l !== undefined));
+function lineageSide(t: NamedTable, lin: Lineages, map?: ReadonlyMap<string, string>): LineageSide {
+  const of = new Map(t.cols.map((c) => [c, lineageOf(c, lin, map)]));
+  const below = (c: string) => {
+    const l = of.get(c);
+    return l === undefined ? [] : t.cols.filter((d) => d !== c && of.get(d) !== undefined && ancestors(of.get(d)!, lin).includes(l));
+  };
+  const nested = new Set<string>();
+  const slack = NESTED_SLACK * (t.data.some((v) => v > 1 + NESTED_SLACK) ? 100 : 1); // percentages not yet divided
+  for (const c of t.cols) {
+    const sub = below(c);
+    const top = sub.filter((d) => !sub.some((e) => e !== d && ancestors(of.get(d)!, lin).includes(of.get(e)!)));
+    if (top.length === 0) continue;
+    const ci = t.cols.indexOf(c);
+    const idx = top.map((d) => t.cols.indexOf(d));
+    const holds = t.rows.every((_, r) => {
+      const p = t.data[r * t.cols.length + ci];
+      const sum = idx.reduce((acc, j) => acc + t.data[r * t.cols.length + j], 0);
+      return Number.isNaN(p) || Number.isNaN(sum) || p >= sum - slack;
+    });
+    if (holds) nested.add(c);
+  }
+  return { of, nested };
+}
+
+/**
+ * The columns that measure lineage `node` on one side: its parent column alone when the side has one;
+ * otherwise the columns at and below it, a nested parent standing for its sub-columns. None when a
+ * disjoint column above `node` holds some of its cells unsplit.
+ */
+function measure(side: LineageSide, node: string, lin: Lineages): string[] {
+  const l = (c: string) => side.of.get(c);
+  const up = ancestors(node, lin);
+  const cols = [...side.of.keys()];
+  if (cols.some((c) => l(c) !== undefined && up.includes(l(c)!) && !side.nested.has(c))) return [];
+  const under = cols.filter((c) => l(c) !== undefined && (l(c) === node || ancestors(l(c)!, lin).includes(node)));
+  const coveredBy = (c: string, q: string) => q !== c && side.nested.has(q) && l(q) !== l(c) && ancestors(l(c)!, lin).includes(l(q)!);
+  return under.filter((c) => !under.some((q) => coveredBy(c, q)));
+}
+
+/**
+ * Lineages named by a column on either side and measurable on both (see measure). Result order: the
+ * lineage tree's order.
+ */
+function lineageGroups(res: NamedTable, ref: NamedTable, lin: Lineages, map?: ReadonlyMap<string, string>): Group[] {
+  const a = lineageSide(res, lin, map);
+  const b = lineageSide(ref, lin, map);
+  const named = new Set([...a.of.values(), ...b.of.values()].filter((l) => l !== undefined));
   const groups: Group[] = [];
   for (const node of lin.parent.keys()) {
-    if (!named.has(node) || above(resLin, node) || above(refLin, node)) continue;
-    const a = under(resLin, node);
-    const b = under(refLin, node);
-    if (a.length && b.length) groups.push({ name: node, res: a, ref: b });
+    if (!named.has(node)) continue;
+    const x = measure(a, node, lin);
+    const y = measure(b, node, lin);
+    if (x.length && y.length) groups.push({ name: node, res: x, ref: y });
   }
   return groups;
 }
@@ -386,6 +532,9 @@ export function formatCompareText(rep: CompareReport): string {
     `samples:   ${rep.samples.length} shared; only in result: ${list(rep.onlyInResult)}; only in reference: ${list(rep.onlyInReference)}`,
     `matching:  ${rep.matching === "exact" ? "cell-type names, 1:1" : "lineages (data/lineages.tsv): columns summed per lineage"}; ` +
       `not compared: result ${list(rep.notCompared.result)}; reference ${list(rep.notCompared.reference)}`,
+    ...rep.unknown.map(
+      (u) => `unknown:   ${u.side} column "${u.column}" is no known cell type (closest known: "${u.closest}"; state it with --map)`,
+    ),
     "",
   ];
   const head = ["cell type", "n", "pearson", "spearman", "RMSE", "max|Δ|", "bias", "result columns", "reference columns"];

@@ -1,13 +1,107 @@
-// Gene identifiers: rows named by Ensembl gene ID are mapped to the symbols our signatures and gene sets
-// use (bundled table data/identifiers/ensembl_symbols.tsv); symbols are otherwise matched as given,
-// case-sensitively (CD4 and Cd4 are different genes in different species).
+// Gene identifiers. Signatures, gene sets and mixtures meet on current HGNC symbols: rows named by Ensembl
+// gene ID get their gene's current symbol (toSymbols), and a signature gene absent from the mixture under its
+// own name finds the mixture row that names the same gene under another name (meetGenes: LM22's 2014
+// HIST1H2BG is today's H2BC8). The bundled table, data/identifiers/human_genes.tsv.gz, lists every human gene
+// of NCBI Gene (symbols from HGNC) with its Ensembl IDs and other names; what counts as ambiguous is decided
+// here, not in the file. Symbols are otherwise matched as given, case-sensitively (CD4 and Cd4 are different
+// genes in different species).
 import { InputError } from "./errors.js";
 import type { DuplicatePolicy } from "./formats/read.js";
-import { dataText } from "./host.js";
+import { isGzip } from "./formats/gzip.js";
+import { gunzipSync, host } from "./host.js";
 import { type Matrix, makeMatrix, mergeRowGroups, ROW_COMBINERS, rowGroups } from "./matrix.js";
 
-/** The bundled Ensembl → symbol table under data/ (two columns with a header: ensembl_gene_id, symbol). */
-export const ENSEMBL_TABLE_FILE = "identifiers/ensembl_symbols.tsv";
+/** The bundled gene table under data/ (gzip TSV: symbol, ensembl_gene_ids, other_names; lists comma-separated). */
+export const GENE_TABLE_FILE = "identifiers/human_genes.tsv.gz";
+/** Kept for the API: the Ensembl → symbol mapping now comes from the gene table. */
+export const ENSEMBL_TABLE_FILE = GENE_TABLE_FILE;
+
+/**
+ * The gene table as the matching rules use it. A name is resolved to a current symbol only when that is
+ * unambiguous: a current symbol is always itself (never read as another gene's alias); any other name
+ * (previous symbol, alias) or Ensembl ID maps only when it belongs to exactly one gene — otherwise it is
+ * listed in `ambiguous` and never mapped.
+ */
+export interface GeneTable {
+  /** Every current symbol. */
+  symbols: ReadonlySet<string>;
+  /** Stable Ensembl gene ID → current symbol. */
+  ensembl: ReadonlyMap<string, string>;
+  /** Previous symbol or alias (not itself a current symbol) → current symbol. */
+  other: ReadonlyMap<string, string>;
+  /** Names and IDs that belong to several genes → those genes' symbols. */
+  ambiguous: ReadonlyMap<string, readonly string[]>;
+}
+
+/** Parse the gene table's text (header line first). */
+export function parseGeneTable(text: string): GeneTable {
+  const symbols = new Set<string>();
+  const ensembl = new Map<string, string>();
+  const other = new Map<string, string>();
+  const ambiguous = new Map<string, string[]>();
+  // One symbol per name while it is unique (no array per name: the table has ~130k names).
+  const add = (m: Map<string, string>, key: string, symbol: string) => {
+    const several = ambiguous.get(key);
+    if (several) {
+      if (!several.includes(symbol)) several.push(symbol);
+      return;
+    }
+    const first = m.get(key);
+    if (first === undefined) m.set(key, symbol);
+    else if (first !== symbol) {
+      m.delete(key);
+      ambiguous.set(key, [first, symbol]);
+    }
+  };
+  let start = text.indexOf("\n") + 1;
+  while (start > 0 && start < text.length) {
+    let end = text.indexOf("\n", start);
+    if (end < 0) end = text.length;
+    const [symbol, ens, names] = text.slice(start, text[end - 1] === "\r" ? end - 1 : end).split("\t");
+    start = end + 1;
+    if (!symbol) continue;
+    symbols.add(symbol);
+    if (ens) for (const id of ens.split(",")) add(ensembl, id, symbol);
+    if (names) for (const n of names.split(",")) add(other, n, symbol);
+  }
+  // A current symbol is never another gene's other name.
+  for (const s of symbols) {
+    other.delete(s);
+    ambiguous.delete(s);
+  }
+  return { symbols, ensembl, other, ambiguous };
+}
+
+let bundledTable: GeneTable | undefined;
+
+/**
+ * The bundled gene table, read once through the host (Node inflates it; the page's worker hands over the
+ * inflated text with useGeneTable first).
+ */
+export function geneTable(): GeneTable {
+  if (!bundledTable) {
+    const bytes = host().dataFile(GENE_TABLE_FILE);
+    bundledTable = parseGeneTable(new TextDecoder("utf-8").decode(isGzip(bytes) ? gunzipSync(bytes) : bytes));
+  }
+  return bundledTable;
+}
+
+/** Install the bundled table from its (inflated) text: hosts without synchronous gunzip call this first. */
+export function useGeneTable(text: string): void {
+  bundledTable = parseGeneTable(text);
+}
+
+/** Whether the bundled table is loaded (the page fetches it only when a run needs it). */
+export function geneTableLoaded(): boolean {
+  return bundledTable !== undefined;
+}
+
+/** The current symbol a name stands for (itself when current), or undefined when unknown or ambiguous. */
+export function currentSymbol(name: string, table: GeneTable = geneTable()): string | undefined {
+  if (table.symbols.has(name)) return name;
+  const id = ensemblStableId(name);
+  return id === undefined ? table.other.get(name) : table.ensembl.get(id);
+}
 
 /**
  * A human Ensembl gene ID: ENSG + 11 digits, optionally ".version" (GENCODE, GTEx, TCGA) and GENCODE's
@@ -36,21 +130,9 @@ export function symbolMapper(table?: ReadonlyMap<string, string>): (name: string
   };
 }
 
-let bundled: Map<string, string> | undefined;
-
-/** Stable Ensembl gene ID → symbol, read once from the bundled table (through the host). */
-export function ensemblSymbols(): Map<string, string> {
-  bundled ??= parseIdTable(dataText(ENSEMBL_TABLE_FILE));
-  return bundled;
-}
-
-export function parseIdTable(text: string): Map<string, string> {
-  const map = new Map<string, string>();
-  for (const line of text.split("\n").slice(1)) {
-    const [id, symbol] = line.split("\t");
-    if (id && symbol) map.set(id, symbol.trim());
-  }
-  return map;
+/** Stable Ensembl gene ID → current symbol (IDs of one gene only), from the bundled table. */
+export function ensemblSymbols(): ReadonlyMap<string, string> {
+  return geneTable().ensembl;
 }
 
 export interface ToSymbolsOptions {
@@ -76,11 +158,69 @@ export function toSymbols(m: Matrix, opts: ToSymbolsOptions = {}): Matrix {
   const unmapped = m.rows.filter((_, r) => ids[r] !== undefined && !table.has(ids[r]!));
   const rows = m.rows.map(symbol);
   const shown = unmapped.slice(0, SHOWN).join(", ") + (unmapped.length > SHOWN ? ", …" : "");
+  // Only the bundled table knows which IDs were left out for belonging to several genes.
+  const several = opts.table ? 0 : unmapped.filter((r) => geneTable().ambiguous.has(ensemblStableId(r)!)).length;
   opts.onWarning?.(
     `${nIds} rows named by Ensembl gene ID: ${nIds - unmapped.length} mapped to symbols with the bundled table` +
-      (unmapped.length ? `, ${unmapped.length} not in it (kept as IDs; they match no signature gene): ${shown}` : ""),
+      (unmapped.length ? `, ${unmapped.length} not mapped (kept as IDs; they match no signature gene): ${shown}` : "") +
+      (several ? ` (${several} of them belong to several genes and are never mapped)` : ""),
   );
   return mergeByName(makeMatrix(rows, m.cols, m.data, m.rowHeader), opts.duplicates ?? "error", opts.onWarning);
+}
+
+/** A mixture whose rows were renamed to a gene list's names (meetGenes). */
+export interface GeneMeeting {
+  mixture: Matrix;
+  /** Every rename, "list's name ← mixture's name" (e.g. "HIST1H2BG ← H2BC8"), in list order. */
+  renamed: string[];
+  /** Absent list genes whose name belongs to several genes, "name (symbol, symbol)": never mapped. */
+  ambiguous: string[];
+}
+
+/**
+ * Rename mixture rows to the names a gene list (signature, gene sets) uses, where both name the same gene.
+ * The two meet on current symbols: a listed previous name (LM22's HIST1H2BG) takes the row named by its
+ * gene's current symbol (H2BC8), and a listed current symbol takes the one row named by a previous name of
+ * that gene; two old names never meet (aliases such as "pk" are too loose for that). Only unambiguous
+ * names count (currentSymbol). Rows named by another listed gene are never taken, and two listed names of
+ * one gene are both left unmatched (no row can serve both). The table is read only when a listed gene is
+ * absent.
+ */
+export function meetGenes(mixture: Matrix, wanted: Iterable<string>, table?: GeneTable): GeneMeeting {
+  const listed = new Set(wanted);
+  const at = new Map<string, number>();
+  mixture.rows.forEach((r, i) => {
+    if (!at.has(r)) at.set(r, i);
+  });
+  const absent = [...listed].filter((g) => !at.has(g));
+  if (absent.length === 0) return { mixture, renamed: [], ambiguous: [] };
+  const t = table ?? geneTable();
+  const ambiguous = absent.filter((g) => !t.symbols.has(g) && t.ambiguous.has(g)).map((g) => `${g} (${t.ambiguous.get(g)!.join(", ")})`);
+  const byCurrent = new Map<string, string[]>();
+  for (const g of absent) {
+    const c = currentSymbol(g, t);
+    if (c !== undefined) byCurrent.set(c, [...(byCurrent.get(c) ?? []), g]);
+  }
+  // Rows named by a previous name of a gene that a listed current symbol wants.
+  const oldNamed = new Map<string, number[]>();
+  mixture.rows.forEach((r, i) => {
+    if (listed.has(r) || t.symbols.has(r)) return;
+    const c = currentSymbol(r, t);
+    if (c !== undefined && byCurrent.has(c)) oldNamed.set(c, [...(oldNamed.get(c) ?? []), i]);
+  });
+  const rows = mixture.rows.slice();
+  const renamed: string[] = [];
+  for (const g of absent) {
+    const c = currentSymbol(g, t);
+    if (c === undefined || byCurrent.get(c)!.length > 1) continue;
+    const candidates = g === c ? (oldNamed.get(c) ?? []) : at.has(c) && !listed.has(c) ? [at.get(c)!] : [];
+    if (candidates.length !== 1) continue;
+    const i = candidates[0];
+    renamed.push(`${g} ← ${mixture.rows[i]}`);
+    rows[i] = g;
+  }
+  if (renamed.length === 0) return { mixture, renamed, ambiguous };
+  return { mixture: makeMatrix(rows, mixture.cols, mixture.data, mixture.rowHeader), renamed, ambiguous };
 }
 
 /** Merge rows with the same name (first occurrence keeps its place) by the reader's duplicate policies. */

@@ -20,10 +20,12 @@ export interface GeneSet {
 export interface GeneSetReadOptions {
   /** File name for error messages (defaults to the path). */
   name?: string;
-  /** TSV only: header name of the set column (default: the first column). */
+  /** TSV only: header name of the set column (default: see pickColumns). */
   setColumn?: string;
-  /** TSV only: header name of the gene column (default: the second column). */
+  /** TSV only: header name of the gene column (default: see pickColumns). */
   geneColumn?: string;
+  /** TSV only: the mixture's genes, by which the gene column is recognised. */
+  genes?: ReadonlySet<string>;
   /** "gmt" or "tsv"; default from the name (.gmt / .gmt.gz → GMT, anything else TSV). */
   format?: "gmt" | "tsv";
   /** Told about genes listed twice in a set. */
@@ -137,23 +139,34 @@ function parseTsv(lines: string[], opts: GeneSetReadOptions): GeneSet[] {
   if (header.length < 2) {
     throw new InputError("a gene-set table needs a header with a set column and a gene column (or use a .gmt file)", { file, line: 1 });
   }
-  const pick = (want: string | undefined, dflt: number, what: string): number => {
-    if (want === undefined) return dflt;
+  const pick = (want: string, what: string): number => {
     const i = header.indexOf(want);
     if (i < 0) throw new InputError(`no ${what} column "${want}" in the header (columns: ${header.join(", ")})`, { file, line: 1 });
     return i;
   };
-  const si = pick(opts.setColumn, 0, "set");
-  const gi = pick(opts.geneColumn, 1, "gene");
-  if (si === gi) throw new InputError(`the set and gene columns are the same column "${header[si]}"`, { file, line: 1 });
-  const c = new SetCollector();
+  const rows: string[][] = [];
   for (let i = 1; i < end; i++) {
-    if (lines[i].trim() === "") continue;
+    if (lines[i].trim() === "") {
+      rows.push([]);
+      continue;
+    }
     const f = lines[i].split(delim).map(unquote);
     if (f.length !== header.length) {
       // A GMT file under another name fails here: its lines have different lengths.
       throw new InputError(`expected ${header.length} fields, found ${f.length} (if this is a GMT file, give it the .gmt extension)`, { file, line: i + 1 });
     }
+    rows.push(f);
+  }
+  const given = {
+    set: opts.setColumn === undefined ? undefined : pick(opts.setColumn, "set"),
+    gene: opts.geneColumn === undefined ? undefined : pick(opts.geneColumn, "gene"),
+  };
+  const { si, gi } = pickColumns(header.length, rows, given, opts.genes);
+  if (si === gi) throw new InputError(`the set and gene columns are the same column "${header[si]}"`, { file, line: 1 });
+  const c = new SetCollector();
+  for (let i = 1; i < end; i++) {
+    const f = rows[i - 1];
+    if (f.length === 0) continue;
     const set = f[si];
     const gene = f[gi];
     if (set === "") throw new InputError("empty gene-set name", { file, line: i + 1, column: si + 1 });
@@ -161,6 +174,35 @@ function parseTsv(lines: string[], opts: GeneSetReadOptions): GeneSet[] {
     c.add(set, gene, { file, line: i + 1 });
   }
   return c.finish(opts);
+}
+
+/**
+ * The set and gene columns of a long table, where not given. The gene column is the one whose values meet
+ * the mixture's genes most often (leftmost on a tie; without a mixture or without any meeting, the second
+ * column, or the first when the set column is the second). The set column is the other column with the
+ * fewest distinct values (sets group genes; leftmost on a tie), so MCP-counter's own table (gene,
+ * cell_population, entrez_id, ensembl_id) needs no option and `--gene-column gene` alone finds
+ * cell_population.
+ */
+function pickColumns(
+  width: number,
+  rows: readonly string[][],
+  given: { set?: number; gene?: number },
+  genes?: ReadonlySet<string>,
+): { si: number; gi: number } {
+  const cols = Array.from({ length: width }, (_, j) => j);
+  let gi = given.gene;
+  if (gi === undefined) {
+    const hits = cols.map((j) => (j === given.set || !genes ? 0 : rows.reduce((n, f) => n + (f.length && genes.has(f[j]) ? 1 : 0), 0)));
+    const best = hits.indexOf(Math.max(...hits));
+    gi = hits[best] > 0 ? best : given.set === 1 ? 0 : 1;
+  }
+  let si = given.set;
+  if (si === undefined) {
+    const distinct = cols.map((j) => (j === gi ? Infinity : new Set(rows.filter((f) => f.length).map((f) => f[j])).size));
+    si = distinct.indexOf(Math.min(...distinct));
+  }
+  return { si, gi };
 }
 
 /** A gene set mapped onto a mixture: the rows of its genes present (first row of a repeated symbol). */

@@ -8,6 +8,7 @@
  */
 import { InputError } from "./errors.js";
 import { isGzip } from "./formats/gzip.js";
+import type { H5Lib } from "./formats/hdf5.js";
 
 /** The apache-arrow module (a type only: the core never loads it itself). */
 export type ArrowLibrary = typeof import("apache-arrow");
@@ -27,6 +28,8 @@ export interface Host {
   inflate?(bytes: Uint8Array, maxOutputLength?: number): Uint8Array;
   /** apache-arrow, loaded on first use (Arrow IPC input and output); absent until the host has it. */
   arrow?(): ArrowLibrary;
+  /** h5wasm, ready (HDF5 input); absent until the host has loaded it (asynchronously). */
+  hdf5?(): H5Lib | undefined;
   /** The compiled Wasm core of the given build. */
   wasmModule(flavor: CoreFlavor): Promise<WebAssembly.Module>;
 }

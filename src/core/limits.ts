@@ -154,9 +154,12 @@ export class StreamGuard {
     let s = 0;
     if (this.cr && b[0] === 10) s = 1; // the CR already counted the line
     this.cr = b.length > 0 && b[b.length - 1] === 13;
+    // The next CR is searched for again only once passed: searching the rest of the chunk on every line made a
+    // file without CRs cost time quadratic in its lines.
+    let cr = -2;
     for (;;) {
       let lf = b.indexOf(10, s);
-      const cr = b.indexOf(13, s);
+      if (cr !== -1 && cr < s) cr = b.indexOf(13, s);
       if (cr >= 0 && (lf < 0 || cr < lf)) lf = cr; // a lone CR ends a line too (CRLF then counts an extra empty one)
       if (lf < 0) {
         this.run += b.length - s;

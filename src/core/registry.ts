@@ -6,8 +6,10 @@
 import type { CibersortOptions, CibersortResult } from "./cibersort/types.js";
 import type { FitRunner } from "./cibersort/fits.js";
 import { UsageError } from "./errors.js";
+import { meetGenes } from "./genes.js";
 import type { GeneSet } from "./genesets.js";
 import type { Matrix } from "./matrix.js";
+import { MIXTURE_OPTIONS } from "./mixtures.js";
 import type { EpicReference } from "./methods/epic.js";
 import type { Til10 } from "./methods/quantiseq.js";
 import type { MethodTable } from "./methods/types.js";
@@ -71,7 +73,7 @@ export interface MethodHost {
   /** A signature file the user gave. */
   signatureFile(ref: FileRef): Promise<Matrix>;
   /** Gene sets: a bundled collection (ESTIMATE, MCPcounter, Danaher, any case) or a GMT/TSV file. */
-  geneSets(ref: FileRef, columns: { setColumn?: string; geneColumn?: string }): Promise<GeneSet[]>;
+  geneSets(ref: FileRef, columns: { setColumn?: string; geneColumn?: string; genes?: ReadonlySet<string> }): Promise<GeneSet[]>;
   /** EPIC's reference: TRef/BRef or a directory (Node), or its three files (the page). */
   epicReference(ref: FileRef | readonly NamedBytes[], dataDir?: string): Promise<EpicReference>;
   til10?(): Promise<Til10>;
@@ -280,6 +282,50 @@ const DUPLICATES: OptionSpec = {
   hosts: ALL,
   page: { id: "duplicates", label: "Duplicate genes", group: "common" },
 };
+// How to read an HDF5 mixture (src/core/formats/hdf5.ts); other files refuse them (exit 3).
+const HDF5_INPUT: readonly OptionSpec[] = [
+  {
+    name: "transpose",
+    type: "boolean",
+    default: false,
+    help: "HDF5 AnnData mixture: obs are genes and var are samples (default: obs = samples, var = genes)",
+    hosts: NO_PAGE,
+  },
+  {
+    name: "var-column",
+    type: "text",
+    arg: "C",
+    help: "HDF5 mixture: the column naming the genes: of var (AnnData; default var's index; of obs with\n" +
+      "--transpose), of meta/genes (ARCHS4-style; default symbol, else gene_symbol)",
+    hosts: NO_PAGE,
+  },
+  {
+    name: "samples-from",
+    type: "text",
+    arg: "FILE",
+    help: "HDF5 mixture: only the samples FILE lists (one ID per line: obs names, or ARCHS4 geo_accession),\n" +
+      "in its order; a missing ID is an error",
+    hosts: NO_PAGE,
+  },
+];
+const GENE_MATCH: OptionSpec = {
+  name: "gene-match",
+  type: "choice",
+  choices: ["current", "exact"],
+  default: "current",
+  arg: "M",
+  help:
+    "current (default): a signature/set gene absent under its own name takes the mixture row\n" +
+    "naming the same gene by its current HGNC symbol or an unambiguous previous name;\n" +
+    "exact: names as given (as the R tools)",
+  hosts: ALL,
+  page: {
+    id: "gene-match",
+    label: "Gene names",
+    group: "common",
+    choiceLabels: { current: "meet on current HGNC symbols", exact: "exactly as given" },
+  },
+};
 const SIGNATURE_PAGE: PageControl = {
   id: "signature",
   testid: "signature-input",
@@ -356,6 +402,9 @@ const CIBERSORT_OPTIONS: readonly OptionSpec[] = [
   },
   SCALE,
   DUPLICATES,
+  ...MIXTURE_OPTIONS,
+  ...HDF5_INPUT,
+  GENE_MATCH,
   {
     name: "threads",
     type: "integer",
@@ -382,6 +431,9 @@ const NNLS_OPTIONS: readonly OptionSpec[] = [
   { name: "coefficients", type: "boolean", default: false, help: "write the raw NNLS coefficients instead of fractions", hosts: NO_PAGE },
   SCALE,
   DUPLICATES,
+  ...MIXTURE_OPTIONS,
+  ...HDF5_INPUT,
+  GENE_MATCH,
 ];
 
 const QUANTISEQ_OPTIONS: readonly OptionSpec[] = [
@@ -411,6 +463,9 @@ const QUANTISEQ_OPTIONS: readonly OptionSpec[] = [
   },
   SCALE,
   DUPLICATES,
+  ...MIXTURE_OPTIONS,
+  ...HDF5_INPUT,
+  GENE_MATCH,
 ];
 
 const EPIC_OPTIONS: readonly OptionSpec[] = [
@@ -473,6 +528,9 @@ const EPIC_OPTIONS: readonly OptionSpec[] = [
   },
   SCALE,
   DUPLICATES,
+  ...MIXTURE_OPTIONS,
+  ...HDF5_INPUT,
+  GENE_MATCH,
 ];
 
 const GENE_SETS_HINT = "a .gmt/.tsv file, ESTIMATE, MCPcounter or Danaher";
@@ -485,7 +543,7 @@ function geneSetsOption(def?: string): OptionSpec {
     required: GENE_SETS_HINT,
     arg: "S",
     help:
-      "a .gmt file, a TSV with a header (set and gene columns default to the first two),\n" +
+      "a .gmt file, a TSV with a header (set and gene columns found by their values),\n" +
       "or a bundled set: ESTIMATE, MCPcounter, Danaher",
     hosts: ALL,
     page: {
@@ -517,17 +575,17 @@ function scoreOptions(defaultSets?: string, ...own: OptionSpec[]): OptionSpec[] 
       name: "set-column",
       type: "text",
       arg: "NAME",
-      help: "TSV: the column holding set names",
+      help: "TSV: the column holding set names (default: of the other columns, the one with the fewest distinct values)",
       hosts: ALL,
-      page: { id: "set-column", label: "TSV set column", group: "score", placeholder: "first column" },
+      page: { id: "set-column", label: "TSV set column", group: "score", placeholder: "detected" },
     },
     {
       name: "gene-column",
       type: "text",
       arg: "NAME",
-      help: "TSV: the column holding gene symbols",
+      help: "TSV: the column holding gene symbols (default: the column whose values are the mixture's genes)",
       hosts: ALL,
-      page: { id: "gene-column", label: "TSV gene column", group: "score", placeholder: "second column" },
+      page: { id: "gene-column", label: "TSV gene column", group: "score", placeholder: "detected" },
     },
     {
       name: "transform",
@@ -546,6 +604,9 @@ function scoreOptions(defaultSets?: string, ...own: OptionSpec[]): OptionSpec[] 
     },
     ...own,
     DUPLICATES,
+    ...MIXTURE_OPTIONS,
+    ...HDF5_INPUT,
+    GENE_MATCH,
   ];
 }
 
@@ -560,6 +621,26 @@ function checkGeneSetColumns(v: OptionValues): void {
 
 // ---- running ----
 
+/**
+ * The mixture with rows renamed to the names `wanted` (a signature's genes, gene sets) uses, where both
+ * name one gene (genes.ts meetGenes), unless --gene-match exact. `done` adds the renames and the absent
+ * genes with ambiguous names to the method's table, for its coverage report.
+ */
+function meetMixture(mixture: Matrix, wanted: Iterable<string>, v: OptionValues, ctx: RunContext) {
+  const met = v.geneMatch === "exact" ? { mixture, renamed: [], ambiguous: [] } : meetGenes(mixture, wanted);
+  const done = (t: MethodTable): MethodTable => {
+    if (met.renamed.length) t.renamed = met.renamed;
+    if (met.ambiguous.length) {
+      const list = met.ambiguous.join(", ");
+      const w = `${met.ambiguous.length} genes absent whose names belong to several genes (not matched by other names): ${list}`;
+      t.warnings.push(w);
+      ctx.onWarning?.(w);
+    }
+    return t;
+  };
+  return { mixture: met.mixture, done };
+}
+
 /** The signature option's matrix and the name messages use (as given, or the file's name). */
 export async function methodSignature(m: MethodSpec, v: OptionValues, host: MethodHost): Promise<{ name: string; matrix: Matrix }> {
   const o = m.options.find((x) => x.name === "signature");
@@ -572,10 +653,12 @@ export async function methodSignature(m: MethodSpec, v: OptionValues, host: Meth
 
 const scale = (v: OptionValues) => v.scale as "auto" | "linear" | "log2";
 
-async function scoreInputs(v: OptionValues, ctx: RunContext) {
+type ScoreInputs = Awaited<ReturnType<typeof scoreInputs>>;
+async function scoreInputs(v: OptionValues, ctx: RunContext, mixture: Matrix) {
   const geneSets = await ctx.host.geneSets(v.geneSets as FileRef, {
     setColumn: v.setColumn as string | undefined,
     geneColumn: v.geneColumn as string | undefined,
+    genes: new Set(mixture.rows),
   });
   return { geneSets, transform: v.transform as "none" | "log2p1", onWarning: ctx.onWarning };
 }
@@ -586,7 +669,9 @@ function scoreMethod(
   summary: string,
   page: MethodSpec["page"],
   options: readonly OptionSpec[],
-  run: (mixture: Matrix, v: OptionValues, ctx: RunContext) => Promise<MethodTable>,
+  run: (mixture: Matrix, v: OptionValues, ctx: RunContext, inputs: ScoreInputs) => Promise<MethodTable>,
+  /** Genes the method looks up besides the sets' (ESTIMATE's common genes). */
+  alsoWanted?: (ctx: RunContext) => Promise<Iterable<string>>,
 ): MethodSpec {
   return {
     name,
@@ -596,7 +681,12 @@ function scoreMethod(
     options,
     page,
     check: checkGeneSetColumns,
-    run: async (m, v, ctx) => ({ table: await run(m, v, ctx) }),
+    run: async (m, v, ctx) => {
+      const inputs = await scoreInputs(v, ctx, m);
+      const wanted = inputs.geneSets.flatMap((s) => s.genes).concat([...((await alsoWanted?.(ctx)) ?? [])]);
+      const met = meetMixture(m, wanted, v, ctx);
+      return { table: met.done(await run(met.mixture, v, ctx, inputs)) };
+    },
     // ssGSEA divides by the range of the whole score matrix: the merge does it (the shards write raw scores).
     ...(name === "ssgsea" && { shards: { inMerge: "normalize" } }),
   };
@@ -604,9 +694,9 @@ function scoreMethod(
 
 /** mean, zscore and pc1 (src/core/methods/sigscore.ts). */
 function sigScore(kind: "mean" | "zscore" | "pc1", title: string, summary: string, page: MethodSpec["page"]): MethodSpec {
-  const spec = scoreMethod(kind, title, summary, page, scoreOptions(), async (mixture, v, ctx) => {
+  const spec = scoreMethod(kind, title, summary, page, scoreOptions(), async (mixture, _v, _ctx, inputs) => {
     const { signatureScores } = await import("./methods/sigscore.js");
-    return signatureScores(kind, mixture, await scoreInputs(v, ctx));
+    return signatureScores(kind, mixture, inputs);
   });
   const refuse = () => `--method ${kind} standardises across samples: it cannot run on a part of them`;
   return kind === "mean" ? spec : { ...spec, shards: { refuse } };
@@ -629,8 +719,9 @@ const CIBERSORT: MethodSpec = {
   async run(mixture, v, ctx) {
     const [{ cibersortMatrices }, { cibersortTable }] = await Promise.all([import("./cibersort/index.js"), import("./methods/cibersort-table.js")]);
     const sig = await methodSignature(CIBERSORT, v, ctx.host);
+    const met = meetMixture(mixture, sig.matrix.rows, v, ctx);
     const res = await cibersortMatrices(
-      mixture,
+      met.mixture,
       sig.matrix,
       {
         perm: v.perm as number,
@@ -651,7 +742,7 @@ const CIBERSORT: MethodSpec = {
       ctx.host.fitRunner,
     );
     const { used, total, missing } = res.diagnostics.signatureCoverage;
-    return { table: { ...cibersortTable(res), coverage: [{ name: sig.name, found: used, total, missing }] }, cibersort: res };
+    return { table: met.done({ ...cibersortTable(res), coverage: [{ name: sig.name, found: used, total, missing }] }), cibersort: res };
   },
 };
 
@@ -668,7 +759,8 @@ const NNLS: MethodSpec = {
   async run(mixture, v, ctx) {
     const { nnlsDeconvolve } = await import("./methods/nnls.js");
     const sig = await methodSignature(NNLS, v, ctx.host);
-    const table = await nnlsDeconvolve(mixture, {
+    const met = meetMixture(mixture, sig.matrix.rows, v, ctx);
+    const table = await nnlsDeconvolve(met.mixture, {
       signature: sig.matrix,
       signatureName: sig.name,
       coefficients: v.coefficients as boolean | undefined,
@@ -677,7 +769,7 @@ const NNLS: MethodSpec = {
       onWarning: ctx.onWarning,
       onProgress: ctx.onProgress,
     });
-    return { table };
+    return { table: met.done(table) };
   },
 };
 
@@ -693,9 +785,10 @@ const QUANTISEQ: MethodSpec = {
   },
   shards: { refuse: (v) => (v.arrays ? "--arrays quantile-normalises across samples: it cannot run on a part of them" : undefined) },
   async run(mixture, v, ctx) {
-    const { quantiseqDeconvolve } = await import("./methods/quantiseq.js");
-    const til10 = await ctx.host.til10?.();
-    const table = await quantiseqDeconvolve(mixture, {
+    const { loadTil10, quantiseqDeconvolve } = await import("./methods/quantiseq.js");
+    const til10 = (await ctx.host.til10?.()) ?? loadTil10();
+    const met = meetMixture(mixture, [...til10.signature.rows, ...til10.rmGenes, ...til10.aberrantGenes], v, ctx);
+    const table = await quantiseqDeconvolve(met.mixture, {
       til10,
       tumor: v.tumor as boolean,
       arrays: v.arrays as boolean,
@@ -704,7 +797,7 @@ const QUANTISEQ: MethodSpec = {
       mixtureMax: ctx.mixtureMax,
       onWarning: ctx.onWarning,
     });
-    return { table };
+    return { table: met.done(table) };
   },
 };
 
@@ -731,7 +824,8 @@ const EPIC: MethodSpec = {
   async run(mixture, v, ctx) {
     const { EPIC_MRNA_CELL, epicDeconvolve } = await import("./methods/epic.js");
     const reference = await ctx.host.epicReference(v.reference as FileRef | NamedBytes[], v.epicData as string | undefined);
-    const table = await epicDeconvolve(mixture, {
+    const met = meetMixture(mixture, reference.profiles.rows, v, ctx);
+    const table = await epicDeconvolve(met.mixture, {
       reference,
       withOtherCells: v.otherCells as boolean,
       mRNACell: v.mrnaScaling ? EPIC_MRNA_CELL : { default: 1 },
@@ -740,7 +834,7 @@ const EPIC: MethodSpec = {
       mixtureMax: ctx.mixtureMax,
       onWarning: ctx.onWarning,
     });
-    return { table };
+    return { table: met.done(table) };
   },
 };
 
@@ -761,8 +855,8 @@ const SCORES: readonly MethodSpec[] = [
       hosts: ALL,
       page: { id: "normalize", label: "ssGSEA: divide by the score range", group: "score" },
     }),
-    async (mixture, v, ctx) =>
-      (await import("./methods/ssgsea.js")).ssgsea.run(mixture, { ...(await scoreInputs(v, ctx)), normalize: v.normalize as boolean }),
+    async (mixture, v, _ctx, inputs) =>
+      (await import("./methods/ssgsea.js")).ssgsea.run(mixture, { ...inputs, normalize: v.normalize as boolean }),
   ),
   scoreMethod(
     "singscore",
@@ -773,7 +867,7 @@ const SCORES: readonly MethodSpec[] = [
       help: "singscore per sample, as “cellfrac score --method singscore”; sets <name>_UP and <name>_DN are scored as a pair.",
     },
     scoreOptions(),
-    async (mixture, v, ctx) => (await import("./methods/singscore.js")).singscore.run(mixture, await scoreInputs(v, ctx)),
+    async (mixture, _v, _ctx, inputs) => (await import("./methods/singscore.js")).singscore.run(mixture, inputs),
   ),
   scoreMethod(
     "mcpcounter",
@@ -784,7 +878,7 @@ const SCORES: readonly MethodSpec[] = [
       help: "MCP-counter: mean of the population markers (default: bundled MCPcounter markers), as “cellfrac score --method mcpcounter”.",
     },
     scoreOptions("MCPcounter"),
-    async (mixture, v, ctx) => (await import("./methods/mcpcounter.js")).mcpcounter.run(mixture, await scoreInputs(v, ctx)),
+    async (mixture, _v, _ctx, inputs) => (await import("./methods/mcpcounter.js")).mcpcounter.run(mixture, inputs),
   ),
   scoreMethod(
     "estimate",
@@ -797,10 +891,11 @@ const SCORES: readonly MethodSpec[] = [
         "as “cellfrac score --method estimate”.",
     },
     scoreOptions("ESTIMATE"),
-    async (mixture, v, ctx) => {
+    async (mixture, _v, ctx, inputs) => {
       const { estimate } = await import("./methods/estimate.js");
-      return estimate.run(mixture, { ...(await scoreInputs(v, ctx)), commonGenes: await ctx.host.estimateCommonGenes?.() });
+      return estimate.run(mixture, { ...inputs, commonGenes: await ctx.host.estimateCommonGenes?.() });
     },
+    async (ctx) => (await ctx.host.estimateCommonGenes?.()) ?? (await import("./methods/estimate.js")).estimateCommonGenes(),
   ),
   sigScore("mean", "mean score", "mean value of the set's genes", {
     label: "mean of the set's genes",

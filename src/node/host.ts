@@ -8,6 +8,7 @@ import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { gunzipSync, inflateSync } from "node:zlib";
 import { type CoreFlavor, installHost } from "../core/host.js";
+import type { H5Lib } from "../core/formats/hdf5.js";
 
 /** The package's data/ folder (with a trailing separator). */
 export const DATA = fileURLToPath(new URL("../../data/", import.meta.url));
@@ -29,10 +30,23 @@ export function wasmModule(flavor: CoreFlavor): Promise<WebAssembly.Module> {
   return m;
 }
 
+let h5: H5Lib | undefined;
+
+/** h5wasm's Node build (its file system is the disk), loaded and initialised on first use: HDF5 input. */
+export async function loadHdf5(): Promise<H5Lib> {
+  if (!h5) {
+    const lib = await import("h5wasm/node");
+    await lib.ready;
+    h5 = { File: lib.File };
+  }
+  return h5;
+}
+
 installHost({
   dataFile: (path) => readFileSync(DATA + path),
   gunzip: (bytes, max) => gunzipSync(bytes, max === undefined ? {} : { maxOutputLength: max }),
   inflate: (bytes, max) => inflateSync(bytes, max === undefined ? {} : { maxOutputLength: max }),
   arrow: () => (arrow ??= require("apache-arrow") as typeof import("apache-arrow")),
+  hdf5: () => h5,
   wasmModule,
 });

@@ -11,7 +11,8 @@ import { cibersortMatrices } from "../core/cibersort/index.js";
 import { runFitsOnPool } from "./pool.js";
 import type { CibersortOptions, CibersortResult } from "../core/cibersort/types.js";
 import { readSignature } from "./data.js";
-import { toSymbols } from "../core/genes.js";
+import { renamedNote } from "../core/formats/results.js";
+import { meetGenes, toSymbols } from "../core/genes.js";
 import type { ReadOptions } from "../core/formats/read.js";
 import { readCibersortMixture } from "./mixture.js";
 import { readMatrix } from "./read.js";
@@ -19,6 +20,8 @@ import type { Matrix } from "../core/matrix.js";
 import { loadCore } from "../core/wasm.js";
 import { type MethodOutput, methodByName, parseOptions } from "../core/registry.js";
 import { nodeMethodHost } from "./method-host.js";
+import { type MixtureRead, mixtureValues, readMixtureFiles, streamable } from "./mixtures.js";
+import type { FileRef } from "../core/registry.js";
 
 export type * from "../core/cibersort/types.js";
 export { NO_PVALUE } from "../core/cibersort/index.js";
@@ -43,11 +46,35 @@ export type { ScoreRunOptions, ScoreTransform } from "../core/methods/scorekit.j
 /** A matrix, a file path, table text (anything containing a line break), or file bytes (plain or gzip). */
 export type MatrixSource = Matrix | string | Uint8Array;
 
-export interface CibersortApiOptions extends CibersortOptions {
+/**
+ * How mixture files are read (the CLI's --genes, --sample-names, --value, --tx2gene, --probe-map, --collapse,
+ * --na; src/core/mixtures.ts): for paths only.
+ */
+export interface MixtureApiOptions {
+  genes?: "all" | "intersect";
+  /** "A,B,…" in file and column order, or "title" (GEO: !Sample_title). */
+  sampleNames?: string;
+  value?: "tpm" | "counts" | "fpkm";
+  tx2gene?: FileRef;
+  probeMap?: FileRef;
+  collapse?: "mean" | "max" | "first";
+  na?: "error" | "drop-gene";
+  /** What reading did (TPM computed, transcripts summed, probes collapsed); default onWarning. */
+  onNote?: (message: string) => void;
+}
+
+export interface CibersortApiOptions extends CibersortOptions, MixtureApiOptions {
   /** Signature: a built-in name ("LM22", the default), a path, table text, bytes or a Matrix. */
   signature?: MatrixSource;
   /** Duplicate gene symbols in the mixture: "error" (default), "first", "mean" or "max". */
   duplicates?: ReadOptions["duplicates"];
+  /** An HDF5 mixture path (AnnData, ARCHS4): orientation, gene column, samples (Hdf5Options). */
+  hdf5?: ReadOptions["hdf5"];
+  /**
+   * "current" (default, as the CLI): a signature gene absent under its own name takes the mixture row naming
+   * the same gene by another name (meetGenes; each rename is told to onWarning); "exact": names as given, as R.
+   */
+  geneMatch?: "current" | "exact";
 }
 
 function isMatrix(x: MatrixSource): x is Matrix {
@@ -60,7 +87,12 @@ function isMatrix(x: MatrixSource): x is Matrix {
  * input step of `cellfrac nnls|epic|quantiseq|score|cibersort`. Pass the result to `nnlsDeconvolve`,
  * `epicDeconvolve`, `quantiseqDeconvolve` or a score method's `run`.
  */
-export function readMixture(source: MatrixSource, options: Pick<ReadOptions, "duplicates" | "onWarning"> = {}): Matrix {
+export function readMixture(
+  source: MatrixSource | readonly string[],
+  options: Pick<ReadOptions, "duplicates" | "onWarning"> & MixtureApiOptions = {},
+): Matrix {
+  if (Array.isArray(source) || isPath(source as MatrixSource)) return mixtureFiles(source as string | readonly string[], options).matrix;
+  source = source as MatrixSource;
   const m = isMatrix(source) ? source : readMatrix(source, { what: "mixture", ...options });
   return toSymbols(m, options);
 }
@@ -71,23 +103,48 @@ export function readMixture(source: MatrixSource, options: Pick<ReadOptions, "du
  * A mixture given as a path is streamed as by the CLI (only the signature's rows are held in memory).
  * Bad input throws InputError naming the file, line, column, gene or sample.
  */
-export async function cibersort(mixture: MatrixSource, options: CibersortApiOptions = {}): Promise<CibersortResult> {
-  const { signature = "LM22", duplicates, ...rest } = options;
+export async function cibersort(mixture: MatrixSource | readonly string[], options: CibersortApiOptions = {}): Promise<CibersortResult> {
+  const { signature = "LM22", duplicates, geneMatch = "current", genes, sampleNames, value, tx2gene, probeMap, collapse, na, onNote, ...rest } =
+    options;
+  const read = { duplicates, genes, sampleNames, value, tx2gene, probeMap, collapse, na, onNote, onWarning: rest.onWarning };
   const sig = isMatrix(signature)
     ? signature
     : isPath(signature)
       ? readSignature(signature)
       : readMatrix(signature, { what: "signature" });
+  if (Array.isArray(mixture) || (isPath(mixture as MatrixSource) && !streamable([mixture as string], read))) {
+    const mix = mixtureFiles(mixture as string | readonly string[], read).matrix;
+    return cibersortMatrices(mix, sig, rest, await loadCore(), runFitsOnPool);
+  }
+  mixture = mixture as MatrixSource;
   if (isPath(mixture)) {
     // A file is streamed as the CLI streams it: only the signature's rows are held (see mixture.ts).
-    const { mixture: mix, mixtureMax } = await readCibersortMixture(mixture, sig, { ...rest, duplicates });
-    return cibersortMatrices(mix, sig, { ...rest, mixtureMax }, await loadCore(), runFitsOnPool);
+    const { mixture: mix, mixtureMax } = await readCibersortMixture(mixture, sig, { ...rest, duplicates, geneMatch });
+    return cibersortMatrices(meet(mix, sig, geneMatch, rest.onWarning), sig, { ...rest, mixtureMax }, await loadCore(), runFitsOnPool);
   }
   const mix = readMixture(mixture, { duplicates, onWarning: rest.onWarning });
-  return cibersortMatrices(mix, sig, rest, await loadCore(), runFitsOnPool);
+  return cibersortMatrices(meet(mix, sig, geneMatch, rest.onWarning), sig, rest, await loadCore(), runFitsOnPool);
+}
+
+/** The mixture renamed to the signature's gene names (meetGenes) unless "exact"; renames told as a warning. */
+function meet(mix: Matrix, sig: Matrix, geneMatch: "current" | "exact", onWarning?: (m: string) => void): Matrix {
+  if (geneMatch === "exact") return mix;
+  const met = meetGenes(mix, sig.rows);
+  const note = renamedNote({ renamed: met.renamed });
+  if (note) onWarning?.(note);
+  return met.mixture;
 }
 
 const isPath = (x: MatrixSource): x is string => typeof x === "string" && !/[\r\n]/.test(x);
+
+/** Mixture file(s) read and merged as the CLI reads them (src/node/mixtures.ts). */
+function mixtureFiles(
+  paths: string | readonly string[],
+  o: Pick<ReadOptions, "duplicates" | "onWarning"> & MixtureApiOptions,
+): MixtureRead {
+  const { onWarning, onNote, ...values } = o;
+  return readMixtureFiles(typeof paths === "string" ? [paths] : paths, mixtureValues(values), onWarning, onNote ?? onWarning);
+}
 export { nnls, nnlsDeconvolve, nnlsSolver, type NnlsFit, type NnlsOptions } from "../core/methods/nnls.js";
 export { loadEpicReference } from "./epic.js";
 export { EPIC_MRNA_CELL, OTHER_CELLS, epic, epicDeconvolve, mergeDuplicatesByMedian, validateReference, type EpicOptions, type EpicReference } from "../core/methods/epic.js";
@@ -118,14 +175,18 @@ export { coverageReport, methodTableJson, methodTableTsv, resultText } from "../
  */
 export async function runMethod(
   method: string,
-  mixture: MatrixSource,
+  mixture: MatrixSource | readonly string[],
   options: Record<string, unknown> = {},
   hooks: { onWarning?: (m: string) => void; onProgress?: (done: number, total: number) => void } = {},
 ): Promise<MethodOutput> {
   const m = methodByName(method);
   const v = parseOptions(m, options, "api");
-  const mix = readMixture(mixture, { duplicates: v.duplicates as ReadOptions["duplicates"], onWarning: hooks.onWarning });
-  const mixtureName = typeof mixture === "string" && !/[\r\n]/.test(mixture) ? mixture : undefined;
+  const isFiles = Array.isArray(mixture) || isPath(mixture as MatrixSource);
+  const paths = typeof mixture === "string" ? [mixture] : (mixture as readonly string[]);
+  const mix = isFiles
+    ? readMixtureFiles(paths, v, hooks.onWarning).matrix
+    : readMixture(mixture as MatrixSource, { duplicates: v.duplicates as ReadOptions["duplicates"], onWarning: hooks.onWarning });
+  const mixtureName = isFiles ? paths.join(", ") : undefined;
   return m.run(mix, v, { host: nodeMethodHost(hooks.onWarning), ...hooks, mixtureName });
 }
 export { buildReport, type Report, type ReportFile, type ReportRequest } from "../core/report/index.js";

@@ -2,7 +2,7 @@
 // cibersort(path) read it here, so both hold only the signature's rows of a large cohort in memory.
 import type { CibersortOptions } from "../core/cibersort/types.js";
 import type { DuplicatePolicy, ReadOptions } from "../core/formats/read.js";
-import { symbolMapper, toSymbols } from "../core/genes.js";
+import { currentSymbol, symbolMapper, toSymbols } from "../core/genes.js";
 import { type Matrix, makeMatrix } from "../core/matrix.js";
 import { ANTILOG_MAX } from "../core/rbase.js";
 import { readMatrixFile } from "./read.js";
@@ -11,6 +11,9 @@ import { streamMatrixFile } from "./stream.js";
 /** What decides which rows are kept and how they are merged (as the run's options say). */
 export interface CibersortMixtureOptions extends Pick<CibersortOptions, "qn" | "absolute" | "scale" | "onWarning"> {
   duplicates?: DuplicatePolicy;
+  hdf5?: ReadOptions["hdf5"];
+  /** "current" (the CLI's default): also keep rows naming a signature gene by another name; else exact names. */
+  geneMatch?: "current" | "exact";
 }
 
 /**
@@ -25,7 +28,7 @@ export async function readCibersortMixture(
   o: CibersortMixtureOptions,
 ): Promise<{ mixture: Matrix; mixtureMax?: number }> {
   const duplicates = o.duplicates ?? "error";
-  const ro: ReadOptions = { what: "mixture", duplicates, onWarning: o.onWarning };
+  const ro: ReadOptions = { what: "mixture", duplicates, onWarning: o.onWarning, hdf5: o.hdf5 };
   const sym = { duplicates, onWarning: o.onWarning };
   if (o.qn || o.absolute === "sig.score") {
     const all = await streamMatrixFile(path, ro);
@@ -33,10 +36,12 @@ export async function readCibersortMixture(
   }
   const name = symbolMapper();
   const sig = new Set(signature.rows);
+  // The registry renames rows that name a signature gene by another name (meetGenes): they are kept too.
+  const sigGenes = new Set(o.geneMatch === "current" ? signature.rows.map((g) => currentSymbol(g)).filter((c) => c !== undefined) : []);
   const firstGenes = new Set<string>();
   const keep = (gene: string): boolean => {
     const s = name(gene);
-    if (sig.has(s) || firstGenes.has(s)) return true;
+    if (sig.has(s) || firstGenes.has(s) || (sigGenes.size > 0 && sigGenes.has(currentSymbol(s) ?? ""))) return true;
     if (firstGenes.size >= 3) return false;
     firstGenes.add(s);
     return true;
@@ -64,7 +69,7 @@ export async function readCibersortMixture(
   if (mergedAway && (o.scale ?? "auto") === "auto" && max < ANTILOG_MAX) {
     // The merged rows decide the anti-log rule: read again keeping them too (prepare takes their max).
     const merged = new Set([...count].filter(([, n]) => n > 1).map(([s]) => s));
-    const again = await streamMatrixFile(path, { what: "mixture", duplicates, keepRows: (g) => keep(g) || merged.has(name(g)) });
+    const again = await streamMatrixFile(path, { what: "mixture", duplicates, hdf5: o.hdf5, keepRows: (g) => keep(g) || merged.has(name(g)) });
     mixture = toSymbols(again!.matrix, { duplicates });
   }
   return { mixture, mixtureMax: max };

@@ -20,6 +20,7 @@ import { cannotRead, readMatrixFile } from "./read.js";
 import { scanCells, scanRowMax, str } from "../core/formats/scan.js";
 import { inputLimits, overLimit, StreamGuard } from "../core/limits.js";
 import { ArrowStreamCheck } from "../core/formats/arrow-check.js";
+import { isHdf5 } from "../core/formats/hdf5.js";
 
 export interface StreamResult {
   /** The kept rows, merged by the duplicate policy (column-major, as every Matrix). */
@@ -53,6 +54,11 @@ const headerDecoder = new TextDecoder("utf-8");
 export async function streamMatrixFile(path: string, opts: ReadOptions = {}, chunk = CHUNK): Promise<StreamResult | null> {
   const file = opts.name ?? path;
   const { gz, head } = await sniff(path, file, opts);
+  if (opts.hdf5 || isHdf5(head)) {
+    const h5 = await import("./hdf5.js");
+    if (isHdf5(head)) return h5.streamHdf5(path, file, opts, gz);
+    h5.notHdf5(opts, file);
+  }
   // The columnar readers (and apache-arrow) load only for such files: a TSV run starts faster without them.
   if (isParquet(head)) return gz ? null : (await import("./stream-columnar.js")).streamParquet(path, file, opts);
   if (isArrow(head)) {

@@ -1,5 +1,6 @@
 // Debian's Chromium for the end-to-end tests (playwright-core drives it; no browser is ever downloaded).
 import { existsSync } from "node:fs";
+import { chromium, type Browser, type Page } from "playwright-core";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 export const HAVE_CHROMIUM = existsSync(CHROMIUM);
@@ -16,3 +17,16 @@ export const CHROMIUM_ARGS = [
   "--disable-component-update",
   "--disable-sync",
 ];
+
+/** Chromium (downloads accepted) with one page whose requests and console errors / uncaught exceptions are logged. */
+export async function watchedPage(): Promise<{ browser: Browser; page: Page; requests: string[]; consoleErrors: string[] }> {
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  const context = await browser.newContext({ acceptDownloads: true });
+  const requests: string[] = [];
+  const consoleErrors: string[] = [];
+  context.on("request", (r) => requests.push(r.url()));
+  const page = await context.newPage();
+  page.on("console", (m) => m.type() === "error" && consoleErrors.push(m.text()));
+  page.on("pageerror", (e) => consoleErrors.push(String(e)));
+  return { browser, page, requests, consoleErrors };
+}

@@ -4,6 +4,7 @@
 import { proxy, wrap } from "comlink";
 import { METHODS, type MethodSpec, type OptionSpec, type PageControl, keyOf, methodByName } from "../../core/registry.js";
 import type { RunRequest, RunResult, RunWorkerApi } from "../run-worker.js";
+import { fillTable, save } from "./dom.js";
 
 const $ = <T extends HTMLElement>(id: string): T => {
   const el = document.getElementById(id);
@@ -19,9 +20,11 @@ const progress = $<HTMLProgressElement>("progress");
 const status = $<HTMLSpanElement>("status");
 const errorBox = $<HTMLDivElement>("error");
 const out = $<HTMLElement>("out");
-const SVG_NS = "http://www.w3.org/2000/svg";
 
 let worker: Worker | undefined;
+/** The charts and the Analysis step (vega, the stats and report code): loaded while the first run computes. */
+let analysis: Promise<typeof import("./analysis.js")> | undefined;
+const loadAnalysis = () => (analysis ??= import("./analysis.js"));
 
 // Drop a file anywhere on the mixture box: it becomes the mixture input's file.
 const drop = $<HTMLDivElement>("drop-zone");
@@ -177,7 +180,8 @@ methodSelect.addEventListener("change", applyMethod);
 applyMethod();
 
 async function readFile(f: File): Promise<{ name: string; bytes: Uint8Array }> {
-  return { name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) };
+  // A directory's files (quant.sf per sample) keep their path: the sample is named by its directory.
+  return { name: f.webkitRelativePath || f.name, bytes: new Uint8Array(await f.arrayBuffer()) };
 }
 
 /** A file option's value: a bundled name, the chosen file(s), or undefined (the method's default). */
@@ -237,13 +241,16 @@ async function run(): Promise<void> {
   let req: RunRequest;
   try {
     const options = await formOptions(methodByName(methodSelect.value));
-    req = { method: methodSelect.value, mixture: await readFile(mix), options, workers: workersParam() };
+    // Several files (one per sample from a quantifier, or several cohorts) are merged by gene.
+    const mixtures = await Promise.all(Array.from(mixtureInput.files!).map(readFile));
+    req = { method: methodSelect.value, mixture: mixtures.length > 1 ? mixtures : mixtures[0], options, workers: workersParam() };
   } catch (err) {
     showError((err as Error).message);
     setState("failed");
     return;
   }
   setRunning(true);
+  void loadAnalysis().catch(() => {}); // a failure shows when the result is drawn
   progress.removeAttribute("value"); // indeterminate while reading and preparing
   status.textContent = `Reading ${mix.name}…`;
   const w = new Worker(new URL("../run-worker.js", import.meta.url), { type: "module", name: "cellfrac-run" });
@@ -291,22 +298,14 @@ function render(r: RunResult, secs: string): void {
     `(${r.workers ? (r.shared ? "SharedArrayBuffer" : "transferred buffers") : "in the run worker"}).`;
   out.dataset.kind = r.kind;
   renderCoverage(r);
-  const bars = stackedBars(r);
-  const heat = heatmap(r);
-  $("heat-title").textContent = r.kind === "scores" ? "Heatmap: scores × samples (each row scaled to its own range)" : "Heatmap: cell types × samples";
-  $("bars").replaceChildren(bars);
-  $("heat").replaceChildren(heat);
-  $("legend").replaceChildren(
-    ...r.cellTypes.map((t, i) => {
-      const s = document.createElement("span");
-      s.textContent = t;
-      s.style.setProperty("--c", color(i, r.cellTypes.length));
-      return s;
-    }),
-  );
+  $("heat-title").textContent = r.kind === "scores" ? "Heatmap: scores × samples" : "Heatmap: cell types × samples";
   renderTable(r.table);
   out.hidden = false;
-  wireDownloads(r, bars, heat);
+  wireDownloads(r);
+  document.body.dataset.charts = "";
+  loadAnalysis()
+    .then((a) => a.showRun({ tsv: r.table, json: r.json, base: baseName() }))
+    .catch((e: unknown) => showError(`cellfrac: the charts failed: ${(e as Error)?.message ?? e}`));
 }
 
 function renderCoverage(r: RunResult): void {
@@ -345,170 +344,7 @@ function renderCoverage(r: RunResult): void {
 }
 
 /** The table shows the TSV's own text, cell for cell (full double precision, as the CLI writes it). */
-function renderTable(tsv: string): void {
-  const table = $<HTMLTableElement>("results");
-  const lines = tsv.replace(/\n$/, "").split("\n");
-  const thead = document.createElement("thead");
-  const hr = document.createElement("tr");
-  for (const h of lines[0].split("\t")) {
-    const th = document.createElement("th");
-    th.scope = "col";
-    th.textContent = h;
-    hr.append(th);
-  }
-  thead.append(hr);
-  const tbody = document.createElement("tbody");
-  for (const line of lines.slice(1)) {
-    const tr = document.createElement("tr");
-    line.split("\t").forEach((cell, i) => {
-      const td = document.createElement(i === 0 ? "th" : "td");
-      if (i === 0) (td as HTMLTableCellElement).scope = "row";
-      td.textContent = cell;
-      tr.append(td);
-    });
-    tbody.append(tr);
-  }
-  table.replaceChildren(thead, tbody);
-}
-
-function color(i: number, n: number): string {
-  const h = Math.round((360 * i) / n);
-  return `hsl(${h}, ${i % 2 ? 55 : 70}%, ${i % 3 === 0 ? 45 : i % 3 === 1 ? 60 : 35}%)`;
-}
-
-function el<K extends keyof SVGElementTagNameMap>(name: K, attrs: Record<string, string | number>, text?: string): SVGElementTagNameMap[K] {
-  const e = document.createElementNS(SVG_NS, name);
-  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
-  if (text !== undefined) e.textContent = text;
-  return e;
-}
-
-function svgRoot(w: number, h: number, title: string): SVGSVGElement {
-  const svg = el("svg", { xmlns: SVG_NS, width: w, height: h, viewBox: `0 0 ${w} ${h}`, role: "img", "font-family": "sans-serif", "font-size": 10 });
-  svg.append(el("title", {}, title), el("rect", { x: 0, y: 0, width: w, height: h, fill: "#fff" }));
-  return svg;
-}
-
-/** Pixels per sample in both charts: labelled columns for small cohorts, thin ones for large. */
-const columnWidth = (S: number): number => (S <= 40 ? 18 : S <= 200 ? 5 : 2);
-
-function stackedBars(r: RunResult): SVGSVGElement {
-  const S = r.samples.length;
-  const T = r.cellTypes.length;
-  const bw = columnWidth(S);
-  const [left, top, h] = [40, 10, 220];
-  const bottom = S <= 40 ? 90 : 20;
-  const w = left + S * bw + 10;
-  const svg = svgRoot(w, top + h + bottom, "Fractions per sample (stacked)");
-  for (const f of [0, 0.25, 0.5, 0.75, 1]) {
-    const y = top + h * (1 - f);
-    svg.append(el("line", { x1: left - 4, x2: w - 10, y1: y, y2: y, stroke: "#ddd" }), el("text", { x: left - 6, y: y + 3, "text-anchor": "end" }, f.toFixed(2)));
-  }
-  for (let s = 0; s < S; s++) {
-    let total = 0;
-    for (let t = 0; t < T; t++) total += Math.max(0, r.fractions[s * T + t]) || 0;
-    const scale = total > 1 ? 1 / total : 1; // absolute modes: bars show shares
-    let y = top + h;
-    const g = el("g", {});
-    g.append(el("title", {}, r.samples[s]));
-    for (let t = 0; t < T; t++) {
-      const v = (Math.max(0, r.fractions[s * T + t]) || 0) * scale;
-      if (v <= 0) continue;
-      const bh = v * h;
-      y -= bh;
-      g.append(el("rect", { x: left + s * bw, y, width: Math.max(1, bw - (bw > 3 ? 1 : 0)), height: bh, fill: color(t, T) }));
-    }
-    svg.append(g);
-    if (S <= 40) svg.append(el("text", { x: left + s * bw + bw / 2, y: top + h + 6, transform: `rotate(60 ${left + s * bw + bw / 2} ${top + h + 6})` }, r.samples[s]));
-  }
-  return svg;
-}
-
-function heatmap(r: RunResult): SVGSVGElement {
-  const S = r.samples.length;
-  const T = r.cellTypes.length;
-  const cw = columnWidth(S);
-  const [ch, left, top] = [14, 190, 10];
-  const scores = r.kind === "scores";
-  // Fractions: one scale, white 0 to dark blue at the largest fraction. Scores: each row (gene set) from
-  // its own minimum (white) to its maximum (dark blue), as their units differ between sets.
-  const lo = new Float64Array(T);
-  const span = new Float64Array(T).fill(1);
-  let max = 0;
-  for (const v of r.fractions) if (v > max) max = v;
-  if (!(max > 0)) max = 1;
-  for (let t = 0; t < T; t++) {
-    if (!scores) {
-      span[t] = max;
-      continue;
-    }
-    let a = Infinity;
-    let b = -Infinity;
-    for (let s = 0; s < S; s++) {
-      const v = r.fractions[s * T + t];
-      if (v < a) a = v;
-      if (v > b) b = v;
-    }
-    lo[t] = Number.isFinite(a) ? a : 0;
-    span[t] = b > a ? b - a : 1;
-  }
-  const w = left + S * cw + 70;
-  const svg = svgRoot(w, top + T * ch + 20, scores ? "Heatmap of scores (each row white at its minimum to dark blue at its maximum)" : `Heatmap of fractions (white 0 to dark blue ${max.toPrecision(3)})`);
-  for (let t = 0; t < T; t++) {
-    svg.append(el("text", { x: left - 6, y: top + t * ch + 10, "text-anchor": "end" }, r.cellTypes[t]));
-    for (let s = 0; s < S; s++) {
-      const v = r.fractions[s * T + t];
-      const fill = Number.isNaN(v) ? "#bbb" : shade(Math.max(0, v - lo[t]) / span[t]);
-      const rect = el("rect", { x: left + s * cw, y: top + t * ch, width: cw, height: ch, fill });
-      if (S <= 200) rect.append(el("title", {}, `${r.samples[s]} · ${r.cellTypes[t]}: ${v}`));
-      svg.append(rect);
-    }
-  }
-  const lx = left + S * cw + 15;
-  for (let i = 0; i <= 10; i++) svg.append(el("rect", { x: lx, y: top + (10 - i) * 10, width: 12, height: 10, fill: shade(i / 10) }));
-  svg.append(el("text", { x: lx + 15, y: top + 8 }, scores ? "max" : max.toPrecision(2)), el("text", { x: lx + 15, y: top + 108 }, scores ? "min" : "0"));
-  return svg;
-}
-
-function shade(f: number): string {
-  const c = (a: number, b: number) => Math.round(a + (b - a) * f);
-  return `rgb(${c(255, 8)}, ${c(255, 48)}, ${c(255, 107)})`;
-}
-
-function save(blob: Blob, name: string): void {
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement("a");
-  a.href = url;
-  a.download = name;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
-
-function svgText(svg: SVGSVGElement): string {
-  return '<?xml version="1.0" encoding="UTF-8"?>\n' + new XMLSerializer().serializeToString(svg);
-}
-
-async function svgToPng(svg: SVGSVGElement): Promise<Blob> {
-  const w = Number(svg.getAttribute("width"));
-  const h = Number(svg.getAttribute("height"));
-  const url = URL.createObjectURL(new Blob([svgText(svg)], { type: "image/svg+xml" }));
-  try {
-    const img = new Image();
-    img.src = url;
-    await img.decode();
-    const canvas = document.createElement("canvas");
-    canvas.width = w * 2;
-    canvas.height = h * 2;
-    const ctx = canvas.getContext("2d")!;
-    ctx.scale(2, 2);
-    ctx.drawImage(img, 0, 0);
-    return await new Promise<Blob>((ok, fail) => canvas.toBlob((b) => (b ? ok(b) : fail(new Error("PNG encoding failed"))), "image/png"));
-  } finally {
-    URL.revokeObjectURL(url);
-  }
-}
+const renderTable = (tsv: string) => fillTable($<HTMLTableElement>("results"), tsv);
 
 function baseName(): string {
   const n = mixtureInput.files?.[0]?.name ?? "mixture";
@@ -538,7 +374,7 @@ async function arrowFile(r: RunResult): Promise<Uint8Array<ArrayBuffer>> {
   return arrow.tableToIPC(new arrow.Table(cols), "file") as Uint8Array<ArrayBuffer>;
 }
 
-function wireDownloads(r: RunResult, bars: SVGSVGElement, heat: SVGSVGElement): void {
+function wireDownloads(r: RunResult): void {
   const on = (id: string, f: () => void | Promise<void>) => {
     $(id).onclick = () => {
       Promise.resolve(f()).catch((e: unknown) => showError(`cellfrac: download failed: ${(e as Error)?.message ?? e}`));
@@ -547,10 +383,6 @@ function wireDownloads(r: RunResult, bars: SVGSVGElement, heat: SVGSVGElement): 
   on("download-tsv", () => save(new Blob([r.table], { type: "text/tab-separated-values" }), baseName() + ".tsv"));
   on("download-arrow", async () => save(new Blob([await arrowFile(r)], { type: "application/vnd.apache.arrow.file" }), baseName() + ".arrow"));
   on("download-json", () => save(new Blob([r.json], { type: "application/json" }), baseName() + ".json"));
-  on("download-bars-svg", () => save(new Blob([svgText(bars)], { type: "image/svg+xml" }), baseName() + ".bars.svg"));
-  on("download-heat-svg", () => save(new Blob([svgText(heat)], { type: "image/svg+xml" }), baseName() + ".heatmap.svg"));
-  on("download-bars-png", async () => save(await svgToPng(bars), baseName() + ".bars.png"));
-  on("download-heat-png", async () => save(await svgToPng(heat), baseName() + ".heatmap.png"));
 }
 
 document.body.dataset.ready = "1";

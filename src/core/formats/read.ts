@@ -8,9 +8,11 @@ import { scanTable } from "./scan.js";
 import { isArrow, parseArrow } from "./arrow.js";
 import { type Inflate, isParquet, parseParquet } from "./parquet.js";
 import { gctToTsv, isGct } from "./gct.js";
+import { type QuantOptions, readQuantLike } from "./quant.js";
 import { InputError } from "../errors.js";
 import { gunzipSync, host } from "../host.js";
 import { isGzip } from "./gzip.js";
+import { type Hdf5Options, type Hdf5Read, hdf5NotHere, isHdf5, parseHdf5Bytes } from "./hdf5.js";
 import { checkDims, checkLineLengths, inputLimits, overLimit } from "../limits.js";
 import { type Matrix, makeMatrix, mergeRowGroups, ROW_COMBINERS, rowGroups, selectRows } from "../matrix.js";
 
@@ -32,6 +34,12 @@ export interface ReadOptions {
   keepRows?: ((gene: string) => boolean) | ReadonlySet<string>;
   /** Decompresses Parquet GZIP pages; default the host's (the browser passes parquetGzipInflater's result). */
   inflate?: Inflate;
+  /** HDF5 inputs (AnnData, ARCHS4): orientation, gene column, samples (see formats/hdf5.ts). */
+  hdf5?: Hdf5Options;
+  /** Missing values: "error" (default) or "drop-gene" (read as NaN; src/core/mixtures.ts drops those genes). */
+  na?: "error" | "drop-gene";
+  /** Quantifier outputs and GEO series matrices (src/core/formats/quant.ts): value column, ID maps, names. */
+  quant?: QuantOptions;
 }
 
 export function keepFn(k: ReadOptions["keepRows"]): ((gene: string) => boolean) | undefined {
@@ -46,6 +54,8 @@ export function parseMatrix(input: string | Uint8Array, opts: ReadOptions = {}):
   let text: string;
   if (typeof input === "string") {
     if (input.length > inputLimits().maxLineBytes) checkLineLengths(new TextEncoder().encode(input), file);
+    const quant = readQuantLike(input, opts);
+    if (quant) return mergeDuplicates(quant.matrix, opts.duplicates ?? "error", words, file, opts.onWarning, quant.lines);
     if (isGct(input)) input = gctToTsv(input, file);
     const fast = fastParse(new TextEncoder().encode(input), opts);
     if (fast) return fast;
@@ -54,6 +64,11 @@ export function parseMatrix(input: string | Uint8Array, opts: ReadOptions = {}):
     let bytes = input;
     // Gzip by content, not by name: files get renamed.
     if (isGzip(bytes)) bytes = gunzipBounded(bytes, file);
+    if (isHdf5(bytes)) {
+      const lib = host().hdf5?.();
+      if (!lib) throw hdf5NotHere(file);
+      return finishHdf5(parseHdf5Bytes(lib, bytes, file, opts.hdf5 ?? {}, keepFn(opts.keepRows)), opts).matrix;
+    }
     if (isArrow(bytes) || isParquet(bytes)) {
       const keep = keepFn(opts.keepRows);
       const m = isArrow(bytes) ? parseArrow(bytes, file, keep) : parseParquet(bytes, file, keep, opts.inflate ?? inflateGzip);
@@ -61,6 +76,9 @@ export function parseMatrix(input: string | Uint8Array, opts: ReadOptions = {}):
       return mergeDuplicates(m, opts.duplicates ?? "error", words, file, opts.onWarning);
     }
     checkLineLengths(bytes, file);
+    // Quantifier outputs and GEO series matrices look like tables but are not genes × samples as they are.
+    const quant = readQuantLike(bytes, opts);
+    if (quant) return mergeDuplicates(quant.matrix, opts.duplicates ?? "error", words, file, opts.onWarning, quant.lines);
     if (bytes.length > 4 && bytes[0] === 0x23 && bytes[1] === 0x31 && bytes[2] === 0x2e) {
       const t = new TextDecoder("utf-8").decode(bytes);
       if (isGct(t)) return parseMatrix(gctToTsv(t, file), opts);
@@ -78,7 +96,7 @@ export function parseMatrix(input: string | Uint8Array, opts: ReadOptions = {}):
   if (end === 0) throw new InputError(`empty ${words.file} file`, { file });
   if (end === 1) throw new InputError(`${words.file} file has a header line but no data rows`, { file, line: 1 });
 
-  const lay = tableLayout(lines[0], lines[1], file, words);
+  const lay: TableLayout = { ...tableLayout(lines[0], lines[1], file, words), naDrop: opts.na === "drop-gene" };
   const nrow = end - 1;
   checkDims(nrow, lay.cols.length, file);
   const ncol = lay.cols.length;
@@ -104,6 +122,15 @@ export function parseMatrix(input: string | Uint8Array, opts: ReadOptions = {}):
   return mergeDuplicates(m, opts.duplicates ?? "error", words, file, opts.onWarning);
 }
 
+/** An HDF5 read checked as a table is: sample names, duplicate genes over every gene (policy), kept rows merged. */
+export function finishHdf5(r: Hdf5Read, opts: ReadOptions): Omit<Hdf5Read, "layout"> {
+  const words = noun(opts);
+  const policy = opts.duplicates ?? "error";
+  checkColumnNames(r.matrix.cols, 2, words, opts.name);
+  mergeDuplicates(makeMatrix(r.genes, [], new Float64Array(0)), policy, words, opts.name, opts.onWarning);
+  return { ...r, matrix: mergeDuplicates(r.matrix, policy, words, opts.name, undefined) };
+}
+
 /** What the header line and the first data line say about a table (the careful parser's rules). */
 export interface TableLayout {
   delim: string;
@@ -113,6 +140,8 @@ export interface TableLayout {
   cols: string[];
   /** The first data line's fields. */
   first: string[];
+  /** Missing values read as NaN (--na drop-gene) instead of refused. */
+  naDrop?: boolean;
 }
 
 /** Delimiter, column names and field count from the header and first data line; checks the names. */
@@ -158,11 +187,7 @@ export function parseLine(raw: string, lineNo: number, lay: TableLayout, file: s
   }
   for (let c = 0; c < nf - 1; c++) {
     const tok = f[c + 1];
-    // Number()/parseFloat alone accept "", "0x10", "Infinity", "1abc"; the regex makes it strict. rStrtod
-    // then rounds as R's read.table does (not always correctly), so our matrices equal R's bit for bit.
-    const v = NUMBER.test(tok) ? rStrtod(tok) : NaN;
-    if (!Number.isFinite(v)) badNumber(tok, { file, line: lineNo, column: c + 2, gene, sample: lay.cols[c] });
-    out[c] = v;
+    out[c] = cellValue(tok, { file, line: lineNo, column: c + 2, gene, sample: lay.cols[c] }, lay.naDrop);
   }
   return gene;
 }
@@ -223,10 +248,25 @@ export function isBlank(s: string): boolean {
   return s.length === 0 || s.trim().length === 0;
 }
 
+const MISSING = /^(?:NA|NaN|N\/A|#N\/A|null|none|-)$/i;
+
+/**
+ * One cell's number by the strict rules (rounded as R's read.table); a bad cell throws the precise error at
+ * `where`. With `naDrop` a missing value (empty, NA, null, …) is NaN instead.
+ */
+export function cellValue(tok: string, where: InputError["where"], naDrop = false): number {
+  // Number()/parseFloat alone accept "", "0x10", "Infinity", "1abc"; the regex makes it strict. rStrtod
+  // then rounds as R's read.table does (not always correctly), so our matrices equal R's bit for bit.
+  const v = NUMBER.test(tok) ? rStrtod(tok) : NaN;
+  if (Number.isFinite(v)) return v;
+  if (naDrop && (tok === "" || MISSING.test(tok))) return NaN;
+  return badNumber(tok, where);
+}
+
 function badNumber(tok: string, where: InputError["where"]): never {
-  if (tok === "") throw new InputError("empty cell (missing values are not allowed)", where);
-  if (/^(?:NA|NaN|N\/A|#N\/A|null|none|-)$/i.test(tok)) {
-    throw new InputError(`missing value "${tok}" (missing values are not allowed)`, where);
+  if (tok === "") throw new InputError("empty cell (missing values are not allowed; --na drop-gene drops such genes)", where);
+  if (MISSING.test(tok)) {
+    throw new InputError(`missing value "${tok}" (missing values are not allowed; --na drop-gene drops such genes)`, where);
   }
   if (/^[+-]?inf(?:inity)?$/i.test(tok)) throw new InputError(`infinite value "${tok}" is not allowed`, where);
   if (NUMBER.test(tok)) throw new InputError(`number "${clip(tok)}" is out of the double range`, where);

@@ -22,7 +22,8 @@ export function methodTableJson(t: MethodTable): string {
     });
     return o;
   });
-  return JSON.stringify({ method: t.method, columns: t.values.cols, rows, coverage: t.coverage, warnings: t.warnings }, null, 2) + "\n";
+  const doc = { method: t.method, columns: t.values.cols, rows, coverage: t.coverage, renamed: t.renamed, warnings: t.warnings };
+  return JSON.stringify(doc, null, 2) + "\n";
 }
 
 /** A run's result as text: the TSV table (for CIBERSORT the CIBERSORT-Results table) or JSON. */
@@ -51,6 +52,17 @@ export function coverageLine(method: string, c: Coverage): string {
  * and a line per list.
  */
 export function coverageReport(t: MethodTable): string {
+  const note = renamedNote(t);
+  return coverageLines(t) + (note ? `cellfrac: ${t.method}: ${note}\n` : "");
+}
+
+/** Every rename meetGenes applied, in one sentence (undefined when none). */
+export function renamedNote(t: Pick<MethodTable, "renamed">): string | undefined {
+  if (!t.renamed?.length) return undefined;
+  return `${t.renamed.length} genes found under another name (list's name ← mixture's name): ${t.renamed.join(", ")}`;
+}
+
+function coverageLines(t: MethodTable): string {
   const line = (c: Coverage) => `${c.name}: ${c.found} of ${c.total} genes found${missingList(c)}`;
   if (t.coverage.length === 1) return coverageLine(t.method, t.coverage[0]);
   const found = t.coverage.reduce((s, c) => s + c.found, 0);

@@ -43,7 +43,8 @@ export function parseEstimateCommonGenes(text: string): Set<string> {
 }
 
 let commonGenes: Set<string> | undefined;
-function estimateCommonGenes(): Set<string> {
+/** The bundled common genes (through the host), read once. */
+export function estimateCommonGenes(): Set<string> {
   commonGenes ??= parseEstimateCommonGenes(dataText(GENESETS_FOLDER + ESTIMATE_COMMON_GENES_FILE));
   return commonGenes;
 }

@@ -26,6 +26,8 @@ export interface MethodTable {
   estimateColumns: number;
   coverage: Coverage[];
   warnings: string[];
+  /** Mixture rows matched under the list's name, "list's name ← mixture's name" (genes.ts meetGenes). */
+  renamed?: string[];
 }
 
 /** Options every method accepts. */

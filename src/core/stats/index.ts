@@ -14,6 +14,7 @@ import type { StatsOptions, StatsRecord, StatsTest } from "./types.js";
 export { mergeAnnotations, parseAnnotation, type Annotation } from "./annotation.js";
 export { ADJUST_METHODS, pAdjust, type AdjustMethod } from "./padjust.js";
 export { formatStatsJson, formatStatsTsv, formatStatsWide } from "./output.js";
+export { parseStatsArgs, STATS_TESTS, type StatsArgs, type StatsArgValues } from "./args.js";
 export { COR_METHODS, STATS_COLUMNS, type CorMethod, type StatsOptions, type StatsRecord, type StatsTest } from "./types.js";
 
 /** Fit statistics of cellfrac / CIBERSORT tables, never features. */

@@ -3,12 +3,12 @@ import { parseArgs } from "node:util";
 import type { AbsMethod, CibersortResult, ScaleMode } from "../../core/cibersort/index.js";
 import { InputError, UsageError } from "../../core/errors.js";
 import { readFileSync } from "node:fs";
-import type { Matrix } from "../../core/matrix.js";
 import { type PlanOptions, checkPlan, cibersortPartData, planFromText } from "../../core/cibersort/plan.js";
 import { makePart } from "../../core/shards.js";
 import { type ShardArgs, SHARD_HELP_ROWS, SHARD_OPTIONS, fileSha256, matrixSha256, shardArgs, shardColumns, shownName, textSha256, writePart } from "../shard.js";
 import type { ReadOptions } from "../../core/formats/read.js";
 import { readCibersortMixture } from "../mixture.js";
+import { hdf5Options } from "../hdf5.js";
 import { checkOutputPath } from "../write.js";
 import { checkPerm, checkThreads } from "../bounds.js";
 import { recordSize } from "../../core/cibersort/fits.js";
@@ -20,6 +20,7 @@ import {
   checkValue,
   formatHelpRows,
   helpRows,
+  keyOf,
   methodByName,
   methodSignature,
   optionMessages,
@@ -28,14 +29,17 @@ import {
 } from "../../core/registry.js";
 import { nodeMethodHost } from "../method-host.js";
 import { createProgress } from "../progress.js";
-import { checkOutput, cliOptionConfig, cliValues, runMethodCli } from "./method.js";
+import { checkOutput, cliOptionConfig, cliValues, INPUT_NOTE, mixtureNote, runMethodCli } from "./method.js";
+import { readMixtureFiles, streamable } from "../mixtures.js";
+import { MIXTURE_OPTIONS } from "../../core/mixtures.js";
+import type { Matrix } from "../../core/matrix.js";
 import type { CliIO, Command } from "./types.js";
 
 const CIBERSORT = methodByName("cibersort");
 const OPTIONS = unionOptions([CIBERSORT], "cli");
 const OUTPUTS = ["tsv", "txt", "json", "arrow", "parquet"];
 
-const CIBERSORT_HELP = `Usage: cellfrac cibersort <mixture> [options]
+const CIBERSORT_HELP = `Usage: cellfrac cibersort <mixture> [<mixture> ...] [options]
 
 Deconvolves a genes × samples mixture with a genes × cell-types signature exactly as the CIBERSORT R
 script v1.04 (ν-SVR with ν = 0.25/0.5/0.75, libsvm's trajectory, R's random numbers): same fractions,
@@ -66,6 +70,8 @@ CIBERSORTx spellings: --mixture <file> (for the argument), --sigmatrix <file> (-
 --QN TRUE|FALSE (--qn), --absolute TRUE --abs_method sig.score|no.sumto1 (--absolute M; abs_method
 defaults to sig.score).
 
+${INPUT_NOTE}
+
 Output columns: Mixture, one column per cell type, P-value, Correlation, RMSE
 [, Absolute score (sig.score|no.sumto1)]; numbers at full double precision.
 
@@ -81,6 +87,10 @@ function boolWord(v: string): boolean | undefined {
 
 export interface CibersortCliOptions {
   mixture: string;
+  /** Every mixture file when more than one (merged by gene). */
+  mixtures?: string[];
+  /** How the mixture is read (src/core/mixtures.ts): --genes, --sample-names, --value, --tx2gene, … */
+  read?: OptionValues;
   signature: string;
   perm: number;
   seed: number;
@@ -88,6 +98,8 @@ export interface CibersortCliOptions {
   absolute: AbsMethod | false;
   scale: ScaleMode;
   duplicates: NonNullable<ReadOptions["duplicates"]>;
+  hdf5?: ReadOptions["hdf5"];
+  geneMatch?: "current" | "exact";
   threads?: number;
   solver?: "libsvm" | "exact";
   output?: string;
@@ -116,7 +128,6 @@ export function parseCibersortArgs(args: string[], outputs: readonly string[] | 
   });
   const v = values as Record<string, string | boolean | undefined>;
   if (v.help) return "help";
-  if (positionals.length > 1) throw new UsageError(`expected one mixture file, got ${positionals.length}: ${positionals.join(" ")}`);
   if (positionals.length && v.mixture) throw new UsageError("give the mixture either as an argument or with --mixture, not both");
   const mixture = positionals[0] ?? (v.mixture as string | undefined);
   if (!mixture) throw new UsageError("no mixture file given (cellfrac cibersort <mixture>)");
@@ -142,6 +153,8 @@ export function parseCibersortArgs(args: string[], outputs: readonly string[] | 
   if (outputs && !shard) checkOutput(output, outputs);
   return {
     mixture,
+    mixtures: positionals.length > 1 ? positionals : undefined,
+    read: Object.fromEntries(MIXTURE_OPTIONS.map((m) => [keyOf(m.name), o[keyOf(m.name)]])),
     signature: o.signature as string,
     perm: o.perm as number,
     seed: o.seed as number,
@@ -149,6 +162,8 @@ export function parseCibersortArgs(args: string[], outputs: readonly string[] | 
     absolute: (o.absolute as AbsMethod | undefined) ?? false,
     scale: o.scale as ScaleMode,
     duplicates: o.duplicates as CibersortCliOptions["duplicates"],
+    hdf5: hdf5Options(o),
+    geneMatch: o.geneMatch as "current" | "exact",
     threads: o.threads as number | undefined,
     solver: o.solver as "libsvm" | "exact",
     output,
@@ -164,18 +179,26 @@ export async function runCibersort(o: CibersortCliOptions, io: CliIO): Promise<{
     if (!o.quiet) io.stderr(`cellfrac: warning: ${m}\n`);
   };
   checkOutputPath(o.output);
-  const { shard: _, ...flat } = o;
-  const v: OptionValues = { ...flat, absolute: o.absolute || undefined };
+  const { mixtures, read: readValues, hdf5: _, shard: _s, ...given } = o;
+  const v: OptionValues = { ...readValues, ...given, absolute: o.absolute || undefined };
   const host = nodeMethodHost(warn);
   const { matrix: signature } = await methodSignature(CIBERSORT, v, host);
   checkPerm(o.perm, signature.rows.length, recordSize(coreAlgLayout((await loadCore()).x), signature.cols.length));
   const shard = o.plan ? await planShard(o, signature) : undefined;
-  const { mixture, mixtureMax } = await readCibersortMixture(o.mixture, signature, { ...o, onWarning: warn });
+  const paths = mixtures ?? [o.mixture];
+  let read: { mixture: Matrix; mixtureMax?: number; dropped?: string[] };
+  if (streamable(paths, v)) read = await readCibersortMixture(o.mixture, signature, { ...o, onWarning: warn });
+  else {
+    const r = readMixtureFiles(paths, v, warn, mixtureNote(o, io));
+    read = { mixture: r.matrix, dropped: r.dropped };
+  }
+  const { mixture, mixtureMax, dropped } = read;
   const progress = o.quiet ? undefined : createProgress(io.stderr, io.isTTY, "fits");
   const { out, text } = await runMethodCli(CIBERSORT, v, o, io, {
     mixture,
     mixtureMax,
-    mixtureName: o.mixture,
+    dropped,
+    mixtureName: paths.join(", "),
     host,
     onProgress: progress?.update,
     afterRun: progress?.done,
@@ -224,7 +247,7 @@ async function planShard(o: CibersortCliOptions, signature: Matrix) {
 
 export const cibersortCommand: Command = {
   name: "cibersort",
-  usage: "cellfrac cibersort <mixture> [--signature <file|LM22>] [options]",
+  usage: "cellfrac cibersort <mixture> [<mixture> ...] [--signature <file|LM22>] [options]",
   summary: "CIBERSORT v1.04, R-identical",
   async run(args, io) {
     const o = parseCibersortArgs(args);

@@ -1,13 +1,13 @@
 // `cellfrac compare <result> <reference>`: agreement of a result with a reference or ground truth.
 import { parseArgs } from "node:util";
 import { compareTables, formatCompareJson, formatCompareText, formatCompareTsv } from "../../core/compare.js";
-import { readTable } from "../compare.js";
+import { readCellTypeMap, readTable } from "../compare.js";
 import { UsageError } from "../../core/errors.js";
 import { checkValue } from "../../core/registry.js";
 import { checkOutputPath, writeFileAtomic } from "../write.js";
 import type { Command } from "./types.js";
 
-const COMPARE_HELP = `Usage: cellfrac compare <result> <reference-or-truth> [--json] [-o out]
+const COMPARE_HELP = `Usage: cellfrac compare <result> <reference-or-truth> [--map FILE] [--json] [-o out]
 
 Compares a result table (any cellfrac output: CIBERSORT-Results TSV, a method table with first column
 Mixture or sample, or their JSON) with a reference (another method's output, R's CIBERSORT-Results.txt)
@@ -17,7 +17,11 @@ Tables whose rows all sum to about 100 are read as percentages.
 
 Cell types: when one side's cell types are all among the other's, names are compared 1:1; otherwise
 both sides are summed into the lineages of data/lineages.tsv (e.g. LM22's 22 types into B, CD4 T conv,
-Treg, CD8 T, NK, monocytes, …) and every lineage measurable on both sides is compared.
+Treg, CD8 T, NK, monocytes, …) and every lineage measurable on both sides is compared. Names are matched
+regardless of case, punctuation, plurals and word order ("CD8+ T cells", T.cells.CD8, CD8Tcells and
+T_cells_CD8 are one type). A column holding at least the sum of its sub-populations in every sample (T cells
+beside CD4 and CD8 T cells, Lymphocytes beside its subsets) is a parent: it is compared as its own lineage,
+never summed with them. Columns of no known type are listed with the closest known name.
 Fit columns (P-value, Correlation, RMSE, convergeCode, Absolute score) are never compared.
 
 Per cell type: n, Pearson r, Spearman ρ, RMSE, max |Δ|, bias = mean(result − reference); overall:
@@ -25,13 +29,15 @@ pooled r and ρ over all pairs, mean r, mean RMSE, max |Δ|, pooled bias.
 
 Options:
   --by B          auto (default), exact (names 1:1) or lineage
+  --map FILE      your mapping: a two-column TSV/CSV, column name then a lineage or known cell-type name
+                  of data/lineages.tsv (e.g. "Tcells_total<TAB>T"); implies lineage matching
   --json          JSON on stdout (or in -o)
   -o, --output F  write F atomically: .json JSON, .tsv/.txt a TSV table, anything else the text report
   -h, --help      this help`;
 
 export const compareCommand: Command = {
   name: "compare",
-  usage: "cellfrac compare <result> <reference-or-truth> [--json] [-o out]",
+  usage: "cellfrac compare <result> <reference-or-truth> [--map FILE] [--json] [-o out]",
   summary: "agreement with a reference or ground truth: r, ρ, RMSE, max |Δ|, bias per cell type",
   async run(args, io) {
     const { values: v, positionals } = parseArgs({
@@ -40,6 +46,7 @@ export const compareCommand: Command = {
       strict: true,
       options: {
         by: { type: "string" },
+        map: { type: "string" },
         json: { type: "boolean" },
         output: { type: "string", short: "o" },
         help: { type: "boolean", short: "h" },
@@ -53,7 +60,8 @@ export const compareCommand: Command = {
     const BY = { name: "by", type: "choice", choices: ["auto", "exact", "lineage"], help: "", hosts: ["cli"] } as const;
     const by = (checkValue(BY, v.by) ?? "auto") as "auto" | "exact" | "lineage";
     checkOutputPath(v.output);
-    const report = compareTables(readTable(positionals[0]), readTable(positionals[1]), { by });
+    const map = v.map === undefined ? undefined : readCellTypeMap(v.map);
+    const report = compareTables(readTable(positionals[0]), readTable(positionals[1]), { by, map });
     const out = v.output;
     const json = v.json || /\.json$/i.test(out ?? "");
     const text = json ? formatCompareJson(report) : out && /\.(tsv|txt)$/i.test(out) ? formatCompareTsv(report) : formatCompareText(report);

@@ -25,6 +25,9 @@ import { nodeMethodHost } from "../method-host.js";
 import { checkOutputPath, writeFileAtomic } from "../write.js";
 import { readMatrixStreamed } from "../stream.js";
 import { SHARD_HELP_ROWS, SHARD_OPTIONS, methodShard, shardArgs } from "../shard.js";
+import { hdf5Options } from "../hdf5.js";
+import { readMixtureFiles, streamable } from "../mixtures.js";
+import { droppedSignatureGenes } from "../../core/mixtures.js";
 import type { CliIO, Command } from "./types.js";
 
 type ParseOptions = NonNullable<ParseArgsConfig["options"]>;
@@ -55,11 +58,10 @@ export function checkOutput(output: string | undefined, allowed: readonly string
   if (!ext || !allowed.includes(ext)) throw new UsageError(optionMessages.output(allowed, output));
 }
 
-/** Exactly one mixture argument. */
-export function oneMixture(positionals: readonly string[]): string {
-  if (positionals.length !== 1)
-    throw new UsageError(`expected one mixture file, got ${positionals.length}${positionals.length ? ": " + positionals.join(" ") : ""}`);
-  return positionals[0];
+/** One or more mixture arguments (several are merged by gene: src/core/mixtures.ts). */
+export function mixtureArgs(positionals: readonly string[]): string[] {
+  if (positionals.length === 0) throw new UsageError("no mixture file given");
+  return [...positionals];
 }
 
 /** Write the result (-o: atomically, by extension) or return its text for stdout. */
@@ -89,6 +91,8 @@ export async function writeResult(out: MethodOutput, output: string | undefined)
 /** The common CLI part of a method run: where the mixture is and where the result goes. */
 export interface MethodCliArgs {
   mixture: string;
+  /** Every mixture file when more than one (merged by gene); default [mixture]. */
+  mixtures?: string[];
   output?: string;
   quiet: boolean;
 }
@@ -105,6 +109,7 @@ export async function runMethodCli(
   extra: Partial<RunContext> & {
     mixture?: Matrix;
     afterRun?: () => void;
+    dropped?: string[];
     /** A shard: its samples, taken from the mixture as read, and the whole mixture's maximum (src/node/shard.ts). */
     select?: (mixture: Matrix) => { mixture: Matrix; mixtureMax: number };
     /** A shard: write its part instead of the result (returns the text for stdout without -o). */
@@ -115,17 +120,31 @@ export async function runMethodCli(
     if (!cli.quiet) io.stderr(`cellfrac: warning: ${msg}\n`);
   };
   checkOutputPath(cli.output);
-  const { mixture: given, afterRun, select, write, ...ctx } = extra;
+  const { mixture: given, afterRun, dropped: droppedGiven, select, write, ...ctx } = extra;
   const duplicates = v.duplicates as DuplicatePolicy;
+  const paths = cli.mixtures ?? [cli.mixture];
+  let mixture = given;
+  let dropped = droppedGiven ?? [];
   // Streamed: a gzip bomb or an endless line is refused within a line's limit of memory (issue 16).
-  const read =
-    given ?? toSymbols(await readMatrixStreamed(cli.mixture, { what: "mixture", duplicates, onWarning: warn }), { duplicates, onWarning: warn });
-  const shard = select?.(read);
-  const mixture = shard?.mixture ?? read;
+  if (!mixture && streamable(paths, v)) {
+    const whole = await readMatrixStreamed(paths[0], { what: "mixture", duplicates, onWarning: warn, hdf5: hdf5Options(v) });
+    mixture = toSymbols(whole, { duplicates, onWarning: warn });
+  } else if (!mixture) ({ matrix: mixture, dropped } = readMixtureFiles(paths, v, warn, mixtureNote(cli, io)));
+  const shard = select?.(mixture);
+  if (shard) mixture = shard.mixture;
   const out = await m.run(mixture, v, { host: nodeMethodHost(warn), onWarning: warn, ...ctx, ...(shard && { mixtureMax: shard.mixtureMax }) });
   afterRun?.();
+  const droppedNote = droppedSignatureGenes(dropped, out.table.coverage);
+  if (droppedNote) warn(droppedNote);
   if (!cli.quiet) io.stderr(coverageReport(out.table));
   return { out, text: write ? write(out) : await writeResult(out, cli.output) };
+}
+
+/** Where facts about reading the mixture go (TPM computed, transcripts summed): stderr unless quiet. */
+export function mixtureNote(cli: { quiet: boolean }, io: CliIO): (m: string) => void {
+  return (m) => {
+    if (!cli.quiet) io.stderr(`cellfrac: ${m}\n`);
+  };
 }
 
 const OUTPUT_ROWS: [string, string][] = [
@@ -134,9 +153,16 @@ const OUTPUT_ROWS: [string, string][] = [
   ["-h, --help", "this help"],
 ];
 
-const COVERAGE_NOTE = `Rows named by Ensembl gene ID (with or without version) are mapped to symbols with the bundled table.
-stderr reports how many genes of each signature or set were found and which were missing (JSON output:
-"coverage").`;
+export const INPUT_NOTE = `Mixtures: one or more files (several are merged by gene; samples keep their column names, and
+a single-sample quantifier file is named by its directory for quant.sf, quant.genes.sf, abundance.tsv and
+ReadsPerGene.out.tab, else by its name up to the first dot). Read by content: TSV/CSV (optionally gzipped),
+GCT, Arrow, Parquet, Salmon quant[.genes].sf, kallisto abundance.tsv, RSEM *.genes/isoforms.results, GDC
+STAR counts, STAR ReadsPerGene.out.tab, featureCounts, GEO series matrix.`;
+
+const COVERAGE_NOTE = `Rows named by Ensembl gene ID (with or without version) are mapped to current symbols with the bundled
+gene table; a signature or set gene missing under its own name takes the row naming the same gene by its
+current or an old symbol (--gene-match exact: names as given). stderr reports how many genes of each
+signature or set were found, which were missing and every rename (JSON output: "coverage", "renamed").`;
 
 /** `cellfrac <name>` for one method, or for several chosen with --method. */
 export function methodCommand(spec: {
@@ -156,6 +182,7 @@ export function methodCommand(spec: {
     ...(multi ? [`Methods (--method):\n${formatHelpRows(list)}`] : []),
     `Options:\n${formatHelpRows([...helpRows(options), ...SHARD_HELP_ROWS, ...OUTPUT_ROWS])}`,
     spec.outro,
+    INPUT_NOTE,
     COVERAGE_NOTE,
   ].join("\n\n");
   return {
@@ -180,7 +207,7 @@ export function methodCommand(spec: {
         io.stdout(help + "\n");
         return 0;
       }
-      const mixture = oneMixture(positionals);
+      const mixtures = mixtureArgs(positionals);
       const chosen = values.method as string | undefined;
       if (multi && chosen === undefined) throw new UsageError(optionMessages.missing("--method", spec.methods.map((m) => m.name)));
       const m = multi ? methodByName(chosen!, spec.methods) : spec.methods[0];
@@ -188,8 +215,8 @@ export function methodCommand(spec: {
       const output = values.output as string | undefined;
       const shard = shardArgs(values);
       if (!shard) checkOutput(output, ["tsv", "txt", "json"]);
-      const hooks = shard ? await methodShard(m, v, mixture, shard, output) : {};
-      const { text } = await runMethodCli(m, v, { mixture, output, quiet: Boolean(values.quiet) }, io, hooks);
+      const hooks = shard ? await methodShard(m, v, mixtures[0], shard, output) : {};
+      const { text } = await runMethodCli(m, v, { mixture: mixtures[0], mixtures, output, quiet: Boolean(values.quiet) }, io, hooks);
       if (text !== undefined) io.stdout(text);
       return 0;
     },

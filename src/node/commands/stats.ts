@@ -7,20 +7,15 @@ import { InputError, UsageError } from "../../core/errors.js";
 import { formatNumber } from "../../core/formats/write.js";
 import { isGzip } from "../../core/formats/gzip.js";
 import {
-  ADJUST_METHODS,
-  COR_METHODS,
-  STATS_COLUMNS,
   formatStatsJson,
   formatStatsTsv,
   formatStatsWide,
   mergeAnnotations,
   parseAnnotation,
+  parseStatsArgs,
   runStats,
-  type AdjustMethod,
   type Annotation,
-  type CorMethod,
   type StatsOptions,
-  type StatsTest,
 } from "../../core/stats/index.js";
 import { writeFileAtomic } from "../write.js";
 import type { Command } from "./types.js";
@@ -102,44 +97,6 @@ export function readAnnotation(path: string): Annotation {
   return parseAnnotation(new TextDecoder().decode(bytes), path);
 }
 
-function parseTest(v: Record<string, string | boolean | string[] | undefined>): StatsTest {
-  const given = ["lm", "group", "cor", "logistic", "cox"].filter((k) => v[k] !== undefined);
-  if (given.length !== 1)
-    throw new UsageError(
-      "give exactly one test: --lm, --group, --cor, --logistic or --cox " +
-        `(got ${given.length ? given.map((g) => "--" + g).join(", ") : "none"})`,
-    );
-  const only = (opt: string, tests: string[]) => {
-    if (v[opt] !== undefined && !tests.includes(given[0]))
-      throw new UsageError(`--${opt} applies to ${tests.map((t) => "--" + t).join(" and ")} only`);
-  };
-  only("anova", ["lm"]);
-  only("method", ["cor"]);
-  only("covariates", ["logistic", "cox"]);
-  switch (given[0]) {
-    case "lm": {
-      const a = v.anova as string | undefined;
-      if (a !== undefined && !["1", "2", "3"].includes(a)) throw new UsageError(`--anova takes 1, 2 or 3; got "${a}"`);
-      return { kind: "lm", formula: v.lm as string, anova: a === undefined ? 2 : (Number(a) as 1 | 2 | 3) };
-    }
-    case "group":
-      return { kind: "group", column: v.group as string };
-    case "cor": {
-      const m = (v.method as string | undefined) ?? "spearman";
-      if (!(COR_METHODS as readonly string[]).includes(m)) throw new UsageError(`--method takes ${COR_METHODS.join(", ")}; got "${m}"`);
-      return { kind: "cor", column: v.cor as string, method: m as CorMethod };
-    }
-    case "logistic":
-      return { kind: "logistic", column: v.logistic as string, covariates: v.covariates as string | undefined };
-    default: {
-      const parts = (v.cox as string).split(",");
-      if (parts.length !== 2 || parts.some((p) => p === ""))
-        throw new UsageError(`--cox takes TIME,EVENT (two column names); got "${v.cox}"`);
-      return { kind: "cox", time: parts[0], event: parts[1], covariates: v.covariates as string | undefined };
-    }
-  }
-}
-
 export const statsCommand: Command = {
   name: "stats",
   usage: "cellfrac stats <results> --samples <annotation> TEST",
@@ -178,42 +135,18 @@ export const statsCommand: Command = {
     if (positionals.length !== 1)
       throw new UsageError(`expected one result table, got ${positionals.length} argument(s) (see cellfrac stats --help)`);
     if (!v.samples?.length) throw new UsageError("--samples <annotation> is required");
-    const test = parseTest(v);
-    const adjust = v.adjust ?? "BH";
-    if (!(ADJUST_METHODS as readonly string[]).includes(adjust))
-      throw new UsageError(`--adjust takes ${ADJUST_METHODS.join(", ")}; got "${adjust}"`);
-    const levels: Record<string, string[]> = {};
-    for (const l of v.levels ?? []) {
-      const m = /^([^=]+)=(.+)$/.exec(l);
-      if (!m) throw new UsageError(`--levels takes COL=a,b,c; got "${l}"`);
-      const lv = m[2].split(",");
-      if (new Set(lv).size !== lv.length) throw new UsageError(`--levels ${m[1]}: a level is listed twice`);
-      levels[m[1]] = lv;
-    }
+    const a = parseStatsArgs(v);
+    const options: StatsOptions = { ...a.options, onWarning: v.quiet ? undefined : (m) => io.stderr(`cellfrac: stats: ${m}\n`) };
     const out = v.output;
-    const format = v.format ?? (out && /\.json$/i.test(out) ? "json" : "tsv");
-    if (!["tsv", "json", "wide"].includes(format)) throw new UsageError(`--format takes tsv, json or wide; got "${format}"`);
-    const value = v.value ?? "estimate";
-    if (!(STATS_COLUMNS.slice(4) as readonly string[]).includes(value))
-      throw new UsageError(`--value takes ${STATS_COLUMNS.slice(4).join(", ")}; got "${value}"`);
-    if (v.value !== undefined && format !== "wide") throw new UsageError("--value applies to --format wide only");
-
-    const options: StatsOptions = {
-      idColumn: v["id-column"],
-      by: v.by,
-      adjust: adjust as AdjustMethod,
-      levels,
-      features: v.features?.split(",").map((s) => s.trim()),
-      onWarning: v.quiet ? undefined : (m) => io.stderr(`cellfrac: stats: ${m}\n`),
-    };
+    const format = a.format ?? (out && /\.json$/i.test(out) ? "json" : "tsv");
     const results = readTable(positionals[0]);
     const annotation = mergeAnnotations(v.samples.map(readAnnotation), new Set(results.rows), options.idColumn, options.onWarning);
-    const records = runStats(results, annotation, test, options);
+    const records = runStats(results, annotation, a.test, options);
     const text =
       format === "json"
         ? formatStatsJson(records)
         : format === "wide"
-          ? formatStatsWide(records, value as (typeof STATS_COLUMNS)[number], formatNumber)
+          ? formatStatsWide(records, a.value, formatNumber)
           : formatStatsTsv(records, formatNumber);
     if (out && out !== "-") writeFileAtomic(out, text);
     else io.stdout(text);
