@@ -57,6 +57,8 @@ export interface PartFile {
     data: JsonNumber[];
     coverage: Coverage[];
     warnings: string[];
+    /** Genes matched under another name (MethodTable.renamed). */
+    renamed?: MethodTable["renamed"];
   };
   /** ssGSEA: the merge divides every score by the range of the whole score matrix. */
   normalize?: boolean;
@@ -87,6 +89,7 @@ export function makePart(
       data: encodeNumbers(t.values.data),
       coverage: t.coverage,
       warnings: t.warnings,
+      ...(t.renamed && { renamed: t.renamed }),
     },
     ...extra,
   };
@@ -186,6 +189,7 @@ export function mergeTables(parts: readonly { file: string; part: PartFile }[]):
       estimateColumns: t0.estimateColumns,
       coverage: t0.coverage,
       warnings,
+      ...(t0.renamed && { renamed: t0.renamed }),
     },
     where: where as { part: number; row: number }[],
   };
