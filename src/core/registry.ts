@@ -626,7 +626,7 @@ function checkGeneSetColumns(v: OptionValues): void {
  * name one gene (genes.ts meetGenes), unless --gene-match exact. `done` adds the renames and the absent
  * genes with ambiguous names to the method's table, for its coverage report.
  */
-function meetMixture(mixture: Matrix, wanted: Iterable<string>, v: OptionValues, ctx: RunContext) {
+export function meetMixture(mixture: Matrix, wanted: Iterable<string>, v: OptionValues, ctx: RunContext) {
   const met = v.geneMatch === "exact" ? { mixture, renamed: [], ambiguous: [] } : meetGenes(mixture, wanted);
   const done = (t: MethodTable): MethodTable => {
     if (met.renamed.length) t.renamed = met.renamed;

@@ -6,7 +6,7 @@ import { cibersortCohort } from "../../core/cibersort/index.js";
 import { PLAN_FORMAT, PLAN_VERSION, planToText } from "../../core/cibersort/plan.js";
 import { recordSize } from "../../core/cibersort/fits.js";
 import { coreAlgLayout } from "../../core/kernels.js";
-import { methodByName, methodSignature } from "../../core/registry.js";
+import { type OptionValues, meetMixture, methodByName, methodSignature } from "../../core/registry.js";
 import { loadCore } from "../../core/wasm.js";
 import { checkPerm } from "../bounds.js";
 import { readCibersortMixture } from "../mixture.js";
@@ -68,8 +68,10 @@ export const planCommand: Command = {
     const mixtureSha = await fileSha256(o.mixture);
     const { mixture, mixtureMax } = await readCibersortMixture(o.mixture, signature, { ...o, onWarning: warn });
     const progress = o.quiet ? undefined : createProgress(io.stderr, io.isTTY, "permutation fits");
+    // The gene names met as the run meets them (renamed genes), so the plan's genes are the run's.
+    const met = meetMixture(mixture, signature.rows, { ...o, absolute: undefined, shard: undefined } as unknown as OptionValues, { host, onWarning: warn });
     const cohort = await cibersortCohort(
-      mixture,
+      met.mixture,
       signature,
       { ...o, mixtureMax, onWarning: warn, onProgress: progress?.update, names: { mixture: o.mixture, signature: sigName } },
       core,
