@@ -3,7 +3,7 @@
 // here, so defaults, checks and messages exist once. Data a method needs (signatures, gene sets, EPIC's
 // reference) comes from the host through MethodHost; a method's module is loaded on its first run, so
 // reading the schema (the page's form, --help) loads no numeric code.
-import type { CibersortResult } from "./cibersort/types.js";
+import type { CibersortOptions, CibersortResult } from "./cibersort/types.js";
 import type { FitRunner } from "./cibersort/fits.js";
 import { UsageError } from "./errors.js";
 import { meetGenes } from "./genes.js";
@@ -89,8 +89,11 @@ export interface RunContext {
   onProgress?: (done: number, total: number) => void;
   /** The mixture's name for messages (CIBERSORT). */
   mixtureName?: string;
-  /** CIBERSORT: the whole file's maximum when the mixture holds only some of its rows (see CibersortOptions). */
+  /** The whole file's maximum when the mixture holds only some of its rows (CIBERSORT) or samples (a shard). */
   mixtureMax?: number;
+  /** CIBERSORT shard: a plan's cohort pass and the sample columns to fit (see CibersortOptions). */
+  cohort?: CibersortOptions["cohort"];
+  columns?: readonly number[];
 }
 
 /** A run's result: the table every method has, and CIBERSORT's full result (its JSON, P-value details). */
@@ -114,6 +117,18 @@ export interface MethodSpec {
   /** A short description of a run for the page's summary line (default: the title). */
   describe?(v: OptionValues): string;
   run(mixture: Matrix, v: OptionValues, ctx: RunContext): Promise<MethodOutput>;
+  /** Runs on part of the samples (docs/scale.md "Sharding"); absent: each sample's row depends on it alone. */
+  shards?: ShardSpec;
+}
+
+/** What a method's sharded run needs (src/node/shard.ts, cellfrac merge). */
+export interface ShardSpec {
+  /** The shards need the cohort-wide pass of a plan (`cellfrac plan <method>`). */
+  plan?: boolean;
+  /** Why a run with these options (and this whole mixture) cannot be split by samples; undefined: it can. */
+  refuse?(v: OptionValues, mixture?: Matrix): string | undefined;
+  /** A boolean option the merge applies to the whole table instead of the shards (ssGSEA's normalisation). */
+  inMerge?: string;
 }
 
 const ALL: readonly Host[] = ["cli", "api", "page"];
@@ -625,7 +640,7 @@ function checkGeneSetColumns(v: OptionValues): void {
  * name one gene (genes.ts meetGenes), unless --gene-match exact. `done` adds the renames and the absent
  * genes with ambiguous names to the method's table, for its coverage report.
  */
-function meetMixture(mixture: Matrix, wanted: Iterable<string>, v: OptionValues, ctx: RunContext) {
+export function meetMixture(mixture: Matrix, wanted: Iterable<string>, v: OptionValues, ctx: RunContext) {
   const met = v.geneMatch === "exact" ? { mixture, renamed: [], ambiguous: [] } : meetGenes(mixture, wanted);
   const done = (t: MethodTable): MethodTable => {
     if (met.renamed.length) t.renamed = met.renamed;
@@ -686,15 +701,19 @@ function scoreMethod(
       const met = meetMixture(m, wanted, v, ctx);
       return { table: met.done(await run(met.mixture, v, ctx, inputs)) };
     },
+    // ssGSEA divides by the range of the whole score matrix: the merge does it (the shards write raw scores).
+    ...(name === "ssgsea" && { shards: { inMerge: "normalize" } }),
   };
 }
 
 /** mean, zscore and pc1 (src/core/methods/sigscore.ts). */
 function sigScore(kind: "mean" | "zscore" | "pc1", title: string, summary: string, page: MethodSpec["page"]): MethodSpec {
-  return scoreMethod(kind, title, summary, page, scoreOptions(), async (mixture, _v, _ctx, inputs) => {
+  const spec = scoreMethod(kind, title, summary, page, scoreOptions(), async (mixture, _v, _ctx, inputs) => {
     const { signatureScores } = await import("./methods/sigscore.js");
     return signatureScores(kind, mixture, inputs);
   });
+  const refuse = () => `--method ${kind} standardises across samples: it cannot run on a part of them`;
+  return kind === "mean" ? spec : { ...spec, shards: { refuse } };
 }
 
 const CIBERSORT: MethodSpec = {
@@ -710,6 +729,7 @@ const CIBERSORT: MethodSpec = {
       "The exact solver gives the true ν-SVR optimum instead of R's libsvm trajectory.",
   },
   describe: (v) => `CIBERSORT (${v.solver === "exact" ? "exact" : "R-identical"} solver, ${v.perm} permutations)`,
+  shards: { plan: true },
   async run(mixture, v, ctx) {
     const [{ cibersortMatrices }, { cibersortTable }] = await Promise.all([import("./cibersort/index.js"), import("./methods/cibersort-table.js")]);
     const sig = await methodSignature(CIBERSORT, v, ctx.host);
@@ -729,6 +749,8 @@ const CIBERSORT: MethodSpec = {
         onWarning: ctx.onWarning,
         onProgress: ctx.onProgress,
         names: { mixture: ctx.mixtureName, signature: sig.name },
+        cohort: ctx.cohort,
+        columns: ctx.columns,
       },
       ctx.host.core,
       ctx.host.fitRunner,
@@ -756,6 +778,9 @@ const NNLS: MethodSpec = {
       signature: sig.matrix,
       signatureName: sig.name,
       coefficients: v.coefficients as boolean | undefined,
+      scale: scale(v),
+      mixtureMax: ctx.mixtureMax,
+      onWarning: ctx.onWarning,
       onProgress: ctx.onProgress,
     });
     return { table: met.done(table) };
@@ -772,6 +797,7 @@ const QUANTISEQ: MethodSpec = {
     label: "quanTIseq (bundled TIL10)",
     help: "quanTIseq with the bundled TIL10 signature (10 cell types + Other), as “cellfrac quantiseq”. Give TPM-like expression.",
   },
+  shards: { refuse: (v) => (v.arrays ? "--arrays quantile-normalises across samples: it cannot run on a part of them" : undefined) },
   async run(mixture, v, ctx) {
     const { loadTil10, quantiseqDeconvolve } = await import("./methods/quantiseq.js");
     const til10 = (await ctx.host.til10?.()) ?? loadTil10();
@@ -782,6 +808,7 @@ const QUANTISEQ: MethodSpec = {
       arrays: v.arrays as boolean,
       scaleMRNA: v.mrnaScaling as boolean,
       scale: scale(v),
+      mixtureMax: ctx.mixtureMax,
       onWarning: ctx.onWarning,
     });
     return { table: met.done(table) };
@@ -800,6 +827,10 @@ const EPIC: MethodSpec = {
       "EPIC, as “cellfrac epic --reference <dir>”. Its reference profiles are not shipped (academic non-commercial licence): " +
       "choose your copy's three files under EPIC options.",
   },
+  shards: {
+    // EPIC keeps the genes measured in some sample: with missing values that depends on the other samples.
+    refuse: (_, m) => (m?.data.some(Number.isNaN) ? "EPIC's gene filter looks at every sample: a mixture with missing values cannot be split" : undefined),
+  },
   check(v) {
     if (!v.mrnaScaling && v.mrnaProportions)
       throw new UsageError(optionMessages.conflict("--no-mrna-scaling", "--mrna-proportions", "give the same numbers; use one"));
@@ -814,6 +845,7 @@ const EPIC: MethodSpec = {
       mRNACell: v.mrnaScaling ? EPIC_MRNA_CELL : { default: 1 },
       mRNAProportions: v.mrnaProportions as boolean,
       scale: scale(v),
+      mixtureMax: ctx.mixtureMax,
       onWarning: ctx.onWarning,
     });
     return { table: met.done(table) };

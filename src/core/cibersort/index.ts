@@ -1,7 +1,7 @@
 // CIBERSORT v1.04 (docs/cibersort.md): the cohort-wide pass, the permutation null built before the
 // samples, one CoreAlg per sample, P-values, absolute modes and R's 15-significant-digit round trip.
 import { InputError, RunError, UsageError } from "../errors.js";
-import { makeMatrix, type Matrix } from "../matrix.js";
+import { makeMatrix, selectRows, type Matrix } from "../matrix.js";
 import { RRandom } from "../rng.js";
 import { type CoreAlgLayout, coreAlgLayout } from "../kernels.js";
 import { loadCore, type Core } from "../wasm.js";
@@ -10,7 +10,7 @@ import { FitFailure, RECORD_SD, recordSize, recordToFit, runFitsInProcess, type 
 import { prepare, type Prepared } from "./prepare.js";
 import { rMedian } from "../rbase.js";
 import { checkValue, methodByName } from "../registry.js";
-import type { AbsMethod, CibersortOptions, CibersortResult, ScaleMode } from "./types.js";
+import type { AbsMethod, CibersortOptions, CibersortResult, CohortPass, ScaleMode } from "./types.js";
 
 export type * from "./types.js";
 
@@ -95,46 +95,59 @@ export function nullFromRecords(records: Float64Array, perm: number, layout: Cor
 let runCounter = 0;
 
 /**
- * Deconvolve `mixture` (genes × samples) with `signature` (genes × cell types) exactly as CIBERSORT v1.04:
- * the core's entry point, on parsed matrices and a given Wasm instance (the Node API's `cibersort`, in
- * src/node/index.ts, takes paths or bytes). Browser-safe; `runner` spreads the fits (Node: runFitsOnPool
- * from pool.ts; default: this thread).
+ * The cohort-wide pass and the fits: prepare, then the permutations (unless a plan's cohort gives the null)
+ * and, with `withSamples`, every sample, on `runner`. Shared by the whole run, a plan's shard and the plan.
  */
-export async function cibersortMatrices(
+async function fitStage(
   mixture: Matrix,
   signature: Matrix,
-  options: CibersortOptions = {},
-  wasm?: Core,
-  runner: FitRunner = runFitsInProcess,
-): Promise<CibersortResult> {
+  options: CibersortOptions,
+  wasm: Core | undefined,
+  runner: FitRunner,
+  withSamples: boolean,
+) {
   const o = checkOptions(options);
   const c = wasm ?? (await loadCore());
+  const warnings: string[] = [];
   const warn = (m: string) => {
     warnings.push(m);
     options.onWarning?.(m);
   };
-  const warnings: string[] = [];
-  const prep: Prepared = prepare(c, signature, mixture, { qn: o.qn, scale: o.scale, needMedian: o.absolute === "sig.score", mixtureMax: options.mixtureMax, mixtureName: options.names?.mixture, signatureName: options.names?.signature });
+  const cohort = options.cohort;
+  if (options.columns && !cohort) throw new RangeError("cibersort: columns need the cohort pass of a plan");
+  const mix = options.columns ? selectRows(mixture, mixture.rows.map((_, i) => i), options.columns) : mixture;
+  const prep: Prepared = prepare(c, signature, mix, {
+    qn: o.qn,
+    scale: o.scale,
+    needMedian: o.absolute === "sig.score",
+    mixtureMax: options.mixtureMax,
+    mixtureName: options.names?.mixture,
+    signatureName: options.names?.signature,
+    cohort,
+  });
   prep.warnings.forEach(warn);
   const G = prep.genes.length;
   const T = prep.cellTypes.length;
-  const S = prep.samples.length;
+  const S = withSamples ? prep.samples.length : 0;
+  if (cohort && prep.genes.join("\t") !== cohort.genes.join("\t")) {
+    throw new InputError(`the signature genes found in the mixture (${G}) are not the plan's (${cohort.genes.length})`, { file: options.names?.mixture });
+  }
+  const perm = cohort ? 0 : o.perm; // a plan's null replaces the permutation fits
   // All fit vectors share one Float64Array: refuse here what would be a RangeError (the CLI bounds --perm by memory first).
-  if ((o.perm + S) * G > 2 ** 32 - 1) {
-    throw new UsageError(`perm ${o.perm} × ${G} genes (+ ${S} samples) is more than one array of 2^32 values holds`);
+  if ((perm + S) * G > 2 ** 32 - 1) {
+    throw new UsageError(`perm ${perm} × ${G} genes (+ ${S} samples) is more than one array of 2^32 values holds`);
   }
 
   // Cohort-wide pass done: every fit (permutations first, as R, then samples) is now independent.
-  const draws = permutationDraws(prep.y, G, o.perm, o.seed);
-  const vectors = new Float64Array((o.perm + S) * G);
-  vectors.set(draws);
-  vectors.set(prep.y, o.perm * G);
+  const vectors = new Float64Array((perm + S) * G);
+  vectors.set(permutationDraws(prep.y, G, perm, o.seed));
+  if (withSamples) vectors.set(prep.y, perm * G);
   const solver = o.solver;
   let engine: CibersortEngine | undefined;
   const local = () => (engine ??= new CibersortEngine(c, prep.xRowMajor, G, T, solver));
   const layout = coreAlgLayout(c.x);
   const N = layout.nus.length; // fits per vector
-  const total = N * (o.perm + S);
+  const total = N * (perm + S);
   options.onProgress?.(0, total);
   const R = recordSize(layout, T);
   const problem = { runId: `run-${++runCounter}`, x: prep.xRowMajor, G, T, solver, recordSize: R };
@@ -144,11 +157,56 @@ export async function cibersortMatrices(
     signal: options.signal,
     onFitted: (n) => options.onProgress?.(N * n, total),
   }).catch((e: unknown) => {
-    throw e instanceof FitFailure ? new RunError(`cibersort: ${fitsNamed(e, o.perm, prep.samples)} failed: ${e.reason}`, { cause: e }) : e;
+    throw e instanceof FitFailure ? new RunError(`cibersort: ${fitsNamed(e, perm, prep.samples)} failed: ${e.reason}`, { cause: e }) : e;
   });
 
-  const nullDist = o.perm > 0 ? nullFromRecords(records, o.perm, layout, T) : new Float64Array(0);
+  const nullDist = cohort ? cohort.nullDistribution : perm > 0 ? nullFromRecords(records, perm, layout, T) : new Float64Array(0);
   if (o.perm > 0 && nullDist.length < o.perm) warn(`${o.perm - nullDist.length} of ${o.perm} permutations gave no correlation and were dropped from the null (as R does)`);
+  return { o, prep, warn, warnings, local, layout, records: records.subarray(perm * R), R, N, G, T, nullDist };
+}
+
+/**
+ * The cohort-wide pass of a run on the whole `mixture`, without the samples' fits: what a plan keeps so that
+ * runs on parts of the samples (`options.cohort` + `options.columns`) give the whole run's rows.
+ */
+export async function cibersortCohort(
+  mixture: Matrix,
+  signature: Matrix,
+  options: CibersortOptions = {},
+  wasm?: Core,
+  runner: FitRunner = runFitsInProcess,
+): Promise<CohortPass> {
+  const { prep, warnings, nullDist, G } = await fitStage(mixture, signature, { ...options, cohort: undefined, columns: undefined }, wasm, runner, false);
+  const usedGenes = new Set(prep.genes);
+  return {
+    samples: prep.samples.length,
+    cellTypes: prep.cellTypes,
+    mixtureMax: prep.mixtureMax,
+    antilog: prep.antilog,
+    qnTarget: prep.qnTarget,
+    yMedian: prep.yMedian,
+    genes: prep.genes,
+    signatureCoverage: { used: G, total: prep.signatureGenes, missing: signature.rows.filter((g) => !usedGenes.has(g)) },
+    nullDistribution: nullDist,
+    warnings,
+  };
+}
+
+/**
+ * Deconvolve `mixture` (genes × samples) with `signature` (genes × cell types) exactly as CIBERSORT v1.04:
+ * the core's entry point, on parsed matrices and a given Wasm instance (the Node API's `cibersort`, in
+ * src/node/index.ts, takes paths or bytes). Browser-safe; `runner` spreads the fits (Node: runFitsOnPool
+ * from pool.ts; default: this thread). With `options.cohort` and `options.columns`, only those samples.
+ */
+export async function cibersortMatrices(
+  mixture: Matrix,
+  signature: Matrix,
+  options: CibersortOptions = {},
+  wasm?: Core,
+  runner: FitRunner = runFitsInProcess,
+): Promise<CibersortResult> {
+  const { o, prep, warn, warnings, local, layout, records, R, N, G, T, nullDist } = await fitStage(mixture, signature, options, wasm, runner, true);
+  const S = prep.samples.length;
   const sums = local(); // R sum() of the weights for the absolute score runs in this thread's core
 
   const abs = o.absolute;
@@ -162,7 +220,7 @@ export async function cibersortMatrices(
   const iterations = new Int32Array(S * N);
   for (let s = 0; s < S; s++) {
     const y = prep.y.subarray(s * G, (s + 1) * G);
-    const rec = records.subarray((o.perm + s) * R, (o.perm + s + 1) * R);
+    const rec = records.subarray(s * R, (s + 1) * R);
     const fit = recordToFit(rec, layout, T);
     if (fit.selected < 0) {
       fr.fill(NaN, s * T, (s + 1) * T);
@@ -199,7 +257,7 @@ export async function cibersortMatrices(
 
   const fractions = makeMatrix(prep.samples.slice(), prep.cellTypes.slice());
   for (let s = 0; s < S; s++) for (let t = 0; t < T; t++) fractions.data[t * S + s] = round15(fr[s * T + t]);
-  if (S > 0 && G > 0 && T > 0 && nu.every(Number.isNaN)) {
+  if (!options.columns && S > 0 && G > 0 && T > 0 && nu.every(Number.isNaN)) {
     throw new InputError(`no sample could be deconvolved (all ${S} rows are NaN)`);
   }
   const usedGenes = new Set(prep.genes);

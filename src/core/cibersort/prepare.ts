@@ -18,6 +18,10 @@ export interface Prepared {
   y: Float64Array;
   yMedian: number;
   antilog: boolean;
+  /** The maximum the anti-log rule saw (over every mixture value, or the cohort's). */
+  mixtureMax: number;
+  /** The QN target distribution (sorted, one value per mixture gene), when QN ran. */
+  qnTarget?: Float64Array;
   signatureGenes: number;
   warnings: string[];
 }
@@ -45,6 +49,11 @@ export interface PrepareOptions {
   mixtureMax?: number;
   signatureName?: string;
   mixtureName?: string;
+  /**
+   * The cohort-wide statistics of a plan (plan.ts) when `mixture` holds only some of the cohort's samples:
+   * the anti-log rule uses its maximum, QN its target and sig.score its median.
+   */
+  cohort?: { mixtureMax: number; qnTarget?: Float64Array; yMedian: number };
 }
 
 export function prepare(core: Core, signature: Matrix, mixture: Matrix, opts: PrepareOptions): Prepared {
@@ -86,8 +95,8 @@ export function prepare(core: Core, signature: Matrix, mixture: Matrix, opts: Pr
   }
 
   // Anti-log rule: max over every value of the mixture (the caller may have seen rows we were not given).
-  let maxY = opts.mixtureMax ?? -Infinity;
-  for (let i = 0; i < mixture.data.length; i++) if (mixture.data[i] > maxY) maxY = mixture.data[i];
+  let maxY = opts.cohort?.mixtureMax ?? opts.mixtureMax ?? -Infinity;
+  if (!opts.cohort) for (let i = 0; i < mixture.data.length; i++) if (mixture.data[i] > maxY) maxY = mixture.data[i];
   let antilog = false;
   if (opts.scale === "log2") antilog = true;
   else if (opts.scale === "auto" && maxY < ANTILOG_MAX) {
@@ -104,6 +113,7 @@ export function prepare(core: Core, signature: Matrix, mixture: Matrix, opts: Pr
   // Otherwise only the kept rows are copied (anti-log is elementwise).
   const y = new Float64Array(G * S);
   let yMedian = NaN;
+  let qnTarget: Float64Array | undefined;
   core.reset();
   if (opts.qn || opts.needMedian) {
     if (opts.mixtureMax !== undefined) throw new RangeError("prepare: QN and the sig.score median need every mixture row");
@@ -118,7 +128,11 @@ export function prepare(core: Core, signature: Matrix, mixture: Matrix, opts: Pr
       return v;
     };
     let qn: { acc: number; idx: number; tmp: number; target: number } | undefined;
-    if (opts.qn) {
+    const given = opts.cohort?.qnTarget;
+    if (opts.qn && given) {
+      if (given.length !== G0) throw new InputError(`the plan's QN target has ${given.length} genes, the mixture ${G0}`, { file: mixFile });
+      qn = { acc: 0, idx: core.x.alloc(4 * G0), tmp: core.x.alloc(4 * G0), target: core.putF64(given) };
+    } else if (opts.qn) {
       qn = { acc: core.x.alloc(16 * G0), idx: core.x.alloc(4 * G0), tmp: core.x.alloc(4 * G0), target: core.allocF64(G0) };
       core.x.qnClear(qn.acc, G0);
       for (let c = 0; c < S; c++) {
@@ -127,7 +141,8 @@ export function prepare(core: Core, signature: Matrix, mixture: Matrix, opts: Pr
       }
       core.x.qnTarget(qn.acc, G0, S, qn.target);
     }
-    const all = opts.needMedian ? new Float64Array(G0 * S) : undefined;
+    if (qn) qnTarget = core.f64(qn.target, G0).slice();
+    const all = opts.needMedian && !opts.cohort ? new Float64Array(G0 * S) : undefined;
     for (let c = 0; c < S; c++) {
       loadColumn(c);
       if (qn) core.x.qnApply(col, G0, qn.idx, qn.tmp, qn.target);
@@ -136,6 +151,7 @@ export function prepare(core: Core, signature: Matrix, mixture: Matrix, opts: Pr
       all?.set(v, c * G0);
     }
     if (all) yMedian = Math.max(medianInPlace(all), 1);
+    else if (opts.needMedian) yMedian = opts.cohort!.yMedian;
   } else {
     for (let c = 0; c < S; c++) for (let g = 0; g < G; g++) y[c * G + g] = mixture.data[c * G0 + yOrder[keptY[g]]];
     if (antilog) {
@@ -166,6 +182,8 @@ export function prepare(core: Core, signature: Matrix, mixture: Matrix, opts: Pr
     y,
     yMedian,
     antilog,
+    mixtureMax: maxY,
+    qnTarget,
     signatureGenes: signature.rows.length,
     warnings,
   };

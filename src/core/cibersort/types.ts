@@ -39,6 +39,37 @@ export interface CibersortOptions {
   mixtureMax?: number;
   /** File names used in error messages (the CLI passes the paths). */
   names?: { mixture?: string; signature?: string };
+  /**
+   * A plan's cohort-wide pass (plan.ts): the run fits only `columns` of the mixture and takes the anti-log
+   * rule's maximum, the QN target, the sig.score median and the permutation null from it.
+   */
+  cohort?: CohortPass;
+  /** With `cohort`: the mixture's sample columns to fit (0-based, ascending). */
+  columns?: readonly number[];
+}
+
+/**
+ * What every sample's fit shares with the whole cohort: computed once by `cibersortCohort` (or a plan file),
+ * it makes a run on some of the samples give their rows of the whole run exactly.
+ */
+export interface CohortPass {
+  /** Samples in the whole mixture. */
+  samples: number;
+  cellTypes: string[];
+  /** The maximum the anti-log rule saw (after duplicate merging) and its decision. */
+  mixtureMax: number;
+  antilog: boolean;
+  /** The QN target distribution (one value per mixture gene, sorted); absent without QN. */
+  qnTarget?: Float64Array;
+  /** max(median of the whole preprocessed mixture, 1) for sig.score; NaN otherwise. */
+  yMedian: number;
+  /** The signature genes found in the mixture, in the order used. */
+  genes: string[];
+  signatureCoverage: { used: number; total: number; missing: string[] };
+  /** The sorted permutation null (NaN-free). */
+  nullDistribution: Float64Array;
+  /** The run's warnings that do not name a sample (scale decision, coverage, dropped permutations). */
+  warnings: string[];
 }
 
 export interface CibersortDiagnostics {

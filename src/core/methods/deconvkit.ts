@@ -13,12 +13,19 @@ export type DeconvScale = "auto" | "linear" | "log2";
 /**
  * The mixture on a linear scale: a copy with 2^x applied (in Wasm, the same pow as R on glibc) when
  * scale is "log2", or "auto" and max < 50 (CIBERSORT's and quanTIseq's rule). Reports the decision.
+ * `cohortMax`: the whole mixture's maximum when `mixture` holds only some of its samples (a shard).
  */
-export function linearMixture(core: Core, mixture: Matrix, scale: DeconvScale, warn: (m: string) => void): { matrix: Matrix; antilog: boolean } {
+export function linearMixture(
+  core: Core,
+  mixture: Matrix,
+  scale: DeconvScale,
+  warn: (m: string) => void,
+  cohortMax?: number,
+): { matrix: Matrix; antilog: boolean } {
   let antilog = scale === "log2";
   if (scale === "auto") {
-    let max = -Infinity;
-    for (const v of mixture.data) if (v > max) max = v;
+    let max = cohortMax ?? -Infinity;
+    if (cohortMax === undefined) for (const v of mixture.data) if (v > max) max = v;
     antilog = max < ANTILOG_MAX;
     if (antilog) warn(`mixture maximum ${max} < ${ANTILOG_MAX}: taken as log2 and anti-logged (2^x); use --scale linear to keep the values`);
   }

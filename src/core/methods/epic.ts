@@ -84,6 +84,8 @@ export interface EpicOptions extends MethodRunOptions {
   mRNAProportions?: boolean;
   /** Default "auto": 2^x when the mixture's max < 50 (EPIC itself expects TPM and never anti-logs). */
   scale?: DeconvScale;
+  /** The whole mixture's maximum when this is a shard of its samples (the anti-log rule). */
+  mixtureMax?: number;
   core?: Core;
 }
 
@@ -138,7 +140,7 @@ export async function epicDeconvolve(mixture: Matrix, opts: EpicOptions): Promis
   const cells = ref.profiles.cols;
   const n = cells.length;
   return withCore(opts, (core) => {
-    const { matrix: bulk } = linearMixture(core, mergeDuplicatesByMedian(mixture), opts.scale ?? "auto", warn);
+    const { matrix: bulk } = linearMixture(core, mergeDuplicatesByMedian(mixture), opts.scale ?? "auto", warn, opts.mixtureMax);
     const S = bulk.cols.length;
     const nb = bulk.rows.length;
     // Genes measured in at least one sample, then those the reference has (bulk order).

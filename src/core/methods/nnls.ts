@@ -19,6 +19,8 @@ export interface NnlsOptions extends MethodRunOptions {
   /** Write raw coefficients instead of fractions. */
   coefficients?: boolean;
   scale?: DeconvScale;
+  /** The whole mixture's maximum when this is a shard of its samples (the anti-log rule). */
+  mixtureMax?: number;
   core?: Core;
 }
 
@@ -67,7 +69,7 @@ export async function nnlsDeconvolve(mixture: Matrix, opts: NnlsOptions): Promis
   const m = index.length;
   if (m < T) throw new InputError(`only ${m} of the ${sig.rows.length} ${name} genes are in the mixture; NNLS needs at least as many genes as cell types (${T})`);
   return withCore(opts, (core) => {
-    const { matrix: mix } = linearMixture(core, mixture, opts.scale ?? "auto", warn);
+    const { matrix: mix } = linearMixture(core, mixture, opts.scale ?? "auto", warn, opts.mixtureMax);
     checkNonNegative(mix, index, "mixture");
     const a = new Float64Array(m * T);
     for (let c = 0; c < T; c++) sigRows.forEach((r, i) => (a[i + c * m] = sig.data[r + c * sig.rows.length]));

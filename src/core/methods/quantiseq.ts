@@ -94,6 +94,8 @@ export interface QuantiseqOptions extends MethodRunOptions {
   /** Convert mRNA fractions to cell fractions with the mRNA scaling factors (default true). */
   scaleMRNA?: boolean;
   scale?: DeconvScale;
+  /** The whole mixture's maximum when this is a shard of its samples (the anti-log rule). */
+  mixtureMax?: number;
   core?: Core;
 }
 
@@ -159,7 +161,7 @@ export async function quantiseqDeconvolve(mixture: Matrix, opts: QuantiseqOption
   const removed = new Set([...(opts.arrays ? [] : til.rmGenes), ...(opts.tumor ? til.aberrantGenes : [])]);
   const sigGenes = sig.rows.filter((g) => !removed.has(g));
   return withCore(opts, (core) => {
-    const { matrix: lin } = linearMixture(core, mixture, opts.scale ?? "auto", warn);
+    const { matrix: lin } = linearMixture(core, mixture, opts.scale ?? "auto", warn, opts.mixtureMax);
     const G = lin.rows.length;
     const S = lin.cols.length;
     const all = lin.rows.map((_, i) => i);

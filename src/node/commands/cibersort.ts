@@ -1,6 +1,10 @@
 // `cellfrac cibersort`: CIBERSORT v1.04, R-identical, with both cellfrac and CIBERSORTx option spellings.
 import type { AbsMethod, CibersortResult, ScaleMode } from "../../core/cibersort/index.js";
-import { UsageError } from "../../core/errors.js";
+import { InputError, UsageError } from "../../core/errors.js";
+import { readFileSync } from "node:fs";
+import { type PlanOptions, checkPlan, cibersortPartData, planFromText } from "../../core/cibersort/plan.js";
+import { makePart } from "../../core/shards.js";
+import { type ShardArgs, SHARD_HELP_ROWS, SHARD_OPTIONS, fileSha256, matrixSha256, shardArgs, shardColumns, shownName, textSha256, writePart } from "../shard.js";
 import type { ReadOptions } from "../../core/formats/read.js";
 import { readCibersortMixture } from "../mixture.js";
 import { hdf5Options } from "../hdf5.js";
@@ -10,6 +14,7 @@ import { recordSize } from "../../core/cibersort/fits.js";
 import { coreAlgLayout } from "../../core/kernels.js";
 import { loadCore } from "../../core/wasm.js";
 import {
+  type MethodOutput,
   type OptionValues,
   checkValue,
   formatHelpRows,
@@ -53,9 +58,15 @@ ${formatHelpRows([
     "write F (.tsv/.txt: CIBERSORT-Results table; .json: JSON; .arrow/.parquet: the\n" +
       "same table as an Arrow IPC or Parquet file), atomically; without it the table\ngoes to stdout",
   ],
+  ["--plan F", "a plan from `cellfrac plan cibersort` (same mixture and options): with one of the\nthree options below, fit only those samples with the plan's cohort-wide pass"],
+  ...SHARD_HELP_ROWS,
   ["-q, --quiet", "no progress or warnings on stderr"],
   ["-h, --help", "this help"],
 ])}
+
+Sharding: \`cellfrac plan cibersort <mixture> [options] -o cohort.plan\`, then runs with --plan and
+--sample-range/--sample-list/--shard on any machines (each writes a part file), then \`cellfrac merge
+part… -o result.tsv\` writes exactly this command's output (docs/scale.md).
 
 CIBERSORTx spellings: --mixture <file> (for the argument), --sigmatrix <file> (--signature),
 --QN TRUE|FALSE (--qn), --absolute TRUE --abs_method sig.score|no.sumto1 (--absolute M; abs_method
@@ -96,16 +107,19 @@ export interface CibersortCliOptions {
   solver?: "libsvm" | "exact";
   output?: string;
   quiet: boolean;
+  plan?: string;
+  shard?: ShardArgs;
 }
 
 /** Parse `cellfrac cibersort` arguments (both cellfrac and CIBERSORTx spellings); values are checked by the registry. */
-export function parseCibersortArgs(args: string[]): CibersortCliOptions | "help" {
+export function parseCibersortArgs(args: string[], outputs: readonly string[] | null = OUTPUTS): CibersortCliOptions | "help" {
   const { values, positionals } = commandArgs(args, {
     ...cliOptionConfig(OPTIONS),
     mixture: { type: "string" },
     sigmatrix: { type: "string" },
     QN: { type: "string" },
     abs_method: { type: "string" },
+    ...(outputs ? { plan: { type: "string" }, ...SHARD_OPTIONS } : {}),
   });
   const v = values as Record<string, string | boolean | undefined>;
   if (v.help) return "help";
@@ -127,7 +141,11 @@ export function parseCibersortArgs(args: string[]): CibersortCliOptions | "help"
   const o = parseOptions(CIBERSORT, raw, "cli");
   checkThreads(o.threads as number | undefined);
   const output = v.output as string | undefined;
-  checkOutput(output, OUTPUTS);
+  const shard = shardArgs(v);
+  const plan = v.plan as string | undefined;
+  if (shard && !plan) throw new UsageError(optionMessages.needs(shard.shard ? "--shard" : shard.sampleList ? "--sample-list" : "--sample-range", "--plan"));
+  if (plan && !shard) throw new UsageError("--plan needs --sample-range, --sample-list or --shard (which samples to fit)");
+  if (outputs && !shard) checkOutput(output, outputs);
   return {
     mixture,
     mixtures: positionals.length > 1 ? positionals : undefined,
@@ -146,6 +164,8 @@ export function parseCibersortArgs(args: string[]): CibersortCliOptions | "help"
     solver: o.solver as "libsvm" | "exact",
     output,
     quiet: Boolean(v.quiet),
+    plan,
+    shard,
   };
 }
 
@@ -154,12 +174,13 @@ export async function runCibersort(o: CibersortCliOptions, io: CliIO): Promise<{
   const say = cliSay(io, o.quiet);
   const warn = say.warn;
   checkOutputPath(o.output);
-  const { mixtures, read: readValues, hdf5: _, ...given } = o;
+  const { mixtures, read: readValues, hdf5: _, shard: _s, ...given } = o;
   const v: OptionValues = { ...readValues, ...given, absolute: o.absolute || undefined };
   const host = nodeMethodHost(warn);
   const { matrix: signature } = await methodSignature(CIBERSORT, v, host);
   const record = recordSize(coreAlgLayout((await loadCore()).x), signature.cols.length);
   checkPerm(o.perm, signature.rows.length, record, 0, o.solver);
+  const shard = o.plan ? await planShard(o, signature) : undefined;
   const paths = mixtures ?? [o.mixture];
   let read: { mixture: Matrix; mixtureMax?: number; dropped?: string[] };
   if (streamable(paths, v)) read = await readCibersortMixture(o.mixture, signature, { ...o, onWarning: warn });
@@ -177,8 +198,47 @@ export async function runCibersort(o: CibersortCliOptions, io: CliIO): Promise<{
     host,
     onProgress: progress?.update,
     afterRun: progress?.done,
+    ...shard?.(mixture),
   });
   return { res: out.cibersort!, text };
+}
+
+/** The options a plan fixes, as this run has them. */
+export function planOptions(o: CibersortCliOptions): PlanOptions {
+  return { perm: o.perm, seed: o.seed, qn: o.qn, absolute: o.absolute, scale: o.scale, solver: o.solver ?? "libsvm", duplicates: o.duplicates };
+}
+
+/**
+ * A shard of a plan: the plan is read and checked against this run's inputs and options, then the hooks
+ * give runMethodCli the plan's cohort, the shard's columns and the part writer.
+ */
+async function planShard(o: CibersortCliOptions, signature: Matrix) {
+  const file = o.plan!;
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (e) {
+    throw new InputError(`cannot read the plan: ${(e as Error).message}`, { file });
+  }
+  const plan = planFromText(text, file);
+  checkPlan(plan, file, {
+    mixture: { name: shownName(o.mixture), sha256: await fileSha256(o.mixture) },
+    signature: { name: shownName(o.signature), sha256: matrixSha256(signature) },
+    options: planOptions(o),
+  });
+  const id = textSha256(text);
+  return (mixture: Matrix) => {
+    const S = mixture.cols.length;
+    if (S !== plan.cohort.samples) throw new InputError(`the plan has ${plan.cohort.samples} samples, the mixture ${S}`, { file: o.mixture });
+    const columns = shardColumns(mixture.cols, o.shard!);
+    if (columns.length === 0) throw new InputError(`no sample of the mixture's ${S} is in this shard`, { file: o.mixture });
+    return {
+      cohort: plan.cohort,
+      columns,
+      write: (out: MethodOutput) =>
+        writePart(makePart("cibersort", id, S, columns, out.table, { cibersort: cibersortPartData(out.cibersort!, plan.cohort) }), o.output),
+    };
+  };
 }
 
 export const cibersortCommand: Command = {

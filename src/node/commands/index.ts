@@ -43,6 +43,18 @@ export const COMMANDS: CommandEntry[] = [
     load: async () => (await import("./score.js")).scoreCommand,
   },
   {
+    name: "plan",
+    usage: "cellfrac plan cibersort <mixture> [options] -o cohort.plan",
+    summary: "CIBERSORT's cohort-wide pass as a plan, for sharded runs (--plan, --sample-range)",
+    load: async () => (await import("./plan.js")).planCommand,
+  },
+  {
+    name: "merge",
+    usage: "cellfrac merge <part>… -o result.tsv|.json|.arrow|.parquet",
+    summary: "merge the part files of a sharded run into the one run's output, byte for byte",
+    load: async () => (await import("./merge.js")).mergeCommand,
+  },
+  {
     name: "compare",
     usage: "cellfrac compare <result> <reference-or-truth> [--map FILE] [--json] [-o out]",
     summary: "agreement with a reference or ground truth: r, ρ, RMSE, max |Δ|, bias per cell type",

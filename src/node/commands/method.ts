@@ -25,6 +25,7 @@ import { nodeMethodHost } from "../method-host.js";
 import { checkOutputPath, writeFileAtomic } from "../write.js";
 import { cliSay, outputExt, outputFile } from "../output.js";
 import { readMatrixStreamed } from "../stream.js";
+import { SHARD_HELP_ROWS, SHARD_OPTIONS, methodShard, shardArgs } from "../shard.js";
 import { hdf5Options } from "../hdf5.js";
 import { readMixtureFiles, streamable } from "../mixtures.js";
 import { droppedSignatureGenes } from "../../core/mixtures.js";
@@ -105,12 +106,20 @@ export async function runMethodCli(
   v: OptionValues,
   cli: MethodCliArgs,
   io: CliIO,
-  extra: Partial<RunContext> & { mixture?: Matrix; afterRun?: () => void; dropped?: string[] } = {},
+  extra: Partial<RunContext> & {
+    mixture?: Matrix;
+    afterRun?: () => void;
+    dropped?: string[];
+    /** A shard: its samples, taken from the mixture as read, and the whole mixture's maximum (src/node/shard.ts). */
+    select?: (mixture: Matrix) => { mixture: Matrix; mixtureMax: number };
+    /** A shard: write its part instead of the result (returns the text for stdout without -o). */
+    write?: (out: MethodOutput) => string | undefined;
+  } = {},
 ): Promise<{ out: MethodOutput; text?: string }> {
   const say = cliSay(io, cli.quiet);
   const warn = say.warn;
   checkOutputPath(cli.output);
-  const { mixture: given, afterRun, dropped: droppedGiven, ...ctx } = extra;
+  const { mixture: given, afterRun, dropped: droppedGiven, select, write, ...ctx } = extra;
   const duplicates = v.duplicates as DuplicatePolicy;
   const paths = cli.mixtures ?? [cli.mixture];
   let mixture = given;
@@ -120,12 +129,14 @@ export async function runMethodCli(
     const whole = await readMatrixStreamed(paths[0], { what: "mixture", duplicates, layout: v.layout as "auto" | "wide" | "long" | undefined, onWarning: warn, hdf5: hdf5Options(v) });
     mixture = toSymbols(whole, { duplicates, onWarning: warn });
   } else if (!mixture) ({ matrix: mixture, dropped } = readMixtureFiles(paths, v, warn, mixtureNote(cli, io)));
-  const out = await m.run(mixture, v, { host: nodeMethodHost(warn), onWarning: warn, ...ctx });
+  const shard = select?.(mixture);
+  if (shard) mixture = shard.mixture;
+  const out = await m.run(mixture, v, { host: nodeMethodHost(warn), onWarning: warn, ...ctx, ...(shard && { mixtureMax: shard.mixtureMax }) });
   afterRun?.();
   const droppedNote = droppedSignatureGenes(dropped, out.table.coverage);
   if (droppedNote) warn(droppedNote);
   say.note(coverageReport(out.table));
-  return { out, text: await writeResult(out, cli.output) };
+  return { out, text: write ? write(out) : await writeResult(out, cli.output) };
 }
 
 /** Where facts about reading the mixture go (TPM computed, transcripts summed): stderr unless quiet. */
@@ -169,7 +180,7 @@ export function methodCommand(spec: {
     `Usage: ${spec.usage}`,
     spec.intro,
     ...(multi ? [`Methods (--method):\n${formatHelpRows(list)}`] : []),
-    `Options:\n${formatHelpRows([...helpRows(options), ...OUTPUT_ROWS])}`,
+    `Options:\n${formatHelpRows([...helpRows(options), ...SHARD_HELP_ROWS, ...OUTPUT_ROWS])}`,
     spec.outro,
     INPUT_NOTE,
     COVERAGE_NOTE,
@@ -182,6 +193,7 @@ export function methodCommand(spec: {
       const { values, positionals } = commandArgs(args, {
         ...cliOptionConfig(options),
         ...(multi ? { method: { type: "string" } } : {}),
+        ...SHARD_OPTIONS,
       });
       if (values.help) return printHelp(io, help);
       const mixtures = mixtureArgs(positionals);
@@ -190,8 +202,10 @@ export function methodCommand(spec: {
       const m = multi ? methodByName(chosen!, spec.methods) : spec.methods[0];
       const v = parseOptions(m, cliValues(options, values), "cli", spec.methods);
       const output = values.output as string | undefined;
-      checkOutput(output, ["tsv", "txt", "json"]);
-      const { text } = await runMethodCli(m, v, { mixture: mixtures[0], mixtures, output, quiet: Boolean(values.quiet) }, io);
+      const shard = shardArgs(values);
+      if (!shard) checkOutput(output, ["tsv", "txt", "json"]);
+      const hooks = shard ? await methodShard(m, v, mixtures[0], shard, output) : {};
+      const { text } = await runMethodCli(m, v, { mixture: mixtures[0], mixtures, output, quiet: Boolean(values.quiet) }, io, hooks);
       if (text !== undefined) io.stdout(text);
       return 0;
     },
