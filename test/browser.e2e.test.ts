@@ -93,6 +93,15 @@ async function runInPage(mixture: string | string[], opts: { perm: number; seed?
 
 /** The CLI's warnings ("cellfrac: warning: …" lines of its stderr) as the page lists them ("warning: …"). */
 const warningsOf = (stderr: string) => stderr.split("\n").filter((l) => l.startsWith("cellfrac: warning: ")).map((l) => l.slice("cellfrac: ".length));
+/** The CLI's warnings and its note of genes met under another name, which the page lists as a warning (sorted). */
+const pageWarningsOf = (stderr: string) =>
+  [
+    ...warningsOf(stderr),
+    ...stderr
+      .split("\n")
+      .filter((l) => / genes found under another name /.test(l))
+      .map((l) => `warning: ${l.replace(/^cellfrac: [^:]+: /, "")}`),
+  ].sort();
 
 /** `cellfrac <args>` in this process (the CLI's own parsing, reading and writers): exit code, stdout, stderr. */
 async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -224,8 +233,9 @@ describe.skipIf(!HAVE_CHROMIUM)(`the page in Chromium${NO_CHROMIUM}`, () => {
     const json = await cli("quantiseq", FINOTELLO_TPM, "-o", join(tmp, "q.json"));
     expect(json.code, json.err).toBe(0);
     expect((await download("download-json")).toString("utf8")).toBe(readFileSync(join(tmp, "q.json"), "utf8"));
-    expect(await page.textContent("[data-testid=coverage]")).toMatch(/Genes used: 149 of 153 signature genes/);
-    expect(await page.locator("[data-testid=coverage] li.warn").allTextContents()).toEqual(warningsOf(plain.err));
+    // Four TIL10 genes are found under their current symbols (--gene-match current, the default as in the CLI).
+    expect(await page.textContent("[data-testid=coverage]")).toMatch(/Genes used: 153 of 153 signature genes/);
+    expect((await page.locator("[data-testid=coverage] li.warn").allTextContents()).sort()).toEqual(pageWarningsOf(plain.err));
     const tumor = await cli("quantiseq", FINOTELLO_TPM, "--tumor", "--no-mrna-scaling");
     expect(tumor.out).not.toBe(plain.out);
     await runInPage(FINOTELLO_TPM, {
@@ -247,10 +257,10 @@ describe.skipIf(!HAVE_CHROMIUM)(`the page in Chromium${NO_CHROMIUM}`, () => {
     expect(await page.isHidden("#bars")).toBe(true); // scores: no stacked bars, a heatmap scaled per row
     expect(await page.textContent("#heat-title")).toMatch(/scores/);
     expect(await page.textContent("[data-testid=coverage]")).toMatch(/Genes used \(ESTIMATE common genes\): \d+ of 10412 genes/);
-    // The warnings are the CLI's, once each, in its order.
-    const cliWarnings = warningsOf(est.err);
+    // The warnings are the CLI's (with its note of renamed genes), once each.
+    const cliWarnings = pageWarningsOf(est.err);
     expect(cliWarnings.length).toBeGreaterThan(0);
-    expect(await page.locator("[data-testid=coverage] li.warn").allTextContents()).toEqual(cliWarnings);
+    expect((await page.locator("[data-testid=coverage] li.warn").allTextContents()).sort()).toEqual(cliWarnings);
     const gmt = join(tmp, "immune.gmt");
     writeFileSync(gmt, "T_cells\tna\tCD3D\tCD3E\tCD2\tCD8A\nB_cells\tna\tCD19\tMS4A1\tCD79A\nMyeloid\tna\tCD14\tLYZ\tFCGR3A\tCSF1R\tNOT_A_GENE\n");
     const ss = await cli("score", FINOTELLO_TPM, "--method", "ssgsea", "--gene-sets", gmt, "--transform", "log2p1", "-o", join(tmp, "ss.json"));
@@ -307,11 +317,11 @@ describe.skipIf(!HAVE_CHROMIUM)(`the page in Chromium${NO_CHROMIUM}`, () => {
 
   it("keyboard: every control has a label, and Tab from the method select visits exactly the method's enabled controls in order", async () => {
     const order: Record<string, string[]> = {
-      cibersort: ["signature", "perm", "seed", "qn", "solver", "absolute", "scale", "duplicates"],
-      quantiseq: ["q-tumor", "q-arrays", "q-mrna", "scale", "duplicates"],
-      epic: ["epic-reference", "e-other", "e-mrna", "e-proportions", "scale", "duplicates"],
-      ssgsea: ["genesets", "geneset-file", "set-column", "gene-column", "transform", "normalize", "duplicates"],
-      mcpcounter: ["genesets", "geneset-file", "set-column", "gene-column", "transform", "duplicates"],
+      cibersort: ["signature", "perm", "seed", "qn", "solver", "absolute", "scale", "duplicates", "gene-match"],
+      quantiseq: ["q-tumor", "q-arrays", "q-mrna", "scale", "duplicates", "gene-match"],
+      epic: ["epic-reference", "e-other", "e-mrna", "e-proportions", "scale", "duplicates", "gene-match"],
+      ssgsea: ["genesets", "geneset-file", "set-column", "gene-column", "transform", "normalize", "duplicates", "gene-match"],
+      mcpcounter: ["genesets", "geneset-file", "set-column", "gene-column", "transform", "duplicates", "gene-match"],
     };
     const unlabeled = await page.evaluate(() =>
       Array.from(document.querySelectorAll<HTMLInputElement>("form input, form select, form button"))

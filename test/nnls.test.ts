@@ -144,7 +144,8 @@ describe("cellfrac nnls", () => {
     return { code, out, err };
   }
   it("table to stdout equals the API; -o .json; usage exit 2; bad input exit 3 without output", async () => {
-    const r = await run("nnls", MIX, "--signature", TIL10, "--coefficients");
+    // The core function matches names as given: so does --gene-match exact.
+    const r = await run("nnls", MIX, "--signature", TIL10, "--coefficients", "--gene-match", "exact");
     expect(r.code).toBe(0);
     const api = await nnlsDeconvolve(readMatrixFile(MIX), { signature: readMatrixFile(TIL10), coefficients: true });
     expect(r.out).toBe(methodTableTsv(api));

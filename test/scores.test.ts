@@ -307,18 +307,20 @@ describe("cellfrac score (CLI)", () => {
   }
 
   it("ssgsea on the bundled Danaher sets writes the GSVA table (rel 1e-10) to a file; JSON and stdout agree", async () => {
+    // GSVA matches gene names as given: the default would also find FAM30A under its current symbol.
+    const exact = ["--gene-match", "exact"];
     const out = join(dir, "danaher.tsv");
-    const r = await run("score", FIN, "--gene-sets", "Danaher", "--method", "ssgsea", "--transform", "log2p1", "-o", out);
+    const r = await run("score", FIN, "--gene-sets", "Danaher", "--method", "ssgsea", "--transform", "log2p1", ...exact, "-o", out);
     expect(r.code).toBe(0);
     const got = readRefTable(out);
     const ref = readRefTable(REFERENCE + "ssgsea_danaher_finotello2019_norm/scores.tsv");
     expect(got.header).toEqual(ref.header);
     expect(got.ids).toEqual(ref.ids);
     for (const c of ref.header.slice(1)) got.num(c).forEach((v, i) => expect(Math.abs(v - ref.num(c)[i])).toBeLessThanOrEqual(1e-10 * Math.abs(ref.num(c)[i])));
-    const stdout = await run("score", FIN, "--gene-sets", "Danaher", "--method", "ssgsea", "--transform", "log2p1");
+    const stdout = await run("score", FIN, "--gene-sets", "Danaher", "--method", "ssgsea", "--transform", "log2p1", ...exact);
     expect(stdout.out).toBe(readFileSync(out, "utf8"));
     const js = join(dir, "danaher.json");
-    expect((await run("score", FIN, "--gene-sets", "Danaher", "--method", "ssgsea", "--transform", "log2p1", "-o", js)).code).toBe(0);
+    expect((await run("score", FIN, "--gene-sets", "Danaher", "--method", "ssgsea", "--transform", "log2p1", ...exact, "-o", js)).code).toBe(0);
     const j = JSON.parse(readFileSync(js, "utf8"));
     expect(j.rows[0]["B-cells"]).toBe(got.num("B-cells")[0]);
     expect(j.coverage[0]).toEqual({ name: "B-cells", found: 8, total: 9, missing: ["FAM30A"] });

@@ -5,7 +5,7 @@
 // worker (its fit workers go with it).
 import { expose, type ProxyMarked } from "comlink";
 import "./host.js";
-import { InputError, RunError, UsageError } from "../core/errors.js";
+import { InputError, RunError, UsageError, withRole } from "../core/errors.js";
 import { renamedNote, resultText } from "../core/formats/results.js";
 import { BUILTIN_GENE_SETS, builtinGeneSetName, parseGeneSets } from "../core/genesets.js";
 import { ensemblStableId, GENE_TABLE_FILE, geneTableLoaded, toSymbols, useGeneTable } from "../core/genes.js";
@@ -210,8 +210,12 @@ async function geneSets(ref: string | InputFile, columns: { setColumn?: string; 
     return parseGeneSets(text, { setColumn, geneColumn: columns.geneColumn ?? b.geneColumn, name: key, format: "tsv", onWarning });
   }
   const gmt = /\.gmt(\.gz)?$/i.test(ref.name);
-  const text = new TextDecoder("utf-8").decode(await gunzipIfNeeded(ref.bytes, ref.name));
-  return parseGeneSets(text, { ...columns, name: ref.name, format: gmt ? "gmt" : "tsv", onWarning });
+  try {
+    const text = new TextDecoder("utf-8").decode(await gunzipIfNeeded(ref.bytes, ref.name));
+    return parseGeneSets(text, { ...columns, name: ref.name, format: gmt ? "gmt" : "tsv", onWarning });
+  } catch (e) {
+    throw withRole(e, "gene sets"); // as the CLI's messages (src/node/genesets.ts)
+  }
 }
 
 /** A method's table as the page's result (the numbers row-major for the charts). */

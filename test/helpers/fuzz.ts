@@ -166,6 +166,9 @@ function concat(...parts: Uint8Array[]): Uint8Array {
 /** What a reader did with one input. */
 export type Outcome = { ok: true; what: string } | { ok: false; message: string };
 
+/** The role a message may name before the file (src/core/errors.ts withRole). */
+export const ROLE = /^(mixture|signature|gene sets|annotation) /;
+
 /** Run the seed's reader in-process; throws (a crash) unless the result or the error keeps the contract. */
 export function readOnce(seed: Seed, bytes: Uint8Array): Outcome {
   try {
@@ -179,12 +182,9 @@ export function readOnce(seed: Seed, bytes: Uint8Array): Outcome {
     checkMatrix(m);
     return { ok: true, what: `${m.rows.length} × ${m.cols.length}` };
   } catch (e) {
-    if (
-      e instanceof InputError &&
-      e.message.startsWith(seed.name) &&
-      e.message.length > seed.name.length + 2 &&
-      !e.message.includes("\n")
-    ) {
+    // Messages may name the file's role first ("mixture mix.tsv: …", "signature sig.tsv: …").
+    const m = e instanceof InputError ? e.message.replace(ROLE, "") : "";
+    if (e instanceof InputError && m.startsWith(seed.name) && m.length > seed.name.length + 2 && !m.includes("\n")) {
       return { ok: false, message: e.message };
     }
     throw e;

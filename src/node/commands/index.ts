@@ -45,7 +45,7 @@ export const COMMANDS: CommandEntry[] = [
   {
     name: "plan",
     usage: "cellfrac plan cibersort <mixture> [options] -o cohort.plan",
-    summary: "CIBERSORT's cohort-wide pass as a plan, for sharded runs (--plan, --sample-range)",
+    summary: "CIBERSORT's cohort-wide pass as a plan, for sharded runs and `cellfrac merge`",
     load: async () => (await import("./plan.js")).planCommand,
   },
   {

@@ -11,6 +11,7 @@ import { mergeTables, parsePart } from "../../core/shards.js";
 import { checkOutputPath } from "../write.js";
 import { checkOutput, writeResult } from "./method.js";
 import type { Command } from "./types.js";
+import { listed } from "./index.js";
 
 const HELP = `Usage: cellfrac merge <part>… [-o result.tsv|.txt|.json|.arrow|.parquet]
 
@@ -28,9 +29,7 @@ Options:
   -h, --help       this help`;
 
 export const mergeCommand: Command = {
-  name: "merge",
-  usage: "cellfrac merge <part>… -o result.tsv|.json|.arrow|.parquet",
-  summary: "merge the part files of a sharded run into the one run's output",
+  ...listed("merge"),
   async run(args, io) {
     const { values, positionals } = parseArgs({
       args,

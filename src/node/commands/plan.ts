@@ -17,6 +17,7 @@ import { fileSha256, matrixSha256, shownName } from "../shard.js";
 import { checkOutputPath, writeFileAtomic } from "../write.js";
 import { parseCibersortArgs, planOptions } from "./cibersort.js";
 import type { Command } from "./types.js";
+import { listed } from "./index.js";
 
 const VERSION: string = JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")).version;
 
@@ -39,9 +40,7 @@ Options: those of "cellfrac cibersort --help" (--signature, --perm, --seed, --qn
   -h, --help       this help`;
 
 export const planCommand: Command = {
-  name: "plan",
-  usage: "cellfrac plan cibersort <mixture> [options] -o cohort.plan",
-  summary: "CIBERSORT's cohort-wide pass as a plan, for sharded runs and `cellfrac merge`",
+  ...listed("plan"),
   async run(args, io) {
     const [method, ...rest] = args;
     if (method === undefined || method === "-h" || method === "--help") {
