@@ -31,7 +31,10 @@ interface Dataset {
 }
 
 const gldadec = (dir: string, gse: string): [string, string][] =>
-  ["CIBERSORT", "EPIC", "NNLS", "FARDEEP", "DCQ", "RLR", "ElasticNet"].map((m) => [`${m} LM22 (GLDADec)`, `${dir}/reference_outputs_gldadec/${m}_${gse}_LM22_Results.tsv`]);
+  ["CIBERSORT", "EPIC", "NNLS", "FARDEEP", "DCQ", "RLR", "ElasticNet"].map((m) => [
+    `${m} LM22 (GLDADec)`,
+    `${dir}/reference_outputs_gldadec/${m}_${gse}_LM22_Results.tsv`,
+  ]);
 
 const DATASETS: Dataset[] = [
   {
@@ -67,7 +70,9 @@ const DATASETS: Dataset[] = [
     mixture: "racle2017_melanoma_lymphnode_gse93722/GSE93722_tpm.tsv.gz",
     truth: "racle2017_melanoma_lymphnode_gse93722/GSE93722_facs_fractions.tsv",
     array: false,
-    published: [["EPIC TRef (EPIC package)", "racle2017_melanoma_lymphnode_gse93722/reference_outputs/EPIC_TRef_cellFractions_from_EPIC_package.tsv"]],
+    published: [
+      ["EPIC TRef (EPIC package)", "racle2017_melanoma_lymphnode_gse93722/reference_outputs/EPIC_TRef_cellFractions_from_EPIC_package.tsv"],
+    ],
     note: "4 samples: every r rests on 4 points.",
   },
   {
@@ -85,28 +90,60 @@ type Runner = {
   label: string;
   /** Scores, not fractions: only r is shown. */
   scores?: boolean;
-  run: (mix: Matrix, ds: Dataset, warn: (m: string) => void) => Promise<MethodTable> | undefined };
+  run: (mix: Matrix, ds: Dataset, warn: (m: string) => void) => Promise<MethodTable> | undefined;
+};
 
 const sig = (file: string, name: string) => api.readMatrix(DATA + file, { what: "signature", name });
-const EPIC_DATA = DATA + "epic_reference_profiles";
+const EPIC_DATA = `${DATA}epic_reference_profiles`;
 
 /** Explicit runners: methods that need a signature or options. undefined = that function is not exported (yet). */
 const RUNNERS: Runner[] = [
   {
     label: "CIBERSORT LM22",
-    run: async (mix, ds, warn) => api.cibersortTable(await api.cibersort(mix, { signature: "LM22", perm: 0, qn: ds.array, threads: THREADS, onWarning: warn })),
+    run: async (mix, ds, warn) =>
+      api.cibersortTable(await api.cibersort(mix, { signature: "LM22", perm: 0, qn: ds.array, threads: THREADS, onWarning: warn })),
   },
   {
     label: "CIBERSORT LM6",
     run: async (mix, ds, warn) =>
-      api.cibersortTable(await api.cibersort(mix, { signature: sig("lm6_cibersort_rnaseq/LM6_rnaseq_GSE60424.tsv", "LM6"), perm: 0, qn: ds.array, threads: THREADS, onWarning: warn })),
+      api.cibersortTable(
+        await api.cibersort(mix, {
+          signature: sig("lm6_cibersort_rnaseq/LM6_rnaseq_GSE60424.tsv", "LM6"),
+          perm: 0,
+          qn: ds.array,
+          threads: THREADS,
+          onWarning: warn,
+        }),
+      ),
   },
-  { label: "NNLS LM22", run: (mix, _ds, warn) => api.nnlsDeconvolve?.(mix, { signature: sig("lm22_cibersort/LM22.tsv", "LM22"), signatureName: "LM22", onWarning: warn }) },
-  { label: "NNLS TIL10", run: (mix, _ds, warn) => api.nnlsDeconvolve?.(mix, { signature: sig("til10_quantiseq/TIL10_signature.tsv", "TIL10"), signatureName: "TIL10", onWarning: warn }) },
-  { label: "EPIC TRef", run: (mix, _ds, warn) => api.epicDeconvolve?.(mix, { reference: api.loadEpicReference("TRef", EPIC_DATA), onWarning: warn }) },
-  { label: "EPIC BRef", run: (mix, _ds, warn) => api.epicDeconvolve?.(mix, { reference: api.loadEpicReference("BRef", EPIC_DATA), onWarning: warn }) },
+  {
+    label: "NNLS LM22",
+    run: (mix, _ds, warn) =>
+      api.nnlsDeconvolve?.(mix, { signature: sig("lm22_cibersort/LM22.tsv", "LM22"), signatureName: "LM22", onWarning: warn }),
+  },
+  {
+    label: "NNLS TIL10",
+    run: (mix, _ds, warn) =>
+      api.nnlsDeconvolve?.(mix, {
+        signature: sig("til10_quantiseq/TIL10_signature.tsv", "TIL10"),
+        signatureName: "TIL10",
+        onWarning: warn,
+      }),
+  },
+  {
+    label: "EPIC TRef",
+    run: (mix, _ds, warn) => api.epicDeconvolve?.(mix, { reference: api.loadEpicReference("TRef", EPIC_DATA), onWarning: warn }),
+  },
+  {
+    label: "EPIC BRef",
+    run: (mix, _ds, warn) => api.epicDeconvolve?.(mix, { reference: api.loadEpicReference("BRef", EPIC_DATA), onWarning: warn }),
+  },
   { label: "quanTIseq", run: (mix, ds, warn) => api.quantiseqDeconvolve?.(mix, { arrays: ds.array, onWarning: warn }) },
-  { label: "MCP-counter (scores)", scores: true, run: (mix, _ds, warn) => api.mcpcounter?.run(mix, { transform: "log2p1", onWarning: warn }) },
+  {
+    label: "MCP-counter (scores)",
+    scores: true,
+    run: (mix, _ds, warn) => api.mcpcounter?.run(mix, { transform: "log2p1", onWarning: warn }),
+  },
 ];
 
 /** Method ids the explicit runners cover, and gene-set scorers with no cell-type truth to meet. */
@@ -116,7 +153,14 @@ function discoveredRunners(): Runner[] {
   const out: Runner[] = [];
   for (const v of Object.values(api)) {
     const m = v as { id?: unknown; title?: unknown; run?: unknown };
-    if (m && typeof m === "object" && typeof m.id === "string" && typeof m.title === "string" && typeof m.run === "function" && !COVERED.has(m.id)) {
+    if (
+      m &&
+      typeof m === "object" &&
+      typeof m.id === "string" &&
+      typeof m.title === "string" &&
+      typeof m.run === "function" &&
+      !COVERED.has(m.id)
+    ) {
       const method = v as Method;
       out.push({ label: `${method.id} (defaults)`, run: (mix, _ds, warn) => method.run(mix, { onWarning: warn }) });
     }
@@ -150,7 +194,12 @@ async function main() {
       try {
         const table = await r.run(mix, ds, (w) => warnings.push(w));
         if (!table) continue;
-        cells.push({ label: r.label, scores: r.scores, report: api.compareTables(api.methodTableToNamed(table, r.label), truth, { by: "lineage" }), seconds: (performance.now() - t0) / 1000 });
+        cells.push({
+          label: r.label,
+          scores: r.scores,
+          report: api.compareTables(api.methodTableToNamed(table, r.label), truth, { by: "lineage" }),
+          seconds: (performance.now() - t0) / 1000,
+        });
       } catch (e) {
         cells.push({ label: r.label, error: (e as Error).message.split("\n")[0].slice(0, 160) });
       }
@@ -169,7 +218,9 @@ async function main() {
     for (const c of [...cells, ...published.map((p) => ({ ...p, label: `*${p.label}*` }))]) {
       if (c.report) {
         const o = c.report.overall;
-        summary.push(`| ${ds.id} | ${c.label} | ${c.scores ? "–" : fmt(o.pooledPearson)} | ${fmt(o.meanPearson)} | ${c.scores ? "–" : fmt(o.meanRmse, 3)} |`);
+        summary.push(
+          `| ${ds.id} | ${c.label} | ${c.scores ? "–" : fmt(o.pooledPearson)} | ${fmt(o.meanPearson)} | ${c.scores ? "–" : fmt(o.meanRmse, 3)} |`,
+        );
       }
     }
   }
@@ -199,7 +250,7 @@ async function main() {
     "",
     ...sections,
   ];
-  writeFileSync(OUT, doc.join("\n") + "\n");
+  writeFileSync(OUT, `${doc.join("\n")}\n`);
   console.error(`wrote ${OUT}`);
 }
 
@@ -208,7 +259,12 @@ function section(ds: Dataset, cells: Cell[], published: Cell[]): string {
   const ok = all.filter((c) => c.report);
   const names: string[] = [];
   for (const c of ok) for (const s of c.report!.cellTypes) if (!names.includes(s.cellType)) names.push(s.cellType);
-  const lines = [`## ${ds.title}`, "", `Mixture \`${ds.mixture}\`, truth \`${ds.truth}\` (${ok[0]?.report?.samples.length ?? "?"} samples). ${ds.note}`, ""];
+  const lines = [
+    `## ${ds.title}`,
+    "",
+    `Mixture \`${ds.mixture}\`, truth \`${ds.truth}\` (${ok[0]?.report?.samples.length ?? "?"} samples). ${ds.note}`,
+    "",
+  ];
   lines.push(`| cell type | ${ok.map((c) => c.label).join(" | ")} |`, `| --- |${ok.map(() => " --- |").join("")}`);
   for (const n of names) {
     const row = ok.map((c) => {
@@ -217,10 +273,12 @@ function section(ds: Dataset, cells: Cell[], published: Cell[]): string {
     });
     lines.push(`| ${n} | ${row.join(" | ")} |`);
   }
-  lines.push(`| **pooled r / mean RMSE** | ${ok.map((c) => (c.scores ? "" : `**${fmt(c.report!.overall.pooledPearson)} / ${fmt(c.report!.overall.meanRmse, 3)}**`)).join(" | ")} |`);
+  lines.push(
+    `| **pooled r / mean RMSE** | ${ok.map((c) => (c.scores ? "" : `**${fmt(c.report!.overall.pooledPearson)} / ${fmt(c.report!.overall.meanRmse, 3)}**`)).join(" | ")} |`,
+  );
   lines.push(`| seconds | ${ok.map((c) => (c.seconds === undefined ? "" : c.seconds.toFixed(1))).join(" | ")} |`);
   const failed = all.filter((c) => c.error);
-  if (failed.length) lines.push("", "Not run or not comparable: " + failed.map((c) => `${c.label} — ${c.error}`).join("; ") + ".");
+  if (failed.length) lines.push("", `Not run or not comparable: ${failed.map((c) => `${c.label} — ${c.error}`).join("; ")}.`);
   lines.push("");
   return lines.join("\n");
 }

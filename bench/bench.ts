@@ -13,9 +13,11 @@ import { cibersortCases, type CibersortCase } from "../test/helpers/reference.js
 const quick = process.argv.includes("--quick");
 
 // The reference cases R was timed on (../shared/reference/TIMINGS.md), read exactly as the golden tests do.
-const CASES = ["cibersort_lm22_scanb60_noqn_perm100_seed7", "cibersort_lm22_examplemix_noqn_perm0", "cibersort_lm22_examplemix_qn_perm0"].map(
-  (n) => cibersortCases().find((c) => c.name === n)!,
-);
+const CASES = [
+  "cibersort_lm22_scanb60_noqn_perm100_seed7",
+  "cibersort_lm22_examplemix_noqn_perm0",
+  "cibersort_lm22_examplemix_qn_perm0",
+].map((n) => cibersortCases().find((c) => c.name === n)!);
 
 function load(c: CibersortCase): { mixture: Matrix; signature: Matrix } {
   let mixture = readMatrixFile(c.input, { what: "mixture" });

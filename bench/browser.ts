@@ -19,9 +19,27 @@ const root = new URL("../", import.meta.url).pathname;
 const cohort = `${root}bench/out/cohort${samples === 1000 ? "1k" : samples}.tsv`;
 if (!existsSync(cohort)) {
   mkdirSync(`${root}bench/out`, { recursive: true });
-  execFileSync("node", [`${root}../shared/tools/make-cohort.mjs`, "--signature", `${root}data/LM22.tsv`, "--samples", String(samples), "--genes", "20000", "--seed", "1", "--out", cohort], { stdio: "inherit" });
+  execFileSync(
+    "node",
+    [
+      `${root}../shared/tools/make-cohort.mjs`,
+      "--signature",
+      `${root}data/LM22.tsv`,
+      "--samples",
+      String(samples),
+      "--genes",
+      "20000",
+      "--seed",
+      "1",
+      "--out",
+      cohort,
+    ],
+    { stdio: "inherit" },
+  );
 }
-console.log(`machine: ${cpus()[0]?.model ?? "?"} × ${availableParallelism()}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`);
+console.log(
+  `machine: ${cpus()[0]?.model ?? "?"} × ${availableParallelism()}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`,
+);
 
 // Node: the API as the CLI runs it (reading included, worker pool on all cores).
 let t = performance.now();
@@ -32,7 +50,15 @@ console.log(`node: ${(nodeMs / 1000).toFixed(1)} s (reading included, ${availabl
 const srv = await startServer({ port: 0 });
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  args: [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+  ],
 });
 try {
   const page = await browser.newPage();
@@ -43,12 +69,18 @@ try {
   await page.getByTestId("run").click();
   await page.waitForSelector("body[data-state=done], body[data-state=failed]", { timeout: 3_600_000 });
   const wallMs = performance.now() - t;
-  if ((await page.getAttribute("body", "data-state")) !== "done") throw new Error(`page run failed: ${await page.getByTestId("error").textContent()}`);
+  if ((await page.getAttribute("body", "data-state")) !== "done")
+    throw new Error(`page run failed: ${await page.getByTestId("error").textContent()}`);
   const runMs = Number(await page.getAttribute("body", "data-run-ms"));
   const summary = await page.textContent("#summary");
-  const rows = await page.getByTestId("results").locator("tr").evaluateAll((trs) => trs.map((tr) => Array.from(tr.children, (c) => c.textContent ?? "").join("\t")));
-  const same = rows.join("\n") + "\n" === nodeTable;
-  console.log(`browser: ${(runMs / 1000).toFixed(1)} s in the page (file bytes to table), ${(wallMs / 1000).toFixed(1)} s click to rendered; ${summary}`);
+  const rows = await page
+    .getByTestId("results")
+    .locator("tr")
+    .evaluateAll((trs) => trs.map((tr) => Array.from(tr.children, (c) => c.textContent ?? "").join("\t")));
+  const same = `${rows.join("\n")}\n` === nodeTable;
+  console.log(
+    `browser: ${(runMs / 1000).toFixed(1)} s in the page (file bytes to table), ${(wallMs / 1000).toFixed(1)} s click to rendered; ${summary}`,
+  );
   console.log(`tables identical to Node: ${same}`);
   if (!same) process.exitCode = 1;
 } finally {

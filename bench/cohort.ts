@@ -28,9 +28,13 @@ if (mode === "whole") {
   max = r.max;
 }
 const secs = (performance.now() - t0) / 1000;
-console.log(`${mode}: ${m.rows.length} × ${m.cols.length} kept, file ${mb.toFixed(0)} MB in ${secs.toFixed(1)} s = ${(mb / secs).toFixed(0)} MB/s; max ${max}; peak RSS ${rss()}`);
+console.log(
+  `${mode}: ${m.rows.length} × ${m.cols.length} kept, file ${mb.toFixed(0)} MB in ${secs.toFixed(1)} s = ${(mb / secs).toFixed(0)} MB/s; max ${max}; peak RSS ${rss()}`,
+);
 if (mode !== "sig") {
   const t1 = performance.now();
   const p = prepare(await loadCore(), sig, m, { qn: true, scale: "auto" });
-  console.log(`  prepare with QN: ${p.genes.length} genes × ${p.samples.length} samples in ${((performance.now() - t1) / 1000).toFixed(1)} s; peak RSS ${rss()}`);
+  console.log(
+    `  prepare with QN: ${p.genes.length} genes × ${p.samples.length} samples in ${((performance.now() - t1) / 1000).toFixed(1)} s; peak RSS ${rss()}`,
+  );
 }

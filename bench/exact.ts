@@ -17,11 +17,23 @@ const withLibsvm = !args.includes("--no-libsvm");
 const named = args.filter((a) => !a.startsWith("--"));
 const cases = named.length
   ? named
-  : ["cibersort_lm22_scanb60_noqn_perm100_seed7", "cibersort_lm22_gse65133_noqn_perm0", "cibersort_lm22_tcgaluad_noqn_perm100_seed42", "cibersort_lm22_examplemix_noqn_perm0"];
-const rows = (d: string, f: string) => readFileSync(`${REF}${d}/${f}`, "utf8").trim().split("\n").slice(1).map((l) => l.split("\t"));
+  : [
+      "cibersort_lm22_scanb60_noqn_perm100_seed7",
+      "cibersort_lm22_gse65133_noqn_perm0",
+      "cibersort_lm22_tcgaluad_noqn_perm100_seed42",
+      "cibersort_lm22_examplemix_noqn_perm0",
+    ];
+const rows = (d: string, f: string) =>
+  readFileSync(`${REF}${d}/${f}`, "utf8")
+    .trim()
+    .split("\n")
+    .slice(1)
+    .map((l) => l.split("\t"));
 for (const dir of cases) {
   const X = rows(dir, "X_standardized.tsv").map((r) => r.slice(1).map(Number));
-  const G = X.length, T = X[0].length, x = Float64Array.from(X.flat());
+  const G = X.length,
+    T = X[0].length,
+    x = Float64Array.from(X.flat());
   const z = Float64Array.from(rows(dir, "sample1_y_standardized.tsv").map((r) => Number(r[r.length - 1])));
   const ex = new CibersortEngine(await loadCore(), x, G, T, "exact");
   const its = Array.from(ex.fit(z).iterations);

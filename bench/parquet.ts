@@ -12,7 +12,12 @@ import { gunzipSync } from "node:zlib";
 import { formatParquet, parseParquet } from "../src/core/formats/parquet.js";
 import { parseMatrix } from "../src/core/formats/read.js";
 
-type Reader = (bytes: Uint8Array, name: string, keep?: (g: string) => boolean, inflate?: (b: Uint8Array) => Uint8Array) => { rows: string[]; cols: string[]; data: Float64Array };
+type Reader = (
+  bytes: Uint8Array,
+  name: string,
+  keep?: (g: string) => boolean,
+  inflate?: (b: Uint8Array) => Uint8Array,
+) => { rows: string[]; cols: string[]; data: Float64Array };
 const alt = process.env.PARQUET_READER;
 const reader: Reader = alt ? (await import(alt)).parseParquet : parseParquet;
 const readerName = alt ? alt.replace(/^.*\//, "") : "hyparquet";
@@ -29,10 +34,22 @@ const repeats = Number(rep ?? 5);
 const tsv = readFileSync(path);
 const m = parseMatrix(tsv, { name: path });
 const ours = formatParquet(m.rowHeader ?? "gene", m.cols, m.rows, (r, c) => m.data[r + c * m.rows.length]);
-const lm22 = new Set(readFileSync(new URL("../data/LM22.tsv", import.meta.url), "utf8").split("\n").slice(1).map((l) => l.split("\t")[0]));
-const inputs: [string, Uint8Array][] = [["TSV", tsv], ["formatParquet output", ours], ...others.map((f) => [f, readFileSync(f)] as [string, Uint8Array])];
+const lm22 = new Set(
+  readFileSync(new URL("../data/LM22.tsv", import.meta.url), "utf8")
+    .split("\n")
+    .slice(1)
+    .map((l) => l.split("\t")[0]),
+);
+const inputs: [string, Uint8Array][] = [
+  ["TSV", tsv],
+  ["formatParquet output", ours],
+  ...others.map((f) => [f, readFileSync(f)] as [string, Uint8Array]),
+];
 for (const [label, bytes] of inputs) {
-  for (const [what, keep] of [["all rows", undefined], ["keepRows LM22", (g: string) => lm22.has(g)]] as const) {
+  for (const [what, keep] of [
+    ["all rows", undefined],
+    ["keepRows LM22", (g: string) => lm22.has(g)],
+  ] as const) {
     const times: number[] = [];
     let shape = "";
     for (let i = 0; i < repeats; i++) {
@@ -40,11 +57,14 @@ for (const [label, bytes] of inputs) {
       const r = label === "TSV" ? parseMatrix(bytes, { name: label, keepRows: keep }) : reader(bytes, label, keep, gunzip);
       times.push(performance.now() - t0);
       shape = `${r.rows.length} × ${r.cols.length}`;
-      if (what === "all rows" && !Buffer.from(r.data.buffer).equals(Buffer.from(m.data.buffer))) throw new Error(`${label}: values differ from the TSV`);
+      if (what === "all rows" && !Buffer.from(r.data.buffer).equals(Buffer.from(m.data.buffer)))
+        throw new Error(`${label}: values differ from the TSV`);
     }
     times.sort((a, b) => a - b);
     const med = times[Math.floor(times.length / 2)];
     const mbs = (bytes.length / 1e6 / (med / 1e3)).toFixed(0);
-    console.log(`${label === "TSV" ? "TSV" : readerName}: ${label}, ${what}: ${shape}, ${(bytes.length / 1e6).toFixed(1)} MB, median ${med.toFixed(0)} ms (${mbs} MB/s; best ${times[0].toFixed(0)} ms)`);
+    console.log(
+      `${label === "TSV" ? "TSV" : readerName}: ${label}, ${what}: ${shape}, ${(bytes.length / 1e6).toFixed(1)} MB, median ${med.toFixed(0)} ms (${mbs} MB/s; best ${times[0].toFixed(0)} ms)`,
+    );
   }
 }

@@ -35,6 +35,6 @@ for (const t of lm22) {
   stats.push(`${t}\t\tlogistic\tfraction\t${S}\t${rand() - 0.5}\t${rand() / 3}\t1\tNA\tNA\t${p()}\t${p()}`);
   stats.push(`${t}\t\tcox\tfraction\t${S}\t${rand() - 0.5}\t${rand() / 3}\t1\tNA\tNA\t${p()}\t${p()}`);
 }
-writeFileSync(join(out, "results.tsv"), rows.join("\n") + "\n");
-writeFileSync(join(out, "samples.tsv"), ann.join("\n") + "\n");
-writeFileSync(join(out, "stats.tsv"), stats.join("\n") + "\n");
+writeFileSync(join(out, "results.tsv"), `${rows.join("\n")}\n`);
+writeFileSync(join(out, "samples.tsv"), `${ann.join("\n")}\n`);
+writeFileSync(join(out, "stats.tsv"), `${stats.join("\n")}\n`);

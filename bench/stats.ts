@@ -24,13 +24,13 @@ const rand = () => {
 };
 const norm = () => Math.sqrt(-2 * Math.log(rand() || 1e-300)) * Math.cos(2 * Math.PI * rand());
 const cells = Array.from({ length: 22 }, (_, j) => `cell type ${j + 1}`);
-const res = ["Mixture\t" + cells.join("\t")];
+const res = [`Mixture\t${cells.join("\t")}`];
 const ann = ["sample\ther2score\tHR\tgrade\tpcr\tos_time\tos_event\tage"];
 for (let i = 0; i < N; i++) {
   const her2 = 5 + 1.5 * norm();
   const hr = rand() < 0.75 ? "Positive" : "Negative";
   res.push(
-    `T${i}\t` + cells.map((_, j) => (rand() < 0.3 ? 0 : Math.abs(0.05 + 0.002 * j * her2 + 0.03 * norm())).toPrecision(8)).join("\t"),
+    `T${i}\t${cells.map((_, j) => (rand() < 0.3 ? 0 : Math.abs(0.05 + 0.002 * j * her2 + 0.03 * norm())).toPrecision(8)).join("\t")}`,
   );
   const pcr = rand() < 1 / (1 + Math.exp(1 - 0.2 * (her2 - 5))) ? 1 : 0;
   ann.push(
@@ -46,8 +46,8 @@ for (let i = 0; i < N; i++) {
     ].join("\t"),
   );
 }
-writeFileSync(join(dir, "results.tsv"), res.join("\n") + "\n");
-writeFileSync(join(dir, "samples.tsv"), ann.join("\n") + "\n");
+writeFileSync(join(dir, "results.tsv"), `${res.join("\n")}\n`);
+writeFileSync(join(dir, "samples.tsv"), `${ann.join("\n")}\n`);
 
 const tests: [string, string[]][] = [
   ["lm ~ her2score * HR, anova type II", ["--lm", "~ her2score * HR"]],

@@ -3,7 +3,7 @@
 import { StreamGuard } from "../src/core/limits.js";
 
 const n = Number(process.argv[2] ?? 200_000);
-const text = Array.from({ length: n }, (_, i) => `G${i}\t1.5\t2.5`).join("\n") + "\r\n"; // one CR, at the end
+const text = `${Array.from({ length: n }, (_, i) => `G${i}\t1.5\t2.5`).join("\n")}\r\n`; // one CR, at the end
 const bytes = new TextEncoder().encode(text);
 const t = performance.now();
 new StreamGuard("bench", { lines: true }).push(bytes);

@@ -50,7 +50,7 @@ async function download(testId: string): Promise<{ name: string; text: string; p
 async function tableText(testId: string): Promise<string> {
   const rows = page.getByTestId(testId).locator("tr");
   const lines = await rows.evaluateAll((trs) => trs.map((tr) => Array.from(tr.children, (c) => c.textContent ?? "").join("\t")));
-  return lines.join("\n") + "\n";
+  return `${lines.join("\n")}\n`;
 }
 
 /** Marks drawn in a chart's live SVG (vega's mark groups hold paths, lines or rects). */
@@ -76,7 +76,7 @@ beforeAll(async () => {
   origin = srv.url.replace(/\/$/, "");
   close = srv.close;
   ({ browser, page, requests, consoleErrors } = await watchedPage());
-  await page.goto(origin + "/");
+  await page.goto(`${origin}/`);
   await page.waitForSelector("body[data-ready]");
   await page.getByTestId("mixture-input").setInputFiles(MIXTURE);
   await page.fill("#perm", "0");
@@ -134,7 +134,11 @@ describe.skipIf(!HAVE_CHROMIUM)(`the page's charts and Analysis step in Chromium
     expect(want.code).toBe(2); // a formula naming no column is a usage error
     // The CLI's last stderr line (warnings such as constant features come before it); the page knows the
     // file by its name only.
-    const message = want.err.trimEnd().split("\n").pop()!.replaceAll(dirname(SAMPLES) + sep, "");
+    const message = want.err
+      .trimEnd()
+      .split("\n")
+      .pop()!
+      .replaceAll(dirname(SAMPLES) + sep, "");
     expect(await page.getByTestId("stats-error").textContent()).toBe(message);
   }, 60_000);
 
@@ -147,7 +151,11 @@ describe.skipIf(!HAVE_CHROMIUM)(`the page's charts and Analysis step in Chromium
     expect(await tableText("stats-table")).toBe(want.out);
     const stats = await download("download-stats");
     expect(stats.text).toBe(want.out);
-    const rows = want.out.trim().split("\n").slice(1).map((l) => l.split("\t"));
+    const rows = want.out
+      .trim()
+      .split("\n")
+      .slice(1)
+      .map((l) => l.split("\t"));
     const models = rows.filter((r) => r[2] === "lm" && r[3] !== "(Intercept)").length;
     expect(await marks("chart-composition")).toEqual({ drawn: "yes", marks: 20 * 22 });
     expect(await marks("chart-heatmap")).toEqual({ drawn: "yes", marks: 20 * 22 });
@@ -189,6 +197,6 @@ describe.skipIf(!HAVE_CHROMIUM)(`the page's charts and Analysis step in Chromium
 
   it("no console error (CSP included: vega ran without eval) and no request left 127.0.0.1", () => {
     expect(consoleErrors).toEqual([]);
-    expect(requests.filter((u) => !u.startsWith(origin + "/") && !u.startsWith("blob:"))).toEqual([]);
+    expect(requests.filter((u) => !u.startsWith(`${origin}/`) && !u.startsWith("blob:"))).toEqual([]);
   });
 });

@@ -37,7 +37,15 @@ async function alive(): Promise<number> {
     workers
       .filter((w) => w.url().includes("fit-worker"))
       .map((w) =>
-        Promise.race([w.evaluate(() => 1).then(() => 1, () => 0), new Promise<number>((r) => setTimeout(() => r(1), 1000))]),
+        Promise.race([
+          w
+            .evaluate(() => 1)
+            .then(
+              () => 1,
+              () => 0,
+            ),
+          new Promise<number>((r) => setTimeout(() => r(1), 1000)),
+        ]),
       ),
   );
   return answers.reduce((a, b) => a + b, 0);
@@ -89,11 +97,16 @@ describe.skipIf(!HAVE_CHROMIUM)(`a failing fit worker in the page${NO_CHROMIUM}`
       // the run worker and its two fit workers were started, and both fit workers are gone (a closed worker
       // refuses to evaluate). The page then terminates the run worker itself; Playwright does not reliably
       // report that (no close event, evaluate hangs), so it is not asserted here.
-      expect(workers.map((w) => w.url().replace(/.*\//, "").replace(/-[A-Z0-9]+\.js$/, ".js")).sort()).toEqual([
-        "fit-worker.js",
-        "fit-worker.js",
-        "run-worker.js",
-      ]);
+      expect(
+        workers
+          .map((w) =>
+            w
+              .url()
+              .replace(/.*\//, "")
+              .replace(/-[A-Z0-9]+\.js$/, ".js"),
+          )
+          .sort(),
+      ).toEqual(["fit-worker.js", "fit-worker.js", "run-worker.js"]);
       await expect.poll(() => alive(), { timeout: 20_000 }).toBe(0);
     }, 300_000);
   }

@@ -34,7 +34,7 @@ const GSE = cases.find((c) => c.name === "cibersort_lm22_gse65133_noqn_perm0")!;
 const LM6 = cases.find((c) => c.name === "cibersort_lm6_linsley2014_noqn_perm0")!;
 const FINOTELLO_TPM = dataFile("finotello2019_pbmc_gse107572/GSE107572_tpm.tsv.gz");
 const RACLE_TPM = dataFile("racle2017_melanoma_lymphnode_gse93722/GSE93722_tpm.tsv.gz");
-const EPIC_DIR = DATA + "epic_reference_profiles";
+const EPIC_DIR = `${DATA}epic_reference_profiles`;
 const tmp = mkdtempSync(join(tmpdir(), "cellfrac-web-"));
 /** A TPM table with one negative value (quanTIseq refuses it, naming gene and sample). */
 const NEGATIVE = join(tmp, "negative.tsv");
@@ -67,7 +67,7 @@ function useBrowser(): void {
   beforeEach(async () => {
     requests.length = 0;
     page = await context.newPage();
-    await page.goto(origin + "/");
+    await page.goto(`${origin}/`);
     await page.waitForSelector("body[data-ready]");
   }, 60_000);
 
@@ -76,10 +76,14 @@ function useBrowser(): void {
   });
 }
 
-async function runInPage(mixture: string | string[], opts: { perm: number; seed?: number; signature?: string; method?: string; setup?: () => Promise<void>; fails?: boolean }): Promise<void> {
+async function runInPage(
+  mixture: string | string[],
+  opts: { perm: number; seed?: number; signature?: string; method?: string; setup?: () => Promise<void>; fails?: boolean },
+): Promise<void> {
   await page.getByTestId("method-select").selectOption(opts.method ?? "cibersort");
   await page.getByTestId("mixture-input").setInputFiles(mixture);
-  if (opts.method === undefined || opts.method === "cibersort" || opts.method === "nnls") await page.getByTestId("signature-input").setInputFiles(opts.signature ? [opts.signature] : []);
+  if (opts.method === undefined || opts.method === "cibersort" || opts.method === "nnls")
+    await page.getByTestId("signature-input").setInputFiles(opts.signature ? [opts.signature] : []);
   if ((opts.method ?? "cibersort") === "cibersort") {
     await page.fill("#perm", String(opts.perm));
     await page.fill("#seed", String(opts.seed ?? 1));
@@ -92,7 +96,11 @@ async function runInPage(mixture: string | string[], opts: { perm: number; seed?
 }
 
 /** The CLI's warnings ("cellfrac: warning: …" lines of its stderr) as the page lists them ("warning: …"). */
-const warningsOf = (stderr: string) => stderr.split("\n").filter((l) => l.startsWith("cellfrac: warning: ")).map((l) => l.slice("cellfrac: ".length));
+const warningsOf = (stderr: string) =>
+  stderr
+    .split("\n")
+    .filter((l) => l.startsWith("cellfrac: warning: "))
+    .map((l) => l.slice("cellfrac: ".length));
 /** The CLI's warnings and its note of genes met under another name, which the page lists as a warning (sorted). */
 const pageWarningsOf = (stderr: string) =>
   [
@@ -113,8 +121,11 @@ async function cli(...args: string[]): Promise<{ code: number; out: string; err:
 
 /** The results table's text, rebuilt as TSV (header, then one line per sample). */
 async function tableText(): Promise<string> {
-  const rows = await page.getByTestId("results").locator("tr").evaluateAll((trs) => trs.map((tr) => Array.from(tr.children, (c) => c.textContent ?? "").join("\t")));
-  return rows.join("\n") + "\n";
+  const rows = await page
+    .getByTestId("results")
+    .locator("tr")
+    .evaluateAll((trs) => trs.map((tr) => Array.from(tr.children, (c) => c.textContent ?? "").join("\t")));
+  return `${rows.join("\n")}\n`;
 }
 
 async function download(testId: string): Promise<Buffer> {
@@ -143,8 +154,11 @@ describe.skipIf(!HAVE_CHROMIUM)(`the page in Chromium${NO_CHROMIUM}`, () => {
     expect(tsv).toBe(node);
     // Against the tool's own code run by us (R CIBERSORT v1.04), so that a core bug shared by both hosts shows.
     const R_TOL = 1e-9; // the CIBERSORT golden tests' bound
-    const ref = readRefTable(GSE.dir + "result.tsv");
-    const [head, ...rows] = tsv.trimEnd().split("\n").map((l) => l.split("\t"));
+    const ref = readRefTable(`${GSE.dir}result.tsv`);
+    const [head, ...rows] = tsv
+      .trimEnd()
+      .split("\n")
+      .map((l) => l.split("\t"));
     expect(head.slice(1)).toEqual(ref.header.slice(1));
     expect(rows.map((r) => r[0])).toEqual(ref.ids);
     for (const [j, col] of head.entries()) {
@@ -166,8 +180,10 @@ describe.skipIf(!HAVE_CHROMIUM)(`the page in Chromium${NO_CHROMIUM}`, () => {
     const names = arrow.schema.fields.map((f) => f.name);
     const cols = names.map((n) => arrow.getChild(n)!);
     expect(names.join("\t")).toBe(node.split("\n")[0]);
-    const lines = Array.from({ length: arrow.numRows }, (_, s) => cols.map((c, i) => (i === 0 ? String(c.get(s)) : formatNumber(c.get(s) as number))).join("\t"));
-    expect([names.join("\t"), ...lines].join("\n") + "\n").toBe(node);
+    const lines = Array.from({ length: arrow.numRows }, (_, s) =>
+      cols.map((c, i) => (i === 0 ? String(c.get(s)) : formatNumber(c.get(s) as number))).join("\t"),
+    );
+    expect(`${[names.join("\t"), ...lines].join("\n")}\n`).toBe(node);
     expect(await page.textContent("[data-testid=coverage]")).toMatch(/Genes used: \d+ of \d+ signature genes/);
   }, 300_000);
 
@@ -196,7 +212,13 @@ describe.skipIf(!HAVE_CHROMIUM)(`the page in Chromium${NO_CHROMIUM}`, () => {
     writeFileSync(file, renamed.join("\n"));
     let out = "";
     let err = "";
-    expect(await main(["cibersort", file, "--perm", "0", "--threads", "1"], { stdout: (s) => (out += s), stderr: (s) => (err += s), isTTY: false })).toBe(0);
+    expect(
+      await main(["cibersort", file, "--perm", "0", "--threads", "1"], {
+        stdout: (s) => (out += s),
+        stderr: (s) => (err += s),
+        isTTY: false,
+      }),
+    ).toBe(0);
     const warning = /warning: (\d+ rows named by Ensembl gene ID[^\n]*)/.exec(err)![1];
     await runInPage(file, { perm: 0 });
     expect(await tableText()).toBe(out);
@@ -204,7 +226,9 @@ describe.skipIf(!HAVE_CHROMIUM)(`the page in Chromium${NO_CHROMIUM}`, () => {
   }, 300_000);
 
   it("NNLS (method select) with the bundled LM22 gives `cellfrac nnls`'s table bit for bit", async () => {
-    const node = methodTableTsv(await nnls.run(readMatrix(GSE.input, { what: "mixture" }), { signature: readSignature("LM22"), signatureName: "LM22" }));
+    const node = methodTableTsv(
+      await nnls.run(readMatrix(GSE.input, { what: "mixture" }), { signature: readSignature("LM22"), signatureName: "LM22" }),
+    );
     await runInPage(GSE.input, { perm: 0, method: "nnls" });
     expect(await page.isDisabled("#perm")).toBe(true);
     expect(await tableText()).toBe(node);
@@ -216,7 +240,14 @@ describe.skipIf(!HAVE_CHROMIUM)(`the page in Chromium${NO_CHROMIUM}`, () => {
     expect(exact.code, exact.err).toBe(0);
     const libsvm = await cli("cibersort", GSE.input, "--perm", "3", "--threads", "1");
     expect(exact.out).not.toBe(libsvm.out);
-    await runInPage(GSE.input, { perm: 3, setup: () => page.getByTestId("solver-select").selectOption("exact").then(() => {}) });
+    await runInPage(GSE.input, {
+      perm: 3,
+      setup: () =>
+        page
+          .getByTestId("solver-select")
+          .selectOption("exact")
+          .then(() => {}),
+    });
     expect(await tableText()).toBe(exact.out);
     expect(await downloadedTsv()).toBe(exact.out);
     expect(await page.textContent("#summary")).toMatch(/exact solver/);
@@ -262,8 +293,22 @@ describe.skipIf(!HAVE_CHROMIUM)(`the page in Chromium${NO_CHROMIUM}`, () => {
     expect(cliWarnings.length).toBeGreaterThan(0);
     expect((await page.locator("[data-testid=coverage] li.warn").allTextContents()).sort()).toEqual(cliWarnings);
     const gmt = join(tmp, "immune.gmt");
-    writeFileSync(gmt, "T_cells\tna\tCD3D\tCD3E\tCD2\tCD8A\nB_cells\tna\tCD19\tMS4A1\tCD79A\nMyeloid\tna\tCD14\tLYZ\tFCGR3A\tCSF1R\tNOT_A_GENE\n");
-    const ss = await cli("score", FINOTELLO_TPM, "--method", "ssgsea", "--gene-sets", gmt, "--transform", "log2p1", "-o", join(tmp, "ss.json"));
+    writeFileSync(
+      gmt,
+      "T_cells\tna\tCD3D\tCD3E\tCD2\tCD8A\nB_cells\tna\tCD19\tMS4A1\tCD79A\nMyeloid\tna\tCD14\tLYZ\tFCGR3A\tCSF1R\tNOT_A_GENE\n",
+    );
+    const ss = await cli(
+      "score",
+      FINOTELLO_TPM,
+      "--method",
+      "ssgsea",
+      "--gene-sets",
+      gmt,
+      "--transform",
+      "log2p1",
+      "-o",
+      join(tmp, "ss.json"),
+    );
     expect(ss.code, ss.err).toBe(0);
     const ssTsv = await cli("score", FINOTELLO_TPM, "--method", "ssgsea", "--gene-sets", gmt, "--transform", "log2p1");
     await runInPage(FINOTELLO_TPM, { perm: 0, method: "ssgsea", setup: () => page.getByTestId("geneset-input").setInputFiles(gmt) });
@@ -275,7 +320,9 @@ describe.skipIf(!HAVE_CHROMIUM)(`the page in Chromium${NO_CHROMIUM}`, () => {
   it("EPIC with the reference's three files chosen in the page: `cellfrac epic --reference TRef` bit for bit", async () => {
     const epic = await cli("epic", RACLE_TPM, "--reference", "TRef", "--epic-data", EPIC_DIR);
     expect(epic.code, epic.err).toBe(0);
-    const files = ["EPIC_TRef_refProfiles.tsv.gz", "EPIC_TRef_refProfiles_var.tsv.gz", "EPIC_TRef_sigGenes.tsv"].map((f) => golden(join(EPIC_DIR, f)));
+    const files = ["EPIC_TRef_refProfiles.tsv.gz", "EPIC_TRef_refProfiles_var.tsv.gz", "EPIC_TRef_sigGenes.tsv"].map((f) =>
+      golden(join(EPIC_DIR, f)),
+    );
     await runInPage(RACLE_TPM, { perm: 0, method: "epic", setup: () => page.getByTestId("epic-reference-input").setInputFiles(files) });
     expect(await tableText()).toBe(epic.out);
     expect(await page.textContent("#method-help")).toMatch(/not shipped/);
@@ -285,8 +332,16 @@ describe.skipIf(!HAVE_CHROMIUM)(`the page in Chromium${NO_CHROMIUM}`, () => {
     const bad = join(tmp, "bad.gmt");
     writeFileSync(bad, "T_cells\tna\tCD3D\tCD3E\nB_cells\tna\n");
     const cases: { cli: string[]; method: string; mixture?: string; setup: () => Promise<void> }[] = [
-      { cli: ["score", FINOTELLO_TPM, "--method", "mean", "--gene-sets", bad], method: "mean", setup: () => page.getByTestId("geneset-input").setInputFiles(bad) },
-      { cli: ["score", FINOTELLO_TPM, "--method", "ssgsea"], method: "ssgsea", setup: () => page.selectOption("#genesets", "").then(() => {}) },
+      {
+        cli: ["score", FINOTELLO_TPM, "--method", "mean", "--gene-sets", bad],
+        method: "mean",
+        setup: () => page.getByTestId("geneset-input").setInputFiles(bad),
+      },
+      {
+        cli: ["score", FINOTELLO_TPM, "--method", "ssgsea"],
+        method: "ssgsea",
+        setup: () => page.selectOption("#genesets", "").then(() => {}),
+      },
       {
         cli: ["epic", RACLE_TPM, "--reference", "TRef", "--epic-data", EPIC_DIR, "--no-mrna-scaling", "--mrna-proportions"],
         method: "epic",
@@ -302,7 +357,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`the page in Chromium${NO_CHROMIUM}`, () => {
     for (const c of cases) {
       const r = await cli(...c.cli);
       expect(r.code, r.out).toBeGreaterThan(1);
-      const message = r.err.trim().replace(tmp + "/", "");
+      const message = r.err.trim().replace(`${tmp}/`, "");
       await runInPage(c.mixture ?? FINOTELLO_TPM, { perm: 0, method: c.method, setup: c.setup, fails: true });
       expect(await page.getByTestId("error").textContent(), c.cli.join(" ")).toBe(message);
       expect(await page.isHidden("#out")).toBe(true);
@@ -359,14 +414,14 @@ describe.skipIf(!HAVE_CHROMIUM)(`the page in Chromium${NO_CHROMIUM}`, () => {
     expect(await tableText()).toBe(full.out);
     // The GZIP fixture holds LM22's first 160 genes (test/fixtures/parquet/README.md).
     const head = join(tmp, "lm22-160.tsv");
-    writeFileSync(head, readFileSync(lm22, "utf8").split("\n").slice(0, 161).join("\n") + "\n");
+    writeFileSync(head, `${readFileSync(lm22, "utf8").split("\n").slice(0, 161).join("\n")}\n`);
     const part = await cli("nnls", head);
     expect(part.code, part.err).toBe(0);
     await runInPage(fixture("lm22-gzip-dict-v2-rowgroups.parquet"), { perm: 0, method: "nnls" });
     expect(await tableText()).toBe(part.out);
     // ZSTD (DuckDB; LM22's first 100 genes): hyparquet-compressors in the worker, as in Node.
     const head100 = join(tmp, "lm22-100.tsv");
-    writeFileSync(head100, readFileSync(lm22, "utf8").split("\n").slice(0, 101).join("\n") + "\n");
+    writeFileSync(head100, `${readFileSync(lm22, "utf8").split("\n").slice(0, 101).join("\n")}\n`);
     const zstd = await cli("nnls", head100);
     expect(zstd.code, zstd.err).toBe(0);
     await runInPage(fixture("duckdb-lm22-zstd.parquet"), { perm: 0, method: "nnls" });
@@ -402,12 +457,18 @@ describe.skipIf(!HAVE_CHROMIUM)(`the page in Chromium${NO_CHROMIUM}`, () => {
       const seen = new Promise<string>((ok) =>
         document.addEventListener("securitypolicyviolation", (e) => ok(`${e.effectiveDirective} ${e.blockedURI}`), { once: true }),
       );
-      const result = fetch("http://10.255.255.1/").then(() => "fetched", (e) => String(e));
-      return [await Promise.race([seen, after(5_000, "no securitypolicyviolation")]), await Promise.race([result, after(5_000, "pending")])];
+      const result = fetch("http://10.255.255.1/").then(
+        () => "fetched",
+        (e) => String(e),
+      );
+      return [
+        await Promise.race([seen, after(5_000, "no securitypolicyviolation")]),
+        await Promise.race([result, after(5_000, "pending")]),
+      ];
     });
     expect(violation).toMatch(/^connect-src http:\/\/10\.255\.255\.1\/?$/);
     expect(fetched).toBe("TypeError: Failed to fetch");
-    const res = await fetch(origin + "/");
+    const res = await fetch(`${origin}/`);
     expect(res.headers.get("content-security-policy")).toMatch(/connect-src 'self'/);
     expect(res.headers.get("cross-origin-embedder-policy")).toBe("require-corp");
   }, 120_000);
@@ -427,8 +488,11 @@ describe.skipIf(!HAVE_CHROMIUM)(`the page in Chromium${NO_CHROMIUM}`, () => {
       await p2.getByTestId("run").click();
       await p2.waitForSelector("body[data-state=done], body[data-state=failed]", { timeout: 240_000 });
       expect(await p2.textContent("#summary")).toMatch(/on \d+ fit workers \(transferred buffers\)/);
-      const rows = await p2.getByTestId("results").locator("tr").evaluateAll((trs) => trs.map((tr) => Array.from(tr.children, (c) => c.textContent ?? "").join("\t")));
-      expect(rows.join("\n") + "\n").toBe(node);
+      const rows = await p2
+        .getByTestId("results")
+        .locator("tr")
+        .evaluateAll((trs) => trs.map((tr) => Array.from(tr.children, (c) => c.textContent ?? "").join("\t")));
+      expect(`${rows.join("\n")}\n`).toBe(node);
     } finally {
       await p2.close();
       await plain.close();
@@ -442,12 +506,18 @@ describe.skipIf(!HAVE_CHROMIUM)(`the page in Chromium${NO_CHROMIUM}`, () => {
     // Workers that Playwright lists and that answer within 3 s. (Playwright can miss the detach of a nested
     // fit worker whose parent, the run worker, was terminated first, so its list alone can keep a dead one.)
     const answering = async () => {
-      const answers = await Promise.all(page.workers().map((w) => Promise.race([w.evaluate(() => 1).catch(() => 0), new Promise<number>((ok) => setTimeout(() => ok(0), 3_000))])));
+      const answers = await Promise.all(
+        page
+          .workers()
+          .map((w) => Promise.race([w.evaluate(() => 1).catch(() => 0), new Promise<number>((ok) => setTimeout(() => ok(0), 3_000))])),
+      );
       return answers.filter((a) => a === 1).length;
     };
     await page.fill("#perm", "5000");
     await page.getByTestId("run").click();
-    await expect.poll(() => page.getByTestId("progress").evaluate((p) => (p as HTMLProgressElement).position), { timeout: 60_000 }).toBeGreaterThan(0);
+    await expect
+      .poll(() => page.getByTestId("progress").evaluate((p) => (p as HTMLProgressElement).position), { timeout: 60_000 })
+      .toBeGreaterThan(0);
     expect(await page.getByTestId("cancel").isEnabled()).toBe(true);
     // The probe sees live workers: at least the run worker, idle while it waits for fits, answers (busy fit
     // workers may not within 3 s; once their run worker is gone they would be idle, and answer).

@@ -63,25 +63,21 @@ function cohortCharts() {
 
 describe.skipIf(!HAVE_CHROMIUM)(`chart SVGs: Chromium = Node${NO_CHROMIUM}`, () => {
   for (const c of [...charts, ...cohortCharts()]) {
-    it(
-      c.id,
-      async () => {
-        const raw = await page.evaluate(async (spec) => {
-          const w = window as unknown as Record<string, any>; // the UMD builds' globals
-          w.vega.textMetrics.canvas(false);
-          const view = new w.vega.View(w.vega.parse(w.vegaLite.compile(spec).spec), { renderer: "none" });
-          const svg: string = await view.toSVG();
-          view.finalize();
-          return svg;
-        }, c.spec!);
-        const [a, b] = [renameSvgIds(raw, "v"), await renderSvg(c.spec!)];
-        let i = 0;
-        while (i < a.length && a[i] === b[i]) i++;
-        // Where they part, if they do (the whole SVG is too long for a readable failure).
-        expect(a.slice(Math.max(0, i - 300), i + 200)).toBe(b.slice(Math.max(0, i - 300), i + 200));
-        expect(a).toBe(b);
-      },
-      60_000,
-    );
+    it(c.id, async () => {
+      const raw = await page.evaluate(async (spec) => {
+        const w = window as unknown as Record<string, any>; // the UMD builds' globals
+        w.vega.textMetrics.canvas(false);
+        const view = new w.vega.View(w.vega.parse(w.vegaLite.compile(spec).spec), { renderer: "none" });
+        const svg: string = await view.toSVG();
+        view.finalize();
+        return svg;
+      }, c.spec!);
+      const [a, b] = [renameSvgIds(raw, "v"), await renderSvg(c.spec!)];
+      let i = 0;
+      while (i < a.length && a[i] === b[i]) i++;
+      // Where they part, if they do (the whole SVG is too long for a readable failure).
+      expect(a.slice(Math.max(0, i - 300), i + 200)).toBe(b.slice(Math.max(0, i - 300), i + 200));
+      expect(a).toBe(b);
+    }, 60_000);
   }
 });

@@ -26,7 +26,11 @@ const GAP_TOL = 1e-9;
 const FEAS_TOL = 1e-9;
 
 function rows(dir: string, file: string): string[][] {
-  return readGolden(`${REFERENCE}${dir}/${file}`).trim().split("\n").slice(1).map((l) => l.split("\t"));
+  return readGolden(`${REFERENCE}${dir}/${file}`)
+    .trim()
+    .split("\n")
+    .slice(1)
+    .map((l) => l.split("\t"));
 }
 
 const engine = async (x: Float64Array, G: number, T: number, flavor: CoreFlavor = "release") =>
@@ -35,7 +39,8 @@ const engine = async (x: Float64Array, G: number, T: number, flavor: CoreFlavor 
 describe.each(CASES)("%s: vs R quadprog's dense-QP optimum of sample 1 (sample1_exact_optimum.tsv)", (dir) => {
   const X = rows(dir, "X_standardized.tsv").map((r) => r.slice(1).map(Number));
   const z = Float64Array.from(rows(dir, "sample1_y_standardized.tsv").map((r) => Number(r[r.length - 1])));
-  const G = X.length, T = X[0].length;
+  const G = X.length,
+    T = X[0].length;
   const x = Float64Array.from(X.flat());
   it.each(rows(dir, "sample1_exact_optimum.tsv"))("ν = %s", async (nuS, bS, epsS, objS, ...wS) => {
     const nu = Number(nuS);
@@ -45,18 +50,25 @@ describe.each(CASES)("%s: vs R quadprog's dense-QP optimum of sample 1 (sample1_
     expect(Math.abs(f.b - Number(bS))).toBeLessThanOrEqual(W_TOL);
     expect(Math.abs(f.epsilon - Number(epsS))).toBeLessThanOrEqual(W_TOL);
     // Independent gap: primal P(w, b, ε) vs dual D(β) = zᵀβ − ½‖Xᵀβ‖² at a feasible β.
-    let sb = 0, sa = 0;
+    let sb = 0,
+      sa = 0;
     const xb = new Float64Array(T);
     let zb = 0;
     for (let g = 0; g < G; g++) {
       expect(Math.abs(f.beta[g])).toBeLessThanOrEqual(1 + FEAS_TOL);
-      sb += f.beta[g]; sa += Math.abs(f.beta[g]); zb += z[g] * f.beta[g];
+      sb += f.beta[g];
+      sa += Math.abs(f.beta[g]);
+      zb += z[g] * f.beta[g];
       for (let k = 0; k < T; k++) xb[k] += X[g][k] * f.beta[g];
     }
     expect(Math.abs(sb)).toBeLessThanOrEqual(FEAS_TOL * G);
     expect(Math.abs(sa - nu * G)).toBeLessThanOrEqual(FEAS_TOL * G);
-    let p = nu * G * f.epsilon, d = zb;
-    for (let k = 0; k < T; k++) { p += 0.5 * f.w[k] * f.w[k]; d -= 0.5 * xb[k] * xb[k]; }
+    let p = nu * G * f.epsilon,
+      d = zb;
+    for (let k = 0; k < T; k++) {
+      p += 0.5 * f.w[k] * f.w[k];
+      d -= 0.5 * xb[k] * xb[k];
+    }
     for (let g = 0; g < G; g++) {
       let r = f.b - z[g];
       for (let k = 0; k < T; k++) r += X[g][k] * f.w[k];
@@ -71,12 +83,14 @@ describe.each(CASES)("%s: vs R quadprog's dense-QP optimum of sample 1 (sample1_
   it("release (SIMD) and debug (scalar) builds: the same bits for every ν and the CoreAlg block", async () => {
     const [rel, dbg] = [await engine(x, G, T), await engine(x, G, T, "debug")];
     for (const nu of NUS) {
-      const a = rel.exactFit(z, nu), b = dbg.exactFit(z, nu);
+      const a = rel.exactFit(z, nu),
+        b = dbg.exactFit(z, nu);
       expect(Array.from(a.w)).toEqual(Array.from(b.w));
       expect(Array.from(a.beta)).toEqual(Array.from(b.beta));
       expect([a.b, a.epsilon, a.objective, a.iterations]).toEqual([b.b, b.epsilon, b.objective, b.iterations]);
     }
-    const fa = rel.fit(z), fb = dbg.fit(z);
+    const fa = rel.fit(z),
+      fb = dbg.fit(z);
     expect(Array.from(fa.w)).toEqual(Array.from(fb.w));
     expect(Array.from(fa.rmse)).toEqual(Array.from(fb.rmse));
     expect(Array.from(fa.r)).toEqual(Array.from(fb.r));
@@ -85,7 +99,8 @@ describe.each(CASES)("%s: vs R quadprog's dense-QP optimum of sample 1 (sample1_
   it("CoreAlg on the exact optimum: v = w per ν, clip and normalise, RMSE, r, first minimum RMSE", async () => {
     const e = await engine(x, G, T);
     const f = e.fit(z);
-    let best = Infinity, sel = -1;
+    let best = Infinity,
+      sel = -1;
     NUS.forEach((nu, j) => {
       const v = e.exactFit(z, nu).w;
       expect(Array.from(f.v.subarray(j * T, (j + 1) * T))).toEqual(Array.from(v));
@@ -95,13 +110,23 @@ describe.each(CASES)("%s: vs R quadprog's dense-QP optimum of sample 1 (sample1_
       for (let t = 0; t < T; t++) expect(Math.abs(f.w[j * T + t] - w[t])).toBeLessThanOrEqual(1e-15);
       const k = X.map((row) => row.reduce((a, xv, t) => a + xv * w[t], 0));
       const rmse = Math.sqrt(k.reduce((a, kg, g) => a + (kg - z[g]) ** 2, 0) / G);
-      const mk = k.reduce((a, b) => a + b, 0) / G, mz = z.reduce((a, b) => a + b, 0) / G;
-      let sxy = 0, sxx = 0, syy = 0;
-      for (let g = 0; g < G; g++) { sxy += (k[g] - mk) * (z[g] - mz); sxx += (k[g] - mk) ** 2; syy += (z[g] - mz) ** 2; }
+      const mk = k.reduce((a, b) => a + b, 0) / G,
+        mz = z.reduce((a, b) => a + b, 0) / G;
+      let sxy = 0,
+        sxx = 0,
+        syy = 0;
+      for (let g = 0; g < G; g++) {
+        sxy += (k[g] - mk) * (z[g] - mz);
+        sxx += (k[g] - mk) ** 2;
+        syy += (z[g] - mz) ** 2;
+      }
       expect(Math.abs(f.rmse[j] - rmse)).toBeLessThanOrEqual(1e-12);
       expect(Math.abs(f.r[j] - sxy / Math.sqrt(sxx * syy))).toBeLessThanOrEqual(1e-12);
       expect(f.iterations[j]).toBeGreaterThan(0);
-      if (f.rmse[j] < best) { best = f.rmse[j]; sel = j; }
+      if (f.rmse[j] < best) {
+        best = f.rmse[j];
+        sel = j;
+      }
     });
     expect(f.selected).toBe(sel);
   });
@@ -112,23 +137,32 @@ describe.each(CASES)("%s: vs R quadprog's dense-QP optimum of sample 1 (sample1_
 describe("degenerate optimum (z = 2·x₀ − x₁, ε* = 0)", () => {
   const dir = "cibersort_lm22_scanb60_noqn_perm100_seed7";
   const X = rows(dir, "X_standardized.tsv").map((r) => r.slice(1).map(Number));
-  const G = X.length, T = X[0].length;
+  const G = X.length,
+    T = X[0].length;
   const z = Float64Array.from(X, (r) => 2 * r[0] - r[1]);
   it.each([...NUS])("ν = %s: gap ≤ 1e-9 recomputed here, β feasible", async (nu) => {
     const f = (await engine(Float64Array.from(X.flat()), G, T)).exactFit(z, nu);
     expect(f.iterations).toBeGreaterThan(0);
-    let sb = 0, sa = 0, zb = 0;
+    let sb = 0,
+      sa = 0,
+      zb = 0;
     const xb = new Float64Array(T);
     for (let g = 0; g < G; g++) {
       expect(Math.abs(f.beta[g])).toBeLessThanOrEqual(1);
-      sb += f.beta[g]; sa += Math.abs(f.beta[g]); zb += z[g] * f.beta[g];
+      sb += f.beta[g];
+      sa += Math.abs(f.beta[g]);
+      zb += z[g] * f.beta[g];
       for (let k = 0; k < T; k++) xb[k] += X[g][k] * f.beta[g];
     }
     expect(Math.abs(sb)).toBeLessThanOrEqual(FEAS_TOL * G);
     expect(sa).toBeLessThanOrEqual(nu * G + FEAS_TOL * G);
     const eps = Math.max(f.epsilon, 0); // the primal's ε ≥ 0
-    let p = nu * G * eps, d = zb;
-    for (let k = 0; k < T; k++) { p += 0.5 * f.w[k] * f.w[k]; d -= 0.5 * xb[k] * xb[k]; }
+    let p = nu * G * eps,
+      d = zb;
+    for (let k = 0; k < T; k++) {
+      p += 0.5 * f.w[k] * f.w[k];
+      d -= 0.5 * xb[k] * xb[k];
+    }
     for (let g = 0; g < G; g++) {
       let r = f.b - z[g];
       for (let k = 0; k < T; k++) r += X[g][k] * f.w[k];
@@ -149,7 +183,8 @@ const WHOLE = ["cibersort_lm22_examplemix_qn_perm0", "cibersort_lm22_tcgaluad_no
 describe("whole cases, engine solver exact, vs the dense-QP optimum of every sample (exact_optimum_all.tsv)", () => {
   it.each(WHOLE)("%s: fractions, Correlation, RMSE and the chosen ν within 1e-7", async (dir) => {
     const X = rows(dir, "X_standardized.tsv").map((r) => r.slice(1).map(Number));
-    const G = X.length, T = X[0].length;
+    const G = X.length,
+      T = X[0].length;
     const eng = await engine(Float64Array.from(X.flat()), G, T);
     const mix = rows(dir, "mixture_preprocessed.tsv");
     const head = readGolden(`${REFERENCE}${dir}/exact_optimum_all.tsv`).split("\n")[0].split("\t");
@@ -160,13 +195,17 @@ describe("whole cases, engine solver exact, vs the dense-QP optimum of every sam
     const z = new Float64Array(G);
     let compared = 0;
     want.forEach((w, s) => {
-      eng.standardize(Float64Array.from(mix, (r) => Number(r[s + 1])), z);
+      eng.standardize(
+        Float64Array.from(mix, (r) => Number(r[s + 1])),
+        z,
+      );
       const f = eng.fit(z);
       for (const it of f.iterations) expect(it).toBeGreaterThan(0); // every ν certified
       if (Number(w[col("rmse_margin")]) < NU_TIE) return;
       compared++;
       expect(NUS[f.selected], w[0]).toBe(Number(w[col("nu")]));
-      for (let t = 0; t < T; t++) expect(Math.abs(f.w[f.selected * T + t] - Number(w[t + 1])), `${w[0]} ${head[t + 1]}`).toBeLessThanOrEqual(WHOLE_TOL);
+      for (let t = 0; t < T; t++)
+        expect(Math.abs(f.w[f.selected * T + t] - Number(w[t + 1])), `${w[0]} ${head[t + 1]}`).toBeLessThanOrEqual(WHOLE_TOL);
       expect(Math.abs(f.r[f.selected] - Number(w[col("Correlation")])), w[0]).toBeLessThanOrEqual(WHOLE_TOL);
       expect(Math.abs(f.rmse[f.selected] - Number(w[col("RMSE")])), w[0]).toBeLessThanOrEqual(WHOLE_TOL);
     });

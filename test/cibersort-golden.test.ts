@@ -41,23 +41,49 @@ function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 /** `absolute`: the case's option (MANIFEST), which decides whether the reference has an absolute-score column. */
-function expectMatchesResultTable(res: CibersortResult, ref: ReturnType<typeof readRefTable>, absolute: CibersortCase["absolute"], rows?: number[]) {
+function expectMatchesResultTable(
+  res: CibersortResult,
+  ref: ReturnType<typeof readRefTable>,
+  absolute: CibersortCase["absolute"],
+  rows?: number[],
+) {
   const idx = rows ?? ref.ids.map((_, i) => i);
   expect(res.samples).toEqual(idx.map((i) => ref.ids[i]));
   const absColumn = absolute ? [`Absolute score (${absolute})`] : [];
   expect(ref.header).toEqual(["sample", ...res.cellTypes, "P-value", "Correlation", "RMSE", ...absColumn]);
   res.cellTypes.forEach((t, j) => {
     const ours = Array.from({ length: res.samples.length }, (_, s) => res.fractions.data[j * res.samples.length + s]);
-    expect(maxAbsDiff(ours, idx.map((i) => ref.num(t)[i])), t).toBeLessThanOrEqual(TOL);
+    expect(
+      maxAbsDiff(
+        ours,
+        idx.map((i) => ref.num(t)[i]),
+      ),
+      t,
+    ).toBeLessThanOrEqual(TOL);
   });
-  expect(maxAbsDiff(res.correlation, idx.map((i) => ref.num("Correlation")[i]))).toBeLessThanOrEqual(TOL);
-  expect(maxAbsDiff(res.rmse, idx.map((i) => ref.num("RMSE")[i]))).toBeLessThanOrEqual(TOL);
+  expect(
+    maxAbsDiff(
+      res.correlation,
+      idx.map((i) => ref.num("Correlation")[i]),
+    ),
+  ).toBeLessThanOrEqual(TOL);
+  expect(
+    maxAbsDiff(
+      res.rmse,
+      idx.map((i) => ref.num("RMSE")[i]),
+    ),
+  ).toBeLessThanOrEqual(TOL);
   // P-values are identical (the nearest-null rule on an identical null), 9999 without permutations.
   expect(Array.from(res.pValue)).toEqual(idx.map((i) => ref.num("P-value")[i]));
   expect(res.absMethod).toBe(absolute || undefined);
   if (absolute) {
     expect(res.absoluteScore).toBeDefined();
-    expect(maxAbsDiff(res.absoluteScore!, idx.map((i) => ref.num(absColumn[0])[i]))).toBeLessThanOrEqual(TOL);
+    expect(
+      maxAbsDiff(
+        res.absoluteScore!,
+        idx.map((i) => ref.num(absColumn[0])[i]),
+      ),
+    ).toBeLessThanOrEqual(TOL);
   }
 }
 
@@ -67,13 +93,13 @@ describe("golden: the tool's own code run by us (R CIBERSORT v1.04), every MANIF
       const { signature, mixture } = loadInputs(c);
 
       const prep = prepare(core, signature, mixture, { qn: c.qn, scale: "auto" });
-      expect(prep.genes).toEqual(readRefTable(c.dir + "genes.tsv").col("gene"));
-      const X = readRefTable(c.dir + "X_standardized.tsv");
+      expect(prep.genes).toEqual(readRefTable(`${c.dir}genes.tsv`).col("gene"));
+      const X = readRefTable(`${c.dir}X_standardized.tsv`);
       const T = prep.cellTypes.length;
       const refX = new Float64Array(prep.xRowMajor.length);
       X.rows.forEach((r, g) => r.slice(1).forEach((v, t) => (refX[g * T + t] = Number(v))));
       expect(maxAbsDiff(prep.xRowMajor, refX)).toBe(0); // bit-identical standardisation
-      const Y = readRefTable(c.dir + "mixture_preprocessed.tsv");
+      const Y = readRefTable(`${c.dir}mixture_preprocessed.tsv`);
       const G = prep.genes.length;
       prep.samples.forEach((s, j) => {
         expect(maxAbsDiff(prep.y.subarray(j * G, (j + 1) * G), Y.num(s))).toBe(0); // anti-log and QN bit-identical
@@ -81,20 +107,22 @@ describe("golden: the tool's own code run by us (R CIBERSORT v1.04), every MANIF
 
       if (c.perm > 0) {
         // R's first permutation draw (set.seed + sample over the pooled mixture), value for value
-        const draw = readRefTable(c.dir + "perm1_draw.tsv").num("value");
+        const draw = readRefTable(`${c.dir}perm1_draw.tsv`).num("value");
         expect(Array.from(permutationDraws(prep.y, G, 1, c.seed ?? 1))).toEqual(draw);
       }
 
       const res = await cibersortMatrices(mixture, signature, { perm: c.perm, seed: c.seed ?? 1, qn: c.qn, absolute: c.absolute }, core);
       if (c.perm > 0) {
-        expect(maxAbsDiff(res.diagnostics.nullDistribution, readRefTable(c.dir + "nulldist_sorted.tsv").num("correlation"))).toBeLessThanOrEqual(TOL);
+        expect(
+          maxAbsDiff(res.diagnostics.nullDistribution, readRefTable(`${c.dir}nulldist_sorted.tsv`).num("correlation")),
+        ).toBeLessThanOrEqual(TOL);
       }
-      const raw = readRefTable(c.dir + "corealg_unrounded.tsv");
+      const raw = readRefTable(`${c.dir}corealg_unrounded.tsv`);
       res.cellTypes.forEach((t, j) => {
         const ours = res.samples.map((_, s) => res.diagnostics.unrounded.weights[s * T + j]);
         expect(maxAbsDiff(ours, raw.num(t)), `unrounded ${t}`).toBeLessThanOrEqual(TOL);
       });
-      expectMatchesResultTable(res, readRefTable(c.dir + "result.tsv"), c.absolute);
+      expectMatchesResultTable(res, readRefTable(`${c.dir}result.tsv`), c.absolute);
     }, 600_000);
   }
 });
@@ -106,7 +134,7 @@ describe("single-sample mixtures (R v1.04 fails on them)", () => {
   for (const c of linear) {
     it(`${c.name}: each sample alone equals its row of the full case`, async () => {
       const { signature, mixture } = loadInputs(c);
-      const ref = readRefTable(c.dir + "result.tsv");
+      const ref = readRefTable(`${c.dir}result.tsv`);
       const samples = mixture.cols.length > 3 ? [0, 1, mixture.cols.length - 1] : mixture.cols.map((_, i) => i);
       for (const s of samples) {
         const one = makeMatrix(mixture.rows, [mixture.cols[s]], Float64Array.from(column(mixture, s)), mixture.rowHeader);

@@ -63,7 +63,10 @@ describe("ν-SVR solution (libsvm Solver_NU) invariants", () => {
           expect(Math.abs(sumN - (C * nu * l) / 2)).toBeLessThan(SUM_TOL);
           // Residuals r_i = z_i − Σ_j β_j K_ij; libsvm's gradient is −r_i for α⁺_i and r_i for α⁻_i. Each side's
           // maximal violating pair: max r over variables that may move up minus min r over those that may move down.
-          let upP = -Infinity, lowP = Infinity, upN = -Infinity, lowN = Infinity;
+          let upP = -Infinity,
+            lowP = Infinity,
+            upN = -Infinity,
+            lowN = Infinity;
           for (let i = 0; i < l; i++) {
             let f = 0;
             for (let j = 0; j < l; j++) f += beta[j] * K[i * l + j];
@@ -125,7 +128,12 @@ describe("CIBERSORT output invariants and determinism", () => {
     data.set(mixture.data.subarray(0, 3 * n));
     data.fill(5, 3 * n);
     const withFlat = makeMatrix(mixture.rows, cols, data, mixture.rowHeader);
-    const base = await cibersortMatrices(makeMatrix(mixture.rows, cols.slice(0, 3), data.slice(0, 3 * n)), signature, { perm: 0, scale: "linear" }, core);
+    const base = await cibersortMatrices(
+      makeMatrix(mixture.rows, cols.slice(0, 3), data.slice(0, 3 * n)),
+      signature,
+      { perm: 0, scale: "linear" },
+      core,
+    );
     const res = await cibersortMatrices(withFlat, signature, { perm: 0, scale: "linear" }, core);
     const T = res.cellTypes.length;
     for (let t = 0; t < T; t++) {

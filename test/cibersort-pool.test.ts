@@ -1,7 +1,7 @@
 // The fits spread over piscina workers: the same bits for any thread count and chunk size, a failing
 // worker fails the run with a clear error, and an AbortSignal stops it.
 import { describe, expect, it } from "vitest";
-import { CibersortEngine } from "../src/core/cibersort/engine.js";
+import type { CibersortEngine } from "../src/core/cibersort/engine.js";
 import { runFitsOnPool } from "../src/node/pool.js";
 import { cibersort, readMatrixFile, toResultsTable } from "../src/node/index.js";
 import { loadCore } from "../src/core/wasm.js";
@@ -57,7 +57,9 @@ describe("worker pool", () => {
     const local = () => {
       throw new Error("must not run locally");
     };
-    await expect(runFitsOnPool(bad, vectors, local as unknown as () => CibersortEngine, { threads: 2 })).rejects.toThrow(/a fit worker failed/) // a FitFailure naming the chunk;
+    await expect(runFitsOnPool(bad, vectors, local as unknown as () => CibersortEngine, { threads: 2 })).rejects.toThrow(
+      /a fit worker failed/,
+    ); // a FitFailure naming the chunk;
   }, 60_000);
 
   it("an aborted signal stops the run", async () => {

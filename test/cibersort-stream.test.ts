@@ -16,12 +16,12 @@ import { InputError } from "../src/core/errors.js";
 import { ensemblSymbols, meetGenes, toSymbols } from "../src/core/genes.js";
 import { formatArrow, parseArrow } from "../src/core/formats/arrow.js";
 import { parseParquet } from "../src/core/formats/parquet.js";
-import { type ReadOptions } from "../src/core/formats/read.js";
+import type { ReadOptions } from "../src/core/formats/read.js";
 import { readMatrixFile } from "../src/node/read.js";
 import { nearMidpointN, rStrtod } from "../src/core/formats/rnumber.js";
 import { streamMatrixFile } from "../src/node/stream.js";
 import { loadCore } from "../src/core/wasm.js";
-import { type Matrix } from "../src/core/matrix.js";
+import type { Matrix } from "../src/core/matrix.js";
 import { GOLDEN, dataFile, readGolden } from "./helpers/reference.js";
 
 const dir = mkdtempSync(join(tmpdir(), "cellfrac-stream-"));
@@ -86,7 +86,9 @@ async function expectSameRead(path: string, opts: ReadOptions = {}, chunks: (num
 
 describe("streamMatrixFile = readMatrixFile", () => {
   it("every table in test/golden, gzipped and plain (matrix bits, errors, warnings, file maximum)", async () => {
-    const gz = readdirSync(GOLDEN, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".tsv.gz")).sort();
+    const gz = readdirSync(GOLDEN, { recursive: true, encoding: "utf8" })
+      .filter((f) => f.endsWith(".tsv.gz"))
+      .sort();
     expect(gz.length).toBeGreaterThan(190);
     // Each one as stored (gzip) and decompressed (the plain-text reader).
     const files = gz.flatMap((f) => [GOLDEN + f, put(f.replace(/\//g, "_").replace(/\.gz$/, ""), readGolden(GOLDEN + f))]);
@@ -112,38 +114,38 @@ describe("streamMatrixFile = readMatrixFile", () => {
 
   const H = "gene\ts1\ts2\n";
   const crafted: [string, string][] = [
-    ["lf.tsv", H + "A\t1\t2.5\nB\t3e2\t-0.25\n"],
-    ["crlf.tsv", H.replace("\n", "\r\n") + "A\t1\t2\r\nB\t3\t4\r\n"],
+    ["lf.tsv", `${H}A\t1\t2.5\nB\t3e2\t-0.25\n`],
+    ["crlf.tsv", `${H.replace("\n", "\r\n")}A\t1\t2\r\nB\t3\t4\r\n`],
     ["lone-cr.tsv", "gene\ts1\ts2\rA\t1\t2\rB\t3\t4\r"],
     ["mixed-ends.tsv", "gene\ts1\ts2\r\nA\t1\t2\rB\t3\t4\nC\t5\t6"],
-    ["bom.tsv", "\ufeff" + H + "A\t1\t2\n"],
-    ["two-bom.tsv", "\ufeff\ufeff" + H + "A\t1\t2\n"],
-    ["bom-gene.tsv", H + "\ufeffA\t1\t2\nB\t3\t4\n"],
+    ["bom.tsv", `\ufeff${H}A\t1\t2\n`],
+    ["two-bom.tsv", `\ufeff\ufeff${H}A\t1\t2\n`],
+    ["bom-gene.tsv", `${H}\ufeffA\t1\t2\nB\t3\t4\n`],
     ["quotes.tsv", '"gene"\t"s1"\t"s2"\n"A"\t"1"\t2\n"B\tC"\t3\t4\n'],
-    ["spaces.tsv", H + " A \t 1\t2 \nB\t3\t4\n"],
+    ["spaces.tsv", `${H} A \t 1\t2 \nB\t3\t4\n`],
     ["short-header.tsv", "s1\ts2\nA\t1\t2\nB\t3\t4\n"],
-    ["trailing-blank.tsv", H + "A\t1\t2\n\n  \n\t\n"],
-    ["blank-inside.tsv", H + "A\t1\t2\n\nB\t3\t4\n"],
-    ["blank-line2.tsv", H + "\nA\t1\t2\n"],
-    ["header-only.tsv", H + "\n\n"],
+    ["trailing-blank.tsv", `${H}A\t1\t2\n\n  \n\t\n`],
+    ["blank-inside.tsv", `${H}A\t1\t2\n\nB\t3\t4\n`],
+    ["blank-line2.tsv", `${H}\nA\t1\t2\n`],
+    ["header-only.tsv", `${H}\n\n`],
     ["empty.tsv", ""],
     ["blank-only.tsv", "\n \n"],
     ["one-field.tsv", "gene\nA\nB\n"],
     ["dup-sample.tsv", "gene\ts1\ts1\nA\t1\t2\n"],
-    ["ragged.tsv", H + "A\t1\t2\nB\t3\n"],
-    ["trailing-tab.tsv", H + "A\t1\t2\t\n"],
-    ["na.tsv", H + "A\t1\t2\nB\tNA\t4\n"],
-    ["empty-cell.tsv", H + "A\t1\t\n"],
-    ["junk.tsv", H + "A\t1\t2\nB\t3\t1abc\n"],
-    ["inf.tsv", H + "A\tInf\t2\n"],
-    ["huge.tsv", H + "A\t1e999\t2\n"],
-    ["empty-gene.tsv", H + "\t1\t2\n"],
-    ["unterminated.tsv", H + 'A\t"1\t2\n'],
-    ["hazard.tsv", H + "A\t0.1\t1.0000000000000002\nB\t123456789012345678\t9007199254740993\nC\t2.2250738585072014e-308\t-0\n"],
+    ["ragged.tsv", `${H}A\t1\t2\nB\t3\n`],
+    ["trailing-tab.tsv", `${H}A\t1\t2\t\n`],
+    ["na.tsv", `${H}A\t1\t2\nB\tNA\t4\n`],
+    ["empty-cell.tsv", `${H}A\t1\t\n`],
+    ["junk.tsv", `${H}A\t1\t2\nB\t3\t1abc\n`],
+    ["inf.tsv", `${H}A\tInf\t2\n`],
+    ["huge.tsv", `${H}A\t1e999\t2\n`],
+    ["empty-gene.tsv", `${H}\t1\t2\n`],
+    ["unterminated.tsv", `${H}A\t"1\t2\n`],
+    ["hazard.tsv", `${H}A\t0.1\t1.0000000000000002\nB\t123456789012345678\t9007199254740993\nC\t2.2250738585072014e-308\t-0\n`],
     ["utf8.tsv", "gène\tß1\ts2\nÄ\t1\t2\n"],
     ["comma.csv", "gene,s1,s2\nA,1,2\nB,3,4\n"],
     ["commas-in-tsv.tsv", "gene\ts,1\ts2\nA\t1\t2\n"],
-    ["dups.tsv", H + "A\t1\t2\nB\t3\t4\nA\t5\t6\nB\t7\t8\nC\t9\t9\n"],
+    ["dups.tsv", `${H}A\t1\t2\nB\t3\t4\nA\t5\t6\nB\t7\t8\nC\t9\t9\n`],
   ];
 
   it("crafted tables, split into chunks of 1, 2, 3, 5 and 64 bytes and whole", async () => {
@@ -154,7 +156,7 @@ describe("streamMatrixFile = readMatrixFile", () => {
       if (name === "dups.tsv") for (const d of ["first", "mean", "max"] as const) await expectSameRead(p, { duplicates: d }, chunks);
     }
     // Gzip by content, with chunk boundaries inside the decompressed lines.
-    for (const [name, text] of crafted.slice(0, 12)) await expectSameRead(put(name + ".gz", gzipSync(text)), {}, [3, undefined]);
+    for (const [name, text] of crafted.slice(0, 12)) await expectSameRead(put(`${name}.gz`, gzipSync(text)), {}, [3, undefined]);
   });
 
   it("row maxima of rows only checked equal R's values where the quick N/10^k is an ulp off (hazard cells)", async () => {
@@ -164,10 +166,10 @@ describe("streamMatrixFile = readMatrixFile", () => {
     let hits = 0;
     for (let i = 0; differ < 40 && i < 30_000_000; i++) {
       const k = 1 + (i % 12);
-      const n = Math.floor(((i * 2654435761) % 2 ** 32) / 2 ** 32 * 10 ** Math.min(15, k + 1 + (i % 5)));
+      const n = Math.floor((((i * 2654435761) % 2 ** 32) / 2 ** 32) * 10 ** Math.min(15, k + 1 + (i % 5)));
       if (n === 0 || !nearMidpointN(n / 10 ** k, k, n, 0)) continue;
       const digits = String(n).padStart(k + 1, "0");
-      const tok = digits.slice(0, -k) + "." + digits.slice(-k);
+      const tok = `${digits.slice(0, -k)}.${digits.slice(-k)}`;
       const quick = n / 10 ** k;
       if (rStrtod(tok) !== quick) differ++;
       else if (hits++ % 10 !== 0) continue;
@@ -176,7 +178,7 @@ describe("streamMatrixFile = readMatrixFile", () => {
       rows.push(`H${j}\t${tok}\t${tok}\t0.5`, `Q${j}\t${String(quick)}\t${tok}\t${tok}`, `S${j}\t1e-3\t${tok}\t${(quick / 2).toFixed(3)}`);
     }
     expect(differ).toBe(40);
-    const p = put("hazard-rows.tsv", "gene\ta\tb\tc\n" + rows.join("\n") + "\n");
+    const p = put("hazard-rows.tsv", `gene\ta\tb\tc\n${rows.join("\n")}\n`);
     const m = readMatrixFile(p);
     const none = (await streamMatrixFile(p, { keepRows: () => false }))!;
     const n = m.rows.length;
@@ -210,7 +212,7 @@ describe("streamMatrixFile = readMatrixFile", () => {
   });
 
   it("corrupt gzip and unreadable files: readMatrixFile's messages", async () => {
-    const gz = gzipSync(Buffer.from("gene\ts1\n" + "A\t1\n".repeat(5000)));
+    const gz = gzipSync(Buffer.from(`gene\ts1\n${"A\t1\n".repeat(5000)}`));
     for (const bad of [gz.subarray(0, gz.length - 20), Buffer.concat([gz.subarray(0, 10), Buffer.from("garbage garbage garbage")])]) {
       const want = await expectSameRead(put("bad.tsv.gz", bad));
       expect("error" in want && want.error.message).toMatch(/: corrupt gzip data: /);
@@ -224,7 +226,10 @@ describe("streamMatrixFile = readMatrixFile", () => {
   it("Arrow and GCT input are streamed too (test/io-stream-formats.test.ts has the details)", async () => {
     const gct = put("x.gct", "#1.2\n1\t1\nName\tDescription\ts1\nA\tna\t1\n");
     expect((await streamMatrixFile(gct))!.matrix.rows).toEqual(["A"]);
-    const arrow = put("x.arrow", formatArrow("gene", ["s1"], ["A", "B"], (r) => r + 1));
+    const arrow = put(
+      "x.arrow",
+      formatArrow("gene", ["s1"], ["A", "B"], (r) => r + 1),
+    );
     expect((await streamMatrixFile(arrow))!.matrix.rows).toEqual(readMatrixFile(arrow).rows);
     expect((await streamMatrixFile(put("x.arrow.gz", gzipSync(readFileSync(arrow)))))!.max).toBe(2);
   });
@@ -240,7 +245,11 @@ interface Run {
 }
 
 // The exact solver keeps the runs short; the reading path does not depend on the solver (one libsvm case below).
-const cli = (mixture: string, extra: string[] = []) => parseCibersortArgs([mixture, "--perm", "2", "--threads", "1", "--solver", "exact", ...extra]) as Exclude<ReturnType<typeof parseCibersortArgs>, "help">;
+const cli = (mixture: string, extra: string[] = []) =>
+  parseCibersortArgs([mixture, "--perm", "2", "--threads", "1", "--solver", "exact", ...extra]) as Exclude<
+    ReturnType<typeof parseCibersortArgs>,
+    "help"
+  >;
 
 async function viaCli(mixture: string, extra: string[] = []): Promise<Run> {
   let stderr = "";
@@ -269,7 +278,17 @@ async function viaWholeFile(mixture: string, extra: string[] = []): Promise<Run>
     const res = await cibersortMatrices(
       met.mixture,
       signature,
-      { perm: o.perm, seed: o.seed, qn: o.qn, absolute: o.absolute, scale: o.scale, threads: 1, solver: o.solver, onWarning: warn, names: { mixture: o.mixture, signature: o.signature } },
+      {
+        perm: o.perm,
+        seed: o.seed,
+        qn: o.qn,
+        absolute: o.absolute,
+        scale: o.scale,
+        threads: 1,
+        solver: o.solver,
+        onWarning: warn,
+        names: { mixture: o.mixture, signature: o.signature },
+      },
       await loadCore(),
       runFitsInProcess,
     );
@@ -299,7 +318,15 @@ function slice(src: string, n: number, extraRows: string[] = []): string {
   const raw = readFileSync(src);
   const text = (src.endsWith(".gz") ? gunzipSync(raw) : raw).toString("utf8");
   const lines = text.split("\n").filter((l) => l.length > 0);
-  return lines.map((l) => l.split("\t").slice(0, n + 1).join("\t")).concat(extraRows).join("\n") + "\n";
+  return `${lines
+    .map((l) =>
+      l
+        .split("\t")
+        .slice(0, n + 1)
+        .join("\t"),
+    )
+    .concat(extraRows)
+    .join("\n")}\n`;
 }
 
 const LINSLEY = dataFile("linsley2014_whole_blood_gse60424/GSE60424_wholeblood_normalized_counts.tsv.gz");
@@ -316,7 +343,10 @@ describe("cellfrac cibersort streams the signature genes: output = whole-file pa
     expect(c.table).toBe((await viaCli(EXAMPLE)).table);
     // Arrow input is not streamed (readMatrixFile reads it): same table.
     const ex = readMatrixFile(EXAMPLE);
-    const arrow = put("example.arrow", formatArrow(ex.rowHeader ?? "gene", ex.cols, ex.rows, (r, k) => ex.data[r + k * ex.rows.length]));
+    const arrow = put(
+      "example.arrow",
+      formatArrow(ex.rowHeader ?? "gene", ex.cols, ex.rows, (r, k) => ex.data[r + k * ex.rows.length]),
+    );
     expect((await expectSameRun(arrow)).table).toBe(c.table);
   }, 120_000);
 
@@ -354,16 +384,16 @@ describe("cellfrac cibersort streams the signature genes: output = whole-file pa
     const bySymbol = new Map<string, string[]>();
     for (const [id, s] of ensemblSymbols()) bySymbol.set(s, [...(bySymbol.get(s) ?? []), id]);
     const toIds = (text: string, extra: string[] = []) =>
-      text
+      `${text
         .split("\n")
         .filter((l) => l !== "")
         .map((l, i) => {
           const [g, ...rest] = l.split("\t");
           const id = i > 0 ? bySymbol.get(g)?.[0] : undefined;
-          return (id ? `${id}.${(i % 9) + 1}` : g) + "\t" + rest.join("\t");
+          return `${id ? `${id}.${(i % 9) + 1}` : g}\t${rest.join("\t")}`;
         })
         .concat(extra)
-        .join("\n") + "\n";
+        .join("\n")}\n`;
     const linsley = slice(LINSLEY, 5);
     const ids = await expectSameRun(put("linsley-ensembl.tsv", toIds(linsley)));
     expect(ids.stderr).toMatch(/rows named by Ensembl gene ID/);
@@ -406,15 +436,22 @@ describe("cellfrac cibersort streams the signature genes: output = whole-file pa
   }, 120_000);
 
   it("-o results.arrow / results.parquet write the table (read back equal to the TSV); other extensions are refused", async () => {
-    const table = (await viaCli(EXAMPLE)).table!.trim().split("\n").map((l) => l.split("\t"));
-    for (const [ext, parse] of [["arrow", parseArrow], ["parquet", parseParquet]] as const) {
+    const table = (await viaCli(EXAMPLE))
+      .table!.trim()
+      .split("\n")
+      .map((l) => l.split("\t"));
+    for (const [ext, parse] of [
+      ["arrow", parseArrow],
+      ["parquet", parseParquet],
+    ] as const) {
       const out = join(dir, `res.${ext}`);
       await runCibersort(cli(EXAMPLE, ["-o", out, "-q"]), { stdout: () => {}, stderr: () => {}, isTTY: false });
       const m = parse(readFileSync(out));
       expect(m.rowHeader, ext).toBe("Mixture");
       expect(m.cols, ext).toEqual(table[0].slice(1));
       expect(m.rows, ext).toEqual(table.slice(1).map((r) => r[0]));
-      for (let r = 0; r < m.rows.length; r++) for (let c = 0; c < m.cols.length; c++) expect(m.data[r + c * m.rows.length]).toBe(Number(table[r + 1][c + 1]));
+      for (let r = 0; r < m.rows.length; r++)
+        for (let c = 0; c < m.cols.length; c++) expect(m.data[r + c * m.rows.length]).toBe(Number(table[r + 1][c + 1]));
     }
     expect(() => cli(EXAMPLE, ["-o", "x.xlsx"])).toThrow(/must end in .tsv, .txt, .json, .arrow or .parquet/);
   }, 120_000);

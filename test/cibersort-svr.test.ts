@@ -21,7 +21,7 @@ beforeAll(async () => {
 // Cases that share X and sample 1 (the same mixture with different perm/absolute options) are fitted once.
 const seen = new Set<string>();
 const cases = cibersortCases().filter((c) => {
-  const key = readGolden(c.dir + "X_standardized.tsv") + readGolden(c.dir + "sample1_y_standardized.tsv");
+  const key = readGolden(`${c.dir}X_standardized.tsv`) + readGolden(`${c.dir}sample1_y_standardized.tsv`);
   if (seen.has(key)) return false;
   seen.add(key);
   return true;
@@ -30,16 +30,16 @@ const cases = cibersortCases().filter((c) => {
 describe("ν-SVR replays libsvm: the tool's own code run by us (sample 1 of each reference case)", () => {
   for (const c of cases) {
     it(`${c.name}: dual coefficients, weights, RMSE and correlation per ν`, () => {
-      const X = readRefTable(c.dir + "X_standardized.tsv");
+      const X = readRefTable(`${c.dir}X_standardized.tsv`);
       const types = X.header.slice(1);
       const G = X.rows.length;
       const T = types.length;
       const x = new Float64Array(G * T);
       X.rows.forEach((r, g) => r.slice(1).forEach((v, t) => (x[g * T + t] = Number(v))));
-      const z = Float64Array.from(readRefTable(c.dir + "sample1_y_standardized.tsv").num("y_standardized"));
+      const z = Float64Array.from(readRefTable(`${c.dir}sample1_y_standardized.tsv`).num("y_standardized"));
       const engine = new CibersortEngine(core, x, G, T);
 
-      const dual = readRefTable(c.dir + "sample1_nu_dual_coefs.tsv");
+      const dual = readRefTable(`${c.dir}sample1_nu_dual_coefs.tsv`);
       NUS.forEach((nu, v) => {
         const { beta, iterations } = engine.libsvmFit(z, v);
         expect(iterations).toBeGreaterThan(0);
@@ -55,14 +55,14 @@ describe("ν-SVR replays libsvm: the tool's own code run by us (sample 1 of each
       });
 
       const fit = engine.fit(z);
-      const models = readRefTable(c.dir + "sample1_nu_models.tsv");
+      const models = readRefTable(`${c.dir}sample1_nu_models.tsv`);
       const compared: number[] = [];
       models.rows.forEach((_, i) => {
         if (models.col("tolerance")[i] !== "0.001") return; // other rows are R's tighter-tolerance diagnostic
         const v = NUS.indexOf(Number(models.col("nu")[i]));
         compared.push(v);
-        types.forEach((t, j) => expect(Math.abs(fit.v[v * T + j] - Number(models.col("raw:" + t)[i]))).toBeLessThanOrEqual(TOL));
-        types.forEach((t, j) => expect(Math.abs(fit.w[v * T + j] - Number(models.col("frac:" + t)[i]))).toBeLessThanOrEqual(TOL));
+        types.forEach((t, j) => expect(Math.abs(fit.v[v * T + j] - Number(models.col(`raw:${t}`)[i]))).toBeLessThanOrEqual(TOL));
+        types.forEach((t, j) => expect(Math.abs(fit.w[v * T + j] - Number(models.col(`frac:${t}`)[i]))).toBeLessThanOrEqual(TOL));
         expect(Math.abs(fit.rmse[v] - Number(models.col("rmse")[i]))).toBeLessThanOrEqual(TOL);
         expect(Math.abs(fit.r[v] - Number(models.col("correlation")[i]))).toBeLessThanOrEqual(TOL);
         expect(fit.selected === v).toBe(models.col("selected")[i] === "1");

@@ -84,7 +84,15 @@ describe("outputs", () => {
     const keep = mix.rows.map((g, r) => [g, r] as const).filter(([g]) => !drop.has(g));
     const n = mix.rows.length;
     const file = join(dir, "three-missing.tsv");
-    writeFileSync(file, formatTable("gene", mix.cols, keep.map(([g]) => g), (i, c) => mix.data[keep[i][1] + c * n]));
+    writeFileSync(
+      file,
+      formatTable(
+        "gene",
+        mix.cols,
+        keep.map(([g]) => g),
+        (i, c) => mix.data[keep[i][1] + c * n],
+      ),
+    );
     const missing = sig.rows.filter((g) => !mix.rows.includes(g) || drop.has(g));
     expect(missing.length).toBeGreaterThanOrEqual(3);
     const out = join(dir, "cov.json");
@@ -92,7 +100,9 @@ describe("outputs", () => {
     const r = await run("cibersort", file, "--signature", CASE.signature, "--perm", "0", "--gene-match", "exact", "-o", out);
     expect(r.code).toBe(0);
     const shown = missing.slice(0, 20).join(", ");
-    expect(r.err).toContain(`cellfrac: cibersort: ${CASE.signature}: ${sig.rows.length - missing.length} of ${sig.rows.length} genes found; missing: ${shown}`);
+    expect(r.err).toContain(
+      `cellfrac: cibersort: ${CASE.signature}: ${sig.rows.length - missing.length} of ${sig.rows.length} genes found; missing: ${shown}`,
+    );
     expect(JSON.parse(readFileSync(out, "utf8")).missingGenes).toEqual(missing);
     expect((await run("cibersort", file, "--signature", CASE.signature, "--perm", "0", "-q", "-o", out)).err).toBe("");
   }, 60_000);

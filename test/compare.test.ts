@@ -13,7 +13,7 @@ import { cibersort, cibersortTable, toResultsJSON, toResultsTable } from "../src
 import { cibersortCases, golden, readRefTable } from "./helpers/reference.js";
 
 const FIX = new URL("./fixtures/compare/", import.meta.url).pathname;
-const expected = readRefTable(FIX + "expected.tsv");
+const expected = readRefTable(`${FIX}expected.tsv`);
 /** R's value for (case, cell type, column). */
 function r(kase: string, cellType: string, col: string): number {
   const i = expected.rows.findIndex((row) => row[0] === kase && row[1] === cellType);
@@ -55,7 +55,7 @@ describe("agreement figures", () => {
 
 describe("compareTables", () => {
   it("exact names, transposed reference: equals R and says which orientation", () => {
-    const rep = compareTables(readTable(FIX + "exact-result.tsv"), readTable(FIX + "exact-truth.tsv"));
+    const rep = compareTables(readTable(`${FIX}exact-result.tsv`), readTable(`${FIX}exact-truth.tsv`));
     expect(rep.reference.orientation).toBe("cell types × samples");
     expect(rep.matching).toBe("exact");
     expect(rep.result.ignored).toEqual(["P-value", "RMSE"]);
@@ -65,7 +65,7 @@ describe("compareTables", () => {
   });
 
   it("lineages: sums LM22-like subtypes, reads a percent truth, equals R", () => {
-    const rep = compareTables(readTable(FIX + "lineage-result.tsv"), readTable(FIX + "lineage-truth.tsv"));
+    const rep = compareTables(readTable(`${FIX}lineage-result.tsv`), readTable(`${FIX}lineage-truth.tsv`));
     expect(rep.reference.orientation).toBe("samples × cell types");
     expect(rep.reference.percent).toBe(true);
     expect(rep.matching).toBe("lineage");
@@ -86,7 +86,17 @@ describe("compareTables", () => {
   });
 
   it("reads a method table's JSON (rows keyed by the first column's header; null = missing)", () => {
-    const t = parseTable(JSON.stringify({ method: "x", columns: ["A", "RMSE"], rows: [{ Mixture: "s1", A: 0.5, RMSE: 1 }, { Mixture: "s2", A: null, RMSE: 2 }] }), "t.json");
+    const t = parseTable(
+      JSON.stringify({
+        method: "x",
+        columns: ["A", "RMSE"],
+        rows: [
+          { Mixture: "s1", A: 0.5, RMSE: 1 },
+          { Mixture: "s2", A: null, RMSE: 2 },
+        ],
+      }),
+      "t.json",
+    );
     expect(t.rows).toEqual(["s1", "s2"]);
     expect(t.cols).toEqual(["A", "RMSE"]);
     expect(Array.from(t.data)).toEqual([0.5, 1, NaN, 2]);
@@ -107,8 +117,12 @@ describe("compareTables", () => {
   it("no shared samples / cell types: InputError naming what each side has", () => {
     const res = parseTable("Mixture\tA\tB\nx\t1\t2\ny\t2\t1\n", "res");
     expect(() => compareTables(res, parseTable("sample\tA\tB\np\t1\t2\nq\t2\t1\n", "ref"))).toThrow(InputError);
-    expect(() => compareTables(res, parseTable("sample\tA\tB\np\t1\t2\nq\t2\t1\n", "ref"))).toThrow(/no shared samples: the result has x, y; the reference has rows p, q and columns A, B/);
-    expect(() => compareTables(res, parseTable("sample\tC\tD\nx\t1\t2\ny\t2\t1\n", "ref"))).toThrow(/no shared cell types.*result has A, B; the reference has C, D/);
+    expect(() => compareTables(res, parseTable("sample\tA\tB\np\t1\t2\nq\t2\t1\n", "ref"))).toThrow(
+      /no shared samples: the result has x, y; the reference has rows p, q and columns A, B/,
+    );
+    expect(() => compareTables(res, parseTable("sample\tC\tD\nx\t1\t2\ny\t2\t1\n", "ref"))).toThrow(
+      /no shared cell types.*result has A, B; the reference has C, D/,
+    );
   });
 });
 
@@ -121,7 +135,11 @@ describe("cellfrac compare", () => {
     const tmp = mkdtempSync(join(tmpdir(), "cellfrac-compare-"));
     writeFileSync(join(tmp, "ours.tsv"), toResultsTable(res));
     let out = "";
-    const code = await main(["compare", join(tmp, "ours.tsv"), golden(c.dir + "CIBERSORT-Results.txt"), "--json"], { stdout: (s) => (out += s), stderr: () => {}, isTTY: false });
+    const code = await main(["compare", join(tmp, "ours.tsv"), golden(`${c.dir}CIBERSORT-Results.txt`), "--json"], {
+      stdout: (s) => (out += s),
+      stderr: () => {},
+      isTTY: false,
+    });
     expect(code).toBe(0);
     const rep = JSON.parse(out) as CompareReport;
     expect(rep.matching).toBe("exact");
@@ -144,21 +162,21 @@ describe("cellfrac compare", () => {
   it("writes TSV with -o and exits 3 on bad input", async () => {
     const tmp = mkdtempSync(join(tmpdir(), "cellfrac-compare-"));
     const io = { stdout: () => {}, stderr: () => {}, isTTY: false };
-    expect(await main(["compare", FIX + "exact-result.tsv", FIX + "exact-truth.tsv", "-o", join(tmp, "c.tsv")], io)).toBe(0);
+    expect(await main(["compare", `${FIX}exact-result.tsv`, `${FIX}exact-truth.tsv`, "-o", join(tmp, "c.tsv")], io)).toBe(0);
     const lines = readFileSync(join(tmp, "c.tsv"), "utf8").trim().split("\n");
     expect(lines[0].split("\t").slice(0, 4)).toEqual(["cell_type", "n", "pearson", "spearman"]);
     expect(lines.map((l) => l.split("\t")[0])).toEqual(["cell_type", "A", "B", "C", "(overall)"]);
     writeFileSync(join(tmp, "other.tsv"), "sample\tX\tY\ns1\t1\t2\ns2\t2\t1\n");
-    expect(await main(["compare", FIX + "exact-result.tsv", join(tmp, "other.tsv")], io)).toBe(3);
-    expect(await main(["compare", FIX + "exact-result.tsv"], io)).toBe(2);
+    expect(await main(["compare", `${FIX}exact-result.tsv`, join(tmp, "other.tsv")], io)).toBe(3);
+    expect(await main(["compare", `${FIX}exact-result.tsv`], io)).toBe(2);
   });
 });
 
 describe("compare speaks the truth tables' vocabularies (real flow-cytometry tables)", () => {
-  const TRUTH = FIX + "truth/";
+  const TRUTH = `${FIX}truth/`;
   /** R's CIBERSORT (LM22) on GSE65133: the result every case compares. */
   const result = () => readTable(golden("reference/cibersort_lm22_gse65133_noqn_perm0/result.tsv"));
-  const flow = () => readTable(TRUTH + "GSE65133_flow_cytometry_9types_percent.tsv");
+  const flow = () => readTable(`${TRUTH}GSE65133_flow_cytometry_9types_percent.tsv`);
   const respell = (t: NamedTable, names: Record<string, string>): NamedTable => ({ ...t, cols: t.cols.map((c) => names[c] ?? c) });
   /** A copy of `t` with a parent column: the sum of `of` in every row. */
   const withParent = (t: NamedTable, name: string, of: string[]): NamedTable => {
@@ -198,7 +216,7 @@ describe("compare speaks the truth tables' vocabularies (real flow-cytometry tab
   });
 
   it("TOAST's collapsed truth (Bcells, CD8T, CD4T, NKcells, Monos) compares every column", () => {
-    const rep = compareTables(result(), readTable(TRUTH + "GSE65133_groundtruth_5types_TOAST.tsv"));
+    const rep = compareTables(result(), readTable(`${TRUTH}GSE65133_groundtruth_5types_TOAST.tsv`));
     expect(rep.notCompared.reference).toEqual([]);
     expect(rep.cellTypes.map((s) => s.cellType)).toEqual(["B", "CD4 T", "CD8 T", "NK", "monocytes"]);
   });
@@ -231,7 +249,7 @@ describe("compare speaks the truth tables' vocabularies (real flow-cytometry tab
   });
 
   it("a disjoint rest column (GSE93722's other_cells beside Cancer_cells) is summed with its sub-column", () => {
-    const facs = readTable(TRUTH + "GSE93722_facs_fractions.tsv");
+    const facs = readTable(`${TRUTH}GSE93722_facs_fractions.tsv`);
     // An EPIC-like result: the immune columns and otherCells (the two rest columns summed).
     const summed = withParent(facs, "otherCells", ["Cancer_cells", "other_cells"]);
     const keep = [0, 1, 2, 3, 6];
@@ -253,7 +271,7 @@ describe("compare speaks the truth tables' vocabularies (real flow-cytometry tab
     const tmp = mkdtempSync(join(tmpdir(), "cellfrac-vocab-"));
     const f = flow();
     const lines = ["sample\tCD8 cytotoxic T lymphos\tMonos", ...f.rows.map((s, r) => `${s}\t${f.data[r * 9 + 2]}\t${f.data[r * 9 + 8]}`)];
-    writeFileSync(join(tmp, "truth.tsv"), lines.join("\n") + "\n");
+    writeFileSync(join(tmp, "truth.tsv"), `${lines.join("\n")}\n`);
     const rep = compareTables(result(), readTable(join(tmp, "truth.tsv")));
     expect(rep.unknown).toEqual([{ side: "reference", column: "CD8 cytotoxic T lymphos", closest: expect.any(String) }]);
     expect(rep.notCompared.reference).toEqual(["CD8 cytotoxic T lymphos"]);

@@ -9,12 +9,12 @@ import { main } from "../src/node/cli.js";
 import { methodTableTsv } from "../src/core/formats/results.js";
 import { readMatrixFile } from "../src/node/read.js";
 import { type Matrix, makeMatrix, selectRows } from "../src/core/matrix.js";
-import { type MethodTable } from "../src/core/methods/types.js";
+import type { MethodTable } from "../src/core/methods/types.js";
 import { type EpicReference, epicDeconvolve, mergeDuplicatesByMedian, validateReference } from "../src/core/methods/epic.js";
 import { loadEpicReference } from "../src/node/epic.js";
 import { DATA, dataFile, manifestCases } from "./helpers/reference.js";
 
-const EPIC_DATA = DATA + "epic_reference_profiles";
+const EPIC_DATA = `${DATA}epic_reference_profiles`;
 const RACLE_TPM = dataFile("racle2017_melanoma_lymphnode_gse93722/GSE93722_tpm.tsv.gz");
 /**
  * Task bound 1e-6; we reproduce EPIC's optimiser path, and the published values (15 significant digits)
@@ -48,13 +48,16 @@ function expectEstimates(t: MethodTable, want: Matrix): void {
   expect(t.values.cols.slice(0, t.estimateColumns)).toEqual(want.cols);
   const S = want.rows.length;
   want.cols.forEach((ct, j) => {
-    for (let s = 0; s < S; s++) expect(Math.abs(t.values.data[s + j * S] - want.data[s + j * S]), `${ct} ${want.rows[s]}`).toBeLessThanOrEqual(GOLDEN_ABS);
+    for (let s = 0; s < S; s++)
+      expect(Math.abs(t.values.data[s + j * S] - want.data[s + j * S]), `${ct} ${want.rows[s]}`).toBeLessThanOrEqual(GOLDEN_ABS);
   });
 }
 
 describe("golden: the tool's own output (EPIC 1.1.7's published TRef predictions for Racle 2017, in its package)", () => {
   it("all 4 samples × 8 fractions", async () => {
-    const want = readMatrixFile(dataFile("racle2017_melanoma_lymphnode_gse93722/reference_outputs/EPIC_TRef_cellFractions_from_EPIC_package.tsv"));
+    const want = readMatrixFile(
+      dataFile("racle2017_melanoma_lymphnode_gse93722/reference_outputs/EPIC_TRef_cellFractions_from_EPIC_package.tsv"),
+    );
     const t = await epicDeconvolve(racle, { reference: tref });
     expect(t.values.cols).toEqual([...want.cols, "convergeCode"]);
     expect(t.coverage[0]).toMatchObject({ found: 98, total: 98, missing: [] });
@@ -69,7 +72,10 @@ describe("golden: the tool's own code run by us (EPIC 1.1.7, GfellerLab/EPIC 50a
     for (const name of ["TRef", "BRef"] as const) {
       it(`${c.name}: ${name}, all fractions incl. otherCells within 1e-12`, async () => {
         const want = readMatrixFile(`${c.dir}${name}_fractions.tsv.gz`);
-        expectEstimates(await epicDeconvolve(readMatrixFile(c.input, { what: "mixture" }), { reference: name === "TRef" ? tref : bref }), want);
+        expectEstimates(
+          await epicDeconvolve(readMatrixFile(c.input, { what: "mixture" }), { reference: name === "TRef" ? tref : bref }),
+          want,
+        );
       });
     }
   }
@@ -182,7 +188,9 @@ describe("EPIC bad input and coverage", () => {
     expect(await main(["epic", mix, "--epic-data", dir], io)).toBe(3);
     expect(err).toMatch(/not shipped with cellfrac for licence reasons/);
     expect(await main(["epic", RACLE_TPM, "--epic-data", EPIC_DATA, "--gene-match", "exact"], io)).toBe(0);
-    expect(out.split("\n")[0]).toBe("Mixture\tBcells\tCAFs\tCD4_Tcells\tCD8_Tcells\tEndothelial\tMacrophages\tNKcells\totherCells\tconvergeCode");
+    expect(out.split("\n")[0]).toBe(
+      "Mixture\tBcells\tCAFs\tCD4_Tcells\tCD8_Tcells\tEndothelial\tMacrophages\tNKcells\totherCells\tconvergeCode",
+    );
     expect(out).toBe(methodTableTsv(await epicDeconvolve(racle, { reference: tref })));
   });
 });

@@ -15,10 +15,18 @@ const sourceOf = (dist: string) => dist.replace(/^\.\/dist\//, "src/").replace(/
 /** Bundles `entry` as esbuild does for a browser app; returns the Node built-ins the graph reached. */
 async function browserBundle(entry: string): Promise<string[]> {
   const r = await build({
-    absWorkingDir: ROOT, entryPoints: [entry], bundle: true, write: false, metafile: true, logLevel: "silent",
-    platform: "browser", format: "esm",
+    absWorkingDir: ROOT,
+    entryPoints: [entry],
+    bundle: true,
+    write: false,
+    metafile: true,
+    logLevel: "silent",
+    platform: "browser",
+    format: "esm",
   });
-  return Object.values(r.metafile?.inputs ?? {}).flatMap((i) => i.imports.map((m) => m.path)).filter((p) => p.startsWith("node:"));
+  return Object.values(r.metafile?.inputs ?? {})
+    .flatMap((i) => i.imports.map((m) => m.path))
+    .filter((p) => p.startsWith("node:"));
 }
 
 describe("package exports", () => {

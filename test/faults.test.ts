@@ -70,10 +70,10 @@ beforeAll(() => {
   const mix = Array.from({ length: G }, (_, g) => Array.from({ length: S }, () => sig[g].reduce((a, v) => a + v * rnd(), 0) + rnd()));
   signature = join(dir, "sig.tsv");
   mixture = join(dir, "mix.tsv");
-  writeFileSync(signature, ["gene\tA\tB\tC", ...sig.map((r, g) => `G${g}\t${r.join("\t")}`)].join("\n") + "\n");
+  writeFileSync(signature, `${["gene\tA\tB\tC", ...sig.map((r, g) => `G${g}\t${r.join("\t")}`)].join("\n")}\n`);
   writeFileSync(
     mixture,
-    ["gene\t" + Array.from({ length: S }, (_, i) => `S${i + 1}`).join("\t"), ...mix.map((r, g) => `G${g}\t${r.join("\t")}`)].join("\n") +
+    [`gene\t${Array.from({ length: S }, (_, i) => `S${i + 1}`).join("\t")}`, ...mix.map((r, g) => `G${g}\t${r.join("\t")}`)].join("\n") +
       "\n",
   );
 });
@@ -127,7 +127,8 @@ describe("the issue's crashes", () => {
     const member = gzipSync(Buffer.alloc(1 << 20, 0x31), { level: 9 });
     writeFileSync(bomb, Buffer.concat([gzipSync("gene\ts1\nA\t"), ...Array.from({ length: 1024 }, () => member)]));
     const msg =
-      `cellfrac: error: mixture ${bomb}: line 2 is longer than 64 MiB — not an expression table ` + `(raise the limit with CELLFRAC_MAX_LINE)\n`;
+      `cellfrac: error: mixture ${bomb}: line 2 is longer than 64 MiB — not an expression table ` +
+      `(raise the limit with CELLFRAC_MAX_LINE)\n`;
     for (const args of [
       ["cibersort", bomb, "--signature", signature, "-q"],
       ["nnls", bomb, "-q"],
@@ -293,7 +294,7 @@ describe("inputs bounded (exit 3, located)", () => {
 
   it("decompressed size over CELLFRAC_MAX_FILE (whole-file gunzip and the stream)", () => {
     const gz = join(dir, "big.tsv.gz");
-    writeFileSync(gz, gzipSync(`gene\ts1\n` + Array.from({ length: 200_000 }, (_, i) => `G${i}\t1\n`).join("")));
+    writeFileSync(gz, gzipSync(`gene\ts1\n${Array.from({ length: 200_000 }, (_, i) => `G${i}\t1\n`).join("")}`));
     const msg = "the decompressed data exceeds the limit of 1 MiB (raise it with CELLFRAC_MAX_FILE)";
     setInputLimits({ maxFileBytes: 2 ** 20 });
     expect(() => parseMatrix(readFileSync(gz), { name: "big.tsv.gz" })).toThrow(`big.tsv.gz: ${msg}`);

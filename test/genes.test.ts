@@ -28,12 +28,18 @@ describe("Ensembl IDs", () => {
     expect(ensemblStableId("ENSG00000141736")).toBe("ENSG00000141736");
     expect(ensemblStableId("ENSG00000141736.14")).toBe("ENSG00000141736");
     expect(ensemblStableId("ENSG00000002586.20_PAR_Y")).toBe("ENSG00000002586");
-    for (const s of ["ERBB2", "ENSG0000014173", "ENSMUSG00000020914", "ENST00000269571", "ensg00000141736"]) expect(ensemblStableId(s)).toBeUndefined();
+    for (const s of ["ERBB2", "ENSG0000014173", "ENSMUSG00000020914", "ENST00000269571", "ensg00000141736"])
+      expect(ensemblStableId(s)).toBeUndefined();
   });
 
   it("maps with and without version, keeps symbols, reports unmapped IDs", () => {
     const warnings: string[] = [];
-    const m = makeMatrix(["ENSG00000141736.14", "ENSG00000010610", "ENSG00000999999.2", "PTPRC"], ["s1"], Float64Array.of(1, 2, 3, 4), "gene");
+    const m = makeMatrix(
+      ["ENSG00000141736.14", "ENSG00000010610", "ENSG00000999999.2", "PTPRC"],
+      ["s1"],
+      Float64Array.of(1, 2, 3, 4),
+      "gene",
+    );
     const out = toSymbols(m, { table: TABLE, onWarning: (w) => warnings.push(w) });
     expect(out.rows).toEqual(["ERBB2", "CD4", "ENSG00000999999", "PTPRC"]);
     expect(Array.from(out.data)).toEqual([1, 2, 3, 4]);
@@ -80,7 +86,9 @@ describe("matchGenes", () => {
 describe("cellfrac cibersort on an Ensembl-ID mixture", () => {
   it("gives the same table as the symbol mixture (GSE60424 with versioned IDs, LM6)", async () => {
     const bySymbol = new Map([...ensemblSymbols()].map(([id, sym]) => [sym, id]));
-    const text = gunzipSync(readFileSync(dataFile("linsley2014_whole_blood_gse60424/GSE60424_wholeblood_normalized_counts.tsv.gz"))).toString();
+    const text = gunzipSync(
+      readFileSync(dataFile("linsley2014_whole_blood_gse60424/GSE60424_wholeblood_normalized_counts.tsv.gz")),
+    ).toString();
     const lines = text.trimEnd().split("\n");
     let renamed = 0;
     const ens = lines.map((l, i) => {
@@ -92,13 +100,17 @@ describe("cellfrac cibersort on an Ensembl-ID mixture", () => {
     });
     expect(renamed).toBeGreaterThan(600);
     const dir = mkdtempSync(join(tmpdir(), "cellfrac-genes-"));
-    writeFileSync(join(dir, "sym.tsv"), lines.join("\n") + "\n");
-    writeFileSync(join(dir, "ens.tsv"), ens.join("\n") + "\n");
+    writeFileSync(join(dir, "sym.tsv"), `${lines.join("\n")}\n`);
+    writeFileSync(join(dir, "ens.tsv"), `${ens.join("\n")}\n`);
     const run = async (mix: string) => {
       let out = "";
       let err = "";
       const sig = dataFile("lm6_cibersort_rnaseq/LM6_rnaseq_GSE60424.tsv");
-      const code = await main(["cibersort", join(dir, mix), "--signature", sig, "--perm", "0", "--threads", "1"], { stdout: (s) => (out += s), stderr: (s) => (err += s), isTTY: false });
+      const code = await main(["cibersort", join(dir, mix), "--signature", sig, "--perm", "0", "--threads", "1"], {
+        stdout: (s) => (out += s),
+        stderr: (s) => (err += s),
+        isTTY: false,
+      });
       expect(code).toBe(0);
       return { out, err };
     };
@@ -180,7 +192,7 @@ function renameRows(text: string, rename: (gene: string) => string | undefined):
     const g = rename(l.slice(0, tab));
     return g === undefined ? [] : [g + l.slice(tab)];
   });
-  return [lines[0], ...body].join("\n") + "\n";
+  return `${[lines[0], ...body].join("\n")}\n`;
 }
 
 /** The one Ensembl ID of a gene (undefined when it has none or several). */
@@ -215,16 +227,30 @@ describe("signatures and mixtures meet on current symbols", () => {
     const dir = mkdtempSync(join(tmpdir(), "cellfrac-vocab-"));
     const write = (name: string, t: string) => (writeFileSync(join(dir, name), t), join(dir, name));
     return {
-      sym: write("sym.tsv", renameRows(text, (g) => (idOf(g) ? g : undefined))),
-      ens: write("ens.tsv", renameRows(text, (g) => (idOf(g) ? idOf(g)! + (versioned ? ".5" : "") : undefined))),
-      cur: write("cur.tsv", renameRows(text, (g) => (idOf(g) ? currentSymbol(g) : undefined))),
+      sym: write(
+        "sym.tsv",
+        renameRows(text, (g) => (idOf(g) ? g : undefined)),
+      ),
+      ens: write(
+        "ens.tsv",
+        renameRows(text, (g) => (idOf(g) ? idOf(g)! + (versioned ? ".5" : "") : undefined)),
+      ),
+      cur: write(
+        "cur.tsv",
+        renameRows(text, (g) => (idOf(g) ? currentSymbol(g) : undefined)),
+      ),
     };
   }
 
   it("LM22 CIBERSORT: symbols as given, Ensembl IDs and current symbols give the same table (GSE65133)", async () => {
     // The first 5 of 20 samples: the same rows, a quarter of the fits.
     const text = gunzipSync(readFileSync(dataFile("gse65133_pbmc_array/GSE65133_expression_LM22genes.tsv"))).toString();
-    const f = threeFiles(text.split("\n").map((l) => l.split("\t").slice(0, 6).join("\t")).join("\n"));
+    const f = threeFiles(
+      text
+        .split("\n")
+        .map((l) => l.split("\t").slice(0, 6).join("\t"))
+        .join("\n"),
+    );
     const run = (m: string) => cli(["cibersort", m, "--perm", "0", "--threads", "1"]);
     const sym = await run(f.sym);
     const ens = await run(f.ens);

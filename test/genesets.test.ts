@@ -15,7 +15,11 @@ const dir = mkdtempSync(join(tmpdir(), "cellfrac-genesets-"));
 describe("GMT", () => {
   it("name, description, genes; trailing tabs and CRLF ignored; a repeated gene counts once with a warning", () => {
     const w: string[] = [];
-    const sets = parseGeneSets("HER2\thttp://x\tERBB2\tGRB7\tSTARD3\tERBB2\t\r\nT\tna\tCD3D\r\n\r\n", { format: "gmt", name: "s.gmt", onWarning: (m) => w.push(m) });
+    const sets = parseGeneSets("HER2\thttp://x\tERBB2\tGRB7\tSTARD3\tERBB2\t\r\nT\tna\tCD3D\r\n\r\n", {
+      format: "gmt",
+      name: "s.gmt",
+      onWarning: (m) => w.push(m),
+    });
     expect(sets).toEqual([
       { name: "HER2", genes: ["ERBB2", "GRB7", "STARD3"] },
       { name: "T", genes: ["CD3D"] },
@@ -50,7 +54,9 @@ describe("TSV", () => {
   });
 
   it("errors: unknown column (listing the header), wrong field count, a header only", () => {
-    expect(() => parseGeneSets(text, { geneColumn: "hgnc", name: "m.tsv" })).toThrow(/m\.tsv:1: no gene column "hgnc" in the header \(columns: symbol, set, weight\)/);
+    expect(() => parseGeneSets(text, { geneColumn: "hgnc", name: "m.tsv" })).toThrow(
+      /m\.tsv:1: no gene column "hgnc" in the header \(columns: symbol, set, weight\)/,
+    );
     expect(() => parseGeneSets("set\tgene\nT\n", { name: "m.tsv" })).toThrow(/m\.tsv:2: expected 2 fields, found 1/);
     expect(() => parseGeneSets("set\tgene\n", { name: "m.tsv" })).toThrow(/no gene sets/);
     expect(() => loadGeneSets(join(dir, "nope.tsv"))).toThrow(InputError);
@@ -114,7 +120,18 @@ describe("bundled sets", () => {
 
   it("MCPcounter: 10 populations in marker-table order, 111 markers", () => {
     const s = loadGeneSets("MCPcounter");
-    expect(s.map((x) => x.name)).toEqual(["T cells", "CD8 T cells", "Cytotoxic lymphocytes", "B lineage", "NK cells", "Monocytic lineage", "Myeloid dendritic cells", "Neutrophils", "Endothelial cells", "Fibroblasts"]);
+    expect(s.map((x) => x.name)).toEqual([
+      "T cells",
+      "CD8 T cells",
+      "Cytotoxic lymphocytes",
+      "B lineage",
+      "NK cells",
+      "Monocytic lineage",
+      "Myeloid dendritic cells",
+      "Neutrophils",
+      "Endothelial cells",
+      "Fibroblasts",
+    ]);
     expect(s.reduce((n, x) => n + x.genes.length, 0)).toBe(111);
   });
 
@@ -149,6 +166,14 @@ describe("mapping onto a mixture", () => {
   });
 
   it("no set with a gene present is an InputError naming every set", () => {
-    expect(() => mapGeneSets([{ name: "HER2", genes: ["ERBB2"] }, { name: "T", genes: ["CD3D"] }], rows)).toThrow(/sets "HER2", "T"/);
+    expect(() =>
+      mapGeneSets(
+        [
+          { name: "HER2", genes: ["ERBB2"] },
+          { name: "T", genes: ["CD3D"] },
+        ],
+        rows,
+      ),
+    ).toThrow(/sets "HER2", "T"/);
   });
 });

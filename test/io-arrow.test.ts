@@ -33,7 +33,9 @@ describe("Arrow IPC", () => {
     const back = parseMatrix(bytes);
     expect(back.rows).toEqual(m.rows);
     expect(Array.from(back.data)).toEqual(Array.from(m.data));
-    expect(formatTable("gene", back.cols, back.rows, (r, c) => get(back, r, c))).toBe(formatTable("gene", m.cols, m.rows, (r, c) => get(m, r, c)));
+    expect(formatTable("gene", back.cols, back.rows, (r, c) => get(back, r, c))).toBe(
+      formatTable("gene", m.cols, m.rows, (r, c) => get(m, r, c)),
+    );
   });
   it("NaN cells are refused with their location", () => {
     const t = new Table({ g: vectorFromArray(["A", "B"], new Utf8()), S1: makeVector(new Float64Array([1, NaN])) });

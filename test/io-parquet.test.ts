@@ -15,7 +15,11 @@ import { dataFile } from "./helpers/reference.js";
 const fixture = (name: string) => readFileSync(fileURLToPath(new URL(`fixtures/parquet/${name}`, import.meta.url)));
 const lm22 = readMatrixFile(fileURLToPath(new URL("../data/LM22.tsv", import.meta.url)));
 const counts = readMatrixFile(dataFile("finotello2019_pbmc_gse107572/GSE107572_counts_8samples.tsv.gz"));
-const head = (m: Matrix, n: number) => selectRows(m, Array.from({ length: n }, (_, i) => i));
+const head = (m: Matrix, n: number) =>
+  selectRows(
+    m,
+    Array.from({ length: n }, (_, i) => i),
+  );
 
 /** Same names, same header, same float64 bits (a Buffer compare is Object.is for every value, NaN payloads too). */
 function expectSame(m: Matrix, ref: Matrix): void {
@@ -23,7 +27,11 @@ function expectSame(m: Matrix, ref: Matrix): void {
   expect(m.cols).toEqual(ref.cols);
   expect(m.rowHeader).toBe(ref.rowHeader || "gene");
   expect(m.data.length).toBe(ref.data.length);
-  expect(Buffer.from(m.data.buffer, m.data.byteOffset, m.data.byteLength).equals(Buffer.from(ref.data.buffer, ref.data.byteOffset, ref.data.byteLength))).toBe(true);
+  expect(
+    Buffer.from(m.data.buffer, m.data.byteOffset, m.data.byteLength).equals(
+      Buffer.from(ref.data.buffer, ref.data.byteOffset, ref.data.byteLength),
+    ),
+  ).toBe(true);
 }
 
 // What each fixture holds (made by make-fixtures.mjs) and how it is stored, asserted from its footer and page
@@ -43,12 +51,26 @@ const FIXTURES: { name: string; ref: () => Matrix; layout: Layout }[] = [
   {
     name: "lm22-snappy-dict-v1.parquet",
     ref: () => lm22,
-    layout: { codec: "SNAPPY", rowGroups: 1, optional: true, pages: ["DATA_PAGE", "DICTIONARY_PAGE"], gene: "RLE_DICTIONARY", sample: "RLE_DICTIONARY" },
+    layout: {
+      codec: "SNAPPY",
+      rowGroups: 1,
+      optional: true,
+      pages: ["DATA_PAGE", "DICTIONARY_PAGE"],
+      gene: "RLE_DICTIONARY",
+      sample: "RLE_DICTIONARY",
+    },
   },
   {
     name: "lm22-gzip-dict-v2-rowgroups.parquet",
     ref: () => head(lm22, 160),
-    layout: { codec: "GZIP", rowGroups: 3, optional: true, pages: ["DATA_PAGE_V2", "DICTIONARY_PAGE"], gene: "RLE_DICTIONARY", sample: "RLE_DICTIONARY" },
+    layout: {
+      codec: "GZIP",
+      rowGroups: 3,
+      optional: true,
+      pages: ["DATA_PAGE_V2", "DICTIONARY_PAGE"],
+      gene: "RLE_DICTIONARY",
+      sample: "RLE_DICTIONARY",
+    },
   },
   {
     name: "lm22-plain-required-v1.parquet",
@@ -58,12 +80,28 @@ const FIXTURES: { name: string; ref: () => Matrix; layout: Layout }[] = [
   {
     name: "lm22-snappy-v2-nodict.parquet",
     ref: () => head(lm22, 160),
-    layout: { codec: "SNAPPY", rowGroups: 1, optional: true, pages: ["DATA_PAGE_V2"], gene: "DELTA_BYTE_ARRAY", sample: "PLAIN", dataPages: 3 },
+    layout: {
+      codec: "SNAPPY",
+      rowGroups: 1,
+      optional: true,
+      pages: ["DATA_PAGE_V2"],
+      gene: "DELTA_BYTE_ARRAY",
+      sample: "PLAIN",
+      dataPages: 3,
+    },
   },
   {
     name: "lm22-dict-fallback.parquet", // dictionary page, RLE_DICTIONARY data pages, then PLAIN ones past the 256-byte limit
     ref: () => head(lm22, 160),
-    layout: { codec: "SNAPPY", rowGroups: 1, optional: true, pages: ["DATA_PAGE", "DICTIONARY_PAGE"], gene: "RLE_DICTIONARY", sample: "PLAIN", dataPages: 3 },
+    layout: {
+      codec: "SNAPPY",
+      rowGroups: 1,
+      optional: true,
+      pages: ["DATA_PAGE", "DICTIONARY_PAGE"],
+      gene: "RLE_DICTIONARY",
+      sample: "PLAIN",
+      dataPages: 3,
+    },
   },
   {
     name: "lm22-bytestreamsplit.parquet",
@@ -84,7 +122,12 @@ const FIXTURES: { name: string; ref: () => Matrix; layout: Layout }[] = [
     name: "counts-types-v2-delta.parquet",
     ref: () => head(counts, 300),
     layout: {
-      codec: "UNCOMPRESSED", rowGroups: 1, optional: true, pages: ["DATA_PAGE_V2"], gene: "DELTA_BYTE_ARRAY", sample: "DELTA_BINARY_PACKED",
+      codec: "UNCOMPRESSED",
+      rowGroups: 1,
+      optional: true,
+      pages: ["DATA_PAGE_V2"],
+      gene: "DELTA_BYTE_ARRAY",
+      sample: "DELTA_BINARY_PACKED",
       types: ["BYTE_ARRAY", "INT32", "INT64", "FLOAT", "INT64", "INT32", "DOUBLE", "DOUBLE", "DOUBLE"],
     },
   },
@@ -92,7 +135,12 @@ const FIXTURES: { name: string; ref: () => Matrix; layout: Layout }[] = [
     name: "counts-types-gzip-dict-v1.parquet",
     ref: () => head(counts, 300),
     layout: {
-      codec: "GZIP", rowGroups: 3, optional: true, pages: ["DATA_PAGE", "DICTIONARY_PAGE"], gene: "RLE_DICTIONARY", sample: "RLE_DICTIONARY",
+      codec: "GZIP",
+      rowGroups: 3,
+      optional: true,
+      pages: ["DATA_PAGE", "DICTIONARY_PAGE"],
+      gene: "RLE_DICTIONARY",
+      sample: "RLE_DICTIONARY",
       types: ["BYTE_ARRAY", "INT32", "INT64", "FLOAT", "INT64", "INT32", "DOUBLE", "DOUBLE", "DOUBLE"],
     },
   },
@@ -156,14 +204,25 @@ describe("Parquet reader on independent writers' files", () => {
     expectSame(m, selectRows(lm22, [0, 1, 3, 4], [0, 1, 2]));
   });
 
-  it("pandas' layout: the index column named in the \"pandas\" metadata is the gene column, wherever it stands", () => {
+  it('pandas\' layout: the index column named in the "pandas" metadata is the gene column, wherever it stands', () => {
     // Fixtures: 4 LM22 samples then the index column (last, as DataFrame.to_parquet writes it).
-    const ref = selectRows(lm22, Array.from({ length: 40 }, (_, i) => i), [0, 1, 2, 3]);
+    const ref = selectRows(
+      lm22,
+      Array.from({ length: 40 }, (_, i) => i),
+      [0, 1, 2, 3],
+    );
     expectSame(parseParquet(fixture("pandas-index-last.parquet"), "p"), ref);
     const unnamed = parseParquet(fixture("pandas-unnamed-index.parquet"), "p");
     expect(unnamed.rowHeader).toBe(""); // "__index_level_0__" is pandas' name for an unnamed index
     expect(unnamed.rows).toEqual(lm22.rows.slice(0, 20));
-    expect(Array.from(unnamed.data)).toEqual(Array.from(selectRows(ref, Array.from({ length: 20 }, (_, i) => i)).data));
+    expect(Array.from(unnamed.data)).toEqual(
+      Array.from(
+        selectRows(
+          ref,
+          Array.from({ length: 20 }, (_, i) => i),
+        ).data,
+      ),
+    );
     // Without a string column there are no genes.
     expect(() => parseParquet(fixture("bad-numeric-first.parquet"), "f")).toThrow(/no column holds gene symbols \(strings\)/);
   });
@@ -260,7 +319,8 @@ describe("bad Parquet files give InputErrors, never crashes or hangs", () => {
     }
   });
 
-  it("random byte changes in pages and footer", { timeout: 60_000 }, () => { // 450 parses: seconds on a loaded machine
+  it("random byte changes in pages and footer", { timeout: 60_000 }, () => {
+    // 450 parses: seconds on a loaded machine
     let seed = 12345;
     const rand = (n: number) => {
       seed = (seed * 1103515245 + 12345) % 2 ** 31;

@@ -2,7 +2,6 @@
 // careful parser still gives the precise messages for inputs the scanner hands back.
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { gunzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { InputError } from "../src/core/errors.js";
@@ -52,10 +51,36 @@ describe("scanNumber = rStrtod", () => {
   }, 50_000);
 
   it("hazard tokens, signs, zeros, exponents, long mantissas", () => {
-    const toks = ["0", "-0", "+0", "0.0", "-0.000", "1", "-1", "+7", ".5", "5.", "-.25", "0.1", "0.3", "1e5", "1E-5",
-      "2.5e+3", "123456789012345678", "0.123456789012345678", "9007199254740993", "3.0000000000000004",
-      "0.00000000000000000000001", "1.7976931348623157e308", "4.9e-324", "-2.2250738585072014e-308",
-      "1234.5678", "0.1000000000000000055511151231257827", "8.5", "0.0000152587890625"];
+    const toks = [
+      "0",
+      "-0",
+      "+0",
+      "0.0",
+      "-0.000",
+      "1",
+      "-1",
+      "+7",
+      ".5",
+      "5.",
+      "-.25",
+      "0.1",
+      "0.3",
+      "1e5",
+      "1E-5",
+      "2.5e+3",
+      "123456789012345678",
+      "0.123456789012345678",
+      "9007199254740993",
+      "3.0000000000000004",
+      "0.00000000000000000000001",
+      "1.7976931348623157e308",
+      "4.9e-324",
+      "-2.2250738585072014e-308",
+      "1234.5678",
+      "0.1000000000000000055511151231257827",
+      "8.5",
+      "0.0000152587890625",
+    ];
     const random = seededRandom(20261206);
     for (let i = 0; i < 20000; i++) toks.push((random() * 10 ** ((i % 12) - 4)).toFixed(i % 17));
     for (const t of toks) expect(sameAsRStrtod(t), t).toBe(true);
@@ -72,7 +97,7 @@ describe("scanNumber = rStrtod", () => {
       if (!nearMidpointN(d, k, n, 0)) continue;
       hits++;
       const digits = String(n).padStart(k + 1, "0");
-      const tok = digits.slice(0, -k) + "." + digits.slice(-k);
+      const tok = `${digits.slice(0, -k)}.${digits.slice(-k)}`;
       const b = enc.encode(tok);
       expect(Object.is(scanNumber(b, 0, b.length), exactRStrtod(tok)), tok).toBe(true);
     }
@@ -104,13 +129,11 @@ describe("scanTable and the fallback", () => {
   });
 
   it("duplicate messages give the real line numbers with keepRows", () => {
-    expect(() => parseMatrix("g\tA\nX\t1\nY\t2\nX\t3\n", { name: "m.tsv", keepRows: new Set(["X"]) })).toThrow(
-      /"X" \(lines 2, 4\)/,
-    );
+    expect(() => parseMatrix("g\tA\nX\t1\nY\t2\nX\t3\n", { name: "m.tsv", keepRows: new Set(["X"]) })).toThrow(/"X" \(lines 2, 4\)/);
   });
 
   const cases: [string, string][] = [
-    ["g\tA\tB\nX\t1\n", "m.tsv:2, gene \"X\": expected 3 fields, found 2"],
+    ["g\tA\tB\nX\t1\n", 'm.tsv:2, gene "X": expected 3 fields, found 2'],
     ["g\tA\nX\t1\nY\t2\t\n", "(trailing delimiter?)"],
     ["g\tA\tB\nX\t1\tabc\n", 'm.tsv:2:3, gene "X", sample "B": not a number: "abc"'],
     ["g\tA\nX\tNA\n", 'missing value "NA"'],

@@ -5,7 +5,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { Float64, Int32, Int64, RecordBatch, Table, Utf8, makeVector, tableToIPC, vectorFromArray } from "apache-arrow";
+import { Float64, Int32, Int64, type RecordBatch, Table, Utf8, makeVector, tableToIPC, vectorFromArray } from "apache-arrow";
 import { describe, expect, it } from "vitest";
 import { cibersortMatrices } from "../src/core/cibersort/index.js";
 import { runFitsInProcess } from "../src/core/cibersort/fits.js";
@@ -17,10 +17,10 @@ import { InputError } from "../src/core/errors.js";
 import { toSymbols } from "../src/core/genes.js";
 import { formatArrow } from "../src/core/formats/arrow.js";
 import { describeParquet, formatParquet } from "../src/core/formats/parquet.js";
-import { type ReadOptions } from "../src/core/formats/read.js";
+import type { ReadOptions } from "../src/core/formats/read.js";
 import { readMatrixFile } from "../src/node/read.js";
 import { streamMatrixFile } from "../src/node/stream.js";
-import { type Matrix } from "../src/core/matrix.js";
+import type { Matrix } from "../src/core/matrix.js";
 import { loadCore } from "../src/core/wasm.js";
 import { dataFile } from "./helpers/reference.js";
 
@@ -37,7 +37,9 @@ function bits(a: Float64Array): number[] {
   return Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length * 2));
 }
 
-type Result = { error: { message: string; where: unknown } } | { m: Matrix; warnings: string[]; max?: number; genes?: string[]; rowMax?: Float64Array };
+type Result =
+  | { error: { message: string; where: unknown } }
+  | { m: Matrix; warnings: string[]; max?: number; genes?: string[]; rowMax?: Float64Array };
 
 function caught(e: unknown): Result {
   if (!(e instanceof InputError)) throw e;
@@ -101,7 +103,9 @@ async function expectSame(path: string, chunks: (number | undefined)[] = [undefi
 }
 
 describe("Parquet, footer first and column chunk by column chunk", () => {
-  const files = readdirSync(PARQUET).filter((f) => f.endsWith(".parquet")).sort();
+  const files = readdirSync(PARQUET)
+    .filter((f) => f.endsWith(".parquet"))
+    .sort();
   it("every fixture (several with 2 or 3 row groups): readMatrixFile's matrix or error", async () => {
     let groups = 0;
     let ok = 0;
@@ -123,7 +127,7 @@ describe("Parquet, footer first and column chunk by column chunk", () => {
     const n = 400;
     const genes = Array.from({ length: n }, (_, r) => `G${r % 390}-${"x".repeat(30)}`);
     const cols = Array.from({ length: 300 }, (_, c) => `sample_${c}_${"y".repeat(200)}`);
-    const bytes = formatParquet("gene", cols, genes, (r, c) => (r * 7 + c * 13) % 101 / 8 - 3);
+    const bytes = formatParquet("gene", cols, genes, (r, c) => ((r * 7 + c * 13) % 101) / 8 - 3);
     const k = bytes.length;
     expect(bytes[k - 8] | (bytes[k - 7] << 8) | (bytes[k - 6] << 16)).toBeGreaterThan(1 << 16); // footer length
     const p = put("big.parquet", bytes);
@@ -152,7 +156,7 @@ describe("Parquet, footer first and column chunk by column chunk", () => {
   });
 
   it("gzipped Parquet falls back to readMatrixFile (null)", async () => {
-    const p = put("x.parquet.gz", gzipSync(readFileSync(PARQUET + "lm22-plain-required-v1.parquet")));
+    const p = put("x.parquet.gz", gzipSync(readFileSync(`${PARQUET}lm22-plain-required-v1.parquet`)));
     expect(await streamMatrixFile(p)).toBeNull();
   });
 });
@@ -164,9 +168,21 @@ function batches(n: number, size: number, cell: (r: number, c: number) => number
     const rows = Array.from({ length: Math.min(size, n - r0) }, (_, k) => r0 + k);
     const t = new Table({
       gene: vectorFromArray(rows.map(gene), new Utf8()),
-      a: vectorFromArray(rows.map((r) => cell(r, 0)), new Float64()),
-      b: vectorFromArray(rows.map((r) => cell(r, 1)), new Int32()),
-      c: vectorFromArray(rows.map((r) => { const v = cell(r, 2); return v === null ? null : BigInt(Math.round(v)); }), new Int64()),
+      a: vectorFromArray(
+        rows.map((r) => cell(r, 0)),
+        new Float64(),
+      ),
+      b: vectorFromArray(
+        rows.map((r) => cell(r, 1)),
+        new Int32(),
+      ),
+      c: vectorFromArray(
+        rows.map((r) => {
+          const v = cell(r, 2);
+          return v === null ? null : BigInt(Math.round(v));
+        }),
+        new Int64(),
+      ),
     });
     out.push(...t.batches);
   }
@@ -185,7 +201,7 @@ describe("Arrow IPC, record batch by record batch", () => {
     ] as const) {
       const plain = await expectSame(put(name, bytes));
       expect("m" in plain && plain.m.rows.length).toBeGreaterThan(0);
-      await expectSame(put(name + ".gz", gzipSync(bytes)));
+      await expectSame(put(`${name}.gz`, gzipSync(bytes)));
     }
   });
 
@@ -204,7 +220,12 @@ describe("Arrow IPC, record batch by record batch", () => {
       }
     }
     await expectSame(put("garbage.arrow", new Uint8Array([0x41, 0x52, 0x52, 0x4f, 0x57, 0x31, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8])));
-    const dup = batches(100, 30, (r) => r, (r) => `G${r % 90}`);
+    const dup = batches(
+      100,
+      30,
+      (r) => r,
+      (r) => `G${r % 90}`,
+    );
     await expectSame(put("dup.arrows", tableToIPC(dup, "stream")));
     for (const duplicates of ["first", "mean", "max"] as const) {
       const p = put("dup.arrow", tableToIPC(dup, "file"));
@@ -219,10 +240,16 @@ describe("Arrow IPC, record batch by record batch", () => {
 
 describe("GCT 1.2 / 1.3, line by line", () => {
   const g12 = "#1.2\n3\t2\nName\tDescription\tS1\tS2\nA\tna\t1.5\t2\nB\tdesc b\t3\t0.25\nC\t\t-1e3\t7\n";
-  const g13 = "#1.3\r\n3\t2\t2\t2\r\nid\tsym\tkind\tS1\tS2\r\ncelltype\tna\tna\tT\tB\r\nbatch\tna\tna\t1\t2\r\nA\tx\ty\t1.5\t2\r\nB\tx\ty\t3\t0.25\r\nC\t\t\t-1e3\t7\r\n";
+  const g13 =
+    "#1.3\r\n3\t2\t2\t2\r\nid\tsym\tkind\tS1\tS2\r\ncelltype\tna\tna\tT\tB\r\nbatch\tna\tna\t1\t2\r\nA\tx\ty\t1.5\t2\r\nB\tx\ty\t3\t0.25\r\nC\t\t\t-1e3\t7\r\n";
   it("1.2 and 1.3 (CRLF, column metadata), plain and gzipped, in chunks of 1 to 64 bytes", async () => {
-    for (const [name, text] of [["a.gct", g12], ["b.gct", g13], ["c.gct", "#1.3 \n2 1 0 0\nid\tS1\nA\t1\nB\t2"], ["bom.gct", "\uFEFF" + g12]] as const) {
-      for (const p of [put(name, text), put(name + ".gz", gzipSync(text))]) {
+    for (const [name, text] of [
+      ["a.gct", g12],
+      ["b.gct", g13],
+      ["c.gct", "#1.3 \n2 1 0 0\nid\tS1\nA\t1\nB\t2"],
+      ["bom.gct", `\uFEFF${g12}`],
+    ] as const) {
+      for (const p of [put(name, text), put(`${name}.gz`, gzipSync(text))]) {
         const r = await expectSame(p, [1, 2, 3, 7, 64, undefined]);
         // readMatrixFile takes a GCT only when its bytes start "#1.": after a BOM it is a (malformed) table.
         if (name === "bom.gct") expect("error" in r).toBe(true);
@@ -238,12 +265,12 @@ describe("GCT 1.2 / 1.3, line by line", () => {
       g13.replace("\r\nC\t", "\r\nA\t"), // duplicate
       g12.replace("B\tdesc b\t3\t0.25\n", "B\tdesc b\t3\n"), // short row
       g12.replace("C\t\t", "\nC\t\t"), // blank line inside
-      g12 + "\n\n", // trailing blank lines
+      `${g12}\n\n`, // trailing blank lines
       "#1.2\n0\t2\nName\tDescription\tS1\tS2\n", // no rows
     ];
     for (const t of texts) {
       const r = await expectSame(put("e.gct", t), [1, 5, undefined]);
-      if (t === g12 + "\n\n") expect("m" in r).toBe(true);
+      if (t === `${g12}\n\n`) expect("m" in r).toBe(true);
     }
     const dup = put("dup.gct", g13.replace("\r\nC\t", "\r\nA\t"));
     const a = await streamed(dup, { duplicates: "mean" });
@@ -262,7 +289,11 @@ describe("GCT 1.2 / 1.3, line by line", () => {
 // ---------------------------------------------------------------------------------------------------------
 
 const EXAMPLE = dataFile("cibersort_example_mixtures/ExampleMixtures_GEPs.tsv");
-const cli = (mixture: string) => parseCibersortArgs([mixture, "--perm", "2", "--threads", "1", "--solver", "exact"]) as Exclude<ReturnType<typeof parseCibersortArgs>, "help">;
+const cli = (mixture: string) =>
+  parseCibersortArgs([mixture, "--perm", "2", "--threads", "1", "--solver", "exact"]) as Exclude<
+    ReturnType<typeof parseCibersortArgs>,
+    "help"
+  >;
 
 describe("cellfrac cibersort on GCT, Parquet, Arrow file and stream = the whole-file path", () => {
   it("same tables, JSON and warnings", async () => {
@@ -270,10 +301,15 @@ describe("cellfrac cibersort on GCT, Parquet, Arrow file and stream = the whole-
     const cols = m.cols.slice(0, 3);
     const value = (r: number, c: number) => m.data[r + c * m.rows.length];
     const tsv = [["GeneSymbol", ...cols].join("\t"), ...m.rows.map((g, r) => [g, ...cols.map((_, c) => String(value(r, c)))].join("\t"))];
-    const gct = ["#1.2", `${m.rows.length}\t3`, ["Name", "Description", ...cols].join("\t"), ...m.rows.map((g, r) => [g, "na", ...cols.map((_, c) => String(value(r, c)))].join("\t"))].join("\n") + "\n";
+    const gct = `${[
+      "#1.2",
+      `${m.rows.length}\t3`,
+      ["Name", "Description", ...cols].join("\t"),
+      ...m.rows.map((g, r) => [g, "na", ...cols.map((_, c) => String(value(r, c)))].join("\t")),
+    ].join("\n")}\n`;
     const arrowFile = formatArrow("GeneSymbol", cols, m.rows, value);
     const files = [
-      put("mix.tsv", tsv.join("\n") + "\n"),
+      put("mix.tsv", `${tsv.join("\n")}\n`),
       put("mix.gct", gct),
       put("mix.parquet", formatParquet("GeneSymbol", cols, m.rows, value)),
       put("mix.arrow", arrowFile),
@@ -286,12 +322,29 @@ describe("cellfrac cibersort on GCT, Parquet, Arrow file and stream = the whole-
       const warn: string[] = [];
       const whole = toSymbols(readMatrixFile(f, { what: "mixture", onWarning: (w) => warn.push(w) }), { onWarning: (w) => warn.push(w) });
       const o = cli(f);
-      const want = await cibersortMatrices(whole, readSignature(o.signature), { perm: o.perm, seed: o.seed, qn: o.qn, absolute: o.absolute, scale: o.scale, threads: 1, solver: o.solver, names: { mixture: o.mixture, signature: o.signature } }, await loadCore(), runFitsInProcess);
+      const want = await cibersortMatrices(
+        whole,
+        readSignature(o.signature),
+        {
+          perm: o.perm,
+          seed: o.seed,
+          qn: o.qn,
+          absolute: o.absolute,
+          scale: o.scale,
+          threads: 1,
+          solver: o.solver,
+          names: { mixture: o.mixture, signature: o.signature },
+        },
+        await loadCore(),
+        runFitsInProcess,
+      );
       expect(toResultsTable(res), f).toBe(toResultsTable(want));
       expect(toResultsJSON(res), f).toBe(toResultsJSON(want));
       const { used, total, missing } = want.diagnostics.signatureCoverage;
       const coverage = coverageLine("cibersort", { name: o.signature, found: used, total, missing });
-      expect(stderr.replace(/^cellfrac: \d+\/\d+ fits in .*\n/gm, "")).toBe(warn.map((w) => `cellfrac: warning: ${w}\n`).join("") + coverage);
+      expect(stderr.replace(/^cellfrac: \d+\/\d+ fits in .*\n/gm, "")).toBe(
+        warn.map((w) => `cellfrac: warning: ${w}\n`).join("") + coverage,
+      );
       first ??= toResultsTable(res);
       expect(toResultsTable(res), f).toBe(first); // every format holds the same numbers
     }

@@ -2,7 +2,6 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
 import { InputError } from "../src/core/errors.js";
@@ -17,7 +16,6 @@ import { seededRandom } from "./helpers/random.js";
 
 const tmp = mkdtempSync(join(tmpdir(), "cellfrac-io-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-
 
 /** Rows of a column-major matrix as plain arrays, for readable expectations. */
 const rowsOf = (m: Matrix) => m.rows.map((_, r) => m.cols.map((_, c) => get(m, r, c)));
@@ -52,10 +50,10 @@ describe("parseMatrix: forms", () => {
     for (const t of [
       SIMPLE.replace(/\n/g, "\r\n"),
       SIMPLE.replace(/\n/g, "\r"),
-      "\uFEFF" + SIMPLE,
+      `\uFEFF${SIMPLE}`,
       SIMPLE.trimEnd(),
-      SIMPLE + "\n\n  \n\t\t\n",
-      SIMPLE.replace(/\n/g, "\r") + "\r\r",
+      `${SIMPLE}\n\n  \n\t\t\n`,
+      `${SIMPLE.replace(/\n/g, "\r")}\r\r`,
     ]) {
       const m = parseMatrix(t);
       expect(m.rows).toEqual(["A", "B"]);
@@ -117,7 +115,7 @@ describe("parseMatrix: forms", () => {
 
   it("strict numbers, valued as R's read.table values them", () => {
     const toks = ["1e-3", ".5", "5.", "-0", "+3", "1E+2", "0.1", "123456789012345678901234567890", "4.9e-324", "1.7976931348623157e308"];
-    const m = parseMatrix("g\t" + toks.map((_, i) => `s${i}`).join("\t") + "\nA\t" + toks.join("\t") + "\n");
+    const m = parseMatrix(`g\t${toks.map((_, i) => `s${i}`).join("\t")}\nA\t${toks.join("\t")}\n`);
     expect(rowsOf(m)[0]).toEqual(toks.map(rStrtod)); // rStrtod is tested against R itself in rnumber.test.ts
     expect(rowsOf(m)[0].slice(0, 7)).toEqual([0.001, 0.5, 5, -0, 3, 100, 0.1]);
     expect(Object.is(get(m, 0, 3), -0)).toBe(true);
@@ -151,14 +149,14 @@ describe("parseMatrix: forms", () => {
   it("a 20k × 400 table parses completely and in place", { timeout: 60_000 }, () => {
     const G = 20000;
     const S = 400;
-    const parts: string[] = ["gene\t" + Array.from({ length: S }, (_, s) => `S${s}`).join("\t")];
+    const parts: string[] = [`gene\t${Array.from({ length: S }, (_, s) => `S${s}`).join("\t")}`];
     for (let g = 0; g < G; g++) {
       const row = new Array<string>(S + 1);
       row[0] = `G${g}`;
       for (let s = 0; s < S; s++) row[s + 1] = (((g * 7919 + s * 104729) % 100003) / 1000).toFixed(3);
       parts.push(row.join("\t"));
     }
-    const m = parseMatrix(parts.join("\n") + "\n"); // speed is measured in bench/, not here
+    const m = parseMatrix(`${parts.join("\n")}\n`); // speed is measured in bench/, not here
     expect(m.rows.length).toBe(G);
     expect(m.cols.length).toBe(S);
     expect(get(m, 12345, 321)).toBe(Number((((12345 * 7919 + 321 * 104729) % 100003) / 1000).toFixed(3)));
@@ -216,7 +214,10 @@ describe("parseMatrix: errors", () => {
 
   it("duplicate column names, worded by what", () => {
     const t = "g\tX\tY\tX\tY\tZ\nA\t1\t2\t3\t4\t5\n";
-    const e = inputError(t, ["m.tsv:1", "duplicate cell-type names", '"X" (columns 2, 4)', '"Y" (columns 3, 5)'], { name: "m.tsv", what: "signature" });
+    const e = inputError(t, ["m.tsv:1", "duplicate cell-type names", '"X" (columns 2, 4)', '"Y" (columns 3, 5)'], {
+      name: "m.tsv",
+      what: "signature",
+    });
     expect(e.message).not.toContain('"Z"');
     inputError(t, ["duplicate sample names", '"X"'], { name: "m.tsv", what: "mixture" });
   });
@@ -225,7 +226,14 @@ describe("parseMatrix: errors", () => {
     const lines = ["g\ts"];
     for (let i = 0; i < 12; i++) lines.push(`D${i}\t${i}`, `D${i}\t${i + 100}`);
     lines.push("U\t1");
-    const e = inputError(lines.join("\n"), ["m.tsv", '"D0" (lines 2, 3)', '"D9" (lines 20, 21)', "12 in all", "12 gene symbols", "--duplicates first|mean|max"]);
+    const e = inputError(lines.join("\n"), [
+      "m.tsv",
+      '"D0" (lines 2, 3)',
+      '"D9" (lines 20, 21)',
+      "12 in all",
+      "12 gene symbols",
+      "--duplicates first|mean|max",
+    ]);
     expect(e.message).not.toContain('"D10"');
     expect(e.message).not.toContain('"U"');
     inputError("g\ts\nA\t1\nB\t2\nA\t3\n", ['"A" (lines 2, 4)', "1 gene symbol occurs"], { name: "m.tsv", what: "mixture" });
@@ -315,7 +323,20 @@ describe("formatNumber", () => {
   it("round-trips random doubles through the reader's strict parser", () => {
     // random bit patterns cover subnormals and every exponent; plus hand-picked edge cases
     const buf = new DataView(new ArrayBuffer(8));
-    const xs: number[] = [0.1 + 0.2, 1e300, -1e-300, 5e-324, 2.2250738585072014e-308, 2.225073858507201e-308, Number.MAX_VALUE, Number.MIN_VALUE, -0, 1e21, 1e-7, 123456789.123];
+    const xs: number[] = [
+      0.1 + 0.2,
+      1e300,
+      -1e-300,
+      5e-324,
+      2.2250738585072014e-308,
+      2.225073858507201e-308,
+      Number.MAX_VALUE,
+      Number.MIN_VALUE,
+      -0,
+      1e21,
+      1e-7,
+      123456789.123,
+    ];
     let seed = 12345n;
     const random = seededRandom(12345);
     for (let i = 0; i < 20000; i++) {
@@ -330,7 +351,7 @@ describe("formatNumber", () => {
     // and through parseMatrix itself: the strict grammar accepts every formatNumber output, and the value is
     // R's (not always correctly rounded, so like R it may read a shortest representation back one ulp off)
     const names = xs.map((_, i) => `c${i}`);
-    const m = parseMatrix("g\t" + names.join("\t") + "\nA\t" + xs.map(formatNumber).join("\t") + "\n");
+    const m = parseMatrix(`g\t${names.join("\t")}\nA\t${xs.map(formatNumber).join("\t")}\n`);
     let ulpOff = 0;
     for (let i = 0; i < xs.length; i++) {
       const want = rStrtod(formatNumber(xs[i]));

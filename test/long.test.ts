@@ -14,13 +14,18 @@ import { streamMatrixFile } from "../src/node/stream.js";
 const CLI = fileURLToPath(new URL("../dist/node/cli.js", import.meta.url));
 const SIG = fileURLToPath(new URL("../data/LM22.tsv", import.meta.url));
 const lm22 = readMatrixFile(fileURLToPath(new URL("../data/LM22.tsv", import.meta.url)));
-const wide = selectRows(lm22, Array.from({ length: 100 }, (_, i) => i));
+const wide = selectRows(
+  lm22,
+  Array.from({ length: 100 }, (_, i) => i),
+);
 const dir = mkdtempSync(join(tmpdir(), "cellfrac-long-test-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** The wide table's cells as long lines; `order` names the three columns; the numbers as LM22.tsv spells them. */
 function longText(order: ("gene" | "sample" | "value")[], sep: string, sampleMajor: boolean, header = order): string {
-  const raw = readFileSync(fileURLToPath(new URL("../data/LM22.tsv", import.meta.url)), "utf8").split(/\r?\n/).slice(1, 101);
+  const raw = readFileSync(fileURLToPath(new URL("../data/LM22.tsv", import.meta.url)), "utf8")
+    .split(/\r?\n/)
+    .slice(1, 101);
   const tokens = raw.map((l) => l.split("\t").slice(1));
   const out = [header.join(sep)];
   const cell = (r: number, c: number) => {
@@ -29,7 +34,7 @@ function longText(order: ("gene" | "sample" | "value")[], sep: string, sampleMaj
   };
   if (sampleMajor) for (let c = 0; c < wide.cols.length; c++) for (let r = 0; r < 100; r++) out.push(cell(r, c));
   else for (let r = 0; r < 100; r++) for (let c = 0; c < wide.cols.length; c++) out.push(cell(r, c));
-  return out.join("\n") + "\n";
+  return `${out.join("\n")}\n`;
 }
 
 function expectCells(m: Matrix, ref: Matrix): void {
@@ -58,11 +63,13 @@ describe("long tables", () => {
 
   it("header names decide the gene column; without them, the column with more distinct values", () => {
     const text = longText(["sample", "gene", "value"], "\t", false, ["a", "b", "c"] as never);
-    expect(parseMatrix(text + "", { name: "x" }).rows).toEqual(wide.rows);
+    expect(parseMatrix(`${text}`, { name: "x" }).rows).toEqual(wide.rows);
   });
 
   it("DuckDB's UNPIVOT written as Parquet (sample, gene, value; sorted by sample descending): the wide cells", () => {
-    const m = parseMatrix(readFileSync(fileURLToPath(new URL("fixtures/parquet/duckdb-lm22-long.parquet", import.meta.url))), { name: "l" });
+    const m = parseMatrix(readFileSync(fileURLToPath(new URL("fixtures/parquet/duckdb-lm22-long.parquet", import.meta.url))), {
+      name: "l",
+    });
     expect(m.cols).not.toEqual(wide.cols); // DuckDB's order, not LM22's
     expect(m.rowHeader).toBe("gene");
     expectCells(m, wide);
@@ -83,7 +90,7 @@ describe("long tables", () => {
     const w = join(dir, "wide.tsv");
     const l = join(dir, "long.csv");
     const lm22Text = readFileSync(fileURLToPath(new URL("../data/LM22.tsv", import.meta.url)), "utf8");
-    writeFileSync(w, lm22Text.split(/\r?\n/).slice(0, 101).join("\n") + "\n");
+    writeFileSync(w, `${lm22Text.split(/\r?\n/).slice(0, 101).join("\n")}\n`);
     writeFileSync(l, longText(["value", "sample", "gene"], ",", false));
     const a = spawnSync(process.execPath, [CLI, "nnls", w, "-q"], { encoding: "utf8" });
     const b = spawnSync(process.execPath, [CLI, "nnls", l, "-q"], { encoding: "utf8" });
@@ -99,12 +106,14 @@ describe("long tables", () => {
     expect([m.rows, m.cols, Array.from(m.data)]).toEqual([["CD3E", "CD4"], ["S1"], [5, 7]]);
     const long = longText(["gene", "sample", "value"], "\t", false);
     expect(() => parseMatrix(long, { name: "l.tsv", layout: "wide" })).toThrow(/^l\.tsv:2:2, gene "[^"]+", sample "sample": not a number/);
-    expect(() => parseMatrix("gene\tS1\tS2\nA\t1\t2\n", { name: "w.tsv", layout: "long" })).toThrow(/^w\.tsv:1: --layout long: not a long table/);
+    expect(() => parseMatrix("gene\tS1\tS2\nA\t1\t2\n", { name: "w.tsv", layout: "long" })).toThrow(
+      /^w\.tsv:1: --layout long: not a long table/,
+    );
   });
 
   it("the CLI's --layout long (streamed path too)", { timeout: 60_000 }, () => {
     const path = join(dir, "one.tsv");
-    writeFileSync(path, ["gene\tsample\ttpm", ...wide.rows.map((g, r) => `${g}\tS1\t${get(wide, r, 0)}`)].join("\n") + "\n");
+    writeFileSync(path, `${["gene\tsample\ttpm", ...wide.rows.map((g, r) => `${g}\tS1\t${get(wide, r, 0)}`)].join("\n")}\n`);
     const r = spawnSync(process.execPath, [CLI, "nnls", path, "--layout", "long", "--signature", SIG], { encoding: "utf8" });
     expect(r.status, r.stderr).toBe(0); // (a warning: only 3 LM22 genes)
     expect(r.stdout.split("\n")[1]).toMatch(/^S1\t/);
@@ -113,11 +122,15 @@ describe("long tables", () => {
   it("refused: a missing pair, a repeated pair, a bad value; a wide table with an NA column stays wide", () => {
     const ok = longText(["gene", "sample", "value"], "\t", false).split("\n");
     const missing = [...ok.slice(0, 5), ...ok.slice(6)].join("\n");
-    expect(() => parseMatrix(missing, { name: "m.tsv" })).toThrow(/^m\.tsv: long table with missing pairs: gene "[^"]+" has no value for sample "[^"]+" \(1 of 100 × 22 pairs missing\)$/);
+    expect(() => parseMatrix(missing, { name: "m.tsv" })).toThrow(
+      /^m\.tsv: long table with missing pairs: gene "[^"]+" has no value for sample "[^"]+" \(1 of 100 × 22 pairs missing\)$/,
+    );
     const twice = [...ok.slice(0, 5), ok[4], ...ok.slice(5)].join("\n");
     expect(() => parseMatrix(twice, { name: "m.tsv" })).toThrow(/occur twice \(lines 5 and 6\) in a long table/);
     const inf = ok.map((l, i) => (i === 3 ? l.replace(/\t[^\t]+$/, "\t1e999") : l)).join("\n");
-    expect(() => parseMatrix(inf, { name: "m.tsv", what: "mixture" })).toThrow(/^mixture m\.tsv:4:3, gene "[^"]+", sample "[^"]+": number "1e999" is out of the double range$/);
+    expect(() => parseMatrix(inf, { name: "m.tsv", what: "mixture" })).toThrow(
+      /^mixture m\.tsv:4:3, gene "[^"]+", sample "[^"]+": number "1e999" is out of the double range$/,
+    );
     const na = "gene\tS1\tS2\nA\t1\tNA\nB\t2\tNA\nC\t3\tNA\n";
     expect(() => parseMatrix(na, { name: "w.tsv" })).toThrow(/^w\.tsv:2:3, gene "A", sample "S2": missing value "NA"/);
   });

@@ -15,7 +15,7 @@ import { DATA, dataFile } from "./helpers/reference.js";
 
 const FINOTELLO = dataFile("finotello2019_pbmc_gse107572/GSE107572_tpm.tsv.gz");
 const RACLE = dataFile("racle2017_melanoma_lymphnode_gse93722/GSE93722_tpm.tsv.gz");
-const EPIC_DATA = DATA + "epic_reference_profiles";
+const EPIC_DATA = `${DATA}epic_reference_profiles`;
 
 let dir: string;
 
@@ -35,8 +35,8 @@ function ensemblCopy(file: string, name: string): { sym: string; ens: string; re
   });
   const sym = join(dir, `${name}.sym.tsv`);
   const ensFile = join(dir, `${name}.ens.tsv`);
-  writeFileSync(sym, lines.join("\n") + "\n");
-  writeFileSync(ensFile, ens.join("\n") + "\n");
+  writeFileSync(sym, `${lines.join("\n")}\n`);
+  writeFileSync(ensFile, `${ens.join("\n")}\n`);
   return { sym, ens: ensFile, renamed };
 }
 
@@ -102,7 +102,7 @@ describe("coverage report: stderr (unless --quiet) and JSON", () => {
     const drop = present.slice(0, 2);
     const text = gunzipSync(readFileSync(FINOTELLO)).toString().trimEnd().split("\n");
     const f = join(dir, "drop2.tsv");
-    writeFileSync(f, text.filter((l) => !drop.includes(l.slice(0, l.indexOf("\t")))).join("\n") + "\n");
+    writeFileSync(f, `${text.filter((l) => !drop.includes(l.slice(0, l.indexOf("\t")))).join("\n")}\n`);
     // Names as given: LM22's genes that GSE107572 names by newer symbols stay missing (counted by `present`).
     const r = await run("nnls", f, "--gene-match", "exact");
     expect(r.code).toBe(0);

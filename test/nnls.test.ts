@@ -32,13 +32,13 @@ describe("golden: the tool's own code run by us (R nnls 1.4, Lawson–Hanson), e
   it("finds the four MANIFEST cases", () => expect(cases.length).toBe(4));
   for (const c of cases) {
     it(c.name, async () => {
-      const dir = REFERENCE + c.name + "/";
+      const dir = `${REFERENCE + c.name}/`;
       const signature = readMatrixFile(c.signature, { what: "signature" });
       const mixture = readMatrixFile(c.input, { what: "mixture" });
-      const genes = readRefTable(dir + "genes.tsv").col("gene");
-      const coefRef = readRefTable(dir + "coefficients.tsv");
-      const fracRef = readRefTable(dir + "fractions.tsv");
-      const stats = readRefTable(dir + "fit_stats.tsv");
+      const genes = readRefTable(`${dir}genes.tsv`).col("gene");
+      const coefRef = readRefTable(`${dir}coefficients.tsv`);
+      const fracRef = readRefTable(`${dir}fractions.tsv`);
+      const stats = readRefTable(`${dir}fit_stats.tsv`);
       const coefs = await nnlsDeconvolve(mixture, { signature, coefficients: true, scale: "auto" });
       const fracs = await nnlsDeconvolve(mixture, { signature, scale: "auto" });
       expect(coefs.coverage[0].found).toBe(genes.length);
@@ -73,7 +73,7 @@ describe("NNLS invariants (Kuhn–Tucker conditions)", () => {
     const n = 6;
     const a = new Float64Array(m * n);
     let seed = 12345;
-    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const rnd = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
     for (let i = 0; i < m * n; i++) a[i] = rnd() * 10;
     for (let i = 0; i < m; i++) a[i + 5 * m] = a[i] + a[i + m] * 0.5 + rnd() * 0.1;
     for (let trial = 0; trial < 20; trial++) {
@@ -149,7 +149,9 @@ describe("cellfrac nnls", () => {
     expect(r.code).toBe(0);
     const api = await nnlsDeconvolve(readMatrixFile(MIX), { signature: readMatrixFile(TIL10), coefficients: true });
     expect(r.out).toBe(methodTableTsv(api));
-    expect(r.out.split("\n")[0]).toBe("Mixture\tB.cells\tMacrophages.M1\tMacrophages.M2\tMonocytes\tNeutrophils\tNK.cells\tT.cells.CD4\tT.cells.CD8\tTregs\tDendritic.cells\tRMSE");
+    expect(r.out.split("\n")[0]).toBe(
+      "Mixture\tB.cells\tMacrophages.M1\tMacrophages.M2\tMonocytes\tNeutrophils\tNK.cells\tT.cells.CD4\tT.cells.CD8\tTregs\tDendritic.cells\tRMSE",
+    );
     const dir = mkdtempSync(join(tmpdir(), "cellfrac-nnls-"));
     const json = join(dir, "out.json");
     expect((await run("nnls", MIX, "--signature", TIL10, "-o", json)).code).toBe(0);

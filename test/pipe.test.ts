@@ -1,6 +1,6 @@
 // Mixtures from standard input ("-") and from pipes (bash process substitution, a FIFO): the same output as
 // the file, messages naming the argument, and CIBERSORT's second pass over merged rows still possible.
-import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -52,7 +52,7 @@ describe("standard input and pipes", { timeout: 120_000 }, () => {
     const sig = readMatrixFile(fileURLToPath(new URL("../data/LM22.tsv", import.meta.url)));
     // log2-scale values (max < 50: the anti-log rule applies) and a duplicated non-signature gene.
     const rows = sig.rows.slice(0, 40).map((g, i) => `${g}\t${(i % 7) + 1.5}\t${(i % 5) + 2.25}`);
-    const text = ["gene\tS1\tS2", "NOTASIGGENE\t3\t4", ...rows, "NOTASIGGENE\t9\t1"].join("\n") + "\n";
+    const text = `${["gene\tS1\tS2", "NOTASIGGENE\t3\t4", ...rows, "NOTASIGGENE\t9\t1"].join("\n")}\n`;
     const file = join(dir, "mix.tsv");
     writeFileSync(file, text);
     const want = await readCibersortMixture(file, sig, { duplicates: "mean" });

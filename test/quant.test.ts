@@ -197,10 +197,10 @@ describe("several files, whole runs and refusals", { timeout: 60_000 }, () => {
     const lines = readFileSync(q("plain-tpm.tsv"), "utf8").split("\n");
     writeFileSync(
       short,
-      lines
+      `${lines
         .slice(0, 101)
         .join("\n")
-        .replace(/\tS1\tS2\tS3/, "\tT1\tT2\tT3") + "\n",
+        .replace(/\tS1\tS2\tS3/, "\tT1\tT2\tT3")}\n`,
     );
     const r = await cli(["nnls", q("plain-tpm.tsv"), short]);
     expect(r.code).toBe(3);
@@ -238,7 +238,7 @@ describe("several files, whole runs and refusals", { timeout: 60_000 }, () => {
     // Line 7 is the first gene (after the # line, the header and four N_ rows); line 9's gene_name becomes its.
     const gene = lines[6].split("\t")[1];
     const f = join(dir, "S9.tsv");
-    writeFileSync(f, lines.map((l, i) => (i === 8 ? l.replace(/\t[^\t]+/, `\t${gene}`) : l)).join("\n") + "\n");
+    writeFileSync(f, `${lines.map((l, i) => (i === 8 ? l.replace(/\t[^\t]+/, `\t${gene}`) : l)).join("\n")}\n`);
     expect(() => read([f])).toThrow(`1 gene symbol occurs more than once: "${gene}" (lines 7, 9)`);
     const m = read([f], { duplicates: "first" });
     expect(m.rows.length).toBe(149);
@@ -248,7 +248,7 @@ describe("several files, whole runs and refusals", { timeout: 60_000 }, () => {
   it("transcripts missing from --tx2gene are named", () => {
     const dir = mkdtempSync(join(tmpdir(), "cellfrac-quant-"));
     const t = join(dir, "t2g.tsv");
-    writeFileSync(t, readFileSync(q("tx2gene.tsv"), "utf8").split("\n").slice(0, 100).join("\n") + "\n");
+    writeFileSync(t, `${readFileSync(q("tx2gene.tsv"), "utf8").split("\n").slice(0, 100).join("\n")}\n`);
     expect(() => read([q("kallisto/S1/abundance.tsv")], { tx2gene: t })).toThrow(
       /201 of 300 transcripts are not in the --tx2gene table: "ENST0000000099\.1"/,
     );
@@ -258,10 +258,10 @@ describe("several files, whole runs and refusals", { timeout: 60_000 }, () => {
     const dir = mkdtempSync(join(tmpdir(), "cellfrac-quant-"));
     const text = readFileSync(q("geo/GSE2000_series_matrix.txt"), "utf8");
     const cut = join(dir, "cut_series_matrix.txt");
-    writeFileSync(cut, text.split("\n").slice(0, 20).join("\n") + "\n");
+    writeFileSync(cut, `${text.split("\n").slice(0, 20).join("\n")}\n`);
     expect(() => read([cut])).toThrow(/without a !series_matrix_table_end line \(is the file truncated\?\)/);
     const empty = join(dir, "empty_series_matrix.txt");
-    writeFileSync(empty, text.split("\n").slice(0, 6).join("\n") + "\n!series_matrix_table_end\n");
+    writeFileSync(empty, `${text.split("\n").slice(0, 6).join("\n")}\n!series_matrix_table_end\n`);
     expect(() => read([empty])).toThrow(/no expression rows: the series' values are in its supplementary files/);
   });
 });
@@ -275,7 +275,7 @@ describe("--na drop-gene", { timeout: 60_000 }, () => {
       i === 2 ? l.replace(/\t[^\t]+$/, "\tNA") : i === 5 ? l.replace(/\t/, "\t\t").replace(/\t\t[^\t]+/, "\t") : l,
     );
     const f = join(dir, "na.tsv");
-    writeFileSync(f, withNa.join("\n") + "\n");
+    writeFileSync(f, `${withNa.join("\n")}\n`);
     const strict = await cli(["nnls", f]);
     expect(strict.code).toBe(3);
     expect(strict.err).toContain(`na.tsv:3:4, gene "${genes[0]}", sample "S3": missing value "NA"`);
@@ -285,7 +285,7 @@ describe("--na drop-gene", { timeout: 60_000 }, () => {
     expect(r.err).toContain(`signature genes among the 2 dropped for missing values — LM22: ${genes.join(", ")}`);
     // The result is that of the file without those genes.
     const without = join(dir, "without.tsv");
-    writeFileSync(without, lines.filter((_, i) => i !== 2 && i !== 5).join("\n") + "\n");
+    writeFileSync(without, `${lines.filter((_, i) => i !== 2 && i !== 5).join("\n")}\n`);
     expect(r.out).toBe((await cli(["nnls", without, "-q"])).out);
   });
 });

@@ -97,7 +97,8 @@ describe("golden: the tool's own code run by us (original quanTIseq code, icbi-l
    */
   const GOLDEN_ABS = 1e-12;
   const cases = manifestCases("quantiseq");
-  it("finds the 2 reference cases (blood, and tumour genes removed)", () => expect(cases.map((c) => c.options["tumor"])).toEqual(["FALSE", "TRUE"]));
+  it("finds the 2 reference cases (blood, and tumour genes removed)", () =>
+    expect(cases.map((c) => c.options["tumor"])).toEqual(["FALSE", "TRUE"]));
   for (const c of cases) {
     it(c.name, async () => {
       expect([c.options["arrays"], c.options["mRNAscale"], c.options["method"]]).toEqual(["FALSE", "TRUE", "lsei"]);
@@ -137,8 +138,16 @@ describe("quanTIseq invariants", () => {
   });
 
   it("log2 input is anti-logged to the same answer (up to pow rounding)", async () => {
-    const small = makeMatrix(mix.rows, mix.cols.slice(0, 2), Float64Array.from(mix.data.subarray(0, 2 * mix.rows.length), (v) => Math.log2(v + 1)));
-    const lin = makeMatrix(mix.rows, mix.cols.slice(0, 2), Float64Array.from(mix.data.subarray(0, 2 * mix.rows.length), (v) => v + 1));
+    const small = makeMatrix(
+      mix.rows,
+      mix.cols.slice(0, 2),
+      Float64Array.from(mix.data.subarray(0, 2 * mix.rows.length), (v) => Math.log2(v + 1)),
+    );
+    const lin = makeMatrix(
+      mix.rows,
+      mix.cols.slice(0, 2),
+      Float64Array.from(mix.data.subarray(0, 2 * mix.rows.length), (v) => v + 1),
+    );
     const a = await quantiseqDeconvolve(small);
     const b = await quantiseqDeconvolve(lin, { scale: "linear" });
     expect(a.warnings.join()).toMatch(/anti-logged/);
@@ -152,7 +161,14 @@ describe("constrained LS kernel (min ½xᵀDx − dᵀx, x ≥ 0, Σx ≤ 1)", a
     core.reset();
     const n = d.length;
     const px = core.allocF64(n);
-    const it = core.x.qpSubSimplex(core.putF64(D), core.putF64(d), n, px, core.allocF64((n + 1) ** 2 + 4 * (n + 1)), core.x.alloc(4 * (n + 1)));
+    const it = core.x.qpSubSimplex(
+      core.putF64(D),
+      core.putF64(d),
+      n,
+      px,
+      core.allocF64((n + 1) ** 2 + 4 * (n + 1)),
+      core.x.alloc(4 * (n + 1)),
+    );
     expect(it).toBeGreaterThanOrEqual(0);
     return Array.from(core.f64(px, n));
   };
@@ -172,7 +188,7 @@ describe("constrained LS kernel (min ½xᵀDx − dᵀx, x ≥ 0, Σx ≤ 1)", a
 
   it("KKT conditions on random SPD problems", () => {
     let seed = 7;
-    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const rnd = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
     for (let trial = 0; trial < 200; trial++) {
       const n = 2 + (trial % 9);
       const m = n + 5;

@@ -189,7 +189,7 @@ describe("cellfrac report: errors", () => {
     const out = join(tmp, "never.html");
     const r1 = await run([RESULTS, "--stats", s1, "-o", out]);
     expect([r1.code, r1.stderr]).toEqual([3, `cellfrac: error: ${s1}:2:8: not a number: "big"\n`]);
-    const s2 = bad("s2.tsv", head.replace("\tq_value", "") + "\nx\t\tlm\tg\t20\t1\t1\t1\t18\tNA\t0.1\n");
+    const s2 = bad("s2.tsv", `${head.replace("\tq_value", "")}\nx\t\tlm\tg\t20\t1\t1\t1\t18\tNA\t0.1\n`);
     expect((await run([RESULTS, "--stats", s2, "-o", out])).stderr).toContain('stats table has no column "q_value"');
     const s3 = bad("s3.tsv", `${head}\nx\t\tttest\tg\t20\t1\t1\t1\t1\tNA\t0.1\t0.2\n`);
     expect((await run([RESULTS, "--stats", s3, "-o", out])).stderr).toContain(`${s3}:2:3: unknown test "ttest"`);

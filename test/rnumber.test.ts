@@ -12,7 +12,7 @@ function hexFloat(s: string): number {
   const m = /^(-?)0x([01])(?:\.([0-9a-f]+))?p([+-]\d+)$/.exec(s);
   if (!m) throw new Error(`not a hex float: ${s}`);
   const frac = m[3] ?? "";
-  const mant = BigInt("0x" + m[2] + frac);
+  const mant = BigInt(`0x${m[2]}${frac}`);
   const v = Number(mant) * 2 ** (Number(m[4]) - 4 * frac.length);
   return m[1] ? -v : v;
 }

@@ -10,7 +10,16 @@ const rows = readFileSync(new URL("./fixtures/rstats.tsv", import.meta.url), "ut
   .slice(1)
   .map((line) => {
     const [name, n, sum, mean, vr, sd, cor, values] = line.split("\t");
-    return { name, n: Number(n), sum: Number(sum), mean: Number(mean), var: Number(vr), sd: Number(sd), cor: Number(cor), x: values.split(",").map(Number) };
+    return {
+      name,
+      n: Number(n),
+      sum: Number(sum),
+      mean: Number(mean),
+      var: Number(vr),
+      sd: Number(sd),
+      cor: Number(cor),
+      x: values.split(",").map(Number),
+    };
   });
 
 let core: Core;
@@ -27,7 +36,10 @@ describe("R statistics, bit for bit", () => {
       expect(core.rstat("mean", r.x)).toBe(r.mean);
       expect(core.rstat("var", r.x)).toBe(r.var);
       expect(core.rstat("sd", r.x)).toBe(r.sd);
-      const y = r.x.slice().reverse().map((v, i) => v + (i + 1));
+      const y = r.x
+        .slice()
+        .reverse()
+        .map((v, i) => v + (i + 1));
       expect(core.rCor(r.x, y)).toBe(r.cor);
     });
   }

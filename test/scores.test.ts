@@ -45,7 +45,11 @@ describe("golden: R's colMeans run by us (MCP-counter-style mean of log2(TPM + 1
       const used = readRefTable(`${REFERENCE}${c.name}/markers_used.tsv`);
       used.ids.forEach((pop, i) => {
         const cov = res.coverage.find((x) => x.name === pop)!;
-        expect([cov.found, cov.total, cov.missing.join(",")]).toEqual([used.num("n_present")[i], used.num("n_in_file")[i], used.col("genes_missing")[i] ?? ""]);
+        expect([cov.found, cov.total, cov.missing.join(",")]).toEqual([
+          used.num("n_present")[i],
+          used.num("n_in_file")[i],
+          used.col("genes_missing")[i] ?? "",
+        ]);
       });
     });
   }
@@ -90,7 +94,11 @@ describe("ESTIMATE", () => {
   for (const c of cases) {
     it(`golden: the tool's own code run by us (ESTIMATE 1.0.13 estimateScore, affymetrix): ${c.name}`, async () => {
       const t = await estimate.run(readMatrixFile(c.input), {});
-      expectTableClose(t, c.dir + "scores.tsv", (got, want) => Math.abs(got - want) <= EST_ABS && Math.abs(got - want) <= EST_REL * Math.abs(want));
+      expectTableClose(
+        t,
+        `${c.dir}scores.tsv`,
+        (got, want) => Math.abs(got - want) <= EST_ABS && Math.abs(got - want) <= EST_REL * Math.abs(want),
+      );
     });
   }
 
@@ -98,7 +106,12 @@ describe("ESTIMATE", () => {
   const four = makeMatrix(["A2M", "NAT1", "NAT2", "SERPINA3"], ["s"], new Float64Array([4, 3, 2, 1]));
 
   it("known answers worked by hand (abs 1e-14): one-gene sets at the top and bottom walk to ±2", async () => {
-    const r = await estimate.run(four, { geneSets: [{ name: "stromal", genes: ["A2M"] }, { name: "immune", genes: ["SERPINA3"] }] });
+    const r = await estimate.run(four, {
+      geneSets: [
+        { name: "stromal", genes: ["A2M"] },
+        { name: "immune", genes: ["SERPINA3"] },
+      ],
+    });
     expect(r.values.cols).toEqual(["StromalScore", "ImmuneScore", "ESTIMATEScore", "TumorPurity"]);
     // Stromal: Fn = 1,1,1,1; F0 = 0,1/3,2/3,1 → ES = 1 + 2/3 + 1/3 + 0 = 2. Immune mirrors it.
     const [st, im, es, pur] = r.values.data;
@@ -109,7 +122,12 @@ describe("ESTIMATE", () => {
   });
 
   it("known answer with weights: set {A2M, NAT2} gives ES = 2·10/(10 + 5000^0.25) (abs 1e-14)", async () => {
-    const r = await estimate.run(four, { geneSets: [{ name: "stromal", genes: ["A2M", "NAT2"] }, { name: "immune", genes: ["NAT1"] }] });
+    const r = await estimate.run(four, {
+      geneSets: [
+        { name: "stromal", genes: ["A2M", "NAT2"] },
+        { name: "immune", genes: ["NAT1"] },
+      ],
+    });
     // Fn = a, a, 1, 1 with a = 10/(10 + 5000^0.25); F0 = 0, 1/2, 1/2, 1 → ES = 2a (Python: 1.0864272337258898).
     expect(r.values.data[0]).toBeCloseTo(1.0864272337258898, 14);
   });
@@ -130,13 +148,19 @@ describe("ESTIMATE", () => {
 
   it("without ties its walk equals ssGSEA's closed form (rel 1e-12): two independent code paths", async () => {
     const n = 300;
-    const symbols = filterCommonGenes(makeMatrix(["A2M"], ["s"])).coverage.missing.slice(0, n).sort();
+    const symbols = filterCommonGenes(makeMatrix(["A2M"], ["s"]))
+      .coverage.missing.slice(0, n)
+      .sort();
     const vals = new Float64Array(n * 3).map((_, i) => Math.sin(i * 12.9898) * 43758.5453 - Math.floor(Math.sin(i * 12.9898) * 43758.5453));
     const m = makeMatrix(symbols, ["a", "b", "c"], vals);
-    const sets = [{ name: "st", genes: symbols.filter((_, i) => i % 7 === 0) }, { name: "im", genes: symbols.filter((_, i) => i % 11 === 3) }];
+    const sets = [
+      { name: "st", genes: symbols.filter((_, i) => i % 7 === 0) },
+      { name: "im", genes: symbols.filter((_, i) => i % 11 === 3) },
+    ];
     const e = await estimate.run(m, { geneSets: sets });
     const s = await ssgseaRaw(m, { geneSets: sets });
-    for (let i = 0; i < 6; i++) expect(Math.abs(e.values.data[i] - s.values.data[i])).toBeLessThanOrEqual(1e-12 * Math.abs(s.values.data[i]));
+    for (let i = 0; i < 6; i++)
+      expect(Math.abs(e.values.data[i] - s.values.data[i])).toBeLessThanOrEqual(1e-12 * Math.abs(s.values.data[i]));
   });
 
   it("purity: cos formula, decreasing from the turning score up to the NaN cut at ≈ 6579.6", () => {
@@ -154,7 +178,13 @@ describe("ESTIMATE", () => {
   it("needs two sets; a set with no gene present gives NaN scores with a warning", async () => {
     await expect(estimate.run(four, { geneSets: [{ name: "x", genes: ["A2M"] }] })).rejects.toThrow(/exactly two/);
     const w: string[] = [];
-    const r = await estimate.run(four, { geneSets: [{ name: "st", genes: ["A2M"] }, { name: "ghost", genes: ["ZZZ"] }], onWarning: (m) => w.push(m) });
+    const r = await estimate.run(four, {
+      geneSets: [
+        { name: "st", genes: ["A2M"] },
+        { name: "ghost", genes: ["ZZZ"] },
+      ],
+      onWarning: (m) => w.push(m),
+    });
     expect(r.values.data[1]).toBeNaN();
     expect(r.values.data[3]).toBeNaN();
     expect(w.join()).toMatch(/"ghost"/);
@@ -171,16 +201,20 @@ describe("singscore", () => {
       const sets = loadGeneSets(c.signature!, { setColumn: c.options["set column"], geneColumn: c.options["gene column"] });
       expect(c.options["input"]).toBe("as in file");
       const t = await singscore.run(readMatrixFile(c.input), { geneSets: sets });
-      expectTableClose(t, c.dir + "scores.tsv", (got, want) => Math.abs(got - want) <= SING_ABS);
+      expectTableClose(t, `${c.dir}scores.tsv`, (got, want) => Math.abs(got - want) <= SING_ABS);
     });
   }
 
   // No real-tool output scores an up/down pair: that part stays checked against our R transcription.
   it("R transcription (test/fixtures/make-scores.R) of simpleScore's up/down pair on GSE107572 log2(TPM + 1), rel 1e-12", async () => {
     const mix = readMatrixFile(dataFile("finotello2019_pbmc_gse107572/GSE107572_tpm.tsv.gz"));
-    const sets = [...loadGeneSets("Danaher"), { name: "T_vs_B_UP", genes: ["CD3D", "CD3E", "CD2", "CD5"] }, { name: "T_vs_B_DN", genes: ["CD19", "MS4A1", "CD79A"] }];
+    const sets = [
+      ...loadGeneSets("Danaher"),
+      { name: "T_vs_B_UP", genes: ["CD3D", "CD3E", "CD2", "CD5"] },
+      { name: "T_vs_B_DN", genes: ["CD19", "MS4A1", "CD79A"] },
+    ];
     const t = await singscore.run(mix, { geneSets: sets, transform: "log2p1" });
-    expectTableClose(t, FIXTURES + "scores-singscore.tsv", (got, want) => Math.abs(got - want) <= R_REL * Math.abs(want), ["T_vs_B"]);
+    expectTableClose(t, `${FIXTURES}scores-singscore.tsv`, (got, want) => Math.abs(got - want) <= R_REL * Math.abs(want), ["T_vs_B"]);
   });
 
   // One sample, values 5, 3, 3, 0 → ranks with ties at their minimum: A 4, B 2, C 2, D 1 (N = 4).
@@ -201,14 +235,25 @@ describe("singscore", () => {
 
   it("bounds: up-only in [−0.5, 0.5], up/down in [−1, 1]; per sample (same bits alone or in a cohort); rank-invariant", async () => {
     const mix = readMatrixFile(dataFile("finotello2019_pbmc_gse107572/GSE107572_tpm.tsv.gz"));
-    const sets = [...loadGeneSets("Danaher"), { name: "T_UP", genes: ["CD3D", "CD3E", "CD2"] }, { name: "T_DOWN", genes: ["CD19", "MS4A1"] }];
+    const sets = [
+      ...loadGeneSets("Danaher"),
+      { name: "T_UP", genes: ["CD3D", "CD3E", "CD2"] },
+      { name: "T_DOWN", genes: ["CD19", "MS4A1"] },
+    ];
     const r = await singscore.run(mix, { geneSets: sets });
     const S = mix.cols.length;
     r.values.cols.forEach((c, j) => {
       const lim = c === "T" ? 1 : 0.5;
       for (let i = 0; i < S; i++) expect(Math.abs(r.values.data[i + j * S])).toBeLessThanOrEqual(lim);
     });
-    const alone = await singscore.run(selectRows(mix, Array.from(mix.rows, (_, i) => i), [3]), { geneSets: sets });
+    const alone = await singscore.run(
+      selectRows(
+        mix,
+        Array.from(mix.rows, (_, i) => i),
+        [3],
+      ),
+      { geneSets: sets },
+    );
     expect(Array.from(alone.values.data)).toEqual(r.values.cols.map((_, j) => r.values.data[3 + j * S]));
     const logged = await singscore.run(mix, { geneSets: sets, transform: "log2p1" });
     expect(Array.from(logged.values.data)).toEqual(Array.from(r.values.data));
@@ -260,7 +305,11 @@ describe("signature scores: mean, zscore, pc1", () => {
     const zP = [1, 2, 4, 3].map((v) => (v - 2.5) / Math.sqrt(5 / 3));
     zP.forEach((z, i) => expect(r.values.data[i]).toBeCloseTo(z * Math.sqrt(3), 14)); // (zP + zQ − zR)/√3 = √3·zP
     // Negating the data negates the scores (v keeps Σv > 0).
-    const neg = makeMatrix(m.rows, m.cols, m.data.map((v) => -v));
+    const neg = makeMatrix(
+      m.rows,
+      m.cols,
+      m.data.map((v) => -v),
+    );
     const a = await signatureScores("pc1", m, { geneSets: set });
     const b = await signatureScores("pc1", neg, { geneSets: set });
     for (let i = 0; i < 3; i++) expect(b.values.data[i]).toBeCloseTo(-a.values.data[i], 15);
@@ -313,14 +362,17 @@ describe("cellfrac score (CLI)", () => {
     const r = await run("score", FIN, "--gene-sets", "Danaher", "--method", "ssgsea", "--transform", "log2p1", ...exact, "-o", out);
     expect(r.code).toBe(0);
     const got = readRefTable(out);
-    const ref = readRefTable(REFERENCE + "ssgsea_danaher_finotello2019_norm/scores.tsv");
+    const ref = readRefTable(`${REFERENCE}ssgsea_danaher_finotello2019_norm/scores.tsv`);
     expect(got.header).toEqual(ref.header);
     expect(got.ids).toEqual(ref.ids);
-    for (const c of ref.header.slice(1)) got.num(c).forEach((v, i) => expect(Math.abs(v - ref.num(c)[i])).toBeLessThanOrEqual(1e-10 * Math.abs(ref.num(c)[i])));
+    for (const c of ref.header.slice(1))
+      got.num(c).forEach((v, i) => expect(Math.abs(v - ref.num(c)[i])).toBeLessThanOrEqual(1e-10 * Math.abs(ref.num(c)[i])));
     const stdout = await run("score", FIN, "--gene-sets", "Danaher", "--method", "ssgsea", "--transform", "log2p1", ...exact);
     expect(stdout.out).toBe(readFileSync(out, "utf8"));
     const js = join(dir, "danaher.json");
-    expect((await run("score", FIN, "--gene-sets", "Danaher", "--method", "ssgsea", "--transform", "log2p1", ...exact, "-o", js)).code).toBe(0);
+    expect(
+      (await run("score", FIN, "--gene-sets", "Danaher", "--method", "ssgsea", "--transform", "log2p1", ...exact, "-o", js)).code,
+    ).toBe(0);
     const j = JSON.parse(readFileSync(js, "utf8"));
     expect(j.rows[0]["B-cells"]).toBe(got.num("B-cells")[0]);
     expect(j.coverage[0]).toEqual({ name: "B-cells", found: 8, total: 9, missing: ["FAM30A"] });
@@ -332,8 +384,12 @@ describe("cellfrac score (CLI)", () => {
     const r = await run("score", FIN, "--gene-sets", gmt, "--method", "ssgsea", "--no-normalize");
     expect(r.code).toBe(0);
     expect(r.out.split("\n")[0]).toBe("sample\tT\tB");
-    expect((await run("score", FIN, "--method", "estimate", "--transform", "log2p1")).out.split("\n")[0]).toBe("sample\tStromalScore\tImmuneScore\tESTIMATEScore\tTumorPurity");
-    expect((await run("score", FIN, "--method", "mcpcounter", "--transform", "log2p1")).out.split("\n")[0]).toMatch(/^sample\tT cells\tCD8 T cells/);
+    expect((await run("score", FIN, "--method", "estimate", "--transform", "log2p1")).out.split("\n")[0]).toBe(
+      "sample\tStromalScore\tImmuneScore\tESTIMATEScore\tTumorPurity",
+    );
+    expect((await run("score", FIN, "--method", "mcpcounter", "--transform", "log2p1")).out.split("\n")[0]).toMatch(
+      /^sample\tT cells\tCD8 T cells/,
+    );
   });
 
   it("bad use exits 2, bad input exits 3 naming the set, and writes no file", async () => {

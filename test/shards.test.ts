@@ -32,8 +32,12 @@ const bytes = (f: string) => readFileSync(f);
 function shardSelections(tag: string): string[][] {
   const names = ["", ...mixtureSamples()];
   const list = at(`${tag}-list.txt`);
-  writeFileSync(list, names.slice(4, 12).join("\n") + "\n"); // samples 4–11
-  return [["--sample-range", "1-3"], ["--sample-list", list], ["--sample-range", "12-40"]];
+  writeFileSync(list, `${names.slice(4, 12).join("\n")}\n`); // samples 4–11
+  return [
+    ["--sample-range", "1-3"],
+    ["--sample-list", list],
+    ["--sample-range", "12-40"],
+  ];
 }
 
 let samples: string[] | undefined;
@@ -46,8 +50,12 @@ describe("cibersort: plan + 3 uneven shards + merge == one run", () => {
   // Sample names from the one run's table (first column), for the --sample-list shard.
   const single = async (tag: string, opts: string[]) => {
     await ok("cibersort", MIX, ...opts, "-q", "-o", at(`${tag}-single.tsv`));
-    const names = readFileSync(at(`${tag}-single.tsv`), "utf8").trim().split("\n").slice(1).map((l) => l.split("\t")[0]);
-    writeFileSync(at("names.txt"), names.join("\n") + "\n");
+    const names = readFileSync(at(`${tag}-single.tsv`), "utf8")
+      .trim()
+      .split("\n")
+      .slice(1)
+      .map((l) => l.split("\t")[0]);
+    writeFileSync(at("names.txt"), `${names.join("\n")}\n`);
     samples = names;
   };
   const cases: [string, string[], string[]][] = [
@@ -84,7 +92,8 @@ describe("cibersort: plan + 3 uneven shards + merge == one run", () => {
   it("--shard K/N splits into near-equal consecutive ranges that merge to the one run", async () => {
     const plan = at("plain.plan");
     const parts = [1, 2, 3].map((k) => at(`shard-${k}.json`));
-    for (const [k, part] of parts.entries()) await ok("cibersort", MIX, "--perm", "0", "--plan", plan, "--shard", `${k + 1}/3`, "-q", "-o", part);
+    for (const [k, part] of parts.entries())
+      await ok("cibersort", MIX, "--perm", "0", "--plan", plan, "--shard", `${k + 1}/3`, "-q", "-o", part);
     expect(JSON.parse(readFileSync(parts[0], "utf8")).columns).toEqual([0, 1, 2, 3, 4, 5]);
     await ok("merge", ...parts, "-o", at("shard-merged.tsv"));
     expect(bytes(at("shard-merged.tsv")).equals(bytes(at("plain-single.tsv")))).toBe(true);
@@ -179,7 +188,9 @@ describe("sample selection and number transport", () => {
   it("--sample-list names samples one a line; unknown or repeated names are refused with the line", () => {
     expect(selectSamples(names, { list: { text: "d\n# comment\n\nb\n", file: "l.txt" } })).toEqual([1, 3]);
     expect(() => selectSamples(names, { list: { text: "a\nz\n", file: "l.txt" } })).toThrow('l.txt:2: sample "z" is not in the mixture');
-    expect(() => selectSamples(names, { list: { text: "a\nb\na\n", file: "l.txt" } })).toThrow('l.txt:3: sample "a" is listed twice (first on line 1)');
+    expect(() => selectSamples(names, { list: { text: "a\nb\na\n", file: "l.txt" } })).toThrow(
+      'l.txt:3: sample "a" is listed twice (first on line 1)',
+    );
   });
   it("--sample-range A-B is 1-based and inclusive; B past the end stops there", () => {
     expect(selectSamples(names, { range: "2-3" })).toEqual([1, 2]);

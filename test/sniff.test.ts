@@ -25,11 +25,20 @@ const random = (n: number, seed: number) => {
   return Uint8Array.from({ length: n }, () => Math.floor(r() * 256));
 };
 // A zip local-file header as every xlsx starts (ECMA-376: the first entry is [Content_Types].xml).
-const XLSX = bytes("PK", [3, 4, 20, 0, 6, 0, 8, 0, 0, 0, 33, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 19, 0, 0, 0], "[Content_Types].xml", random(200, 1));
+const XLSX = bytes(
+  "PK",
+  [3, 4, 20, 0, 6, 0, 8, 0, 0, 0, 33, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 19, 0, 0, 0],
+  "[Content_Types].xml",
+  random(200, 1),
+);
 const HDF5 = bytes([0x89], "HDF\r\n", [0x1a, 0x0a, 0, 0, 0, 0, 0, 8, 8, 0, 4, 0, 16, 0]);
 const CASES: [string, Uint8Array, RegExp][] = [
   ["book.xlsx", XLSX, /this is an Excel workbook \(xlsx\), not a text table: save the sheet as tab-separated text or CSV/],
-  ["data.zip", bytes("PK", [3, 4, 20, 0], "mixture.tsv", random(100, 2)), /this is a zip archive, which cellfrac does not read: extract it/],
+  [
+    "data.zip",
+    bytes("PK", [3, 4, 20, 0], "mixture.tsv", random(100, 2)),
+    /this is a zip archive, which cellfrac does not read: extract it/,
+  ],
   ["old.xls", bytes([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1], random(100, 3)), /this is an old Excel workbook \(xls\)/],
   ["pbmc.h5ad", bytes(HDF5, random(600, 4)), /this is an HDF5 file \(AnnData \.h5ad, 10x or ARCHS4\?\) of a layout cellfrac does not read/],
   ["m.tsv.bz2", bytes("BZh91AY&SY", random(60, 5)), /this is bzip2-compressed, which cellfrac does not inflate \(only gzip\)/],
@@ -53,9 +62,13 @@ describe("sniffing", () => {
   it("the whole-file reader refuses them with the file's role and name, gzipped too", () => {
     // HDF5 goes to the HDF5 reader (branch hdf5), which names its own refusal: only the unit test above here.
     for (const [name, b, re] of CASES.filter(([n]) => !n.endsWith(".h5ad"))) {
-      expect(() => parseMatrix(b, { name, what: "mixture" }), name).toThrow(new RegExp(`^mixture ${name.replace(".", "\\.")}: ${re.source}`));
+      expect(() => parseMatrix(b, { name, what: "mixture" }), name).toThrow(
+        new RegExp(`^mixture ${name.replace(".", "\\.")}: ${re.source}`),
+      );
     }
-    expect(() => parseMatrix(gzipSync(random(5000, 9)), { name: "r.gz", what: "signature" })).toThrow(/^signature r\.gz: this is binary data/);
+    expect(() => parseMatrix(gzipSync(random(5000, 9)), { name: "r.gz", what: "signature" })).toThrow(
+      /^signature r\.gz: this is binary data/,
+    );
   });
 
   it("the CLI: exit 3, the message, no output file (streamed mixture, signature, gene sets)", { timeout: 120_000 }, () => {

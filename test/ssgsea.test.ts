@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { normalizeByRange, scoreRange, ssgsea, ssgseaRaw } from "../src/core/methods/ssgsea.js";
 import { readMatrixFile } from "../src/node/read.js";
 import { makeMatrix, selectRows, type Matrix } from "../src/core/matrix.js";
-import { type GeneSet } from "../src/core/genesets.js";
+import type { GeneSet } from "../src/core/genesets.js";
 import { loadGeneSets } from "../src/node/genesets.js";
 import { InputError } from "../src/core/errors.js";
 import { signatureScores } from "../src/core/methods/sigscore.js";
@@ -51,7 +51,11 @@ function mixtureOf(c: SsgseaCase): Matrix {
     m = readMatrixFile(c.input);
     if (c.columns) {
       const cols = Array.from({ length: c.columns[1] - c.columns[0] + 1 }, (_, i) => c.columns![0] - 1 + i);
-      m = selectRows(m, Array.from(m.rows, (_, i) => i), cols);
+      m = selectRows(
+        m,
+        Array.from(m.rows, (_, i) => i),
+        cols,
+      );
     }
     mixtures.set(key, m);
   }
@@ -103,7 +107,11 @@ const toySets: GeneSet[] = [
 describe("invariants", () => {
   it("depends only on within-sample ranks: strictly monotone transforms change nothing (bit for bit)", async () => {
     const base = await ssgseaRaw(toy, { geneSets: toySets });
-    const t = makeMatrix(toy.rows, toy.cols, toy.data.map((v) => Math.exp(v / 3) * 7 - 2));
+    const t = makeMatrix(
+      toy.rows,
+      toy.cols,
+      toy.data.map((v) => Math.exp(v / 3) * 7 - 2),
+    );
     expect(Array.from((await ssgseaRaw(t, { geneSets: toySets })).values.data)).toEqual(Array.from(base.values.data));
   });
 
@@ -139,7 +147,11 @@ describe("invariants", () => {
 
   it("a set holding the top-ranked genes scores above one holding the bottom ones; ES of the full walk is bounded", async () => {
     const n = 50;
-    const m = makeMatrix(Array.from({ length: n }, (_, i) => `g${i}`), ["s"], new Float64Array(Array.from({ length: n }, (_, i) => i)));
+    const m = makeMatrix(
+      Array.from({ length: n }, (_, i) => `g${i}`),
+      ["s"],
+      new Float64Array(Array.from({ length: n }, (_, i) => i)),
+    );
     const top = { name: "top", genes: ["g49", "g48", "g47"] };
     const bottom = { name: "bottom", genes: ["g0", "g1", "g2"] };
     const r = await ssgseaRaw(m, { geneSets: [top, bottom] });

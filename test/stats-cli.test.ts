@@ -131,7 +131,7 @@ describe("cellfrac stats: output", () => {
     const api = stats(RESULTS, ANN, { kind: "lm", formula: "~ her2score * HR" });
     expect(r.stdout).toBe(formatStatsTsv(api, formatNumber));
     expect(r.stdout.split("\n")[0]).toBe("feature\tstratum\ttest\tterm\tn\testimate\tstd_error\tstatistic\tdf\tdf2\tp_value\tq_value");
-    expect(r.stderr).toContain("cellfrac: stats: 2 sample(s) of " + RESULTS + " not in " + ANN + ", left out: S98, S41\n");
+    expect(r.stderr).toContain(`cellfrac: stats: 2 sample(s) of ${RESULTS} not in ${ANN}, left out: S98, S41\n`);
     expect((await cli("stats", ...args, "-q")).stderr).toBe("");
   });
 
@@ -168,7 +168,17 @@ describe("cellfrac stats: output", () => {
   it("a CSV annotation with quoted fields and empty cells gives the same records as the TSV", async () => {
     const lines = readFileSync(ANN, "utf8").trimEnd().split("\n");
     const csv = join(dir, "annotation.csv");
-    writeFileSync(csv, lines.map((l) => l.split("\t").map((f) => (f === "NA" ? "" : `"${f}"`)).join(",")).join("\r\n") + "\r\n");
+    writeFileSync(
+      csv,
+      `${lines
+        .map((l) =>
+          l
+            .split("\t")
+            .map((f) => (f === "NA" ? "" : `"${f}"`))
+            .join(","),
+        )
+        .join("\r\n")}\r\n`,
+    );
     const a = await cli("stats", RESULTS, "--samples", ANN, "--lm", "~ HR + age", "-q");
     const b = await cli("stats", RESULTS, "--samples", csv, "--lm", "~ HR + age", "-q");
     expect(b.code).toBe(0);
@@ -206,7 +216,7 @@ describe("cellfrac stats: output", () => {
     const extra = join(dir, "extra.tsv");
     // S01-S38 and S41: S41 is in the results and this table only, S39 in the results and the first table only.
     const ids = [...Array.from({ length: 38 }, (_, i) => `S${String(i + 1).padStart(2, "0")}`), "S41"];
-    writeFileSync(extra, "id\tbatch\n" + ids.map((id, i) => `${id}\t${i % 2 ? "b1" : "b2"}`).join("\n") + "\n");
+    writeFileSync(extra, `id\tbatch\n${ids.map((id, i) => `${id}\t${i % 2 ? "b1" : "b2"}`).join("\n")}\n`);
     const r = await cli("stats", RESULTS, "--samples", ANN, "--samples", extra, "--group", "batch", "--features", "Sep");
     expect(r.code).toBe(0);
     expect(r.stderr).toContain(`cellfrac: stats: 1 sample(s) not in ${ANN}, its columns missing for them: S41\n`);

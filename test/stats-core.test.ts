@@ -102,7 +102,13 @@ describe("Kendall pair counts", () => {
   it("Knight's O(n log n) counts equal the O(n²) sums of sign products (R's cov.c), ties included", () => {
     let seed = 12345;
     const rnd = () => (seed = (seed * 16807) % 2147483647) / 2147483647; // Park–Miller, exact in doubles
-    for (const [n, levels] of [[2, 2], [7, 3], [50, 5], [301, 1000], [400, 12]]) {
+    for (const [n, levels] of [
+      [2, 2],
+      [7, 3],
+      [50, 5],
+      [301, 1000],
+      [400, 12],
+    ]) {
       const x = Array.from({ length: n }, () => Math.floor(rnd() * levels));
       const y = Array.from({ length: n }, () => Math.floor(rnd() * levels));
       let s = 0;

@@ -47,7 +47,10 @@ const CASES: Record<string, [StatsTest, StatsOptions?, typeof large?]> = {
   logistic_factor_outcome: [{ kind: "logistic", column: "HR", covariates: "her2score" }],
   cox_os: [{ kind: "cox", time: "os_time", event: "os_event", covariates: "HR" }],
   cox_os_age: [{ kind: "cox", time: "os_time", event: "os_event", covariates: "age + grade" }],
-  cox_by_hr: [{ kind: "cox", time: "os_time", event: "os_event", covariates: "age" }, { by: "HR", adjust: "holm" }],
+  cox_by_hr: [
+    { kind: "cox", time: "os_time", event: "os_event", covariates: "age" },
+    { by: "HR", adjust: "holm" },
+  ],
   cox_grade_by_hr: [{ kind: "cox", time: "os_time", event: "os_event", covariates: "grade" }, { by: "HR" }],
   cox_by_pam50: [{ kind: "cox", time: "os_time", event: "os_event" }, { by: "PAM50" }],
   logistic_by_grade: [{ kind: "logistic", column: "pcr", covariates: "her2score" }, { by: "grade" }],
@@ -69,7 +72,12 @@ describe("stats goldens (R 4.2.2)", () => {
       expect(keys[0]).toEqual(keys[1]);
       expect(bad).toEqual([]);
       // glm.fit's and coxph's warnings on the same fits as R's.
-      for (const what of ["fitted probabilities numerically 0 or 1", "algorithm did not converge", "ran out of iterations", "loglik converged before"]) {
+      for (const what of [
+        "fitted probabilities numerically 0 or 1",
+        "algorithm did not converge",
+        "ran out of iterations",
+        "loglik converged before",
+      ]) {
         const r = expectedRows(name).filter((w) => w.r_warning?.toLowerCase().includes(what));
         const fits = new Set(r.map((w) => (w.stratum ? `${w.feature} (stratum "${w.stratum}")` : w.feature)));
         const ours = warnings.filter((m) => m.toLowerCase().includes(what)).map((m) => m.slice(0, m.indexOf(": ")));

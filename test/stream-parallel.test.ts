@@ -53,21 +53,23 @@ async function expectSame(path: string, opts: ReadOptions = {}, chunks: (number 
 /** A table of `n` rows × `k` samples with varied number spellings (seeded). */
 function table(n: number, k: number, seed: number): string[] {
   let x = seed;
-  const rnd = () => ((x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const rnd = () => (x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   const cell = () => {
     const v = rnd() * 10 ** Math.floor(rnd() * 6);
     const r = rnd();
     return r < 0.1 ? v.toExponential(3) : r < 0.2 ? String(Math.round(v)) : r < 0.25 ? "-0" : v.toFixed(1 + Math.floor(rnd() * 8));
   };
-  const lines = ["gene\t" + Array.from({ length: k }, (_, j) => `s${j + 1}`).join("\t")];
-  for (let i = 0; i < n; i++) lines.push(`G${i}\t` + Array.from({ length: k }, cell).join("\t"));
+  const lines = [`gene\t${Array.from({ length: k }, (_, j) => `s${j + 1}`).join("\t")}`];
+  for (let i = 0; i < n; i++) lines.push(`G${i}\t${Array.from({ length: k }, cell).join("\t")}`);
   return lines;
 }
 
 describe("parallel streamMatrixFile = one thread", () => {
   it("tables in test/golden (plain and gzipped), every row and the signature's", async () => {
     const lm22 = new Set(readSignature("LM22").rows);
-    const gz = readdirSync(GOLDEN, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".tsv.gz")).sort();
+    const gz = readdirSync(GOLDEN, { recursive: true, encoding: "utf8" })
+      .filter((f) => f.endsWith(".tsv.gz"))
+      .sort();
     // Every twentieth file up to 256 KB keeps the test short; the order is fixed, so the same files each run.
     const some = gz.filter((f, i) => i % 20 === 0 && statSync(GOLDEN + f).size < 1 << 18);
     expect(some.length).toBeGreaterThan(8);
@@ -87,20 +89,20 @@ describe("parallel streamMatrixFile = one thread", () => {
     const variants: [string, (l: string[]) => void][] = [
       ["plain", () => {}],
       ["quoted rows", (l) => (l[5] = l[5].replace(/^(\w+)/, '"$1"'))],
-      ["spaces around a gene and a cell", (l) => (l[9] = " " + l[9].replace("\t", "\t "))],
-      ["crlf", (l) => l.forEach((x, i) => (l[i] = x + "\r"))],
+      ["spaces around a gene and a cell", (l) => (l[9] = ` ${l[9].replace("\t", "\t ")}`)],
+      ["crlf", (l) => l.forEach((x, i) => (l[i] = `${x}\r`))],
       ["trailing blank lines", (l) => l.push("", "  ", "")],
       ["duplicates", (l) => (l[30] = l[30].replace(/^G\d+/, "G3"))],
     ];
     for (const [name, edit] of variants) {
       const lines = [...base];
       edit(lines);
-      const p = put(`${name.replace(/ /g, "-")}.tsv`, lines.join("\n") + "\n");
+      const p = put(`${name.replace(/ /g, "-")}.tsv`, `${lines.join("\n")}\n`);
       for (const d of ["error", "mean"] as const) {
         await expectSame(p, { duplicates: d }, [64, 5000]);
         await expectSame(p, { duplicates: d, keepRows: (g) => g.length < 3 }, [300]);
       }
-      await expectSame(put(`${name}.tsv.gz`, gzipSync(lines.join("\n") + "\n")), {}, [300]);
+      await expectSame(put(`${name}.tsv.gz`, gzipSync(`${lines.join("\n")}\n`)), {}, [300]);
     }
   }, 600_000);
 
@@ -108,21 +110,21 @@ describe("parallel streamMatrixFile = one thread", () => {
     // Errors a worker finds (a cell that is not a plain number) and errors the reading thread finds while it
     // splits (a quoted row's bad cell, an empty line inside the table, a ragged quoted row).
     const byWorker = [(l: string) => l.replace(/\t[^\t]+$/, "\t1abc"), (l: string) => l.replace(/\t[^\t]+/, "\tNA")];
-    const byReader = [
-      (l: string) => l.replace(/^(\w+)\t[^\t]+/, '"$1"\tx'),
-      () => "",
-      (l: string) => '"' + l.replace(/\t[^\t]+$/, '"'),
-    ];
+    const byReader = [(l: string) => l.replace(/^(\w+)\t[^\t]+/, '"$1"\tx'), () => "", (l: string) => `"${l.replace(/\t[^\t]+$/, '"')}`];
     const kinds = [...byWorker, ...byReader];
     const base = table(80, 5, 2);
     let cases = 0;
-    for (const [a, b] of [[3, 4], [10, 70], [40, 41]]) {
+    for (const [a, b] of [
+      [3, 4],
+      [10, 70],
+      [40, 41],
+    ]) {
       for (const first of kinds) {
         for (const second of kinds) {
           const lines = [...base];
           lines[a] = first(lines[a]);
           lines[b] = second(lines[b]);
-          const p = put("errors.tsv", lines.join("\n") + "\n");
+          const p = put("errors.tsv", `${lines.join("\n")}\n`);
           const want = (await expectSame(p, {}, [48, 2000])) as { where?: { line: number } };
           expect(want.where?.line, p).toBe(a + 1);
           cases++;

@@ -35,46 +35,63 @@ describe("Snakemake workflow (4 shards) == one run", () => {
       ["mixture=scanb20.tsv.gz", "perm=10", "shards=4", "options=--absolute sig.score --solver exact"],
       ["cibersort", MIX, "--perm", "10", "--absolute", "sig.score", "--solver", "exact"],
     ],
-    ["ssgsea", ["mixture=scanb20.tsv.gz", "method=ssgsea", "shards=4", "options=--gene-sets MCPcounter"], ["score", MIX, "--method", "ssgsea", "--gene-sets", "MCPcounter"]],
+    [
+      "ssgsea",
+      ["mixture=scanb20.tsv.gz", "method=ssgsea", "shards=4", "options=--gene-sets MCPcounter"],
+      ["score", MIX, "--method", "ssgsea", "--gene-sets", "MCPcounter"],
+    ],
   ];
   for (const [tag, config, args] of cases) {
-    it.skipIf(!SNAKEMAKE)(`${tag} (needs snakemake)`, () => {
-      const run = join(dir, `smk-${tag}`);
-      mkdirSync(run);
-      copyFileSync(MIX, join(run, "scanb20.tsv.gz"));
-      const r = spawnSync("snakemake", ["-s", SNAKEFILE, "-d", run, "--cores", "2", "--quiet", "--config", ...config], { cwd: tmpdir(), encoding: "utf8" });
-      expect(r.status, r.stderr).toBe(0);
-      const result = readFileSync(join(run, "cellfrac-out", "result.tsv"));
-      expect(result.equals(single(args, join(run, "single.tsv")))).toBe(true);
-    }, 300_000);
+    it.skipIf(!SNAKEMAKE)(
+      `${tag} (needs snakemake)`,
+      () => {
+        const run = join(dir, `smk-${tag}`);
+        mkdirSync(run);
+        copyFileSync(MIX, join(run, "scanb20.tsv.gz"));
+        const r = spawnSync("snakemake", ["-s", SNAKEFILE, "-d", run, "--cores", "2", "--quiet", "--config", ...config], {
+          cwd: tmpdir(),
+          encoding: "utf8",
+        });
+        expect(r.status, r.stderr).toBe(0);
+        const result = readFileSync(join(run, "cellfrac-out", "result.tsv"));
+        expect(result.equals(single(args, join(run, "single.tsv")))).toBe(true);
+      },
+      300_000,
+    );
   }
 });
 
 describe("CWL tools: plan → 3 shards → merge == one run", () => {
-  it.skipIf(!CWLTOOL)("cibersort --perm 10 --qn --solver exact (needs cwltool)", () => {
-    // The tools call `cellfrac` from PATH: a wrapper for this checkout's build.
-    const bin = join(dir, "bin");
-    mkdirSync(bin);
-    writeFileSync(join(bin, "cellfrac"), `#!/bin/sh\nexec "${process.execPath}" "${CLI}" "$@"\n`);
-    chmodSync(join(bin, "cellfrac"), 0o755);
-    const env = { ...process.env, PATH: bin + delimiter + process.env.PATH };
-    const options = ["--perm", "10", "--qn", "--solver", "exact"];
-    const file = (p: string) => ({ class: "File", path: p });
-    const cwl = (tool: string, job: object, out: string): Record<string, { path: string }> => {
-      const jobFile = join(dir, `${out}.job.json`);
-      writeFileSync(jobFile, JSON.stringify(job));
-      const r = spawnSync("cwltool", ["--quiet", "--outdir", join(dir, out), CWL + tool, jobFile], { env, encoding: "utf8" });
-      expect(r.status, r.stderr).toBe(0);
-      return JSON.parse(r.stdout);
-    };
-    for (const tool of ["plan.cwl", "shard.cwl", "merge.cwl"]) {
-      const r = spawnSync("cwltool", ["--validate", CWL + tool], { encoding: "utf8" });
-      expect(r.status, r.stderr + r.stdout).toBe(0);
-    }
-    const plan = cwl("plan.cwl", { mixture: file(MIX), options }, "cwl-plan").plan.path;
-    const parts = [1, 2, 3].map((k) => cwl("shard.cwl", { mixture: file(MIX), options, plan: file(plan), shard: `${k}/3` }, `cwl-part${k}`).part.path);
-    const result = cwl("merge.cwl", { parts: parts.map(file), output: "result.tsv" }, "cwl-merge").result.path;
-    expect(existsSync(result)).toBe(true);
-    expect(readFileSync(result).equals(single(["cibersort", MIX, ...options], join(dir, "cwl-single.tsv")))).toBe(true);
-  }, 300_000);
+  it.skipIf(!CWLTOOL)(
+    "cibersort --perm 10 --qn --solver exact (needs cwltool)",
+    () => {
+      // The tools call `cellfrac` from PATH: a wrapper for this checkout's build.
+      const bin = join(dir, "bin");
+      mkdirSync(bin);
+      writeFileSync(join(bin, "cellfrac"), `#!/bin/sh\nexec "${process.execPath}" "${CLI}" "$@"\n`);
+      chmodSync(join(bin, "cellfrac"), 0o755);
+      const env = { ...process.env, PATH: bin + delimiter + process.env.PATH };
+      const options = ["--perm", "10", "--qn", "--solver", "exact"];
+      const file = (p: string) => ({ class: "File", path: p });
+      const cwl = (tool: string, job: object, out: string): Record<string, { path: string }> => {
+        const jobFile = join(dir, `${out}.job.json`);
+        writeFileSync(jobFile, JSON.stringify(job));
+        const r = spawnSync("cwltool", ["--quiet", "--outdir", join(dir, out), CWL + tool, jobFile], { env, encoding: "utf8" });
+        expect(r.status, r.stderr).toBe(0);
+        return JSON.parse(r.stdout);
+      };
+      for (const tool of ["plan.cwl", "shard.cwl", "merge.cwl"]) {
+        const r = spawnSync("cwltool", ["--validate", CWL + tool], { encoding: "utf8" });
+        expect(r.status, r.stderr + r.stdout).toBe(0);
+      }
+      const plan = cwl("plan.cwl", { mixture: file(MIX), options }, "cwl-plan").plan.path;
+      const parts = [1, 2, 3].map(
+        (k) => cwl("shard.cwl", { mixture: file(MIX), options, plan: file(plan), shard: `${k}/3` }, `cwl-part${k}`).part.path,
+      );
+      const result = cwl("merge.cwl", { parts: parts.map(file), output: "result.tsv" }, "cwl-merge").result.path;
+      expect(existsSync(result)).toBe(true);
+      expect(readFileSync(result).equals(single(["cibersort", MIX, ...options], join(dir, "cwl-single.tsv")))).toBe(true);
+    },
+    300_000,
+  );
 });

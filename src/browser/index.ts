@@ -37,6 +37,10 @@ export type { MethodTable } from "../core/methods/types.js";
 export { compareTables, parseTable, type CompareReport } from "../core/compare.js";
 
 /** CIBERSORT in the browser on parsed matrices; fits on `workers` Web Workers. */
-export function cibersortBrowser(mixture: Matrix, signature: Matrix, options: CibersortOptions & { workers?: number } = {}): Promise<CibersortResult> {
+export function cibersortBrowser(
+  mixture: Matrix,
+  signature: Matrix,
+  options: CibersortOptions & { workers?: number } = {},
+): Promise<CibersortResult> {
   return cibersortMatrices(mixture, signature, options, undefined, browserFitRunner(options.workers));
 }

@@ -20,7 +20,9 @@ export { isGzip };
  * Arrow/Parquet content, told by its first bytes, only for its size).
  */
 export async function inflate(bytes: Uint8Array, file?: string, binary = false): Promise<Uint8Array> {
-  const stream = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream(isGzip(bytes) ? "gzip" : "deflate"));
+  const stream = new Blob([bytes as Uint8Array<ArrayBuffer>])
+    .stream()
+    .pipeThrough(new DecompressionStream(isGzip(bytes) ? "gzip" : "deflate"));
   const reader = stream.getReader();
   const parts: Uint8Array[] = [];
   let guard: StreamGuard | undefined;

@@ -135,7 +135,7 @@ export const runWorkerApi = {
 function browserHost(onWarning: (m: string) => void, fitRunner: MethodHost["fitRunner"]): MethodHost {
   return {
     bundledSignature: async (key) => {
-      const path = key === "TIL10" ? "til10/" + TIL10_FILES.signature : `${key}.tsv`;
+      const path = key === "TIL10" ? `til10/${TIL10_FILES.signature}` : `${key}.tsv`;
       return parseMatrixBytes(await fetchData(path, `${key} signature`), { what: "signature", name: key });
     },
     signatureFile: async (ref) => {
@@ -146,7 +146,7 @@ function browserHost(onWarning: (m: string) => void, fitRunner: MethodHost["fitR
     epicReference: (ref) => epicReference(ref),
     til10,
     estimateCommonGenes: async () =>
-      parseEstimateCommonGenes(await fetchText("genesets/" + ESTIMATE_COMMON_GENES_FILE, "ESTIMATE common genes")),
+      parseEstimateCommonGenes(await fetchText(`genesets/${ESTIMATE_COMMON_GENES_FILE}`, "ESTIMATE common genes")),
     fitRunner,
   };
 }
@@ -194,7 +194,12 @@ async function epicReference(ref: string | InputFile | readonly InputFile[]): Pr
   const sigGenes = parseEpicGeneList(new TextDecoder().decode(await gunzipIfNeeded(files.sigGenes!.bytes, files.sigGenes!.name)));
   // Named as `cellfrac epic` names it: TRef/BRef for EPIC's own files (EPIC_TRef_…), else the file stem.
   const stem = files.profiles!.name.replace(/_?refProfiles\.tsv(\.gz)?$/i, "");
-  const reference: EpicReference = { name: /^EPIC_(TRef|BRef)$/i.exec(stem)?.[1] ?? (stem || "reference"), profiles, variability, sigGenes };
+  const reference: EpicReference = {
+    name: /^EPIC_(TRef|BRef)$/i.exec(stem)?.[1] ?? (stem || "reference"),
+    profiles,
+    variability,
+    sigGenes,
+  };
   validateReference(reference);
   return reference;
 }
@@ -205,7 +210,7 @@ async function geneSets(ref: string | InputFile, columns: { setColumn?: string; 
     const key = builtinGeneSetName(ref);
     if (!key) throw new UsageError(`unknown bundled gene sets "${ref}" (ESTIMATE, MCPcounter, Danaher)`);
     const b = BUILTIN_GENE_SETS[key];
-    const text = await fetchText("genesets/" + b.file, `${key} gene sets`);
+    const text = await fetchText(`genesets/${b.file}`, `${key} gene sets`);
     const setColumn = columns.setColumn ?? b.setColumn;
     return parseGeneSets(text, { setColumn, geneColumn: columns.geneColumn ?? b.geneColumn, name: key, format: "tsv", onWarning });
   }

@@ -50,7 +50,8 @@ export function parseTable(text: string, name: string): NamedTable {
   const cols = body[0].length === header.length + 1 ? header : header.slice(1);
   const rowHeader = body[0].length === header.length + 1 ? "" : header[0];
   body.forEach((f, i) => {
-    if (f.length !== cols.length + 1) throw new InputError(`expected ${cols.length + 1} fields, found ${f.length}`, { file: name, line: i + 2 });
+    if (f.length !== cols.length + 1)
+      throw new InputError(`expected ${cols.length + 1} fields, found ${f.length}`, { file: name, line: i + 2 });
   });
   const numeric = cols.map((_, c) => body.every((f) => MISSING.test(f[c + 1]) || Number.isFinite(Number(f[c + 1]))));
   const keep = cols.flatMap((_, c) => (numeric[c] ? [c] : []));
@@ -256,7 +257,15 @@ export interface CompareReport {
   /** Lineage matching: columns of no known lineage, with the closest known name (state one with --map). */
   unknown: { side: "result" | "reference"; column: string; closest: string }[];
   cellTypes: CellTypeStats[];
-  overall: { n: number; pooledPearson: number; pooledSpearman: number; meanPearson: number; meanRmse: number; maxAbsDiff: number; bias: number };
+  overall: {
+    n: number;
+    pooledPearson: number;
+    pooledSpearman: number;
+    meanPearson: number;
+    meanRmse: number;
+    maxAbsDiff: number;
+    bias: number;
+  };
 }
 
 export interface CompareOptions {
@@ -267,7 +276,8 @@ export interface CompareOptions {
   map?: ReadonlyMap<string, string>;
 }
 
-const list = (xs: readonly string[], max = 12) => (xs.length ? xs.slice(0, max).join(", ") + (xs.length > max ? `, … (${xs.length})` : "") : "none");
+const list = (xs: readonly string[], max = 12) =>
+  xs.length ? xs.slice(0, max).join(", ") + (xs.length > max ? `, … (${xs.length})` : "") : "none";
 
 /** Compare a samples × cell types result with a reference in either orientation. */
 export function compareTables(result: NamedTable, reference: NamedTable, opts: CompareOptions = {}): CompareReport {
@@ -327,8 +337,19 @@ export function compareTables(result: NamedTable, reference: NamedTable, opts: C
   const finite = (xs: number[]) => xs.filter((v) => !Number.isNaN(v));
   const mean = (xs: number[]) => (xs.length ? xs.reduce((s, v) => s + v, 0) / xs.length : NaN);
   return {
-    result: { name: result.name, samples: res.rows.length, cellTypes: res.cols, ignored, scale: res.data.every((v) => Number.isNaN(v) || (v >= -FRACTION_SLACK && v <= 1 + FRACTION_SLACK)) ? "fractions" : "scores" },
-    reference: { name: reference.name, orientation: transposed ? "cell types × samples" : "samples × cell types", cellTypes: ref.cols, percent },
+    result: {
+      name: result.name,
+      samples: res.rows.length,
+      cellTypes: res.cols,
+      ignored,
+      scale: res.data.every((v) => Number.isNaN(v) || (v >= -FRACTION_SLACK && v <= 1 + FRACTION_SLACK)) ? "fractions" : "scores",
+    },
+    reference: {
+      name: reference.name,
+      orientation: transposed ? "cell types × samples" : "samples × cell types",
+      cellTypes: ref.cols,
+      percent,
+    },
     samples: shared,
     onlyInResult: res.rows.filter((s) => !refAt.has(s)),
     onlyInReference: ref.rows.filter((s) => !samples.has(s)),
@@ -475,7 +496,10 @@ function lineageGroups(res: NamedTable, ref: NamedTable, lin: Lineages, map?: Re
 }
 
 /** Pearson r, Spearman ρ (average ranks for ties), RMSE, max |x − y|, mean(x − y). */
-export function agreement(x: readonly number[], y: readonly number[]): Omit<CellTypeStats, "cellType" | "resultColumns" | "referenceColumns"> {
+export function agreement(
+  x: readonly number[],
+  y: readonly number[],
+): Omit<CellTypeStats, "cellType" | "resultColumns" | "referenceColumns"> {
   const n = x.length;
   let sq = 0;
   let maxAbs = n ? 0 : NaN;
@@ -538,7 +562,17 @@ export function formatCompareText(rep: CompareReport): string {
     "",
   ];
   const head = ["cell type", "n", "pearson", "spearman", "RMSE", "max|Δ|", "bias", "result columns", "reference columns"];
-  const rows = rep.cellTypes.map((s) => [s.cellType, String(s.n), fmt(s.pearson), fmt(s.spearman), fmt(s.rmse), fmt(s.maxAbsDiff), fmt(s.bias), s.resultColumns.join(" + "), s.referenceColumns.join(" + ")]);
+  const rows = rep.cellTypes.map((s) => [
+    s.cellType,
+    String(s.n),
+    fmt(s.pearson),
+    fmt(s.spearman),
+    fmt(s.rmse),
+    fmt(s.maxAbsDiff),
+    fmt(s.bias),
+    s.resultColumns.join(" + "),
+    s.referenceColumns.join(" + "),
+  ]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   for (const r of [head, ...rows]) lines.push(r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join("  "));
   const o = rep.overall;
@@ -547,21 +581,37 @@ export function formatCompareText(rep: CompareReport): string {
     `overall:   ${o.n} pairs; pooled r ${fmt(o.pooledPearson)}, pooled ρ ${fmt(o.pooledSpearman)}, mean r ${fmt(o.meanPearson)}, ` +
       `mean RMSE ${fmt(o.meanRmse)}, max |Δ| ${fmt(o.maxAbsDiff)}, bias ${fmt(o.bias)}`,
   );
-  return lines.join("\n") + "\n";
+  return `${lines.join("\n")}\n`;
 }
 
 /** TSV: one row per cell type, then "(overall)" with pooled r/ρ, mean RMSE, max |Δ| and pooled bias. */
 export function formatCompareTsv(rep: CompareReport): string {
   const num = (v: number) => (Number.isNaN(v) ? "NA" : String(v));
-  const lines = [["cell_type", "n", "pearson", "spearman", "rmse", "max_abs_diff", "bias", "result_columns", "reference_columns"].join("\t")];
+  const lines = [
+    ["cell_type", "n", "pearson", "spearman", "rmse", "max_abs_diff", "bias", "result_columns", "reference_columns"].join("\t"),
+  ];
   for (const s of rep.cellTypes) {
-    lines.push([s.cellType, s.n, num(s.pearson), num(s.spearman), num(s.rmse), num(s.maxAbsDiff), num(s.bias), s.resultColumns.join("+"), s.referenceColumns.join("+")].join("\t"));
+    lines.push(
+      [
+        s.cellType,
+        s.n,
+        num(s.pearson),
+        num(s.spearman),
+        num(s.rmse),
+        num(s.maxAbsDiff),
+        num(s.bias),
+        s.resultColumns.join("+"),
+        s.referenceColumns.join("+"),
+      ].join("\t"),
+    );
   }
   const o = rep.overall;
-  lines.push(["(overall)", o.n, num(o.pooledPearson), num(o.pooledSpearman), num(o.meanRmse), num(o.maxAbsDiff), num(o.bias), "", ""].join("\t"));
-  return lines.join("\n") + "\n";
+  lines.push(
+    ["(overall)", o.n, num(o.pooledPearson), num(o.pooledSpearman), num(o.meanRmse), num(o.maxAbsDiff), num(o.bias), "", ""].join("\t"),
+  );
+  return `${lines.join("\n")}\n`;
 }
 
 export function formatCompareJson(rep: CompareReport): string {
-  return JSON.stringify(rep, (_, v) => (typeof v === "number" && !Number.isFinite(v) ? null : v), 2) + "\n";
+  return `${JSON.stringify(rep, (_, v) => (typeof v === "number" && !Number.isFinite(v) ? null : v), 2)}\n`;
 }

@@ -51,11 +51,11 @@ function formatWhere(w: InputLocation): string {
     if (w.column !== undefined) p += `:${w.column}`;
     parts.push(p);
   } else if (w.line !== undefined) {
-    parts.push(`line ${w.line}` + (w.column !== undefined ? `, column ${w.column}` : ""));
+    parts.push(`line ${w.line}${w.column !== undefined ? `, column ${w.column}` : ""}`);
   }
   if (w.gene !== undefined) parts.push(`gene "${w.gene}"`);
   if (w.sample !== undefined) parts.push(`${w.columnKind ?? "sample"} "${w.sample}"`);
-  return parts.length ? parts.join(", ") + ": " : "";
+  return parts.length ? `${parts.join(", ")}: ` : "";
 }
 
 /** An output (file or stdout) that cannot be written: CLI exit code 3, one line naming the path and the reason. */

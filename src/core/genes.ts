@@ -228,7 +228,10 @@ function mergeByName(m: Matrix, policy: DuplicatePolicy, onWarning?: (message: s
   const groups = rowGroups(m.rows);
   if (!groups) return m;
   const dups = [...groups].filter(([, rs]) => rs.length > 1);
-  const list = dups.slice(0, SHOWN).map(([g, rs]) => `${g} (${rs.length} rows)`).join(", ");
+  const list = dups
+    .slice(0, SHOWN)
+    .map(([g, rs]) => `${g} (${rs.length} rows)`)
+    .join(", ");
   const what = `${dups.length} symbols occur more than once after Ensembl mapping: ${list}${dups.length > SHOWN ? ", …" : ""}`;
   if (policy === "error") throw new InputError(`${what}; merge them with --duplicates first|mean|max`);
   onWarning?.(`${what}; merged (${policy})`);

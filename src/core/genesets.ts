@@ -119,7 +119,8 @@ function parseGmt(lines: string[], opts: GeneSetReadOptions): GeneSet[] {
     const f = raw.split("\t").map(unquote);
     const name = f[0];
     if (name === "") throw new InputError("empty gene-set name", { file, line: i + 1, column: 1 });
-    if (f.length < 3) throw new InputError(`gene set "${name}": a GMT line needs a name, a description and genes (tab-separated)`, { file, line: i + 1 });
+    if (f.length < 3)
+      throw new InputError(`gene set "${name}": a GMT line needs a name, a description and genes (tab-separated)`, { file, line: i + 1 });
     if (c.has(name)) throw new InputError(`gene set "${name}" is defined twice`, { file, line: i + 1 });
     const genes = f.slice(2).filter((g) => g !== "");
     if (genes.length === 0) throw new InputError(`gene set "${name}" lists no genes`, { file, line: i + 1 });
@@ -153,7 +154,10 @@ function parseTsv(lines: string[], opts: GeneSetReadOptions): GeneSet[] {
     const f = lines[i].split(delim).map(unquote);
     if (f.length !== header.length) {
       // A GMT file under another name fails here: its lines have different lengths.
-      throw new InputError(`expected ${header.length} fields, found ${f.length} (if this is a GMT file, give it the .gmt extension)`, { file, line: i + 1 });
+      throw new InputError(`expected ${header.length} fields, found ${f.length} (if this is a GMT file, give it the .gmt extension)`, {
+        file,
+        line: i + 1,
+      });
     }
     rows.push(f);
   }
@@ -251,7 +255,10 @@ export function mapGeneSets(
   if (mapped.length === 0) {
     throw new InputError(`no gene of any gene set is in the mixture (sets ${empty.join(", ")}); are the gene symbols of the same kind?`);
   }
-  if (empty.length) onWarning?.(`gene set${empty.length > 1 ? "s" : ""} ${empty.join(", ")} ${empty.length > 1 ? "have" : "has"} no gene in the mixture and ${empty.length > 1 ? "are" : "is"} left out`);
+  if (empty.length)
+    onWarning?.(
+      `gene set${empty.length > 1 ? "s" : ""} ${empty.join(", ")} ${empty.length > 1 ? "have" : "has"} no gene in the mixture and ${empty.length > 1 ? "are" : "is"} left out`,
+    );
   return { mapped, coverage };
 }
 

@@ -166,9 +166,7 @@ export function renameSamples(m: Matrix, names: string | undefined): Matrix {
   if (names === undefined || names === "title") return m;
   const list = names.split(",").map((s) => s.trim());
   if (list.length !== m.cols.length) {
-    throw new UsageError(
-      `--sample-names gives ${list.length} names for ${m.cols.length} samples (${listed(m.cols)})`,
-    );
+    throw new UsageError(`--sample-names gives ${list.length} names for ${m.cols.length} samples (${listed(m.cols)})`);
   }
   const seen = new Set<string>();
   for (const s of list) {

@@ -157,7 +157,7 @@ export const optionMessages = {
   required: (who: string, flag: string, hint: string) => `${who} needs ${flag} (${hint})`,
   onlyFor: (flag: string, owners: readonly string[]) => `${flag} applies to --method ${orList(owners)} only`,
   unknown: (key: string, method: string) => `${method} has no option "${key}"`,
-  output: (allowed: readonly string[], got: string) => `--output must end in ${orList(allowed.map((e) => "." + e))} (got "${got}")`,
+  output: (allowed: readonly string[], got: string) => `--output must end in ${orList(allowed.map((e) => `.${e}`))} (got "${got}")`,
   conflict: (a: string, b: string, why: string) => `${a} and ${b} ${why}`,
   notBoth: (a: string, b: string) => `give ${a} or ${b}, not both`,
   needs: (a: string, b: string) => `${a} needs ${b}`,
@@ -226,7 +226,13 @@ export function parseOptions(
     if (v === undefined || ownKeys.has(key)) continue;
     const owners = family.filter((f) => f.options.some((o) => keyOf(o.name) === key && o.hosts.includes(host)));
     const spec = owners[0]?.options.find((o) => keyOf(o.name) === key);
-    if (spec) throw new UsageError(optionMessages.onlyFor(flagOf(spec), owners.map((f) => f.name)));
+    if (spec)
+      throw new UsageError(
+        optionMessages.onlyFor(
+          flagOf(spec),
+          owners.map((f) => f.name),
+        ),
+      );
     throw new UsageError(optionMessages.unknown(key, m.name));
   }
   const out: OptionValues = {};
@@ -250,7 +256,7 @@ export function helpRows(options: readonly OptionSpec[]): [string, string][] {
 export function formatHelpRows(rows: readonly [string, string][]): string {
   const width = Math.max(...rows.map(([f]) => f.length)) + 2;
   const pad = " ".repeat(width + 2);
-  return rows.map(([flag, help]) => `  ${flag.padEnd(width)}${help.split("\n").join("\n" + pad)}`).join("\n");
+  return rows.map(([flag, help]) => `  ${flag.padEnd(width)}${help.split("\n").join(`\n${pad}`)}`).join("\n");
 }
 
 /** Every option of `methods` a host shows, once each (by name), in first-seen order. */
@@ -304,7 +310,8 @@ const HDF5_INPUT: readonly OptionSpec[] = [
     name: "var-column",
     type: "text",
     arg: "C",
-    help: "HDF5 mixture: the column naming the genes: of var (AnnData; default var's index; of obs with\n" +
+    help:
+      "HDF5 mixture: the column naming the genes: of var (AnnData; default var's index; of obs with\n" +
       "--transpose), of meta/genes (ARCHS4-style; default symbol, else gene_symbol)",
     hosts: NO_PAGE,
   },
@@ -312,7 +319,8 @@ const HDF5_INPUT: readonly OptionSpec[] = [
     name: "samples-from",
     type: "text",
     arg: "FILE",
-    help: "HDF5 mixture: only the samples FILE lists (one ID per line: obs names, or ARCHS4 geo_accession),\n" +
+    help:
+      "HDF5 mixture: only the samples FILE lists (one ID per line: obs names, or ARCHS4 geo_accession),\n" +
       "in its order; a missing ID is an error",
     hosts: NO_PAGE,
   },
@@ -659,7 +667,7 @@ export function meetMixture(mixture: Matrix, wanted: Iterable<string>, v: Option
 export async function methodSignature(m: MethodSpec, v: OptionValues, host: MethodHost): Promise<{ name: string; matrix: Matrix }> {
   const o = m.options.find((x) => x.name === "signature");
   const ref = v.signature as FileRef;
-  if (!o || o.type !== "file") throw new Error(`${m.name} takes no signature`);
+  if (o?.type !== "file") throw new Error(`${m.name} takes no signature`);
   const key = bundledKey(ref, o.bundled);
   const name = typeof ref === "string" ? ref : ref.name;
   return { name, matrix: key ? await host.bundledSignature(key) : await host.signatureFile(ref) };
@@ -731,7 +739,10 @@ const CIBERSORT: MethodSpec = {
   describe: (v) => `CIBERSORT (${v.solver === "exact" ? "exact" : "R-identical"} solver, ${v.perm} permutations)`,
   shards: { plan: true },
   async run(mixture, v, ctx) {
-    const [{ cibersortMatrices }, { cibersortTable }] = await Promise.all([import("./cibersort/index.js"), import("./methods/cibersort-table.js")]);
+    const [{ cibersortMatrices }, { cibersortTable }] = await Promise.all([
+      import("./cibersort/index.js"),
+      import("./methods/cibersort-table.js"),
+    ]);
     const sig = await methodSignature(CIBERSORT, v, ctx.host);
     const met = meetMixture(mixture, sig.matrix.rows, v, ctx);
     const res = await cibersortMatrices(
@@ -829,7 +840,8 @@ const EPIC: MethodSpec = {
   },
   shards: {
     // EPIC keeps the genes measured in some sample: with missing values that depends on the other samples.
-    refuse: (_, m) => (m?.data.some(Number.isNaN) ? "EPIC's gene filter looks at every sample: a mixture with missing values cannot be split" : undefined),
+    refuse: (_, m) =>
+      m?.data.some(Number.isNaN) ? "EPIC's gene filter looks at every sample: a mixture with missing values cannot be split" : undefined,
   },
   check(v) {
     if (!v.mrnaScaling && v.mrnaProportions)

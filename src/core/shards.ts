@@ -103,8 +103,10 @@ export function parsePart(text: string, file: string): PartFile {
   } catch {
     throw new InputError("not a cellfrac part file (not JSON); parts are written by a run with --sample-range or --sample-list", { file });
   }
-  if (p?.format !== PART_FORMAT) throw new InputError("not a cellfrac part file (written by a run with --sample-range or --sample-list)", { file });
-  if (p.version !== PART_VERSION) throw new InputError(`part format version ${p.version}; this cellfrac reads version ${PART_VERSION}`, { file });
+  if (p?.format !== PART_FORMAT)
+    throw new InputError("not a cellfrac part file (written by a run with --sample-range or --sample-list)", { file });
+  if (p.version !== PART_VERSION)
+    throw new InputError(`part format version ${p.version}; this cellfrac reads version ${PART_VERSION}`, { file });
   const t = p.table;
   if (!Array.isArray(p.columns) || !t || t.rows?.length !== p.columns.length || t.data?.length !== t.rows.length * t.cols.length) {
     throw new InputError("damaged part file: its sample columns, names and values do not agree", { file });
@@ -128,7 +130,8 @@ export function mergeTables(parts: readonly { file: string; part: PartFile }[]):
   if (parts.length === 0) throw new InputError("no part files given");
   const first = parts[0];
   for (const { file, part } of parts.slice(1)) {
-    if (part.method !== first.part.method) throw new InputError(`a ${part.method} part; ${first.file} is a ${first.part.method} part`, { file });
+    if (part.method !== first.part.method)
+      throw new InputError(`a ${part.method} part; ${first.file} is a ${first.part.method} part`, { file });
     if (part.run !== first.part.run || part.samples !== first.part.samples) {
       throw new InputError(
         `this part comes from another ${first.part.cibersort ? "plan" : "run (mixture or options)"} than ${first.file} ` +
@@ -146,7 +149,8 @@ export function mergeTables(parts: readonly { file: string; part: PartFile }[]):
   const where: ({ part: number; row: number } | undefined)[] = new Array(S).fill(undefined);
   parts.forEach(({ file, part }, pi) => {
     part.columns.forEach((c, row) => {
-      if (!Number.isInteger(c) || c < 0 || c >= S) throw new InputError(`sample column ${c + 1} is outside the mixture's ${S} samples`, { file });
+      if (!Number.isInteger(c) || c < 0 || c >= S)
+        throw new InputError(`sample column ${c + 1} is outside the mixture's ${S} samples`, { file });
       const had = where[c];
       if (had) {
         throw new InputError(`sample ${c + 1} ("${part.table.rows[row]}") is in two parts: ${parts[had.part].file} and ${file}`, { file });

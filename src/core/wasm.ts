@@ -55,7 +55,13 @@ export class Core {
   rstat(kind: "sum" | "mean" | "var" | "sd", v: ArrayLike<number>): number {
     const p = this.putF64(v);
     const r =
-      kind === "sum" ? this.x.rSum(p, v.length, 1) : kind === "mean" ? this.x.rMean(p, v.length) : kind === "var" ? this.x.rVar(p, v.length) : this.x.rSd(p, v.length);
+      kind === "sum"
+        ? this.x.rSum(p, v.length, 1)
+        : kind === "mean"
+          ? this.x.rMean(p, v.length)
+          : kind === "var"
+            ? this.x.rVar(p, v.length)
+            : this.x.rSd(p, v.length);
     return r;
   }
 

@@ -30,11 +30,11 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   try {
     const [cmd, ...rest] = argv;
     if (cmd === undefined || cmd === "-h" || cmd === "--help" || cmd === "help") {
-      io.stdout(mainHelp() + "\n");
+      io.stdout(`${mainHelp()}\n`);
       return cmd === undefined ? 2 : 0;
     }
     if (cmd === "--version" || cmd === "-v") {
-      io.stdout(VERSION + "\n");
+      io.stdout(`${VERSION}\n`);
       return 0;
     }
     try {

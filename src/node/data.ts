@@ -8,8 +8,8 @@ import { readMatrixFile } from "./read.js";
 
 export { DATA };
 /** Signatures selectable by name (case-insensitive). */
-export const BUILTIN_SIGNATURES: Record<string, string> = { LM22: DATA + "LM22.tsv" };
-export const EXAMPLE_MIXTURE = DATA + "example/scanb20_log2fpkm.tsv.gz";
+export const BUILTIN_SIGNATURES: Record<string, string> = { LM22: `${DATA}LM22.tsv` };
+export const EXAMPLE_MIXTURE = `${DATA}example/scanb20_log2fpkm.tsv.gz`;
 /** The bundled Ensembl → symbol table. */
 export const ENSEMBL_TABLE = join(DATA, ENSEMBL_TABLE_FILE);
 /** The bundled TIL10 folder and its signature (quanTIseq; `cellfrac nnls --signature TIL10`). */

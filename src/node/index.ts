@@ -40,7 +40,14 @@ export type { GeneSet, GeneSetReadOptions, MappedSet } from "../core/genesets.js
 export { SSGSEA_TAU, normalizeByRange, scoreRange, ssgsea, ssgseaRaw, type SsgseaOptions } from "../core/methods/ssgsea.js";
 export { singscore, singscoreScores } from "../core/methods/singscore.js";
 export { mcpcounter, mcpcounterScores, type McpCounterOptions } from "../core/methods/mcpcounter.js";
-export { ESTIMATE_COLUMNS, estimate, estimatePurity, estimateScores, filterCommonGenes, type EstimateOptions } from "../core/methods/estimate.js";
+export {
+  ESTIMATE_COLUMNS,
+  estimate,
+  estimatePurity,
+  estimateScores,
+  filterCommonGenes,
+  type EstimateOptions,
+} from "../core/methods/estimate.js";
 export { meanScore, pc1Score, signatureScores, zscoreScore, type SigScoreKind } from "../core/methods/sigscore.js";
 export type { ScoreRunOptions, ScoreTransform } from "../core/methods/scorekit.js";
 
@@ -105,14 +112,22 @@ export function readMixture(
  * Bad input throws InputError naming the file, line, column, gene or sample.
  */
 export async function cibersort(mixture: MatrixSource | readonly string[], options: CibersortApiOptions = {}): Promise<CibersortResult> {
-  const { signature = "LM22", duplicates, geneMatch = "current", genes, sampleNames, value, tx2gene, probeMap, collapse, na, onNote, ...rest } =
-    options;
+  const {
+    signature = "LM22",
+    duplicates,
+    geneMatch = "current",
+    genes,
+    sampleNames,
+    value,
+    tx2gene,
+    probeMap,
+    collapse,
+    na,
+    onNote,
+    ...rest
+  } = options;
   const read = { duplicates, genes, sampleNames, value, tx2gene, probeMap, collapse, na, onNote, onWarning: rest.onWarning };
-  const sig = isMatrix(signature)
-    ? signature
-    : isPath(signature)
-      ? readSignature(signature)
-      : readMatrix(signature, { what: "signature" });
+  const sig = isMatrix(signature) ? signature : isPath(signature) ? readSignature(signature) : readMatrix(signature, { what: "signature" });
   if (Array.isArray(mixture) || (isPath(mixture as MatrixSource) && !streamable([mixture as string], read))) {
     const mix = mixtureFiles(mixture as string | readonly string[], read).matrix;
     return cibersortMatrices(mix, sig, rest, await loadCore(), runFitsOnPool);
@@ -148,14 +163,54 @@ function mixtureFiles(
 }
 export { nnls, nnlsDeconvolve, nnlsSolver, type NnlsFit, type NnlsOptions } from "../core/methods/nnls.js";
 export { loadEpicReference } from "./epic.js";
-export { EPIC_MRNA_CELL, OTHER_CELLS, epic, epicDeconvolve, mergeDuplicatesByMedian, validateReference, type EpicOptions, type EpicReference } from "../core/methods/epic.js";
+export {
+  EPIC_MRNA_CELL,
+  OTHER_CELLS,
+  epic,
+  epicDeconvolve,
+  mergeDuplicatesByMedian,
+  validateReference,
+  type EpicOptions,
+  type EpicReference,
+} from "../core/methods/epic.js";
 export { OTHER, loadTil10, quantiseq, quantiseqDeconvolve, type QuantiseqOptions, type Til10 } from "../core/methods/quantiseq.js";
 export { ensemblStableId, ensemblSymbols, type GeneMatch, matchGenes, toSymbols, type ToSymbolsOptions } from "../core/genes.js";
-export { agreement, compareTables, formatCompareJson, formatCompareText, formatCompareTsv, loadLineages, methodTableToNamed, parseTable, type CompareOptions, type CompareReport, type CellTypeStats, type Lineages, type NamedTable } from "../core/compare.js";
+export {
+  agreement,
+  compareTables,
+  formatCompareJson,
+  formatCompareText,
+  formatCompareTsv,
+  loadLineages,
+  methodTableToNamed,
+  parseTable,
+  type CompareOptions,
+  type CompareReport,
+  type CellTypeStats,
+  type Lineages,
+  type NamedTable,
+} from "../core/compare.js";
 export { cibersortTable } from "../core/methods/cibersort-table.js";
 export { readTable } from "./compare.js";
 export { stats, type StatsInput } from "./stats.js";
-export { ADJUST_METHODS, COR_METHODS, STATS_COLUMNS, formatStatsJson, formatStatsTsv, formatStatsWide, mergeAnnotations, pAdjust, parseAnnotation, runStats, type Annotation, type AdjustMethod, type CorMethod, type StatsOptions, type StatsRecord, type StatsTest } from "../core/stats/index.js";
+export {
+  ADJUST_METHODS,
+  COR_METHODS,
+  STATS_COLUMNS,
+  formatStatsJson,
+  formatStatsTsv,
+  formatStatsWide,
+  mergeAnnotations,
+  pAdjust,
+  parseAnnotation,
+  runStats,
+  type Annotation,
+  type AdjustMethod,
+  type CorMethod,
+  type StatsOptions,
+  type StatsRecord,
+  type StatsTest,
+} from "../core/stats/index.js";
 export {
   METHODS,
   methodByName,

@@ -22,12 +22,12 @@ export function nodeMethodHost(onWarning?: (m: string) => void): MethodHost {
   };
   return {
     bundledSignature: async (key) =>
-      once("bundled:" + key, () =>
+      once(`bundled:${key}`, () =>
         key === "TIL10" ? readMatrixFile(TIL10_SIGNATURE, { what: "signature", name: "TIL10" }) : readSignature(key),
       ),
     signatureFile: async (ref) =>
       typeof ref === "string"
-        ? once("file:" + ref, () => readMatrixFile(ref, { what: "signature" }))
+        ? once(`file:${ref}`, () => readMatrixFile(ref, { what: "signature" }))
         : readMatrix(ref.bytes, { what: "signature", name: ref.name }),
     geneSets: async (ref, columns) => {
       if (typeof ref !== "string") throw new UsageError("--gene-sets takes a path or a bundled name here");

@@ -37,7 +37,12 @@ export async function readCibersortMixture(
 }
 
 /** readCibersortMixture of a file that can be read more than once; messages name `file`. */
-async function readSeekable(path: string, file: string, signature: Matrix, o: CibersortMixtureOptions): Promise<{ mixture: Matrix; mixtureMax?: number }> {
+async function readSeekable(
+  path: string,
+  file: string,
+  signature: Matrix,
+  o: CibersortMixtureOptions,
+): Promise<{ mixture: Matrix; mixtureMax?: number }> {
   const duplicates = o.duplicates ?? "error";
   const ro: ReadOptions = { what: "mixture", name: file, duplicates, layout: o.layout, onWarning: o.onWarning, hdf5: o.hdf5 };
   const sym = { duplicates, onWarning: o.onWarning };
@@ -82,7 +87,12 @@ async function readSeekable(path: string, file: string, signature: Matrix, o: Ci
     // The merged rows decide the anti-log rule: read again keeping them too (prepare takes their max).
     const merged = new Set([...count].filter(([, n]) => n > 1).map(([s]) => s));
     const keepMerged = (g: string) => keep(g) || merged.has(name(g));
-    const again = await streamMatrixFile(path, { what: "mixture", name: file, duplicates, layout: o.layout, hdf5: o.hdf5, keepRows: keepMerged }, undefined, par);
+    const again = await streamMatrixFile(
+      path,
+      { what: "mixture", name: file, duplicates, layout: o.layout, hdf5: o.hdf5, keepRows: keepMerged },
+      undefined,
+      par,
+    );
     mixture = toSymbols(again!.matrix, { duplicates });
   }
   return { mixture, mixtureMax: max };

@@ -25,11 +25,14 @@ export function createProgress(write: (s: string) => void, isTTY: boolean, unit:
       const fill = Math.round(frac * width);
       const elapsed = (now - start) / 1000;
       const eta = done > 0 ? (elapsed * (total - done)) / done : NaN;
-      write(`\r[${"#".repeat(fill)}${" ".repeat(width - fill)}] ${done}/${total} ${unit} ${(100 * frac).toFixed(0)}%` + (Number.isFinite(eta) ? ` ETA ${eta.toFixed(0)}s ` : ""));
+      write(
+        `\r[${"#".repeat(fill)}${" ".repeat(width - fill)}] ${done}/${total} ${unit} ${(100 * frac).toFixed(0)}%` +
+          (Number.isFinite(eta) ? ` ETA ${eta.toFixed(0)}s ` : ""),
+      );
     },
     done() {
       const secs = ((performance.now() - start) / 1000).toFixed(1);
-      write((isTTY ? "\r\x1b[K" : "") + `cellfrac: ${lastDone}/${lastTotal} ${unit} in ${secs} s\n`);
+      write(`${isTTY ? "\r\x1b[K" : ""}cellfrac: ${lastDone}/${lastTotal} ${unit} in ${secs} s\n`);
     },
   };
 }

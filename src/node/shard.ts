@@ -27,7 +27,10 @@ export const SHARD_OPTIONS = {
 } as const;
 
 export const SHARD_HELP_ROWS: [string, string][] = [
-  ["--sample-range A-B", "run only mixture samples A to B (1-based, inclusive; B past the end stops at\nthe end) and write a part file for `cellfrac merge`"],
+  [
+    "--sample-range A-B",
+    "run only mixture samples A to B (1-based, inclusive; B past the end stops at\nthe end) and write a part file for `cellfrac merge`",
+  ],
   ["--sample-list F", "run only the samples named in F (one a line) and write a part file"],
   ["--shard K/N", "run only the K-th of N near-equal consecutive sample ranges (a part file)"],
 ];
@@ -98,7 +101,7 @@ export const shownName = (path: string): string => basename(path);
 
 /** Write a part (atomically) to `output`, or return its text for stdout. */
 export function writePart(part: PartFile, output: string | undefined): string | undefined {
-  const text = JSON.stringify(part) + "\n";
+  const text = `${JSON.stringify(part)}\n`;
   if (output && output !== "-") {
     writeFileAtomic(output, text);
     return undefined;
@@ -153,7 +156,14 @@ export async function methodShard(
       // methods' duplicates are merged by the reader, so the median merge changes nothing for them.
       let mixtureMax = -Infinity;
       for (const x of mergeDuplicatesByMedian(mixture).data) if (x > mixtureMax) mixtureMax = x;
-      return { mixture: selectRows(mixture, mixture.rows.map((_, i) => i), columns), mixtureMax };
+      return {
+        mixture: selectRows(
+          mixture,
+          mixture.rows.map((_, i) => i),
+          columns,
+        ),
+        mixtureMax,
+      };
     },
     write: (out) => writePart(makePart(m.name, run, samples, columns, out.table, normalize ? { normalize } : {}), output),
   };

@@ -112,7 +112,14 @@ class Columnar {
     for (let i = 0; i < rowMax.length; i++) if (rowMax[i] > max) max = rowMax[i];
     const m = makeMatrix(this.keptGenes, cols, data, rowHeader);
     return {
-      matrix: mergeDuplicates(m, policy, words, file, undefined, this.keptRows.map((r) => r + 2)),
+      matrix: mergeDuplicates(
+        m,
+        policy,
+        words,
+        file,
+        undefined,
+        this.keptRows.map((r) => r + 2),
+      ),
       max,
       genes: this.genes,
       rowMax,
@@ -199,7 +206,10 @@ export async function streamParquet(path: string, file: string, opts: ReadOption
           const missing = nulls !== undefined && nulls[r] === 1;
           if (missing || !Number.isFinite(x[r])) {
             const gene = genes[r] ?? "";
-            t.fail([2 + c, 1, row0 + r], badCell(missing, x[r], { file, line: row0 + r + 1, column: samples[c] + 1, gene, sample: names[samples[c]] }));
+            t.fail(
+              [2 + c, 1, row0 + r],
+              badCell(missing, x[r], { file, line: row0 + r + 1, column: samples[c] + 1, gene, sample: names[samples[c]] }),
+            );
             x[r] = -Infinity; // not counted; the error is thrown at the end
           }
         }
@@ -219,23 +229,33 @@ export async function streamParquet(path: string, file: string, opts: ReadOption
  * Arrow IPC, record batch by record batch: a plain file through its handle (apache-arrow reads the IPC
  * file's blocks by offset), a gzipped one from `inflated`.
  */
-export async function streamArrow(path: string, file: string, opts: ReadOptions, inflated: AsyncIterable<Uint8Array> | undefined): Promise<StreamResult> {
+export async function streamArrow(
+  path: string,
+  file: string,
+  opts: ReadOptions,
+  inflated: AsyncIterable<Uint8Array> | undefined,
+): Promise<StreamResult> {
   const fh = inflated
     ? undefined
     : await open(path, "r").catch((e: unknown) => {
         throw cannotRead(e, opts, file);
       });
-  const corrupt = (e: unknown) => (e instanceof InputError ? e : new InputError(`corrupt Arrow IPC data: ${(e as Error).message}`, { file }));
+  const corrupt = (e: unknown) =>
+    e instanceof InputError ? e : new InputError(`corrupt Arrow IPC data: ${(e as Error).message}`, { file });
   let end = 0;
   try {
     if (fh) {
       // apache-arrow trusts the metadata's lengths (see arrow-check.ts): check them first, reading no body.
       const size = (await fh.stat()).size;
       const fd = fh.fd;
-      end = checkArrowIPC((at, n) => {
-        const buf = new Uint8Array(Math.max(0, Math.min(n, size - at)));
-        return buf.subarray(0, readSync(fd, buf, 0, buf.length, at));
-      }, size, file);
+      end = checkArrowIPC(
+        (at, n) => {
+          const buf = new Uint8Array(Math.max(0, Math.min(n, size - at)));
+          return buf.subarray(0, readSync(fd, buf, 0, buf.length, at));
+        },
+        size,
+        file,
+      );
     }
     let reader;
     try {
@@ -283,7 +303,10 @@ export async function streamArrow(path: string, file: string, opts: ReadOptions,
           const raw: unknown = v.get(r);
           const d = arrowNumber(raw);
           if (Number.isNaN(d)) {
-            t.fail([1 + c, row0 + r], arrowBadCell(raw, { file, line: row0 + r + 1, column: c + 2, gene: genes[r] ?? "", sample: cols[c] }));
+            t.fail(
+              [1 + c, row0 + r],
+              arrowBadCell(raw, { file, line: row0 + r + 1, column: c + 2, gene: genes[r] ?? "", sample: cols[c] }),
+            );
             x[r] = -Infinity;
           } else x[r] = d;
         }

@@ -24,7 +24,7 @@ import { scanCells, scanRowMax, str } from "../core/formats/scan.js";
 import { inputLimits, overLimit, StreamGuard } from "../core/limits.js";
 import { ArrowStreamCheck } from "../core/formats/arrow-check.js";
 import { isHdf5 } from "../core/formats/hdf5.js";
-import type { PendingRow, ScannedBatch, ScanPool } from "./stream-parallel.js";
+import type { PendingRow, ScannedBatch } from "./stream-parallel.js";
 
 export interface StreamResult {
   /** The kept rows, merged by the duplicate policy (column-major, as every Matrix). */
@@ -101,7 +101,10 @@ async function streamTable(path: string, opts: ReadOptions, chunk: number, par: 
   }
   refuseUnreadable(head, file);
   // A long table (gene, sample, value) is told from all of its rows: the whole-file reader's (long.ts).
-  const lines = headerDecoder.decode(head).split(/\r\n|\r|\n/).slice(0, -1);
+  const lines = headerDecoder
+    .decode(head)
+    .split(/\r\n|\r|\n/)
+    .slice(0, -1);
   if (opts.layout === "long" || (opts.layout !== "wide" && mayBeLong(lines, file))) return wholeAsStream(path, file, opts);
   const threads = scanThreads(path, par);
   const pool = threads > 0 ? new (await import("./stream-parallel.js")).ScanPool(threads) : undefined;
@@ -208,7 +211,12 @@ function wholeAsStream(path: string, file: string, opts: ReadOptions): StreamRes
     if (all.data[i] > max) max = all.data[i];
   }
   const keep = keepFn(opts.keepRows);
-  const matrix = keep ? selectRows(all, all.rows.flatMap((g, r) => (keep(g) ? [r] : []))) : all;
+  const matrix = keep
+    ? selectRows(
+        all,
+        all.rows.flatMap((g, r) => (keep(g) ? [r] : [])),
+      )
+    : all;
   return { matrix, max, genes: all.rows, rowMax };
 }
 
@@ -237,7 +245,12 @@ async function sniff(path: string, file: string, opts: ReadOptions): Promise<{ g
 }
 
 /** The file's bytes, gunzipped when it starts with the gzip magic (by content, as readMatrixFile). */
-export async function* readChunks(path: string, file: string, opts: ReadOptions, gzipped?: (gz: boolean) => void): AsyncGenerator<Uint8Array> {
+export async function* readChunks(
+  path: string,
+  file: string,
+  opts: ReadOptions,
+  gzipped?: (gz: boolean) => void,
+): AsyncGenerator<Uint8Array> {
   const head = new Uint8Array(2);
   let n: number;
   try {

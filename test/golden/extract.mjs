@@ -15,9 +15,18 @@ export const DEFAULT_SHARED = fileURLToPath(new URL("../../../shared/", import.m
 /** Per method, the case files the tests read (a file a case does not have is skipped). */
 const CASE_FILES = {
   cibersort: [
-    "result.tsv", "genes.tsv", "X_standardized.tsv", "mixture_preprocessed.tsv", "corealg_unrounded.tsv",
-    "sample1_y_standardized.tsv", "sample1_nu_dual_coefs.tsv", "sample1_nu_models.tsv", "perm1_draw.tsv",
-    "nulldist_sorted.tsv", "sample1_exact_optimum.tsv", "exact_optimum_all.tsv",
+    "result.tsv",
+    "genes.tsv",
+    "X_standardized.tsv",
+    "mixture_preprocessed.tsv",
+    "corealg_unrounded.tsv",
+    "sample1_y_standardized.tsv",
+    "sample1_nu_dual_coefs.tsv",
+    "sample1_nu_models.tsv",
+    "perm1_draw.tsv",
+    "nulldist_sorted.tsv",
+    "sample1_exact_optimum.tsv",
+    "exact_optimum_all.tsv",
   ],
   nnls: ["coefficients.tsv", "fractions.tsv", "genes.tsv", "fit_stats.tsv"],
   ssgsea: ["scores.tsv", "genesets_used.tsv"],
@@ -62,7 +71,10 @@ function text(path) {
 }
 
 function manifest(shared) {
-  const [head, ...rows] = text(join(shared, "reference/MANIFEST.tsv")).split("\n").filter((l) => l !== "").map((l) => l.split("\t"));
+  const [head, ...rows] = text(join(shared, "reference/MANIFEST.tsv"))
+    .split("\n")
+    .filter((l) => l !== "")
+    .map((l) => l.split("\t"));
   return rows.map((r) => Object.fromEntries(head.map((h, i) => [h, r[i]])));
 }
 
@@ -80,24 +92,39 @@ export function goldenFiles(shared = DEFAULT_SHARED) {
   return [...files].sort();
 }
 
-export const goldenPath = (rel) => join(GOLDEN_DIR, rel.endsWith(".gz") ? rel : rel + ".gz");
+export const goldenPath = (rel) => join(GOLDEN_DIR, rel.endsWith(".gz") ? rel : `${rel}.gz`);
 
 let epicGenes;
 /** The text a golden file holds (decompressed): its source, trimmed where this script says so. */
 export function goldenContent(rel, shared = DEFAULT_SHARED) {
   const src = text(join(shared, rel));
   const n = FIRST_COLUMNS[rel];
-  if (n !== undefined) return src.split("\n").map((l) => (l === "" ? l : l.split("\t").slice(0, n + 1).join("\t"))).join("\n");
+  if (n !== undefined)
+    return src
+      .split("\n")
+      .map((l) =>
+        l === ""
+          ? l
+          : l
+              .split("\t")
+              .slice(0, n + 1)
+              .join("\t"),
+      )
+      .join("\n");
   if (/^data\/epic_reference_profiles\/EPIC_\wRef_refProfiles(_var)?\.tsv\.gz$/.test(rel)) {
     epicGenes ??= new Map();
     if (!epicGenes.has(shared)) {
       const keep = new Set();
       for (const m of EPIC_MIXTURES) for (const l of text(join(shared, m)).split("\n").slice(1)) keep.add(l.split("\t")[0]);
-      for (const r of ["TRef", "BRef"]) for (const g of text(join(shared, `data/epic_reference_profiles/EPIC_${r}_sigGenes.tsv`)).split("\n")) keep.add(g.split("\t")[0]);
+      for (const r of ["TRef", "BRef"])
+        for (const g of text(join(shared, `data/epic_reference_profiles/EPIC_${r}_sigGenes.tsv`)).split("\n")) keep.add(g.split("\t")[0]);
       epicGenes.set(shared, keep);
     }
     const keep = epicGenes.get(shared);
-    return src.split("\n").filter((l, i) => i === 0 || l === "" || keep.has(l.split("\t")[0])).join("\n");
+    return src
+      .split("\n")
+      .filter((l, i) => i === 0 || l === "" || keep.has(l.split("\t")[0]))
+      .join("\n");
   }
   return src;
 }
@@ -114,7 +141,9 @@ function extract(shared) {
     writeFileSync(out, copiedAsIs(rel) ? readFileSync(join(shared, rel)) : gzipSync(goldenContent(rel, shared), { level: 9 }));
   }
   const count = (d) => readdirSync(d, { recursive: true }).filter((f) => f.endsWith(".gz")).length;
-  console.log(`test/golden: ${files.length} files (${count(join(GOLDEN_DIR, "data"))} data, ${count(join(GOLDEN_DIR, "reference"))} reference)`);
+  console.log(
+    `test/golden: ${files.length} files (${count(join(GOLDEN_DIR, "data"))} data, ${count(join(GOLDEN_DIR, "reference"))} reference)`,
+  );
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
@@ -123,5 +152,5 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     console.error(`extract.mjs: no reference/MANIFEST.tsv in ${shared}`);
     process.exit(2);
   }
-  extract(shared.endsWith("/") ? shared : shared + "/");
+  extract(shared.endsWith("/") ? shared : `${shared}/`);
 }

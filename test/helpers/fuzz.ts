@@ -31,7 +31,7 @@ const GENES = ["CD3E", "CD8A", "MS4A1", "CD14", "NKG7", "FOXP3", "GZMB", "LYZ"];
 const SAMPLES = ["s1", "s2", "s3"];
 const value = (r: number, c: number) => Math.round((r * 7.31 + c * 3.7 + 0.25) * 1000) / 1000;
 const table = (d: string) =>
-  [["gene", ...SAMPLES].join(d), ...GENES.map((g, r) => [g, ...SAMPLES.map((_, c) => value(r, c))].join(d))].join("\n") + "\n";
+  `${[["gene", ...SAMPLES].join(d), ...GENES.map((g, r) => [g, ...SAMPLES.map((_, c) => value(r, c))].join(d))].join("\n")}\n`;
 
 /** Valid inputs, one or more per reader: small, so a mutation often hits the structure. */
 export function seeds(): Seed[] {
@@ -43,7 +43,7 @@ export function seeds(): Seed[] {
     `#1.3\n${GENES.length}\t${SAMPLES.length}\t1\t1\nid\tdesc\t${SAMPLES.join("\t")}\ngroup\tna\ta\tb\ta\n` +
     GENES.map((g, r) => `${g}\tx\t${SAMPLES.map((_, c) => value(r, c)).join("\t")}`).join("\n") +
     "\n";
-  const sig = [["gene", "T cells", "B cells"].join("\t"), ...GENES.map((g, r) => `${g}\t${value(r, 0)}\t${value(r, 1)}`)].join("\n") + "\n";
+  const sig = `${[["gene", "T cells", "B cells"].join("\t"), ...GENES.map((g, r) => `${g}\t${value(r, 0)}\t${value(r, 1)}`)].join("\n")}\n`;
   const gmt = "TCELL\thttp://x\tCD3E\tCD8A\tGZMB\nBCELL\tna\tMS4A1\nMYELOID\tna\tCD14\tLYZ\n";
   const setTsv = "gene_set\tgene\nTCELL\tCD3E\nTCELL\tCD8A\nBCELL\tMS4A1\nMYELOID\tCD14\n";
   const arrowStream = tableToIPC(

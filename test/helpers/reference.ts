@@ -6,8 +6,8 @@ import { fileURLToPath } from "node:url";
 import { gunzipSync } from "node:zlib";
 
 export const GOLDEN = fileURLToPath(new URL("../golden/", import.meta.url));
-export const REFERENCE = GOLDEN + "reference/";
-export const DATA = GOLDEN + "data/";
+export const REFERENCE = `${GOLDEN}reference/`;
+export const DATA = `${GOLDEN}data/`;
 /** The steering repository's shared/ folder, present only beside a working copy (test/golden.test.ts). */
 export const SHARED = fileURLToPath(new URL("../../../shared/", import.meta.url));
 
@@ -15,7 +15,7 @@ export const SHARED = fileURLToPath(new URL("../../../shared/", import.meta.url)
 export function golden(path: string): string {
   const p = path.startsWith("/") ? path : GOLDEN + path;
   if (existsSync(p)) return p;
-  if (existsSync(p + ".gz")) return p + ".gz";
+  if (existsSync(`${p}.gz`)) return `${p}.gz`;
   throw new Error(`${p}: no such file${p.startsWith(GOLDEN) ? " (add it to test/golden/extract.mjs and re-run it)" : ""}`);
 }
 
@@ -39,7 +39,10 @@ export interface RefTable {
 }
 
 export function readRefTable(path: string): RefTable {
-  const lines = readGolden(path).replace(/\r\n?/g, "\n").split("\n").filter((l) => l.length > 0);
+  const lines = readGolden(path)
+    .replace(/\r\n?/g, "\n")
+    .split("\n")
+    .filter((l) => l.length > 0);
   const header = lines[0].split("\t");
   const rows = lines.slice(1).map((l) => l.split("\t"));
   const idx = (c: string) => {
@@ -68,11 +71,20 @@ export interface ManifestCase {
 }
 
 export function manifestCases(method?: string): ManifestCase[] {
-  const m = readRefTable(REFERENCE + "MANIFEST.tsv");
+  const m = readRefTable(`${REFERENCE}MANIFEST.tsv`);
   return m.rows
     .map((r, i) => {
       const options = Object.fromEntries(
-        m.col("options")[i].split(";").map((kv) => kv.trim().split("=").map((s) => s.trim()) as [string, string]),
+        m
+          .col("options")
+          [i].split(";")
+          .map(
+            (kv) =>
+              kv
+                .trim()
+                .split("=")
+                .map((s) => s.trim()) as [string, string],
+          ),
       );
       const sig = m.col("signature_or_gene_sets")[i];
       return {
@@ -81,7 +93,7 @@ export function manifestCases(method?: string): ManifestCase[] {
         signature: /\.tsv(\.gz)?$/.test(sig) ? golden(sig) : undefined,
         input: golden(m.col("input")[i]),
         options,
-        dir: REFERENCE + r[0] + "/",
+        dir: `${REFERENCE + r[0]}/`,
       };
     })
     .filter((c) => method === undefined || c.method === method);
@@ -121,5 +133,5 @@ export function cibersortCases(): CibersortCase[] {
 
 /** Whether ../shared (the source of test/golden) is beside the repository. */
 export function hasShared(): boolean {
-  return existsSync(SHARED + "reference/MANIFEST.tsv");
+  return existsSync(`${SHARED}reference/MANIFEST.tsv`);
 }

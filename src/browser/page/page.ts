@@ -268,7 +268,9 @@ async function run(): Promise<void> {
   const api = wrap<RunWorkerApi>(w);
   const t0 = performance.now();
   // A worker that fails to load or throws outside comlink never answers: its error event ends the run.
-  const crashed = new Promise<never>((_, reject) => w.addEventListener("error", (ev) => reject(new Error(ev.message || "the run worker failed to start")), { once: true }));
+  const crashed = new Promise<never>((_, reject) =>
+    w.addEventListener("error", (ev) => reject(new Error(ev.message || "the run worker failed to start")), { once: true }),
+  );
   const onProgress = proxy((done: number, total: number) => {
     if (worker !== w) return;
     progress.max = Math.max(1, total);
@@ -358,7 +360,7 @@ const renderTable = (tsv: string) => fillTable($<HTMLTableElement>("results"), t
 
 function baseName(): string {
   const n = mixtureInput.files?.[0]?.name ?? "mixture";
-  return n.replace(/\.gz$/i, "").replace(/\.(tsv|txt|csv|gct|arrow|parquet)$/i, "") + "." + methodSelect.value;
+  return `${n.replace(/\.gz$/i, "").replace(/\.(tsv|txt|csv|gct|arrow|parquet)$/i, "")}.${methodSelect.value}`;
 }
 
 /**
@@ -376,7 +378,9 @@ async function arrowFile(r: RunResult): Promise<Uint8Array<ArrayBuffer>> {
   bytes.forEach((b, i) => text.set(b, offsets[i]));
   const n = r.columns.length;
   const cols: Record<string, InstanceType<typeof arrow.Vector>> = {
-    Mixture: arrow.makeVector(arrow.makeData({ type: new arrow.Utf8(), length: bytes.length, nullCount: 0, valueOffsets: offsets, data: text })),
+    Mixture: arrow.makeVector(
+      arrow.makeData({ type: new arrow.Utf8(), length: bytes.length, nullCount: 0, valueOffsets: offsets, data: text }),
+    ),
   };
   r.columns.forEach((name, c) => {
     cols[name] = arrow.makeVector(Float64Array.from(r.samples, (_, s) => r.values[s * n + c]));
@@ -390,9 +394,11 @@ function wireDownloads(r: RunResult): void {
       Promise.resolve(f()).catch((e: unknown) => showError(`cellfrac: download failed: ${(e as Error)?.message ?? e}`));
     };
   };
-  on("download-tsv", () => save(new Blob([r.table], { type: "text/tab-separated-values" }), baseName() + ".tsv"));
-  on("download-arrow", async () => save(new Blob([await arrowFile(r)], { type: "application/vnd.apache.arrow.file" }), baseName() + ".arrow"));
-  on("download-json", () => save(new Blob([r.json], { type: "application/json" }), baseName() + ".json"));
+  on("download-tsv", () => save(new Blob([r.table], { type: "text/tab-separated-values" }), `${baseName()}.tsv`));
+  on("download-arrow", async () =>
+    save(new Blob([await arrowFile(r)], { type: "application/vnd.apache.arrow.file" }), `${baseName()}.arrow`),
+  );
+  on("download-json", () => save(new Blob([r.json], { type: "application/json" }), `${baseName()}.json`));
 }
 
 document.body.dataset.ready = "1";

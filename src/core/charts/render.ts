@@ -9,7 +9,7 @@ import { renameSvgIds } from "./svg.js";
 
 type Vega = typeof import("vega");
 type VegaLite = typeof import("vega-lite");
-type Interpreter = (typeof import("vega-interpreter"))["expressionInterpreter"];
+type Interpreter = typeof import("vega-interpreter")["expressionInterpreter"];
 let libs: Promise<[Vega, VegaLite, Interpreter]> | undefined;
 
 function load(): Promise<[Vega, VegaLite, Interpreter]> {

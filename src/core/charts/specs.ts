@@ -410,7 +410,7 @@ export function volcanoSpec(stats: readonly StatsRow[]): VlSpec {
   const values = stats
     .filter((r) => Number.isFinite(r.estimate) && r.p_value > 0 && r.term !== "(Intercept)")
     .map((r) => ({
-      panel: `${r.test}${r.term ? ": " + r.term : ""}${r.stratum && r.stratum !== NA && r.stratum !== "all" ? ` [${r.stratum}]` : ""}`,
+      panel: `${r.test}${r.term ? `: ${r.term}` : ""}${r.stratum && r.stratum !== NA && r.stratum !== "all" ? ` [${r.stratum}]` : ""}`,
       feature: r.feature,
       estimate: r.estimate,
       p: r.p_value,

@@ -115,7 +115,7 @@ export class CibersortEngine {
 
   /** The exact ν-SVR optimum for a standardised target z (solver "exact" only). */
   exactFit(z: Float64Array, nu: number): ExactFit {
-    if (this.solver !== "exact") throw new Error("exactFit needs an engine built with solver \"exact\"");
+    if (this.solver !== "exact") throw new Error('exactFit needs an engine built with solver "exact"');
     this.core.f64(this.zPtr, this.genes).set(z);
     return exactSolve(this.core, { z: this.zPtr, beta: this.exactBeta, out: this.exactOut }, this.genes, this.cellTypes, nu);
   }

@@ -56,7 +56,7 @@ export function failureReason(e: unknown): string {
   if ((e as Error)?.name === "FitFailure") return (e as Error).message; // one that crossed a thread as a plain Error
   const err = e as { name?: string; message?: string; code?: string };
   const what = err?.name === "RuntimeError" ? "WebAssembly trap" : err?.code === "ERR_WORKER_OUT_OF_MEMORY" ? "out of memory" : err?.name;
-  return `${what ? what + ": " : ""}${err?.message ?? String(e)}`;
+  return `${what ? `${what}: ` : ""}${err?.message ?? String(e)}`;
 }
 
 /**
@@ -115,7 +115,12 @@ export interface FitRunOptions {
 }
 
 /** Fits k vectors (k × G, vector-major) and returns k records; `local` gives an engine in this thread. */
-export type FitRunner = (problem: FitProblem, vectors: Float64Array, local: () => CibersortEngine, opts: FitRunOptions) => Promise<Float64Array>;
+export type FitRunner = (
+  problem: FitProblem,
+  vectors: Float64Array,
+  local: () => CibersortEngine,
+  opts: FitRunOptions,
+) => Promise<Float64Array>;
 
 /** Default chunk when none is given: progress and abort checks every ~1% of the work. */
 const LOCAL_CHUNKS = 100;

@@ -115,7 +115,13 @@ async function fitStage(
   };
   const cohort = options.cohort;
   if (options.columns && !cohort) throw new RangeError("cibersort: columns need the cohort pass of a plan");
-  const mix = options.columns ? selectRows(mixture, mixture.rows.map((_, i) => i), options.columns) : mixture;
+  const mix = options.columns
+    ? selectRows(
+        mixture,
+        mixture.rows.map((_, i) => i),
+        options.columns,
+      )
+    : mixture;
   const prep: Prepared = prepare(c, signature, mix, {
     qn: o.qn,
     scale: o.scale,
@@ -130,7 +136,9 @@ async function fitStage(
   const T = prep.cellTypes.length;
   const S = withSamples ? prep.samples.length : 0;
   if (cohort && prep.genes.join("\t") !== cohort.genes.join("\t")) {
-    throw new InputError(`the signature genes found in the mixture (${G}) are not the plan's (${cohort.genes.length})`, { file: options.names?.mixture });
+    throw new InputError(`the signature genes found in the mixture (${G}) are not the plan's (${cohort.genes.length})`, {
+      file: options.names?.mixture,
+    });
   }
   const perm = cohort ? 0 : o.perm; // a plan's null replaces the permutation fits
   // All fit vectors share one Float64Array: refuse here what would be a RangeError (the CLI bounds --perm by memory first).
@@ -161,7 +169,8 @@ async function fitStage(
   });
 
   const nullDist = cohort ? cohort.nullDistribution : perm > 0 ? nullFromRecords(records, perm, layout, T) : new Float64Array(0);
-  if (o.perm > 0 && nullDist.length < o.perm) warn(`${o.perm - nullDist.length} of ${o.perm} permutations gave no correlation and were dropped from the null (as R does)`);
+  if (o.perm > 0 && nullDist.length < o.perm)
+    warn(`${o.perm - nullDist.length} of ${o.perm} permutations gave no correlation and were dropped from the null (as R does)`);
   return { o, prep, warn, warnings, local, layout, records: records.subarray(perm * R), R, N, G, T, nullDist };
 }
 
@@ -176,7 +185,14 @@ export async function cibersortCohort(
   wasm?: Core,
   runner: FitRunner = runFitsInProcess,
 ): Promise<CohortPass> {
-  const { prep, warnings, nullDist, G } = await fitStage(mixture, signature, { ...options, cohort: undefined, columns: undefined }, wasm, runner, false);
+  const { prep, warnings, nullDist, G } = await fitStage(
+    mixture,
+    signature,
+    { ...options, cohort: undefined, columns: undefined },
+    wasm,
+    runner,
+    false,
+  );
   const usedGenes = new Set(prep.genes);
   return {
     samples: prep.samples.length,
@@ -205,7 +221,14 @@ export async function cibersortMatrices(
   wasm?: Core,
   runner: FitRunner = runFitsInProcess,
 ): Promise<CibersortResult> {
-  const { o, prep, warn, warnings, local, layout, records, R, N, G, T, nullDist } = await fitStage(mixture, signature, options, wasm, runner, true);
+  const { o, prep, warn, warnings, local, layout, records, R, N, G, T, nullDist } = await fitStage(
+    mixture,
+    signature,
+    options,
+    wasm,
+    runner,
+    true,
+  );
   const S = prep.samples.length;
   const sums = local(); // R sum() of the weights for the absolute score runs in this thread's core
 
@@ -239,6 +262,7 @@ export async function cibersortMatrices(
     nu[s] = layout.nus[k];
     let w: Float64Array;
     if (abs === "no.sumto1") {
+      // biome-ignore lint/complexity/useMathMinMax: R's w[w < 0] <- 0 keeps a -0, Math.max would not
       w = fit.v.slice(k * T, (k + 1) * T).map((x) => (x < 0 ? 0 : x));
     } else {
       w = fit.w.slice(k * T, (k + 1) * T);

@@ -61,5 +61,5 @@ export function toResultsJSON(res: CibersortResult): string {
     yMedian: d.yMedian,
     permutations: d.nullDistribution.length,
   };
-  return JSON.stringify(doc, null, 2) + "\n";
+  return `${JSON.stringify(doc, null, 2)}\n`;
 }

@@ -52,7 +52,7 @@ export function planToText(plan: CibersortPlan): string {
     qnTarget: c.qnTarget ? encodeNumbers(c.qnTarget) : null,
     nullDistribution: encodeNumbers(c.nullDistribution),
   };
-  return JSON.stringify({ ...plan, cohort }) + "\n";
+  return `${JSON.stringify({ ...plan, cohort })}\n`;
 }
 
 /** Parse a plan file's text; InputError naming `file` when it is not a plan this version reads. */
@@ -64,7 +64,8 @@ export function planFromText(text: string, file: string): CibersortPlan {
     throw new InputError("not a cellfrac plan (not JSON); plans are written by `cellfrac plan cibersort`", { file });
   }
   if (p?.format !== PLAN_FORMAT) throw new InputError("not a cellfrac plan (written by `cellfrac plan cibersort`)", { file });
-  if (p.version !== PLAN_VERSION) throw new InputError(`plan format version ${p.version}; this cellfrac reads version ${PLAN_VERSION}`, { file });
+  if (p.version !== PLAN_VERSION)
+    throw new InputError(`plan format version ${p.version}; this cellfrac reads version ${PLAN_VERSION}`, { file });
   if (p.method !== PLAN_METHOD) throw new InputError(`a plan for ${p.method}; this run is ${PLAN_METHOD}`, { file });
   const c = p.cohort as Record<string, unknown> | undefined;
   if (!c || !Array.isArray(c.genes) || !Array.isArray(c.nullDistribution) || typeof c.samples !== "number") {
@@ -95,11 +96,17 @@ const OPTION_FLAGS: Record<keyof PlanOptions, string> = {
  * Refuse a run whose inputs or options are not the plan's: InputError naming the plan file and what differs.
  * `mixture` and `signature` carry this run's fingerprints.
  */
-export function checkPlan(plan: CibersortPlan, file: string, run: { mixture: Fingerprint; signature: Fingerprint; options: PlanOptions }): void {
+export function checkPlan(
+  plan: CibersortPlan,
+  file: string,
+  run: { mixture: Fingerprint; signature: Fingerprint; options: PlanOptions },
+): void {
   for (const k of Object.keys(OPTION_FLAGS) as (keyof PlanOptions)[]) {
     if (plan.options[k] !== run.options[k]) {
       const show = (v: unknown) => (v === false ? "off" : v === true ? "on" : String(v));
-      throw new InputError(`the plan was made with ${OPTION_FLAGS[k]} ${show(plan.options[k])}, this run has ${show(run.options[k])}`, { file });
+      throw new InputError(`the plan was made with ${OPTION_FLAGS[k]} ${show(plan.options[k])}, this run has ${show(run.options[k])}`, {
+        file,
+      });
     }
   }
   for (const what of ["mixture", "signature"] as const) {
@@ -145,7 +152,11 @@ function rowMajor(colMajor: Float64Array, S: number, T: number): Float64Array {
  * CIBERSORT data (`where` says which part and row holds each sample). Only the written values survive a
  * part: `diagnostics.unrounded` holds the rounded ones.
  */
-export function mergeCibersort(table: MethodTable, parts: readonly { file: string; part: PartFile }[], where: readonly { part: number; row: number }[]): CibersortResult {
+export function mergeCibersort(
+  table: MethodTable,
+  parts: readonly { file: string; part: PartFile }[],
+  where: readonly { part: number; row: number }[],
+): CibersortResult {
   const first = parts[0].part.cibersort;
   if (!first) throw new InputError("a cibersort part without its CIBERSORT data", { file: parts[0].file });
   for (const { file, part } of parts) {

@@ -3,7 +3,7 @@
 // signature. Everything after it is an independent fit per target vector.
 import { InputError } from "../errors.js";
 import { ANTILOG_MAX, compareBytes, medianInPlace } from "../rbase.js";
-import { type Matrix } from "../matrix.js";
+import type { Matrix } from "../matrix.js";
 import type { Core } from "../wasm.js";
 import type { ScaleMode } from "./types.js";
 
@@ -60,12 +60,17 @@ export function prepare(core: Core, signature: Matrix, mixture: Matrix, opts: Pr
   const warnings: string[] = [];
   const sigFile = opts.signatureName;
   const mixFile = opts.mixtureName;
-  if (signature.rows.length === 0 || signature.cols.length === 0) throw new InputError("the signature has no genes or no cell types", { file: sigFile });
-  if (mixture.rows.length === 0 || mixture.cols.length === 0) throw new InputError("the mixture has no genes or no samples", { file: mixFile });
+  if (signature.rows.length === 0 || signature.cols.length === 0)
+    throw new InputError("the signature has no genes or no cell types", { file: sigFile });
+  if (mixture.rows.length === 0 || mixture.cols.length === 0)
+    throw new InputError("the mixture has no genes or no samples", { file: mixFile });
   const dupSig = duplicatesOf(signature.rows);
   if (dupSig.length) throw new InputError(`duplicate gene symbols in the signature: ${dupSig.slice(0, 10).join(", ")}`, { file: sigFile });
   const dupMix = duplicatesOf(mixture.rows);
-  if (dupMix.length) throw new InputError(`duplicate gene symbols in the mixture: ${dupMix.slice(0, 10).join(", ")} (use --duplicates first|mean|max)`, { file: mixFile });
+  if (dupMix.length)
+    throw new InputError(`duplicate gene symbols in the mixture: ${dupMix.slice(0, 10).join(", ")} (use --duplicates first|mean|max)`, {
+      file: mixFile,
+    });
   const dupTypes = duplicatesOf(signature.cols);
   if (dupTypes.length) throw new InputError(`duplicate cell-type names: ${dupTypes.join(", ")}`, { file: sigFile });
 
@@ -91,7 +96,9 @@ export function prepare(core: Core, signature: Matrix, mixture: Matrix, opts: Pr
   }
   if (G < 2) throw new InputError(`only ${G} signature gene is in the mixture; CIBERSORT needs at least 2`, { file: mixFile });
   if (G * 2 < signature.rows.length) {
-    warnings.push(`only ${G} of ${signature.rows.length} signature genes (${((100 * G) / signature.rows.length).toFixed(1)}%) are in the mixture`);
+    warnings.push(
+      `only ${G} of ${signature.rows.length} signature genes (${((100 * G) / signature.rows.length).toFixed(1)}%) are in the mixture`,
+    );
   }
 
   // Anti-log rule: max over every value of the mixture (the caller may have seen rows we were not given).

@@ -180,7 +180,10 @@ export function checkArrowIPC(read: (at: number, n: number) => Uint8Array, size:
 
 /** checkArrowIPC on bytes in memory; returns the bytes apache-arrow may read (a stream up to its end marker). */
 export function checkArrowMetadata(b: Uint8Array, file: string | undefined): Uint8Array {
-  return b.subarray(0, checkArrowIPC((at, n) => b.subarray(at, at + n), b.length, file));
+  return b.subarray(
+    0,
+    checkArrowIPC((at, n) => b.subarray(at, at + n), b.length, file),
+  );
 }
 
 /**

@@ -93,11 +93,19 @@ export function arrowNumber(x: unknown): number {
 }
 
 export function arrowBadCell(x: unknown, where: InputError["where"]): InputError {
-  return new InputError(x === null || x === undefined ? "missing value (missing values are not allowed)" : `not a finite number: ${String(x)}`, where);
+  return new InputError(
+    x === null || x === undefined ? "missing value (missing values are not allowed)" : `not a finite number: ${String(x)}`,
+    where,
+  );
 }
 
 /** A result table as an Arrow IPC file: first column `rowHeader` (utf8), then one float64 column per col. */
-export function formatArrow(rowHeader: string, colNames: string[], rowNames: string[], values: (r: number, c: number) => number): Uint8Array {
+export function formatArrow(
+  rowHeader: string,
+  colNames: string[],
+  rowNames: string[],
+  values: (r: number, c: number) => number,
+): Uint8Array {
   const { Table, Utf8, makeVector, tableToIPC, vectorFromArray } = arrowLibrary();
   const cols: Record<string, Vector> = {};
   cols[rowHeader] = vectorFromArray(rowNames, new Utf8());

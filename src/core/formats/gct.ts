@@ -17,8 +17,12 @@ export function gctToTsv(text: string, file?: string): string {
   const dims = lines[1].trim().split(/\s+/).map(Number);
   const nRowMeta = v13 ? (dims[2] ?? 0) : 1;
   const nColMeta = v13 ? (dims[3] ?? 0) : 0;
-  for (const [n, what] of [[nRowMeta, "row"], [nColMeta, "column"]] as const) {
-    if (!(Number.isInteger(n) && n >= 0)) throw new InputError(`GCT 1.3 dimension line: the ${what}-metadata count "${n}" is not a whole number`, { file, line: 2 });
+  for (const [n, what] of [
+    [nRowMeta, "row"],
+    [nColMeta, "column"],
+  ] as const) {
+    if (!(Number.isInteger(n) && n >= 0))
+      throw new InputError(`GCT 1.3 dimension line: the ${what}-metadata count "${n}" is not a whole number`, { file, line: 2 });
   }
   const out: string[] = [];
   const drop = (l: string) => {

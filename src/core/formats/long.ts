@@ -66,7 +66,10 @@ export function longToMatrix(
   for (let i = 0; i < n; i++) {
     const k = gi.get(genes[i])! + si.get(samples[i])! * nr;
     if (at[k] >= 0) {
-      throw new InputError(`gene "${genes[i]}" and sample "${samples[i]}" occur twice (lines ${line(at[k])} and ${line(i)}) in a long table`, { file });
+      throw new InputError(
+        `gene "${genes[i]}" and sample "${samples[i]}" occur twice (lines ${line(at[k])} and ${line(i)}) in a long table`,
+        { file },
+      );
     }
     at[k] = i;
     data[k] = values[i];

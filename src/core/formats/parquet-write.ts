@@ -7,7 +7,11 @@
  */
 
 // Thrift compact protocol field types.
-const T_I32 = 5, T_I64 = 6, T_BINARY = 8, T_LIST = 9, T_STRUCT = 12;
+const T_I32 = 5,
+  T_I64 = 6,
+  T_BINARY = 8,
+  T_LIST = 9,
+  T_STRUCT = 12;
 
 class ThriftWriter {
   parts: number[] = [];
@@ -61,7 +65,12 @@ class ThriftWriter {
 }
 
 /** A result table as a Parquet file: first column `rowHeader` (UTF-8 strings), then one DOUBLE column per col. */
-export function formatParquet(rowHeader: string, colNames: string[], rowNames: string[], values: (r: number, c: number) => number): Uint8Array {
+export function formatParquet(
+  rowHeader: string,
+  colNames: string[],
+  rowNames: string[],
+  values: (r: number, c: number) => number,
+): Uint8Array {
   const enc = new TextEncoder();
   const nr = rowNames.length;
   const names = [rowHeader, ...colNames];

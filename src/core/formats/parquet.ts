@@ -67,7 +67,9 @@ const NUMERIC = new Set(["INT32", "INT64", "FLOAT", "DOUBLE"]);
 /** Annotations that make a number something else (a date, a time, a decimal) or a string not text. */
 const isText = (e: SchemaElement) => e.type === "BYTE_ARRAY" && !["JSON", "BSON", "ENUM"].includes(e.converted_type ?? "");
 const isNumber = (e: SchemaElement) =>
-  e.type !== undefined && NUMERIC.has(e.type) && (e.converted_type === undefined || /^U?INT_/.test(e.converted_type)) &&
+  e.type !== undefined &&
+  NUMERIC.has(e.type) &&
+  (e.converted_type === undefined || /^U?INT_/.test(e.converted_type)) &&
   (e.logical_type === undefined || e.logical_type.type === "INTEGER");
 
 /** The table's columns, checked: a gene column, sample columns, known codecs and sizes within the file. */
@@ -89,35 +91,63 @@ export function parquetTable(meta: FileMetaData, size: number, file: string | un
     if (pandas !== undefined) geneAt = pandas;
     else if (texts.length === 1) geneAt = texts[0];
     else if (texts.length === 0) {
-      throw new InputError(`no column holds gene symbols (strings): the columns are ${leaves.slice(0, 6).map((_, i) => describe(i)).join(", ")}`, { file });
+      throw new InputError(
+        `no column holds gene symbols (strings): the columns are ${leaves
+          .slice(0, 6)
+          .map((_, i) => describe(i))
+          .join(", ")}`,
+        { file },
+      );
     } else if (leaves.length === 3 && texts.length === 2 && isNumber(leaves[3 - texts[0] - texts[1]].element)) {
       geneAt = -1; // a long table: decided in parseParquet, on the values
     } else {
-      const list = texts.slice(0, 6).map((i) => `"${names[i]}"`).join(", ");
+      const list = texts
+        .slice(0, 6)
+        .map((i) => `"${names[i]}"`)
+        .join(", ");
       throw new InputError(`${texts.length} columns hold strings (${list}): one, the gene symbols, may; drop the others`, { file });
     }
     const samples = leaves.map((_, i) => i).filter((i) => i !== geneAt && !(geneAt < 0 && texts.includes(i)));
     for (const i of samples) {
-      if (!isNumber(leaves[i].element)) unsupported(file, `${typeName(leaves[i].element)} sample column "${names[i]}" (numbers must be DOUBLE, FLOAT, INT32 or INT64)`);
+      if (!isNumber(leaves[i].element))
+        unsupported(file, `${typeName(leaves[i].element)} sample column "${names[i]}" (numbers must be DOUBLE, FLOAT, INT32 or INT64)`);
     }
     const footerStart = size - 8 - meta.metadata_length;
     const groupRows = meta.row_groups.map((g) => Number(g.num_rows));
-    if (groupRows.reduce((s, n) => s + n, 0) !== numRows) throw new InputError(`corrupt Parquet data: row groups and footer disagree on the row count`, { file });
+    if (groupRows.reduce((s, n) => s + n, 0) !== numRows)
+      throw new InputError(`corrupt Parquet data: row groups and footer disagree on the row count`, { file });
     meta.row_groups.forEach((g, gi) => {
-      if (g.columns.length !== leaves.length) throw new InputError(`corrupt Parquet data: row group ${gi + 1} has ${g.columns.length} columns, the schema ${leaves.length}`, { file });
+      if (g.columns.length !== leaves.length)
+        throw new InputError(`corrupt Parquet data: row group ${gi + 1} has ${g.columns.length} columns, the schema ${leaves.length}`, {
+          file,
+        });
       g.columns.forEach((ch, c) => {
         const md = ch.meta_data;
         if (ch.file_path) unsupported(file, `column chunk in another file (column "${names[c]}")`);
         if (!md) unsupported(file, `column chunk without plain metadata (encrypted column "${names[c]}"?)`);
         if (!(md.codec in CODECS)) unsupported(file, `${md.codec} compression (column "${names[c]}")`);
-        if (Number(md.num_values) !== groupRows[gi]) throw new InputError(`corrupt Parquet data: column "${names[c]}" has ${md.num_values} values in a row group of ${groupRows[gi]} rows`, { file });
+        if (Number(md.num_values) !== groupRows[gi])
+          throw new InputError(
+            `corrupt Parquet data: column "${names[c]}" has ${md.num_values} values in a row group of ${groupRows[gi]} rows`,
+            { file },
+          );
         const [start, end] = chunkRange(meta, gi, c);
-        if (!(start >= 4 && end <= footerStart && start < end)) throw new InputError(`corrupt Parquet data: column "${names[c]}" lies outside the data`, { file });
+        if (!(start >= 4 && end <= footerStart && start < end))
+          throw new InputError(`corrupt Parquet data: column "${names[c]}" lies outside the data`, { file });
       });
     });
     // pandas names an unnamed index "__index_level_0__": no header text then, as R's row names.
     const header = names[geneAt] ?? "";
-    return { meta, leaves, geneAt, samples, rowHeader: /^__index_level_\d+__$/.test(header) ? "" : header, numRows, groupRows, footerStart };
+    return {
+      meta,
+      leaves,
+      geneAt,
+      samples,
+      rowHeader: /^__index_level_\d+__$/.test(header) ? "" : header,
+      numRows,
+      groupRows,
+      footerStart,
+    };
   });
 }
 
@@ -281,7 +311,8 @@ export function parseParquet(bytes: Uint8Array, file?: string, keep?: (gene: str
     else for (let k = 0; k < nr; k++) dst[k] = numbers![idx[k]];
     for (let k = 0; k < nr; k++) {
       const missing = nulls !== undefined && nulls[idx[k]] === 1;
-      if (missing || !Number.isFinite(dst[k])) throw badCell(missing, dst[k], { file, line: idx[k] + 1, column: t.samples[c] + 1, gene: rows[k], sample: cols[c] });
+      if (missing || !Number.isFinite(dst[k]))
+        throw badCell(missing, dst[k], { file, line: idx[k] + 1, column: t.samples[c] + 1, gene: rows[k], sample: cols[c] });
     }
   }
   return makeMatrix(rows, cols, data, t.rowHeader);
@@ -292,17 +323,27 @@ function parseLongParquet(bytes: Uint8Array, t: ParquetTable, file: string | und
   const cols = t.leaves.map((_, c) => readWholeColumn(bytes, t, c, file));
   const header = t.leaves.map((l) => l.element.name);
   const distinct = cols.map((d) => new Set(d.strings ?? []).size);
-  const lc = longColumns(header, cols.map((d) => d.strings === undefined), distinct)!;
+  const lc = longColumns(
+    header,
+    cols.map((d) => d.strings === undefined),
+    distinct,
+  )!;
   const text = (c: number) => cols[c].strings!.map((g, r) => g ?? unsupportedNull(file, r, c));
   const { numbers, nulls } = cols[lc.value];
   const genes = text(lc.gene);
   const samples = text(lc.sample);
   numbers!.forEach((v, r) => {
     const missing = nulls !== undefined && nulls[r] === 1;
-    if (missing || !Number.isFinite(v)) throw badCell(missing, v, { file, line: r + 1, column: lc.value + 1, gene: genes[r], sample: samples[r] });
+    if (missing || !Number.isFinite(v))
+      throw badCell(missing, v, { file, line: r + 1, column: lc.value + 1, gene: genes[r], sample: samples[r] });
   });
   const m = longToMatrix(genes, samples, numbers!, file, (r) => r + 1, header[lc.gene]);
-  return keep ? selectRows(m, m.rows.flatMap((g, r) => (keep(g) ? [r] : []))) : m;
+  return keep
+    ? selectRows(
+        m,
+        m.rows.flatMap((g, r) => (keep(g) ? [r] : [])),
+      )
+    : m;
 }
 
 function unsupportedNull(file: string | undefined, r: number, c: number): never {
@@ -350,7 +391,15 @@ export function describeParquet(bytes: Uint8Array, file?: string): { rows: numbe
       });
       const sorted = (x: Set<string>) => [...x].sort();
       const optional = leaf.element.repetition_type === "OPTIONAL";
-      return { name: leaf.element.name, type: leaf.element.type ?? "", optional, codecs: sorted(codecs), encodings: sorted(encodings), pageTypes: sorted(pageTypes), dataPages };
+      return {
+        name: leaf.element.name,
+        type: leaf.element.type ?? "",
+        optional,
+        codecs: sorted(codecs),
+        encodings: sorted(encodings),
+        pageTypes: sorted(pageTypes),
+        dataPages,
+      };
     });
     return { rows: Number(meta.num_rows), rowGroups: meta.row_groups.length, columns };
   });

@@ -408,7 +408,7 @@ function readGeo(r: Reader): Matrix {
 /** !Sample_title in the order of !Sample_geo_accession, for the table's GSM columns. */
 function geoTitles(r: Reader, begin: number, gsms: readonly string[]): string[] {
   const row = (key: string) => {
-    const i = r.lines.slice(0, begin).findIndex((l) => l.startsWith(key + "\t"));
+    const i = r.lines.slice(0, begin).findIndex((l) => l.startsWith(`${key}\t`));
     return i < 0 ? undefined : r.fields(i, true).slice(1);
   };
   const acc = row("!Sample_geo_accession");

@@ -138,7 +138,14 @@ function parseTable(input: string | Uint8Array, opts: ReadOptions): Matrix {
     const idx: number[] = [];
     for (let r = 0; r < nrow; r++) if (keep(rows[r])) idx.push(r);
     const sel = selectRows(m, idx);
-    return mergeDuplicates(sel, opts.duplicates ?? "error", words, file, opts.onWarning, idx.map((r) => r + 2));
+    return mergeDuplicates(
+      sel,
+      opts.duplicates ?? "error",
+      words,
+      file,
+      opts.onWarning,
+      idx.map((r) => r + 2),
+    );
   }
   return mergeDuplicates(m, opts.duplicates ?? "error", words, file, opts.onWarning);
 }
@@ -149,7 +156,10 @@ export function mayBeLong(lines: string[], file: string | undefined): boolean {
     if (lines.length < 2) return false;
     const lay = tableLayout(lines[0], lines[1], file, { file: "matrix", col: "column" });
     if (lay.nf !== 3 || lay.cols.length !== 2) return false;
-    const f = lines.slice(1).filter((l) => !isBlank(l)).map((l) => splitFields(l, lay.delim, 0, file));
+    const f = lines
+      .slice(1)
+      .filter((l) => !isBlank(l))
+      .map((l) => splitFields(l, lay.delim, 0, file));
     const numeric = [0, 1, 2].map((c) => f.every((x) => NUMBER.test(x[c] ?? "")));
     return numeric.filter(Boolean).length === 1;
   } catch {
@@ -177,11 +187,24 @@ function parseLong(lines: string[], end: number, lay: TableLayout, file: string 
   f.forEach((x, i) => {
     if (x.length !== 3) throw new InputError(`expected 3 fields, found ${x.length} (long table)`, { file, line: i + 2 });
     values[i] = rStrtod(x[cols.value]);
-    if (!Number.isFinite(values[i])) badNumber(x[cols.value], { file, line: i + 2, column: cols.value + 1, gene: x[cols.gene], sample: x[cols.sample] });
+    if (!Number.isFinite(values[i]))
+      badNumber(x[cols.value], { file, line: i + 2, column: cols.value + 1, gene: x[cols.gene], sample: x[cols.sample] });
   });
-  const m = longToMatrix(f.map((x) => x[cols.gene]), f.map((x) => x[cols.sample]), values, file, (i) => i + 2, header[cols.gene]);
+  const m = longToMatrix(
+    f.map((x) => x[cols.gene]),
+    f.map((x) => x[cols.sample]),
+    values,
+    file,
+    (i) => i + 2,
+    header[cols.gene],
+  );
   const keep = keepFn(opts.keepRows);
-  return keep ? selectRows(m, m.rows.flatMap((g, r) => (keep(g) ? [r] : []))) : m;
+  return keep
+    ? selectRows(
+        m,
+        m.rows.flatMap((g, r) => (keep(g) ? [r] : [])),
+      )
+    : m;
 }
 
 /** An HDF5 read checked as a table is: sample names, duplicate genes over every gene (policy), kept rows merged. */
@@ -207,7 +230,12 @@ export interface TableLayout {
 }
 
 /** Delimiter, column names and field count from the header and first data line; checks the names. */
-export function tableLayout(headerLine: string, firstLine: string, file: string | undefined, words: { file: string; col: string }): TableLayout {
+export function tableLayout(
+  headerLine: string,
+  firstLine: string,
+  file: string | undefined,
+  words: { file: string; col: string },
+): TableLayout {
   const name = file?.toLowerCase() ?? "";
   const csvName = name.endsWith(".csv") || name.endsWith(".csv.gz");
   const hasTab = headerLine.includes("\t");
@@ -232,14 +260,24 @@ export function tableLayout(headerLine: string, firstLine: string, file: string 
 function checkCommentHeader(header: string[], file: string | undefined): void {
   if (header.length !== 1 || !header[0].startsWith("#")) return;
   const why = `line 1 begins with "#", a comment in the formats that define one, not in TSV/CSV tables`;
-  throw new InputError(`${why} (featureCounts and GDC STAR-Counts files begin so): remove such lines, e.g. grep -v '^#' FILE`, { file, line: 1 });
+  throw new InputError(`${why} (featureCounts and GDC STAR-Counts files begin so): remove such lines, e.g. grep -v '^#' FILE`, {
+    file,
+    line: 1,
+  });
 }
 
 /**
  * One non-blank data line by the careful rules: its values go to `out[0..ncol)`, the gene is returned; any
  * problem throws the precise InputError. `fields` are the line's fields when already split.
  */
-export function parseLine(raw: string, lineNo: number, lay: TableLayout, file: string | undefined, out: Float64Array, fields?: string[]): string {
+export function parseLine(
+  raw: string,
+  lineNo: number,
+  lay: TableLayout,
+  file: string | undefined,
+  out: Float64Array,
+  fields?: string[],
+): string {
   const f = fields ?? splitFields(raw, lay.delim, lineNo, file);
   const gene = f[0];
   const nf = lay.nf;
@@ -277,7 +315,6 @@ export function gunzipBounded(bytes: Uint8Array, file: string | undefined): Uint
   }
 }
 const BUFFER_MAX = 2 ** 32 - 1;
-
 
 /** The byte scanner for well-formed input; null sends the input to the careful parser above. */
 function fastParse(bytes: Uint8Array, opts: ReadOptions): Matrix | null {
@@ -336,7 +373,7 @@ function badNumber(tok: string, where: InputError["where"]): never {
 }
 
 function clip(s: string): string {
-  return s.length > 40 ? s.slice(0, 40) + "…" : s;
+  return s.length > 40 ? `${s.slice(0, 40)}…` : s;
 }
 
 /** Fields of one line, trimmed, surrounding double quotes removed (with "" as an escaped quote). */
@@ -424,15 +461,12 @@ export function mergeDuplicates(
   const count = `${dups.length} gene symbol${dups.length > 1 ? "s" : ""} occur${dups.length > 1 ? "" : "s"} more than once`;
   if (policy === "error") {
     throw new InputError(
-      `duplicate gene symbols in the ${words.file} file: ${count}: ${shown}${more}; ` +
-        `merge them with --duplicates first|mean|max`,
+      `duplicate gene symbols in the ${words.file} file: ${count}: ${shown}${more}; merge them with --duplicates first|mean|max`,
       { file },
     );
   }
 
   const how = policy === "first" ? "kept the first row of" : policy === "mean" ? "averaged" : "took the elementwise maximum of";
-  onWarning?.(
-    `${file ?? words.file}: ${count}; ${how} each (${extra} rows merged into ${dups.length}): ${shown}${more}`,
-  );
+  onWarning?.(`${file ?? words.file}: ${count}; ${how} each (${extra} rows merged into ${dups.length}): ${shown}${more}`);
   return mergeRowGroups(m, groups, ROW_COMBINERS[policy]);
 }

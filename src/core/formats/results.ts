@@ -23,7 +23,7 @@ export function methodTableJson(t: MethodTable): string {
     return o;
   });
   const doc = { method: t.method, columns: t.values.cols, rows, coverage: t.coverage, renamed: t.renamed, warnings: t.warnings };
-  return JSON.stringify(doc, null, 2) + "\n";
+  return `${JSON.stringify(doc, null, 2)}\n`;
 }
 
 /** A run's result as text: the TSV table (for CIBERSORT the CIBERSORT-Results table) or JSON. */

@@ -27,7 +27,12 @@ const td = new TextDecoder("utf-8");
 
 export function str(b: Uint8Array, s: number, e: number): string {
   let ascii = e - s < 64;
-  if (ascii) for (let i = s; i < e; i++) if (b[i] > 127) { ascii = false; break; }
+  if (ascii)
+    for (let i = s; i < e; i++)
+      if (b[i] > 127) {
+        ascii = false;
+        break;
+      }
   return ascii ? String.fromCharCode.apply(null, b.subarray(s, e) as unknown as number[]) : td.decode(b.subarray(s, e));
 }
 
@@ -193,11 +198,7 @@ export function scanRowMax(b: Uint8Array, s: number, e: number, D: number, ncol:
  * Scan a whole decoded table. `keep(gene)` selects rows (kept rows are the only ones stored). Returns null
  * when the input needs the careful parser (quotes, lone CR, blanks, ragged rows, bad cells, …).
  */
-export function scanTable(
-  b: Uint8Array,
-  csvName: boolean,
-  keep?: (gene: string) => boolean,
-): ScanResult | null {
+export function scanTable(b: Uint8Array, csvName: boolean, keep?: (gene: string) => boolean): ScanResult | null {
   let p = 0;
   if (b.length >= 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) p = 3;
   if (b.indexOf(34, p) >= 0) return null; // quotes
@@ -208,7 +209,7 @@ export function scanTable(
   };
   // header
   let le = lineEnd(p);
-  let he = le > p && b[le - 1] === 13 ? le - 1 : le;
+  const he = le > p && b[le - 1] === 13 ? le - 1 : le;
   const headerText = td.decode(b.subarray(p, he));
   if (headerText.includes("\r")) return null;
   const hasTab = headerText.includes("\t");

@@ -11,7 +11,8 @@ export const SNIFF_BYTES = 4096;
 
 const HDF5_MAGIC = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
 
-const startsWith = (b: Uint8Array, magic: readonly number[], at = 0) => b.length >= at + magic.length && magic.every((x, i) => b[at + i] === x);
+const startsWith = (b: Uint8Array, magic: readonly number[], at = 0) =>
+  b.length >= at + magic.length && magic.every((x, i) => b[at + i] === x);
 
 /** HDF5's superblock signature, at byte 0 (or 512, 1024, 2048 where a user block comes first). */
 export function isHdf5(b: Uint8Array): boolean {

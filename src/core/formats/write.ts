@@ -13,12 +13,7 @@ export function formatNumber(x: number): string {
 }
 
 /** TSV: header `firstHeader<TAB>col…`, one line per row, LF endings, trailing newline. */
-export function formatTable(
-  firstHeader: string,
-  colNames: string[],
-  rowNames: string[],
-  values: (r: number, c: number) => number,
-): string {
+export function formatTable(firstHeader: string, colNames: string[], rowNames: string[], values: (r: number, c: number) => number): string {
   // A tab or line break inside a name would silently shift or split the table.
   for (const s of [firstHeader, ...colNames, ...rowNames]) {
     if (/[\t\r\n]/.test(s)) throw new RangeError(`name contains a tab or line break: ${JSON.stringify(s)}`);
@@ -32,5 +27,5 @@ export function formatTable(
     for (let c = 0; c < nc; c++) cells[c + 1] = formatNumber(values(r, c));
     lines[r + 1] = cells.join("\t");
   }
-  return lines.join("\n") + "\n";
+  return `${lines.join("\n")}\n`;
 }

@@ -27,7 +27,8 @@ export function linearMixture(
     let max = cohortMax ?? -Infinity;
     if (cohortMax === undefined) for (const v of mixture.data) if (v > max) max = v;
     antilog = max < ANTILOG_MAX;
-    if (antilog) warn(`mixture maximum ${max} < ${ANTILOG_MAX}: taken as log2 and anti-logged (2^x); use --scale linear to keep the values`);
+    if (antilog)
+      warn(`mixture maximum ${max} < ${ANTILOG_MAX}: taken as log2 and anti-logged (2^x); use --scale linear to keep the values`);
   }
   if (!antilog) return { matrix: mixture, antilog };
   const p = core.putF64(mixture.data);
@@ -59,7 +60,10 @@ export function checkNonNegative(m: Matrix, rowIdx: readonly number[], what: str
       if (allowMissing && Number.isNaN(v)) continue;
       if (!(v >= 0) || v === Infinity) {
         const why = Number.isNaN(v) ? "is missing (NA)" : v === Infinity ? "is infinite" : `is negative (${v})`;
-        throw new InputError(`${what} value ${why}; this method needs non-negative linear-scale expression`, { gene: m.rows[r], sample: m.cols[c] });
+        throw new InputError(`${what} value ${why}; this method needs non-negative linear-scale expression`, {
+          gene: m.rows[r],
+          sample: m.cols[c],
+        });
       }
     }
   }

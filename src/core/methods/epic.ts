@@ -55,7 +55,10 @@ const CMIN_WITHOUT_OTHER = 0.99;
 
 /** A sigGenes list: the first column, one gene a line, an optional "gene" header. */
 export function parseEpicGeneList(text: string): string[] {
-  const lines = text.split(/\r?\n/).map((l) => l.split("\t")[0].trim()).filter((l) => l.length > 0);
+  const lines = text
+    .split(/\r?\n/)
+    .map((l) => l.split("\t")[0].trim())
+    .filter((l) => l.length > 0);
   return lines[0] === "gene" ? lines.slice(1) : lines;
 }
 
@@ -63,11 +66,19 @@ export function parseEpicGeneList(text: string): string[] {
 export function validateReference(ref: EpicReference): void {
   const { profiles, variability, sigGenes } = ref;
   if (profiles.cols.join("\t") !== variability.cols.join("\t")) {
-    throw new InputError(`EPIC reference ${ref.name}: profile cell types (${profiles.cols.join(", ")}) differ from the variability's (${variability.cols.join(", ")})`);
+    throw new InputError(
+      `EPIC reference ${ref.name}: profile cell types (${profiles.cols.join(", ")}) differ from the variability's (${variability.cols.join(", ")})`,
+    );
   }
-  for (const [what, m] of [["profiles", profiles], ["variability", variability]] as const) {
+  for (const [what, m] of [
+    ["profiles", profiles],
+    ["variability", variability],
+  ] as const) {
     const { missing, rows: index } = matchGenes(sigGenes, m.rows);
-    if (missing.length) throw new InputError(`EPIC reference ${ref.name}: ${missing.length} signature gene(s) missing from its ${what}: ${missing.join(", ")}`);
+    if (missing.length)
+      throw new InputError(
+        `EPIC reference ${ref.name}: ${missing.length} signature gene(s) missing from its ${what}: ${missing.join(", ")}`,
+      );
     checkNonNegative(m, index, `EPIC reference ${ref.name} ${what}`, true);
   }
 }
@@ -127,7 +138,11 @@ function rowSumLD(core: Core, values: readonly number[]): number {
 
 /** Samples × (cell types, otherCells, convergeCode): EPIC cell fractions (or mRNA proportions). */
 export async function epicDeconvolve(mixture: Matrix, opts: EpicOptions): Promise<MethodTable> {
-  const ref = { ...opts.reference, profiles: mergeDuplicatesByMedian(opts.reference.profiles), variability: mergeDuplicatesByMedian(opts.reference.variability) };
+  const ref = {
+    ...opts.reference,
+    profiles: mergeDuplicatesByMedian(opts.reference.profiles),
+    variability: mergeDuplicatesByMedian(opts.reference.variability),
+  };
   const withOther = opts.withOtherCells ?? true;
   const constrainedSum = opts.constrainedSum ?? true;
   const mrna = opts.mRNACell ?? EPIC_MRNA_CELL;
@@ -145,14 +160,20 @@ export async function epicDeconvolve(mixture: Matrix, opts: EpicOptions): Promis
     const nb = bulk.rows.length;
     // Genes measured in at least one sample, then those the reference has (bulk order).
     const measured = bulk.rows.map((_, r) => r).filter((r) => bulk.cols.some((_, c) => !Number.isNaN(bulk.data[r + c * nb])));
-    const common = matchGenes(measured.map((r) => bulk.rows[r]), ref.profiles.rows);
+    const common = matchGenes(
+      measured.map((r) => bulk.rows[r]),
+      ref.profiles.rows,
+    );
     const commonBulkRows = common.from.map((k) => measured[k]);
     checkNonNegative(bulk, commonBulkRows, "mixture", true);
     const uniqueSig = [...new Set(ref.sigGenes)];
     const sig = matchGenes(uniqueSig, common.found);
     const coverage = [signatureCoverage(`EPIC ${ref.name}`, uniqueSig.length, sig.missing, warn)];
     const m = sig.found.length;
-    if (m < n) throw new InputError(`only ${m} of the ${uniqueSig.length} EPIC ${ref.name} signature genes are in the mixture; EPIC needs at least as many as cell types (${n})`);
+    if (m < n)
+      throw new InputError(
+        `only ${m} of the ${uniqueSig.length} EPIC ${ref.name} signature genes are in the mixture; EPIC needs at least as many as cell types (${n})`,
+      );
 
     // Renormalisation over the common genes: (x / colSum)·1e6, divide first as EPIC does.
     const nfBulk = colSumsLD(core, bulk, commonBulkRows);
@@ -173,7 +194,11 @@ export async function epicDeconvolve(mixture: Matrix, opts: EpicOptions): Promis
     }
     // Weights: Σ over cell types of profile/(variability + ε), capped at 100 × median positive weight.
     const w = new Float64Array(m);
-    for (let g = 0; g < m; g++) w[g] = rowSumLD(core, cells.map((_, c) => a[g + c * m] / (v[g + c * m] + VAR_EPSILON)));
+    for (let g = 0; g < m; g++)
+      w[g] = rowSumLD(
+        core,
+        cells.map((_, c) => a[g + c * m] / (v[g + c * m] + VAR_EPSILON)),
+      );
     const positive = w.filter((x) => x > 0);
     if (positive.length) {
       const cap = WEIGHT_CAP * medianInPlace(positive);
@@ -196,7 +221,10 @@ export async function epicDeconvolve(mixture: Matrix, opts: EpicOptions): Promis
       core.f64(px, n).fill(x0);
       const code = k.epicFit(pa, m, n, pw, pb, px, constrainedSum ? 1 : 0, cMin);
       if (code < 0) throw new Error("EPIC start point outside the feasible region (internal error)");
-      if (code !== 0) warn(`sample "${bulk.cols[s]}": constrOptim stopped with code ${code} (${code === 7 ? "outer iterations exhausted" : "objective increased"}); EPIC reports this point too`);
+      if (code !== 0)
+        warn(
+          `sample "${bulk.cols[s]}": constrOptim stopped with code ${code} (${code === 7 ? "outer iterations exhausted" : "objective increased"}); EPIC reports this point too`,
+        );
       let props = Array.from(core.f64(px, n));
       if (!withOther) {
         const total = rowSumLD(core, props);

@@ -10,7 +10,17 @@ import { InputError } from "../errors.js";
 import { GENESETS_FOLDER, type MappedSet } from "../genesets.js";
 import { dataText } from "../host.js";
 import { type Matrix, selectRows } from "../matrix.js";
-import { type ScoreRunOptions, allocI32, checkMixture, mapSets, putMixture, putSets, scoreTable, warningSink, withCore } from "./scorekit.js";
+import {
+  type ScoreRunOptions,
+  allocI32,
+  checkMixture,
+  mapSets,
+  putMixture,
+  putSets,
+  scoreTable,
+  warningSink,
+  withCore,
+} from "./scorekit.js";
 import type { Coverage, Method, MethodTable } from "./types.js";
 
 /** Purity = cos(PURITY_A + PURITY_B · ESTIMATEScore) (Yoshihara et al. 2013, fitted on Affymetrix data). */
@@ -39,7 +49,12 @@ export const ESTIMATE_COMMON_GENES_FILE = "ESTIMATE_common_genes.txt";
 
 /** ESTIMATE's common genes from the text of ESTIMATE_common_genes.txt (a header line, one symbol a line). */
 export function parseEstimateCommonGenes(text: string): Set<string> {
-  return new Set(text.split("\n").slice(1).filter((g) => g !== ""));
+  return new Set(
+    text
+      .split("\n")
+      .slice(1)
+      .filter((g) => g !== ""),
+  );
 }
 
 let commonGenes: Set<string> | undefined;
@@ -55,7 +70,10 @@ function byteOrder(a: string, b: string): number {
 }
 
 /** The mixture restricted to ESTIMATE's common genes (first row of a repeated symbol), sorted by symbol. */
-export function filterCommonGenes(mixture: Matrix, common: ReadonlySet<string> = estimateCommonGenes()): { filtered: Matrix; coverage: Coverage } {
+export function filterCommonGenes(
+  mixture: Matrix,
+  common: ReadonlySet<string> = estimateCommonGenes(),
+): { filtered: Matrix; coverage: Coverage } {
   const seen = new Set<string>();
   const keep: number[] = [];
   mixture.rows.forEach((g, i) => {
@@ -77,8 +95,10 @@ export async function estimateScores(mixture: Matrix, opts: EstimateOptions = {}
   checkMixture(mixture);
   const { warnings, warn } = warningSink(opts);
   const { filtered, coverage: common } = filterCommonGenes(mixture, opts.commonGenes);
-  if (filtered.rows.length === 0) throw new InputError("no gene of ESTIMATE's 10,412 common genes is in the mixture (are the rows HGNC symbols?)");
-  if (common.missing.length) warn(`ESTIMATE: ${common.found} of ${common.total} common genes are in the mixture; ranks are taken over those`);
+  if (filtered.rows.length === 0)
+    throw new InputError("no gene of ESTIMATE's 10,412 common genes is in the mixture (are the rows HGNC symbols?)");
+  if (common.missing.length)
+    warn(`ESTIMATE: ${common.found} of ${common.total} common genes are in the mixture; ranks are taken over those`);
   const { mapped, coverage } = mapSets(filtered, opts.geneSets ?? "ESTIMATE", warn);
   if (coverage.length !== 2) throw new InputError(`ESTIMATE needs exactly two gene sets (stromal, then immune); got ${coverage.length}`);
   const n = filtered.rows.length;

@@ -16,7 +16,10 @@ export interface McpCounterOptions extends Omit<ScoreRunOptions, "geneSets"> {
 export async function mcpcounterScores(mixture: Matrix, opts: McpCounterOptions = {}): Promise<MethodTable> {
   const { warnings, warn, mapped, coverage } = prepareScores(mixture, opts, opts.geneSets ?? "MCPcounter");
   const missing = coverage.filter((c) => c.found > 0 && c.missing.length > 0);
-  if (missing.length) warn(`markers missing from the mixture: ${missing.map((c) => `${c.name} ${c.missing.length} of ${c.total}`).join(", ")} (means over the markers present)`);
+  if (missing.length)
+    warn(
+      `markers missing from the mixture: ${missing.map((c) => `${c.name} ${c.missing.length} of ${c.total}`).join(", ")} (means over the markers present)`,
+    );
   const n = mixture.rows.length;
   const S = mixture.cols.length;
   return withCore(opts, (core) => {
@@ -31,7 +34,14 @@ export async function mcpcounterScores(mixture: Matrix, opts: McpCounterOptions 
         data[j + c * S] = core.x.rMean(buf, set.rows.length);
       }
     });
-    return scoreTable("mcpcounter", mixture.cols, mapped.map((s) => s.name), data, coverage, warnings);
+    return scoreTable(
+      "mcpcounter",
+      mixture.cols,
+      mapped.map((s) => s.name),
+      data,
+      coverage,
+      warnings,
+    );
   });
 }
 

@@ -62,12 +62,19 @@ export async function nnlsDeconvolve(mixture: Matrix, opts: NnlsOptions): Promis
     opts.onWarning?.(m);
   };
   if (mixture.cols.length === 0) throw new InputError("the mixture has no samples");
-  checkNonNegative(sig, sig.rows.map((_, i) => i), `${name}`);
+  checkNonNegative(
+    sig,
+    sig.rows.map((_, i) => i),
+    `${name}`,
+  );
   const { from: sigRows, rows: index, missing } = matchGenes(sig.rows, mixture.rows);
   const coverage = [signatureCoverage(name, sig.rows.length, missing, warn)];
   const T = sig.cols.length;
   const m = index.length;
-  if (m < T) throw new InputError(`only ${m} of the ${sig.rows.length} ${name} genes are in the mixture; NNLS needs at least as many genes as cell types (${T})`);
+  if (m < T)
+    throw new InputError(
+      `only ${m} of the ${sig.rows.length} ${name} genes are in the mixture; NNLS needs at least as many genes as cell types (${T})`,
+    );
   return withCore(opts, (core) => {
     const { matrix: mix } = linearMixture(core, mixture, opts.scale ?? "auto", warn, opts.mixtureMax);
     checkNonNegative(mix, index, "mixture");

@@ -56,14 +56,19 @@ export const TIL10_FILES = {
  * TIL10 from the parsed signature and the texts of the other three files (for callers without a file
  * system, e.g. the browser page); `scalingName` names the scaling file in messages.
  */
-export function til10FromTexts(signature: Matrix, texts: { mRNAScaling: string; rmGenes: string; aberrantGenes: string }, scalingName: string = TIL10_FILES.mRNAScaling): Til10 {
+export function til10FromTexts(
+  signature: Matrix,
+  texts: { mRNAScaling: string; rmGenes: string; aberrantGenes: string },
+  scalingName: string = TIL10_FILES.mRNAScaling,
+): Til10 {
   const mRNAScaling: Record<string, number> = {};
   for (const line of texts.mRNAScaling.split(/\r?\n/).slice(1)) {
     const [ct, v] = line.split("\t");
     if (ct) mRNAScaling[ct.trim()] = Number(v);
   }
   const missing = signature.cols.filter((c) => !(mRNAScaling[c] > 0));
-  if (missing.length) throw new InputError(`TIL10 mRNA scaling factors missing or not positive for: ${missing.join(", ")}`, { file: scalingName });
+  if (missing.length)
+    throw new InputError(`TIL10 mRNA scaling factors missing or not positive for: ${missing.join(", ")}`, { file: scalingName });
   return { signature, mRNAScaling, rmGenes: parseList(texts.rmGenes), aberrantGenes: parseList(texts.aberrantGenes) };
 }
 
@@ -132,7 +137,14 @@ function dclsei(core: Core, a: Float64Array, m: number, n: number, b: Float64Arr
     D[i + i * n] += LSEI_RIDGE;
   }
   const px = core.allocF64(n);
-  const it = k.qpSubSimplex(core.putF64(D), core.putF64(d), n, px, core.allocF64((n + 1) * (n + 1) + 4 * (n + 1)), core.x.alloc(4 * (n + 1)));
+  const it = k.qpSubSimplex(
+    core.putF64(D),
+    core.putF64(d),
+    n,
+    px,
+    core.allocF64((n + 1) * (n + 1) + 4 * (n + 1)),
+    core.x.alloc(4 * (n + 1)),
+  );
   if (it < 0) throw new Error("quanTIseq: the constrained least-squares solver did not converge (internal error)");
   const x = Array.from(core.f64(px, n), (v) => (Math.abs(v) < LSEI_ZERO ? 0 : v));
   const estSum = rSum(core, x);
@@ -182,7 +194,10 @@ export async function quantiseqDeconvolve(mixture: Matrix, opts: QuantiseqOption
     const { from, rows: index, missing } = matchGenes(sigGenes, expr.rows);
     const coverage = [signatureCoverage("TIL10", sigGenes.length, missing, warn)];
     const m = index.length;
-    if (m < n) throw new InputError(`only ${m} of the ${sigGenes.length} TIL10 genes are in the mixture; quanTIseq needs at least as many as cell types (${n})`);
+    if (m < n)
+      throw new InputError(
+        `only ${m} of the ${sigGenes.length} TIL10 genes are in the mixture; quanTIseq needs at least as many as cell types (${n})`,
+      );
     const sigRow = from.map((k) => sig.rows.indexOf(sigGenes[k]));
     const full = new Float64Array(m * n);
     for (let c = 0; c < n; c++) for (let g = 0; g < m; g++) full[g + c * m] = sig.data[sigRow[g] + c * sig.rows.length];
@@ -204,7 +219,14 @@ export async function quantiseqDeconvolve(mixture: Matrix, opts: QuantiseqOption
       core.reset();
       const est = dclsei(core, full, m, n, b, scaling);
       if (correct && est[tregs] < MIN_TREGS) {
-        const t2 = dclsei(core, noCd4, m, keep.length, b, keep.map((i) => scaling[i]))[tregs2];
+        const t2 = dclsei(
+          core,
+          noCd4,
+          m,
+          keep.length,
+          b,
+          keep.map((i) => scaling[i]),
+        )[tregs2];
         est[tregs] = (t2 + est[tregs]) / 2;
         est[cd4] = Math.max(0, est[cd4] - (t2 + est[tregs]) / 2); // uses the updated Tregs, as quanTIseq
       }

@@ -21,7 +21,8 @@ export interface ScoreRunOptions extends MethodRunOptions {
 export function resolveGeneSets(spec: string | readonly GeneSet[], onWarning?: (m: string) => void): readonly GeneSet[] {
   if (typeof spec !== "string") return spec;
   const sets = bundledGeneSets(spec, { onWarning });
-  if (!sets) throw new UsageError(`"${spec}" is not a bundled gene-set collection (ESTIMATE, MCPcounter, Danaher); read a file with loadGeneSets`);
+  if (!sets)
+    throw new UsageError(`"${spec}" is not a bundled gene-set collection (ESTIMATE, MCPcounter, Danaher); read a file with loadGeneSets`);
   return sets;
 }
 
@@ -33,10 +34,13 @@ export function putMixture(core: Core, mixture: Matrix, transform: ScoreTransfor
     const at = mixture.data.findIndex((v) => v <= -1);
     if (at >= 0) {
       const nr = mixture.rows.length;
-      throw new InputError(`log2(x + 1) needs values above -1, found ${mixture.data[at]}: is the mixture already log-scaled? (use --transform none)`, {
-        gene: mixture.rows[at % nr],
-        sample: mixture.cols[Math.floor(at / nr)],
-      });
+      throw new InputError(
+        `log2(x + 1) needs values above -1, found ${mixture.data[at]}: is the mixture already log-scaled? (use --transform none)`,
+        {
+          gene: mixture.rows[at % nr],
+          sample: mixture.cols[Math.floor(at / nr)],
+        },
+      );
     }
     core.x.log2p1(p, mixture.data.length);
   }

@@ -41,7 +41,10 @@ function standardize(core: Core, x: number, n: number, S: number, genes: readonl
       continue;
     }
     const w = core.f64(buf, S);
-    out.set(g, Float64Array.from(w, (y) => (y - m) / sd));
+    out.set(
+      g,
+      Float64Array.from(w, (y) => (y - m) / sd),
+    );
   }
   return out;
 }
@@ -85,7 +88,13 @@ async function standardizedScores(kind: "zscore" | "pc1", mixture: Matrix, opts:
   const S = mixture.cols.length;
   return withCore(opts, (core) => {
     const x = putMixture(core, mixture, opts.transform);
-    const z = standardize(core, x, n, S, mapped.flatMap((s) => s.rows));
+    const z = standardize(
+      core,
+      x,
+      n,
+      S,
+      mapped.flatMap((s) => s.rows),
+    );
     const data = new Float64Array(S * mapped.length);
     mapped.forEach((set: MappedSet, c) => {
       const rows = set.rows.filter((r) => z.get(r) !== undefined);
@@ -108,7 +117,14 @@ async function standardizedScores(kind: "zscore" | "pc1", mixture: Matrix, opts:
         data[j + c * S] = core.x.rMean(buf, zs.length);
       }
     });
-    return scoreTable(kind, mixture.cols, mapped.map((s) => s.name), data, coverage, warnings);
+    return scoreTable(
+      kind,
+      mixture.cols,
+      mapped.map((s) => s.name),
+      data,
+      coverage,
+      warnings,
+    );
   });
 }
 

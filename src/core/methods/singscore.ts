@@ -58,7 +58,10 @@ function normalisedMeanRank(ranks: Float64Array, set: MappedSet, N: number): num
 /** singscore per sample: samples × sets (pairs merged into one column). */
 export async function singscoreScores(mixture: Matrix, opts: ScoreRunOptions): Promise<MethodTable> {
   const { warnings, warn, mapped, coverage } = prepareScores(mixture, opts, opts.geneSets);
-  const cols = pairSets(coverage.map((c) => c.name), mapped);
+  const cols = pairSets(
+    coverage.map((c) => c.name),
+    mapped,
+  );
   for (const c of cols.filter((c) => c.paired)) {
     if (!c.up) warn(`singscore: the up set of "${c.name}" has no gene in the mixture; its score is NaN`);
     else if (!c.down) warn(`singscore: the down set of "${c.name}" has no gene in the mixture; scored on the up set only`);
@@ -81,7 +84,14 @@ export async function singscoreScores(mixture: Matrix, opts: ScoreRunOptions): P
       data[i + j * S] = up + down;
     }
   });
-  return scoreTable("singscore", mixture.cols, cols.map((c) => c.name), data, coverage, warnings);
+  return scoreTable(
+    "singscore",
+    mixture.cols,
+    cols.map((c) => c.name),
+    data,
+    coverage,
+    warnings,
+  );
 }
 
 export const singscore: Method<ScoreRunOptions> = {

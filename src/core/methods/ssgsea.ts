@@ -37,9 +37,32 @@ export async function ssgseaRaw(mixture: Matrix, opts: SsgseaOptions): Promise<M
     const sets = putSets(core, mapped);
     const out = core.allocF64(S * sets.count);
     const i32 = (m: number) => allocI32(core, m);
-    k.ssgseaScores(x, n, S, sets.rows, sets.off, sets.count, alpha, out, i32(n), i32(n), i32(n), core.allocF64(n), core.allocF64(n), i32(sets.maxSize), i32(sets.maxSize));
+    k.ssgseaScores(
+      x,
+      n,
+      S,
+      sets.rows,
+      sets.off,
+      sets.count,
+      alpha,
+      out,
+      i32(n),
+      i32(n),
+      i32(n),
+      core.allocF64(n),
+      core.allocF64(n),
+      i32(sets.maxSize),
+      i32(sets.maxSize),
+    );
     const data = core.f64(out, S * mapped.length).slice();
-    return scoreTable("ssgsea", mixture.cols, mapped.map((s) => s.name), data, coverage, warnings);
+    return scoreTable(
+      "ssgsea",
+      mixture.cols,
+      mapped.map((s) => s.name),
+      data,
+      coverage,
+      warnings,
+    );
   });
 }
 

@@ -211,7 +211,7 @@ export async function reportHtml(d: ReportDocument): Promise<string> {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
-<title>cellfrac report${d.method ? " — " + escapeHtml(d.method) : ""}</title>
+<title>cellfrac report${d.method ? ` — ${escapeHtml(d.method)}` : ""}</title>
 <style>${STYLE}</style>
 </head>
 <body>

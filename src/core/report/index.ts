@@ -61,7 +61,7 @@ export async function buildReport(r: ReportRequest): Promise<Report> {
     const tsv = await text(f, "stats");
     stats.push(...parseStats(tsv, f.path));
     const name = fileName(f.path);
-    statsTables.push({ id: `stats${i + 1}`, title: `Stats: ${name}`, file: name, tsv: tsv.endsWith("\n") ? tsv : tsv + "\n" });
+    statsTables.push({ id: `stats${i + 1}`, title: `Stats: ${name}`, file: name, tsv: tsv.endsWith("\n") ? tsv : `${tsv}\n` });
   }
   const entries = reportCharts(results, annotation, stats, { groupBy: r.groupBy, score: r.score, limits: r.limits ?? DEFAULT_LIMITS });
   const charts = [];
@@ -69,7 +69,7 @@ export async function buildReport(r: ReportRequest): Promise<Report> {
 
   const S = results.samples.length;
   const resultsTsv = formatTable(results.rowHeader, results.columns, results.samples, (s, c) => results.values[s + c * S]);
-  const resultsFile = fileName(r.results.path).replace(/\.[^.]*$/, "") + ".tsv";
+  const resultsFile = `${fileName(r.results.path).replace(/\.[^.]*$/, "")}.tsv`;
   const html = await reportHtml({
     version: r.version,
     generated: r.generated,

@@ -111,7 +111,7 @@ export function mergeAnnotations(
     rows,
     loc: (r, c) => {
       const [k, j] = from[c];
-      const kk = k < 0 ? 0 : k;
+      const kk = Math.max(k, 0);
       const row = maps[kk].get(order[r]);
       return row === undefined ? { file: anns[kk].name, sample: order[r] } : anns[kk].loc(row, k < 0 ? ids[0] : j);
     },

@@ -23,11 +23,11 @@ function parseTest(v: StatsArgValues): StatsTest {
   if (given.length !== 1)
     throw new UsageError(
       "give exactly one test: --lm, --group, --cor, --logistic or --cox " +
-        `(got ${given.length ? given.map((g) => "--" + g).join(", ") : "none"})`,
+        `(got ${given.length ? given.map((g) => `--${g}`).join(", ") : "none"})`,
     );
   const only = (opt: string, tests: string[]) => {
     if (v[opt] !== undefined && !tests.includes(given[0]))
-      throw new UsageError(`--${opt} applies to ${tests.map((t) => "--" + t).join(" and ")} only`);
+      throw new UsageError(`--${opt} applies to ${tests.map((t) => `--${t}`).join(" and ")} only`);
   };
   only("anova", ["lm"]);
   only("method", ["cor"]);

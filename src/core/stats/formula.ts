@@ -58,7 +58,7 @@ const RESERVED = new Set([
 /** A name as R prints it in coefficient and term labels: backquoted unless syntactic. */
 export function rName(name: string): string {
   const syntactic = /^((([A-Za-z]|[.][._A-Za-z])[._A-Za-z0-9]*)|[.])$/.test(name) && !RESERVED.has(name) && !/^NA_/.test(name);
-  return syntactic ? name : "`" + name + "`";
+  return syntactic ? name : `\`${name}\``;
 }
 
 /** Parses "~ a * b + c" (the leading ~ optional). Names may be backquoted. */

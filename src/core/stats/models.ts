@@ -167,7 +167,7 @@ export function prepare(test: StatsTest, src: VariableSource, features: string[]
         outcome = [t, binary(src.get(test.event), test.event, "--cox event", src)];
       }
       return (feature, y, rows) => {
-        const f = parseFormula(`\`${feature}\`` + (test.covariates ? ` + (${test.covariates})` : ""));
+        const f = parseFormula(`\`${feature}\`${test.covariates ? ` + (${test.covariates})` : ""}`);
         const vars = modelVariables(f, feature, y, src);
         const cc = complete([...outcome, ...vars], rows);
         const one = tooFewLevels(vars, cc);

@@ -19,7 +19,7 @@ export function formatStatsTsv(records: StatsRecord[], fmt: (x: number) => strin
       ].join("\t"),
     );
   }
-  return lines.join("\n") + "\n";
+  return `${lines.join("\n")}\n`;
 }
 
 /** JSON: { columns, records } with null for both NA and undefined. */
@@ -27,12 +27,12 @@ export function formatStatsJson(records: StatsRecord[]): string {
   const clean = records.map((r) =>
     Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === "number" && Number.isNaN(v) ? null : v])),
   );
-  return JSON.stringify({ columns: STATS_COLUMNS, records: clean }, null, 1) + "\n";
+  return `${JSON.stringify({ columns: STATS_COLUMNS, records: clean }, null, 1)}\n`;
 }
 
 /** Feature × (test, term, stratum) matrix of one statistic. */
 export function formatStatsWide(records: StatsRecord[], value: (typeof STATS_COLUMNS)[number], fmt: (x: number) => string): string {
-  const colKey = (r: StatsRecord) => `${r.test}:${r.term}` + (r.stratum ? `|${r.stratum}` : "");
+  const colKey = (r: StatsRecord) => `${r.test}:${r.term}${r.stratum ? `|${r.stratum}` : ""}`;
   const cols = [...new Set(records.map(colKey))];
   const feats = [...new Set(records.map((r) => r.feature))];
   const at = new Map(records.map((r) => [`${r.feature}\u0000${colKey(r)}`, r[value]]));
@@ -48,5 +48,5 @@ export function formatStatsWide(records: StatsRecord[], value: (typeof STATS_COL
       ].join("\t"),
     );
   }
-  return lines.join("\n") + "\n";
+  return `${lines.join("\n")}\n`;
 }

@@ -154,7 +154,7 @@ function pearsonR(x: ArrayLike<number>, y: ArrayLike<number>): number {
     syy += (y[i] - my) * (y[i] - my);
   }
   const r = sxy / (n - 1) / (Math.sqrt(sxx / (n - 1)) * Math.sqrt(syy / (n - 1)));
-  return r >= 1 ? 1 : r <= -1 ? -1 : r;
+  return r >= 1 ? 1 : Math.max(r, -1);
 }
 
 /** cor.test(x, y, method = "pearson"): r, t, df = n − 2. */

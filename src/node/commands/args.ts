@@ -20,6 +20,6 @@ export function commandArgs<O extends Options>(args: string[], options: O): Retu
 
 /** Print a command's --help text; returns the exit code. */
 export function printHelp(io: CliIO, text: string): number {
-  io.stdout(text + "\n");
+  io.stdout(`${text}\n`);
   return 0;
 }

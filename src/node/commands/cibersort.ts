@@ -4,7 +4,18 @@ import { InputError, UsageError } from "../../core/errors.js";
 import { readFileSync } from "node:fs";
 import { type PlanOptions, checkPlan, cibersortPartData, planFromText } from "../../core/cibersort/plan.js";
 import { makePart } from "../../core/shards.js";
-import { type ShardArgs, SHARD_HELP_ROWS, SHARD_OPTIONS, fileSha256, matrixSha256, shardArgs, shardColumns, shownName, textSha256, writePart } from "../shard.js";
+import {
+  type ShardArgs,
+  SHARD_HELP_ROWS,
+  SHARD_OPTIONS,
+  fileSha256,
+  matrixSha256,
+  shardArgs,
+  shardColumns,
+  shownName,
+  textSha256,
+  writePart,
+} from "../shard.js";
 import type { ReadOptions } from "../../core/formats/read.js";
 import { readCibersortMixture } from "../mixture.js";
 import { hdf5Options } from "../hdf5.js";
@@ -58,7 +69,10 @@ ${formatHelpRows([
     "write F (.tsv/.txt: CIBERSORT-Results table; .json: JSON; .arrow/.parquet: the\n" +
       "same table as an Arrow IPC or Parquet file), atomically; without it the table\ngoes to stdout",
   ],
-  ["--plan F", "a plan from `cellfrac plan cibersort` (same mixture and options): with one of the\nthree options below, fit only those samples with the plan's cohort-wide pass"],
+  [
+    "--plan F",
+    "a plan from `cellfrac plan cibersort` (same mixture and options): with one of the\nthree options below, fit only those samples with the plan's cohort-wide pass",
+  ],
   ...SHARD_HELP_ROWS,
   ["-q, --quiet", "no progress or warnings on stderr"],
   ["-h, --help", "this help"],
@@ -143,7 +157,8 @@ export function parseCibersortArgs(args: string[], outputs: readonly string[] | 
   const output = v.output as string | undefined;
   const shard = shardArgs(v);
   const plan = v.plan as string | undefined;
-  if (shard && !plan) throw new UsageError(optionMessages.needs(shard.shard ? "--shard" : shard.sampleList ? "--sample-list" : "--sample-range", "--plan"));
+  if (shard && !plan)
+    throw new UsageError(optionMessages.needs(shard.shard ? "--shard" : shard.sampleList ? "--sample-list" : "--sample-range", "--plan"));
   if (plan && !shard) throw new UsageError("--plan needs --sample-range, --sample-list or --shard (which samples to fit)");
   if (outputs && !shard) checkOutput(output, outputs);
   return {
@@ -205,7 +220,15 @@ export async function runCibersort(o: CibersortCliOptions, io: CliIO): Promise<{
 
 /** The options a plan fixes, as this run has them. */
 export function planOptions(o: CibersortCliOptions): PlanOptions {
-  return { perm: o.perm, seed: o.seed, qn: o.qn, absolute: o.absolute, scale: o.scale, solver: o.solver ?? "libsvm", duplicates: o.duplicates };
+  return {
+    perm: o.perm,
+    seed: o.seed,
+    qn: o.qn,
+    absolute: o.absolute,
+    scale: o.scale,
+    solver: o.solver ?? "libsvm",
+    duplicates: o.duplicates,
+  };
 }
 
 /**
@@ -229,14 +252,18 @@ async function planShard(o: CibersortCliOptions, signature: Matrix) {
   const id = textSha256(text);
   return (mixture: Matrix) => {
     const S = mixture.cols.length;
-    if (S !== plan.cohort.samples) throw new InputError(`the plan has ${plan.cohort.samples} samples, the mixture ${S}`, { file: o.mixture });
+    if (S !== plan.cohort.samples)
+      throw new InputError(`the plan has ${plan.cohort.samples} samples, the mixture ${S}`, { file: o.mixture });
     const columns = shardColumns(mixture.cols, o.shard!);
     if (columns.length === 0) throw new InputError(`no sample of the mixture's ${S} is in this shard`, { file: o.mixture });
     return {
       cohort: plan.cohort,
       columns,
       write: (out: MethodOutput) =>
-        writePart(makePart("cibersort", id, S, columns, out.table, { cibersort: cibersortPartData(out.cibersort!, plan.cohort) }), o.output),
+        writePart(
+          makePart("cibersort", id, S, columns, out.table, { cibersort: cibersortPartData(out.cibersort!, plan.cohort) }),
+          o.output,
+        ),
     };
   };
 }

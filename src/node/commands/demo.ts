@@ -11,7 +11,17 @@ export const demoCommand: Command = {
     const rel = EXAMPLE_MIXTURE.slice(DATA.length - 5);
     io.stderr(`cellfrac demo: CIBERSORT (LM22, perm 100, seed 1) on ${rel}\n`);
     const { res } = await runCibersort(
-      { mixture: EXAMPLE_MIXTURE, signature: "LM22", perm: 100, seed: 1, qn: false, absolute: false, scale: "auto", duplicates: "error", quiet: false },
+      {
+        mixture: EXAMPLE_MIXTURE,
+        signature: "LM22",
+        perm: 100,
+        seed: 1,
+        qn: false,
+        absolute: false,
+        scale: "auto",
+        duplicates: "error",
+        quiet: false,
+      },
       io,
     );
     io.stdout(summarize(res));
@@ -46,10 +56,12 @@ export function summarize(res: CibersortResult): string {
   const sig = Array.from(res.pValue).filter((p) => p <= 0.05).length;
   lines.push(`Samples with P-value ≤ 0.05: ${sig} of ${S}; median correlation ${median(res.correlation).toFixed(3)}.`);
   lines.push(`Genes used: ${res.diagnostics.signatureCoverage.used} of ${res.diagnostics.signatureCoverage.total} signature genes.`);
-  return lines.join("\n") + "\n";
+  return `${lines.join("\n")}\n`;
 }
 
 function median(v: Float64Array): number {
-  const s = Array.from(v).filter((x) => !Number.isNaN(x)).sort((a, b) => a - b);
+  const s = Array.from(v)
+    .filter((x) => !Number.isNaN(x))
+    .sort((a, b) => a - b);
   return s.length ? (s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2) : NaN;
 }

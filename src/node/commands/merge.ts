@@ -38,7 +38,7 @@ export const mergeCommand: Command = {
       options: { output: { type: "string", short: "o" }, help: { type: "boolean", short: "h" } },
     });
     if (values.help) {
-      io.stdout(HELP + "\n");
+      io.stdout(`${HELP}\n`);
       return 0;
     }
     if (positionals.length === 0) throw new UsageError("no part files given (cellfrac merge <part>… -o result.tsv)");

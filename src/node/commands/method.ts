@@ -126,12 +126,23 @@ export async function runMethodCli(
   let dropped = droppedGiven ?? [];
   // Streamed: a gzip bomb or an endless line is refused within a line's limit of memory (issue 16).
   if (!mixture && streamable(paths, v)) {
-    const whole = await readMatrixStreamed(paths[0], { what: "mixture", duplicates, layout: v.layout as "auto" | "wide" | "long" | undefined, onWarning: warn, hdf5: hdf5Options(v) });
+    const whole = await readMatrixStreamed(paths[0], {
+      what: "mixture",
+      duplicates,
+      layout: v.layout as "auto" | "wide" | "long" | undefined,
+      onWarning: warn,
+      hdf5: hdf5Options(v),
+    });
     mixture = toSymbols(whole, { duplicates, onWarning: warn });
   } else if (!mixture) ({ matrix: mixture, dropped } = readMixtureFiles(paths, v, warn, mixtureNote(cli, io)));
   const shard = select?.(mixture);
   if (shard) mixture = shard.mixture;
-  const out = await m.run(mixture, v, { host: nodeMethodHost(warn), onWarning: warn, ...ctx, ...(shard && { mixtureMax: shard.mixtureMax }) });
+  const out = await m.run(mixture, v, {
+    host: nodeMethodHost(warn),
+    onWarning: warn,
+    ...ctx,
+    ...(shard && { mixtureMax: shard.mixtureMax }),
+  });
   afterRun?.();
   const droppedNote = droppedSignatureGenes(dropped, out.table.coverage);
   if (droppedNote) warn(droppedNote);
@@ -198,7 +209,13 @@ export function methodCommand(spec: {
       if (values.help) return printHelp(io, help);
       const mixtures = mixtureArgs(positionals);
       const chosen = values.method as string | undefined;
-      if (multi && chosen === undefined) throw new UsageError(optionMessages.missing("--method", spec.methods.map((m) => m.name)));
+      if (multi && chosen === undefined)
+        throw new UsageError(
+          optionMessages.missing(
+            "--method",
+            spec.methods.map((m) => m.name),
+          ),
+        );
       const m = multi ? methodByName(chosen!, spec.methods) : spec.methods[0];
       const v = parseOptions(m, cliValues(options, values), "cli", spec.methods);
       const output = values.output as string | undefined;

@@ -44,7 +44,7 @@ export const planCommand: Command = {
   async run(args, io) {
     const [method, ...rest] = args;
     if (method === undefined || method === "-h" || method === "--help") {
-      io.stdout(HELP + "\n");
+      io.stdout(`${HELP}\n`);
       return method === undefined ? 2 : 0;
     }
     if (!methodByName(method).shards?.plan) {
@@ -52,7 +52,7 @@ export const planCommand: Command = {
     }
     const o = parseCibersortArgs(rest, null);
     if (o === "help") {
-      io.stdout(HELP + "\n");
+      io.stdout(`${HELP}\n`);
       return 0;
     }
     checkOutputPath(o.output);
@@ -68,7 +68,10 @@ export const planCommand: Command = {
     const { mixture, mixtureMax } = await readCibersortMixture(o.mixture, signature, { ...o, onWarning: warn });
     const progress = o.quiet ? undefined : createProgress(io.stderr, io.isTTY, "permutation fits");
     // The gene names met as the run meets them (renamed genes), so the plan's genes are the run's.
-    const met = meetMixture(mixture, signature.rows, { ...o, absolute: undefined, shard: undefined } as unknown as OptionValues, { host, onWarning: warn });
+    const met = meetMixture(mixture, signature.rows, { ...o, absolute: undefined, shard: undefined } as unknown as OptionValues, {
+      host,
+      onWarning: warn,
+    });
     const cohort = await cibersortCohort(
       met.mixture,
       signature,

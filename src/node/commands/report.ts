@@ -74,7 +74,7 @@ export function parseReportArgs(args: string[]): ReportCliOptions | "help" {
   });
   if (v.help) return "help";
   if (positionals.length !== 1)
-    throw new UsageError(`expected one results file, got ${positionals.length}${positionals.length ? ": " + positionals.join(" ") : ""}`);
+    throw new UsageError(`expected one results file, got ${positionals.length}${positionals.length ? `: ${positionals.join(" ")}` : ""}`);
   if (!v.output && !v.figures) throw new UsageError("give -o report.html and/or --figures DIR");
   if (v.output !== undefined && !/\.html?$/i.test(v.output)) throw new UsageError(`--output must end in .html (got "${v.output}")`);
   if ((v["group-by"] || v.score) && !v.samples) throw new UsageError("--group-by and --score need --samples (the sample annotation)");
@@ -121,7 +121,7 @@ export async function runReport(o: ReportCliOptions, io: CliIO): Promise<string>
   }
   if (o.output) writeFileAtomic(o.output, html);
   const skipped = charts.filter((c) => !c.svg).map((c) => `${c.id} (${c.skipped})`);
-  const drawn = `${charts.length - skipped.length} charts${skipped.length ? "; not drawn: " + skipped.join(", ") : ""}`;
+  const drawn = `${charts.length - skipped.length} charts${skipped.length ? `; not drawn: ${skipped.join(", ")}` : ""}`;
   cliSay(io, o.quiet).note(`cellfrac: report: ${drawn}\n`);
   return html;
 }

@@ -52,7 +52,11 @@ export async function startServer(opts: ServeOptions = {}): Promise<{ server: Se
     const headers: Record<string, string> = {
       ...(opts.isolate === false
         ? {}
-        : { "Cross-Origin-Opener-Policy": "same-origin", "Cross-Origin-Embedder-Policy": "require-corp", "Cross-Origin-Resource-Policy": "same-origin" }),
+        : {
+            "Cross-Origin-Opener-Policy": "same-origin",
+            "Cross-Origin-Embedder-Policy": "require-corp",
+            "Cross-Origin-Resource-Policy": "same-origin",
+          }),
       "Content-Security-Policy": CSP,
       "X-Content-Type-Options": "nosniff",
       "Referrer-Policy": "no-referrer",
@@ -89,10 +93,15 @@ export async function startServer(opts: ServeOptions = {}): Promise<{ server: Se
   });
   const addr = server.address();
   const port = typeof addr === "object" && addr ? addr.port : opts.port;
-  return { server, url: `http://${host}:${port}/`, close: () => new Promise((ok) => {
-    server.close(() => ok());
-    server.closeAllConnections();
-  }) };
+  return {
+    server,
+    url: `http://${host}:${port}/`,
+    close: () =>
+      new Promise((ok) => {
+        server.close(() => ok());
+        server.closeAllConnections();
+      }),
+  };
 }
 
 export const serveCommand: Command = {
