@@ -585,7 +585,9 @@ let d2g: f64 = 0;
 }
 
 /** The eight step-to-boundary ratios of a gene's pair in a fixed order (a: u, v, then c: u, v, then s, t of a and c). */
-@inline function stepPair(amax: f64, a: f64, c: f64, dua: f64, duc: f64, sa: f64, sc: f64, dsa: f64, dsc: f64, ta: f64, tc: f64, dta: f64, dtc: f64): f64 {
+@inline function stepPair(
+  amax: f64, a: f64, c: f64, dua: f64, duc: f64, sa: f64, sc: f64, dsa: f64, dsc: f64, ta: f64, tc: f64, dta: f64, dtc: f64
+): f64 {
   let m = stepTo(amax, a, dua);
   m = stepTo(m, 1 - a, -dua);
   m = stepTo(m, c, duc);
@@ -821,8 +823,10 @@ export function exactSolve(z: usize, nu: f64, beta: usize, out: usize): i32 {
         const y = f64x2.add(f64x2.add(f64x2.add(v128.load(RH + o), f64x2.mul(smv, v128.load(SG + o))), v128.load(XI + o)),
           f64x2.replace_lane(f64x2.splat(dla), 1, dlc));
         const du = f64x2.mul(v128.load(DI + o), f64x2.sub(y, f64x2.mul(sgn(), f64x2.splat(xq))));
-        const ds = f64x2.sub(f64x2.sub(f64x2.mul(f64x2.sub(smv, f64x2.mul(v128.load(DSA + o), dua)), iu), s), f64x2.mul(f64x2.mul(s, du), iu));
-        const dt = f64x2.add(f64x2.sub(f64x2.mul(f64x2.add(smv, f64x2.mul(v128.load(DTA + o), dua)), iv), t), f64x2.mul(f64x2.mul(t, du), iv));
+        const ds = f64x2.sub(f64x2.sub(f64x2.mul(f64x2.sub(smv, f64x2.mul(v128.load(DSA + o), dua)), iu), s),
+          f64x2.mul(f64x2.mul(s, du), iu));
+        const dt = f64x2.add(f64x2.sub(f64x2.mul(f64x2.add(smv, f64x2.mul(v128.load(DTA + o), dua)), iv), t),
+          f64x2.mul(f64x2.mul(t, du), iv));
         amax = stepPairSimd(amax, u, du, s, ds, t, dt);
         v128.store(DU + o, du); v128.store(DS + o, ds); v128.store(DT + o, dt);
       } else {

@@ -79,7 +79,8 @@ try {
     .evaluateAll((trs) => trs.map((tr) => Array.from(tr.children, (c) => c.textContent ?? "").join("\t")));
   const same = `${rows.join("\n")}\n` === nodeTable;
   console.log(
-    `browser: ${(runMs / 1000).toFixed(1)} s in the page (file bytes to table), ${(wallMs / 1000).toFixed(1)} s click to rendered; ${summary}`,
+    `browser: ${(runMs / 1000).toFixed(1)} s in the page (file bytes to table), ` +
+      `${(wallMs / 1000).toFixed(1)} s click to rendered; ${summary}`,
   );
   console.log(`tables identical to Node: ${same}`);
   if (!same) process.exitCode = 1;

@@ -29,12 +29,14 @@ if (mode === "whole") {
 }
 const secs = (performance.now() - t0) / 1000;
 console.log(
-  `${mode}: ${m.rows.length} × ${m.cols.length} kept, file ${mb.toFixed(0)} MB in ${secs.toFixed(1)} s = ${(mb / secs).toFixed(0)} MB/s; max ${max}; peak RSS ${rss()}`,
+  `${mode}: ${m.rows.length} × ${m.cols.length} kept, file ${mb.toFixed(0)} MB in ${secs.toFixed(1)} s = ` +
+    `${(mb / secs).toFixed(0)} MB/s; max ${max}; peak RSS ${rss()}`,
 );
 if (mode !== "sig") {
   const t1 = performance.now();
   const p = prepare(await loadCore(), sig, m, { qn: true, scale: "auto" });
   console.log(
-    `  prepare with QN: ${p.genes.length} genes × ${p.samples.length} samples in ${((performance.now() - t1) / 1000).toFixed(1)} s; peak RSS ${rss()}`,
+    `  prepare with QN: ${p.genes.length} genes × ${p.samples.length} samples in ` +
+      `${((performance.now() - t1) / 1000).toFixed(1)} s; peak RSS ${rss()}`,
   );
 }

@@ -64,7 +64,8 @@ for (const [label, bytes] of inputs) {
     const med = times[Math.floor(times.length / 2)];
     const mbs = (bytes.length / 1e6 / (med / 1e3)).toFixed(0);
     console.log(
-      `${label === "TSV" ? "TSV" : readerName}: ${label}, ${what}: ${shape}, ${(bytes.length / 1e6).toFixed(1)} MB, median ${med.toFixed(0)} ms (${mbs} MB/s; best ${times[0].toFixed(0)} ms)`,
+      `${label === "TSV" ? "TSV" : readerName}: ${label}, ${what}: ${shape}, ${(bytes.length / 1e6).toFixed(1)} MB, ` +
+        `median ${med.toFixed(0)} ms (${mbs} MB/s; best ${times[0].toFixed(0)} ms)`,
     );
   }
 }

@@ -30,6 +30,7 @@ for (const [label, opts] of [
   times.sort((a, b) => a - b);
   const med = times[Math.floor(times.length / 2)];
   console.log(
-    `${label}: ${shape}, ${(bytes.length / 1e6).toFixed(1)} MB, median ${med.toFixed(0)} ms = ${(bytes.length / 1e6 / (med / 1000)).toFixed(0)} MB/s (best ${(bytes.length / 1e6 / (times[0] / 1000)).toFixed(0)} MB/s)`,
+    `${label}: ${shape}, ${(bytes.length / 1e6).toFixed(1)} MB, median ${med.toFixed(0)} ms = ` +
+      `${(bytes.length / 1e6 / (med / 1000)).toFixed(0)} MB/s (best ${(bytes.length / 1e6 / (times[0] / 1000)).toFixed(0)} MB/s)`,
   );
 }

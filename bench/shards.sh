@@ -12,7 +12,8 @@ opts=(--perm 100 --solver exact "$@")
 work="$(mktemp -d)"
 cd "$work"
 t0=$(date +%s.%N)
-/usr/bin/time -f "one run: %e s wall, %U s user, %M kB max RSS" node "$here/dist/node/cli.js" cibersort "$cohort" "${opts[@]}" --threads 2 -q -o single.tsv
+/usr/bin/time -f "one run: %e s wall, %U s user, %M kB max RSS" \
+  node "$here/dist/node/cli.js" cibersort "$cohort" "${opts[@]}" --threads 2 -q -o single.tsv
 t1=$(date +%s.%N)
 /usr/bin/time -f "workflow: %e s wall, %U s user (children)" snakemake -s "$here/workflow/Snakefile" -d "$work" --cores 2 --quiet \
   --config mixture="$cohort" shards="$shards" threads=1 perm=100 options="--solver exact $*" >/dev/null 2>snakemake.log

@@ -24,7 +24,12 @@ for (f in feats) {
   p <- c(p, switch(test,
     lm2 = Anova(lm(.y ~ her2score * HR, d), type = 2)[["Pr(>F)"]][1],
     lm1 = anova(lm(.y ~ her2score * HR + grade, d))[["Pr(>F)"]][1],
-    lm3 = { op <- options(contrasts = c("contr.sum", "contr.poly")); a <- Anova(lm(.y ~ her2score * HR, d), type = 3); options(op); a[["Pr(>F)"]][1] },
+    lm3 = {
+      op <- options(contrasts = c("contr.sum", "contr.poly"))
+      a <- Anova(lm(.y ~ her2score * HR, d), type = 3)
+      options(op)
+      a[["Pr(>F)"]][1]
+    },
     wilcoxon = suppressWarnings(wilcox.test(d$.y[d$HR == "Negative"], d$.y[d$HR == "Positive"])$p.value),
     kruskal = kruskal.test(d$.y, factor(d$grade))$p.value,
     spearman = suppressWarnings(cor.test(d$.y, d$her2score, method = "spearman")$p.value),

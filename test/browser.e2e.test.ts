@@ -146,7 +146,8 @@ describe.skipIf(!HAVE_CHROMIUM)(`the page in Chromium${NO_CHROMIUM}`, () => {
     expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
   });
 
-  it("GSE65133 with the bundled LM22 (perm 0): table and TSV equal the Node result bit for bit, and R CIBERSORT's result.tsv within 1e-9", async () => {
+  it("GSE65133 with the bundled LM22 (perm 0): table and TSV equal the Node result bit for bit, " +
+    "and R CIBERSORT's result.tsv within 1e-9", async () => {
     const node = toResultsTable(await cibersort(GSE.input, { signature: "LM22", perm: 0, threads: 1 }));
     await runInPage(GSE.input, { perm: 0 });
     expect(await tableText()).toBe(node);
@@ -328,7 +329,8 @@ describe.skipIf(!HAVE_CHROMIUM)(`the page in Chromium${NO_CHROMIUM}`, () => {
     expect(await page.textContent("#method-help")).toMatch(/not shipped/);
   }, 120_000);
 
-  it("bad input in the other methods shows the CLI's message: a GMT line without genes, ssGSEA without gene sets, EPIC's conflicting options, a negative TPM", async () => {
+  it("bad input in the other methods shows the CLI's message: a GMT line without genes, ssGSEA without gene sets, " +
+    "EPIC's conflicting options, a negative TPM", async () => {
     const bad = join(tmp, "bad.gmt");
     writeFileSync(bad, "T_cells\tna\tCD3D\tCD3E\nB_cells\tna\n");
     const cases: { cli: string[]; method: string; mixture?: string; setup: () => Promise<void> }[] = [
@@ -370,7 +372,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`the page in Chromium${NO_CHROMIUM}`, () => {
     expect(await page.getByTestId("error").textContent()).toMatch(/^cellfrac: EPIC needs a reference: .*not shipped with cellfrac$/);
   }, 120_000);
 
-  it("keyboard: every control has a label, and Tab from the method select visits exactly the method's enabled controls in order", async () => {
+  it("keyboard: every control has a label, and Tab from the method select visits the method's enabled controls in order", async () => {
     const order: Record<string, string[]> = {
       cibersort: ["signature", "perm", "seed", "qn", "solver", "absolute", "scale", "duplicates", "gene-match"],
       quantiseq: ["q-tumor", "q-arrays", "q-mrna", "scale", "duplicates", "gene-match"],
@@ -432,7 +434,8 @@ describe.skipIf(!HAVE_CHROMIUM)(`the page in Chromium${NO_CHROMIUM}`, () => {
     expect(await page.getByTestId("error").textContent()).toBe(bad.err.trim().replace(fixture(""), ""));
   }, 120_000);
 
-  it("an AnnData .h5ad (h5wasm in the run worker) gives the table of its TSV; an HDF5 file of unknown layout the CLI's message", async () => {
+  it("an AnnData .h5ad (h5wasm in the run worker) gives the table of its TSV; " +
+    "an HDF5 file of unknown layout the CLI's message", async () => {
     const fixture = (f: string) => new URL(`fixtures/hdf5/${f}`, import.meta.url).pathname;
     const tsv = await cli("nnls", fixture("mixture.tsv"));
     expect(tsv.code, tsv.err).toBe(0);

@@ -1,6 +1,7 @@
 // Golden tests: every CIBERSORT case of test/golden/reference/MANIFEST.tsv — the tool's own code run by us
-// (R CIBERSORT v1.04, e1071 1.7-13, preprocessCore 1.60.2, R 4.2.2, LC_COLLATE=C) — through the public pipeline, plus the intermediate files
-// (genes, standardised X, preprocessed mixture, null distribution) so a divergence shows where it starts.
+// (R CIBERSORT v1.04, e1071 1.7-13, preprocessCore 1.60.2, R 4.2.2, LC_COLLATE=C) — through the public
+// pipeline, plus the intermediate files (genes, standardised X, preprocessed mixture, null distribution) so a
+// divergence shows where it starts.
 import { beforeAll, describe, expect, it } from "vitest";
 import { cibersortMatrices, permutationDraws, type CibersortResult } from "../src/core/cibersort/index.js";
 import { prepare } from "../src/core/cibersort/prepare.js";

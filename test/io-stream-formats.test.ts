@@ -241,7 +241,8 @@ describe("Arrow IPC, record batch by record batch", () => {
 describe("GCT 1.2 / 1.3, line by line", () => {
   const g12 = "#1.2\n3\t2\nName\tDescription\tS1\tS2\nA\tna\t1.5\t2\nB\tdesc b\t3\t0.25\nC\t\t-1e3\t7\n";
   const g13 =
-    "#1.3\r\n3\t2\t2\t2\r\nid\tsym\tkind\tS1\tS2\r\ncelltype\tna\tna\tT\tB\r\nbatch\tna\tna\t1\t2\r\nA\tx\ty\t1.5\t2\r\nB\tx\ty\t3\t0.25\r\nC\t\t\t-1e3\t7\r\n";
+    "#1.3\r\n3\t2\t2\t2\r\nid\tsym\tkind\tS1\tS2\r\ncelltype\tna\tna\tT\tB\r\nbatch\tna\tna\t1\t2\r\n" +
+    "A\tx\ty\t1.5\t2\r\nB\tx\ty\t3\t0.25\r\nC\t\t\t-1e3\t7\r\n";
   it("1.2 and 1.3 (CRLF, column metadata), plain and gzipped, in chunks of 1 to 64 bytes", async () => {
     for (const [name, text] of [
       ["a.gct", g12],

@@ -150,7 +150,8 @@ describe("cellfrac nnls", () => {
     const api = await nnlsDeconvolve(readMatrixFile(MIX), { signature: readMatrixFile(TIL10), coefficients: true });
     expect(r.out).toBe(methodTableTsv(api));
     expect(r.out.split("\n")[0]).toBe(
-      "Mixture\tB.cells\tMacrophages.M1\tMacrophages.M2\tMonocytes\tNeutrophils\tNK.cells\tT.cells.CD4\tT.cells.CD8\tTregs\tDendritic.cells\tRMSE",
+      "Mixture\tB.cells\tMacrophages.M1\tMacrophages.M2\tMonocytes\tNeutrophils\tNK.cells\t" +
+        "T.cells.CD4\tT.cells.CD8\tTregs\tDendritic.cells\tRMSE",
     );
     const dir = mkdtempSync(join(tmpdir(), "cellfrac-nnls-"));
     const json = join(dir, "out.json");

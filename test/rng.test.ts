@@ -213,7 +213,8 @@ describe("sample.int without replacement", () => {
     // In R, set.seed(99); x <- sample(10000001, 20000) is identical to the first 20000 distinct values of
     // set.seed(99); raw <- replicate(20200, sample.int(10000001, 1)), reached after 23 duplicates (first at
     // draw 3340, value 5035714). Values from:
-    // Rscript -e 'set.seed(99); x <- sample(10000001, 20000); print(head(x,5)); print(tail(x,5)); print(sum(as.numeric(x)*seq_along(x)), digits=17)'
+    // Rscript -e 'set.seed(99); x <- sample(10000001, 20000); print(head(x,5)); print(tail(x,5));
+    //   print(sum(as.numeric(x)*seq_along(x)), digits=17)'
     const x = new RRandom(99).sample(10000001, 20000);
     expect([...x.subarray(0, 5)]).toEqual([2883094, 8356198, 1287140, 536274, 5706910]);
     expect([...x.subarray(19995)]).toEqual([7713921, 7394992, 6900434, 5075037, 4358697]);

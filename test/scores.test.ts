@@ -22,7 +22,8 @@ const FIXTURES = fileURLToPath(new URL("./fixtures/", import.meta.url));
 const MCP_ABS = 1e-12;
 const MCP_REL = 1e-10;
 
-describe("golden: R's colMeans run by us (MCP-counter-style mean of log2(TPM + 1) over the markers present), abs 1e-12 and rel 1e-10", () => {
+const MCP_GOLDEN = "golden: R's colMeans run by us (MCP-counter-style mean of log2(TPM + 1) over the markers present)";
+describe(`${MCP_GOLDEN}, abs ${MCP_ABS} and rel ${MCP_REL}`, () => {
   const cases = manifestCases("mcp_mean");
   it("finds the 2 reference cases", () => expect(cases.length).toBe(2));
   for (const c of cases) {

@@ -292,7 +292,8 @@ export function compareTables(result: NamedTable, reference: NamedTable, opts: C
   const shared = ref.rows.filter((s) => samples.has(s));
   if (shared.length === 0) {
     throw new InputError(
-      `no shared samples: the result has ${list(res.rows)}; the reference has rows ${list(reference.rows)} and columns ${list(reference.cols)}`,
+      `no shared samples: the result has ${list(res.rows)}; ` +
+        `the reference has rows ${list(reference.rows)} and columns ${list(reference.cols)}`,
       { file: reference.name },
     );
   }
@@ -309,7 +310,8 @@ export function compareTables(result: NamedTable, reference: NamedTable, opts: C
   const groups = exact ? exactGroups(res.cols, ref.cols) : lineageGroups(res, ref, lin, opts.map);
   if (groups.length === 0) {
     throw new InputError(
-      `no shared cell types${exact ? "" : " or lineages (data/lineages.tsv)"}: the result has ${list(res.cols)}; the reference has ${list(ref.cols)}`,
+      `no shared cell types${exact ? "" : " or lineages (data/lineages.tsv)"}: ` +
+        `the result has ${list(res.cols)}; the reference has ${list(ref.cols)}`,
       { file: reference.name },
     );
   }
@@ -551,7 +553,8 @@ export function formatCompareText(rep: CompareReport): string {
     `result:    ${rep.result.name}: ${rep.result.samples} samples, ${rep.result.cellTypes.length} cell types` +
       (rep.result.ignored.length ? ` (not compared: ${rep.result.ignored.join(", ")})` : "") +
       (rep.result.scale === "scores" ? "; values outside [0, 1]: scores, not fractions (only r and ρ are comparable)" : ""),
-    `reference: ${rep.reference.name}: ${rep.reference.orientation}${rep.reference.orientation === "cell types × samples" ? " (transposed)" : ""}, ` +
+    `reference: ${rep.reference.name}: ${rep.reference.orientation}` +
+      `${rep.reference.orientation === "cell types × samples" ? " (transposed)" : ""}, ` +
       `${rep.reference.cellTypes.length} cell types${rep.reference.percent ? "; rows sum to about 100: percentages, divided by 100" : ""}`,
     `samples:   ${rep.samples.length} shared; only in result: ${list(rep.onlyInResult)}; only in reference: ${list(rep.onlyInReference)}`,
     `matching:  ${rep.matching === "exact" ? "cell-type names, 1:1" : "lineages (data/lineages.tsv): columns summed per lineage"}; ` +

@@ -257,7 +257,8 @@ export function mapGeneSets(
   }
   if (empty.length)
     onWarning?.(
-      `gene set${empty.length > 1 ? "s" : ""} ${empty.join(", ")} ${empty.length > 1 ? "have" : "has"} no gene in the mixture and ${empty.length > 1 ? "are" : "is"} left out`,
+      `gene set${empty.length > 1 ? "s" : ""} ${empty.join(", ")} ${empty.length > 1 ? "have" : "has"} no gene in the mixture ` +
+        `and ${empty.length > 1 ? "are" : "is"} left out`,
     );
   return { mapped, coverage };
 }

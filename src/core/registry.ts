@@ -10,6 +10,7 @@ import { meetGenes } from "./genes.js";
 import type { GeneSet } from "./genesets.js";
 import type { Matrix } from "./matrix.js";
 import { MIXTURE_OPTIONS } from "./mixtures.js";
+import type { DeconvRunOptions } from "./methods/deconvkit.js";
 import type { EpicReference } from "./methods/epic.js";
 import type { Til10 } from "./methods/quantiseq.js";
 import type { MethodTable } from "./methods/types.js";
@@ -343,6 +344,8 @@ const GENE_MATCH: OptionSpec = {
     choiceLabels: { current: "meet on current HGNC symbols", exact: "exactly as given" },
   },
 };
+/** How every method reads its mixture (the deconvolution methods take --scale before these). */
+const READ_OPTIONS: readonly OptionSpec[] = [DUPLICATES, LAYOUT, ...MIXTURE_OPTIONS, ...HDF5_INPUT, GENE_MATCH];
 const SIGNATURE_PAGE: PageControl = {
   id: "signature",
   testid: "signature-input",
@@ -418,11 +421,7 @@ const CIBERSORT_OPTIONS: readonly OptionSpec[] = [
     page: { id: "absolute", label: "Absolute mode", group: "cibersort", choiceLabels: { "": "off (relative fractions)" } },
   },
   SCALE,
-  DUPLICATES,
-  LAYOUT,
-  ...MIXTURE_OPTIONS,
-  ...HDF5_INPUT,
-  GENE_MATCH,
+  ...READ_OPTIONS,
   {
     name: "threads",
     type: "integer",
@@ -448,11 +447,7 @@ const NNLS_OPTIONS: readonly OptionSpec[] = [
   },
   { name: "coefficients", type: "boolean", default: false, help: "write the raw NNLS coefficients instead of fractions", hosts: NO_PAGE },
   SCALE,
-  DUPLICATES,
-  LAYOUT,
-  ...MIXTURE_OPTIONS,
-  ...HDF5_INPUT,
-  GENE_MATCH,
+  ...READ_OPTIONS,
 ];
 
 const QUANTISEQ_OPTIONS: readonly OptionSpec[] = [
@@ -481,11 +476,7 @@ const QUANTISEQ_OPTIONS: readonly OptionSpec[] = [
     page: { id: "q-mrna", label: "mRNA scaling (cell fractions; off: mRNA fractions)", group: "quantiseq" },
   },
   SCALE,
-  DUPLICATES,
-  LAYOUT,
-  ...MIXTURE_OPTIONS,
-  ...HDF5_INPUT,
-  GENE_MATCH,
+  ...READ_OPTIONS,
 ];
 
 const EPIC_OPTIONS: readonly OptionSpec[] = [
@@ -547,11 +538,7 @@ const EPIC_OPTIONS: readonly OptionSpec[] = [
     page: { id: "e-proportions", label: "Report mRNA proportions", group: "epic" },
   },
   SCALE,
-  DUPLICATES,
-  LAYOUT,
-  ...MIXTURE_OPTIONS,
-  ...HDF5_INPUT,
-  GENE_MATCH,
+  ...READ_OPTIONS,
 ];
 
 const GENE_SETS_HINT = "a .gmt/.tsv file, ESTIMATE, MCPcounter or Danaher";
@@ -624,11 +611,7 @@ function scoreOptions(defaultSets?: string, ...own: OptionSpec[]): OptionSpec[] 
       },
     },
     ...own,
-    DUPLICATES,
-    LAYOUT,
-    ...MIXTURE_OPTIONS,
-    ...HDF5_INPUT,
-    GENE_MATCH,
+    ...READ_OPTIONS,
   ];
 }
 
@@ -674,6 +657,22 @@ export async function methodSignature(m: MethodSpec, v: OptionValues, host: Meth
 }
 
 const scale = (v: OptionValues) => v.scale as "auto" | "linear" | "log2";
+
+/**
+ * NNLS's, quanTIseq's and EPIC's run: the mixture met with the genes the method looks up, `fit` on it with
+ * the options the three share, the renames added to its table.
+ */
+async function deconvolve(
+  mixture: Matrix,
+  wanted: Iterable<string>,
+  v: OptionValues,
+  ctx: RunContext,
+  fit: (mixture: Matrix, shared: DeconvRunOptions) => Promise<MethodTable>,
+): Promise<MethodOutput> {
+  const met = meetMixture(mixture, wanted, v, ctx);
+  const table = await fit(met.mixture, { scale: scale(v), mixtureMax: ctx.mixtureMax, onWarning: ctx.onWarning });
+  return { table: met.done(table) };
+}
 
 type ScoreInputs = Awaited<ReturnType<typeof scoreInputs>>;
 async function scoreInputs(v: OptionValues, ctx: RunContext, mixture: Matrix) {
@@ -784,17 +783,15 @@ const NNLS: MethodSpec = {
   async run(mixture, v, ctx) {
     const { nnlsDeconvolve } = await import("./methods/nnls.js");
     const sig = await methodSignature(NNLS, v, ctx.host);
-    const met = meetMixture(mixture, sig.matrix.rows, v, ctx);
-    const table = await nnlsDeconvolve(met.mixture, {
-      signature: sig.matrix,
-      signatureName: sig.name,
-      coefficients: v.coefficients as boolean | undefined,
-      scale: scale(v),
-      mixtureMax: ctx.mixtureMax,
-      onWarning: ctx.onWarning,
-      onProgress: ctx.onProgress,
-    });
-    return { table: met.done(table) };
+    return deconvolve(mixture, sig.matrix.rows, v, ctx, (met, shared) =>
+      nnlsDeconvolve(met, {
+        ...shared,
+        signature: sig.matrix,
+        signatureName: sig.name,
+        coefficients: v.coefficients as boolean | undefined,
+        onProgress: ctx.onProgress,
+      }),
+    );
   },
 };
 
@@ -812,17 +809,16 @@ const QUANTISEQ: MethodSpec = {
   async run(mixture, v, ctx) {
     const { loadTil10, quantiseqDeconvolve } = await import("./methods/quantiseq.js");
     const til10 = (await ctx.host.til10?.()) ?? loadTil10();
-    const met = meetMixture(mixture, [...til10.signature.rows, ...til10.rmGenes, ...til10.aberrantGenes], v, ctx);
-    const table = await quantiseqDeconvolve(met.mixture, {
-      til10,
-      tumor: v.tumor as boolean,
-      arrays: v.arrays as boolean,
-      scaleMRNA: v.mrnaScaling as boolean,
-      scale: scale(v),
-      mixtureMax: ctx.mixtureMax,
-      onWarning: ctx.onWarning,
-    });
-    return { table: met.done(table) };
+    const wanted = [...til10.signature.rows, ...til10.rmGenes, ...til10.aberrantGenes];
+    return deconvolve(mixture, wanted, v, ctx, (met, shared) =>
+      quantiseqDeconvolve(met, {
+        ...shared,
+        til10,
+        tumor: v.tumor as boolean,
+        arrays: v.arrays as boolean,
+        scaleMRNA: v.mrnaScaling as boolean,
+      }),
+    );
   },
 };
 
@@ -850,17 +846,15 @@ const EPIC: MethodSpec = {
   async run(mixture, v, ctx) {
     const { EPIC_MRNA_CELL, epicDeconvolve } = await import("./methods/epic.js");
     const reference = await ctx.host.epicReference(v.reference as FileRef | NamedBytes[], v.epicData as string | undefined);
-    const met = meetMixture(mixture, reference.profiles.rows, v, ctx);
-    const table = await epicDeconvolve(met.mixture, {
-      reference,
-      withOtherCells: v.otherCells as boolean,
-      mRNACell: v.mrnaScaling ? EPIC_MRNA_CELL : { default: 1 },
-      mRNAProportions: v.mrnaProportions as boolean,
-      scale: scale(v),
-      mixtureMax: ctx.mixtureMax,
-      onWarning: ctx.onWarning,
-    });
-    return { table: met.done(table) };
+    return deconvolve(mixture, reference.profiles.rows, v, ctx, (met, shared) =>
+      epicDeconvolve(met, {
+        ...shared,
+        reference,
+        withOtherCells: v.otherCells as boolean,
+        mRNACell: v.mrnaScaling ? EPIC_MRNA_CELL : { default: 1 },
+        mRNAProportions: v.mrnaProportions as boolean,
+      }),
+    );
   },
 };
 

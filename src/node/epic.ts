@@ -35,7 +35,8 @@ export function loadEpicReference(spec: string, dataDir?: string): EpicReference
     const p = firstExisting(dir, [`${pre}${stem}.tsv.gz`, `${pre}${stem}.tsv`]);
     if (!p) {
       const hint = builtin
-        ? ` (EPIC's ${builtin} is not shipped with cellfrac for licence reasons: point --epic-data or $CELLFRAC_EPIC_DATA at a directory with the EPIC_${builtin}_* files)`
+        ? ` (EPIC's ${builtin} is not shipped with cellfrac for licence reasons: ` +
+          `point --epic-data or $CELLFRAC_EPIC_DATA at a directory with the EPIC_${builtin}_* files)`
         : "";
       throw new InputError(`no ${pre}${stem}.tsv[.gz] in ${dir}${hint}`);
     }

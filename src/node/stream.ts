@@ -1,6 +1,7 @@
 /**
  * Streaming reader for genes × columns TSV/CSV and GCT 1.2/1.3 tables, plain or gzipped, and (through
- * stream-columnar.ts) Arrow IPC and Parquet (Node side). The file is read in chunks and never held as a whole; only the rows chosen by `keepRows` are stored, so a cohort larger than
+ * stream-columnar.ts) Arrow IPC and Parquet (Node side). The file is read in chunks and never held as a whole;
+ * only the rows chosen by `keepRows` are stored, so a cohort larger than
  * memory can be read for its signature genes. Every cell of every row is still parsed: a bad cell anywhere
  * is an error (as in R and readMatrixFile), and the maximum over all cells is returned for CIBERSORT's
  * anti-log rule. Numbers, messages and locations are readMatrixFile's: well-formed lines go through the byte

@@ -275,7 +275,8 @@ async function run(): Promise<void> {
     if (worker !== w) return;
     progress.max = Math.max(1, total);
     progress.value = done;
-    status.textContent = `Fitting: ${Math.round(done / 3)} of ${Math.round(total / 3)} fits (${Math.round((100 * done) / Math.max(1, total))}%)`;
+    const pct = Math.round((100 * done) / Math.max(1, total));
+    status.textContent = `Fitting: ${Math.round(done / 3)} of ${Math.round(total / 3)} fits (${pct}%)`;
   });
   const res = await Promise.race([crashed, api.run(req, onProgress)]).catch((err: unknown) => ({
     ok: false as const,
@@ -327,10 +328,12 @@ function renderCoverage(r: RunResult): void {
   for (const c of r.coverage) {
     const p = document.createElement("p");
     const pct = c.total ? ` (${((100 * c.found) / c.total).toFixed(1)}%)` : "";
-    p.textContent = `Genes used${many || r.kind === "scores" ? ` (${c.name})` : ""}: ${c.found} of ${c.total} ${r.kind === "scores" ? "genes" : "signature genes"}${pct}.`;
+    const which = many || r.kind === "scores" ? ` (${c.name})` : "";
+    p.textContent = `Genes used${which}: ${c.found} of ${c.total} ${r.kind === "scores" ? "genes" : "signature genes"}${pct}.`;
     if (c.missing.length) {
       const shown = c.missing.slice(0, 40);
-      p.textContent += ` Missing from the mixture (${c.missing.length}): ${shown.join(", ")}${c.missing.length > shown.length ? ", …" : ""}`;
+      const more = c.missing.length > shown.length ? ", …" : "";
+      p.textContent += ` Missing from the mixture (${c.missing.length}): ${shown.join(", ")}${more}`;
     }
     parts.push(p);
   }

@@ -171,7 +171,9 @@ async function fitStage(
   const nullDist = cohort ? cohort.nullDistribution : perm > 0 ? nullFromRecords(records, perm, layout, T) : new Float64Array(0);
   if (o.perm > 0 && nullDist.length < o.perm)
     warn(`${o.perm - nullDist.length} of ${o.perm} permutations gave no correlation and were dropped from the null (as R does)`);
-  return { o, prep, warn, warnings, local, layout, records: records.subarray(perm * R), R, N, G, T, nullDist };
+  const usedGenes = new Set(prep.genes);
+  const coverage = { used: G, total: prep.signatureGenes, missing: signature.rows.filter((g) => !usedGenes.has(g)) };
+  return { o, prep, warn, warnings, local, layout, records: records.subarray(perm * R), R, N, G, T, nullDist, coverage };
 }
 
 /**
@@ -185,15 +187,8 @@ export async function cibersortCohort(
   wasm?: Core,
   runner: FitRunner = runFitsInProcess,
 ): Promise<CohortPass> {
-  const { prep, warnings, nullDist, G } = await fitStage(
-    mixture,
-    signature,
-    { ...options, cohort: undefined, columns: undefined },
-    wasm,
-    runner,
-    false,
-  );
-  const usedGenes = new Set(prep.genes);
+  const whole = { ...options, cohort: undefined, columns: undefined };
+  const { prep, warnings, nullDist, coverage } = await fitStage(mixture, signature, whole, wasm, runner, false);
   return {
     samples: prep.samples.length,
     cellTypes: prep.cellTypes,
@@ -202,7 +197,7 @@ export async function cibersortCohort(
     qnTarget: prep.qnTarget,
     yMedian: prep.yMedian,
     genes: prep.genes,
-    signatureCoverage: { used: G, total: prep.signatureGenes, missing: signature.rows.filter((g) => !usedGenes.has(g)) },
+    signatureCoverage: coverage,
     nullDistribution: nullDist,
     warnings,
   };
@@ -221,14 +216,8 @@ export async function cibersortMatrices(
   wasm?: Core,
   runner: FitRunner = runFitsInProcess,
 ): Promise<CibersortResult> {
-  const { o, prep, warn, warnings, local, layout, records, R, N, G, T, nullDist } = await fitStage(
-    mixture,
-    signature,
-    options,
-    wasm,
-    runner,
-    true,
-  );
+  const stage = await fitStage(mixture, signature, options, wasm, runner, true);
+  const { o, prep, warn, warnings, local, layout, records, R, N, G, T, nullDist } = stage;
   const S = prep.samples.length;
   const sums = local(); // R sum() of the weights for the absolute score runs in this thread's core
 
@@ -284,7 +273,6 @@ export async function cibersortMatrices(
   if (!options.columns && S > 0 && G > 0 && T > 0 && nu.every(Number.isNaN)) {
     throw new InputError(`no sample could be deconvolved (all ${S} rows are NaN)`);
   }
-  const usedGenes = new Set(prep.genes);
   return {
     samples: prep.samples,
     cellTypes: prep.cellTypes,
@@ -297,7 +285,7 @@ export async function cibersortMatrices(
     warnings,
     diagnostics: {
       genes: prep.genes,
-      signatureCoverage: { used: G, total: prep.signatureGenes, missing: signature.rows.filter((g) => !usedGenes.has(g)) },
+      signatureCoverage: stage.coverage,
       antilog: prep.antilog,
       yMedian: prep.yMedian,
       nu,

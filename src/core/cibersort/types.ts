@@ -48,6 +48,13 @@ export interface CibersortOptions {
   columns?: readonly number[];
 }
 
+/** How many of the signature's genes the mixture has (`used` of `total`), and which it lacks, in signature order. */
+export interface SignatureCoverage {
+  used: number;
+  total: number;
+  missing: string[];
+}
+
 /**
  * What every sample's fit shares with the whole cohort: computed once by `cibersortCohort` (or a plan file),
  * it makes a run on some of the samples give their rows of the whole run exactly.
@@ -65,7 +72,7 @@ export interface CohortPass {
   yMedian: number;
   /** The signature genes found in the mixture, in the order used. */
   genes: string[];
-  signatureCoverage: { used: number; total: number; missing: string[] };
+  signatureCoverage: SignatureCoverage;
   /** The sorted permutation null (NaN-free). */
   nullDistribution: Float64Array;
   /** The run's warnings that do not name a sample (scale decision, coverage, dropped permutations). */
@@ -76,7 +83,7 @@ export interface CibersortDiagnostics {
   /** Genes shared by signature and mixture, in the order used (byte order). */
   genes: string[];
   /** Signature genes present / total, and the absent ones in the signature's order. */
-  signatureCoverage: { used: number; total: number; missing: string[] };
+  signatureCoverage: SignatureCoverage;
   /** True when the mixture was anti-logged (2^x). */
   antilog: boolean;
   /** max(median of the whole preprocessed mixture, 1); computed for sig.score only (NaN otherwise). */
@@ -87,7 +94,10 @@ export interface CibersortDiagnostics {
   iterations: Int32Array;
   /** The sorted permutation null (correlations), NaN-free. */
   nullDistribution: Float64Array;
-  /** Values before R's 15-digit round trip. `weights`: CoreAlg's w (clipped v for no.sumto1), before sig.score scaling; samples × types row-major. */
+  /**
+   * Values before R's 15-digit round trip. `weights`: CoreAlg's w (clipped v for no.sumto1), before sig.score scaling;
+   * samples × types row-major.
+   */
   unrounded: {
     weights: Float64Array;
     correlation: Float64Array;

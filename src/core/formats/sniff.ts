@@ -32,7 +32,10 @@ export function unreadableKind(b: Uint8Array): string | undefined {
   if (startsWith(b, ascii("PK\x03\x04")) || startsWith(b, ascii("PK\x05\x06"))) {
     const head = new TextDecoder("latin1").decode(b.subarray(0, Math.min(b.length, SNIFF_BYTES)));
     if (head.includes("xl/") || head.includes("[Content_Types].xml")) {
-      return "an Excel workbook (xlsx), not a text table: save the sheet as tab-separated text or CSV (Excel: File › Save As › Text (Tab delimited))";
+      return (
+        "an Excel workbook (xlsx), not a text table: save the sheet as tab-separated text or CSV " +
+        "(Excel: File › Save As › Text (Tab delimited))"
+      );
     }
     return "a zip archive, which cellfrac does not read: extract it (unzip FILE) and give the table inside";
   }
@@ -40,7 +43,9 @@ export function unreadableKind(b: Uint8Array): string | undefined {
     return "an old Excel workbook (xls), not a text table: save the sheet as tab-separated text or CSV";
   }
   if (isHdf5(b)) {
-    return "an HDF5 file (AnnData .h5ad, 10x or ARCHS4?) of a layout cellfrac does not read: export the expression matrix as TSV or Parquet";
+    return (
+      "an HDF5 file (AnnData .h5ad, 10x or ARCHS4?) of a layout cellfrac does not read: " + "export the expression matrix as TSV or Parquet"
+    );
   }
   for (const [magic, name, how] of COMPRESSED) {
     if (startsWith(b, magic)) return `${name}-compressed, which cellfrac does not inflate (only gzip): ${how}`;

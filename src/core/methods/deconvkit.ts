@@ -5,27 +5,50 @@ import { ANTILOG_MAX } from "../rbase.js";
 import { InputError } from "../errors.js";
 import { type Matrix, makeMatrix } from "../matrix.js";
 import type { Core } from "../wasm.js";
-import type { Coverage, MethodTable } from "./types.js";
+import type { Coverage, MethodRunOptions, MethodTable } from "./types.js";
 
 /** How to read mixture values: "auto" anti-logs (2^x) when the mixture's maximum is below 50. */
 export type DeconvScale = "auto" | "linear" | "log2";
 
+/** Options every regression method takes. */
+export interface DeconvRunOptions extends MethodRunOptions {
+  /** Default "auto". */
+  scale?: DeconvScale;
+  /** The whole mixture's maximum when this is a shard of its samples (the anti-log rule). */
+  mixtureMax?: number;
+  /** A Wasm instance to use (default: a fresh one). */
+  core?: Core;
+}
+
+/**
+ * A run's start: a mixture without samples is refused; warnings are kept for the table and passed on to
+ * onWarning as they come.
+ */
+export function startRun(mixture: Matrix, opts: MethodRunOptions): { warnings: string[]; warn: (m: string) => void } {
+  const warnings: string[] = [];
+  const warn = (m: string) => {
+    warnings.push(m);
+    opts.onWarning?.(m);
+  };
+  if (mixture.cols.length === 0) throw new InputError("the mixture has no samples");
+  return { warnings, warn };
+}
+
 /**
  * The mixture on a linear scale: a copy with 2^x applied (in Wasm, the same pow as R on glibc) when
  * scale is "log2", or "auto" and max < 50 (CIBERSORT's and quanTIseq's rule). Reports the decision.
- * `cohortMax`: the whole mixture's maximum when `mixture` holds only some of its samples (a shard).
+ * `mixtureMax`: the whole mixture's maximum when `mixture` holds only some of its samples (a shard).
  */
 export function linearMixture(
   core: Core,
   mixture: Matrix,
-  scale: DeconvScale,
+  { scale = "auto", mixtureMax }: DeconvRunOptions,
   warn: (m: string) => void,
-  cohortMax?: number,
 ): { matrix: Matrix; antilog: boolean } {
   let antilog = scale === "log2";
   if (scale === "auto") {
-    let max = cohortMax ?? -Infinity;
-    if (cohortMax === undefined) for (const v of mixture.data) if (v > max) max = v;
+    let max = mixtureMax ?? -Infinity;
+    if (mixtureMax === undefined) for (const v of mixture.data) if (v > max) max = v;
     antilog = max < ANTILOG_MAX;
     if (antilog)
       warn(`mixture maximum ${max} < ${ANTILOG_MAX}: taken as log2 and anti-logged (2^x); use --scale linear to keep the values`);

@@ -10,10 +10,18 @@ import { InputError } from "../errors.js";
 import { medianInPlace } from "../rbase.js";
 import { type Matrix, mergeRowGroups, type RowCombiner, rowGroups } from "../matrix.js";
 import type { Core } from "../wasm.js";
-import { type DeconvScale, checkNonNegative, deconvTable, linearMixture, signatureCoverage } from "./deconvkit.js";
+import {
+  type DeconvRunOptions,
+  type DeconvScale,
+  checkNonNegative,
+  deconvTable,
+  linearMixture,
+  signatureCoverage,
+  startRun,
+} from "./deconvkit.js";
 import { matchGenes } from "../genes.js";
 import { withCore } from "./scorekit.js";
-import type { Method, MethodRunOptions, MethodTable } from "./types.js";
+import type { Method, MethodTable } from "./types.js";
 
 /** A reference: profiles and their variability (genes × cell types, TPM) and the signature genes. */
 export interface EpicReference {
@@ -67,7 +75,8 @@ export function validateReference(ref: EpicReference): void {
   const { profiles, variability, sigGenes } = ref;
   if (profiles.cols.join("\t") !== variability.cols.join("\t")) {
     throw new InputError(
-      `EPIC reference ${ref.name}: profile cell types (${profiles.cols.join(", ")}) differ from the variability's (${variability.cols.join(", ")})`,
+      `EPIC reference ${ref.name}: profile cell types (${profiles.cols.join(", ")}) ` +
+        `differ from the variability's (${variability.cols.join(", ")})`,
     );
   }
   for (const [what, m] of [
@@ -83,7 +92,7 @@ export function validateReference(ref: EpicReference): void {
   }
 }
 
-export interface EpicOptions extends MethodRunOptions {
+export interface EpicOptions extends DeconvRunOptions {
   reference: EpicReference;
   /** mRNA per cell by type (default EPIC_MRNA_CELL); all 1 gives mRNA proportions as cell fractions. */
   mRNACell?: Readonly<Record<string, number>>;
@@ -95,9 +104,6 @@ export interface EpicOptions extends MethodRunOptions {
   mRNAProportions?: boolean;
   /** Default "auto": 2^x when the mixture's max < 50 (EPIC itself expects TPM and never anti-logs). */
   scale?: DeconvScale;
-  /** The whole mixture's maximum when this is a shard of its samples (the anti-log rule). */
-  mixtureMax?: number;
-  core?: Core;
 }
 
 /**
@@ -146,16 +152,11 @@ export async function epicDeconvolve(mixture: Matrix, opts: EpicOptions): Promis
   const withOther = opts.withOtherCells ?? true;
   const constrainedSum = opts.constrainedSum ?? true;
   const mrna = opts.mRNACell ?? EPIC_MRNA_CELL;
-  const warnings: string[] = [];
-  const warn = (m: string) => {
-    warnings.push(m);
-    opts.onWarning?.(m);
-  };
-  if (mixture.cols.length === 0) throw new InputError("the mixture has no samples");
+  const { warnings, warn } = startRun(mixture, opts);
   const cells = ref.profiles.cols;
   const n = cells.length;
   return withCore(opts, (core) => {
-    const { matrix: bulk } = linearMixture(core, mergeDuplicatesByMedian(mixture), opts.scale ?? "auto", warn, opts.mixtureMax);
+    const { matrix: bulk } = linearMixture(core, mergeDuplicatesByMedian(mixture), opts, warn);
     const S = bulk.cols.length;
     const nb = bulk.rows.length;
     // Genes measured in at least one sample, then those the reference has (bulk order).
@@ -172,7 +173,8 @@ export async function epicDeconvolve(mixture: Matrix, opts: EpicOptions): Promis
     const m = sig.found.length;
     if (m < n)
       throw new InputError(
-        `only ${m} of the ${uniqueSig.length} EPIC ${ref.name} signature genes are in the mixture; EPIC needs at least as many as cell types (${n})`,
+        `only ${m} of the ${uniqueSig.length} EPIC ${ref.name} signature genes are in the mixture; ` +
+          `EPIC needs at least as many as cell types (${n})`,
       );
 
     // Renormalisation over the common genes: (x / colSum)·1e6, divide first as EPIC does.
@@ -223,7 +225,8 @@ export async function epicDeconvolve(mixture: Matrix, opts: EpicOptions): Promis
       if (code < 0) throw new Error("EPIC start point outside the feasible region (internal error)");
       if (code !== 0)
         warn(
-          `sample "${bulk.cols[s]}": constrOptim stopped with code ${code} (${code === 7 ? "outer iterations exhausted" : "objective increased"}); EPIC reports this point too`,
+          `sample "${bulk.cols[s]}": constrOptim stopped with code ${code} ` +
+            `(${code === 7 ? "outer iterations exhausted" : "objective increased"}); EPIC reports this point too`,
         );
       let props = Array.from(core.f64(px, n));
       if (!withOther) {

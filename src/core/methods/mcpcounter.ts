@@ -18,7 +18,8 @@ export async function mcpcounterScores(mixture: Matrix, opts: McpCounterOptions 
   const missing = coverage.filter((c) => c.found > 0 && c.missing.length > 0);
   if (missing.length)
     warn(
-      `markers missing from the mixture: ${missing.map((c) => `${c.name} ${c.missing.length} of ${c.total}`).join(", ")} (means over the markers present)`,
+      `markers missing from the mixture: ${missing.map((c) => `${c.name} ${c.missing.length} of ${c.total}`).join(", ")} ` +
+        "(means over the markers present)",
     );
   const n = mixture.rows.length;
   const S = mixture.cols.length;

@@ -6,22 +6,18 @@ import { InputError } from "../errors.js";
 import type { Matrix } from "../matrix.js";
 import { withCore } from "./scorekit.js";
 import type { Core } from "../wasm.js";
-import { type DeconvScale, checkNonNegative, deconvTable, linearMixture, signatureCoverage } from "./deconvkit.js";
+import { type DeconvRunOptions, checkNonNegative, deconvTable, linearMixture, signatureCoverage, startRun } from "./deconvkit.js";
 import { matchGenes } from "../genes.js";
-import type { Method, MethodRunOptions, MethodTable } from "./types.js";
+import type { Method, MethodTable } from "./types.js";
 
 /** The nnls kernel's exports (assembly/nnls.ts). */
-export interface NnlsOptions extends MethodRunOptions {
+export interface NnlsOptions extends DeconvRunOptions {
   /** Signature, genes × cell types (linear scale). */
   signature: Matrix;
   /** Name for coverage and messages (default "signature"). */
   signatureName?: string;
   /** Write raw coefficients instead of fractions. */
   coefficients?: boolean;
-  scale?: DeconvScale;
-  /** The whole mixture's maximum when this is a shard of its samples (the anti-log rule). */
-  mixtureMax?: number;
-  core?: Core;
 }
 
 /** One fit: coefficients, residual sum of squares, nnls mode (1 ok, 3 iteration limit), passive-set size. */
@@ -56,12 +52,7 @@ export function nnlsSolver(core: Core, a: Float64Array, m: number, n: number): (
 export async function nnlsDeconvolve(mixture: Matrix, opts: NnlsOptions): Promise<MethodTable> {
   const sig = opts.signature;
   const name = opts.signatureName ?? "signature";
-  const warnings: string[] = [];
-  const warn = (m: string) => {
-    warnings.push(m);
-    opts.onWarning?.(m);
-  };
-  if (mixture.cols.length === 0) throw new InputError("the mixture has no samples");
+  const { warnings, warn } = startRun(mixture, opts);
   checkNonNegative(
     sig,
     sig.rows.map((_, i) => i),
@@ -76,7 +67,7 @@ export async function nnlsDeconvolve(mixture: Matrix, opts: NnlsOptions): Promis
       `only ${m} of the ${sig.rows.length} ${name} genes are in the mixture; NNLS needs at least as many genes as cell types (${T})`,
     );
   return withCore(opts, (core) => {
-    const { matrix: mix } = linearMixture(core, mixture, opts.scale ?? "auto", warn, opts.mixtureMax);
+    const { matrix: mix } = linearMixture(core, mixture, opts, warn);
     checkNonNegative(mix, index, "mixture");
     const a = new Float64Array(m * T);
     for (let c = 0; c < T; c++) sigRows.forEach((r, i) => (a[i + c * m] = sig.data[r + c * sig.rows.length]));

@@ -11,10 +11,10 @@ import { parseMatrix } from "../formats/read.js";
 import { dataText, host } from "../host.js";
 import { type Matrix, makeMatrix } from "../matrix.js";
 import type { Core } from "../wasm.js";
-import { type DeconvScale, checkNonNegative, deconvTable, linearMixture, signatureCoverage } from "./deconvkit.js";
+import { type DeconvRunOptions, checkNonNegative, deconvTable, linearMixture, signatureCoverage, startRun } from "./deconvkit.js";
 import { matchGenes } from "../genes.js";
 import { withCore } from "./scorekit.js";
-import type { Method, MethodRunOptions, MethodTable } from "./types.js";
+import type { Method, MethodTable } from "./types.js";
 
 /** The bundled TIL10 files' folder under data/ (BSD-3-Clause, see data/README.md). */
 export const TIL10_FOLDER = "til10/";
@@ -89,7 +89,7 @@ export function loadTil10(): Til10 {
   return bundled;
 }
 
-export interface QuantiseqOptions extends MethodRunOptions {
+export interface QuantiseqOptions extends DeconvRunOptions {
   /** Signature and gene lists (default: the bundled TIL10). */
   til10?: Til10;
   /** Tumour samples: also remove the TCGA-aberrant genes (immunedeconv's default; quantiseqr: false). */
@@ -98,10 +98,6 @@ export interface QuantiseqOptions extends MethodRunOptions {
   arrays?: boolean;
   /** Convert mRNA fractions to cell fractions with the mRNA scaling factors (default true). */
   scaleMRNA?: boolean;
-  scale?: DeconvScale;
-  /** The whole mixture's maximum when this is a shard of its samples (the anti-log rule). */
-  mixtureMax?: number;
-  core?: Core;
 }
 
 /**
@@ -161,19 +157,14 @@ function rSum(core: Core, v: readonly number[]): number {
 /** Samples × (TIL10 cell types, Other): quanTIseq cell fractions, rows summing to 1. */
 export async function quantiseqDeconvolve(mixture: Matrix, opts: QuantiseqOptions = {}): Promise<MethodTable> {
   const til = opts.til10 ?? loadTil10();
-  const warnings: string[] = [];
-  const warn = (m: string) => {
-    warnings.push(m);
-    opts.onWarning?.(m);
-  };
-  if (mixture.cols.length === 0) throw new InputError("the mixture has no samples");
+  const { warnings, warn } = startRun(mixture, opts);
   const sig = til.signature;
   const types = sig.cols;
   const n = types.length;
   const removed = new Set([...(opts.arrays ? [] : til.rmGenes), ...(opts.tumor ? til.aberrantGenes : [])]);
   const sigGenes = sig.rows.filter((g) => !removed.has(g));
   return withCore(opts, (core) => {
-    const { matrix: lin } = linearMixture(core, mixture, opts.scale ?? "auto", warn, opts.mixtureMax);
+    const { matrix: lin } = linearMixture(core, mixture, opts, warn);
     const G = lin.rows.length;
     const S = lin.cols.length;
     const all = lin.rows.map((_, i) => i);

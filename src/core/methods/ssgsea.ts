@@ -81,7 +81,8 @@ export function scoreRange(tables: readonly MethodTable[]): number {
   const range = hi - lo;
   if (!(range > 0 && Number.isFinite(range))) {
     throw new InputError(
-      `cannot normalise ssGSEA scores by their range (${lo} … ${hi}): all scores are equal, e.g. one sample with one gene set; use --no-normalize`,
+      `cannot normalise ssGSEA scores by their range (${lo} … ${hi}): ` +
+        "all scores are equal, e.g. one sample with one gene set; use --no-normalize",
     );
   }
   return range;

@@ -71,7 +71,8 @@ ${formatHelpRows([
   ],
   [
     "--plan F",
-    "a plan from `cellfrac plan cibersort` (same mixture and options): with one of the\nthree options below, fit only those samples with the plan's cohort-wide pass",
+    "a plan from `cellfrac plan cibersort` (same mixture and options): with one of the\n" +
+      "three options below, fit only those samples with the plan's cohort-wide pass",
   ],
   ...SHARD_HELP_ROWS,
   ["-q, --quiet", "no progress or warnings on stderr"],

@@ -110,7 +110,8 @@ export const serveCommand: Command = {
     const { values } = parseArgs({ args, strict: true, options: { port: { type: "string" }, help: { type: "boolean", short: "h" } } });
     if (values.help) {
       io.stdout(
-        "Usage: cellfrac serve [--port N]\n\nServes the cellfrac page (dist/web) on 127.0.0.1 only, with COOP/COEP (shared memory for the\n" +
+        "Usage: cellfrac serve [--port N]\n\n" +
+          "Serves the cellfrac page (dist/web) on 127.0.0.1 only, with COOP/COEP (shared memory for the\n" +
           "fit workers) and a Content-Security-Policy that allows no connection but to this server. Ctrl-C stops it.\n" +
           "  --port N   port (default 8080; 0 picks a free one)\n",
       );
