@@ -565,17 +565,7 @@ export function formatCompareText(rep: CompareReport): string {
     "",
   ];
   const head = ["cell type", "n", "pearson", "spearman", "RMSE", "max|Δ|", "bias", "result columns", "reference columns"];
-  const rows = rep.cellTypes.map((s) => [
-    s.cellType,
-    String(s.n),
-    fmt(s.pearson),
-    fmt(s.spearman),
-    fmt(s.rmse),
-    fmt(s.maxAbsDiff),
-    fmt(s.bias),
-    s.resultColumns.join(" + "),
-    s.referenceColumns.join(" + "),
-  ]);
+  const rows = rep.cellTypes.map((s) => statRow(s, fmt, " + "));
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   for (const r of [head, ...rows]) lines.push(r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join("  "));
   const o = rep.overall;
@@ -587,27 +577,19 @@ export function formatCompareText(rep: CompareReport): string {
   return `${lines.join("\n")}\n`;
 }
 
+/** A cell type's row of the text and TSV reports: statistics through `show`, each side's columns joined by `plus`. */
+function statRow(s: CellTypeStats, show: (v: number) => string, plus: string): string[] {
+  const stats = [s.pearson, s.spearman, s.rmse, s.maxAbsDiff, s.bias].map((v) => show(v));
+  return [s.cellType, String(s.n), ...stats, s.resultColumns.join(plus), s.referenceColumns.join(plus)];
+}
+
 /** TSV: one row per cell type, then "(overall)" with pooled r/ρ, mean RMSE, max |Δ| and pooled bias. */
 export function formatCompareTsv(rep: CompareReport): string {
   const num = (v: number) => (Number.isNaN(v) ? "NA" : String(v));
   const lines = [
     ["cell_type", "n", "pearson", "spearman", "rmse", "max_abs_diff", "bias", "result_columns", "reference_columns"].join("\t"),
   ];
-  for (const s of rep.cellTypes) {
-    lines.push(
-      [
-        s.cellType,
-        s.n,
-        num(s.pearson),
-        num(s.spearman),
-        num(s.rmse),
-        num(s.maxAbsDiff),
-        num(s.bias),
-        s.resultColumns.join("+"),
-        s.referenceColumns.join("+"),
-      ].join("\t"),
-    );
-  }
+  for (const s of rep.cellTypes) lines.push(statRow(s, num, "+").join("\t"));
   const o = rep.overall;
   lines.push(
     ["(overall)", o.n, num(o.pooledPearson), num(o.pooledSpearman), num(o.meanRmse), num(o.maxAbsDiff), num(o.bias), "", ""].join("\t"),
