@@ -30,6 +30,11 @@ export interface Host {
   arrow?(): ArrowLibrary;
   /** h5wasm, ready (HDF5 input); absent until the host has loaded it (asynchronously). */
   hdf5?(): H5Lib | undefined;
+  /**
+   * The gene table's index as the build wrote it (build/human_genes.index, scripts/gene-index.mjs), if the
+   * host has it; genes.ts uses it only when it was made from the bundled table's very bytes.
+   */
+  geneIndex?(): Uint8Array | undefined;
   /** The compiled Wasm core of the given build. */
   wasmModule(flavor: CoreFlavor): Promise<WebAssembly.Module>;
 }

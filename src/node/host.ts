@@ -42,8 +42,18 @@ export async function loadHdf5(): Promise<H5Lib> {
   return h5;
 }
 
+/** build/human_genes.index (scripts/gene-index.mjs), or undefined when the build has none. */
+function geneIndex(): Uint8Array | undefined {
+  try {
+    return readFileSync(new URL("../../build/human_genes.index", import.meta.url));
+  } catch {
+    return undefined;
+  }
+}
+
 installHost({
   dataFile: (path) => readFileSync(DATA + path),
+  geneIndex,
   gunzip: (bytes, max) => gunzipSync(bytes, max === undefined ? {} : { maxOutputLength: max }),
   inflate: (bytes, max) => inflateSync(bytes, max === undefined ? {} : { maxOutputLength: max }),
   arrow: () => (arrow ??= require("apache-arrow") as typeof import("apache-arrow")),
