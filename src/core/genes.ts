@@ -109,7 +109,8 @@ const SHOWN = 10;
 
 /** The stable ID (no version, no _PAR_Y), or undefined when `name` is not an Ensembl gene ID. */
 export function ensemblStableId(name: string): string | undefined {
-  return ENSEMBL_ID.exec(name)?.[1];
+  // Asked of every row of a mixture: the regular expression only for names that can match it.
+  return name.startsWith("ENSG") ? ENSEMBL_ID.exec(name)?.[1] : undefined;
 }
 
 /**
