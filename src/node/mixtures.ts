@@ -7,12 +7,10 @@ import { constants, gunzipSync } from "node:zlib";
 import { gunzipBounded, parseMatrix } from "../core/formats/read.js";
 import { isGzip } from "../core/formats/gzip.js";
 import { isQuantLike, parseIdMap } from "../core/formats/quant.js";
-import { toSymbols } from "../core/genes.js";
 import type { Matrix } from "../core/matrix.js";
-import { dropMissingGenes, mergeByGene, mixtureReadOptions, quantOptions, renameSamples, wantsWholeRead } from "../core/mixtures.js";
+import { combineMixtures, mixtureReadOptions, quantOptions, wantsWholeRead } from "../core/mixtures.js";
 import { checkValue, type FileRef, keyOf, type OptionValues } from "../core/registry.js";
 import { MIXTURE_OPTIONS } from "../core/mixtures.js";
-import { UsageError } from "../core/errors.js";
 import { cannotRead, readFileBytes } from "./read.js";
 
 export interface MixtureRead {
@@ -71,20 +69,6 @@ export function mixtureValues(raw: Readonly<Record<string, unknown>>): OptionVal
   return v;
 }
 
-const APPLIES: Record<string, string> = {
-  value: "quantifier outputs (Salmon, kallisto, RSEM, GDC STAR, STAR ReadsPerGene, featureCounts)",
-  tx2gene: "transcript-level files (Salmon quant.sf with transcript names, kallisto abundance.tsv)",
-  "probe-map": "GEO series matrices",
-};
-
-/** An option that no mixture file used is a usage error, not silently ignored. */
-function checkUsed(v: OptionValues, used: ReadonlySet<string>): void {
-  for (const name of Object.keys(APPLIES)) {
-    if (v[keyOf(name)] === undefined || used.has(name)) continue;
-    throw new UsageError(`--${name} applies to ${APPLIES[name]}; no mixture file is one`);
-  }
-}
-
 /** An ID table option (--tx2gene, --probe-map): a path or the page's/API's bytes. */
 function idMap(ref: FileRef | undefined, what: string): Map<string, string> | undefined {
   if (ref === undefined) return undefined;
@@ -126,10 +110,5 @@ export function readMixtureFiles(
   const used = new Set<string>();
   const ro = mixtureReadOptions(v, { ...quantOptions(v, maps, onNote), onUse: (o) => used.add(o) }, onWarning);
   const parts = paths.map((p) => ({ name: p, matrix: parseMatrix(bytes(p), { ...ro, name: p }) }));
-  checkUsed(v, used);
-  const names = v.sampleNames as string | undefined;
-  const merged = renameSamples(mergeByGene(parts, v.genes === "intersect", names !== undefined && names !== "title"), names);
-  const duplicates = v.duplicates as "error" | "first" | "mean" | "max" | undefined;
-  const symbols = toSymbols(merged, { duplicates, onWarning });
-  return v.na === "drop-gene" ? dropMissingGenes(symbols, onWarning) : { matrix: symbols, dropped: [] };
+  return combineMixtures(parts, v, used, onWarning);
 }

@@ -32,6 +32,9 @@ export interface QuantOptions {
 /** File names that say only what made them: such a file is named by its directory. */
 const STANDARD_NAMES = new Set(["quant.sf", "quant.genes.sf", "abundance.tsv", "readspergene.out.tab"]);
 
+/** Whether a file name (a path's last part, optionally .gz) says only what made it: quant.sf, abundance.tsv, … */
+export const isStandardQuantName = (name: string): boolean => STANDARD_NAMES.has(name.replace(/\.gz$/i, "").toLowerCase());
+
 /** A single-sample file's sample name: its directory for standard quantifier names, else its name up to the first dot. */
 export function samplePathName(path: string): string {
   const parts = path.split(/[\\/]+/).filter((p) => p !== "" && p !== ".");
