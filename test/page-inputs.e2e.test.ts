@@ -160,6 +160,40 @@ describe.skipIf(!HAVE_CHROMIUM)(`the page's input options in Chromium${NO_CHROMI
     expect(await tableText()).toBe(byFolder.out);
   }, 240_000);
 
+  it("Compare: the run's table against a ground truth with --map, as `cellfrac compare`: report and TSV byte for byte; a bad map the CLI's message", async () => {
+    const mixture = fileURLToPath(new URL("golden/data/gse65133_pbmc_array/GSE65133_expression_LM22genes.tsv.gz", import.meta.url));
+    const flow = readFileSync(fixture("compare/truth/GSE65133_flow_cytometry_9types_percent.tsv"), "utf8").trimEnd().split("\n");
+    // Two of the real columns under names no vocabulary knows, mapped by the user.
+    const truth = join(tmp, "truth.tsv");
+    const cells = flow.map((l) => l.split("\t")).map((f) => [f[0], f[3], f[9]].join("\t"));
+    writeFileSync(truth, `${["sample\tCD8 cytotoxic T lymphos\tMonos", ...cells.slice(1)].join("\n")}\n`);
+    const map = join(tmp, "map.tsv");
+    writeFileSync(map, "column\tlineage\nCD8 cytotoxic T lymphos\tCD8 T\n");
+    const results = join(tmp, "GSE65133_expression_LM22genes.nnls.tsv");
+    expect((await cli("nnls", mixture, "-q", "-o", results)).code).toBe(0);
+    const ref = await cli("compare", results, truth, "--map", map);
+    expect(ref.code, ref.err).toBe(0);
+    expect(ref.out).toMatch(/CD8 T/);
+    const refTsv = await cli("compare", results, truth, "--map", map, "-o", join(tmp, "c.tsv"));
+    expect(refTsv.code).toBe(0);
+    expect(await runNnls({ files: mixture })).toBe("done");
+    await page.getByTestId("compare-reference").setInputFiles(truth);
+    await page.getByTestId("compare-map").setInputFiles(map);
+    await page.getByTestId("compare-run").click();
+    await page.waitForSelector("body[data-compare=done], body[data-compare=failed]");
+    expect(await page.getByTestId("compare-report").textContent()).toBe(ref.out.split(`${tmp}/`).join(""));
+    const [dl] = await Promise.all([page.waitForEvent("download"), page.getByTestId("download-compare").click()]);
+    expect(readFileSync((await dl.path())!, "utf8")).toBe(readFileSync(join(tmp, "c.tsv"), "utf8").split(`${tmp}/`).join(""));
+    const bad = join(tmp, "bad-map.tsv");
+    writeFileSync(bad, "a\tT\nCD8 cytotoxic T lymphos\tkiller cells\n");
+    const refused = await cli("compare", results, truth, "--map", bad);
+    expect(refused.code).toBe(3);
+    await page.getByTestId("compare-map").setInputFiles(bad);
+    await page.getByTestId("compare-run").click();
+    await page.waitForSelector("body[data-compare=failed]");
+    expect(await page.getByTestId("compare-error").textContent()).toBe(asPage(refused.err, `${tmp}/`));
+  }, 240_000);
+
   it("HDF5 options appear for HDF5 files only; --transpose, --var-column and --samples-from give the CLI's tables", async () => {
     const h5 = (f: string) => fixture(`hdf5/${f}`);
     await page.getByTestId("mixture-input").setInputFiles(h5("mixture.tsv"));

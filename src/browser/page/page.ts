@@ -374,6 +374,7 @@ function render(r: RunResult, secs: string): void {
   renderTable(r.table);
   out.hidden = false;
   wireDownloads(r);
+  wireCompare(r);
   document.body.dataset.charts = "";
   loadAnalysis()
     .then((a) => a.showRun({ tsv: r.table, json: r.json, base: baseName() }))
@@ -446,6 +447,21 @@ async function arrowFile(r: RunResult): Promise<Uint8Array<ArrayBuffer>> {
     cols[name] = arrow.makeVector(Float64Array.from(r.samples, (_, s) => r.values[s * n + c]));
   });
   return arrow.tableToIPC(new arrow.Table(cols), "file") as Uint8Array<ArrayBuffer>;
+}
+
+/** The Compare step (src/browser/page/compare.ts, loaded on first use) on this run's table. */
+function wireCompare(r: RunResult): void {
+  const compare = () => import("./compare.js");
+  document.body.dataset.compare = "";
+  $("compare-report").textContent = ""; // the last run's comparison is gone with its table
+  $("compare-error").hidden = true;
+  for (const id of ["download-compare", "download-compare-json"]) $<HTMLButtonElement>(id).disabled = true;
+  $("compare-run").onclick = () => {
+    delete document.body.dataset.compare;
+    void compare().then((c) => c.runCompare(r.table, `${baseName()}.tsv`));
+  };
+  $("download-compare").onclick = () => void compare().then((c) => c.saveCompare("tsv", baseName()));
+  $("download-compare-json").onclick = () => void compare().then((c) => c.saveCompare("json", baseName()));
 }
 
 function wireDownloads(r: RunResult): void {
