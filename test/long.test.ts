@@ -117,6 +117,12 @@ describe("long tables", () => {
     const r = spawnSync(process.execPath, [CLI, "nnls", path, "--layout", "long", "--signature", SIG], { encoding: "utf8" });
     expect(r.status, r.stderr).toBe(0); // (a warning: only 3 LM22 genes)
     expect(r.stdout.split("\n")[1]).toMatch(/^S1\t/);
+    // The whole-file path (--na drop-gene, --sample-names, several files) honours --layout as well.
+    const whole = spawnSync(process.execPath, [CLI, "nnls", path, "--layout", "long", "--na", "drop-gene", "--signature", SIG], {
+      encoding: "utf8",
+    });
+    expect(whole.status, whole.stderr).toBe(0);
+    expect(whole.stdout).toBe(r.stdout);
   });
 
   it("refused: a missing pair, a repeated pair, a bad value; a wide table with an NA column stays wide", () => {
