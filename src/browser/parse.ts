@@ -4,7 +4,7 @@
 import { InputError } from "../core/errors.js";
 import { isGzip } from "../core/formats/gzip.js";
 import { isArrow } from "../core/formats/arrow.js";
-import { preloadArrow, preloadHdf5, readHdf5InPlace } from "./host.js";
+import { preloadArrow, preloadHdf5, preloadParquet, readHdf5InPlace } from "./host.js";
 import { gzippedHdf5, isHdf5, notHdf5 } from "../core/formats/hdf5.js";
 import { isParquet } from "../core/formats/parquet.js";
 import { StreamGuard } from "../core/limits.js";
@@ -65,6 +65,7 @@ export async function parseMatrixBytes(bytes: Uint8Array, opts: ReadOptions = {}
   const raw = await gunzipIfNeeded(bytes, opts.name);
   if (isArrow(raw)) await preloadArrow();
   if (isHdf5(raw)) await preloadHdf5();
+  if (isParquet(raw)) await preloadParquet();
   return parseMatrix(raw, opts);
 }
 
@@ -83,6 +84,7 @@ export async function parseMatrixFile(file: Blob, opts: ReadOptions = {}): Promi
     const refused = notHdf5(opts.hdf5, opts.name);
     if (refused) throw refused;
     if (isArrow(raw)) await preloadArrow();
+    if (isParquet(raw)) await preloadParquet();
     return parseMatrix(raw, opts);
   } catch (e) {
     throw roleError(e, opts);
