@@ -13,7 +13,7 @@ import { type FileHandle, open } from "node:fs/promises";
 import { RecordBatchReader } from "apache-arrow";
 import { InputError } from "../core/errors.js";
 import { makeMatrix } from "../core/matrix.js";
-import { arrowBadCell, arrowGene, arrowNumber } from "../core/formats/arrow.js";
+import { arrowBadCell, arrowGene, arrowNumber, checkArrowSchema } from "../core/formats/arrow.js";
 import { checkArrowIPC } from "../core/formats/arrow-check.js";
 import { type AsyncBuffer, parquetMetadataAsync } from "hyparquet";
 import { badCell, chunkRange, decodeChunk, guard, parquetTable, readFooter } from "../core/formats/parquet.js";
@@ -270,7 +270,17 @@ export async function streamArrow(
       throw corrupt(e);
     }
     const fields = reader.schema.fields;
-    if (fields.length < 2) throw new InputError(`Arrow table needs a gene column and at least one sample column`, { file });
+    try {
+      checkArrowSchema(reader.schema, file);
+    } catch (e) {
+      // The whole-file reader meets corrupt batches before it looks at the schema.
+      try {
+        for await (const _ of reader);
+      } catch (c) {
+        throw corrupt(c);
+      }
+      throw e;
+    }
     const cols = fields.slice(1).map((f) => f.name);
     const t = new Columnar(file, opts, cols.length);
     const it = reader[Symbol.asyncIterator]();
