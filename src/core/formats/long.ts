@@ -23,7 +23,14 @@ const SAMPLE_HEADER = /sample|mixture|specimen|patient|donor|^run$|gsm/i;
  * The long layout of a three-column table, or undefined. `numeric[c]`: every examined value of column c is a
  * number; `distinct[c]`: how many different values it has among those rows.
  */
-export function longColumns(header: readonly string[], numeric: readonly boolean[], distinct: readonly number[]): LongColumns | undefined {
+export function longColumns(
+  header: readonly string[],
+  numeric: readonly boolean[],
+  distinct: readonly number[],
+  rows?: number,
+): LongColumns | undefined {
+  if (header.length === 3 && numeric.filter(Boolean).length === 2 && rows !== undefined)
+    return numericSamples(header, numeric, distinct, rows);
   if (header.length !== 3 || numeric.filter(Boolean).length !== 1) return undefined;
   const value = numeric.indexOf(true);
   const [a, b] = [0, 1, 2].filter((c) => c !== value);
@@ -35,6 +42,23 @@ export function longColumns(header: readonly string[], numeric: readonly boolean
   else if (s.length === 1) gene = s[0] === a ? b : a;
   else gene = distinct[a] >= distinct[b] ? a : b;
   return { gene, sample: gene === a ? b : a, value };
+}
+
+/**
+ * Sample IDs that are numbers (1, 2, …): read wide, such a table gave two "samples", the IDs and the values
+ * (merged into nonsense by --duplicates mean). Long only when the header names the sample column and every
+ * (gene, sample) pair occurs once: rows = genes × samples, which no wide table of unique genes meets.
+ */
+function numericSamples(header: readonly string[], numeric: readonly boolean[], distinct: readonly number[], rows: number) {
+  const gene = numeric.indexOf(false);
+  const named = [0, 1, 2].filter((c) => c !== gene && SAMPLE_HEADER.test(header[c]));
+  if (named.length !== 1 || distinct[gene] * distinct[named[0]] !== rows) return undefined;
+  return { gene, sample: named[0], value: 3 - gene - named[0] };
+}
+
+/** Whether a three-column table with two number columns names one of them as the sample column (numericSamples). */
+export function namesNumericSamples(header: readonly string[], numeric: readonly boolean[]): boolean {
+  return numeric.filter(Boolean).length === 2 && [0, 1, 2].some((c) => numeric[c] && SAMPLE_HEADER.test(header[c] ?? ""));
 }
 
 /**
