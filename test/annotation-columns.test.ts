@@ -12,6 +12,7 @@ import { describe, expect, it } from "vitest";
 import { main } from "../src/node/cli.js";
 import { readMatrixFile } from "../src/node/read.js";
 import { streamMatrixFile } from "../src/node/stream.js";
+import { formatParquet } from "../src/core/formats/parquet.js";
 
 const fx = (f: string) => fileURLToPath(new URL(`fixtures/annotation/${f}`, import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "cellfrac-annot-"));
@@ -136,6 +137,32 @@ describe("Arrow's gene column must hold strings", { timeout: 60_000 }, () => {
     for (const m of [readMatrixFile(f), (await streamMatrixFile(f, {}))!.matrix]) {
       expect(m.rows).toEqual(want.rows);
       expect(Array.from(m.data)).toEqual(Array.from(want.data));
+    }
+  });
+});
+
+describe("long Arrow/Parquet tables with numbers for sample IDs", { timeout: 60_000 }, () => {
+  it("are refused (exit 3, no output) rather than read wide as two samples and merged by --duplicates", async () => {
+    const genes = s1.flatMap((r) => [r[0], r[0], r[0]]);
+    const ids = s1.flatMap(() => [1, 2, 3]);
+    const tpm = s1.flatMap((_, i) => [s1, s2, s3].map((s) => Number(s[i][3])));
+    const arrow = join(dir, "long-ids.arrow");
+    const t = new Table({
+      gene: vectorFromArray(genes, new Utf8()),
+      sample_id: vectorFromArray(ids, new Int32()),
+      tpm: vectorFromArray(tpm, new Float64()),
+    });
+    writeFileSync(arrow, tableToIPC(t, "file"));
+    const parquet = join(dir, "long-ids.parquet");
+    writeFileSync(
+      parquet,
+      formatParquet("gene", ["sample_id", "tpm"], genes, (r, c) => (c === 0 ? ids[r] : tpm[r])),
+    );
+    for (const f of [arrow, parquet]) {
+      const msg = 'FILE: a long table whose sample IDs are numbers (column "sample_id")';
+      expect(await refusal(f, ["nnls", "--duplicates", "mean"])).toContain(msg);
+      expect(await refusal(f, ["cibersort", "--duplicates", "mean", "--perm", "0", "--threads", "1"])).toContain(msg);
+      expect(() => readMatrixFile(f, { duplicates: "mean" })).toThrow(/a long table whose sample IDs are numbers/);
     }
   });
 });

@@ -19,6 +19,7 @@ import { type AsyncBuffer, parquetMetadataAsync } from "hyparquet";
 import { badCell, chunkRange, decodeChunk, guard, parquetTable, readFooter } from "../core/formats/parquet.js";
 import { checkColumnNames, keepFn, mergeDuplicates, noun, type ReadOptions } from "../core/formats/read.js";
 import { cannotRead } from "./read.js";
+import { refuseNumericSampleIds } from "../core/formats/long.js";
 import type { StreamResult } from "./stream.js";
 
 /** Rows arriving a batch at a time (a Parquet row group, an Arrow record batch). */
@@ -95,6 +96,7 @@ class Columnar {
     const words = noun(opts);
     const policy = opts.duplicates ?? "error";
     checkColumnNames(cols, 2, words, file);
+    refuseNumericSampleIds(this.genes, cols, file);
     // Duplicates over every row, worded as readMatrixFile words them (line = row + 2); then the kept rows merged.
     mergeDuplicates(makeMatrix(this.genes, [], new Float64Array(0)), policy, words, file, opts.onWarning);
     const nr = this.keptGenes.length;

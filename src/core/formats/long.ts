@@ -62,6 +62,22 @@ export function namesNumericSamples(header: readonly string[], numeric: readonly
 }
 
 /**
+ * Refuse an Arrow or Parquet table read wide that is a long table with numbers for sample IDs: two number
+ * columns, one named as the sample column, and every gene on two rows or more on average (as its samples).
+ * Read wide it would be two "samples" (the IDs and the values), merged into nonsense by --duplicates.
+ * `genes`: the gene of every row.
+ */
+export function refuseNumericSampleIds(genes: readonly string[], cols: readonly string[], file: string | undefined): void {
+  const named = cols.filter((c) => SAMPLE_HEADER.test(c));
+  if (cols.length !== 2 || named.length !== 1 || genes.length < 2 * new Set(genes).size) return;
+  throw new InputError(
+    `a long table whose sample IDs are numbers (column "${named[0]}"): cellfrac reads long Arrow and Parquet tables ` +
+      `with the sample IDs as strings; write that column as text, or the table as TSV (read as a long table)`,
+    { file },
+  );
+}
+
+/**
  * The matrix of a long table. `line(i)` is the file line of entry i, for messages; `values` are checked
  * already (finite numbers).
  */

@@ -11,7 +11,7 @@ import { gctToTsv, isGct } from "./gct.js";
 import { type QuantOptions, readQuantLike } from "./quant.js";
 import { InputError, withRole } from "../errors.js";
 import { refuseUnreadable } from "./sniff.js";
-import { longColumns, longToMatrix, namesNumericSamples } from "./long.js";
+import { longColumns, longToMatrix, namesNumericSamples, refuseNumericSampleIds } from "./long.js";
 import { gunzipSync, host } from "../host.js";
 import { isGzip } from "./gzip.js";
 import { type Hdf5Options, type Hdf5Read, hdf5NotHere, isHdf5, parseHdf5Bytes } from "./hdf5.js";
@@ -88,6 +88,7 @@ function parseTable(input: string | Uint8Array, opts: ReadOptions): Matrix {
       const keep = keepFn(opts.keepRows);
       const m = isArrow(bytes) ? parseArrow(bytes, file, keep) : parseParquet(bytes, file, keep);
       checkColumnNames(m.cols, 2, words, file);
+      refuseNumericSampleIds(m.rows, m.cols, file);
       return mergeDuplicates(m, opts.duplicates ?? "error", words, file, opts.onWarning);
     }
     refuseUnreadable(bytes, file);
