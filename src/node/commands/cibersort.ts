@@ -40,7 +40,7 @@ import {
 import { nodeMethodHost } from "../method-host.js";
 import { cliSay } from "../output.js";
 import { checkOutput, cliOptionConfig, cliValues, INPUT_NOTE, mixtureNote, runMethodCli } from "./method.js";
-import { readMixtureFiles, streamable } from "../mixtures.js";
+import { loadMixtureFiles, streamable } from "../mixtures.js";
 import { MIXTURE_OPTIONS } from "../../core/mixtures.js";
 import type { Matrix } from "../../core/matrix.js";
 import type { CliIO, Command } from "./types.js";
@@ -200,7 +200,7 @@ export async function runCibersort(o: CibersortCliOptions, io: CliIO): Promise<{
   let read: { mixture: Matrix; mixtureMax?: number; dropped?: string[] };
   if (streamable(paths, v)) read = await readCibersortMixture(o.mixture, signature, { ...o, onWarning: warn });
   else {
-    const r = readMixtureFiles(paths, v, warn, mixtureNote(o, io));
+    const r = await loadMixtureFiles(paths, v, warn, mixtureNote(o, io), o.hdf5);
     read = { mixture: r.matrix, dropped: r.dropped };
   }
   const { mixture, mixtureMax, dropped } = read;
