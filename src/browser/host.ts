@@ -3,7 +3,7 @@
 // DecompressionStream before parsing (parse.ts), so there is no synchronous gunzip; the Wasm core is
 // compiled from its asset, build/cellfrac.wasm beside the package (or the page's copy: the page bundle
 // keeps the same relative layout).
-import { type CoreFlavor, installHost } from "../core/host.js";
+import { type CoreFlavor, installHost, type ParquetLibrary } from "../core/host.js";
 import type { H5Lib } from "../core/formats/hdf5.js";
 
 /** data/ and build/ relative to this module (dist/browser/ in the package, app/browser/ in the page). */
@@ -19,6 +19,26 @@ let arrow: typeof import("apache-arrow") | undefined;
 /** Load apache-arrow (its own chunk in the page) before Arrow IPC is parsed or written. */
 export async function preloadArrow(): Promise<void> {
   arrow ??= await import("apache-arrow");
+}
+let parquet: ParquetLibrary | undefined;
+
+/** Load hyparquet and its codecs (their own chunk in the page) before Parquet is parsed. */
+export async function preloadParquet(): Promise<void> {
+  if (parquet) return;
+  const [hp, column, convert, codecs] = await Promise.all([
+    import("hyparquet"),
+    import("hyparquet/src/column.js"),
+    import("hyparquet/src/convert.js"),
+    import("hyparquet-compressors"),
+  ]);
+  parquet = {
+    parquetMetadata: hp.parquetMetadata,
+    parquetSchema: hp.parquetSchema,
+    parquetHeader: column.parquetHeader,
+    readColumn: column.readColumn,
+    DEFAULT_PARSERS: convert.DEFAULT_PARSERS,
+    compressors: codecs.compressors,
+  };
 }
 let h5: H5Lib | undefined;
 
@@ -62,6 +82,10 @@ installHost({
   arrow() {
     if (!arrow) throw new Error("cellfrac: apache-arrow was not preloaded (preloadArrow)");
     return arrow;
+  },
+  parquet() {
+    if (!parquet) throw new Error("cellfrac: hyparquet was not preloaded (preloadParquet)");
+    return parquet;
   },
   hdf5: () => h5,
   wasmModule,

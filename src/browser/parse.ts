@@ -4,7 +4,7 @@
 import { InputError } from "../core/errors.js";
 import { isGzip } from "../core/formats/gzip.js";
 import { isArrow } from "../core/formats/arrow.js";
-import { preloadArrow, preloadHdf5 } from "./host.js";
+import { preloadArrow, preloadHdf5, preloadParquet } from "./host.js";
 import { isHdf5 } from "../core/formats/hdf5.js";
 import { isParquet } from "../core/formats/parquet.js";
 import { StreamGuard } from "../core/limits.js";
@@ -65,5 +65,6 @@ export async function parseMatrixBytes(bytes: Uint8Array, opts: ReadOptions = {}
   const raw = await gunzipIfNeeded(bytes, opts.name);
   if (isArrow(raw)) await preloadArrow();
   if (isHdf5(raw)) await preloadHdf5();
+  if (isParquet(raw)) await preloadParquet();
   return parseMatrix(raw, opts);
 }

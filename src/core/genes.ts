@@ -8,6 +8,7 @@
 import { InputError } from "./errors.js";
 import type { DuplicatePolicy } from "./formats/read.js";
 import { isGzip } from "./formats/gzip.js";
+import { GeneIndex, IndexedMap, IndexedSet } from "./gene-index.js";
 import { gunzipSync, host } from "./host.js";
 import { type Matrix, makeMatrix, mergeRowGroups, ROW_COMBINERS, rowGroups } from "./matrix.js";
 
@@ -33,55 +34,49 @@ export interface GeneTable {
   ambiguous: ReadonlyMap<string, readonly string[]>;
 }
 
-/** Parse the gene table's text (header line first). */
-export function parseGeneTable(text: string): GeneTable {
-  const symbols = new Set<string>();
-  const ensembl = new Map<string, string>();
-  const other = new Map<string, string>();
-  const ambiguous = new Map<string, string[]>();
-  // One symbol per name while it is unique (no array per name: the table has ~130k names).
-  const add = (m: Map<string, string>, key: string, symbol: string) => {
-    const several = ambiguous.get(key);
-    if (several) {
-      if (!several.includes(symbol)) several.push(symbol);
-      return;
-    }
-    const first = m.get(key);
-    if (first === undefined) m.set(key, symbol);
-    else if (first !== symbol) {
-      m.delete(key);
-      ambiguous.set(key, [first, symbol]);
-    }
+/**
+ * Parse the gene table's text or UTF-8 bytes (header line first). The lookups are answered from an index over the text
+ * (gene-index.ts: no string per name, so loading is cheap); iterating a member builds an ordinary Map once.
+ */
+export function parseGeneTable(text: string | Uint8Array): GeneTable {
+  return tableOf(GeneIndex.of(typeof text === "string" ? new TextEncoder().encode(text) : text));
+}
+
+function tableOf(ix: GeneIndex): GeneTable {
+  return {
+    symbols: new IndexedSet(
+      (k) => ix.isSymbol(k),
+      () => ix.symbols(),
+    ),
+    ensembl: new IndexedMap(
+      (k) => ix.ensembl(k),
+      () => ix.ensemblEntries(),
+    ),
+    other: new IndexedMap(
+      (k) => ix.other(k),
+      () => ix.otherEntries(),
+    ),
+    ambiguous: new IndexedMap(
+      (k) => ix.ambiguous(k),
+      () => ix.ambiguousEntries(),
+    ),
   };
-  let start = text.indexOf("\n") + 1;
-  while (start > 0 && start < text.length) {
-    let end = text.indexOf("\n", start);
-    if (end < 0) end = text.length;
-    const [symbol, ens, names] = text.slice(start, text[end - 1] === "\r" ? end - 1 : end).split("\t");
-    start = end + 1;
-    if (!symbol) continue;
-    symbols.add(symbol);
-    if (ens) for (const id of ens.split(",")) add(ensembl, id, symbol);
-    if (names) for (const n of names.split(",")) add(other, n, symbol);
-  }
-  // A current symbol is never another gene's other name.
-  for (const s of symbols) {
-    other.delete(s);
-    ambiguous.delete(s);
-  }
-  return { symbols, ensembl, other, ambiguous };
 }
 
 let bundledTable: GeneTable | undefined;
 
 /**
- * The bundled gene table, read once through the host (Node inflates it; the page's worker hands over the
- * inflated text with useGeneTable first).
+ * The bundled gene table, read once through the host (Node maps the index `npm run build` made of it, or
+ * inflates it; the page's worker hands over the inflated text with useGeneTable first).
  */
 export function geneTable(): GeneTable {
   if (!bundledTable) {
     const bytes = host().dataFile(GENE_TABLE_FILE);
-    bundledTable = parseGeneTable(new TextDecoder("utf-8").decode(isGzip(bytes) ? gunzipSync(bytes) : bytes));
+    // The index the package's build made of this very file (its gzip trailer tells), when the host has it:
+    // nothing to inflate or hash. Otherwise the index is built here.
+    const snap = isGzip(bytes) ? host().geneIndex?.() : undefined;
+    const ix = snap && GeneIndex.fromSnapshot(snap, bytes.subarray(bytes.length - 8));
+    bundledTable = ix ? tableOf(ix) : parseGeneTable(isGzip(bytes) ? gunzipSync(bytes) : bytes);
   }
   return bundledTable;
 }
@@ -114,7 +109,8 @@ const SHOWN = 10;
 
 /** The stable ID (no version, no _PAR_Y), or undefined when `name` is not an Ensembl gene ID. */
 export function ensemblStableId(name: string): string | undefined {
-  return ENSEMBL_ID.exec(name)?.[1];
+  // Asked of every row of a mixture: the regular expression only for names that can match it.
+  return name.startsWith("ENSG") ? ENSEMBL_ID.exec(name)?.[1] : undefined;
 }
 
 /**

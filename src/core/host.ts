@@ -13,6 +13,19 @@ import type { H5Lib } from "./formats/hdf5.js";
 /** The apache-arrow module (a type only: the core never loads it itself). */
 export type ArrowLibrary = typeof import("apache-arrow");
 
+/**
+ * hyparquet and its codecs (types only: the core never loads them itself). Loading them takes ~100–150 ms, so
+ * a host loads them when Parquet is first read, not with the core.
+ */
+export interface ParquetLibrary {
+  parquetMetadata: typeof import("hyparquet").parquetMetadata;
+  parquetSchema: typeof import("hyparquet").parquetSchema;
+  parquetHeader: typeof import("hyparquet/src/column.js").parquetHeader;
+  readColumn: typeof import("hyparquet/src/column.js").readColumn;
+  DEFAULT_PARSERS: typeof import("hyparquet/src/convert.js").DEFAULT_PARSERS;
+  compressors: typeof import("hyparquet-compressors").compressors;
+}
+
 /** Which Wasm build to load: the release build (SIMD) by default, the debug build (assertions) on request. */
 export type CoreFlavor = "release" | "debug";
 
@@ -28,8 +41,15 @@ export interface Host {
   inflate?(bytes: Uint8Array, maxOutputLength?: number): Uint8Array;
   /** apache-arrow, loaded on first use (Arrow IPC input and output); absent until the host has it. */
   arrow?(): ArrowLibrary;
+  /** hyparquet and its codecs, loaded on first use (Parquet input); absent until the host has them. */
+  parquet?(): ParquetLibrary;
   /** h5wasm, ready (HDF5 input); absent until the host has loaded it (asynchronously). */
   hdf5?(): H5Lib | undefined;
+  /**
+   * The gene table's index as the build wrote it (build/human_genes.index, scripts/gene-index.mjs), if the
+   * host has it; genes.ts uses it only when it was made from the bundled table's very bytes.
+   */
+  geneIndex?(): Uint8Array | undefined;
   /** The compiled Wasm core of the given build. */
   wasmModule(flavor: CoreFlavor): Promise<WebAssembly.Module>;
 }
@@ -52,6 +72,13 @@ export function arrowLibrary(): ArrowLibrary {
   const a = host().arrow;
   if (!a) throw new Error("cellfrac: this host has no apache-arrow loaded (the browser loads it in parseMatrixBytes: preloadArrow)");
   return a();
+}
+
+/** The host's hyparquet. */
+export function parquetLibrary(): ParquetLibrary {
+  const p = host().parquet;
+  if (!p) throw new Error("cellfrac: this host has no Parquet reader loaded (the browser loads it in parseMatrixBytes: preloadParquet)");
+  return p();
 }
 
 /** A bundled data file as UTF-8 text. */

@@ -7,7 +7,7 @@ import { createRequire } from "node:module";
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { gunzipSync, inflateSync } from "node:zlib";
-import { type CoreFlavor, installHost } from "../core/host.js";
+import { type CoreFlavor, installHost, type ParquetLibrary } from "../core/host.js";
 import type { H5Lib } from "../core/formats/hdf5.js";
 
 /** The package's data/ folder (with a trailing separator). */
@@ -30,6 +30,28 @@ export function wasmModule(flavor: CoreFlavor): Promise<WebAssembly.Module> {
   return m;
 }
 
+let parquet: ParquetLibrary | undefined;
+
+/**
+ * hyparquet and its codecs, required on first use: synchronous, as the core's parsers are (they are ES
+ * modules: require() of ES modules needs Node 20.19 or 22.12).
+ */
+function parquetLibrary(): ParquetLibrary {
+  if (!parquet) {
+    try {
+      const { parquetMetadata, parquetSchema } = require("hyparquet") as typeof import("hyparquet");
+      const { parquetHeader, readColumn } = require("hyparquet/src/column.js") as typeof import("hyparquet/src/column.js");
+      const { DEFAULT_PARSERS } = require("hyparquet/src/convert.js") as typeof import("hyparquet/src/convert.js");
+      const { compressors } = require("hyparquet-compressors") as typeof import("hyparquet-compressors");
+      parquet = { parquetMetadata, parquetSchema, parquetHeader, readColumn, DEFAULT_PARSERS, compressors };
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "ERR_REQUIRE_ESM") throw e;
+      throw new Error(`cellfrac: reading Parquet needs Node 20.19 or later (this is ${process.version})`);
+    }
+  }
+  return parquet;
+}
+
 let h5: H5Lib | undefined;
 
 /** h5wasm's Node build (its file system is the disk), loaded and initialised on first use: HDF5 input. */
@@ -42,11 +64,22 @@ export async function loadHdf5(): Promise<H5Lib> {
   return h5;
 }
 
+/** build/human_genes.index (scripts/gene-index.mjs), or undefined when the build has none. */
+function geneIndex(): Uint8Array | undefined {
+  try {
+    return readFileSync(new URL("../../build/human_genes.index", import.meta.url));
+  } catch {
+    return undefined;
+  }
+}
+
 installHost({
   dataFile: (path) => readFileSync(DATA + path),
+  geneIndex,
   gunzip: (bytes, max) => gunzipSync(bytes, max === undefined ? {} : { maxOutputLength: max }),
   inflate: (bytes, max) => inflateSync(bytes, max === undefined ? {} : { maxOutputLength: max }),
   arrow: () => (arrow ??= require("apache-arrow") as typeof import("apache-arrow")),
+  parquet: parquetLibrary,
   hdf5: () => h5,
   wasmModule,
 });

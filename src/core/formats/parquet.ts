@@ -9,12 +9,12 @@
  * slices the chunks out of the bytes it holds, the Node streaming reader (src/node/stream-columnar.ts) reads
  * each range from the file; both decode the same ranges the same way, so they agree on data and errors.
  */
-import { parquetMetadata, parquetSchema, type FileMetaData, type SchemaElement, type SchemaTree } from "hyparquet";
-import { parquetHeader, readColumn } from "hyparquet/src/column.js";
-import { DEFAULT_PARSERS } from "hyparquet/src/convert.js";
-import { compressors } from "hyparquet-compressors";
+// hyparquet comes from the host (core/host.ts parquetLibrary), loaded when Parquet is first read: a TSV run
+// never loads it.
+import type { FileMetaData, SchemaElement, SchemaTree } from "hyparquet";
 import type { ColumnDecoder, CompressionCodec, Compressors, DecodedArray } from "hyparquet/src/types.js";
 import { InputError } from "../errors.js";
+import { parquetLibrary } from "../host.js";
 import { checkDims, inputLimits, overLimit } from "../limits.js";
 import { type Matrix, makeMatrix, selectRows } from "../matrix.js";
 import { longColumns, longToMatrix } from "./long.js";
@@ -60,7 +60,7 @@ export interface ParquetTable {
 /** The footer of a whole file held in memory, or of its tail read by a host (`size`: the file's length). */
 export function readFooter(bytes: Uint8Array, file: string | undefined): FileMetaData {
   if (bytes.length >= 4 && bytes[3] === 0x45) unsupported(file, "encryption (a PARE file)");
-  return guard(file, () => parquetMetadata(bytes));
+  return guard(file, () => parquetLibrary().parquetMetadata(bytes));
 }
 
 const NUMERIC = new Set(["INT32", "INT64", "FLOAT", "DOUBLE"]);
@@ -75,7 +75,7 @@ const isNumber = (e: SchemaElement) =>
 /** The table's columns, checked: a gene column, sample columns, known codecs and sizes within the file. */
 export function parquetTable(meta: FileMetaData, size: number, file: string | undefined): ParquetTable {
   return guard(file, () => {
-    const leaves = parquetSchema(meta).children;
+    const leaves = parquetLibrary().parquetSchema(meta).children;
     for (const l of leaves) {
       if (l.children.length > 0 || l.element.num_children !== undefined) unsupported(file, `nested column "${l.element.name}"`);
       if (l.element.repetition_type === "REPEATED") unsupported(file, `repeated column "${l.element.name}"`);
@@ -125,7 +125,7 @@ export function parquetTable(meta: FileMetaData, size: number, file: string | un
         const md = ch.meta_data;
         if (ch.file_path) unsupported(file, `column chunk in another file (column "${names[c]}")`);
         if (!md) unsupported(file, `column chunk without plain metadata (encrypted column "${names[c]}"?)`);
-        if (!(md.codec in CODECS)) unsupported(file, `${md.codec} compression (column "${names[c]}")`);
+        if (!CODECS.includes(md.codec)) unsupported(file, `${md.codec} compression (column "${names[c]}")`);
         if (Number(md.num_values) !== groupRows[gi])
           throw new InputError(
             `corrupt Parquet data: column "${names[c]}" has ${md.num_values} values in a row group of ${groupRows[gi]} rows`,
@@ -177,22 +177,25 @@ export function chunkRange(meta: FileMetaData, g: number, c: number): [number, n
   return [start, start + Number(md.total_compressed_size)];
 }
 
+/** The codecs read (hyparquet-compressors); others (LZO) are refused by name. */
+const CODECS: readonly string[] = ["UNCOMPRESSED", "SNAPPY", "GZIP", "ZSTD", "BROTLI", "LZ4", "LZ4_RAW"];
 /**
  * Page decompressors. Each output is bounded by the page's declared size, itself under maxFileBytes, so a
  * lying header cannot make a reader allocate without limit.
  */
-const CODECS: Compressors = {
-  UNCOMPRESSED: (b) => b,
-  SNAPPY: compressors.SNAPPY!,
-  GZIP: compressors.GZIP!,
-  ZSTD: compressors.ZSTD!,
-  BROTLI: compressors.BROTLI!,
-  LZ4: compressors.LZ4!,
-  LZ4_RAW: compressors.LZ4_RAW!,
-};
 function boundedCodecs(file: string | undefined): Compressors {
+  const { compressors } = parquetLibrary();
+  const codecs: Compressors = {
+    UNCOMPRESSED: (b) => b,
+    SNAPPY: compressors.SNAPPY!,
+    GZIP: compressors.GZIP!,
+    ZSTD: compressors.ZSTD!,
+    BROTLI: compressors.BROTLI!,
+    LZ4: compressors.LZ4!,
+    LZ4_RAW: compressors.LZ4_RAW!,
+  };
   const out: Compressors = {};
-  for (const [k, f] of Object.entries(CODECS) as [CompressionCodec, NonNullable<Compressors[CompressionCodec]>][]) {
+  for (const [k, f] of Object.entries(codecs) as [CompressionCodec, NonNullable<Compressors[CompressionCodec]>][]) {
     out[k] = (input, size) => {
       if (size > inputLimits().maxFileBytes) throw overLimit(`a Parquet page of ${size} bytes`, "maxFileBytes", { file });
       const b = f(input, size);
@@ -223,7 +226,7 @@ export function decodeChunk(bytes: Uint8Array, t: ParquetTable, g: number, c: nu
       element: leaf.element,
       schemaPath: [{ children: t.leaves, count: t.leaves.length, element: t.meta.schema[0], path: [] }, leaf],
       codec: md.codec,
-      parsers: DEFAULT_PARSERS,
+      parsers: parquetLibrary().DEFAULT_PARSERS,
       compressors: boundedCodecs(file),
       utf8: true,
     };
@@ -233,7 +236,7 @@ export function decodeChunk(bytes: Uint8Array, t: ParquetTable, g: number, c: nu
     const own = at === start && bytes.byteOffset === 0 && bytes.buffer.byteLength === end - start;
     const chunk = own ? bytes : new Uint8Array(bytes.subarray(start - at, end - at)); // a copy (Buffer.slice is a view)
     const reader = { view: new DataView(chunk.buffer, 0, chunk.length), offset: 0 };
-    const { data } = readColumn(reader, { groupStart: 0, selectStart: 0, selectEnd: rows, groupRows: rows }, decoder);
+    const { data } = parquetLibrary().readColumn(reader, { groupStart: 0, selectStart: 0, selectEnd: rows, groupRows: rows }, decoder);
     const n = data.reduce((s, d) => s + d.length, 0);
     if (n !== rows) throw new Error(`column "${leaf.element.name}" holds ${n} values in a row group of ${rows} rows`);
     return isText(leaf.element) ? { strings: strings(data) } : numbers(data, rows);
@@ -370,7 +373,7 @@ export interface ParquetColumnSummary {
 export function describeParquet(bytes: Uint8Array, file?: string): { rows: number; rowGroups: number; columns: ParquetColumnSummary[] } {
   return guard(file, () => {
     const meta = readFooter(bytes, file);
-    const leaves = parquetSchema(meta).children;
+    const leaves = parquetLibrary().parquetSchema(meta).children;
     const columns = leaves.map((leaf, c) => {
       const codecs = new Set<string>();
       const encodings = new Set<string>();
@@ -383,7 +386,7 @@ export function describeParquet(bytes: Uint8Array, file?: string): { rows: numbe
         const [start, end] = chunkRange(meta, gi, c);
         const reader = { view: new DataView(bytes.buffer, bytes.byteOffset + start, end - start), offset: 0 };
         while (reader.offset < end - start) {
-          const h = parquetHeader(reader);
+          const h = parquetLibrary().parquetHeader(reader);
           pageTypes.add(h.type);
           if (h.type === "DATA_PAGE" || h.type === "DATA_PAGE_V2") dataPages++;
           reader.offset += h.compressed_page_size;

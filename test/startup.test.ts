@@ -1,0 +1,53 @@
+// Start-up (issue 11): apache-arrow, hyparquet and its codecs, h5wasm and piscina load only for the files and
+// runs that use them, so `cellfrac --help` and a TSV run start without them. The built CLI runs under a
+// loader hook (fixtures/record-loads.mjs) that writes down every module the process resolves; an eager
+// import of any of them anywhere on the CLI's path fails this file. (Times: bench/startup.sh.)
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+
+const HEAVY = ["apache-arrow", "hyparquet", "hyparquet-compressors", "h5wasm", "piscina"];
+const path = (p: string) => fileURLToPath(new URL(p, import.meta.url));
+const BIN = path("../dist/node/cli.js");
+const HOOK = path("fixtures/record-loads.mjs");
+
+/** The packages (under node_modules) a CLI run loads; the run must succeed. */
+function packagesLoaded(args: string[]): Set<string> {
+  const dir = mkdtempSync(join(tmpdir(), "cellfrac-loads-"));
+  const record = join(dir, "loads.txt");
+  const run = spawnSync(process.execPath, ["--import", HOOK, BIN, ...args], {
+    cwd: dir,
+    encoding: "utf8",
+    env: { ...process.env, CELLFRAC_RECORD_LOADS: record },
+  });
+  expect(run.status, run.stderr).toBe(0);
+  const lines = readFileSync(record, "utf8").split("\n");
+  expect(lines.some((l) => l.includes("dist/node/cli.js"))).toBe(true);
+  const names = lines.flatMap((l) => {
+    const m = /node_modules[\\/]((?:@[^\\/]+[\\/])?[^\\/]+)/.exec(l);
+    return m ? [m[1]] : [];
+  });
+  return new Set(names);
+}
+
+describe("heavy modules load only when used", () => {
+  it("cellfrac --help loads none of them", () => {
+    const loaded = packagesLoaded(["--help"]);
+    expect(HEAVY.filter((p) => loaded.has(p))).toEqual([]);
+  }, 60_000);
+
+  it("the bundled 20-sample example (gzipped TSV, exact solver) loads none of them", () => {
+    const example = path("../data/example/scanb20_log2fpkm.tsv.gz");
+    const loaded = packagesLoaded(["cibersort", example, "--solver", "exact", "--perm", "0", "-q", "-o", "out.tsv"]);
+    expect(HEAVY.filter((p) => loaded.has(p))).toEqual([]);
+  }, 120_000);
+
+  it("a Parquet mixture with Arrow output loads hyparquet and apache-arrow (the record sees what loads late)", () => {
+    const mixture = path("fixtures/parquet/duckdb-lm22-zstd.parquet");
+    const loaded = packagesLoaded(["cibersort", mixture, "--perm", "0", "--threads", "1", "-q", "-o", "out.arrow"]);
+    expect(["hyparquet", "hyparquet-compressors", "apache-arrow"].filter((p) => !loaded.has(p))).toEqual([]);
+  }, 120_000);
+});
