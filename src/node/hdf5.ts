@@ -2,7 +2,8 @@
 // build opens the file on disk itself, so X is read block by block and never held whole; and the options
 // that say how to read such a file (--transpose, --var-column, --samples-from) as the core's Hdf5Options.
 import { InputError } from "../core/errors.js";
-import { type Hdf5Options, readHdf5 } from "../core/formats/hdf5.js";
+import { closeSync, openSync, readSync } from "node:fs";
+import { type H5Lib, type Hdf5Options, isHdf5, readHdf5 } from "../core/formats/hdf5.js";
 import { finishHdf5, keepFn, type ReadOptions } from "../core/formats/read.js";
 import type { OptionValues } from "../core/registry.js";
 import { loadHdf5 } from "./host.js";
@@ -12,12 +13,31 @@ import type { StreamResult } from "./stream.js";
 /** Read `path` (an HDF5 file, told by its first bytes) as streamMatrixFile reads a table. */
 export async function streamHdf5(path: string, file: string, opts: ReadOptions, gzipped: boolean): Promise<StreamResult> {
   if (gzipped) throw new InputError("a gzipped HDF5 file: gunzip it first (HDF5 files are read in place, block by block)", { file });
-  const lib = await loadHdf5();
+  return readHdf5Path(await loadHdf5(), path, file, opts);
+}
+
+/** readHdf5 of a path with the mixture's read options, h5wasm loaded (streamHdf5, and the merge of several files). */
+export function readHdf5Path(lib: H5Lib, path: string, file: string, opts: ReadOptions): StreamResult {
   let o = opts.hdf5 ?? {};
   // The list is read with the mixture (a missing mixture is reported first).
   if (o.samplesFile !== undefined && o.samples === undefined) o = { ...o, samples: readSampleIds(o.samplesFile) };
   const r = readHdf5(lib, path, file, o, keepFn(opts.keepRows));
   return finishHdf5(r, { ...opts, name: file });
+}
+
+/** Whether the file at `path` begins with HDF5's signature (false when it cannot be read: its reader says why). */
+export function isHdf5Path(path: string): boolean {
+  try {
+    const fd = openSync(path, "r");
+    try {
+      const b = new Uint8Array(8);
+      return isHdf5(b.subarray(0, readSync(fd, b, 0, 8, 0)));
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return false;
+  }
 }
 
 /** --transpose, --var-column and --samples-from as Hdf5Options (undefined when none is given; the list is read later). */

@@ -11,6 +11,7 @@ import type { Dataset, Entity, File, Group } from "h5wasm";
 import { InputError } from "../errors.js";
 import { checkDims } from "../limits.js";
 import { type Matrix, makeMatrix } from "../matrix.js";
+import { checkAnnotationColumns } from "./quant.js";
 
 /** What the core uses of h5wasm: its File class, and (the page) its in-memory file system for bytes. */
 export interface H5Lib {
@@ -335,6 +336,8 @@ function readSource(
   // Selected samples: positions in the file, in output order.
   const sel = o.samples ? pick(samples, o.samples, file, o.samplesFile) : samples.map((_, i) => i);
   const cols = sel.map((i) => samples[i]);
+  // A quantifier's table saved as AnnData (e.g. anndata.AnnData(quant.T)) has Length, NumReads, … as obs.
+  checkAnnotationColumns(cols, file, () => ({ file }));
   const outCol = new Int32Array(ns).fill(-1);
   sel.forEach((s, c) => {
     outCol[s] = c;

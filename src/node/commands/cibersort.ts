@@ -40,7 +40,7 @@ import {
 import { nodeMethodHost } from "../method-host.js";
 import { cliSay } from "../output.js";
 import { checkOutput, cliOptionConfig, cliValues, INPUT_NOTE, mixtureNote, runMethodCli } from "./method.js";
-import { readMixtureFiles, streamable } from "../mixtures.js";
+import { loadMixtureFiles, streamable } from "../mixtures.js";
 import { MIXTURE_OPTIONS } from "../../core/mixtures.js";
 import type { Matrix } from "../../core/matrix.js";
 import type { CliIO, Command } from "./types.js";
@@ -209,7 +209,7 @@ async function runCibersortCli(o: CibersortCliOptions, io: CliIO): Promise<{ out
   if (streamable(paths, v))
     ({ picked, ...read } = await readCibersortMixture(o.mixture, signature, { ...o, onWarning: warn, pick: shard?.pick }));
   else {
-    const r = readMixtureFiles(paths, v, warn, mixtureNote(o, io));
+    const r = await loadMixtureFiles(paths, v, warn, mixtureNote(o, io), o.hdf5);
     read = { mixture: r.matrix, dropped: r.dropped };
   }
   const { mixture, mixtureMax, dropped } = read;
