@@ -1,6 +1,7 @@
 // The parallel reader (src/node/stream-parallel.ts: cells scanned on worker threads, everything else in the
 // reading thread) against the one-thread reader: the same StreamResult to the bit, the same first error and
-// the same warnings, for any thread count and batch size. Needs the worker build (npm run build).
+// the same warnings, for any thread count and batch size; and a shard's column pick (ColumnPick: only its
+// cells converted) against the whole read's columns. Needs the worker build (npm run build).
 import { mkdtempSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
