@@ -108,10 +108,10 @@ export async function runMethodCli(
     dropped?: string[];
     /** A shard: its samples, taken from the mixture as read, and the whole mixture's maximum (src/node/shard.ts). */
     select?: (mixture: Matrix) => { mixture: Matrix; mixtureMax: number };
-    /** A shard: write its part instead of the result (returns the text for stdout without -o). */
-    write?: (out: MethodOutput) => string | undefined;
+    /** A shard: write its part instead of the result (returns the text for stdout without -o); none: empty. */
+    write?: (out?: MethodOutput) => string | undefined;
   } = {},
-): Promise<{ out: MethodOutput; text?: string }> {
+): Promise<{ out?: MethodOutput; text?: string }> {
   const say = cliSay(io, cli.quiet);
   const warn = say.warn;
   checkOutputPath(cli.output);
@@ -123,6 +123,12 @@ export async function runMethodCli(
   if (!mixture) ({ matrix: mixture, dropped } = await readMixturePaths(paths, v, warn, mixtureNote(cli, io)));
   const shard = select?.(mixture);
   if (shard) mixture = shard.mixture;
+  // A shard without samples (more shards than samples, a range past the end): an empty part, nothing run,
+  // so that a workflow engine's fixed set of shard jobs all succeed and merge (docs/scale.md).
+  if (write && (shard ? mixture.cols.length : ctx.columns?.length) === 0) {
+    say.note("no sample of the mixture is in this shard: writing an empty part (merge accepts it)");
+    return { text: write() };
+  }
   const out = await m.run(mixture, v, {
     host: nodeMethodHost(warn),
     onWarning: warn,
