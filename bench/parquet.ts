@@ -51,21 +51,27 @@ for (const [label, bytes] of inputs) {
     ["keepRows LM22", (g: string) => lm22.has(g)],
   ] as const) {
     const times: number[] = [];
+    const cpus: number[] = [];
     let shape = "";
     for (let i = 0; i < repeats; i++) {
       const t0 = performance.now();
+      const c0 = process.cpuUsage();
       const r = label === "TSV" ? parseMatrix(bytes, { name: label, keepRows: keep }) : reader(bytes, label, keep, gunzip);
       times.push(performance.now() - t0);
+      const cu = process.cpuUsage(c0);
+      cpus.push((cu.user + cu.system) / 1e3);
       shape = `${r.rows.length} × ${r.cols.length}`;
       if (what === "all rows" && !Buffer.from(r.data.buffer).equals(Buffer.from(m.data.buffer)))
         throw new Error(`${label}: values differ from the TSV`);
     }
     times.sort((a, b) => a - b);
+    cpus.sort((a, b) => a - b);
     const med = times[Math.floor(times.length / 2)];
+    const cpu = cpus[Math.floor(cpus.length / 2)];
     const mbs = (bytes.length / 1e6 / (med / 1e3)).toFixed(0);
     console.log(
       `${label === "TSV" ? "TSV" : readerName}: ${label}, ${what}: ${shape}, ${(bytes.length / 1e6).toFixed(1)} MB, ` +
-        `median ${med.toFixed(0)} ms (${mbs} MB/s; best ${times[0].toFixed(0)} ms)`,
+        `median ${med.toFixed(0)} ms wall, ${cpu.toFixed(0)} ms CPU (${mbs} MB/s; best ${times[0].toFixed(0)} ms)`,
     );
   }
 }

@@ -44,6 +44,7 @@ const copy = (from, to) => {
 };
 copy("build/cellfrac.wasm", "build/cellfrac.wasm");
 copy("data/LM22.tsv", "data/LM22.tsv");
+copy("data/lineages.tsv", "data/lineages.tsv"); // cellfrac compare's cell-type lineages (the page's Compare step)
 for (const dir of ["identifiers", "til10", "genesets"]) {
   for (const f of readdirSync(join(root, "data", dir))) if (/\.(tsv|txt)(\.gz)?$/.test(f)) copy(`data/${dir}/${f}`, `data/${dir}/${f}`);
 }

@@ -373,12 +373,14 @@ describe.skipIf(!HAVE_CHROMIUM)(`the page in Chromium${NO_CHROMIUM}`, () => {
   }, 120_000);
 
   it("keyboard: every control has a label, and Tab from the method select visits the method's enabled controls in order", async () => {
+    // The input options every method shares (the HDF5 ones are hidden until an HDF5 file is chosen).
+    const input = ["layout", "genes", "sample-names", "na", "gene-match", "value", "tx2gene", "probe-map", "collapse"];
     const order: Record<string, string[]> = {
-      cibersort: ["signature", "perm", "seed", "qn", "solver", "absolute", "scale", "duplicates", "gene-match"],
-      quantiseq: ["q-tumor", "q-arrays", "q-mrna", "scale", "duplicates", "gene-match"],
-      epic: ["epic-reference", "e-other", "e-mrna", "e-proportions", "scale", "duplicates", "gene-match"],
-      ssgsea: ["genesets", "geneset-file", "set-column", "gene-column", "transform", "normalize", "duplicates", "gene-match"],
-      mcpcounter: ["genesets", "geneset-file", "set-column", "gene-column", "transform", "duplicates", "gene-match"],
+      cibersort: ["signature", "perm", "seed", "qn", "solver", "absolute", "scale", "duplicates", ...input],
+      quantiseq: ["q-tumor", "q-arrays", "q-mrna", "scale", "duplicates", ...input],
+      epic: ["epic-reference", "e-other", "e-mrna", "e-proportions", "scale", "duplicates", ...input],
+      ssgsea: ["genesets", "geneset-file", "set-column", "gene-column", "transform", "normalize", "duplicates", ...input],
+      mcpcounter: ["genesets", "geneset-file", "set-column", "gene-column", "transform", "duplicates", ...input],
     };
     const unlabeled = await page.evaluate(() =>
       Array.from(document.querySelectorAll<HTMLInputElement>("form input, form select, form button"))

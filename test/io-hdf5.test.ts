@@ -12,6 +12,7 @@ import { readMatrixFile } from "../src/node/read.js";
 import { readMatrixStreamed, streamMatrixFile } from "../src/node/stream.js";
 import { type Hdf5Options, isHdf5, readHdf5 } from "../src/core/formats/hdf5.js";
 import type { Matrix } from "../src/core/matrix.js";
+import { hdf5Options } from "../src/core/mixtures.js";
 
 const fx = (f: string) => fileURLToPath(new URL(`fixtures/hdf5/${f}`, import.meta.url));
 const MIX = fx("mixture.tsv");
@@ -161,6 +162,19 @@ describe("the CLI", { timeout: 120_000 }, () => {
         .map((l) => l.split("\t")[0]),
     ).toEqual(["GSM2877003", "GSM2877000"]);
     expect((await run("nnls", fx("archs4.h5"), "--samples-from", join(dir, "none.txt"))).code).toBe(3);
+  });
+
+  it("--samples-from as bytes (the page, the API): the IDs parsed as from a file; none is the same error", () => {
+    const bytes = (t: string) => ({ name: "ids.txt", bytes: new TextEncoder().encode(t) });
+    expect(hdf5Options({ samplesFrom: bytes("GSM2877003\r\n\nGSM2877000,x\n") })).toEqual({
+      transpose: false,
+      varColumn: undefined,
+      samplesFile: "ids.txt",
+      samples: ["GSM2877003", "GSM2877000"],
+    });
+    expect(hdf5Options({ samplesFrom: "p.txt" })).toEqual({ transpose: false, varColumn: undefined, samplesFile: "p.txt" });
+    expect(hdf5Options({})).toBeUndefined();
+    expect(() => hdf5Options({ samplesFrom: bytes("\n\n") })).toThrow(/^ids\.txt: no sample IDs in the samples file$/);
   });
 
   const refused: [string, string[], RegExp][] = [

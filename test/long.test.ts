@@ -117,6 +117,12 @@ describe("long tables", () => {
     const r = spawnSync(process.execPath, [CLI, "nnls", path, "--layout", "long", "--signature", SIG], { encoding: "utf8" });
     expect(r.status, r.stderr).toBe(0); // (a warning: only 3 LM22 genes)
     expect(r.stdout.split("\n")[1]).toMatch(/^S1\t/);
+    // The whole-file path (--na drop-gene, --sample-names, several files) honours --layout as well.
+    const whole = spawnSync(process.execPath, [CLI, "nnls", path, "--layout", "long", "--na", "drop-gene", "--signature", SIG], {
+      encoding: "utf8",
+    });
+    expect(whole.status, whole.stderr).toBe(0);
+    expect(whole.stdout).toBe(r.stdout);
   });
 
   it("refused: a missing pair, a repeated pair, a bad value; a wide table with an NA column stays wide", () => {
@@ -133,5 +139,26 @@ describe("long tables", () => {
     );
     const na = "gene\tS1\tS2\nA\t1\tNA\nB\t2\tNA\nC\t3\tNA\n";
     expect(() => parseMatrix(na, { name: "w.tsv" })).toThrow(/^w\.tsv:2:3, gene "A", sample "S2": missing value "NA"/);
+  });
+
+  it("sample IDs that are numbers: long when the header names the sample column and every pair occurs once", async () => {
+    // Read wide, such a table was two "samples" (the IDs and the values): --duplicates mean made nonsense of it.
+    const lines = ["gene\tsample_id\ttpm"];
+    wide.cols.slice(0, 3).forEach((_, c) => wide.rows.forEach((g, r) => lines.push(`${g}\t${c + 1}\t${get(wide, r, c)}`)));
+    const text = `${lines.join("\n")}\n`;
+    const want = selectRows(
+      wide,
+      wide.rows.map((_, r) => r),
+    );
+    const m = parseMatrix(text, { name: "n.tsv", duplicates: "mean" });
+    expect([m.rows, m.cols]).toEqual([want.rows, ["1", "2", "3"]]);
+    expect(Array.from(m.data)).toEqual(Array.from(want.data.subarray(0, 3 * want.rows.length)));
+    const path = join(dir, "numeric-ids.tsv");
+    writeFileSync(path, text);
+    const streamed = (await streamMatrixFile(path, { duplicates: "mean" }))!.matrix;
+    expect([streamed.cols, Array.from(streamed.data)]).toEqual([m.cols, Array.from(m.data)]);
+    // A wide table of two samples, one named like a sample column, with repeated integers stays wide.
+    const w = parseMatrix("gene\tpatient1\tx\nA\t1\t5\nB\t2\t6\nC\t1\t7\nD\t2\t8\n", { name: "w.tsv" });
+    expect(w.cols).toEqual(["patient1", "x"]);
   });
 });

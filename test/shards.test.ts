@@ -141,11 +141,64 @@ describe("cibersort: plan + 3 uneven shards + merge == one run", () => {
     r = await run("merge", p(0), plan, "-o", at("x.tsv"));
     expect(r.code).toBe(3);
     expect(r.err).toContain("plain.plan: not a cellfrac part file");
-
-    r = await run("cibersort", MIX, "--perm", "0", "--plan", plan, "--sample-range", "30-40", "-o", at("x.json"));
-    expect(r.code).toBe(3);
-    expect(r.err).toContain("--sample-range 30-40: the mixture has 20 samples");
   }, 120_000);
+
+  it("a shard without samples (more shards than samples, a range past the end) writes an empty part merge accepts", async () => {
+    const plan = at("plain.plan");
+    // 23 shards of 20 samples: shards 1, 8 and 16 are empty (⌊(K−1)·20/23⌋ = ⌊K·20/23⌋).
+    const parts = Array.from({ length: 23 }, (_, i) => at(`many-${i + 1}.json`));
+    for (const [i, part] of parts.entries()) {
+      const r = await run("cibersort", MIX, "--perm", "0", "--plan", plan, "--shard", `${i + 1}/23`, "-o", part);
+      expect(r.code, r.err).toBe(0);
+      const columns = JSON.parse(readFileSync(part, "utf8")).columns;
+      expect(columns.length === 0, `shard ${i + 1}`).toBe([1, 8, 16].includes(i + 1));
+      if (columns.length === 0) expect(r.err).toContain("no sample of the mixture is in this shard: writing an empty part");
+    }
+    for (const ext of ["tsv", "json"]) {
+      await ok("merge", ...parts, "-o", at(`many-merged.${ext}`));
+      if (ext === "json") await ok("cibersort", MIX, "--perm", "0", "-q", "-o", at("plain-one.json"));
+      expect(bytes(at(`many-merged.${ext}`)).equals(bytes(at(ext === "tsv" ? "plain-single.tsv" : "plain-one.json"))), ext).toBe(true);
+    }
+    // A range past the end: an empty part too, of this plan (a part of another plan is still refused).
+    for (const range of ["30-40", "31-50"])
+      await ok("cibersort", MIX, "--perm", "0", "--plan", plan, "--sample-range", range, "-q", "-o", at(`empty-${range}.json`));
+    await ok("merge", at("empty-30-40.json"), at("plain-part0.json"), at("plain-part1.json"), at("plain-part2.json"), "-o", at("x.tsv"));
+    expect(bytes(at("x.tsv")).equals(bytes(at("plain-single.tsv")))).toBe(true);
+    await ok(
+      "cibersort",
+      MIX,
+      "--perm",
+      "100",
+      "--solver",
+      "exact",
+      "--seed",
+      "7",
+      "--absolute",
+      "no.sumto1",
+      "--plan",
+      at("exact-nosumto1.plan"),
+      "--sample-range",
+      "30-40",
+      "-q",
+      "-o",
+      at("empty-other.json"),
+    );
+    const r = await run(
+      "merge",
+      at("plain-part0.json"),
+      at("empty-other.json"),
+      at("plain-part1.json"),
+      at("plain-part2.json"),
+      "-o",
+      at("x.tsv"),
+    );
+    expect(r.code).toBe(3);
+    expect(r.err).toContain("empty-other.json: this part comes from another plan than");
+    // Parts that are all empty cover nothing.
+    const none = await run("merge", at("empty-30-40.json"), at("empty-31-50.json"), "-o", at("x.tsv"));
+    expect(none.code).toBe(3);
+    expect(none.err).toContain("the parts do not cover every sample of the mixture (20): samples 1 to 20 missing");
+  }, 240_000);
 });
 
 describe("per-sample methods and ssGSEA: --sample-range + merge == one run", () => {
@@ -163,8 +216,11 @@ describe("per-sample methods and ssGSEA: --sample-range + merge == one run", () 
       for (const part of parts) {
         await ok(cmd, MIX, ...opts, "--sample-range", part.replace(/^.*-(\d+-\d+)\.json$/, "$1"), "-q", "-o", part);
       }
+      // A shard past the end writes an empty part; merged first, its columns are taken from the others.
+      const empty = at(`${tag}-empty.json`);
+      await ok(cmd, MIX, ...opts, "--sample-range", "21-30", "-q", "-o", empty);
       for (const ext of ["tsv", "json"]) {
-        await ok("merge", ...parts, "-o", at(`${tag}-merged.${ext}`));
+        await ok("merge", empty, ...parts, "-o", at(`${tag}-merged.${ext}`));
         expect(bytes(at(`${tag}-merged.${ext}`)).equals(bytes(at(`${tag}-single.${ext}`))), `${tag} ${ext}`).toBe(true);
       }
     }, 120_000);
@@ -192,9 +248,10 @@ describe("sample selection and number transport", () => {
       'l.txt:3: sample "a" is listed twice (first on line 1)',
     );
   });
-  it("--sample-range A-B is 1-based and inclusive; B past the end stops there", () => {
+  it("--sample-range A-B is 1-based and inclusive; B past the end stops there, A past it is empty", () => {
     expect(selectSamples(names, { range: "2-3" })).toEqual([1, 2]);
     expect(selectSamples(names, { range: "3-99" })).toEqual([2, 3]);
+    expect(selectSamples(names, { range: "5-8" })).toEqual([]); // past the end: an empty shard
     expect(() => selectSamples(names, { range: "3-2" })).toThrow("need 1 ≤ A ≤ B");
     expect(() => selectSamples(names, { range: "2" })).toThrow("expected A-B");
   });

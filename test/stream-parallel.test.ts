@@ -1,6 +1,7 @@
 // The parallel reader (src/node/stream-parallel.ts: cells scanned on worker threads, everything else in the
 // reading thread) against the one-thread reader: the same StreamResult to the bit, the same first error and
-// the same warnings, for any thread count and batch size. Needs the worker build (npm run build).
+// the same warnings, for any thread count and batch size; and a shard's column pick (ColumnPick: only its
+// cells converted) against the whole read's columns. Needs the worker build (npm run build).
 import { mkdtempSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -152,5 +153,76 @@ describe("parallel streamMatrixFile = one thread", () => {
       expect(want.rows.length).toBeGreaterThan(30);
       expect(await run(2)).toEqual(want);
     }
+  }, 60_000);
+});
+
+describe("a shard's columns (ColumnPick): only those cells are read, the same values as the whole read's", () => {
+  /** The whole read's kept rows at `columns` vs the picked read's, for 1–3 threads. */
+  async function expectPicked(path: string, opts: ReadOptions, columns: number[], chunks: number[]): Promise<void> {
+    const whole = await streamMatrixFile(path, opts, undefined, ONE);
+    const m = whole!.matrix;
+    const want = {
+      rows: m.rows,
+      cols: columns.map((c) => m.cols[c]),
+      data: columns.flatMap((c) =>
+        Array.from(m.data.subarray(c * m.rows.length, (c + 1) * m.rows.length), (x) => (Object.is(x, -0) ? "-0" : String(x))),
+      ),
+      genes: whole!.genes,
+      picked: { samples: m.cols.length, columns },
+    };
+    for (const chunk of chunks) {
+      for (const par of [ONE, ...PAR]) {
+        let seen: readonly string[] = [];
+        const r = await streamMatrixFile(path, opts, chunk, par, (names) => ((seen = names), columns));
+        const p = r!.matrix;
+        expect(seen, `${path} ${par.threads}`).toEqual(m.cols);
+        expect(
+          {
+            rows: p.rows,
+            cols: p.cols,
+            data: Array.from(p.data, (x) => (Object.is(x, -0) ? "-0" : String(x))),
+            genes: r!.genes,
+            picked: r!.picked,
+          },
+          `${path} chunk ${chunk} threads ${par.threads}`,
+        ).toEqual(want);
+      }
+    }
+  }
+
+  it("plain, quoted, spaced, CRLF and duplicate rows; first, middle, last and scattered columns", async () => {
+    const base = table(50, 9, 4);
+    const variants: [string, (l: string[]) => void][] = [
+      ["plain", () => {}],
+      ["quoted rows", (l) => (l[5] = l[5].replace(/^(\w+)/, '"$1"'))],
+      ["spaces around a cell", (l) => (l[9] = l[9].replace(/\t([^\t]+)$/, "\t $1"))],
+      ["a picked cell in exponent form", (l) => (l[12] = l[12].replace(/\t[^\t]+/, "\t1.5E+3"))],
+      ["crlf", (l) => l.forEach((x, i) => (l[i] = `${x}\r`))],
+      ["duplicates", (l) => (l[30] = l[30].replace(/^G\d+/, "G3"))],
+    ];
+    for (const [name, edit] of variants) {
+      const lines = [...base];
+      edit(lines);
+      const p = put(`pick-${name.replace(/ /g, "-")}.tsv`, `${lines.join("\n")}\n`);
+      for (const columns of [[0], [3, 4, 5], [8], [0, 2, 7, 8], []]) {
+        await expectPicked(p, { duplicates: "mean" }, columns, [64, 5000]);
+        await expectPicked(p, { duplicates: "mean", keepRows: (g) => g.length < 3 }, columns, [300]);
+      }
+    }
+  }, 600_000);
+
+  it("lines longer than a batch buffer (a grown buffer), gzipped too", async () => {
+    const lines = table(12, 12_000, 5); // lines of ~100 kB: longer than chunk + 64 kB with chunk 4096
+    const text = `${lines.join("\n")}\n`;
+    expect(lines[1].length).toBeGreaterThan(4096 + (1 << 16));
+    const columns = Array.from({ length: 3000 }, (_, i) => 5000 + i);
+    await expectPicked(put("wide.tsv", text), {}, columns, [4096]);
+    await expectPicked(put("wide.tsv.gz", gzipSync(text)), {}, [0, 11_999], [4096]);
+    await expectSame(put("wide2.tsv", text), {}, [4096]);
+  }, 600_000);
+
+  it("a Parquet table (not the text stream's) is picked after reading", async () => {
+    const parquet = new URL("./fixtures/parquet/duckdb-lm22-snappy.parquet", import.meta.url).pathname;
+    await expectPicked(parquet, {}, [0, 5, 21], [300]);
   }, 60_000);
 });

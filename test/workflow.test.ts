@@ -28,12 +28,18 @@ function single(args: string[], out: string): Buffer {
   return readFileSync(out);
 }
 
-describe("Snakemake workflow (4 shards) == one run", () => {
+describe("Snakemake workflow (4 shards; 22 for 20 samples) == one run", () => {
   const cases: [string, string[], string[]][] = [
     [
       "cibersort",
       ["mixture=scanb20.tsv.gz", "perm=10", "shards=4", "options=--absolute sig.score --solver exact"],
       ["cibersort", MIX, "--perm", "10", "--absolute", "sig.score", "--solver", "exact"],
+    ],
+    [
+      // More shards than samples (20): shards 1 and 12 have none and write empty parts the merge accepts.
+      "cibersort-22-shards",
+      ["mixture=scanb20.tsv.gz", "perm=0", "shards=22", "threads=1", "options=--solver exact"],
+      ["cibersort", MIX, "--perm", "0", "--solver", "exact"],
     ],
     [
       "ssgsea",
@@ -55,6 +61,11 @@ describe("Snakemake workflow (4 shards) == one run", () => {
         expect(r.status, r.stderr).toBe(0);
         const result = readFileSync(join(run, "cellfrac-out", "result.tsv"));
         expect(result.equals(single(args, join(run, "single.tsv")))).toBe(true);
+        if (tag.includes("22")) {
+          const empty = (k: number) =>
+            JSON.parse(readFileSync(join(run, "cellfrac-out", "parts", `part-${k}.json`), "utf8")).columns.length === 0;
+          expect([1, 12].map(empty)).toEqual([true, true]);
+        }
       },
       300_000,
     );

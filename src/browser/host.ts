@@ -4,7 +4,7 @@
 // compiled from its asset, build/cellfrac.wasm beside the package (or the page's copy: the page bundle
 // keeps the same relative layout).
 import { type CoreFlavor, installHost, type ParquetLibrary } from "../core/host.js";
-import type { H5Lib } from "../core/formats/hdf5.js";
+import { type H5Lib, type Hdf5Options, type Hdf5Read, readHdf5 } from "../core/formats/hdf5.js";
 
 /** data/ and build/ relative to this module (dist/browser/ in the package, app/browser/ in the page). */
 const DATA_URL = new URL("../../data/", import.meta.url);
@@ -41,13 +41,48 @@ export async function preloadParquet(): Promise<void> {
   };
 }
 let h5: H5Lib | undefined;
+/** Emscripten's file system as h5wasm's build exposes it; its WORKERFS reads a Blob in place (FileReaderSync: workers only). */
+interface EmFs {
+  mkdir(path: string): void;
+  rmdir(path: string): void;
+  mount(type: unknown, opts: { blobs: { name: string; data: Blob }[] }, dir: string): void;
+  unmount(dir: string): void;
+  filesystems: { WORKERFS?: unknown };
+}
+let fs: EmFs | undefined;
 
-/** Load h5wasm (its own chunk in the page; HDF5 files are read from its in-memory file system). */
+/** Load h5wasm (its own chunk in the page): HDF5 files are read from its file system. */
 export async function preloadHdf5(): Promise<void> {
   if (h5) return;
   const lib = await import("h5wasm");
   const mod = await lib.ready;
+  fs = mod.FS as unknown as EmFs;
   h5 = { File: lib.File, FS: mod.FS as unknown as H5Lib["FS"] };
+}
+
+let mounts = 0;
+
+/**
+ * Read a chosen HDF5 file in place: the File is mounted with WORKERFS (in h5wasm's Emscripten build), so
+ * HDF5 reads the blocks it asks for through FileReaderSync and the file is never copied into memory whole
+ * (an ARCHS4 file of many GB streams as on Node). Only in a worker (the run worker); needs preloadHdf5.
+ */
+export function readHdf5InPlace(
+  file: Blob,
+  name: string | undefined,
+  o: Hdf5Options,
+  keep: ((gene: string) => boolean) | undefined,
+): Hdf5Read {
+  if (!h5 || !fs?.filesystems.WORKERFS) throw new Error("cellfrac: h5wasm's WORKERFS is not loaded (preloadHdf5, in a worker)");
+  const dir = `/cellfrac-in-${++mounts}`;
+  fs.mkdir(dir);
+  fs.mount(fs.filesystems.WORKERFS, { blobs: [{ name: "input.h5", data: file }] }, dir);
+  try {
+    return readHdf5(h5, `${dir}/input.h5`, name, o, keep);
+  } finally {
+    fs.unmount(dir);
+    fs.rmdir(dir);
+  }
 }
 const modules = new Map<CoreFlavor, Promise<WebAssembly.Module>>();
 

@@ -4,11 +4,11 @@
 import { InputError } from "../core/errors.js";
 import { isGzip } from "../core/formats/gzip.js";
 import { isArrow } from "../core/formats/arrow.js";
-import { preloadArrow, preloadHdf5, preloadParquet } from "./host.js";
-import { isHdf5 } from "../core/formats/hdf5.js";
+import { preloadArrow, preloadHdf5, preloadParquet, readHdf5InPlace } from "./host.js";
+import { gzippedHdf5, isHdf5, notHdf5 } from "../core/formats/hdf5.js";
 import { isParquet } from "../core/formats/parquet.js";
 import { StreamGuard } from "../core/limits.js";
-import { parseMatrix, type ReadOptions } from "../core/formats/read.js";
+import { finishHdf5, keepFn, parseMatrix, type ReadOptions, roleError } from "../core/formats/read.js";
 import type { Matrix } from "../core/matrix.js";
 
 export { isGzip };
@@ -67,4 +67,26 @@ export async function parseMatrixBytes(bytes: Uint8Array, opts: ReadOptions = {}
   if (isHdf5(raw)) await preloadHdf5();
   if (isParquet(raw)) await preloadParquet();
   return parseMatrix(raw, opts);
+}
+
+/**
+ * Parse a chosen file (a worker's File or Blob) as parseMatrixBytes does, except HDF5: read in place from
+ * the mounted File (host.ts readHdf5InPlace), never copied whole; a gzipped one is refused as the CLI does.
+ */
+export async function parseMatrixFile(file: Blob, opts: ReadOptions = {}): Promise<Matrix> {
+  try {
+    if (isHdf5(new Uint8Array(await file.slice(0, 8).arrayBuffer()))) {
+      await preloadHdf5();
+      return finishHdf5(readHdf5InPlace(file, opts.name, opts.hdf5 ?? {}, keepFn(opts.keepRows)), opts).matrix;
+    }
+    const raw = await gunzipIfNeeded(new Uint8Array(await file.arrayBuffer()), opts.name);
+    if (isHdf5(raw)) throw gzippedHdf5(opts.name);
+    const refused = notHdf5(opts.hdf5, opts.name);
+    if (refused) throw refused;
+    if (isArrow(raw)) await preloadArrow();
+    if (isParquet(raw)) await preloadParquet();
+    return parseMatrix(raw, opts);
+  } catch (e) {
+    throw roleError(e, opts);
+  }
 }

@@ -8,23 +8,29 @@ import "./host.js";
 import { InputError, RunError, UsageError, withRole } from "../core/errors.js";
 import { renamedNote, resultText } from "../core/formats/results.js";
 import { BUILTIN_GENE_SETS, builtinGeneSetName, parseGeneSets } from "../core/genesets.js";
-import { ensemblStableId, GENE_TABLE_FILE, geneTableLoaded, toSymbols, useGeneTable } from "../core/genes.js";
+import { ensemblStableId, GENE_TABLE_FILE, geneTableLoaded, useGeneTable } from "../core/genes.js";
 import { type EpicReference, parseEpicGeneList, validateReference } from "../core/methods/epic.js";
 import { ESTIMATE_COMMON_GENES_FILE, parseEstimateCommonGenes } from "../core/methods/estimate.js";
 import { TIL10_FILES, til10FromTexts } from "../core/methods/quantiseq.js";
 import type { Coverage, MethodTable } from "../core/methods/types.js";
-import { type MethodHost, type NamedBytes, methodByName, parseOptions } from "../core/registry.js";
+import { type MethodHost, type NamedBytes, methodByName, type OptionValue, parseOptions } from "../core/registry.js";
 import { browserFitRunner, defaultWorkers, type BrowserPoolInfo } from "./pool.js";
-import { gunzipIfNeeded, parseMatrixBytes } from "./parse.js";
-import { mergeByGene } from "../core/mixtures.js";
+import { gunzipIfNeeded, parseMatrixBytes, parseMatrixFile } from "./parse.js";
+import { combineMixtures, droppedSignatureGenes, hdf5Options, mixtureReadOptions, quantOptions } from "../core/mixtures.js";
+import { isStandardQuantName, parseIdMap } from "../core/formats/quant.js";
 
 export type InputFile = NamedBytes;
+/** A chosen mixture file: read here (HDF5 in place, never copied whole); `name` is its folder path when a folder was chosen. */
+export interface MixtureFile {
+  name: string;
+  file: Blob;
+}
 
 export interface RunRequest {
   /** A registry method (src/core/registry.ts). */
   method: string;
   /** One file, or several merged by gene (src/core/mixtures.ts). */
-  mixture: InputFile | InputFile[];
+  mixture: MixtureFile | MixtureFile[];
   /** The method's options as the form gives them (keys: option keys); the registry checks them. */
   options: Record<string, unknown>;
   /** Fit workers (default: hardware concurrency). */
@@ -95,21 +101,26 @@ export const runWorkerApi = {
       // Warnings of reading the inputs; the methods' own come back in their table (MethodTable.warnings).
       const warnings: string[] = [];
       const onWarning = (m: string) => warnings.push(m);
-      const duplicates = v.duplicates as "error" | "first" | "mean" | "max";
       const files = Array.isArray(req.mixture) ? req.mixture : [req.mixture];
-      const read = { what: "mixture" as const, duplicates, onWarning, quant: { onNote: onWarning } };
-      const parse = async (f: InputFile) => ({ name: f.name, matrix: await parseMatrixBytes(f.bytes, { ...read, name: f.name }) });
-      const parts = await Promise.all(files.map(parse));
-      let mix = mergeByGene(parts, false);
       const mixtureName = files.map((f) => f.name).join(", ");
+      checkSampleNaming(files, v.sampleNames);
+      // Read and combined as `cellfrac <method> FILE…` reads them (src/node/mixtures.ts): the same core steps.
+      const maps = { tx2gene: await idMap(v.tx2gene as InputFile | undefined), probeMap: await idMap(v.probeMap as InputFile | undefined) };
+      const used = new Set<string>();
+      const quant = { ...quantOptions(v, maps, onWarning), onUse: (o: string) => used.add(o) };
+      const read = mixtureReadOptions(v, quant, onWarning, hdf5Options(v));
+      const parts = [];
+      for (const f of files) parts.push({ name: f.name, matrix: await parseMatrixFile(f.file, { ...read, name: f.name }) });
       // Ensembl gene IDs are mapped to symbols and genes meet under other names, as in the CLI.
-      const ids = mix.rows.some((g) => ensemblStableId(g) !== undefined);
+      const ids = parts.some((p) => p.matrix.rows.some((g) => ensemblStableId(g) !== undefined));
       if (ids || v.geneMatch !== "exact") await loadGeneTable();
-      if (ids) mix = toSymbols(mix, { duplicates, onWarning });
+      const { matrix: mix, dropped } = combineMixtures(parts, v, used, onWarning);
       const info: BrowserPoolInfo = { workers: 0, shared: false };
       const host = browserHost(onWarning, browserFitRunner(req.workers ?? defaultWorkers(), info, req.testFault));
       const progress = onProgress ? (d: number, t: number) => void onProgress(d, t) : undefined;
       const out = await method.run(mix, v, { host, onProgress: progress, mixtureName });
+      const droppedNote = droppedSignatureGenes(dropped, out.table.coverage);
+      if (droppedNote) warnings.push(droppedNote);
       const renamed = renamedNote(out.table);
       if (renamed) warnings.push(renamed);
       return {
@@ -130,6 +141,29 @@ export const runWorkerApi = {
     }
   },
 };
+
+/**
+ * Files named only by their tool (quant.sf, abundance.tsv, …) are named by their folder, which the page sees
+ * only when a folder is chosen: two such files without one would collide, so they are refused, never renamed.
+ */
+function checkSampleNaming(files: readonly MixtureFile[], names: OptionValue): void {
+  if (typeof names === "string" && names !== "title") return;
+  const seen = new Map<string, number>();
+  for (const f of files) if (!f.name.includes("/") && isStandardQuantName(f.name)) seen.set(f.name, (seen.get(f.name) ?? 0) + 1);
+  const [name, n] = [...seen].find(([, k]) => k > 1) ?? [];
+  if (name === undefined) return;
+  throw new UsageError(
+    `${n} files named ${name} without their folders: such files are named by their folder (S1/${name} is sample S1), ` +
+      `which the page sees only when you choose the folder: choose the folder that holds the samples' folders with ` +
+      `"Mixture folder", or name the samples in "Sample names" (A,B,… in the order of the files)`,
+  );
+}
+
+/** A chosen ID table (--tx2gene, --probe-map) read as the CLI reads it. */
+async function idMap(ref: InputFile | undefined): Promise<Map<string, string> | undefined> {
+  if (ref === undefined) return undefined;
+  return parseIdMap(new TextDecoder("utf-8").decode(await gunzipIfNeeded(ref.bytes, ref.name)), ref.name);
+}
 
 /** The page's host for the registry: bundled data fetched from the page's data folder, chosen files as bytes. */
 function browserHost(onWarning: (m: string) => void, fitRunner: MethodHost["fitRunner"]): MethodHost {

@@ -2,6 +2,7 @@
 // cell type (Pearson r, Spearman ρ, RMSE, max |Δ|, bias) and overall. Cell types match by name when one
 // side's columns are a subset of the other's; otherwise both sides are summed into shared lineages
 // (data/lineages.tsv).
+import type { OptionSpec } from "./registry.js";
 import { InputError } from "./errors.js";
 import { dataText } from "./host.js";
 import { rank } from "./stats/rank.js";
@@ -267,6 +268,15 @@ export interface CompareReport {
     bias: number;
   };
 }
+
+/** `cellfrac compare --by` (checked with the registry's checkValue by the CLI and the page alike). */
+export const COMPARE_BY = {
+  name: "by",
+  type: "choice",
+  choices: ["auto", "exact", "lineage"],
+  help: "",
+  hosts: ["cli", "page"],
+} as const satisfies OptionSpec;
 
 export interface CompareOptions {
   /** "auto" (default): exact names when one side's cell types are a subset of the other's, else lineages. */

@@ -2,13 +2,15 @@
 // how a mixture is read (listed in every method of src/core/registry.ts), the merge by gene, sample names,
 // and --na drop-gene. Reading the files is the host's (src/node/mixtures.ts, the page's run worker).
 import { InputError, UsageError } from "./errors.js";
+import { toSymbols } from "./genes.js";
 import type { CollapseRule, QuantOptions, QuantValue } from "./formats/quant.js";
 import type { ReadOptions } from "./formats/read.js";
 import { type Matrix, makeMatrix, selectRows } from "./matrix.js";
 import type { Coverage } from "./methods/types.js";
-import type { OptionSpec, OptionValues } from "./registry.js";
+import type { FileRef, OptionSpec, OptionValues } from "./registry.js";
+import { type Hdf5Options, parseSampleIds } from "./formats/hdf5.js";
 
-const NO_PAGE = ["cli", "api"] as const;
+const ALL = ["cli", "api", "page"] as const;
 
 /** How the mixture file(s) are read: the same options for every method. */
 export const MIXTURE_OPTIONS: readonly OptionSpec[] = [
@@ -19,14 +21,21 @@ export const MIXTURE_OPTIONS: readonly OptionSpec[] = [
     default: "all",
     arg: "G",
     help: "several mixture files: all (default: every file must have the same genes) or\nintersect (keep the genes every file has)",
-    hosts: NO_PAGE,
+    hosts: ALL,
+    page: {
+      id: "genes",
+      label: "Genes of several files",
+      group: "common",
+      choiceLabels: { all: "all (every file has the same genes)", intersect: "intersect (the genes every file has)" },
+    },
   },
   {
     name: "sample-names",
     type: "text",
     arg: "A,B,…",
     help: "name the samples (in file and column order), or title: a GEO series matrix's\n!Sample_title (default: GSM accession)",
-    hosts: NO_PAGE,
+    hosts: ALL,
+    page: { id: "sample-names", label: "Sample names", group: "common", placeholder: "A,B,… or title (GEO)", testid: "sample-names" },
   },
   {
     name: "value",
@@ -34,7 +43,8 @@ export const MIXTURE_OPTIONS: readonly OptionSpec[] = [
     choices: ["tpm", "counts", "fpkm"],
     arg: "V",
     help: "quantifier outputs: tpm (default where the file has it or its lengths give it),\ncounts or fpkm",
-    hosts: NO_PAGE,
+    hosts: ALL,
+    page: { id: "value", label: "Value", group: "quant", choiceLabels: { "": "default (TPM where the file has it)" } },
   },
   {
     name: "tx2gene",
@@ -44,7 +54,8 @@ export const MIXTURE_OPTIONS: readonly OptionSpec[] = [
     help:
       "transcript → gene table (two columns) for transcript-level files (Salmon quant.sf,\n" +
       "kallisto); default: the gene field of GENCODE transcript names",
-    hosts: NO_PAGE,
+    hosts: ALL,
+    page: { id: "tx2gene", label: "Transcript → gene table (tx2gene)", group: "quant", accept: ".tsv,.txt,.csv,.gz" },
   },
   {
     name: "probe-map",
@@ -52,7 +63,8 @@ export const MIXTURE_OPTIONS: readonly OptionSpec[] = [
     bundled: [],
     arg: "F",
     help: "GEO series matrix: probe → gene symbol table (two columns, or a GEO platform table\nwith a Gene Symbol column)",
-    hosts: NO_PAGE,
+    hosts: ALL,
+    page: { id: "probe-map", label: "GEO probe → gene symbol table", group: "quant", accept: ".tsv,.txt,.csv,.gz" },
   },
   {
     name: "collapse",
@@ -61,7 +73,8 @@ export const MIXTURE_OPTIONS: readonly OptionSpec[] = [
     default: "mean",
     arg: "C",
     help: "--probe-map: a gene's probes become its mean (default), elementwise max or first probe",
-    hosts: NO_PAGE,
+    hosts: ALL,
+    page: { id: "collapse", label: "Probes of one gene (probe map)", group: "quant" },
   },
   {
     name: "na",
@@ -70,7 +83,8 @@ export const MIXTURE_OPTIONS: readonly OptionSpec[] = [
     default: "error",
     arg: "N",
     help: "missing values in the mixture: error (default) or drop-gene (drop such genes; stderr\nsays how many and which signature genes)",
-    hosts: NO_PAGE,
+    hosts: ALL,
+    page: { id: "na", label: "Missing values", group: "common", choiceLabels: { "drop-gene": "drop-gene (drop such genes, listed)" } },
   },
 ];
 
@@ -100,9 +114,61 @@ export function wantsWholeRead(v: Readonly<Record<string, unknown>>): boolean {
   );
 }
 
-/** ReadOptions for one mixture file. */
-export function mixtureReadOptions(v: OptionValues, quant: QuantOptions, onWarning?: (m: string) => void): ReadOptions {
-  return { what: "mixture", duplicates: v.duplicates as ReadOptions["duplicates"], onWarning, na: v.na as ReadOptions["na"], quant };
+/**
+ * --transpose, --var-column and --samples-from as Hdf5Options (undefined when none is given). A path's list
+ * is read by the host later (a missing mixture is named first); given bytes (the page, the API) are parsed here.
+ */
+export function hdf5Options(v: OptionValues): Hdf5Options | undefined {
+  const transpose = v.transpose === true;
+  const varColumn = v.varColumn as string | undefined;
+  const from = v.samplesFrom as FileRef | undefined;
+  if (!transpose && varColumn === undefined && from === undefined) return undefined;
+  if (from === undefined || typeof from === "string") return { transpose, varColumn, samplesFile: from };
+  return { transpose, varColumn, samplesFile: from.name, samples: parseSampleIds(new TextDecoder().decode(from.bytes), from.name) };
+}
+
+/** ReadOptions for one mixture file (`hdf5`: the host's reading of --transpose, --var-column, --samples-from). */
+export function mixtureReadOptions(
+  v: OptionValues,
+  quant: QuantOptions,
+  onWarning?: (m: string) => void,
+  hdf5?: ReadOptions["hdf5"],
+): ReadOptions {
+  const duplicates = v.duplicates as ReadOptions["duplicates"];
+  return { what: "mixture", duplicates, onWarning, na: v.na as ReadOptions["na"], layout: v.layout as ReadOptions["layout"], hdf5, quant };
+}
+
+/** What --value, --tx2gene and --probe-map apply to (by option key; no import of the registry, which imports this). */
+const APPLIES: Record<string, [flag: string, what: string]> = {
+  value: ["--value", "quantifier outputs (Salmon, kallisto, RSEM, GDC STAR, STAR ReadsPerGene, featureCounts)"],
+  tx2gene: ["--tx2gene", "transcript-level files (Salmon quant.sf with transcript names, kallisto abundance.tsv)"],
+  probeMap: ["--probe-map", "GEO series matrices"],
+};
+
+/** An option that no mixture file used (QuantOptions.onUse: the option's name) is a usage error, not silently ignored. */
+export function checkUsed(v: OptionValues, used: ReadonlySet<string>): void {
+  for (const [key, [flag, what]] of Object.entries(APPLIES)) {
+    if (v[key] === undefined || used.has(flag.slice(2))) continue;
+    throw new UsageError(`${flag} applies to ${what}; no mixture file is one`);
+  }
+}
+
+/**
+ * The files' matrices as one mixture, as the CLI and the page both make it: merged by gene (--genes),
+ * samples renamed (--sample-names), Ensembl IDs mapped to symbols (the gene table loaded by the host when
+ * a row is one), and (--na drop-gene) genes with a missing value dropped. `used`: options the files used.
+ */
+export function combineMixtures(
+  parts: readonly { name: string; matrix: Matrix }[],
+  v: OptionValues,
+  used: ReadonlySet<string>,
+  onWarning?: (m: string) => void,
+): { matrix: Matrix; dropped: string[] } {
+  checkUsed(v, used);
+  const names = v.sampleNames as string | undefined;
+  const merged = renameSamples(mergeByGene(parts, v.genes === "intersect", names !== undefined && names !== "title"), names);
+  const symbols = toSymbols(merged, { duplicates: v.duplicates as ReadOptions["duplicates"], onWarning });
+  return v.na === "drop-gene" ? dropMissingGenes(symbols, onWarning) : { matrix: symbols, dropped: [] };
 }
 
 /**

@@ -36,7 +36,7 @@ export interface PageControl {
   id: string;
   label: string;
   /** The form group (fieldset) it sits in. */
-  group: "input" | "cibersort" | "quantiseq" | "epic" | "score" | "common";
+  group: "input" | "cibersort" | "quantiseq" | "epic" | "score" | "common" | "quant" | "hdf5";
   testid?: string;
   /** Labels of a choice's values; "" labels the empty choice (option not given). */
   choiceLabels?: Readonly<Record<string, string>>;
@@ -296,7 +296,13 @@ const LAYOUT: OptionSpec = {
   default: "auto",
   arg: "L",
   help: "mixture layout: auto (default: a long gene/sample/value table is told by content), wide or long",
-  hosts: ["cli", "api"],
+  hosts: ALL,
+  page: {
+    id: "layout",
+    label: "Layout",
+    group: "common",
+    choiceLabels: { auto: "auto (a long gene/sample/value table told by content)", wide: "wide (genes × samples)", long: "long" },
+  },
 };
 // How to read an HDF5 mixture (src/core/formats/hdf5.ts); other files refuse them (exit 3).
 const HDF5_INPUT: readonly OptionSpec[] = [
@@ -305,7 +311,8 @@ const HDF5_INPUT: readonly OptionSpec[] = [
     type: "boolean",
     default: false,
     help: "HDF5 AnnData mixture: obs are genes and var are samples (default: obs = samples, var = genes)",
-    hosts: NO_PAGE,
+    hosts: ALL,
+    page: { id: "transpose", label: "AnnData: obs are genes, var are samples (--transpose)", group: "hdf5" },
   },
   {
     name: "var-column",
@@ -314,16 +321,19 @@ const HDF5_INPUT: readonly OptionSpec[] = [
     help:
       "HDF5 mixture: the column naming the genes: of var (AnnData; default var's index; of obs with\n" +
       "--transpose), of meta/genes (ARCHS4-style; default symbol, else gene_symbol)",
-    hosts: NO_PAGE,
+    hosts: ALL,
+    page: { id: "var-column", label: "Gene column (of var, or meta/genes)", group: "hdf5", placeholder: "var's index / symbol" },
   },
   {
     name: "samples-from",
-    type: "text",
+    type: "file",
+    bundled: [],
     arg: "FILE",
     help:
       "HDF5 mixture: only the samples FILE lists (one ID per line: obs names, or ARCHS4 geo_accession),\n" +
       "in its order; a missing ID is an error",
-    hosts: NO_PAGE,
+    hosts: ALL,
+    page: { id: "samples-from", label: "Only the samples listed in (one ID per line)", group: "hdf5", accept: ".txt,.tsv,.csv" },
   },
 ];
 const GENE_MATCH: OptionSpec = {

@@ -95,6 +95,15 @@ export function makePart(
   };
 }
 
+/**
+ * The part of a shard without samples (more shards than samples, a range past the end): it names its run
+ * and nothing else; the merge checks its run and takes the table's columns from the other parts.
+ */
+export function emptyPart(method: string, run: string, samples: number, extra: Pick<PartFile, "normalize"> = {}): PartFile {
+  const table = { rowHeader: "", cols: [], estimateColumns: 0, rows: [], data: [], coverage: [], warnings: [] };
+  return { format: PART_FORMAT, version: PART_VERSION, method, run, samples, columns: [], table, ...extra };
+}
+
 /** Parse and check a part file's text (InputError naming `file`). */
 export function parsePart(text: string, file: string): PartFile {
   let p: PartFile;
@@ -128,17 +137,21 @@ export function mergeTables(parts: readonly { file: string; part: PartFile }[]):
   where: { part: number; row: number }[];
 } {
   if (parts.length === 0) throw new InputError("no part files given");
-  const first = parts[0];
-  for (const { file, part } of parts.slice(1)) {
+  // The columns come from a part with samples (an empty shard's part has none); if every part is empty,
+  // the coverage check below refuses them.
+  const first = parts.find(({ part }) => part.columns.length > 0) ?? parts[0];
+  for (const { file, part } of parts) {
+    if (part === first.part) continue;
     if (part.method !== first.part.method)
       throw new InputError(`a ${part.method} part; ${first.file} is a ${first.part.method} part`, { file });
     if (part.run !== first.part.run || part.samples !== first.part.samples) {
       throw new InputError(
-        `this part comes from another ${first.part.cibersort ? "plan" : "run (mixture or options)"} than ${first.file} ` +
+        `this part comes from another ${part.method === "cibersort" ? "plan" : "run (mixture or options)"} than ${first.file} ` +
           `(${part.run.slice(0, 12)} ≠ ${first.part.run.slice(0, 12)})`,
         { file },
       );
     }
+    if (part.columns.length === 0) continue;
     const a = part.table;
     const b = first.part.table;
     if (a.cols.join("\t") !== b.cols.join("\t") || a.rowHeader !== b.rowHeader) {
@@ -211,8 +224,8 @@ export function selectSamples(samples: readonly string[], sel: { range?: string;
     const a = Number(m[1]);
     const b = Number(m[2]);
     if (a < 1 || b < a) throw new InputError(`--sample-range ${sel.range}: need 1 ≤ A ≤ B`);
-    if (a > S) throw new InputError(`--sample-range ${sel.range}: the mixture has ${S} samples`);
-    // B past the end is allowed (the last shard of an even split): the range is cut at the mixture's end.
+    // B past the end is allowed (the last shard of an even split): the range is cut at the mixture's end; a
+    // range wholly past it is an empty shard (a workflow's fixed-size ranges need not know the sample count).
     const out: number[] = [];
     for (let c = a - 1; c < Math.min(b, S); c++) out.push(c);
     return out;

@@ -1,18 +1,21 @@
 // HDF5 mixtures on Node (AnnData .h5ad, ARCHS4-style; the reading is src/core/formats/hdf5.ts): h5wasm's Node
 // build opens the file on disk itself, so X is read block by block and never held whole; and the options
 // that say how to read such a file (--transpose, --var-column, --samples-from) as the core's Hdf5Options.
-import { InputError } from "../core/errors.js";
-import { type Hdf5Options, readHdf5 } from "../core/formats/hdf5.js";
+import { closeSync, openSync, readSync } from "node:fs";
+import { gzippedHdf5, type H5Lib, isHdf5, notHdf5 as notHdf5Error, parseSampleIds, readHdf5 } from "../core/formats/hdf5.js";
 import { finishHdf5, keepFn, type ReadOptions } from "../core/formats/read.js";
-import type { OptionValues } from "../core/registry.js";
 import { loadHdf5 } from "./host.js";
 import { readFileBytes } from "./read.js";
 import type { StreamResult } from "./stream.js";
 
 /** Read `path` (an HDF5 file, told by its first bytes) as streamMatrixFile reads a table. */
 export async function streamHdf5(path: string, file: string, opts: ReadOptions, gzipped: boolean): Promise<StreamResult> {
-  if (gzipped) throw new InputError("a gzipped HDF5 file: gunzip it first (HDF5 files are read in place, block by block)", { file });
-  const lib = await loadHdf5();
+  if (gzipped) throw gzippedHdf5(file);
+  return readHdf5Path(await loadHdf5(), path, file, opts);
+}
+
+/** readHdf5 of a path with the mixture's read options, h5wasm loaded (streamHdf5, and the merge of several files). */
+export function readHdf5Path(lib: H5Lib, path: string, file: string, opts: ReadOptions): StreamResult {
   let o = opts.hdf5 ?? {};
   // The list is read with the mixture (a missing mixture is reported first).
   if (o.samplesFile !== undefined && o.samples === undefined) o = { ...o, samples: readSampleIds(o.samplesFile) };
@@ -20,38 +23,30 @@ export async function streamHdf5(path: string, file: string, opts: ReadOptions, 
   return finishHdf5(r, { ...opts, name: file });
 }
 
-/** --transpose, --var-column and --samples-from as Hdf5Options (undefined when none is given; the list is read later). */
-export function hdf5Options(v: OptionValues): Hdf5Options | undefined {
-  const transpose = v.transpose === true;
-  const varColumn = v.varColumn as string | undefined;
-  const samplesFile = v.samplesFrom as string | undefined;
-  if (!transpose && varColumn === undefined && samplesFile === undefined) return undefined;
-  return { transpose, varColumn, samplesFile };
+export { hdf5Options } from "../core/mixtures.js";
+
+/** Whether the file at `path` begins with HDF5's signature (false when it cannot be read: its reader says why). */
+export function isHdf5Path(path: string): boolean {
+  try {
+    const fd = openSync(path, "r");
+    try {
+      const b = new Uint8Array(8);
+      return isHdf5(b.subarray(0, readSync(fd, b, 0, 8, 0)));
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return false;
+  }
 }
 
 /** Sample IDs, one per line (the first tab- or comma-separated field; blank lines skipped). */
 export function readSampleIds(path: string): string[] {
-  const text = new TextDecoder("utf-8").decode(readFileBytes(path, "samples file"));
-  const ids = text
-    .split(/\r\n|\r|\n/)
-    .map((l) => l.split(/[\t,]/)[0].trim())
-    .filter((s) => s !== "");
-  if (ids.length === 0) throw new InputError("no sample IDs in the samples file", { file: path });
-  return ids;
+  return parseSampleIds(new TextDecoder("utf-8").decode(readFileBytes(path, "samples file")), path);
 }
 
 /** The HDF5 options given for a file that is not HDF5: refused rather than ignored. */
 export function notHdf5(opts: ReadOptions, file: string): void {
-  const h = opts.hdf5;
-  if (!h) return;
-  const given = [
-    h.transpose && "--transpose",
-    h.varColumn !== undefined && "--var-column",
-    h.samplesFile !== undefined && "--samples-from",
-  ];
-  const list = given.filter(Boolean).join(", ");
-  throw new InputError(
-    `${list} appl${given.filter(Boolean).length > 1 ? "y" : "ies"} to HDF5 files (AnnData .h5ad, ARCHS4); this file is not HDF5`,
-    { file },
-  );
+  const e = notHdf5Error(opts.hdf5, file);
+  if (e) throw e;
 }

@@ -20,7 +20,8 @@ import type { Matrix } from "../core/matrix.js";
 import { loadCore } from "../core/wasm.js";
 import { type MethodOutput, methodByName, parseOptions } from "../core/registry.js";
 import { nodeMethodHost } from "./method-host.js";
-import { type MixtureRead, mixtureValues, readMixtureFiles, streamable } from "./mixtures.js";
+import { type MixtureRead, mixtureValues, readMixtureFiles, readMixturePaths, streamable } from "./mixtures.js";
+import type { Hdf5Options } from "../core/formats/hdf5.js";
 import type { FileRef } from "../core/registry.js";
 
 export type * from "../core/cibersort/types.js";
@@ -30,6 +31,7 @@ export { BUILTIN_SIGNATURES, ENSEMBL_TABLE, TIL10_DIR, TIL10_SIGNATURE, readSign
 export { InputError, UsageError, type InputLocation } from "../core/errors.js";
 export { DEFAULT_LIMITS, inputLimits, limitsFromEnv, setInputLimits, type InputLimits } from "../core/limits.js";
 export { parseMatrix, type DuplicatePolicy, type ReadOptions } from "../core/formats/read.js";
+export type { Hdf5Options } from "../core/formats/hdf5.js";
 export { readMatrix, readMatrixFile } from "./read.js";
 export { formatNumber, formatTable } from "../core/formats/write.js";
 export { writeFileAtomic } from "./write.js";
@@ -67,6 +69,10 @@ export interface MixtureApiOptions {
   probeMap?: FileRef;
   collapse?: "mean" | "max" | "first";
   na?: "error" | "drop-gene";
+  /** Long (gene, sample, value) or wide; default "auto": a long table is told by content (the CLI's --layout). */
+  layout?: ReadOptions["layout"];
+  /** HDF5 mixtures (AnnData, ARCHS4): orientation, gene column, samples (--transpose, --var-column, --samples-from). */
+  hdf5?: Hdf5Options;
   /** What reading did (TPM computed, transcripts summed, probes collapsed); default onWarning. */
   onNote?: (message: string) => void;
 }
@@ -76,8 +82,6 @@ export interface CibersortApiOptions extends CibersortOptions, MixtureApiOptions
   signature?: MatrixSource;
   /** Duplicate gene symbols in the mixture: "error" (default), "first", "mean" or "max". */
   duplicates?: ReadOptions["duplicates"];
-  /** An HDF5 mixture path (AnnData, ARCHS4): orientation, gene column, samples (Hdf5Options). */
-  hdf5?: ReadOptions["hdf5"];
   /**
    * "current" (default, as the CLI): a signature gene absent under its own name takes the mixture row naming
    * the same gene by another name (meetGenes; each rename is told to onWarning); "exact": names as given, as R.
@@ -93,7 +97,8 @@ function isMatrix(x: MatrixSource): x is Matrix {
  * A mixture (genes × samples) from a path, table text, bytes or a Matrix, with rows named by Ensembl
  * gene ID (with or without version) renamed to symbols through the bundled table (`toSymbols`): the
  * input step of `cellfrac nnls|epic|quantiseq|score|cibersort`. Pass the result to `nnlsDeconvolve`,
- * `epicDeconvolve`, `quantiseqDeconvolve` or a score method's `run`.
+ * `epicDeconvolve`, `quantiseqDeconvolve` or a score method's `run`. Synchronous: an HDF5 path needs h5wasm,
+ * which loads asynchronously — use loadMixture for those (after one loadMixture, readMixture reads HDF5 too).
  */
 export function readMixture(
   source: MatrixSource | readonly string[],
@@ -103,6 +108,22 @@ export function readMixture(
   source = source as MatrixSource;
   const m = isMatrix(source) ? source : readMatrix(source, { what: "mixture", ...options });
   return toSymbols(m, options);
+}
+
+/**
+ * readMixture for every input the CLI reads, as the CLI's commands read it: one plain table or HDF5 file
+ * (.h5ad, ARCHS4-style) is streamed (HDF5 block by block; "-" is standard input), several files, quantifier
+ * outputs, GEO series matrices and the options that need every row (sampleNames, na, …) are read whole and
+ * merged. Table text, bytes and matrices are read as readMixture reads them.
+ */
+export async function loadMixture(
+  source: MatrixSource | readonly string[],
+  options: Pick<ReadOptions, "duplicates" | "onWarning"> & MixtureApiOptions = {},
+): Promise<Matrix> {
+  if (!Array.isArray(source) && !isPath(source as MatrixSource)) return readMixture(source as MatrixSource, options);
+  const { onWarning, onNote, hdf5, layout, ...values } = options;
+  const paths = typeof source === "string" ? [source] : (source as readonly string[]);
+  return (await readMixturePaths(paths, { ...mixtureValues(values), layout }, onWarning, onNote ?? onWarning, hdf5)).matrix;
 }
 
 /**
@@ -123,19 +144,20 @@ export async function cibersort(mixture: MatrixSource | readonly string[], optio
     probeMap,
     collapse,
     na,
+    layout,
     onNote,
     ...rest
   } = options;
-  const read = { duplicates, genes, sampleNames, value, tx2gene, probeMap, collapse, na, onNote, onWarning: rest.onWarning };
+  const read = { duplicates, genes, sampleNames, value, tx2gene, probeMap, collapse, na, layout, onNote, onWarning: rest.onWarning };
   const sig = isMatrix(signature) ? signature : isPath(signature) ? readSignature(signature) : readMatrix(signature, { what: "signature" });
   if (Array.isArray(mixture) || (isPath(mixture as MatrixSource) && !streamable([mixture as string], read))) {
-    const mix = mixtureFiles(mixture as string | readonly string[], read).matrix;
+    const mix = await loadMixture(mixture as string | readonly string[], { ...read, hdf5: rest.hdf5 });
     return cibersortMatrices(mix, sig, rest, await loadCore(), runFitsOnPool);
   }
   mixture = mixture as MatrixSource;
   if (isPath(mixture)) {
     // A file is streamed as the CLI streams it: only the signature's rows are held (see mixture.ts).
-    const { mixture: mix, mixtureMax } = await readCibersortMixture(mixture, sig, { ...rest, duplicates, geneMatch });
+    const { mixture: mix, mixtureMax } = await readCibersortMixture(mixture, sig, { ...rest, duplicates, layout, geneMatch });
     return cibersortMatrices(meet(mix, sig, geneMatch, rest.onWarning), sig, { ...rest, mixtureMax }, await loadCore(), runFitsOnPool);
   }
   const mix = readMixture(mixture, { duplicates, onWarning: rest.onWarning });
@@ -158,8 +180,9 @@ function mixtureFiles(
   paths: string | readonly string[],
   o: Pick<ReadOptions, "duplicates" | "onWarning"> & MixtureApiOptions,
 ): MixtureRead {
-  const { onWarning, onNote, ...values } = o;
-  return readMixtureFiles(typeof paths === "string" ? [paths] : paths, mixtureValues(values), onWarning, onNote ?? onWarning);
+  const { onWarning, onNote, hdf5, layout, ...values } = o;
+  const v = { ...mixtureValues(values), layout };
+  return readMixtureFiles(typeof paths === "string" ? [paths] : paths, v, onWarning, onNote ?? onWarning, hdf5);
 }
 export { nnls, nnlsDeconvolve, nnlsSolver, type NnlsFit, type NnlsOptions } from "../core/methods/nnls.js";
 export { loadEpicReference } from "./epic.js";
@@ -227,7 +250,8 @@ export { coverageReport, methodTableJson, methodTableTsv, resultText } from "../
 /**
  * Any registry method by name ("cibersort", "nnls", "epic", "quantiseq", "ssgsea", …) with the CLI's options
  * as camelCase keys (`{ geneSets: "Danaher", transform: "log2p1" }`), checked and defaulted as the CLI
- * does; UsageError for a bad option. The mixture is read as readMixture reads it.
+ * does; UsageError for a bad option. The mixture is read as loadMixture (and the CLI) reads it: a single
+ * file streamed, HDF5 included, with the CLI's mixture options (layout, transpose, varColumn, samplesFrom, …).
  */
 export async function runMethod(
   method: string,
@@ -240,7 +264,7 @@ export async function runMethod(
   const isFiles = Array.isArray(mixture) || isPath(mixture as MatrixSource);
   const paths = typeof mixture === "string" ? [mixture] : (mixture as readonly string[]);
   const mix = isFiles
-    ? readMixtureFiles(paths, v, hooks.onWarning).matrix
+    ? (await readMixturePaths(paths, v, hooks.onWarning)).matrix
     : readMixture(mixture as MatrixSource, { duplicates: v.duplicates as ReadOptions["duplicates"], onWarning: hooks.onWarning });
   const mixtureName = isFiles ? paths.join(", ") : undefined;
   return m.run(mix, v, { host: nodeMethodHost(hooks.onWarning), ...hooks, mixtureName });

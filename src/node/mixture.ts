@@ -3,10 +3,10 @@
 import type { CibersortOptions } from "../core/cibersort/types.js";
 import type { DuplicatePolicy, ReadOptions } from "../core/formats/read.js";
 import { currentSymbol, symbolMapper, toSymbols } from "../core/genes.js";
-import { type Matrix, makeMatrix } from "../core/matrix.js";
+import { type Matrix, makeMatrix, selectRows } from "../core/matrix.js";
 import { ANTILOG_MAX } from "../core/rbase.js";
 import { readMatrixFile } from "./read.js";
-import { streamMatrixFile } from "./stream.js";
+import { type ColumnPick, type StreamResult, streamMatrixFile } from "./stream.js";
 import { withSeekable } from "./pipe.js";
 
 /** What decides which rows are kept and how they are merged (as the run's options say). */
@@ -18,6 +18,15 @@ export interface CibersortMixtureOptions extends Pick<CibersortOptions, "qn" | "
   geneMatch?: "current" | "exact";
   /** Smaller files are read by one thread (default: stream.ts's; tests set 0). */
   minParallelBytes?: number;
+  /** A plan's shard: only these sample columns are read (stream.ts); the plan has the file's maximum. */
+  pick?: ColumnPick;
+}
+
+/** The mixture read; with a pick, only the picked columns, and `mixtureMax` is not the file's. */
+export interface CibersortMixture {
+  mixture: Matrix;
+  mixtureMax?: number;
+  picked?: StreamResult["picked"];
 }
 
 /**
@@ -28,28 +37,31 @@ export interface CibersortMixtureOptions extends Pick<CibersortOptions, "qn" | "
  * A large TSV/CSV is scanned on `threads` workers (stream.ts), with the same result.
  * `path` may be "-" (standard input) or a pipe (see pipe.ts).
  */
-export async function readCibersortMixture(
-  path: string,
-  signature: Matrix,
-  o: CibersortMixtureOptions,
-): Promise<{ mixture: Matrix; mixtureMax?: number }> {
+export async function readCibersortMixture(path: string, signature: Matrix, o: CibersortMixtureOptions): Promise<CibersortMixture> {
   return withSeekable(path, {}, (p, file) => readSeekable(p, file, signature, o));
 }
 
 /** readCibersortMixture of a file that can be read more than once; messages name `file`. */
-async function readSeekable(
-  path: string,
-  file: string,
-  signature: Matrix,
-  o: CibersortMixtureOptions,
-): Promise<{ mixture: Matrix; mixtureMax?: number }> {
+async function readSeekable(path: string, file: string, signature: Matrix, o: CibersortMixtureOptions): Promise<CibersortMixture> {
   const duplicates = o.duplicates ?? "error";
   const ro: ReadOptions = { what: "mixture", name: file, duplicates, layout: o.layout, onWarning: o.onWarning, hdf5: o.hdf5 };
   const sym = { duplicates, onWarning: o.onWarning };
   const par = { threads: o.threads, minBytes: o.minParallelBytes };
+  // Read whole (gzipped Parquet, an odd GCT): then picked here.
+  const whole = (): CibersortMixture => {
+    const m = readMatrixFile(path, ro);
+    if (!o.pick) return { mixture: toSymbols(m, sym) };
+    const columns = o.pick(m.cols);
+    const mixture = selectRows(
+      m,
+      m.rows.map((_, i) => i),
+      columns,
+    );
+    return { mixture: toSymbols(mixture, sym), picked: { samples: m.cols.length, columns } };
+  };
   if (o.qn || o.absolute === "sig.score") {
-    const all = await streamMatrixFile(path, ro, undefined, par);
-    return { mixture: toSymbols(all ? all.matrix : readMatrixFile(path, ro), sym) };
+    const all = await streamMatrixFile(path, ro, undefined, par, o.pick);
+    return all ? { mixture: toSymbols(all.matrix, sym), picked: all.picked } : whole();
   }
   const name = symbolMapper();
   const sig = new Set(signature.rows);
@@ -63,8 +75,8 @@ async function readSeekable(
     firstGenes.add(s);
     return true;
   };
-  const r = await streamMatrixFile(path, { ...ro, keepRows: keep }, undefined, par);
-  if (!r) return { mixture: toSymbols(readMatrixFile(path, ro), sym) };
+  const r = await streamMatrixFile(path, { ...ro, keepRows: keep }, undefined, par, o.pick);
+  if (!r) return whole();
   // toSymbols' warnings and duplicate error for the whole file come from the names alone.
   toSymbols(makeMatrix([...new Set(r.genes)], [], new Float64Array(0)), sym);
   let mixture = toSymbols(r.matrix, { duplicates });
@@ -83,6 +95,7 @@ async function readSeekable(
     if (count.get(name(g))! > 1) mergedAway ||= !stored.has(g);
     else if (r.rowMax[i] > max) max = r.rowMax[i];
   });
+  if (r.picked) return { mixture, picked: r.picked };
   if (mergedAway && (o.scale ?? "auto") === "auto" && max < ANTILOG_MAX) {
     // The merged rows decide the anti-log rule: read again keeping them too (prepare takes their max).
     const merged = new Set([...count].filter(([, n]) => n > 1).map(([s]) => s));

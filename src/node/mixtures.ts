@@ -4,16 +4,21 @@
 // one sample each; a merge needs every file's genes).
 import { accessSync, closeSync, constants as fs, openSync, readFileSync, readSync } from "node:fs";
 import { constants, gunzipSync } from "node:zlib";
-import { gunzipBounded, parseMatrix } from "../core/formats/read.js";
+import { gunzipBounded, parseMatrix, type ReadOptions, roleError } from "../core/formats/read.js";
 import { isGzip } from "../core/formats/gzip.js";
 import { isQuantLike, parseIdMap } from "../core/formats/quant.js";
-import { toSymbols } from "../core/genes.js";
 import type { Matrix } from "../core/matrix.js";
-import { dropMissingGenes, mergeByGene, mixtureReadOptions, quantOptions, renameSamples, wantsWholeRead } from "../core/mixtures.js";
+import { combineMixtures, mixtureReadOptions, quantOptions, wantsWholeRead } from "../core/mixtures.js";
 import { checkValue, type FileRef, keyOf, type OptionValues } from "../core/registry.js";
 import { MIXTURE_OPTIONS } from "../core/mixtures.js";
-import { UsageError } from "../core/errors.js";
+import { InputError } from "../core/errors.js";
+import type { Hdf5Options } from "../core/formats/hdf5.js";
+import { host } from "../core/host.js";
+import { toSymbols } from "../core/genes.js";
 import { cannotRead, readFileBytes } from "./read.js";
+import { hdf5Options, isHdf5Path, notHdf5, readHdf5Path } from "./hdf5.js";
+import { loadHdf5 } from "./host.js";
+import { readMatrixStreamed } from "./stream.js";
 
 export interface MixtureRead {
   /** Genes (symbols) × samples. */
@@ -58,7 +63,11 @@ function headText(path: string): string {
  */
 export function streamable(paths: readonly string[], v: Readonly<Record<string, unknown>>): boolean {
   if (paths.length !== 1 || wantsWholeRead(v)) return false;
-  return !isQuantLike(headText(paths[0]), paths[0]);
+  try {
+    return !isQuantLike(headText(paths[0]), paths[0]);
+  } catch (e) {
+    throw roleError(e, { what: "mixture" }); // named as every other mixture error
+  }
 }
 
 /** The API's mixture options checked as the CLI's (UsageError for a bad one), with defaults; duplicates kept. */
@@ -71,20 +80,6 @@ export function mixtureValues(raw: Readonly<Record<string, unknown>>): OptionVal
   return v;
 }
 
-const APPLIES: Record<string, string> = {
-  value: "quantifier outputs (Salmon, kallisto, RSEM, GDC STAR, STAR ReadsPerGene, featureCounts)",
-  tx2gene: "transcript-level files (Salmon quant.sf with transcript names, kallisto abundance.tsv)",
-  "probe-map": "GEO series matrices",
-};
-
-/** An option that no mixture file used is a usage error, not silently ignored. */
-function checkUsed(v: OptionValues, used: ReadonlySet<string>): void {
-  for (const name of Object.keys(APPLIES)) {
-    if (v[keyOf(name)] === undefined || used.has(name)) continue;
-    throw new UsageError(`--${name} applies to ${APPLIES[name]}; no mixture file is one`);
-  }
-}
-
 /** An ID table option (--tx2gene, --probe-map): a path or the page's/API's bytes. */
 function idMap(ref: FileRef | undefined, what: string): Map<string, string> | undefined {
   if (ref === undefined) return undefined;
@@ -95,14 +90,47 @@ function idMap(ref: FileRef | undefined, what: string): Map<string, string> | un
 }
 
 /**
- * Every file read whole and merged by gene, samples renamed, Ensembl IDs mapped to symbols, and (--na
- * drop-gene) genes with a missing value dropped. `onNote` gets what the reading did (TPM computed, …).
+ * The mixture of a run from its paths, as every command reads it: one plain table or HDF5 file streamed
+ * (readMatrixStreamed: a gzip bomb or an endless line is refused within a line's memory, HDF5 read block by
+ * block), else every file read and merged (loadMixtureFiles). `hdf5`: default the options' --transpose, ….
+ */
+export async function readMixturePaths(
+  paths: readonly string[],
+  v: OptionValues,
+  onWarning?: (m: string) => void,
+  onNote: ((m: string) => void) | undefined = onWarning,
+  hdf5: Hdf5Options | undefined = hdf5Options(v),
+): Promise<MixtureRead> {
+  if (!streamable(paths, v)) return loadMixtureFiles(paths, v, onWarning, onNote, hdf5);
+  const duplicates = v.duplicates as ReadOptions["duplicates"];
+  const layout = v.layout as ReadOptions["layout"];
+  const whole = await readMatrixStreamed(paths[0], { what: "mixture", duplicates, layout, onWarning, hdf5 });
+  return { matrix: toSymbols(whole, { duplicates, onWarning }), dropped: [] };
+}
+
+/** readMixtureFiles, h5wasm loaded first when a file is HDF5 (it loads asynchronously). */
+export async function loadMixtureFiles(
+  paths: readonly string[],
+  v: OptionValues,
+  onWarning?: (m: string) => void,
+  onNote: ((m: string) => void) | undefined = onWarning,
+  hdf5: Hdf5Options | undefined = hdf5Options(v),
+): Promise<MixtureRead> {
+  if (paths.some(isHdf5Path)) await loadHdf5();
+  return readMixtureFiles(paths, v, onWarning, onNote, hdf5);
+}
+
+/**
+ * Every file read whole (HDF5: block by block, once h5wasm is loaded) and merged by gene, samples renamed,
+ * Ensembl IDs mapped to symbols, and (--na drop-gene) genes with a missing value dropped. `onNote` gets what
+ * the reading did (TPM computed, …).
  */
 export function readMixtureFiles(
   paths: readonly string[],
   v: OptionValues,
   onWarning?: (m: string) => void,
   onNote: ((m: string) => void) | undefined = onWarning,
+  hdf5: Hdf5Options | undefined = hdf5Options(v),
 ): MixtureRead {
   // The mixtures first: a missing mixture is named before any option's file (then read one at a time).
   const bytes = (p: string) => {
@@ -124,12 +152,21 @@ export function readMixtureFiles(
     probeMap: idMap(v.probeMap as FileRef | undefined, "--probe-map"),
   };
   const used = new Set<string>();
-  const ro = mixtureReadOptions(v, { ...quantOptions(v, maps, onNote), onUse: (o) => used.add(o) }, onWarning);
-  const parts = paths.map((p) => ({ name: p, matrix: parseMatrix(bytes(p), { ...ro, name: p }) }));
-  checkUsed(v, used);
-  const names = v.sampleNames as string | undefined;
-  const merged = renameSamples(mergeByGene(parts, v.genes === "intersect", names !== undefined && names !== "title"), names);
-  const duplicates = v.duplicates as "error" | "first" | "mean" | "max" | undefined;
-  const symbols = toSymbols(merged, { duplicates, onWarning });
-  return v.na === "drop-gene" ? dropMissingGenes(symbols, onWarning) : { matrix: symbols, dropped: [] };
+  const quant = { ...quantOptions(v, maps, onNote), onUse: (o: "value" | "tx2gene" | "probe-map") => used.add(o) };
+  const ro: ReadOptions = mixtureReadOptions(v, quant, onWarning, hdf5);
+  const read = (p: string): Matrix => {
+    if (!isHdf5Path(p)) {
+      notHdf5(ro, p);
+      return parseMatrix(bytes(p), { ...ro, name: p });
+    }
+    const lib = host().hdf5?.();
+    if (!lib) throw new InputError(`an HDF5 file: h5wasm is not loaded; read it with loadMixture (asynchronous)`, { file: p });
+    try {
+      return readHdf5Path(lib, p, p, { ...ro, name: p }).matrix;
+    } catch (e) {
+      throw roleError(e, ro);
+    }
+  };
+  const parts = paths.map((p) => ({ name: p, matrix: read(p) }));
+  return combineMixtures(parts, v, used, onWarning);
 }

@@ -10,6 +10,8 @@ export interface ScanTask {
   /** Delimiter byte and cells per row. */
   D: number;
   ncol: number;
+  /** A shard's columns (stream.ts, ColumnPick): only they are converted, and rows not kept are skipped. */
+  pick?: Int32Array;
 }
 
 export interface ScanDone {
@@ -20,11 +22,12 @@ export interface ScanDone {
 }
 
 export function scanBatch(t: ScanTask): ScanDone {
-  const { bytes: b, rows, D, ncol } = t;
+  const { bytes: b, rows, D, ncol, pick } = t;
   const n = rows.length / 3;
+  const nout = pick ? pick.length : ncol;
   let kept = 0;
   for (let i = 0; i < n; i++) kept += rows[3 * i + 2];
-  const out = new Float64Array(n + kept * ncol);
+  const out = new Float64Array(n + kept * nout);
   let at = n;
   let careful = false;
   for (let i = 0; i < n; i++) {
@@ -33,11 +36,13 @@ export function scanBatch(t: ScanTask): ScanDone {
     let m: number;
     if (rows[3 * i + 2] === 1) {
       m = NaN;
-      if (scanCells(b, s, e, D, ncol, out, at)) {
+      if (pick ? scanPicked(b, s, e, D, pick, out, at) : scanCells(b, s, e, D, ncol, out, at)) {
         m = -Infinity;
-        for (let c = at; c < at + ncol; c++) if (out[c] > m) m = out[c];
+        for (let c = at; c < at + nout; c++) if (out[c] > m) m = out[c];
       }
-      at += ncol;
+      at += nout;
+    } else if (pick) {
+      m = -Infinity; // not kept: not needed (see ColumnPick)
     } else {
       m = scanRowMax(b, s, e, D, ncol);
     }
@@ -45,4 +50,26 @@ export function scanBatch(t: ScanTask): ScanDone {
     careful ||= Number.isNaN(m);
   }
   return careful ? { out, bytes: b } : { out };
+}
+
+/**
+ * scanCells for the cells of columns `pick` (ascending) only, into out[base..]: the other cells are skipped
+ * by their delimiters, unconverted. False when a picked cell needs the careful parser or the line has too
+ * few cells.
+ */
+export function scanPicked(b: Uint8Array, s: number, e: number, D: number, pick: Int32Array, out: Float64Array, base: number): boolean {
+  let c = 0; // the column that starts at s
+  for (let j = 0; j < pick.length; j++) {
+    for (; c < pick[j]; c++) {
+      while (s < e && b[s] !== D) s++;
+      if (s >= e) return false;
+      s++;
+    }
+    let f = s;
+    while (f < e && b[f] !== D) f++;
+    if (!scanCells(b, s, f, D, 1, out, base + j)) return false;
+    s = f + 1;
+    c++;
+  }
+  return true;
 }

@@ -7,7 +7,7 @@ import { InputError, UsageError } from "../core/errors.js";
 import { type Matrix, selectRows } from "../core/matrix.js";
 import { mergeDuplicatesByMedian } from "../core/methods/epic.js";
 import { type MethodOutput, type MethodSpec, type OptionValues, keyOf } from "../core/registry.js";
-import { type PartFile, makePart, selectSamples } from "../core/shards.js";
+import { type PartFile, emptyPart, makePart, selectSamples } from "../core/shards.js";
 import { writeFileAtomic } from "./write.js";
 
 export interface ShardArgs {
@@ -29,10 +29,15 @@ export const SHARD_OPTIONS = {
 export const SHARD_HELP_ROWS: [string, string][] = [
   [
     "--sample-range A-B",
-    "run only mixture samples A to B (1-based, inclusive; B past the end stops at\nthe end) and write a part file for `cellfrac merge`",
+    "run only mixture samples A to B (1-based, inclusive; B past the end stops at\n" +
+      "the end, A past it gives an empty part) and write a part file for `cellfrac merge`",
   ],
   ["--sample-list F", "run only the samples named in F (one a line) and write a part file"],
-  ["--shard K/N", "run only the K-th of N near-equal consecutive sample ranges (a part file)"],
+  [
+    "--shard K/N",
+    "run only the K-th of N near-equal consecutive sample ranges (a part file;\n" +
+      "empty when N is more than the samples and the K-th range holds none)",
+  ],
 ];
 
 /** The shard options as given (undefined when the run is not a shard); at most one of them. */
@@ -135,7 +140,7 @@ export async function methodShard(
   mixturePath: string,
   s: ShardArgs,
   output: string | undefined,
-): Promise<{ select: (mixture: Matrix) => { mixture: Matrix; mixtureMax: number }; write: (out: MethodOutput) => string | undefined }> {
+): Promise<{ select: (mixture: Matrix) => { mixture: Matrix; mixtureMax: number }; write: (out?: MethodOutput) => string | undefined }> {
   const refused = m.shards?.refuse?.(v);
   if (refused) throw new UsageError(refused);
   const run = textSha256(JSON.stringify([m.name, await fileSha256(mixturePath), await runOptions(m, v)]));
@@ -149,7 +154,6 @@ export async function methodShard(
     select(mixture) {
       samples = mixture.cols.length;
       columns = shardColumns(mixture.cols, s);
-      if (columns.length === 0) throw new InputError(`no sample of the mixture's ${samples} is in this shard`, { file: mixturePath });
       const refusedHere = m.shards?.refuse?.(v, mixture);
       if (refusedHere) throw new InputError(refusedHere, { file: mixturePath });
       // The anti-log rule's maximum. EPIC takes it after merging duplicate genes by their median; the other
@@ -165,6 +169,9 @@ export async function methodShard(
         mixtureMax,
       };
     },
-    write: (out) => writePart(makePart(m.name, run, samples, columns, out.table, normalize ? { normalize } : {}), output),
+    write: (out) => {
+      const extra = normalize ? { normalize } : {};
+      return writePart(out ? makePart(m.name, run, samples, columns, out.table, extra) : emptyPart(m.name, run, samples, extra), output);
+    },
   };
 }

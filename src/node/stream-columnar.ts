@@ -13,12 +13,13 @@ import { type FileHandle, open } from "node:fs/promises";
 import { RecordBatchReader } from "apache-arrow";
 import { InputError } from "../core/errors.js";
 import { makeMatrix } from "../core/matrix.js";
-import { arrowBadCell, arrowGene, arrowNumber } from "../core/formats/arrow.js";
+import { arrowBadCell, arrowGene, arrowNumber, checkArrowSchema } from "../core/formats/arrow.js";
 import { checkArrowIPC } from "../core/formats/arrow-check.js";
 import { type AsyncBuffer, parquetMetadataAsync } from "hyparquet";
 import { badCell, chunkRange, decodeChunk, guard, parquetTable, readFooter } from "../core/formats/parquet.js";
 import { checkColumnNames, keepFn, mergeDuplicates, noun, type ReadOptions } from "../core/formats/read.js";
 import { cannotRead } from "./read.js";
+import { refuseNumericSampleIds } from "../core/formats/long.js";
 import type { StreamResult } from "./stream.js";
 
 /** Rows arriving a batch at a time (a Parquet row group, an Arrow record batch). */
@@ -95,6 +96,7 @@ class Columnar {
     const words = noun(opts);
     const policy = opts.duplicates ?? "error";
     checkColumnNames(cols, 2, words, file);
+    refuseNumericSampleIds(this.genes, cols, file);
     // Duplicates over every row, worded as readMatrixFile words them (line = row + 2); then the kept rows merged.
     mergeDuplicates(makeMatrix(this.genes, [], new Float64Array(0)), policy, words, file, opts.onWarning);
     const nr = this.keptGenes.length;
@@ -270,7 +272,17 @@ export async function streamArrow(
       throw corrupt(e);
     }
     const fields = reader.schema.fields;
-    if (fields.length < 2) throw new InputError(`Arrow table needs a gene column and at least one sample column`, { file });
+    try {
+      checkArrowSchema(reader.schema, file);
+    } catch (e) {
+      // The whole-file reader meets corrupt batches before it looks at the schema.
+      try {
+        for await (const _ of reader);
+      } catch (c) {
+        throw corrupt(c);
+      }
+      throw e;
+    }
     const cols = fields.slice(1).map((f) => f.name);
     const t = new Columnar(file, opts, cols.length);
     const it = reader[Symbol.asyncIterator]();

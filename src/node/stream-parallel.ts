@@ -29,31 +29,42 @@ export interface ScannedBatch {
 type Workers = Piscina<ScanTask, ScanDone | Float64Array>;
 
 /**
- * One worker pool per thread count, kept for the next file (an API user, or a test, reads many): starting
- * threads costs more than reading a small file. Idle piscina workers do not keep the process alive.
+ * A worker idle this long ends (its memory with it): the parse workers are gone soon after a read, not held
+ * through the fits that follow (≈ 0.15 GB of peak RSS on the 10k cohort, bench/RESULTS.md), while reads in
+ * quick succession (an API user's, a test's) share them; during a read a worker waits far less for its
+ * next batch. Not destroy() at the end of a read: terminating a worker still loading its module aborts
+ * Node 20 (a fatal error in require(esm)), and a short or failed read can end before its workers are up;
+ * piscina's idle timeout ends only ready workers.
  */
+const IDLE_MS = 250;
+
+/** One worker pool per thread count (idle workers end, see IDLE_MS; they do not keep the process alive). */
 const pools = new Map<number, Promise<Workers>>();
 
-async function workers(threads: number): Promise<Workers> {
+function workers(threads: number): Promise<Workers> {
   let p = pools.get(threads);
   if (!p) {
     const filename = workerFile("parse-worker.js");
-    p = import("piscina").then(({ Piscina }) => new Piscina({ filename, minThreads: threads, maxThreads: threads }));
+    p = import("piscina").then(({ Piscina }) => new Piscina({ filename, minThreads: 0, maxThreads: threads, idleTimeout: IDLE_MS }));
     pools.set(threads, p);
   }
   return p;
 }
 
-/** One file's batches on the pool of `threads` workers, handed back in file order. */
+/**
+ * One file's batches on the pool of `threads` workers, handed back in file order. Each batch's text is a
+ * buffer of its own, transferred to the worker. (A ring of shared buffers read in place and reused was
+ * tried: it raised the read's peak RSS by ≈ 50 MB instead of lowering it, bench/RESULTS.md.)
+ */
 export class ScanPool {
   private queue: { rows: PendingRow[]; done: Promise<ScanDone> }[] = [];
 
   constructor(private readonly threads: number) {}
 
   /** Scan `rows` (of `bytes`, which is transferred: the caller must not touch it again) on a worker. */
-  async submit(bytes: Uint8Array, rows: PendingRow[], D: number, ncol: number): Promise<void> {
+  async submit(bytes: Uint8Array, rows: PendingRow[], D: number, ncol: number, pick?: Int32Array): Promise<void> {
     const pool = await workers(this.threads);
-    const task = { bytes, rows: remote(rows), D, ncol };
+    const task = { bytes, rows: remote(rows), D, ncol, pick };
     const done = pool.run(task, { transferList: [bytes.buffer as ArrayBuffer] }).then((r) => (r instanceof Float64Array ? { out: r } : r));
     done.catch(() => {}); // awaited in order by settled(); a rejection before then is not unhandled
     this.queue.push({ rows, done });
@@ -74,8 +85,8 @@ export class ScanPool {
 }
 
 /** A batch cut short by an error in the reading thread, scanned here (its rows precede the error). */
-export function scanHere(bytes: Uint8Array, rows: PendingRow[], D: number, ncol: number): ScannedBatch {
-  return { rows, done: scanBatch({ bytes, rows: remote(rows), D, ncol }) };
+export function scanHere(bytes: Uint8Array, rows: PendingRow[], D: number, ncol: number, pick?: Int32Array): ScannedBatch {
+  return { rows, done: scanBatch({ bytes, rows: remote(rows), D, ncol, pick }) };
 }
 
 /** The rows a worker scans (those without values), as [first cell, end, kept] triples. */

@@ -26,6 +26,7 @@ import { inputLimits, overLimit, StreamGuard } from "../core/limits.js";
 import { ArrowStreamCheck } from "../core/formats/arrow-check.js";
 import { isHdf5 } from "../core/formats/hdf5.js";
 import type { PendingRow, ScannedBatch } from "./stream-parallel.js";
+import { scanPicked } from "./scan-batch.js";
 
 export interface StreamResult {
   /** The kept rows, merged by the duplicate policy (column-major, as every Matrix). */
@@ -36,7 +37,17 @@ export interface StreamResult {
   genes: string[];
   /** Maximum of every data row, in the order of `genes`. */
   rowMax: Float64Array;
+  /** With a ColumnPick: the file's sample columns and which of them (0-based, ascending) `matrix` holds. */
+  picked?: { samples: number; columns: readonly number[] };
 }
+
+/**
+ * The sample columns to convert (0-based, ascending), chosen from the header's names: a plan's shard needs
+ * only its own (docs/scale.md). The other cells are not converted and rows not kept are not scanned at all
+ * (lines are still split, genes and duplicates still checked), so `max` and `rowMax` then cover only the
+ * picked cells of kept rows: the plan, which read every cell, has the file's maximum.
+ */
+export type ColumnPick = (samples: readonly string[]) => readonly number[];
 
 /** How the reader may use threads: up to `threads` (default: every core) scanning workers for files of ≥ `minBytes`. */
 export interface ParallelRead {
@@ -74,15 +85,43 @@ export async function streamMatrixFile(
   opts: ReadOptions = {},
   chunk = CHUNK,
   par: ParallelRead = {},
+  pick?: ColumnPick,
 ): Promise<StreamResult | null> {
+  // The pick's own errors (a sample list naming no sample of the file) are not the mixture's.
+  let pickError: unknown;
+  const picker =
+    pick &&
+    ((names: readonly string[]) => {
+      try {
+        return pick(names);
+      } catch (e) {
+        pickError = e;
+        throw e;
+      }
+    });
   try {
-    return await streamTable(path, opts, chunk, par);
+    const r = await streamTable(path, opts, chunk, par, picker);
+    // Formats the table stream does not read pick after reading.
+    if (!r || !picker || r.picked) return r;
+    const columns = picker(r.matrix.cols);
+    const matrix = selectRows(
+      r.matrix,
+      r.matrix.rows.map((_, i) => i),
+      columns,
+    );
+    return { ...r, matrix, picked: { samples: r.matrix.cols.length, columns } };
   } catch (e) {
-    throw roleError(e, opts);
+    throw e === pickError ? e : roleError(e, opts);
   }
 }
 
-async function streamTable(path: string, opts: ReadOptions, chunk: number, par: ParallelRead): Promise<StreamResult | null> {
+async function streamTable(
+  path: string,
+  opts: ReadOptions,
+  chunk: number,
+  par: ParallelRead,
+  pick: ColumnPick | undefined,
+): Promise<StreamResult | null> {
   const file = opts.name ?? path;
   const { gz, head } = await sniff(path, file, opts);
   if (opts.hdf5 || isHdf5(head)) {
@@ -109,7 +148,7 @@ async function streamTable(path: string, opts: ReadOptions, chunk: number, par: 
   if (opts.layout === "long" || (opts.layout !== "wide" && mayBeLong(lines, file))) return wholeAsStream(path, file, opts);
   const threads = scanThreads(path, par);
   const pool = threads > 0 ? new (await import("./stream-parallel.js")).ScanPool(threads) : undefined;
-  const t = new TableStream(file, noun(opts), keepFn(opts.keepRows), pool !== undefined);
+  const t = new TableStream(file, noun(opts), keepFn(opts.keepRows), pool !== undefined, pick);
   // One reused buffer (the unfinished line moves to its front): no allocation per chunk. With workers, a
   // buffer goes with its rows to a worker and the unfinished line to a new one.
   let buf = new Uint8Array(chunk + (1 << 16));
@@ -128,7 +167,7 @@ async function streamTable(path: string, opts: ReadOptions, chunk: number, par: 
     if (t.pending.length > 0) {
       const fresh = new Uint8Array(buf.length);
       fresh.set(buf.subarray(used, len));
-      await pool!.submit(buf, t.take(), t.D, t.ncol);
+      await pool!.submit(buf, t.take(), t.D, t.ncol, t.pick);
       buf = fresh;
       await commit(2 * threads);
     } else buf.copyWithin(0, used, len);
@@ -163,7 +202,7 @@ async function streamTable(path: string, opts: ReadOptions, chunk: number, par: 
       await commit(0);
       if (t.pending.length > 0) {
         const { scanHere } = await import("./stream-parallel.js");
-        t.commit(scanHere(buf, t.take(), t.D, t.ncol));
+        t.commit(scanHere(buf, t.take(), t.D, t.ncol, t.pick));
       }
     }
     throw e;
@@ -320,6 +359,9 @@ class TableStream {
   private lay: TableLayout | undefined;
   D = 9;
   ncol = 0;
+  /** With a ColumnPick: the converted columns, and `nout` cells stored per kept row (ncol without). */
+  pick: Int32Array | undefined;
+  private nout = 0;
   /** First blank line after the header not yet followed by a non-blank one (0: none). */
   private blankAt = 0;
   private scratch: Float64Array = new Float64Array(0);
@@ -344,6 +386,7 @@ class TableStream {
     private readonly words: { file: string; col: string },
     private readonly keep: ((gene: string) => boolean) | undefined,
     private readonly parallel = false,
+    private readonly picker?: ColumnPick,
   ) {}
 
   /** The rows split since the last call (their text is the buffer just split). */
@@ -465,7 +508,9 @@ class TableStream {
       throw overLimit(`${this.ncol.toLocaleString("en-US")} columns`, "maxColumns", { file: this.file, line: 1 });
     }
     this.scratch = new Float64Array(this.ncol);
-    this.blockRows = Math.max(1, Math.floor(BLOCK / this.ncol));
+    if (this.picker) this.pick = Int32Array.from(this.picker(lay.cols));
+    this.nout = this.pick ? this.pick.length : this.ncol;
+    this.blockRows = Math.max(1, Math.floor(BLOCK / Math.max(1, this.nout)));
     this.par = this.parallel && this.gct === null;
   }
 
@@ -488,7 +533,7 @@ class TableStream {
   /** Stores a batch of rows once their cells are scanned (rows the scan refused go to the careful parser). */
   commit({ rows, done }: ScannedBatch): void {
     const { out, bytes } = done;
-    const ncol = this.ncol;
+    const nout = this.nout;
     let i = 0;
     let at = rows.length - rows.filter((r) => r.values).length;
     for (const r of rows) {
@@ -498,27 +543,35 @@ class TableStream {
       let m: number;
       if (r.values) {
         src = r.values;
-        m = rowMax(src, 0, ncol);
+        ({ src, m } = this.picked(src));
       } else {
         m = out[i++];
         src = out;
         from = at;
-        if (r.kept) at += ncol;
+        if (r.kept) at += nout;
         if (Number.isNaN(m)) {
           // Not plain numbers (or a bad cell): the careful parser decides, with its message.
           const parsed = this.careful(bytes!, r.start, r.e, r.lineNo, this.scratch);
           if (parsed !== gene) kept = !this.keep || this.keep((gene = parsed));
-          src = this.scratch;
+          ({ src, m } = this.picked(this.scratch));
           from = 0;
-          m = rowMax(src, 0, ncol);
         }
       }
       if (kept) {
         const { block, base } = this.slot();
-        block.set(src.subarray(from, from + ncol), base);
+        block.set(src.subarray(from, from + nout), base);
       }
       this.push(gene, kept, r.lineNo, m);
     }
+  }
+
+  /** A whole row's values (careful parser) as stored: the picked cells, and their maximum. */
+  private picked(all: Float64Array): { src: Float64Array; m: number } {
+    const p = this.pick;
+    if (!p) return { src: all, m: rowMax(all, 0, this.ncol) };
+    const src = new Float64Array(p.length);
+    for (let j = 0; j < p.length; j++) src[j] = all[p[j]];
+    return { src, m: rowMax(src, 0, p.length) };
   }
 
   /** The careful parser on one line (readMatrixFile's numbers and messages); returns the gene. */
@@ -531,8 +584,8 @@ class TableStream {
   private slot(): { block: Float64Array; base: number } {
     const r = this.keptGenes.length;
     const bi = Math.floor(r / this.blockRows);
-    if (bi === this.blocks.length) this.blocks.push(new Float64Array(this.blockRows * this.ncol));
-    return { block: this.blocks[bi], base: (r - bi * this.blockRows) * this.ncol };
+    if (bi === this.blocks.length) this.blocks.push(new Float64Array(this.blockRows * this.nout));
+    return { block: this.blocks[bi], base: (r - bi * this.blockRows) * this.nout };
   }
 
   private row(b: Uint8Array, s: number, e: number, quoted: boolean, lineNo: number): void {
@@ -551,8 +604,12 @@ class TableStream {
         kept = !this.keep || this.keep(gene);
         if (kept) {
           const { block, base } = this.slot();
-          if (scanCells(b, g + 1, e, this.D, ncol, block, base)) m = rowMax(block, base, ncol);
+          const p = this.pick;
+          if (p ? scanPicked(b, g + 1, e, this.D, p, block, base) : scanCells(b, g + 1, e, this.D, ncol, block, base))
+            m = rowMax(block, base, this.nout);
           else gene = undefined;
+        } else if (this.pick) {
+          // Not kept: nothing of it is needed (the plan checked every cell).
         } else {
           m = scanRowMax(b, g + 1, e, this.D, ncol); // checked, not stored
           if (Number.isNaN(m)) gene = undefined;
@@ -562,11 +619,12 @@ class TableStream {
     if (gene === undefined) {
       gene = this.careful(b, s, e, lineNo, this.scratch);
       kept = !this.keep || this.keep(gene);
+      const p = this.picked(this.scratch);
       if (kept) {
         const { block, base } = this.slot();
-        block.set(this.scratch, base);
+        block.set(p.src, base);
       }
-      m = rowMax(this.scratch, 0, ncol);
+      m = p.m;
     }
     this.push(gene, kept, lineNo, m);
   }
@@ -600,7 +658,7 @@ class TableStream {
     // any duplicate row name); then the kept rows are merged, silently, by the same code.
     mergeDuplicates(makeMatrix(this.genes, [], new Float64Array(0)), policy, words, file, onWarning, this.lineOf);
     const nrow = this.keptGenes.length;
-    const ncol = this.ncol;
+    const ncol = this.nout;
     const data = new Float64Array(nrow * ncol);
     // Row-major blocks to column-major, each block released once copied (peak: twice the kept values).
     const R = this.blockRows;
@@ -614,7 +672,8 @@ class TableStream {
       }
       this.blocks[bi] = new Float64Array(0);
     }
-    const m = makeMatrix(this.keptGenes, lay.cols, data, lay.rowHeader);
+    const p = this.pick;
+    const m = makeMatrix(this.keptGenes, p ? Array.from(p, (c) => lay.cols[c]) : lay.cols, data, lay.rowHeader);
     const rowMax = this.rowMax.slice(0, this.genes.length);
     let max = -Infinity;
     for (let i = 0; i < rowMax.length; i++) if (rowMax[i] > max) max = rowMax[i];
@@ -623,6 +682,7 @@ class TableStream {
       max,
       genes: this.genes,
       rowMax,
+      ...(p && { picked: { samples: lay.cols.length, columns: Array.from(p) } }),
     };
   }
 }

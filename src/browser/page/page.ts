@@ -5,6 +5,7 @@ import { proxy, wrap } from "comlink";
 import { METHODS, type MethodSpec, type OptionSpec, type PageControl, keyOf, methodByName } from "../../core/registry.js";
 import type { RunRequest, RunResult, RunWorkerApi } from "../run-worker.js";
 import { fillTable, save } from "./dom.js";
+import { isHdf5 } from "../../core/formats/hdf5.js";
 
 const $ = <T extends HTMLElement>(id: string): T => {
   const el = document.getElementById(id);
@@ -21,6 +22,8 @@ const status = $<HTMLSpanElement>("status");
 const errorBox = $<HTMLDivElement>("error");
 const out = $<HTMLElement>("out");
 
+const folderInput = $<HTMLInputElement>("mixture-folder");
+
 let worker: Worker | undefined;
 /** The charts and the Analysis step (vega, the stats and report code): loaded while the first run computes. */
 let analysis: Promise<typeof import("./analysis.js")> | undefined;
@@ -36,8 +39,58 @@ drop.addEventListener("dragleave", () => drop.classList.remove("over"));
 drop.addEventListener("drop", (e) => {
   e.preventDefault();
   drop.classList.remove("over");
-  if (e.dataTransfer?.files.length) mixtureInput.files = e.dataTransfer.files;
+  if (e.dataTransfer?.files.length) {
+    mixtureInput.files = e.dataTransfer.files;
+    mixtureInput.dispatchEvent(new Event("change"));
+  }
 });
+
+/** The quantifier files of a chosen folder, by kind in this order of preference (quant.sf over quant.genes.sf). */
+const FOLDER_KINDS = ["quant.sf", "abundance.tsv", "readspergene.out.tab", "quant.genes.sf"];
+const baseOf = (path: string) => (path.split("/").pop() ?? path).replace(/\.gz$/i, "").toLowerCase();
+let folderFiles: File[] = [];
+
+/** A folder's files of the first quantifier kind it holds, sorted by path (as a shell lists S1/quant.sf S2/quant.sf …). */
+function pickFolder(files: readonly File[]): File[] {
+  const kind = FOLDER_KINDS.find((k) => files.some((f) => baseOf(f.webkitRelativePath) === k));
+  if (!kind) return [];
+  return files
+    .filter((f) => baseOf(f.webkitRelativePath) === kind)
+    .sort((a, b) => (a.webkitRelativePath < b.webkitRelativePath ? -1 : a.webkitRelativePath > b.webkitRelativePath ? 1 : 0));
+}
+
+/** The mixture files of the run: the folder's quantifier files when a folder was chosen last, else the chosen files. */
+const mixtureFiles = (): File[] => (folderFiles.length ? folderFiles : Array.from(mixtureInput.files ?? []));
+
+mixtureInput.addEventListener("change", () => {
+  folderInput.value = "";
+  folderFiles = [];
+  $("folder-note").textContent = "";
+  void applyFiles();
+});
+folderInput.addEventListener("change", () => {
+  const all = Array.from(folderInput.files ?? []);
+  folderFiles = pickFolder(all);
+  mixtureInput.value = "";
+  $("folder-note").textContent = folderFiles.length
+    ? `${folderFiles.length} ${baseOf(folderFiles[0].webkitRelativePath)} file${folderFiles.length > 1 ? "s" : ""}: ` +
+      folderFiles.map((f) => f.webkitRelativePath).join(", ")
+    : all.length
+      ? `no ${FOLDER_KINDS.join(", ")} file in the chosen folder: choose the files instead`
+      : "";
+  void applyFiles();
+});
+
+/** HDF5 options are shown only when a chosen file is HDF5 (told by its first bytes, as the reader tells it). */
+let filesSeq = 0;
+async function applyFiles(): Promise<void> {
+  const seq = ++filesSeq;
+  const files = mixtureFiles();
+  const heads = await Promise.all(files.map(async (f) => new Uint8Array(await f.slice(0, 8).arrayBuffer())));
+  if (seq !== filesSeq) return; // chosen again meanwhile
+  $("hdf5-options").hidden = !heads.some(isHdf5);
+  document.body.dataset.files = String(files.length);
+}
 
 function showError(message: string): void {
   errorBox.textContent = message;
@@ -72,6 +125,9 @@ const GROUPS: { key: PageControl["group"]; id?: string; legend?: string }[] = [
   { key: "epic", id: "epic-options", legend: "EPIC options" },
   { key: "score", id: "score-options", legend: "Gene-set options" },
   { key: "common", id: "common-options", legend: "Input options" },
+  { key: "quant", id: "quant-options", legend: "Quantifier outputs and GEO series matrices" },
+  // Shown only when a chosen mixture file is HDF5 (applyFiles).
+  { key: "hdf5", id: "hdf5-options", legend: "HDF5 options (AnnData .h5ad, ARCHS4)" },
 ];
 
 /** Options the page shows, one control per element id (methods share e.g. the signature and --scale). */
@@ -187,6 +243,7 @@ function applyMethod(): void {
 }
 methodSelect.addEventListener("change", applyMethod);
 applyMethod();
+void applyFiles();
 
 async function readFile(f: File): Promise<{ name: string; bytes: Uint8Array }> {
   // A directory's files (quant.sf per sample) keep their path: the sample is named by its directory.
@@ -210,6 +267,7 @@ async function formOptions(m: MethodSpec): Promise<Record<string, unknown>> {
   const raw: Record<string, unknown> = {};
   for (const o of pageOptions(m)) {
     const el = $<HTMLInputElement>(o.page.id);
+    if (el.closest("fieldset")?.hidden) continue; // options of files not chosen (HDF5)
     const text = el.value.trim();
     raw[keyOf(o.name)] =
       o.type === "boolean" ? el.checked : o.type === "file" ? await fileValue(o.page) : o.type === "integer" ? text : text || undefined;
@@ -240,7 +298,8 @@ cancelBtn.addEventListener("click", () => {
 });
 
 async function run(): Promise<void> {
-  const mix = mixtureInput.files?.[0];
+  const chosen = mixtureFiles();
+  const mix = chosen[0];
   if (!mix) {
     showError("cellfrac: choose or drop a mixture file first");
     setState("failed");
@@ -250,8 +309,9 @@ async function run(): Promise<void> {
   let req: RunRequest;
   try {
     const options = await formOptions(methodByName(methodSelect.value));
-    // Several files (one per sample from a quantifier, or several cohorts) are merged by gene.
-    const mixtures = await Promise.all(Array.from(mixtureInput.files!).map(readFile));
+    // Several files (one per sample from a quantifier, or several cohorts) are merged by gene. The worker reads
+    // the Files itself: HDF5 in place, never copied whole into memory.
+    const mixtures = chosen.map((f) => ({ name: f.webkitRelativePath || f.name, file: f }));
     const mixture = mixtures.length > 1 ? mixtures : mixtures[0];
     req = { method: methodSelect.value, mixture, options, workers: workersParam(), testFault: testFault() };
   } catch (err) {
@@ -315,6 +375,7 @@ function render(r: RunResult, secs: string): void {
   renderTable(r.table);
   out.hidden = false;
   wireDownloads(r);
+  wireCompare(r);
   document.body.dataset.charts = "";
   loadAnalysis()
     .then((a) => a.showRun({ tsv: r.table, json: r.json, base: baseName() }))
@@ -362,7 +423,7 @@ function renderCoverage(r: RunResult): void {
 const renderTable = (tsv: string) => fillTable($<HTMLTableElement>("results"), tsv);
 
 function baseName(): string {
-  const n = mixtureInput.files?.[0]?.name ?? "mixture";
+  const n = mixtureFiles()[0]?.name ?? "mixture";
   return `${n.replace(/\.gz$/i, "").replace(/\.(tsv|txt|csv|gct|arrow|parquet)$/i, "")}.${methodSelect.value}`;
 }
 
@@ -389,6 +450,21 @@ async function arrowFile(r: RunResult): Promise<Uint8Array<ArrayBuffer>> {
     cols[name] = arrow.makeVector(Float64Array.from(r.samples, (_, s) => r.values[s * n + c]));
   });
   return arrow.tableToIPC(new arrow.Table(cols), "file") as Uint8Array<ArrayBuffer>;
+}
+
+/** The Compare step (src/browser/page/compare.ts, loaded on first use) on this run's table. */
+function wireCompare(r: RunResult): void {
+  const compare = () => import("./compare.js");
+  document.body.dataset.compare = "";
+  $("compare-report").textContent = ""; // the last run's comparison is gone with its table
+  $("compare-error").hidden = true;
+  for (const id of ["download-compare", "download-compare-json"]) $<HTMLButtonElement>(id).disabled = true;
+  $("compare-run").onclick = () => {
+    delete document.body.dataset.compare;
+    void compare().then((c) => c.runCompare(r.table, `${baseName()}.tsv`));
+  };
+  $("download-compare").onclick = () => void compare().then((c) => c.saveCompare("tsv", baseName()));
+  $("download-compare-json").onclick = () => void compare().then((c) => c.saveCompare("json", baseName()));
 }
 
 function wireDownloads(r: RunResult): void {

@@ -154,9 +154,11 @@ function rowMajor(colMajor: Float64Array, S: number, T: number): Float64Array {
  */
 export function mergeCibersort(
   table: MethodTable,
-  parts: readonly { file: string; part: PartFile }[],
+  all: readonly { file: string; part: PartFile }[],
   where: readonly { part: number; row: number }[],
 ): CibersortResult {
+  // Empty shards' parts (emptyPart) have no CIBERSORT data and no rows: mergeTables checked their plan.
+  const parts = all.filter(({ part }) => part.columns.length > 0);
   const first = parts[0].part.cibersort;
   if (!first) throw new InputError("a cibersort part without its CIBERSORT data", { file: parts[0].file });
   for (const { file, part } of parts) {
@@ -164,6 +166,7 @@ export function mergeCibersort(
       throw new InputError(`its cohort pass differs from ${parts[0].file}'s: the parts come from two plans`, { file });
     }
   }
+  const index = parts.map(({ part }) => all.findIndex((p) => p.part === part));
   const v = table.values;
   const S = v.rows.length;
   const T = table.estimateColumns;
@@ -174,10 +177,10 @@ export function mergeCibersort(
   const nu = new Float64Array(S);
   const iterations = new Int32Array(S * nNu);
   const warnings = [...first.cohort.warnings];
-  const perPart = parts.map(({ part }) => decodeNumbers(part.cibersort!.nu));
+  const perPart = new Map(parts.map(({ part }, i) => [index[i], decodeNumbers(part.cibersort!.nu)]));
   where.forEach(({ part, row }, s) => {
-    nu[s] = perPart[part][row];
-    iterations.set(parts[part].part.cibersort!.iterations.slice(row * nNu, (row + 1) * nNu), s * nNu);
+    nu[s] = perPart.get(part)![row];
+    iterations.set(all[part].part.cibersort!.iterations.slice(row * nNu, (row + 1) * nNu), s * nNu);
   });
   // Sample warnings in the mixture's order (each part's are in its own order, which is the mixture's).
   const ordered = parts.map((p, i) => ({ p, i })).sort((a, b) => (a.p.part.columns[0] ?? 0) - (b.p.part.columns[0] ?? 0));

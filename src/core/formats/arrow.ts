@@ -3,12 +3,13 @@
  * apache-arrow comes from the host (loaded on first use: most runs read text and never need it).
  * Layout: the first column holds gene symbols (utf8), every other column is one sample (any numeric type).
  */
-import type { RecordBatch, Table, Vector } from "apache-arrow";
+import type { RecordBatch, Schema, Table, Vector } from "apache-arrow";
 import { InputError } from "../errors.js";
 import { arrowLibrary } from "../host.js";
 import { checkDims } from "../limits.js";
 import { checkArrowMetadata } from "./arrow-check.js";
 import { type Matrix, makeMatrix } from "../matrix.js";
+import { checkAnnotationColumns } from "./quant.js";
 
 /** "ARROW1" (IPC file) or a 0xFFFFFFFF continuation marker (IPC stream). */
 export function isArrow(b: Uint8Array): boolean {
@@ -53,7 +54,7 @@ function readIPC(whole: Uint8Array, file: string | undefined): Table {
 
 function arrowMatrix(t: Table, file: string | undefined, keep: ((gene: string) => boolean) | undefined): Matrix {
   const fields = t.schema.fields;
-  if (fields.length < 2) throw new InputError(`Arrow table needs a gene column and at least one sample column`, { file });
+  checkArrowSchema(t.schema, file);
   checkDims(t.numRows, fields.length - 1, file);
   const geneCol = t.getChildAt(0)!;
   const n = t.numRows;
@@ -78,6 +79,30 @@ function arrowMatrix(t: Table, file: string | undefined, keep: ((gene: string) =
     }
   }
   return makeMatrix(rows, cols, data, fields[0].name);
+}
+
+/**
+ * What the whole-file and the streaming reader check before any row: a gene column of strings first (a
+ * numeric first column would turn numbers into gene names), sample columns, none a quantifier's
+ * annotation column (checkAnnotationColumns, the text reader's rule).
+ */
+export function checkArrowSchema(schema: Schema, file: string | undefined): void {
+  const fields = schema.fields;
+  if (fields.length < 2) throw new InputError(`Arrow table needs a gene column and at least one sample column`, { file });
+  const { DataType } = arrowLibrary();
+  const first = fields[0];
+  const t = DataType.isDictionary(first.type) ? first.type.dictionary : first.type;
+  if (!DataType.isUtf8(t) && !DataType.isLargeUtf8(t) && !DataType.isUtf8View(t)) {
+    throw new InputError(
+      `the first column, "${first.name}", holds ${String(first.type)}, not gene symbols (strings): ` +
+        `an Arrow mixture has the genes in its first column`,
+      { file, column: 1 },
+    );
+  }
+  checkAnnotationColumns(
+    fields.map((f, i) => (i === 0 ? undefined : f.name)),
+    file,
+  );
 }
 
 /** The gene of row `r` (0-based) as a string; an empty or missing one is an error. */

@@ -11,6 +11,7 @@ import type { Dataset, Entity, File, Group } from "h5wasm";
 import { InputError } from "../errors.js";
 import { checkDims } from "../limits.js";
 import { type Matrix, makeMatrix } from "../matrix.js";
+import { checkAnnotationColumns } from "./quant.js";
 
 /** What the core uses of h5wasm: its File class, and (the page) its in-memory file system for bytes. */
 export interface H5Lib {
@@ -122,6 +123,39 @@ export function hdf5NotHere(file: string | undefined): InputError {
     `an HDF5 file: on the command line and in the Node API, HDF5 is read as a mixture given by its path only; ${HDF5_LAYOUTS}`,
     { file },
   );
+}
+
+/** A gzipped HDF5 file: HDF5 is read in place, block by block, so it must be given uncompressed. */
+export function gzippedHdf5(file: string | undefined): InputError {
+  return new InputError("a gzipped HDF5 file: gunzip it first (HDF5 files are read in place, block by block)", { file });
+}
+
+/** The HDF5 options given for a file that is not HDF5: refused rather than ignored (undefined: none given). */
+export function notHdf5(h: Hdf5Options | undefined, file: string | undefined): InputError | undefined {
+  if (!h) return undefined;
+  const given = [
+    h.transpose && "--transpose",
+    h.varColumn !== undefined && "--var-column",
+    h.samplesFile !== undefined && "--samples-from",
+  ];
+  const list = given.filter(Boolean);
+  if (list.length === 0) return undefined;
+  return new InputError(
+    `${list.join(", ")} appl${list.length > 1 ? "y" : "ies"} to HDF5 files (AnnData .h5ad, ARCHS4); this file is not HDF5`,
+    {
+      file,
+    },
+  );
+}
+
+/** --samples-from's list: sample IDs, one per line (the first tab- or comma-separated field; blank lines skipped). */
+export function parseSampleIds(text: string, file: string): string[] {
+  const ids = text
+    .split(/\r\n|\r|\n/)
+    .map((l) => l.split(/[\t,]/)[0].trim())
+    .filter((s) => s !== "");
+  if (ids.length === 0) throw new InputError("no sample IDs in the samples file", { file });
+  return ids;
 }
 
 function source(f: Group, file: string | undefined, o: Hdf5Options): Source {
@@ -335,6 +369,8 @@ function readSource(
   // Selected samples: positions in the file, in output order.
   const sel = o.samples ? pick(samples, o.samples, file, o.samplesFile) : samples.map((_, i) => i);
   const cols = sel.map((i) => samples[i]);
+  // A quantifier's table saved as AnnData (e.g. anndata.AnnData(quant.T)) has Length, NumReads, … as obs.
+  checkAnnotationColumns(cols, file, () => ({ file }));
   const outCol = new Int32Array(ns).fill(-1);
   sel.forEach((s, c) => {
     outCol[s] = c;

@@ -23,7 +23,14 @@ const SAMPLE_HEADER = /sample|mixture|specimen|patient|donor|^run$|gsm/i;
  * The long layout of a three-column table, or undefined. `numeric[c]`: every examined value of column c is a
  * number; `distinct[c]`: how many different values it has among those rows.
  */
-export function longColumns(header: readonly string[], numeric: readonly boolean[], distinct: readonly number[]): LongColumns | undefined {
+export function longColumns(
+  header: readonly string[],
+  numeric: readonly boolean[],
+  distinct: readonly number[],
+  rows?: number,
+): LongColumns | undefined {
+  if (header.length === 3 && numeric.filter(Boolean).length === 2 && rows !== undefined)
+    return numericSamples(header, numeric, distinct, rows);
   if (header.length !== 3 || numeric.filter(Boolean).length !== 1) return undefined;
   const value = numeric.indexOf(true);
   const [a, b] = [0, 1, 2].filter((c) => c !== value);
@@ -35,6 +42,39 @@ export function longColumns(header: readonly string[], numeric: readonly boolean
   else if (s.length === 1) gene = s[0] === a ? b : a;
   else gene = distinct[a] >= distinct[b] ? a : b;
   return { gene, sample: gene === a ? b : a, value };
+}
+
+/**
+ * Sample IDs that are numbers (1, 2, …): read wide, such a table gave two "samples", the IDs and the values
+ * (merged into nonsense by --duplicates mean). Long only when the header names the sample column and every
+ * (gene, sample) pair occurs once: rows = genes × samples, which no wide table of unique genes meets.
+ */
+function numericSamples(header: readonly string[], numeric: readonly boolean[], distinct: readonly number[], rows: number) {
+  const gene = numeric.indexOf(false);
+  const named = [0, 1, 2].filter((c) => c !== gene && SAMPLE_HEADER.test(header[c]));
+  if (named.length !== 1 || distinct[gene] * distinct[named[0]] !== rows) return undefined;
+  return { gene, sample: named[0], value: 3 - gene - named[0] };
+}
+
+/** Whether a three-column table with two number columns names one of them as the sample column (numericSamples). */
+export function namesNumericSamples(header: readonly string[], numeric: readonly boolean[]): boolean {
+  return numeric.filter(Boolean).length === 2 && [0, 1, 2].some((c) => numeric[c] && SAMPLE_HEADER.test(header[c] ?? ""));
+}
+
+/**
+ * Refuse an Arrow or Parquet table read wide that is a long table with numbers for sample IDs: two number
+ * columns, one named as the sample column, and every gene on two rows or more on average (as its samples).
+ * Read wide it would be two "samples" (the IDs and the values), merged into nonsense by --duplicates.
+ * `genes`: the gene of every row.
+ */
+export function refuseNumericSampleIds(genes: readonly string[], cols: readonly string[], file: string | undefined): void {
+  const named = cols.filter((c) => SAMPLE_HEADER.test(c));
+  if (cols.length !== 2 || named.length !== 1 || genes.length < 2 * new Set(genes).size) return;
+  throw new InputError(
+    `a long table whose sample IDs are numbers (column "${named[0]}"): cellfrac reads long Arrow and Parquet tables ` +
+      `with the sample IDs as strings; write that column as text, or the table as TSV (read as a long table)`,
+    { file },
+  );
 }
 
 /**

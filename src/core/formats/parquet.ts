@@ -18,6 +18,7 @@ import { parquetLibrary } from "../host.js";
 import { checkDims, inputLimits, overLimit } from "../limits.js";
 import { type Matrix, makeMatrix, selectRows } from "../matrix.js";
 import { longColumns, longToMatrix } from "./long.js";
+import { checkAnnotationColumns } from "./quant.js";
 
 export { formatParquet } from "./parquet-write.js";
 
@@ -108,6 +109,8 @@ export function parquetTable(meta: FileMetaData, size: number, file: string | un
       throw new InputError(`${texts.length} columns hold strings (${list}): one, the gene symbols, may; drop the others`, { file });
     }
     const samples = leaves.map((_, i) => i).filter((i) => i !== geneAt && !(geneAt < 0 && texts.includes(i)));
+    const sampleNames = names.map((n, i) => (samples.includes(i) ? n : undefined));
+    checkAnnotationColumns(sampleNames, file); // located as the header of a text table: line 1
     for (const i of samples) {
       if (!isNumber(leaves[i].element))
         unsupported(file, `${typeName(leaves[i].element)} sample column "${names[i]}" (numbers must be DOUBLE, FLOAT, INT32 or INT64)`);

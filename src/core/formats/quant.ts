@@ -5,7 +5,7 @@
  * layout is a few documented columns, so it is read here by hand: no JavaScript library reads them.
  * Numbers and messages are the table parser's (cellValue); single-sample files are named by samplePathName.
  */
-import { InputError, UsageError } from "../errors.js";
+import { InputError, type InputLocation, UsageError } from "../errors.js";
 import { type Matrix, makeMatrix, mergeRowGroups, ROW_COMBINERS, type RowCombiner } from "../matrix.js";
 import { cellValue, type ReadOptions } from "./read.js";
 
@@ -31,6 +31,9 @@ export interface QuantOptions {
 
 /** File names that say only what made them: such a file is named by its directory. */
 const STANDARD_NAMES = new Set(["quant.sf", "quant.genes.sf", "abundance.tsv", "readspergene.out.tab"]);
+
+/** Whether a file name (a path's last part, optionally .gz) says only what made it: quant.sf, abundance.tsv, … */
+export const isStandardQuantName = (name: string): boolean => STANDARD_NAMES.has(name.replace(/\.gz$/i, "").toLowerCase());
 
 /** A single-sample file's sample name: its directory for standard quantifier names, else its name up to the first dot. */
 export function samplePathName(path: string): string {
@@ -90,20 +93,34 @@ function sniff(lines: readonly string[]): { kind: Kind; header: number } | null 
   return null;
 }
 
-/** Refuse a table that holds a quantifier's annotation column as if it were a sample. */
-function checkAnnotationColumns(headerLine: string, file: string | undefined): void {
-  const fields = headerLine.split(headerLine.includes("\t") ? "\t" : ",");
-  for (let c = 1; c < fields.length; c++) {
-    const name = fields[c].trim().replace(/^"(.*)"$/, "$1");
-    if (ANNOTATION.has(name.toLowerCase())) {
+/**
+ * Refuse a table that holds a quantifier's annotation column (Length, NumReads, …) as if it were a sample: the
+ * one rule for every format (text header, Arrow, Parquet, HDF5 sample names). `names[c]` is the name of the
+ * file's column c, undefined for a column that is no sample (the gene column); `where` locates column c.
+ */
+export function checkAnnotationColumns(
+  names: readonly (string | undefined)[],
+  file: string | undefined,
+  where: (c: number) => InputLocation = (c) => ({ file, line: 1, column: c + 1 }),
+): void {
+  for (let c = 0; c < names.length; c++) {
+    const name = names[c]?.trim().replace(/^"(.*)"$/, "$1");
+    if (name !== undefined && ANNOTATION.has(name.toLowerCase())) {
       throw new InputError(
         `column "${name}" is a quantifier's annotation column, not a sample, and the file is none of the layouts cellfrac reads ` +
           `(Salmon, kallisto, RSEM, GDC STAR counts, STAR ReadsPerGene, featureCounts): give the tool's output as it wrote it, ` +
           `or a table of genes × samples without annotation columns`,
-        { file, line: 1, column: c + 1 },
+        where(c),
       );
     }
   }
+}
+
+/** The header line's columns as checkAnnotationColumns takes them (the first, the genes', is no sample). */
+function headerColumns(headerLine: string): (string | undefined)[] {
+  const fields: (string | undefined)[] = headerLine.split(headerLine.includes("\t") ? "\t" : ",");
+  fields[0] = undefined;
+  return fields;
 }
 
 const HEAD_BYTES = 1 << 16;
@@ -115,7 +132,7 @@ const HEAD_BYTES = 1 << 16;
 export function isQuantLike(head: string, file: string | undefined): boolean {
   const lines = head.replace(/^\uFEFF/, "").split(/\r\n|\r|\n/, 64);
   if (sniff(lines)) return true;
-  if (!lines[0]?.startsWith("#1.")) checkAnnotationColumns(lines[0] ?? "", file);
+  if (!lines[0]?.startsWith("#1.")) checkAnnotationColumns(headerColumns(lines[0] ?? ""), file);
   return false;
 }
 

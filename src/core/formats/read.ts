@@ -11,7 +11,7 @@ import { gctToTsv, isGct } from "./gct.js";
 import { type QuantOptions, readQuantLike } from "./quant.js";
 import { InputError, withRole } from "../errors.js";
 import { refuseUnreadable } from "./sniff.js";
-import { longColumns, longToMatrix } from "./long.js";
+import { longColumns, longToMatrix, namesNumericSamples, refuseNumericSampleIds } from "./long.js";
 import { gunzipSync, host } from "../host.js";
 import { isGzip } from "./gzip.js";
 import { type Hdf5Options, type Hdf5Read, hdf5NotHere, isHdf5, parseHdf5Bytes } from "./hdf5.js";
@@ -88,6 +88,7 @@ function parseTable(input: string | Uint8Array, opts: ReadOptions): Matrix {
       const keep = keepFn(opts.keepRows);
       const m = isArrow(bytes) ? parseArrow(bytes, file, keep) : parseParquet(bytes, file, keep);
       checkColumnNames(m.cols, 2, words, file);
+      refuseNumericSampleIds(m.rows, m.cols, file);
       return mergeDuplicates(m, opts.duplicates ?? "error", words, file, opts.onWarning);
     }
     refuseUnreadable(bytes, file);
@@ -161,7 +162,7 @@ export function mayBeLong(lines: string[], file: string | undefined): boolean {
       .filter((l) => !isBlank(l))
       .map((l) => splitFields(l, lay.delim, 0, file));
     const numeric = [0, 1, 2].map((c) => f.every((x) => NUMBER.test(x[c] ?? "")));
-    return numeric.filter(Boolean).length === 1;
+    return numeric.filter(Boolean).length === 1 || namesNumericSamples([lay.rowHeader, ...lay.cols], numeric);
   } catch {
     return false; // not a table the long reader would take; the text reader says what is wrong
   }
@@ -180,7 +181,7 @@ function parseLong(lines: string[], end: number, lay: TableLayout, file: string 
   const header = [lay.rowHeader, ...lay.cols];
   const numeric = [0, 1, 2].map((c) => f.every((x) => NUMBER.test(x[c] ?? "")));
   const distinct = [0, 1, 2].map((c) => new Set(f.map((x) => x[c])).size);
-  const cols = longColumns(header, numeric, distinct);
+  const cols = longColumns(header, numeric, distinct, f.length);
   const forced = opts.layout === "long";
   if (!cols || (!forced && (distinct[cols.sample] < 2 || 2 * distinct[cols.sample] > f.length))) return undefined;
   const values = new Float64Array(f.length);

@@ -3,7 +3,7 @@ import type { AbsMethod, CibersortResult, ScaleMode } from "../../core/cibersort
 import { InputError, UsageError } from "../../core/errors.js";
 import { readFileSync } from "node:fs";
 import { type PlanOptions, checkPlan, cibersortPartData, planFromText } from "../../core/cibersort/plan.js";
-import { makePart } from "../../core/shards.js";
+import { emptyPart, makePart } from "../../core/shards.js";
 import {
   type ShardArgs,
   SHARD_HELP_ROWS,
@@ -17,7 +17,7 @@ import {
   writePart,
 } from "../shard.js";
 import type { ReadOptions } from "../../core/formats/read.js";
-import { readCibersortMixture } from "../mixture.js";
+import { type CibersortMixture, readCibersortMixture } from "../mixture.js";
 import { hdf5Options } from "../hdf5.js";
 import { checkOutputPath } from "../write.js";
 import { checkPerm, checkThreads } from "../bounds.js";
@@ -40,7 +40,7 @@ import {
 import { nodeMethodHost } from "../method-host.js";
 import { cliSay } from "../output.js";
 import { checkOutput, cliOptionConfig, cliValues, INPUT_NOTE, mixtureNote, runMethodCli } from "./method.js";
-import { readMixtureFiles, streamable } from "../mixtures.js";
+import { loadMixtureFiles, streamable } from "../mixtures.js";
 import { MIXTURE_OPTIONS } from "../../core/mixtures.js";
 import type { Matrix } from "../../core/matrix.js";
 import type { CliIO, Command } from "./types.js";
@@ -185,8 +185,15 @@ export function parseCibersortArgs(args: string[], outputs: readonly string[] | 
   };
 }
 
-/** Run and write the output file (or return the table text when there is no file). */
+/** Run and write the output file (or return the table text when there is no file); an empty shard throws. */
 export async function runCibersort(o: CibersortCliOptions, io: CliIO): Promise<{ res: CibersortResult; text?: string }> {
+  const { out, text } = await runCibersortCli(o, io);
+  if (!out) throw new InputError("this shard has no sample of the mixture", { file: o.mixture });
+  return { res: out.cibersort!, text };
+}
+
+/** The command's run: `out` is undefined only for a shard without samples (its empty part is written). */
+async function runCibersortCli(o: CibersortCliOptions, io: CliIO): Promise<{ out?: MethodOutput; text?: string }> {
   const say = cliSay(io, o.quiet);
   const warn = say.warn;
   checkOutputPath(o.output);
@@ -199,9 +206,11 @@ export async function runCibersort(o: CibersortCliOptions, io: CliIO): Promise<{
   const shard = o.plan ? await planShard(o, signature) : undefined;
   const paths = mixtures ?? [o.mixture];
   let read: { mixture: Matrix; mixtureMax?: number; dropped?: string[] };
-  if (streamable(paths, v)) read = await readCibersortMixture(o.mixture, signature, { ...o, onWarning: warn });
+  let picked: CibersortMixture["picked"];
+  if (streamable(paths, v))
+    ({ picked, ...read } = await readCibersortMixture(o.mixture, signature, { ...o, onWarning: warn, pick: shard?.pick }));
   else {
-    const r = readMixtureFiles(paths, v, warn, mixtureNote(o, io));
+    const r = await loadMixtureFiles(paths, v, warn, mixtureNote(o, io), o.hdf5);
     read = { mixture: r.matrix, dropped: r.dropped };
   }
   const { mixture, mixtureMax, dropped } = read;
@@ -214,9 +223,9 @@ export async function runCibersort(o: CibersortCliOptions, io: CliIO): Promise<{
     host,
     onProgress: progress?.update,
     afterRun: progress?.done,
-    ...shard?.(mixture),
+    ...shard?.hooks(mixture, picked),
   });
-  return { res: out.cibersort!, text };
+  return { out, text };
 }
 
 /** The options a plan fixes, as this run has them. */
@@ -251,21 +260,33 @@ async function planShard(o: CibersortCliOptions, signature: Matrix) {
     options: planOptions(o),
   });
   const id = textSha256(text);
-  return (mixture: Matrix) => {
-    const S = mixture.cols.length;
+  const samplesOf = (S: number) => {
     if (S !== plan.cohort.samples)
       throw new InputError(`the plan has ${plan.cohort.samples} samples, the mixture ${S}`, { file: o.mixture });
-    const columns = shardColumns(mixture.cols, o.shard!);
-    if (columns.length === 0) throw new InputError(`no sample of the mixture's ${S} is in this shard`, { file: o.mixture });
-    return {
-      cohort: plan.cohort,
-      columns,
-      write: (out: MethodOutput) =>
-        writePart(
-          makePart("cibersort", id, S, columns, out.table, { cibersort: cibersortPartData(out.cibersort!, plan.cohort) }),
-          o.output,
-        ),
-    };
+  };
+  return {
+    /** The reader converts only the shard's columns (the plan has the cohort's statistics). */
+    pick: (names: readonly string[]) => {
+      samplesOf(names.length);
+      return shardColumns(names, o.shard!);
+    },
+    /** `picked`: the mixture holds only the shard's columns (see pick); else all of them. */
+    hooks: (mixture: Matrix, picked?: { samples: number; columns: readonly number[] }) => {
+      const S = picked?.samples ?? mixture.cols.length;
+      samplesOf(S);
+      const columns = picked ? [...picked.columns] : shardColumns(mixture.cols, o.shard!);
+      return {
+        cohort: plan.cohort,
+        columns: picked ? columns.map((_, i) => i) : columns,
+        write: (out?: MethodOutput) =>
+          writePart(
+            out
+              ? makePart("cibersort", id, S, columns, out.table, { cibersort: cibersortPartData(out.cibersort!, plan.cohort) })
+              : emptyPart("cibersort", id, S),
+            o.output,
+          ),
+      };
+    },
   };
 }
 
@@ -274,7 +295,7 @@ export const cibersortCommand: Command = {
   async run(args, io) {
     const o = parseCibersortArgs(args);
     if (o === "help") return printHelp(io, CIBERSORT_HELP);
-    const { text } = await runCibersort(o, io);
+    const { text } = await runCibersortCli(o, io);
     if (text !== undefined) io.stdout(text);
     return 0;
   },

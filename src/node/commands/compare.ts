@@ -1,5 +1,5 @@
 // `cellfrac compare <result> <reference>`: agreement of a result with a reference or ground truth.
-import { compareTables, formatCompareJson, formatCompareText, formatCompareTsv } from "../../core/compare.js";
+import { COMPARE_BY, compareTables, formatCompareJson, formatCompareText, formatCompareTsv } from "../../core/compare.js";
 import { readCellTypeMap, readTable } from "../compare.js";
 import { UsageError } from "../../core/errors.js";
 import { checkValue } from "../../core/registry.js";
@@ -44,8 +44,7 @@ export const compareCommand: Command = {
     const { values: v, positionals } = commandArgs(args, { by: { type: "string" }, map: { type: "string" }, json: { type: "boolean" } });
     if (v.help) return printHelp(io, COMPARE_HELP);
     if (positionals.length !== 2) throw new UsageError(`expected a result and a reference table, got ${positionals.length} argument(s)`);
-    const BY = { name: "by", type: "choice", choices: ["auto", "exact", "lineage"], help: "", hosts: ["cli"] } as const;
-    const by = (checkValue(BY, v.by) ?? "auto") as "auto" | "exact" | "lineage";
+    const by = (checkValue(COMPARE_BY, v.by) ?? "auto") as "auto" | "exact" | "lineage";
     checkOutputPath(v.output);
     const map = v.map === undefined ? undefined : readCellTypeMap(v.map);
     const report = compareTables(readTable(positionals[0]), readTable(positionals[1]), { by, map });

@@ -56,10 +56,11 @@ export const mergeCommand: Command = {
     });
     const { table, where } = mergeTables(parts);
     let out: MethodOutput;
-    if (parts[0].part.cibersort) {
+    if (parts[0].part.method === "cibersort") {
       const res = mergeCibersort(table, parts, where);
       out = { table: { ...cibersortTable(res), coverage: table.coverage }, cibersort: res };
     } else {
+      // Every part of one ssGSEA run says the same (their run hashes agree).
       out = { table: parts[0].part.normalize ? normalizeByRange(table, scoreRange([table])) : table };
     }
     const text = await writeResult(out, output);

@@ -4,7 +4,6 @@
 // gene coverage goes to stderr (and into JSON output).
 import type { ParseArgsConfig } from "node:util";
 import { UsageError } from "../../core/errors.js";
-import { toSymbols } from "../../core/genes.js";
 import { coverageReport, resultText } from "../../core/formats/results.js";
 import type { Matrix } from "../../core/matrix.js";
 import {
@@ -24,16 +23,13 @@ import {
 import { nodeMethodHost } from "../method-host.js";
 import { checkOutputPath, writeFileAtomic } from "../write.js";
 import { cliSay, outputExt, outputFile } from "../output.js";
-import { readMatrixStreamed } from "../stream.js";
 import { SHARD_HELP_ROWS, SHARD_OPTIONS, methodShard, shardArgs } from "../shard.js";
-import { hdf5Options } from "../hdf5.js";
-import { readMixtureFiles, streamable } from "../mixtures.js";
+import { readMixturePaths } from "../mixtures.js";
 import { droppedSignatureGenes } from "../../core/mixtures.js";
 import type { CliIO, Command } from "./types.js";
 import { commandArgs, printHelp } from "./args.js";
 
 type ParseOptions = NonNullable<ParseArgsConfig["options"]>;
-type DuplicatePolicy = "error" | "first" | "mean" | "max";
 
 /** The flag parseArgs sees: a boolean on by default is spelled --no-name. */
 const cliFlag = (o: OptionSpec) => (o.type === "boolean" && o.default ? `no-${o.name}` : o.name);
@@ -112,31 +108,27 @@ export async function runMethodCli(
     dropped?: string[];
     /** A shard: its samples, taken from the mixture as read, and the whole mixture's maximum (src/node/shard.ts). */
     select?: (mixture: Matrix) => { mixture: Matrix; mixtureMax: number };
-    /** A shard: write its part instead of the result (returns the text for stdout without -o). */
-    write?: (out: MethodOutput) => string | undefined;
+    /** A shard: write its part instead of the result (returns the text for stdout without -o); none: empty. */
+    write?: (out?: MethodOutput) => string | undefined;
   } = {},
-): Promise<{ out: MethodOutput; text?: string }> {
+): Promise<{ out?: MethodOutput; text?: string }> {
   const say = cliSay(io, cli.quiet);
   const warn = say.warn;
   checkOutputPath(cli.output);
   const { mixture: given, afterRun, dropped: droppedGiven, select, write, ...ctx } = extra;
-  const duplicates = v.duplicates as DuplicatePolicy;
   const paths = cli.mixtures ?? [cli.mixture];
   let mixture = given;
   let dropped = droppedGiven ?? [];
-  // Streamed: a gzip bomb or an endless line is refused within a line's limit of memory (issue 16).
-  if (!mixture && streamable(paths, v)) {
-    const whole = await readMatrixStreamed(paths[0], {
-      what: "mixture",
-      duplicates,
-      layout: v.layout as "auto" | "wide" | "long" | undefined,
-      onWarning: warn,
-      hdf5: hdf5Options(v),
-    });
-    mixture = toSymbols(whole, { duplicates, onWarning: warn });
-  } else if (!mixture) ({ matrix: mixture, dropped } = readMixtureFiles(paths, v, warn, mixtureNote(cli, io)));
+  // One file streamed where it can be (issue 16); the Node API's runMethod reads the same way.
+  if (!mixture) ({ matrix: mixture, dropped } = await readMixturePaths(paths, v, warn, mixtureNote(cli, io)));
   const shard = select?.(mixture);
   if (shard) mixture = shard.mixture;
+  // A shard without samples (more shards than samples, a range past the end): an empty part, nothing run,
+  // so that a workflow engine's fixed set of shard jobs all succeed and merge (docs/scale.md).
+  if (write && (shard ? mixture.cols.length : ctx.columns?.length) === 0) {
+    say.note("no sample of the mixture is in this shard: writing an empty part (merge accepts it)");
+    return { text: write() };
+  }
   const out = await m.run(mixture, v, {
     host: nodeMethodHost(warn),
     onWarning: warn,
