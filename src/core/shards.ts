@@ -132,7 +132,11 @@ function samplesNamed(from: number, to: number): string {
  * Parts of one run in the mixture's order, checked: one method and run, every sample exactly once.
  * Returns the table of all samples and, per sample, which part and row holds it.
  */
-export function mergeTables(parts: readonly { file: string; part: PartFile }[]): {
+export function mergeTables(
+  parts: readonly { file: string; part: PartFile }[],
+  /** The method's shards share a plan (registry ShardSpec.plan): the run id is the plan's. */
+  planned = false,
+): {
   table: MethodTable;
   where: { part: number; row: number }[];
 } {
@@ -146,7 +150,7 @@ export function mergeTables(parts: readonly { file: string; part: PartFile }[]):
       throw new InputError(`a ${part.method} part; ${first.file} is a ${first.part.method} part`, { file });
     if (part.run !== first.part.run || part.samples !== first.part.samples) {
       throw new InputError(
-        `this part comes from another ${part.method === "cibersort" ? "plan" : "run (mixture or options)"} than ${first.file} ` +
+        `this part comes from another ${planned ? "plan" : "run (mixture or options)"} than ${first.file} ` +
           `(${part.run.slice(0, 12)} ≠ ${first.part.run.slice(0, 12)})`,
         { file },
       );

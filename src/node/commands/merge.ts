@@ -6,7 +6,7 @@ import { InputError, UsageError } from "../../core/errors.js";
 import { cibersortTable } from "../../core/methods/cibersort-table.js";
 import { mergeCibersort } from "../../core/cibersort/plan.js";
 import { normalizeByRange, scoreRange } from "../../core/methods/ssgsea.js";
-import type { MethodOutput } from "../../core/registry.js";
+import { METHODS, type MethodOutput } from "../../core/registry.js";
 import { mergeTables, parsePart } from "../../core/shards.js";
 import { checkOutputPath } from "../write.js";
 import { checkOutput, writeResult } from "./method.js";
@@ -54,9 +54,11 @@ export const mergeCommand: Command = {
       }
       return { file, part: parsePart(text, file) };
     });
-    const { table, where } = mergeTables(parts);
+    // The one method whose shards share a plan (CIBERSORT) merges its fits' data too.
+    const planned = METHODS.find((m) => m.name === parts[0]?.part.method)?.shards?.plan === true;
+    const { table, where } = mergeTables(parts, planned);
     let out: MethodOutput;
-    if (parts[0].part.method === "cibersort") {
+    if (planned) {
       const res = mergeCibersort(table, parts, where);
       out = { table: { ...cibersortTable(res), coverage: table.coverage }, cibersort: res };
     } else {
