@@ -6,48 +6,12 @@ import { gunzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { GeneIndex } from "../src/core/gene-index.js";
 import { GENE_TABLE_FILE, type GeneTable, parseGeneTable } from "../src/core/genes.js";
+import { formerParse } from "./helpers/former-gene-table.js";
 
 const GZ = readFileSync(new URL(`../data/${GENE_TABLE_FILE}`, import.meta.url));
 const TEXT = gunzipSync(GZ).toString("utf8");
 const TRAILER = GZ.subarray(GZ.length - 8);
 const SNAPSHOT = new URL("../build/human_genes.index", import.meta.url);
-
-/** parseGeneTable as it was before the index (commit edcdda7): Sets and Maps of every name. */
-function formerParse(text: string): GeneTable {
-  const symbols = new Set<string>();
-  const ensembl = new Map<string, string>();
-  const other = new Map<string, string>();
-  const ambiguous = new Map<string, string[]>();
-  const add = (m: Map<string, string>, key: string, symbol: string) => {
-    const several = ambiguous.get(key);
-    if (several) {
-      if (!several.includes(symbol)) several.push(symbol);
-      return;
-    }
-    const first = m.get(key);
-    if (first === undefined) m.set(key, symbol);
-    else if (first !== symbol) {
-      m.delete(key);
-      ambiguous.set(key, [first, symbol]);
-    }
-  };
-  let start = text.indexOf("\n") + 1;
-  while (start > 0 && start < text.length) {
-    let end = text.indexOf("\n", start);
-    if (end < 0) end = text.length;
-    const [symbol, ens, names] = text.slice(start, text[end - 1] === "\r" ? end - 1 : end).split("\t");
-    start = end + 1;
-    if (!symbol) continue;
-    symbols.add(symbol);
-    if (ens) for (const id of ens.split(",")) add(ensembl, id, symbol);
-    if (names) for (const n of names.split(",")) add(other, n, symbol);
-  }
-  for (const s of symbols) {
-    other.delete(s);
-    ambiguous.delete(s);
-  }
-  return { symbols, ensembl, other, ambiguous };
-}
 
 /** Every difference between two tables on the text's names (and a few absent ones), then in iteration order. */
 function differences(text: string, a: GeneTable, b: GeneTable): string[] {
