@@ -12,6 +12,7 @@ import { parseArgs } from "node:util";
 import { chromium } from "playwright-core";
 import { startServer } from "../src/node/commands/serve.js";
 import { cibersort, toResultsTable } from "../src/node/index.js";
+import { CHROMIUM, CHROMIUM_ARGS } from "../test/helpers/chromium.js";
 
 const { values } = parseArgs({ options: { samples: { type: "string", default: "1000" }, workers: { type: "string" } } });
 const samples = Number(values.samples);
@@ -48,18 +49,7 @@ const nodeMs = performance.now() - t;
 console.log(`node: ${(nodeMs / 1000).toFixed(1)} s (reading included, ${availableParallelism()} threads)`);
 
 const srv = await startServer({ port: 0 });
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-  args: [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-  ],
-});
+const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 try {
   const page = await browser.newPage();
   await page.goto(srv.url + (values.workers ? `?workers=${values.workers}` : ""));

@@ -10,9 +10,9 @@ import { dirname, join, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { main } from "../src/node/cli.js";
 import { startServer } from "../src/node/commands/serve.js";
 import { HAVE_CHROMIUM, NO_CHROMIUM, watchedPage } from "./helpers/chromium.js";
+import { cli } from "./helpers/cli.js";
 
 const data = (f: string) => fileURLToPath(new URL(`../data/example/${f}`, import.meta.url));
 const MIXTURE = data("scanb20_log2fpkm.tsv.gz");
@@ -28,13 +28,6 @@ let origin: string;
 let close: () => Promise<void>;
 let requests: string[] = [];
 let consoleErrors: string[] = [];
-
-async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const code = await main(args, { stdout: (s) => (out += s), stderr: (s) => (err += s), isTTY: false });
-  return { code, out, err };
-}
 
 /** A download's suggested name and text, also saved under that name in tmp (for the CLI to read). */
 async function download(testId: string): Promise<{ name: string; text: string; path: string }> {

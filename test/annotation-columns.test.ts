@@ -9,10 +9,10 @@ import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Dictionary, Float64, Int32, Table, Utf8, tableToIPC, vectorFromArray } from "apache-arrow";
 import { describe, expect, it } from "vitest";
-import { main } from "../src/node/cli.js";
 import { readMatrixFile } from "../src/node/read.js";
 import { streamMatrixFile } from "../src/node/stream.js";
 import { formatParquet } from "../src/core/formats/parquet.js";
+import { cli } from "./helpers/cli.js";
 
 const fx = (f: string) => fileURLToPath(new URL(`fixtures/annotation/${f}`, import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "cellfrac-annot-"));
@@ -32,13 +32,6 @@ function tsv(name: string, cols: [string, (i: number) => string][]): string {
   const lines = [cols.map(([h]) => h).join("\t"), ...s1.map((_, i) => cols.map(([, v]) => v(i)).join("\t"))];
   writeFileSync(f, `${lines.join("\n")}\n`);
   return f;
-}
-
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const code = await main(argv, { stdout: (s) => void (out += s), stderr: (s) => void (err += s), isTTY: false });
-  return { code, out, err };
 }
 
 /** The error line of a refused run, the file's name replaced (to compare a format with its text twin). */

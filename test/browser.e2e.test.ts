@@ -28,6 +28,7 @@ import {
 import { DATA, cibersortCases, dataFile, golden, readGolden, readRefTable } from "./helpers/reference.js";
 
 import { CHROMIUM, CHROMIUM_ARGS, HAVE_CHROMIUM, NO_CHROMIUM } from "./helpers/chromium.js";
+import { cli } from "./helpers/cli.js";
 const OUT = new URL("../test-results/", import.meta.url).pathname;
 const cases = cibersortCases();
 const GSE = cases.find((c) => c.name === "cibersort_lm22_gse65133_noqn_perm0")!;
@@ -110,14 +111,6 @@ const pageWarningsOf = (stderr: string) =>
       .filter((l) => / genes found under another name /.test(l))
       .map((l) => `warning: ${l.replace(/^cellfrac: [^:]+: /, "")}`),
   ].sort();
-
-/** `cellfrac <args>` in this process (the CLI's own parsing, reading and writers): exit code, stdout, stderr. */
-async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const code = await main(args, { stdout: (s) => (out += s), stderr: (s) => (err += s), isTTY: false });
-  return { code, out, err };
-}
 
 /** The results table's text, rebuilt as TSV (header, then one line per sample). */
 async function tableText(): Promise<string> {

@@ -10,9 +10,9 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { main } from "../src/node/cli.js";
 import { startServer } from "../src/node/commands/serve.js";
 import { HAVE_CHROMIUM, NO_CHROMIUM, watchedPage } from "./helpers/chromium.js";
+import { cli } from "./helpers/cli.js";
 
 const fixture = (f: string) => fileURLToPath(new URL(`fixtures/${f}`, import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), "cellfrac-page-inputs-"));
@@ -23,13 +23,6 @@ let origin: string;
 let close: () => Promise<void>;
 let requests: string[] = [];
 let consoleErrors: string[] = [];
-
-async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const code = await main(args, { stdout: (s) => (out += s), stderr: (s) => (err += s), isTTY: false });
-  return { code, out, err };
-}
 
 /** The results table's text, rebuilt as TSV. */
 async function tableText(): Promise<string> {

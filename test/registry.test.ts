@@ -6,18 +6,11 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { methodTableJson, methodTableTsv } from "../src/core/formats/results.js";
 import { type Host, METHODS, type OptionSpec, checkValue, flagOf, keyOf, methodByName, parseOptions } from "../src/core/registry.js";
-import { main } from "../src/node/cli.js";
 import { runMethod } from "../src/node/index.js";
+import { cli } from "./helpers/cli.js";
 
 const EXAMPLE = new URL("../data/example/scanb20_log2fpkm.tsv.gz", import.meta.url).pathname;
 const HOSTS: Host[] = ["cli", "api", "page"];
-
-async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const code = await main(args, { stdout: (s) => (out += s), stderr: (s) => (err += s), isTTY: false });
-  return { code, out, err };
-}
 
 /** The UsageError message parseOptions throws, or "" when it accepts. */
 function message(method: string, raw: Record<string, unknown>, host: Host): string {
