@@ -89,7 +89,7 @@ const fetchText = async (path: string, what: string) => new TextDecoder().decode
 /** The bundled gene table (genes.ts), fetched and inflated once: the core has no synchronous gunzip here. */
 async function loadGeneTable(): Promise<void> {
   if (geneTableLoaded()) return;
-  useGeneTable(new TextDecoder().decode(await gunzipIfNeeded(await fetchData(GENE_TABLE_FILE, "gene table"), GENE_TABLE_FILE)));
+  useGeneTable(await gunzipIfNeeded(await fetchData(GENE_TABLE_FILE, "gene table"), GENE_TABLE_FILE));
 }
 
 export const runWorkerApi = {

@@ -81,8 +81,8 @@ export function geneTable(): GeneTable {
   return bundledTable;
 }
 
-/** Install the bundled table from its (inflated) text: hosts without synchronous gunzip call this first. */
-export function useGeneTable(text: string): void {
+/** Install the bundled table from its inflated text or bytes: hosts without synchronous gunzip call this first. */
+export function useGeneTable(text: string | Uint8Array): void {
   bundledTable = parseGeneTable(text);
 }
 
