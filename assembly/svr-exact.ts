@@ -85,6 +85,7 @@ let WO: usize = 0; // TP: Σ over outside genes of β·x
 let XB: usize = 0; // TP: Xᵀβ
 let FW: usize = 0; // TP: w of the face point
 let FBETA: usize = 0; // G: β of the face point
+let RS: usize = 0; // G: residuals x_g·w + b − z_g of the face point
 let fB: f64 = 0;
 let fEps: f64 = 0;
 let fObj: f64 = 0;
@@ -158,7 +159,7 @@ export function exactInit(x: usize, g: i32, t: i32): void {
   TP = (t + 1) & ~1;
   FMAX = 2 * (t + 2);
   NMAX = t + 2 + FMAX;
-  X = alloc8(g * TP + 8);
+  X = alloc8((g + 1) * TP + 8); // a row of padding: exactCoreAlg reads one row past the last gene
   for (let i = 0; i < g; i++) memory.copy(row(i), x + (<usize>(i * t) << 3), <usize>t << 3);
   const n2 = 2 * g;
   U = alloc8(n2); S = alloc8(n2); TT = alloc8(n2); DI = alloc8(n2); RH = alloc8(n2); SG = alloc8(n2);
@@ -178,7 +179,7 @@ export function exactInit(x: usize, g: i32, t: i32): void {
   Q1 = alloc8(TP); Q2 = alloc8(TP); QR = alloc8(TP); QS = alloc8(TP); QC = alloc8(TP); QV = alloc8(TP);
   CLS = alloc4(g); NCLS = alloc4(g); FR = alloc4(g);
   LU = alloc8(NMAX * NMAX); PIV = alloc4(NMAX); RHS = alloc8(NMAX); RHS2 = alloc8(NMAX);
-  WO = alloc8(TP); XB = alloc8(TP); FW = alloc8(TP); FBETA = alloc8(g);
+  WO = alloc8(TP); XB = alloc8(TP); FW = alloc8(TP); FBETA = alloc8(g); RS = alloc8(g);
   BETA = alloc8(g); KV = alloc8(g); FITOUT = alloc8(t + 4);
 }
 
@@ -193,7 +194,19 @@ function cholesky(): bool {
     if (!(d > 0)) return false;
     d = Math.sqrt(d);
     st(KM, j * n + j, d);
-    for (let i = j + 1; i < TP; i++) {
+    // Two rows at a time: independent sums, interleaved to hide the latency of each one's chain.
+    let i = j + 1;
+    for (; i + 1 < TP; i += 2) {
+      let s0 = ld(KM, i * n + j), s1 = ld(KM, (i + 1) * n + j);
+      for (let k = 0; k < j; k++) {
+        const l = ld(KM, j * n + k);
+        s0 -= ld(KM, i * n + k) * l;
+        s1 -= ld(KM, (i + 1) * n + k) * l;
+      }
+      st(KM, i * n + j, s0 / d);
+      st(KM, (i + 1) * n + j, s1 / d);
+    }
+    for (; i < TP; i++) {
       let s = ld(KM, i * n + j);
       for (let k = 0; k < j; k++) s -= ld(KM, i * n + k) * ld(KM, j * n + k);
       st(KM, i * n + j, s / d);
@@ -208,7 +221,7 @@ function cholesky(): bool {
 }
 
 /** v ← A⁻¹v for lower-triangular A (or Aᵀ with A upper when trans); unit: ones on the diagonal. */
-function forward(m: usize, stride: i32, n: i32, v: usize, trans: bool, unit: bool): void {
+@inline function forward(m: usize, stride: i32, n: i32, v: usize, trans: bool, unit: bool): void {
   for (let i = 0; i < n; i++) {
     let s = ld(v, i);
     for (let k = 0; k < i; k++) s -= at(m, stride, i, k, trans) * ld(v, k);
@@ -217,7 +230,7 @@ function forward(m: usize, stride: i32, n: i32, v: usize, trans: bool, unit: boo
 }
 
 /** v ← A⁻¹v for upper-triangular A (or Aᵀ with A lower when trans). */
-function backward(m: usize, stride: i32, n: i32, v: usize, trans: bool, unit: bool): void {
+@inline function backward(m: usize, stride: i32, n: i32, v: usize, trans: bool, unit: bool): void {
   for (let i = n - 1; i >= 0; i--) {
     let s = ld(v, i);
     for (let k = i + 1; k < n; k++) s -= at(m, stride, i, k, trans) * ld(v, k);
@@ -232,49 +245,97 @@ function cholSolve(v: usize, out: usize): void {
   backward(KM, KS, TP, out, true, false);
 }
 
+/**
+ * Q1, Q2, QR, QS = K⁻¹(P1, P2, PR, PS): cholSolve's operations on each vector, the four interleaved
+ * (each one's substitution is a chain of dependent steps).
+ */
+function cholSolve4(): void {
+  const n = KS;
+  memory.copy(Q1, P1, <usize>TP << 3); memory.copy(Q2, P2, <usize>TP << 3);
+  memory.copy(QR, PR, <usize>TP << 3); memory.copy(QS, PS, <usize>TP << 3);
+  for (let i = 0; i < TP; i++) {
+    let s0 = ld(Q1, i), s1 = ld(Q2, i), s2 = ld(QR, i), s3 = ld(QS, i);
+    for (let k = 0; k < i; k++) {
+      const l = ld(KM, i * n + k);
+      s0 -= l * ld(Q1, k); s1 -= l * ld(Q2, k); s2 -= l * ld(QR, k); s3 -= l * ld(QS, k);
+    }
+    const d = ld(KM, i * n + i);
+    st(Q1, i, s0 / d); st(Q2, i, s1 / d); st(QR, i, s2 / d); st(QS, i, s3 / d);
+  }
+  for (let i = TP - 1; i >= 0; i--) {
+    let s0 = ld(Q1, i), s1 = ld(Q2, i), s2 = ld(QR, i), s3 = ld(QS, i);
+    for (let k = i + 1; k < TP; k++) {
+      const l = ld(KM, k * n + i);
+      s0 -= l * ld(Q1, k); s1 -= l * ld(Q2, k); s2 -= l * ld(QR, k); s3 -= l * ld(QS, k);
+    }
+    const d = ld(KM, i * n + i);
+    st(Q1, i, s0 / d); st(Q2, i, s1 / d); st(QR, i, s2 / d); st(QS, i, s3 / d);
+  }
+}
+
 const CHUNK: i32 = 64; // genes per block of the Gram product (X and Y rows stay in L1)
 
 /**
  * Rows 0..TP−1 of KM (lower triangle) = I + Σ_g k_g x_g x_gᵀ, rows TP..TP+3 (all columns) = P1, P2, PR,
  * PS = Σ_g (k, k2, cr, cs)_g x_g, from the rows of YB. Each entry is a sum over genes in ascending order,
- * so the 2 × 4 register tiles of the SIMD build give the scalar build's bits.
+ * so the register tiles of the SIMD build (4 × 4, the last two rows 2 × 4) give the scalar build's bits.
  */
 function gram(): void {
   memory.fill(KM, 0, <usize>((TP + 4) * KS) << 3);
-  const ys = <usize>YS << 3, xs = <usize>TP << 3;
+  const rows = TP + 4;
   for (let g0 = 0; g0 < G; g0 += CHUNK) {
     const g1 = min(G, g0 + CHUNK);
-    for (let i = 0; i < TP + 4; i += 2) {
-      const jEnd = i < TP ? i : TP - 1;
-      for (let j = 0; j <= jEnd; j += 4) {
-        if (ASC_FEATURE_SIMD) {
-          const k0 = KM + (<usize>(i * KS + j) << 3), k1 = k0 + (<usize>KS << 3);
-          let a00 = v128.load(k0), a01 = v128.load(k0 + 16), a10 = v128.load(k1), a11 = v128.load(k1 + 16);
-          let yp = YB + (<usize>(g0 * YS + i) << 3), xp = X + (<usize>(g0 * TP + j) << 3);
-          for (let g = g0; g < g1; g++) {
-            const y0 = v128.load64_splat(yp), y1 = v128.load64_splat(yp + 8);
-            const x0 = v128.load(xp), x1 = v128.load(xp + 16);
-            a00 = f64x2.add(a00, f64x2.mul(y0, x0));
-            a01 = f64x2.add(a01, f64x2.mul(y0, x1));
-            a10 = f64x2.add(a10, f64x2.mul(y1, x0));
-            a11 = f64x2.add(a11, f64x2.mul(y1, x1));
-            yp += ys;
-            xp += xs;
-          }
-          v128.store(k0, a00); v128.store(k0 + 16, a01); v128.store(k1, a10); v128.store(k1 + 16, a11);
-        } else {
-          for (let r = i; r < i + 2; r++) {
-            for (let c = j; c < j + 4; c++) {
-              let a = ld(KM, r * KS + c);
-              for (let g = g0; g < g1; g++) a += ld(YB, g * YS + r) * ld(X, g * TP + c);
-              st(KM, r * KS + c, a);
-            }
-          }
+    if (ASC_FEATURE_SIMD) {
+      let i = 0;
+      for (; i + 4 <= rows; i += 4) {
+        const jEnd = i + 3 < TP ? i + 3 : TP - 1;
+        for (let j = 0; j <= jEnd; j += 4) gramTile(i, j, g0, g1, true);
+      }
+      if (i < rows) for (let j = 0; j < TP; j += 4) gramTile(i, j, g0, g1, false);
+    } else {
+      for (let r = 0; r < rows; r++) {
+        const cEnd = r < TP ? r : TP - 1;
+        for (let c = 0; c <= cEnd; c++) {
+          let a = ld(KM, r * KS + c);
+          for (let g = g0; g < g1; g++) a += ld(YB, g * YS + r) * ld(X, g * TP + c);
+          st(KM, r * KS + c, a);
         }
       }
     }
   }
   for (let i = 0; i < TP; i++) st(KM, i * KS + i, ld(KM, i * KS + i) + 1);
+}
+
+/**
+ * Rows i..i+3 (i, i+1 when not `four`), columns j..j+3 of the Gram product, genes g0..g1−1 added in order
+ * (SIMD build; `four` is a constant at each call, so each copy keeps only its rows).
+ */
+@inline function gramTile(i: i32, j: i32, g0: i32, g1: i32, four: bool): void {
+  const ks = <usize>KS << 3, ys = <usize>YS << 3, xs = <usize>TP << 3;
+  const k0 = KM + (<usize>(i * KS + j) << 3), k1 = k0 + ks, k2 = k1 + ks, k3 = k2 + ks;
+  let a00 = v128.load(k0), a01 = v128.load(k0 + 16), a10 = v128.load(k1), a11 = v128.load(k1 + 16);
+  let a20 = a00, a21 = a00, a30 = a00, a31 = a00;
+  if (four) { a20 = v128.load(k2); a21 = v128.load(k2 + 16); a30 = v128.load(k3); a31 = v128.load(k3 + 16); }
+  let yp = YB + (<usize>(g0 * YS + i) << 3), xp = X + (<usize>(g0 * TP + j) << 3);
+  for (let g = g0; g < g1; g++) {
+    const x0 = v128.load(xp), x1 = v128.load(xp + 16);
+    const y0 = v128.load64_splat(yp), y1 = v128.load64_splat(yp + 8);
+    a00 = f64x2.add(a00, f64x2.mul(y0, x0));
+    a01 = f64x2.add(a01, f64x2.mul(y0, x1));
+    a10 = f64x2.add(a10, f64x2.mul(y1, x0));
+    a11 = f64x2.add(a11, f64x2.mul(y1, x1));
+    if (four) {
+      const y2 = v128.load64_splat(yp + 16), y3 = v128.load64_splat(yp + 24);
+      a20 = f64x2.add(a20, f64x2.mul(y2, x0));
+      a21 = f64x2.add(a21, f64x2.mul(y2, x1));
+      a30 = f64x2.add(a30, f64x2.mul(y3, x0));
+      a31 = f64x2.add(a31, f64x2.mul(y3, x1));
+    }
+    yp += ys;
+    xp += xs;
+  }
+  v128.store(k0, a00); v128.store(k0 + 16, a01); v128.store(k1, a10); v128.store(k1 + 16, a11);
+  if (four) { v128.store(k2, a20); v128.store(k2 + 16, a21); v128.store(k3, a30); v128.store(k3 + 16, a31); }
 }
 
 /** out (TP + 8 slots; the last ones are scratch) = Xᵀv, each entry a sum over genes in ascending order. */
@@ -347,7 +408,17 @@ function luFactor(n: i32): bool {
       const f = ld(LU, i * n + k) / d;
       st(LU, i * n + k, f);
       if (f == 0) continue;
-      for (let j = k + 1; j < n; j++) st(LU, i * n + j, ld(LU, i * n + j) - f * ld(LU, k * n + j));
+      let j = k + 1;
+      if (ASC_FEATURE_SIMD) {
+        // The same elementwise a − f·b, two columns at a time.
+        const fv = f64x2.splat(f);
+        const ri = LU + (<usize>(i * n) << 3), rk = LU + (<usize>(k * n) << 3);
+        for (; j + 1 < n; j += 2) {
+          const o = <usize>j << 3;
+          v128.store(ri + o, f64x2.sub(v128.load(ri + o), f64x2.mul(fv, v128.load(rk + o))));
+        }
+      }
+      for (; j < n; j++) st(LU, i * n + j, ld(LU, i * n + j) - f * ld(LU, k * n + j));
     }
   }
   return true;
@@ -380,17 +451,16 @@ function luSolveT(n: i32, v: usize): void {
 
 /**
  * Solve the KKT equations of the face given by CLS: unknowns w, b, ε and β of the tube genes.
- * Writes FW, fB, fEps and FBETA (all genes). False if the face system is singular or too large.
+ * With T + 2 tube genes this factors the tube equations only; faceSolution then solves them for (w, b, ε),
+ * and certify solves for β (faceDual) only once every gene off the tube is consistent with its class.
+ * False if the face system is singular or too large.
  */
 function solveFace(): bool {
   let F = 0;
-  memory.fill(WO, 0, <usize>TP << 3);
   for (let g = 0; g < G; g++) {
-    const c = ldi(CLS, g);
-    if (c == OUTP) axpy(WO, 1, row(g));
-    else if (c == OUTN) axpy(WO, -1, row(g));
-    else if (c >= FREEP) { if (F == FMAX) return false; sti(FR, F++, g); }
+    if (ldi(CLS, g) >= FREEP) { if (F == FMAX) return false; sti(FR, F++, g); }
   }
+  nFree = F;
   const m = T + 2;
   if (F == m) {
     // Tube equations A_F (w, b, ε) = z_F with rows (x_g, 1, side); multipliers A_Fᵀ β_F = (w − w_O, −Σβ_O, νG − Σ|β_O|).
@@ -405,6 +475,7 @@ function solveFace(): bool {
     return true;
   }
   // General face: unknowns (w, b, ε, β_F), N = T + 2 + F.
+  outsideSum();
   const n = m + F;
   memory.fill(LU, 0, <usize>(n * n) << 3);
   for (let k = 0; k < T; k++) {
@@ -427,18 +498,28 @@ function solveFace(): bool {
   if (!luFactor(n)) return false;
   return true;
 }
+// Tube genes of the face in FR (ascending), and whether their β is still to be solved (faceDual).
+let nFree: i32 = 0;
+let dualPending = false;
 
-/** After solveFace: the right-hand sides and solutions (needs z, νG; recomputes Σβ_O from CLS). */
-function faceSolution(z: usize, nuG: f64): void {
-  let F = 0;
-  let sumO: f64 = 0, absO: f64 = 0;
+/** WO = Σ over outside genes of β·x, in ascending gene order; β of the genes off the tube; Σβ_O, Σ|β_O|. */
+function outsideSum(): void {
+  memory.fill(WO, 0, <usize>TP << 3);
+  let sum: f64 = 0, abs: f64 = 0;
   for (let g = 0; g < G; g++) {
     const c = ldi(CLS, g);
-    if (c == OUTP) { sumO += 1; absO += 1; st(FBETA, g, 1); }
-    else if (c == OUTN) { sumO -= 1; absO += 1; st(FBETA, g, -1); }
-    else if (c >= FREEP) F++;
-    else st(FBETA, g, 0);
+    if (c == OUTP) { axpy(WO, 1, row(g)); sum += 1; abs += 1; st(FBETA, g, 1); }
+    else if (c == OUTN) { axpy(WO, -1, row(g)); sum -= 1; abs += 1; st(FBETA, g, -1); }
+    else if (c == IN) st(FBETA, g, 0);
   }
+  sumO = sum;
+  absO = abs;
+}
+let sumO: f64 = 0, absO: f64 = 0;
+
+/** After solveFace: (w, b, ε) of the face, and for a general face also β (needs z, νG). */
+function faceSolution(z: usize, nuG: f64): void {
+  const F = nFree;
   const m = T + 2;
   if (F == m) {
     for (let j = 0; j < F; j++) st(RHS, j, ld(z, ldi(FR, j)));
@@ -447,11 +528,7 @@ function faceSolution(z: usize, nuG: f64): void {
     for (let k = 0; k < T; k++) st(FW, k, ld(RHS, k));
     fB = ld(RHS, T);
     fEps = ld(RHS, T + 1);
-    for (let k = 0; k < T; k++) st(RHS2, k, ld(FW, k) - ld(WO, k));
-    st(RHS2, T, -sumO);
-    st(RHS2, T + 1, nuG - absO);
-    luSolveT(m, RHS2);
-    for (let j = 0; j < F; j++) st(FBETA, ldi(FR, j), ld(RHS2, j));
+    dualPending = true;
     return;
   }
   const n = m + F;
@@ -465,23 +542,36 @@ function faceSolution(z: usize, nuG: f64): void {
   fB = ld(RHS, T);
   fEps = ld(RHS, T + 1);
   for (let j = 0; j < F; j++) st(FBETA, ldi(FR, j), ld(RHS, m + j));
+  dualPending = false;
+}
+
+/** β of a face with T + 2 tube genes: A_Fᵀ β_F = (w − w_O, −Σβ_O, νG − Σ|β_O|) with the LU of solveFace. */
+function faceDual(nuG: f64): void {
+  const m = T + 2;
+  outsideSum();
+  for (let k = 0; k < T; k++) st(RHS2, k, ld(FW, k) - ld(WO, k));
+  st(RHS2, T, -sumO);
+  st(RHS2, T + 1, nuG - absO);
+  luSolveT(m, RHS2);
+  for (let j = 0; j < m; j++) st(FBETA, ldi(FR, j), ld(RHS2, j));
+  dualPending = false;
 }
 
 /**
  * Check the face point: residuals consistent with the classes, free β within bounds, gap ≤ GAP_TOL.
  * Writes the re-classification of violators to NCLS; returns the number of violators (0 = KKT point),
- * or −1 when consistent but the gap is too large.
+ * or −1 when consistent but the gap is too large. With more than `limit` violators among the genes off
+ * the tube it stops early (the caller gives up on the face; NCLS, fObj and fGap are then not set), so a
+ * wrong guess costs no β solve. Xᵀβ and the gap are computed only for a consistent point or when `full`.
+ * Every sum runs over the genes in ascending order as in one pass, so the bits do not depend on the exits.
  */
-function certify(z: usize, nuG: f64): i32 {
+function certify(z: usize, nuG: f64, limit: i32, full: bool): i32 {
   let bad = 0;
-  let pSum: f64 = 0, zb: f64 = 0;
   const eps = fEps;
-  memory.fill(XB, 0, <usize>TP << 3);
   for (let g = 0; g < G; g++) {
-    const xr = row(g);
-    const r = dotp(xr, FW) + fB - ld(z, g);
+    const r = dotp(row(g), FW) + fB - ld(z, g);
+    st(RS, g, r);
     const c = ldi(CLS, g);
-    const bt = ld(FBETA, g);
     let nc = c;
     if (c == IN) {
       if (r > eps + TAU_R) nc = FREEN;
@@ -490,7 +580,19 @@ function certify(z: usize, nuG: f64): i32 {
       if (r > -eps + TAU_R) nc = FREEP;
     } else if (c == OUTN) {
       if (r < eps - TAU_R) nc = FREEN;
-    } else if (c == FREEP) {
+    }
+    sti(NCLS, g, nc);
+    if (nc != c || r != r) { // a NaN residual (NaN in z) is never consistent
+      if (++bad > limit && !full) return bad;
+    }
+  }
+  if (dualPending) faceDual(nuG);
+  for (let g = 0; g < G; g++) {
+    const c = ldi(CLS, g);
+    if (c < FREEP) continue;
+    const bt = ld(FBETA, g);
+    let nc = c;
+    if (c == FREEP) {
       if (bt > 1 + TAU_B) nc = OUTP;
       else if (bt < -TAU_B) nc = IN;
     } else {
@@ -498,10 +600,17 @@ function certify(z: usize, nuG: f64): i32 {
       else if (bt > TAU_B) nc = IN;
     }
     sti(NCLS, g, nc);
-    if (nc != c || r != r) bad++; // a NaN residual (NaN in z) is never consistent
-    const e = Math.abs(r) - eps;
+    const r = ld(RS, g);
+    if (nc != c && r == r) bad++;
+  }
+  if (bad > 0 && !full) return bad;
+  let pSum: f64 = 0, zb: f64 = 0;
+  memory.fill(XB, 0, <usize>TP << 3);
+  for (let g = 0; g < G; g++) {
+    const e = Math.abs(ld(RS, g)) - eps;
     if (e > 0) pSum += e;
-    if (bt != 0) { axpy(XB, bt, xr); zb += ld(z, g) * bt; }
+    const bt = ld(FBETA, g);
+    if (bt != 0) { axpy(XB, bt, row(g)); zb += ld(z, g) * bt; }
   }
   let ww: f64 = 0, bb: f64 = 0;
   for (let k = 0; k < T; k++) { ww += ld(FW, k) * ld(FW, k); bb += ld(XB, k) * ld(XB, k); }
@@ -518,7 +627,7 @@ function faceRounds(z: usize, nuG: f64): bool {
   for (let round = 0; round <= MAX_FLIP; round++) {
     if (!solveFace()) return false;
     faceSolution(z, nuG);
-    const bad = certify(z, nuG);
+    const bad = certify(z, nuG, round == MAX_FLIP ? 0 : MAX_BAD, false);
     if (bad == 0) return true;
     if (bad < 0 || round == MAX_FLIP || bad > MAX_BAD) return false;
     memory.copy(CLS, NCLS, <usize>G << 2);
@@ -605,9 +714,12 @@ let d2g: f64 = 0;
 @inline function lane1(v: v128): f64 {
   return f64x2.extract_lane(v, 1);
 }
-/** Whether any of x + α·dx (dx < 0) would cross 0 before amax: lanes where stepTo would act. */
+/**
+ * Lanes where x + α·dx could cross 0 before amax: x < −amax·dx, a superset of those where stepTo acts
+ * (which also needs dx < 0), so skipping a gene without a hit is exact.
+ */
 @inline function crosses(namax: v128, x: v128, dx: v128): v128 {
-  return v128.and(f64x2.lt(dx, f64x2.splat(0)), f64x2.lt(x, f64x2.mul(namax, dx)));
+  return f64x2.lt(x, f64x2.mul(namax, dx));
 }
 
 /** stepPair on a gene's lanes, taken only when some ratio can shorten amax (the same result). */
@@ -692,8 +804,9 @@ export function exactSolve(z: usize, nu: f64, beta: usize, out: usize): i32 {
   let l1: f64 = 0, l2: f64 = 0;
   let it = 0;
   let ok = false;
+  let comp = complementarity(0, false);
   for (; it < MAX_ITER; it++) {
-    let mu = complementarity(0, false) / <f64>(2 * n2);
+    let mu = comp / <f64>(2 * n2);
     if (mu < MU_TRY) {
       classifyNear(z, -l1, -l2);
       if (faceRounds(z, nuG)) { ok = true; break; }
@@ -749,10 +862,7 @@ export function exactSolve(z: usize, nu: f64, beta: usize, out: usize): i32 {
     }
     gram();
     if (!cholesky()) break;
-    cholSolve(P1, Q1);
-    cholSolve(P2, Q2);
-    cholSolve(PR, QR);
-    cholSolve(PS, QS);
+    cholSolve4();
     const a11 = e11 - dotp(P1, Q1), a12 = e12 - dotp(P1, Q2), a22 = e11 - dotp(P2, Q2);
     const rp1 = -dif, rp2 = nuG - sum;
     // Predictor (affine scaling).
@@ -848,22 +958,32 @@ export function exactSolve(z: usize, nu: f64, beta: usize, out: usize): i32 {
       }
     }
     const alpha = min<f64>(1, STEP_BACK * amax);
+    // The step, and the next iteration's complementarity (complementarity(0, false)'s sums, fused).
     if (ASC_FEATURE_SIMD) {
       const av = f64x2.splat(alpha);
+      let acc = f64x2.splat(0);
       for (let g = 0; g < G; g++) {
         const o = <usize>g << 4;
-        v128.store(U + o, f64x2.add(v128.load(U + o), f64x2.mul(av, v128.load(DU + o))));
-        v128.store(S + o, f64x2.add(v128.load(S + o), f64x2.mul(av, v128.load(DS + o))));
-        v128.store(TT + o, f64x2.add(v128.load(TT + o), f64x2.mul(av, v128.load(DT + o))));
+        const u = f64x2.add(v128.load(U + o), f64x2.mul(av, v128.load(DU + o)));
+        const s = f64x2.add(v128.load(S + o), f64x2.mul(av, v128.load(DS + o)));
+        const t = f64x2.add(v128.load(TT + o), f64x2.mul(av, v128.load(DT + o)));
+        v128.store(U + o, u); v128.store(S + o, s); v128.store(TT + o, t);
+        acc = f64x2.add(acc, f64x2.add(f64x2.mul(s, u), f64x2.mul(t, f64x2.sub(one(), u))));
+        st(R, g, ld(R, g) + alpha * ld(XQ, g));
       }
+      comp = lane0(acc) + lane1(acc);
     } else {
+      let ea: f64 = 0, ec: f64 = 0;
       for (let i = 0; i < n2; i++) {
-        st(U, i, ld(U, i) + alpha * ld(DU, i));
-        st(S, i, ld(S, i) + alpha * ld(DS, i));
-        st(TT, i, ld(TT, i) + alpha * ld(DT, i));
+        const u = ld(U, i) + alpha * ld(DU, i), s = ld(S, i) + alpha * ld(DS, i), t = ld(TT, i) + alpha * ld(DT, i);
+        st(U, i, u); st(S, i, s); st(TT, i, t);
+        const v = s * u + t * (1 - u);
+        if ((i & 1) == 0) ea += v;
+        else ec += v;
       }
+      comp = ea + ec;
+      for (let g = 0; g < G; g++) st(R, g, ld(R, g) + alpha * ld(XQ, g));
     }
-    for (let g = 0; g < G; g++) st(R, g, ld(R, g) + alpha * ld(XQ, g));
     l1 += alpha * d1;
     l2 += alpha * d2;
   }
@@ -888,8 +1008,9 @@ export function exactSolve(z: usize, nu: f64, beta: usize, out: usize): i32 {
       fB = -l1;
       fEps = -l2;
       for (let g = 0; g < G; g++) sti(CLS, g, IN);
+      dualPending = false;
       const tol = FEAS_TOL * <f64>G;
-      certify(z, nuG);
+      certify(z, nuG, 0, true);
       ok = zs == zs && fGap <= GAP_TOL && Math.abs(dif) <= tol && Math.abs(sum - nuG) <= tol;
     }
   }
@@ -933,11 +1054,20 @@ export function exactCoreAlg(z: usize, out: usize): void {
     }
     const wr = out + (<usize>(wBase + v * T) << 3);
     let d2: f64 = 0, mk: f64 = 0, mz: f64 = 0;
+    // k_g = x_g·w, two genes' sums interleaved (independent chains); then the sums in gene order.
+    for (let g = 0; g < G; g += 2) {
+      const x0 = row(g), x1 = x0 + (<usize>TP << 3);
+      let k0: f64 = 0, k1: f64 = 0;
+      for (let t = 0; t < T; t++) {
+        const wt = ld(wr, t);
+        k0 += ld(x0, t) * wt;
+        k1 += ld(x1, t) * wt; // past the last row when G is odd: X's padding, not used
+      }
+      st(fit, g, k0);
+      if (g + 1 < G) st(fit, g + 1, k1);
+    }
     for (let g = 0; g < G; g++) {
-      const xr = row(g);
-      let kg: f64 = 0;
-      for (let t = 0; t < T; t++) kg += ld(xr, t) * ld(wr, t);
-      st(fit, g, kg);
+      const kg = ld(fit, g);
       const d = kg - ld(z, g);
       d2 += d * d;
       mk += kg;
