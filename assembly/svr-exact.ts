@@ -20,6 +20,10 @@
 // Everything is plain f64 with a fixed operation order: the SIMD and scalar builds give the same bits
 // (dot products keep two partial sums, even and odd features, in both; the per-variable passes hold a
 // gene's (a, c) pair in one f64x2, and the scalar build runs the same operations on the two lanes).
+// Cost (docs/svr-exact.md): most of a fit is the Gram pass. The rest keeps each value's operations and
+// only regroups independent ones (register tiles, interleaved chains, fused passes), and a wrong face
+// guess is rejected from its off-tube residuals before its β is solved; so no change of speed here
+// changes a bit of the output or the iteration counts.
 
 import { ld, st, ldi, sti } from "./flat";
 import { NU_COUNT, nuAt, COREALG_SELECTED, COREALG_RMSE, COREALG_R, COREALG_ITER, COREALG_V, coreAlgOutW } from "./layout";
@@ -365,21 +369,26 @@ function xtv(v: usize, out: usize): void {
   }
 }
 
-/** out_g = x_g·q for every gene (dotp's order), two genes at a time. */
+/** out_g = x_g·q for every gene (dotp's order), four genes at a time. */
 function xv(q: usize, out: usize): void {
   let g = 0;
   if (ASC_FEATURE_SIMD) {
-    for (; g + 1 < G; g += 2) {
-      const r0 = row(g), r1 = r0 + (<usize>TP << 3);
-      let a = f64x2.splat(0), b = f64x2.splat(0);
+    const rs = <usize>TP << 3;
+    for (; g + 3 < G; g += 4) {
+      const r0 = row(g), r1 = r0 + rs, r2 = r1 + rs, r3 = r2 + rs;
+      let a = f64x2.splat(0), b = f64x2.splat(0), c = f64x2.splat(0), d = f64x2.splat(0);
       for (let k = 0; k < TP; k += 2) {
         const o = <usize>k << 3;
         const qk = v128.load(q + o);
         a = f64x2.add(a, f64x2.mul(v128.load(r0 + o), qk));
         b = f64x2.add(b, f64x2.mul(v128.load(r1 + o), qk));
+        c = f64x2.add(c, f64x2.mul(v128.load(r2 + o), qk));
+        d = f64x2.add(d, f64x2.mul(v128.load(r3 + o), qk));
       }
-      st(out, g, f64x2.extract_lane(a, 0) + f64x2.extract_lane(a, 1));
-      st(out, g + 1, f64x2.extract_lane(b, 0) + f64x2.extract_lane(b, 1));
+      st(out, g, lane0(a) + lane1(a));
+      st(out, g + 1, lane0(b) + lane1(b));
+      st(out, g + 2, lane0(c) + lane1(c));
+      st(out, g + 3, lane0(d) + lane1(d));
     }
   }
   for (; g < G; g++) st(out, g, dotp(row(g), q));
