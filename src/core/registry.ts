@@ -677,10 +677,10 @@ async function deconvolve(
   wanted: Iterable<string>,
   v: OptionValues,
   ctx: RunContext,
-  fit: (mixture: Matrix, shared: DeconvRunOptions) => Promise<MethodTable>,
+  solve: (mixture: Matrix, shared: DeconvRunOptions) => Promise<MethodTable>,
 ): Promise<MethodOutput> {
   const met = meetMixture(mixture, wanted, v, ctx);
-  const table = await fit(met.mixture, { scale: scale(v), mixtureMax: ctx.mixtureMax, onWarning: ctx.onWarning });
+  const table = await solve(met.mixture, { scale: scale(v), mixtureMax: ctx.mixtureMax, onWarning: ctx.onWarning });
   return { table: met.done(table) };
 }
 
