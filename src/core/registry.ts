@@ -669,7 +669,7 @@ export async function methodSignature(m: MethodSpec, v: OptionValues, host: Meth
 const scale = (v: OptionValues) => v.scale as "auto" | "linear" | "log2";
 
 /**
- * NNLS's, quanTIseq's and EPIC's run: the mixture met with the genes the method looks up, `fit` on it with
+ * NNLS's, quanTIseq's and EPIC's run: the mixture met with the genes the method looks up, `solve` on it with
  * the options the three share, the renames added to its table.
  */
 async function deconvolve(
