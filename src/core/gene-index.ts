@@ -298,6 +298,27 @@ export class GeneIndex {
     return names;
   }
 
+  /**
+   * The names that are an other name of one of `symbols`' genes alone (other(name) is one of them), in table order:
+   * one pass over the other names (othOrder lists every entry that ever had one), where asking other() of every
+   * name of a mixture is a random probe of the index per name.
+   */
+  otherNamesOf(symbols: Iterable<string>): string[] {
+    const rec = this.rec;
+    const want = new Uint8Array(this.n);
+    for (const s of symbols) {
+      const e = this.find(s);
+      if (e >= 0 && rec[e * W + SYM] === 1) want[e] = 1;
+    }
+    const out: string[] = [];
+    const order = this.othOrder;
+    for (let i = 0; i < order.length; i++) {
+      const o = rec[order[i] * W + OTH];
+      if (o !== 0 && want[o - 1] === 1) out.push(this.name(order[i]));
+    }
+    return out;
+  }
+
   /** The symbols, in table order. */
   *symbols(): Generator<string> {
     for (const e of this.symOrder) yield this.name(e);
