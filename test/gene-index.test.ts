@@ -119,6 +119,9 @@ describe("the gene table's index", () => {
         ix.ambiguous(k),
       ]);
     expect([...back.ambiguousEntries()]).toEqual([...ix.ambiguousEntries()]);
+    const some = [...ix.symbols()].filter((_, i) => i % 50 === 0);
+    expect(back.otherNamesOf(some)).toEqual(ix.otherNamesOf(some));
+    expect(back.otherNamesOf(some).length).toBeGreaterThan(100);
     const other = Uint8Array.from(TRAILER);
     other[0] ^= 1;
     expect(GeneIndex.fromSnapshot(snap, other)).toBeUndefined();
