@@ -2,7 +2,7 @@
 // cibersort(path) read it here, so both hold only the signature's rows of a large cohort in memory.
 import type { CibersortOptions } from "../core/cibersort/types.js";
 import type { DuplicatePolicy, ReadOptions } from "../core/formats/read.js";
-import { currentSymbol, symbolMapper, toSymbols } from "../core/genes.js";
+import { currentSymbol, currentSymbolIn, symbolMapper, toSymbols } from "../core/genes.js";
 import { type Matrix, makeMatrix, selectRows } from "../core/matrix.js";
 import { ANTILOG_MAX } from "../core/rbase.js";
 import { readMatrixFile } from "./read.js";
@@ -67,10 +67,11 @@ async function readSeekable(path: string, file: string, signature: Matrix, o: Ci
   const sig = new Set(signature.rows);
   // The registry renames rows that name a signature gene by another name (meetGenes): they are kept too.
   const sigGenes = new Set(o.geneMatch === "current" ? signature.rows.map((g) => currentSymbol(g)).filter((c) => c !== undefined) : []);
+  const namesSigGene = sigGenes.size > 0 ? currentSymbolIn(sigGenes) : () => false;
   const firstGenes = new Set<string>();
   const keep = (gene: string): boolean => {
     const s = name(gene);
-    if (sig.has(s) || firstGenes.has(s) || (sigGenes.size > 0 && sigGenes.has(currentSymbol(s) ?? ""))) return true;
+    if (sig.has(s) || firstGenes.has(s) || namesSigGene(s)) return true;
     if (firstGenes.size >= 3) return false;
     firstGenes.add(s);
     return true;
