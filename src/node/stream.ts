@@ -31,11 +31,11 @@ import { scanPicked } from "./scan-batch.js";
 export interface StreamResult {
   /** The kept rows, merged by the duplicate policy (column-major, as every Matrix). */
   matrix: Matrix;
-  /** Maximum over every numeric cell of the file (raw values, before any duplicate merge). */
+  /** Maximum over every numeric cell of the file (raw values, before any duplicate merge; rows with a missing value left out). */
   max: number;
   /** Gene of every data row, in file order (kept or not). */
   genes: string[];
-  /** Maximum of every data row, in the order of `genes`. */
+  /** Maximum of every data row, in the order of `genes`; NaN for a row with a missing value (--na drop-gene). */
   rowMax: Float64Array;
   /** With a ColumnPick: the file's sample columns and which of them (0-based, ascending) `matrix` holds. */
   picked?: { samples: number; columns: readonly number[] };
@@ -78,7 +78,9 @@ const headerDecoder = new TextDecoder("utf-8");
  * of the converted table, as readMatrixFile's (header = line 1). Arrow and Parquet: see stream-columnar.ts.
  * Returns null where readMatrixFile must read the file whole: gzipped Parquet, and a GCT whose dimension
  * line is not whole numbers. `chunk`: bytes split into lines at a time (tests use tiny ones). `par`: threads
- * that scan cells (TSV/CSV only); the result is the same for any thread count.
+ * that scan cells (TSV/CSV only); the result is the same for any thread count. With `opts.na` "drop-gene" a
+ * missing value is NaN, as readMatrixFile reads it, and with keepRows a row with one is kept whatever its gene
+ * (its gene is dropped, so the caller must know it; rowMax is NaN for it).
  */
 export async function streamMatrixFile(
   path: string,
@@ -148,7 +150,7 @@ async function streamTable(
   if (opts.layout === "long" || (opts.layout !== "wide" && mayBeLong(lines, file))) return wholeAsStream(path, file, opts);
   const threads = scanThreads(path, par);
   const pool = threads > 0 ? new (await import("./stream-parallel.js")).ScanPool(threads) : undefined;
-  const t = new TableStream(file, noun(opts), keepFn(opts.keepRows), pool !== undefined, pick);
+  const t = new TableStream(file, noun(opts), keepFn(opts.keepRows), pool !== undefined, pick, opts.na === "drop-gene");
   // One reused buffer (the unfinished line moves to its front): no allocation per chunk. With workers, a
   // buffer goes with its rows to a worker and the unfinished line to a new one.
   let buf = new Uint8Array(chunk + (1 << 16));
@@ -387,6 +389,8 @@ class TableStream {
     private readonly keep: ((gene: string) => boolean) | undefined,
     private readonly parallel = false,
     private readonly picker?: ColumnPick,
+    /** --na drop-gene: a missing value is NaN (the careful parser's), and its row is kept (see streamMatrixFile). */
+    private readonly naDrop = false,
   ) {}
 
   /** The rows split since the last call (their text is the buffer just split). */
@@ -500,7 +504,7 @@ class TableStream {
 
   /** The first non-blank line after the header: the table's layout is now known. */
   private start(): void {
-    const lay = tableLayout(this.header!, this.line2, this.file, this.words);
+    const lay: TableLayout = { ...tableLayout(this.header!, this.line2, this.file, this.words), naDrop: this.naDrop };
     this.lay = lay;
     this.D = lay.delim.charCodeAt(0);
     this.ncol = lay.nf - 1;
@@ -527,7 +531,7 @@ class TableStream {
     }
     const values = new Float64Array(this.ncol);
     const gene = this.careful(b, s, e, lineNo, values);
-    this.pending.push({ gene, kept: !this.keep || this.keep(gene), lineNo, start: s, s, e, values });
+    this.pending.push({ gene, kept: this.keeps(gene, values), lineNo, start: s, s, e, values });
   }
 
   /** Stores a batch of rows once their cells are scanned (rows the scan refused go to the careful parser). */
@@ -552,7 +556,8 @@ class TableStream {
         if (Number.isNaN(m)) {
           // Not plain numbers (or a bad cell): the careful parser decides, with its message.
           const parsed = this.careful(bytes!, r.start, r.e, r.lineNo, this.scratch);
-          if (parsed !== gene) kept = !this.keep || this.keep((gene = parsed));
+          if (parsed !== gene) kept = this.keeps((gene = parsed), this.scratch);
+          else kept ||= this.missing(this.scratch);
           ({ src, m } = this.picked(this.scratch));
           from = 0;
         }
@@ -572,6 +577,17 @@ class TableStream {
     const src = new Float64Array(p.length);
     for (let j = 0; j < p.length; j++) src[j] = all[p[j]];
     return { src, m: rowMax(src, 0, p.length) };
+  }
+
+  /** Whether a row the careful parser read is stored: its gene is kept, or (--na drop-gene) it has a missing value. */
+  private keeps(gene: string, values: Float64Array): boolean {
+    return !this.keep || this.keep(gene) || this.missing(values);
+  }
+
+  /** Whether (--na drop-gene) a row's values have a missing one. */
+  private missing(values: Float64Array): boolean {
+    if (this.naDrop) for (let c = 0; c < this.ncol; c++) if (Number.isNaN(values[c])) return true;
+    return false;
   }
 
   /** The careful parser on one line (readMatrixFile's numbers and messages); returns the gene. */
@@ -618,7 +634,7 @@ class TableStream {
     }
     if (gene === undefined) {
       gene = this.careful(b, s, e, lineNo, this.scratch);
-      kept = !this.keep || this.keep(gene);
+      kept = this.keeps(gene, this.scratch);
       const p = this.picked(this.scratch);
       if (kept) {
         const { block, base } = this.slot();
@@ -687,9 +703,13 @@ class TableStream {
   }
 }
 
+/** NaN when a value is missing (only --na drop-gene reads one). */
 function rowMax(a: Float64Array, at: number, n: number): number {
   let m = -Infinity;
-  for (let c = at; c < at + n; c++) if (a[c] > m) m = a[c];
+  for (let c = at; c < at + n; c++) {
+    if (a[c] > m) m = a[c];
+    else if (Number.isNaN(a[c])) return NaN;
+  }
   return m;
 }
 

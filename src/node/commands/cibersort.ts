@@ -17,7 +17,7 @@ import {
   writePart,
 } from "../shard.js";
 import type { ReadOptions } from "../../core/formats/read.js";
-import { type CibersortMixture, readCibersortMixture } from "../mixture.js";
+import { type CibersortMixture, type CibersortMixtureOptions, readCibersortMixture } from "../mixture.js";
 import { hdf5Options } from "../hdf5.js";
 import { checkOutputPath } from "../write.js";
 import { checkPerm, checkThreads } from "../bounds.js";
@@ -40,8 +40,8 @@ import {
 import { nodeMethodHost } from "../method-host.js";
 import { cliSay } from "../output.js";
 import { checkOutput, cliOptionConfig, cliValues, INPUT_NOTE, mixtureNote, runMethodCli } from "./method.js";
-import { loadMixtureFiles, streamable } from "../mixtures.js";
-import { MIXTURE_OPTIONS } from "../../core/mixtures.js";
+import { loadMixtureFiles, streamableRows } from "../mixtures.js";
+import { MIXTURE_OPTIONS, wantsWholeRead } from "../../core/mixtures.js";
 import type { Matrix } from "../../core/matrix.js";
 import type { CliIO, Command } from "./types.js";
 import { commandArgs, printHelp } from "./args.js";
@@ -207,9 +207,12 @@ async function runCibersortCli(o: CibersortCliOptions, io: CliIO): Promise<{ out
   const paths = mixtures ?? [o.mixture];
   let read: { mixture: Matrix; mixtureMax?: number; dropped?: string[] };
   let picked: CibersortMixture["picked"];
-  if (streamable(paths, v))
-    ({ picked, ...read } = await readCibersortMixture(o.mixture, signature, { ...o, onWarning: warn, pick: shard?.pick }));
-  else {
+  if (streamableRows(paths, v)) {
+    const rows = { na: v.na as CibersortMixtureOptions["na"], sampleNames: v.sampleNames as string | undefined };
+    // A shard's columns are picked by the reader only from the file's own, complete columns.
+    const pick = wantsWholeRead(v) ? undefined : shard?.pick;
+    ({ picked, ...read } = await readCibersortMixture(o.mixture, signature, { ...o, ...rows, onWarning: warn, pick }));
+  } else {
     const r = await loadMixtureFiles(paths, v, warn, mixtureNote(o, io), o.hdf5);
     read = { mixture: r.matrix, dropped: r.dropped };
   }
