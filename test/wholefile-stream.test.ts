@@ -183,19 +183,19 @@ describe("loadMixtureFiles streams every plain table: = the whole-file read", ()
  * the same dropped genes, warnings and errors; every kept row as the whole mixture has it; every signature
  * gene and the first three genes kept; the maximum over the rows left out carried in mixtureMax.
  */
-async function expectSameCibersortRead(path: string, raw: Record<string, unknown>, threads = 2): Promise<Outcome> {
+async function expectSameCibersortRead(path: string, raw: Record<string, unknown>, threads = 2, qn = false): Promise<Outcome> {
   const v = mixtureValues(raw);
   const duplicates = v.duplicates as ReadOptions["duplicates"];
   const want = await outcome((warn) => readMixtureFiles([path], v, warn));
   const o = { duplicates, na: v.na as "drop-gene", sampleNames: v.sampleNames as string | undefined, threads, minParallelBytes: 0 };
-  const got = await outcome((warn) => readCibersortMixture(path, LM22, { ...o, onWarning: warn }));
+  const got = await outcome((warn) => readCibersortMixture(path, LM22, { ...o, qn, onWarning: warn }));
   if ("error" in want) {
     expect(got).toEqual(want);
     return want;
   }
   expect("value" in got ? "read" : got).toBe("read");
   const w = (want as { value: { matrix: Matrix; dropped: string[] } }).value;
-  const g = (got as { value: { mixture: Matrix; mixtureMax: number; dropped?: string[] } }).value;
+  const g = (got as { value: { mixture: Matrix; mixtureMax?: number; dropped?: string[] } }).value;
   expect((got as { warnings: string[] }).warnings).toEqual(want.warnings);
   expect(g.dropped ?? []).toEqual(w.dropped);
   const whole = new Set(w.matrix.rows);
@@ -206,7 +206,7 @@ async function expectSameCibersortRead(path: string, raw: Record<string, unknown
   expect(g.mixture.rows.slice(0, 3)).toEqual(w.matrix.rows.slice(0, 3));
   const has = new Set(g.mixture.rows);
   expect(LM22.rows.filter((s) => whole.has(s) && !has.has(s))).toEqual([]);
-  let max = g.mixtureMax;
+  let max = g.mixtureMax ?? -Infinity;
   for (const x of g.mixture.data) if (x > max) max = x;
   let wantMax = -Infinity;
   for (const x of w.matrix.data) if (x > wantMax) wantMax = x;
@@ -232,6 +232,9 @@ describe("readCibersortMixture with --na drop-gene and --sample-names = the whol
       await expectSameCibersortRead(put("na.tsv.gz", na, true), { na: "drop-gene", sampleNames: names }, threads);
     }
     await expectSameCibersortRead(put("clean.tsv", lines), { na: "drop-gene" });
+    // QN reads every row: all of them as the whole read has them.
+    const qn = await expectSameCibersortRead(put("na.tsv", na), { na: "drop-gene", sampleNames: names }, 2, true);
+    expect((qn as { value: { matrix: Matrix } }).value.matrix.rows.length).toBe(lines.length - 4);
     const bad = await expectSameCibersortRead(put("na.tsv", na), { sampleNames: names });
     expect(bad).toMatchObject({ where: { line: 2, column: 5 } });
     const count = await expectSameCibersortRead(put("na.tsv", na), { na: "drop-gene", sampleNames: "A,B,C" });
