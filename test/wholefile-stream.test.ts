@@ -98,9 +98,9 @@ describe("streamMatrixFile with --na drop-gene = readMatrixFile", () => {
         // rowMax is NaN exactly for the rows with a missing value; max leaves them out.
         const nan = got.genes.filter((_, i) => Number.isNaN(got.rowMax[i]));
         expect(nan).toEqual([1, 5, 17, 250, 399].map((i) => lines[i].split("\t")[0]));
-        // With keepRows a row with a missing value is kept whatever its gene (its gene is dropped).
         const kept = (await streamMatrixFile(p, { ...opts, keepRows: keep }, chunk, { threads, minBytes: 0 }))!;
-        expect(kept.matrix.rows).toEqual(want.rows.filter((g, i) => keep.has(g) || nan.includes(want.rows[i])));
+        expect(kept.matrix.rows).toEqual(want.rows.filter((g) => keep.has(g)));
+        expect(Array.from(kept.rowMax, Number.isNaN)).toEqual(Array.from(got.rowMax, Number.isNaN));
         const wantKept = rowsOf(want, kept.matrix.rows);
         expect(sameBits(kept.matrix.data, wantKept.data)).toBe(true);
       }
@@ -183,11 +183,18 @@ describe("loadMixtureFiles streams every plain table: = the whole-file read", ()
  * the same dropped genes, warnings and errors; every kept row as the whole mixture has it; every signature
  * gene and the first three genes kept; the maximum over the rows left out carried in mixtureMax.
  */
-async function expectSameCibersortRead(path: string, raw: Record<string, unknown>, threads = 2, qn = false): Promise<Outcome> {
+async function expectSameCibersortRead(path: string | string[], raw: Record<string, unknown>, threads = 2, qn = false): Promise<Outcome> {
   const v = mixtureValues(raw);
   const duplicates = v.duplicates as ReadOptions["duplicates"];
-  const want = await outcome((warn) => readMixtureFiles([path], v, warn));
-  const o = { duplicates, na: v.na as "drop-gene", sampleNames: v.sampleNames as string | undefined, threads, minParallelBytes: 0 };
+  const want = await outcome((warn) => readMixtureFiles(typeof path === "string" ? [path] : path, v, warn));
+  const o = {
+    duplicates,
+    na: v.na as "drop-gene",
+    sampleNames: v.sampleNames as string | undefined,
+    genes: v.genes as "all" | "intersect",
+    threads,
+    minParallelBytes: 0,
+  };
   const got = await outcome((warn) => readCibersortMixture(path, LM22, { ...o, qn, onWarning: warn }));
   if ("error" in want) {
     expect(got).toEqual(want);
@@ -253,6 +260,31 @@ describe("readCibersortMixture with --na drop-gene and --sample-names = the whol
       const p = put("dup.tsv", [...na, row("DUPX", a), row("DUPX", b)]);
       for (const duplicates of ["error", "first", "mean", "max"]) await expectSameCibersortRead(p, { na: "drop-gene", duplicates });
     }
+  });
+
+  it("several files: merged by gene (all, intersect), their checks, renamed samples, missing values, QN", async () => {
+    const left = na.map((l) => l.split("\t").slice(0, 8).join("\t"));
+    const right = na.map((l) => [l.split("\t")[0], ...l.split("\t").slice(8)].join("\t"));
+    const [a, b] = [put("a.tsv", left), put("b.tsv.gz", right, true)];
+    const both = await expectSameCibersortRead([a, b], { na: "drop-gene" });
+    expect((both as { value: { matrix: Matrix } }).value.matrix.cols.length).toBe(20);
+    await expectSameCibersortRead([a, b], { na: "drop-gene", sampleNames: names }, 1);
+    await expectSameCibersortRead([a, b], { na: "drop-gene" }, 2, true);
+    const e = await expectSameCibersortRead([a, b], {});
+    expect(e).toMatchObject({ where: { line: 2, column: 5 } });
+    // b without a signature row, another row and the first row; and a row only b has (a log2 mixture: its
+    // maximum of 60 decides the anti-log rule unless --genes intersect leaves it out).
+    const short = right.filter((_, i) => i !== sig && i !== other && i !== 1);
+    const c = put("c.tsv", [...short, `ONLYC\t${Array(13).fill("60").join("\t")}`]);
+    const missing = await expectSameCibersortRead([a, c], { na: "drop-gene" });
+    expect(missing).toMatchObject({ error: expect.stringMatching(/missing from this file/) });
+    const inter = await expectSameCibersortRead([a, c], { na: "drop-gene", genes: "intersect" });
+    expect((inter as { value: { matrix: Matrix } }).value.matrix.rows).not.toContain("ONLYC");
+    await expectSameCibersortRead([a, c], { genes: "intersect", duplicates: "mean" });
+    await expectSameCibersortRead([c, a], { genes: "intersect" });
+    const clash = await expectSameCibersortRead([a, a], { na: "drop-gene" });
+    expect(clash).toMatchObject({ error: expect.stringMatching(/is also a sample of/) });
+    await expectSameCibersortRead([a, join(dir, "absent.tsv")], {});
   });
 
   it("every gene dropped, or every kept one; no signature gene left: prepare's first three genes", async () => {

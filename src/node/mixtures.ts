@@ -71,11 +71,12 @@ export function streamable(paths: readonly string[], v: Readonly<Record<string, 
 }
 
 /**
- * streamable, but --na and --sample-names allowed: CIBERSORT's reader applies them as it streams
- * (readCibersortMixture).
+ * streamable for each of one or more files, --na and --sample-names allowed: CIBERSORT's reader merges the
+ * files and applies those as it streams (readCibersortMixture).
  */
 export function streamableRows(paths: readonly string[], v: Readonly<Record<string, unknown>>): boolean {
-  return streamable(paths, { ...v, na: undefined, sampleNames: undefined });
+  const rest = { ...v, na: undefined, sampleNames: undefined };
+  return paths.length > 0 && paths.every((p) => streamable([p], rest));
 }
 
 /** Whether one file of several is a plain table that the stream reads as parseMatrix does (else it is read whole). */

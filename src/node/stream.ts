@@ -79,8 +79,7 @@ const headerDecoder = new TextDecoder("utf-8");
  * Returns null where readMatrixFile must read the file whole: gzipped Parquet, and a GCT whose dimension
  * line is not whole numbers. `chunk`: bytes split into lines at a time (tests use tiny ones). `par`: threads
  * that scan cells (TSV/CSV only); the result is the same for any thread count. With `opts.na` "drop-gene" a
- * missing value is NaN, as readMatrixFile reads it, and with keepRows a row with one is kept whatever its gene
- * (its gene is dropped, so the caller must know it; rowMax is NaN for it).
+ * missing value is NaN, as readMatrixFile reads it (rowMax is NaN for its row).
  */
 export async function streamMatrixFile(
   path: string,
@@ -240,18 +239,19 @@ export async function readMatrixStreamed(path: string, opts: ReadOptions = {}): 
 
 /**
  * A table the whole-file reader decides (a long table, told from all of its rows; or a three-column table
- * that is neither, whose error is then the whole-file reader's), returned as the stream returns it.
+ * that is neither, whose error is then the whole-file reader's; a file the stream does not read, see
+ * streamMatrixFile), returned as the stream returns it: `genes` are then the rows after duplicate merging.
  */
-function wholeAsStream(path: string, file: string, opts: ReadOptions): StreamResult {
+export function wholeAsStream(path: string, file: string, opts: ReadOptions): StreamResult {
   const all = readMatrixFile(path, { ...opts, name: file, keepRows: undefined });
   const nr = all.rows.length;
   const rowMax = new Float64Array(nr).fill(-Infinity);
-  let max = -Infinity;
   for (let i = 0; i < all.data.length; i++) {
     const r = i % nr;
-    if (all.data[i] > rowMax[r]) rowMax[r] = all.data[i];
-    if (all.data[i] > max) max = all.data[i];
+    if (all.data[i] > rowMax[r] || Number.isNaN(all.data[i])) rowMax[r] = all.data[i]; // NaN: a missing value
   }
+  let max = -Infinity;
+  for (let r = 0; r < nr; r++) if (rowMax[r] > max) max = rowMax[r];
   const keep = keepFn(opts.keepRows);
   const matrix = keep
     ? selectRows(
@@ -389,7 +389,7 @@ class TableStream {
     private readonly keep: ((gene: string) => boolean) | undefined,
     private readonly parallel = false,
     private readonly picker?: ColumnPick,
-    /** --na drop-gene: a missing value is NaN (the careful parser's), and its row is kept (see streamMatrixFile). */
+    /** --na drop-gene: a missing value is NaN (the careful parser's). */
     private readonly naDrop = false,
   ) {}
 
@@ -531,7 +531,7 @@ class TableStream {
     }
     const values = new Float64Array(this.ncol);
     const gene = this.careful(b, s, e, lineNo, values);
-    this.pending.push({ gene, kept: this.keeps(gene, values), lineNo, start: s, s, e, values });
+    this.pending.push({ gene, kept: !this.keep || this.keep(gene), lineNo, start: s, s, e, values });
   }
 
   /** Stores a batch of rows once their cells are scanned (rows the scan refused go to the careful parser). */
@@ -556,8 +556,7 @@ class TableStream {
         if (Number.isNaN(m)) {
           // Not plain numbers (or a bad cell): the careful parser decides, with its message.
           const parsed = this.careful(bytes!, r.start, r.e, r.lineNo, this.scratch);
-          if (parsed !== gene) kept = this.keeps((gene = parsed), this.scratch);
-          else kept ||= this.missing(this.scratch);
+          if (parsed !== gene) kept = !this.keep || this.keep((gene = parsed));
           ({ src, m } = this.picked(this.scratch));
           from = 0;
         }
@@ -577,17 +576,6 @@ class TableStream {
     const src = new Float64Array(p.length);
     for (let j = 0; j < p.length; j++) src[j] = all[p[j]];
     return { src, m: rowMax(src, 0, p.length) };
-  }
-
-  /** Whether a row the careful parser read is stored: its gene is kept, or (--na drop-gene) it has a missing value. */
-  private keeps(gene: string, values: Float64Array): boolean {
-    return !this.keep || this.keep(gene) || this.missing(values);
-  }
-
-  /** Whether (--na drop-gene) a row's values have a missing one. */
-  private missing(values: Float64Array): boolean {
-    if (this.naDrop) for (let c = 0; c < this.ncol; c++) if (Number.isNaN(values[c])) return true;
-    return false;
   }
 
   /** The careful parser on one line (readMatrixFile's numbers and messages); returns the gene. */
@@ -634,7 +622,7 @@ class TableStream {
     }
     if (gene === undefined) {
       gene = this.careful(b, s, e, lineNo, this.scratch);
-      kept = this.keeps(gene, this.scratch);
+      kept = !this.keep || this.keep(gene);
       const p = this.picked(this.scratch);
       if (kept) {
         const { block, base } = this.slot();

@@ -209,10 +209,14 @@ async function runCibersortCli(o: CibersortCliOptions, io: CliIO): Promise<{ out
   let read: { mixture: Matrix; mixtureMax?: number; dropped?: string[] };
   let picked: CibersortMixture["picked"];
   if (streamableRows(paths, v)) {
-    const rows = { na: v.na as CibersortMixtureOptions["na"], sampleNames: v.sampleNames as string | undefined };
-    // A shard's columns are picked by the reader only from the file's own, complete columns.
-    const pick = wantsWholeRead(v) ? undefined : shard?.pick;
-    ({ picked, ...read } = await readCibersortMixture(o.mixture, signature, { ...o, ...rows, onWarning: warn, pick }));
+    const rows = {
+      na: v.na as CibersortMixtureOptions["na"],
+      sampleNames: v.sampleNames as string | undefined,
+      genes: v.genes as CibersortMixtureOptions["genes"],
+    };
+    // A shard's columns are picked by the reader only from one file's own columns.
+    const pick = paths.length > 1 || wantsWholeRead(v) ? undefined : shard?.pick;
+    ({ picked, ...read } = await readCibersortMixture(paths, signature, { ...o, ...rows, onWarning: warn, pick }));
   } else {
     const r = await loadMixtureFiles(paths, v, warn, mixtureNote(o, io), o.hdf5);
     read = { mixture: r.matrix, dropped: r.dropped };
