@@ -92,9 +92,9 @@ ${INPUT_NOTE}
 Output columns: Mixture, one column per cell type, P-value, Correlation, RMSE
 [, Absolute score (sig.score|no.sumto1)]; numbers at full double precision.
 
-Memory: without --qn and sig.score one mixture file is streamed and only signature genes are kept (every
-cell is still checked, and its maximum taken for the anti-log rule; --na drop-gene keeps the genes with a
-missing value too), so a cohort larger than memory works; several files keep every gene;
+Memory: without --qn and sig.score the mixture is streamed and only signature genes are kept (every cell
+is still checked, and its maximum taken for the anti-log rule; several files, --na and --sample-names
+too), so a cohort larger than memory works;
 --qn and sig.score need every gene in memory (about twice the mixture's float64 size at the peak).`;
 
 /** CIBERSORTx's TRUE/FALSE (R's T/F too, any case); undefined for anything else. */
