@@ -669,7 +669,7 @@ export async function methodSignature(m: MethodSpec, v: OptionValues, host: Meth
 const scale = (v: OptionValues) => v.scale as "auto" | "linear" | "log2";
 
 /**
- * NNLS's, quanTIseq's and EPIC's run: the mixture met with the genes the method looks up, `fit` on it with
+ * NNLS's, quanTIseq's and EPIC's run: the mixture met with the genes the method looks up, `solve` on it with
  * the options the three share, the renames added to its table.
  */
 async function deconvolve(
@@ -677,10 +677,10 @@ async function deconvolve(
   wanted: Iterable<string>,
   v: OptionValues,
   ctx: RunContext,
-  fit: (mixture: Matrix, shared: DeconvRunOptions) => Promise<MethodTable>,
+  solve: (mixture: Matrix, shared: DeconvRunOptions) => Promise<MethodTable>,
 ): Promise<MethodOutput> {
   const met = meetMixture(mixture, wanted, v, ctx);
-  const table = await fit(met.mixture, { scale: scale(v), mixtureMax: ctx.mixtureMax, onWarning: ctx.onWarning });
+  const table = await solve(met.mixture, { scale: scale(v), mixtureMax: ctx.mixtureMax, onWarning: ctx.onWarning });
   return { table: met.done(table) };
 }
 
