@@ -53,15 +53,15 @@ function sameBits(a: Float64Array, b: Float64Array): boolean {
   return x.length === y.length && x.every((v, i) => v === y[i]);
 }
 
-type Outcome = { error: string; where?: unknown } | { value: unknown; warnings: string[] };
+type Outcome = { error: string; where?: unknown; warnings: string[] } | { value: unknown; warnings: string[] };
 
 async function outcome(f: (warn: (m: string) => void) => unknown): Promise<Outcome> {
   const warnings: string[] = [];
   try {
     return { value: await f((m) => warnings.push(m)), warnings };
   } catch (e) {
-    if (e instanceof InputError) return { error: e.message, where: e.where };
-    if (e instanceof UsageError) return { error: e.message };
+    if (e instanceof InputError) return { error: e.message, where: e.where, warnings };
+    if (e instanceof UsageError) return { error: e.message, warnings };
     throw e;
   }
 }
@@ -285,6 +285,17 @@ describe("readCibersortMixture with --na drop-gene and --sample-names = the whol
     const clash = await expectSameCibersortRead([a, a], { na: "drop-gene" });
     expect(clash).toMatchObject({ error: expect.stringMatching(/is also a sample of/) });
     await expectSameCibersortRead([a, join(dir, "absent.tsv")], {});
+  });
+
+  it("Ensembl IDs: two IDs of a signature gene, the mapping's warning before the duplicate error or merge", async () => {
+    const ids = new Map<string, string[]>();
+    for (const [id, sym] of ensemblSymbols()) ids.set(sym, [...(ids.get(sym) ?? []), id]);
+    const [gene, [x, y]] = [...ids].find(([sym, i]) => i.length > 1 && LM22.rows.includes(sym))!;
+    const row = (id: string, v: string) => `${id}.1\t${Array(20).fill(v).join("\t")}`;
+    const p = put("ens.tsv", [...na, row(x, "3"), row(y, "NA")]);
+    const e = await expectSameCibersortRead(p, { na: "drop-gene" });
+    expect(e).toMatchObject({ error: expect.stringContaining(gene), warnings: [expect.stringMatching(/rows named by Ensembl gene ID/)] });
+    for (const duplicates of ["first", "mean"]) await expectSameCibersortRead(p, { na: "drop-gene", duplicates });
   });
 
   it("every gene dropped, or every kept one; no signature gene left: prepare's first three genes", async () => {

@@ -117,9 +117,11 @@ async function readSeekable(files: Seekable[], signature: Matrix, o: CibersortMi
   const renamed = o.sampleNames !== undefined && o.sampleNames !== "title";
   if (files.length > 1 && !renamed) checkSampleNames(rs.map((r, k) => ({ name: files[k].name, cols: r.matrix.cols })));
   const byGene = mergeByGene(shadows, o.genes === "intersect", true);
-  const stored = () => toSymbols(renameSamples(keptByGene(rs, files), o.sampleNames), { duplicates });
-  let mixture = stored();
+  // As combineMixtures: samples renamed, then toSymbols' warnings and duplicate error (from the names alone).
+  const kept = () => renameSamples(keptByGene(rs, files), o.sampleNames);
+  let mixture = kept();
   const symbols = toSymbols(byGene, { duplicates, onWarning: o.onWarning });
+  mixture = toSymbols(mixture, { duplicates });
   const gone = new Set(naDrop ? dropMissingGenes(symbols).dropped : []);
 
   // Each symbol's maximum: known from the rows' maxima where one row of each file makes it; a symbol merged
@@ -147,7 +149,7 @@ async function readSeekable(files: Seekable[], signature: Matrix, o: CibersortMi
   for (const s of symbols.rows.filter((s) => !gone.has(s)).slice(0, 3)) if (!named(s)) extra.add(s);
   if (extra.size > 0) {
     rs = await readKept((g) => keep(g) || extra.has(name(g)), undefined);
-    mixture = stored();
+    mixture = toSymbols(kept(), { duplicates });
   }
   if (!naDrop) return { mixture, mixtureMax: max, dropped: [] };
   const { dropped } = dropMissingGenes(symbols, o.onWarning);
