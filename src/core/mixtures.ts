@@ -247,17 +247,14 @@ export function renameSamples(m: Matrix, names: string | undefined): Matrix {
   return makeMatrix(m.rows, list, m.data, m.rowHeader);
 }
 
-/**
- * --na drop-gene: the genes with a missing value (NaN) in any sample removed, and their names. `genes`: the
- * whole mixture's gene count when `m` holds only some of its rows (every gene with a missing value among them).
- */
-export function dropMissingGenes(m: Matrix, onWarning?: (m: string) => void, genes = m.rows.length): { matrix: Matrix; dropped: string[] } {
+/** --na drop-gene: the genes with a missing value (NaN) in any sample removed, and their names. */
+export function dropMissingGenes(m: Matrix, onWarning?: (m: string) => void): { matrix: Matrix; dropped: string[] } {
   const n = m.rows.length;
   const bad = new Uint8Array(n);
   for (let i = 0; i < m.data.length; i++) if (Number.isNaN(m.data[i])) bad[i % n] = 1;
   const dropped = m.rows.filter((_, r) => bad[r]);
   if (dropped.length === 0) return { matrix: m, dropped };
-  if (dropped.length === genes) throw new InputError("every gene of the mixture has a missing value (--na drop-gene left none)");
+  if (dropped.length === n) throw new InputError("every gene of the mixture has a missing value (--na drop-gene left none)");
   const keep = [...bad.keys()].filter((r) => !bad[r]);
   onWarning?.(`--na drop-gene: dropped ${dropped.length} gene${dropped.length > 1 ? "s" : ""} with a missing value: ${list(dropped)}`);
   return { matrix: selectRows(m, keep), dropped };
