@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { GeneIndex } from "../src/core/gene-index.js";
-import { GENE_TABLE_FILE, type GeneTable, parseGeneTable } from "../src/core/genes.js";
+import { currentSymbol, currentSymbolIn, GENE_TABLE_FILE, type GeneTable, parseGeneTable } from "../src/core/genes.js";
 import { formerParse } from "./helpers/former-gene-table.js";
 
 const GZ = readFileSync(new URL(`../data/${GENE_TABLE_FILE}`, import.meta.url));
@@ -61,6 +61,51 @@ describe("the gene table's index", () => {
     for (const t of tables) expect(differences(t, formerParse(t), parseGeneTable(t)), t).toEqual([]);
   });
 
+  it("currentSymbolIn(S)(name) is S.has(currentSymbol(name)) for every name, with the index and with plain Maps", () => {
+    const check = (text: string, S: string[]): string[] => {
+      const names = new Set(text.split(/[\t\r\n,]/));
+      for (const k of ["", "absent", "ENSG00000000000", "β-name", ...S]) names.add(k);
+      for (const k of [...names]) if (k.startsWith("ENSG")) names.add(`${k}.7`).add(`${k}_PAR_Y`).add(`${k}x`);
+      const ix = parseGeneTable(text);
+      const former = formerParse(text); // plain Sets and Maps: currentSymbolIn's path for tables without an index
+      const set = new Set(S);
+      const bad: string[] = [];
+      for (const t of [ix, former]) {
+        const test = currentSymbolIn(S, t);
+        for (const k of names) {
+          const c = currentSymbol(k, t);
+          if (test(k) !== (c !== undefined && set.has(c))) bad.push(`${JSON.stringify(k)} in ${S}`);
+        }
+      }
+      return bad;
+    };
+    // LM22-like: a few thousand current symbols of the bundled table, a previous symbol and an absent name.
+    const symbols = [...parseGeneTable(TEXT).symbols];
+    const S = symbols.filter((_, i) => i % 37 === 0).concat(["HIST1H2BG", "KIAA0226L", "absent"]);
+    expect(check(TEXT, S)).toEqual([]);
+    let seed = 5;
+    const rnd = (n: number) => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    const pool = ["A", "B", "C", "D", "", "E1", "ENSG00000000001", "ENSG00000000002"];
+    for (let r = 0; r < 200; r++) {
+      const lines = ["header"];
+      for (let i = 0; i < 1 + rnd(8); i++) {
+        const list = (n: number) => Array.from({ length: rnd(n) }, () => pool[rnd(pool.length)]).join(",");
+        lines.push([pool[rnd(pool.length)], list(3), list(4)].slice(0, 1 + rnd(3)).join("\t"));
+      }
+      const text = `${lines.join("\n")}\n`;
+      expect(
+        check(
+          text,
+          pool.filter(() => rnd(2) === 0),
+        ),
+        text,
+      ).toEqual([]);
+    }
+  }, 120_000);
+
   it("from a snapshot answers as built from the text, and refuses a snapshot of another table", () => {
     const ix = GeneIndex.of(new Uint8Array(Buffer.from(TEXT)));
     const snap = ix.serialize(TRAILER);
@@ -74,6 +119,9 @@ describe("the gene table's index", () => {
         ix.ambiguous(k),
       ]);
     expect([...back.ambiguousEntries()]).toEqual([...ix.ambiguousEntries()]);
+    const some = [...ix.symbols()].filter((_, i) => i % 50 === 0);
+    expect(back.otherNamesOf(some)).toEqual(ix.otherNamesOf(some));
+    expect(back.otherNamesOf(some).length).toBeGreaterThan(100);
     const other = Uint8Array.from(TRAILER);
     other[0] ^= 1;
     expect(GeneIndex.fromSnapshot(snap, other)).toBeUndefined();

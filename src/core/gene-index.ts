@@ -6,11 +6,12 @@
 // parseGeneTable documents in genes.ts; iteration (the API's ensemblSymbols(), tests) builds an ordinary Map
 // once, in the order the former Map-building parser produced.
 
+import { str } from "./formats/scan.js";
+
 /** FNV-1a over bytes, as int32 (the slots hold int32). */
 const FNV = 0x811c9dc5 | 0;
 const PRIME = 0x01000193;
 const encoder = new TextEncoder();
-const decoder = new TextDecoder();
 
 // One record per distinct name, W int32s side by side (one cache line, not one per field: loading is bound
 // by memory latency). References to entries and lists are stored + 1, so that 0 (a fresh array) means none.
@@ -24,16 +25,20 @@ const AMB = 5; // ambLists index + 1 while the name belongs to several genes
 
 /** The snapshot's first word ("GIX1" little-endian) and layout version. */
 const MAGIC = 0x31584947;
-const VERSION = 1;
-/** Header words: magic, version, gzip trailer of the table (CRC-32, size), then the sections' lengths in int32s. */
-const HEADER = 12;
+const VERSION = 2;
+/** Header words: magic, version, gzip trailer of the table (CRC-32, size), text bytes, the 8 sections' lengths in int32s. */
+const HEADER = 13;
 
 export class GeneIndex {
   /** Open addressing, linear probing: [hash, entry + 1] per slot, entry 0 = empty. */
   private slots: Int32Array;
   private n = 0;
   private rec: Int32Array;
-  private readonly ambLists: number[][];
+  /** The ambiguous names' genes (symbol entries), built from the snapshot's flat `ambFlat` on first use. */
+  private ambLists?: number[][];
+  private readonly ambFlat?: Int32Array;
+  /** [symbol entry, name entry] pairs of every name whose other() is that symbol, by symbol (see otherNamesOf). */
+  private othPairs?: Int32Array;
   // Insertion orders, as the Maps of the former parser had them (filtered by state when listed).
   private readonly symOrder: number[] | Int32Array;
   private readonly ensOrder: number[] | Int32Array;
@@ -44,14 +49,15 @@ export class GeneIndex {
 
   private constructor(
     private readonly bytes: Uint8Array,
-    snap?: { slots: Int32Array; rec: Int32Array; orders: Int32Array[]; ambLists: number[][] },
+    snap?: { slots: Int32Array; rec: Int32Array; orders: Int32Array[]; amb: Int32Array; othPairs: Int32Array },
   ) {
     if (snap) {
       this.slots = snap.slots;
       this.rec = snap.rec;
       this.n = snap.rec.length / W;
       [this.symOrder, this.ensOrder, this.othOrder, this.ambOrder] = snap.orders;
-      this.ambLists = snap.ambLists;
+      this.ambFlat = snap.amb;
+      this.othPairs = snap.othPairs;
       return;
     }
     // The bundled table has a name per ~11 bytes: slots for one per 8 rarely need to grow.
@@ -78,9 +84,9 @@ export class GeneIndex {
    */
   serialize(trailer: Uint8Array): Uint8Array {
     const orders = [this.symOrder, this.ensOrder, this.othOrder, this.ambOrder].map((o) => Int32Array.from(o));
-    const amb = Int32Array.from(this.ambLists.flatMap((l) => [l.length, ...l]));
+    const amb = Int32Array.from(this.lists().flatMap((l) => [l.length, ...l]));
     const textWords = (this.bytes.length + 3) >> 2;
-    const sections = [this.slots, this.rec.subarray(0, this.n * W), ...orders, amb];
+    const sections = [this.slots, this.rec.subarray(0, this.n * W), ...orders, amb, this.pairs()];
     const words = HEADER + textWords + sections.reduce((k, x) => k + x.length, 0);
     const out = new Int32Array(words);
     const t = new DataView(trailer.buffer, trailer.byteOffset, 8);
@@ -102,18 +108,36 @@ export class GeneIndex {
     if (head[0] !== MAGIC || head[1] !== VERSION || head[2] !== t.getInt32(0, true) || head[3] !== t.getInt32(4, true)) return undefined;
     const textBytes = head[4];
     let at = snap.byteOffset + (HEADER + ((textBytes + 3) >> 2)) * 4;
-    const lens = Array.from(head.subarray(5, 12));
+    const lens = Array.from(head.subarray(5, HEADER));
     if (at + lens.reduce((k, x) => k + x, 0) * 4 !== snap.byteOffset + snap.length) return undefined;
     const [slots, rec, ...rest] = lens.map((len) => {
       const x = new Int32Array(snap.buffer, at, len);
       at += len * 4;
       return x;
     });
-    const amb = rest[4];
-    const ambLists: number[][] = [];
-    for (let i = 0; i < amb.length; i += amb[i] + 1) ambLists.push(Array.from(amb.subarray(i + 1, i + 1 + amb[i])));
     const text = snap.subarray(HEADER * 4, HEADER * 4 + textBytes);
-    return new GeneIndex(text, { slots, rec, orders: rest.slice(0, 4), ambLists });
+    return new GeneIndex(text, { slots, rec, orders: rest.slice(0, 4), amb: rest[4], othPairs: rest[5] });
+  }
+
+  /** The ambiguous names' lists (a run that asks none of them does not build them). */
+  private lists(): number[][] {
+    if (!this.ambLists) {
+      const amb = this.ambFlat!;
+      this.ambLists = [];
+      for (let i = 0; i < amb.length; i += amb[i] + 1) this.ambLists.push(Array.from(amb.subarray(i + 1, i + 1 + amb[i])));
+    }
+    return this.ambLists;
+  }
+
+  /** othPairs, made once from the other names in table order (stable: by symbol, then table order). */
+  private pairs(): Int32Array {
+    if (!this.othPairs) {
+      const rec = this.rec;
+      const named = Array.from(this.othOrder).filter((e) => rec[e * W + OTH] !== 0);
+      const pairs = named.map((e, i) => [rec[e * W + OTH] - 1, i, e]).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+      this.othPairs = Int32Array.from(pairs.flatMap(([s, , e]) => [s, e]));
+    }
+    return this.othPairs;
   }
 
   /** Lines after the header: symbol \t ensembl,ids \t other,names (further fields ignored, CRLF allowed). */
@@ -171,7 +195,7 @@ export class GeneIndex {
     const r = e * W;
     const rec = this.rec;
     if (rec[r + AMB] !== 0) {
-      const several = this.ambLists[rec[r + AMB] - 1];
+      const several = this.ambLists![rec[r + AMB] - 1];
       if (!several.includes(symbol)) several.push(symbol);
       return;
     }
@@ -181,7 +205,7 @@ export class GeneIndex {
       order.push(e);
     } else if (first !== symbol) {
       rec[r + field] = 0;
-      rec[r + AMB] = this.ambLists.push([first, symbol]);
+      rec[r + AMB] = this.ambLists!.push([first, symbol]);
       (this.ambOrder as number[]).push(e);
     }
   }
@@ -264,7 +288,7 @@ export class GeneIndex {
 
   private name(e: number): string {
     const at = this.rec[e * W + START];
-    return decoder.decode(this.bytes.subarray(at, at + this.rec[e * W + LEN]));
+    return str(this.bytes, at, at + this.rec[e * W + LEN]);
   }
 
   /** The symbol that entry `e`'s `field` (ENS, OTH) names, if any. */
@@ -294,8 +318,32 @@ export class GeneIndex {
     const list = this.rec[e * W + AMB];
     if (list === 0) return undefined;
     let names = this.ambCache.get(e);
-    if (!names) this.ambCache.set(e, (names = this.ambLists[list - 1].map((s) => this.name(s))));
+    if (!names) this.ambCache.set(e, (names = this.lists()[list - 1].map((s) => this.name(s))));
     return names;
+  }
+
+  /**
+   * The names that are an other name of one of `symbols`' genes alone (other(name) is one of them), by symbol and in
+   * table order for each: a binary search per symbol in othPairs (in the snapshot), where asking other() of every
+   * name of a mixture is a random probe of the index per name.
+   */
+  otherNamesOf(symbols: Iterable<string>): string[] {
+    const pairs = this.pairs();
+    const n = pairs.length >> 1;
+    const out: string[] = [];
+    for (const s of symbols) {
+      const e = this.find(s);
+      if (e < 0 || this.rec[e * W + SYM] !== 1) continue;
+      let lo = 0;
+      let hi = n;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (pairs[2 * mid] < e) lo = mid + 1;
+        else hi = mid;
+      }
+      for (let i = lo; i < n && pairs[2 * i] === e; i++) out.push(this.name(pairs[2 * i + 1]));
+    }
+    return out;
   }
 
   /** The symbols, in table order. */

@@ -145,11 +145,13 @@ export class StreamGuard {
     private readonly check: { total?: boolean; lines?: boolean; kind?: string },
   ) {}
 
-  push(b: Uint8Array): void {
-    this.total += b.length;
+  push(chunk: Uint8Array): void {
+    this.total += chunk.length;
     if (this.check.total && this.total > current.maxFileBytes)
       throw overLimit("the decompressed data", "maxFileBytes", { file: this.file });
     if (!this.check.lines) return;
+    // A plain view: a Node Buffer's indexOf (zlib's chunks) goes through JavaScript before the search, per line.
+    const b = new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length);
     const max = current.maxLineBytes;
     let s = 0;
     if (this.cr && b[0] === 10) s = 1; // the CR already counted the line

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The cellfrac command line. Exit codes: 0 ok, 1 internal error, 2 usage error, 3 bad input data or an output that cannot be written.
-import "./host.js";
-import { readFileSync, realpathSync } from "node:fs";
+import { packageVersion } from "./host.js";
+import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { COMMANDS } from "./commands/index.js";
 import type { CliIO } from "./commands/types.js";
@@ -11,11 +11,9 @@ import { DEFAULT_LIMITS, limitsFromEnv, setInputLimits } from "../core/limits.js
 
 export type { CliIO } from "./commands/types.js";
 
-const VERSION: string = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")).version;
-
 function mainHelp(): string {
   const w = Math.max(...COMMANDS.map((c) => c.usage.length)) + 3;
-  return `cellfrac ${VERSION} — immune-cell deconvolution, CIBERSORT-exact, in WebAssembly
+  return `cellfrac ${packageVersion()} — immune-cell deconvolution, CIBERSORT-exact, in WebAssembly
 
 Usage:
 ${COMMANDS.map((c) => `  ${c.usage.padEnd(w)}${c.summary}`).join("\n")}
@@ -34,7 +32,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       return cmd === undefined ? 2 : 0;
     }
     if (cmd === "--version" || cmd === "-v") {
-      io.stdout(`${VERSION}\n`);
+      io.stdout(`${packageVersion()}\n`);
       return 0;
     }
     try {

@@ -10,8 +10,22 @@ import { gunzipSync, inflateSync } from "node:zlib";
 import { type CoreFlavor, installHost, type ParquetLibrary } from "../core/host.js";
 import type { H5Lib } from "../core/formats/hdf5.js";
 
+/**
+ * The package's root folder: this module is in src/node/ or dist/node/, and so is every chunk of the bundled
+ * CLI (scripts/build-cli.mjs), so paths into the package are taken from here, never from a module's own depth.
+ */
+export const PACKAGE_ROOT = new URL("../../", import.meta.url);
+
 /** The package's data/ folder (with a trailing separator). */
-export const DATA = fileURLToPath(new URL("../../data/", import.meta.url));
+export const DATA = fileURLToPath(new URL("data/", PACKAGE_ROOT));
+
+let version: string | undefined;
+
+/** The package's version (package.json), read once. */
+export function packageVersion(): string {
+  version ??= JSON.parse(readFileSync(new URL("package.json", PACKAGE_ROOT), "utf8")).version as string;
+  return version;
+}
 
 /** apache-arrow's CommonJS build, required on first use (synchronous, as the core's parsers are). */
 let arrow: typeof import("apache-arrow") | undefined;
@@ -23,7 +37,7 @@ const modules = new Map<CoreFlavor, Promise<WebAssembly.Module>>();
 export function wasmModule(flavor: CoreFlavor): Promise<WebAssembly.Module> {
   let m = modules.get(flavor);
   if (!m) {
-    const url = new URL(flavor === "debug" ? "../../build/cellfrac.debug.wasm" : "../../build/cellfrac.wasm", import.meta.url);
+    const url = new URL(flavor === "debug" ? "build/cellfrac.debug.wasm" : "build/cellfrac.wasm", PACKAGE_ROOT);
     m = readFile(url).then((bytes) => WebAssembly.compile(bytes));
     modules.set(flavor, m);
   }
@@ -67,7 +81,7 @@ export async function loadHdf5(): Promise<H5Lib> {
 /** build/human_genes.index (scripts/gene-index.mjs), or undefined when the build has none. */
 function geneIndex(): Uint8Array | undefined {
   try {
-    return readFileSync(new URL("../../build/human_genes.index", import.meta.url));
+    return readFileSync(new URL("build/human_genes.index", PACKAGE_ROOT));
   } catch {
     return undefined;
   }

@@ -3,7 +3,7 @@
 import { accessSync, constants } from "node:fs";
 import type { CibersortOptions } from "../core/cibersort/types.js";
 import type { DuplicatePolicy, ReadOptions } from "../core/formats/read.js";
-import { currentSymbol, symbolMapper, toSymbols } from "../core/genes.js";
+import { currentSymbol, currentSymbolIn, symbolMapper, toSymbols } from "../core/genes.js";
 import { type Matrix, makeMatrix, selectRows } from "../core/matrix.js";
 import { ANTILOG_MAX } from "../core/rbase.js";
 import { cannotRead, readMatrixFile } from "./read.js";
@@ -185,8 +185,9 @@ function signatureRows(signature: Matrix, geneMatch: CibersortMixtureOptions["ge
   const name = symbolMapper();
   const sig = new Set(signature.rows);
   const sigGenes = new Set(geneMatch === "current" ? signature.rows.map((g) => currentSymbol(g)).filter((c) => c !== undefined) : []);
+  const namesSigGene = sigGenes.size > 0 ? currentSymbolIn(sigGenes) : () => false;
   const firstGenes = new Set<string>();
-  const named = (s: string) => sig.has(s) || firstGenes.has(s) || (sigGenes.size > 0 && sigGenes.has(currentSymbol(s) ?? ""));
+  const named = (s: string) => sig.has(s) || firstGenes.has(s) || namesSigGene(s);
   const keep = (gene: string): boolean => {
     const s = name(gene);
     if (named(s)) return true;

@@ -1,6 +1,5 @@
 // `cellfrac plan cibersort`: the cohort-wide pass of a CIBERSORT run, written as a plan file for sharded
 // runs (src/core/cibersort/plan.ts, docs/scale.md "Sharding").
-import { readFileSync } from "node:fs";
 import { UsageError } from "../../core/errors.js";
 import { cibersortCohort } from "../../core/cibersort/index.js";
 import { PLAN_FORMAT, PLAN_VERSION, planToText } from "../../core/cibersort/plan.js";
@@ -9,6 +8,7 @@ import { coreAlgLayout } from "../../core/kernels.js";
 import { type OptionValues, meetMixture, methodByName, methodSignature } from "../../core/registry.js";
 import { loadCore } from "../../core/wasm.js";
 import { checkPerm } from "../bounds.js";
+import { packageVersion } from "../host.js";
 import { readCibersortMixture } from "../mixture.js";
 import { nodeMethodHost } from "../method-host.js";
 import { runFitsOnPool } from "../pool.js";
@@ -18,8 +18,6 @@ import { checkOutputPath, writeFileAtomic } from "../write.js";
 import { parseCibersortArgs, planOptions } from "./cibersort.js";
 import type { Command } from "./types.js";
 import { listed } from "./index.js";
-
-const VERSION: string = JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")).version;
 
 const HELP = `Usage: cellfrac plan cibersort <mixture> [cibersort options] -o cohort.plan
 
@@ -84,7 +82,7 @@ export const planCommand: Command = {
       format: PLAN_FORMAT,
       version: PLAN_VERSION,
       method: "cibersort",
-      cellfrac: VERSION,
+      cellfrac: packageVersion(),
       inputs: {
         mixture: { name: shownName(o.mixture), sha256: mixtureSha },
         signature: { name: shownName(o.signature), sha256: matrixSha256(signature) },

@@ -1,6 +1,6 @@
 // `cellfrac report`: one self-contained HTML file (charts, run summary, tables) from a results file, with an
 // optional sample annotation and stats tables; --figures writes the charts as SVG files too.
-import { mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { DEFAULT_LIMITS } from "../../core/charts/specs.js";
 import { UsageError } from "../../core/errors.js";
@@ -8,12 +8,11 @@ import { buildReport, type ReportFile } from "../../core/report/index.js";
 import { writeFileAtomic } from "../write.js";
 import { cliSay } from "../output.js";
 import { readFileBytes } from "../read.js";
+import { packageVersion } from "../host.js";
 import { checkValue } from "../../core/registry.js";
 import type { CliIO, Command } from "./types.js";
 import { commandArgs, printHelp } from "./args.js";
 import { listed } from "./index.js";
-
-const VERSION: string = JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")).version;
 
 const REPORT_HELP = `Usage: cellfrac report <results> [options] -o report.html
 
@@ -112,7 +111,7 @@ export async function runReport(o: ReportCliOptions, io: CliIO): Promise<string>
     groupBy: o.groupBy,
     score: o.score,
     limits: { ...DEFAULT_LIMITS, maxBars: o.maxBars, maxPoints: o.maxPoints },
-    version: VERSION,
+    version: packageVersion(),
     generated: timestamp(),
   });
   if (o.figures) {

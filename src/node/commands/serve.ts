@@ -6,6 +6,7 @@ import { extname, join, normalize, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { checkValue } from "../../core/registry.js";
+import { PACKAGE_ROOT } from "../host.js";
 import type { Command } from "./types.js";
 import { listed } from "./index.js";
 
@@ -26,12 +27,10 @@ const TYPES: Record<string, string> = {
   ".png": "image/png",
 };
 
-/** dist/web next to the built module, or dist/web when running from src/ (tests, tsx). */
+/** The package's dist/web (also when running from src/: tests, tsx). */
 export function defaultWebRoot(): string {
-  for (const rel of ["../../web/", "../../../dist/web/"]) {
-    const dir = fileURLToPath(new URL(rel, import.meta.url));
-    if (existsSync(join(dir, "index.html")) && existsSync(join(dir, "app"))) return dir;
-  }
+  const dir = fileURLToPath(new URL("dist/web/", PACKAGE_ROOT));
+  if (existsSync(join(dir, "index.html")) && existsSync(join(dir, "app"))) return dir;
   throw new Error("cellfrac: the page is not built (run npm run build)");
 }
 

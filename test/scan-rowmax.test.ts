@@ -1,0 +1,160 @@
+// scanRowMax (core/formats/scan.ts), the check of every row a run does not keep: its quick one-loop pass must
+// give, on any row, the same accept/refuse decision as scanCells and the same maximum to the bit (R's value,
+// rStrtod, not the quick N / 10^k), with ties (0 and -0) resolved as rowMax over scanCells' values resolves them.
+import { describe, expect, it } from "vitest";
+import { nearMidpointN, rStrtod } from "../src/core/formats/rnumber.js";
+import { scanCells, scanRowMax } from "../src/core/formats/scan.js";
+import { seededRandom } from "./helpers/random.js";
+
+const enc = new TextEncoder();
+const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/** The row's cells after a gene field, with a line end after it (as in a buffer), and where they start and end. */
+function line(cells: string[], D = "\t"): { b: Uint8Array; s: number; e: number } {
+  const text = `G${D}${cells.join(D)}`;
+  const b = enc.encode(`${text}\nX\t-1\t-2\n`);
+  return { b, s: 2, e: enc.encode(text).length };
+}
+
+/** The contract: scanCells' decision, and the first largest of its values. */
+function byScanCells(b: Uint8Array, s: number, e: number, D: number, ncol: number): number {
+  const out = new Float64Array(ncol);
+  if (!scanCells(b, s, e, D, ncol, out, 0)) return NaN;
+  let m = -Infinity;
+  for (const v of out) if (v > m) m = v;
+  return m;
+}
+
+/** R's reading, independent of the scanner: every cell a finite number of R's grammar, else refused. */
+function byRStrtod(cells: string[]): number {
+  let m = -Infinity;
+  for (const t of cells) {
+    const v = NUMBER.test(t) ? rStrtod(t) : NaN;
+    if (!Number.isFinite(v)) return NaN;
+    if (v > m) m = v;
+  }
+  return m;
+}
+
+function expectSame(cells: string[], ncol = cells.length, D = "\t"): void {
+  const { b, s, e } = line(cells, D);
+  const got = scanRowMax(b, s, e, D.charCodeAt(0), ncol);
+  const want = byScanCells(b, s, e, D.charCodeAt(0), ncol);
+  expect(Object.is(got, want), `${cells.join(D)} (ncol ${ncol}): ${got} vs ${want}`).toBe(true);
+  if (ncol === cells.length && !Number.isNaN(want)) expect(Object.is(got, byRStrtod(cells)), cells.join(D)).toBe(true);
+}
+
+function bothWays(rows: string[][]): void {
+  for (const r of rows) {
+    expectSame(r);
+    expectSame([...r].reverse());
+  }
+}
+
+/** Tokens where R's long-double reading differs from the quick N / 10^k (near a double midpoint). */
+function hazards(count: number): string[] {
+  const out: string[] = [];
+  for (let i = 0; out.length < count && i < 30_000_000; i++) {
+    const k = 1 + (i % 12);
+    const n = Math.floor((((i * 2654435761) % 2 ** 32) / 2 ** 32) * 10 ** Math.min(15, k + 1 + (i % 5)));
+    if (n === 0 || !nearMidpointN(n / 10 ** k, k, n, 0)) continue;
+    const digits = String(n).padStart(k + 1, "0");
+    const tok = `${digits.slice(0, -k)}.${digits.slice(-k)}`;
+    if (rStrtod(tok) !== n / 10 ** k) out.push(tok);
+  }
+  return out;
+}
+
+describe("scanRowMax = the maximum of scanCells' values", () => {
+  const hz = hazards(30);
+
+  it("finds hazard tokens (the quick value is an ulp off R's)", () => {
+    expect(hz.length).toBe(30);
+  });
+
+  it("adversarial rows: ties, signs, zeros, hazards beside their quick value, odd but valid tokens", () => {
+    for (const t of hz) {
+      const q = String(Number(t)); // parseFloat's reading of the token: R's may be an ulp away
+      const neg = `-${t}`;
+      expectSame([t, q]);
+      expectSame([q, t]);
+      expectSame([t, q, "0.5"]);
+      expectSame([neg, `-${q}`]);
+      expectSame(["-9", neg]);
+      expectSame([t, `${t}0`, `0${t}`]);
+    }
+    const rows = [
+      ["0", "-0"],
+      ["-0", "0"],
+      ["-0", "-0.000"],
+      ["-1", "-0.5", "-2"],
+      ["1.", ".5", "-.25"],
+      ["007", "7"],
+      ["0.000000000000001", "1e-15"],
+      ["123456789012345", "123456789012345.0"],
+      ["1234567890123456", "1"],
+      ["0.1234567890123456789", "0.1"],
+      ["00000000000000000001", "0"],
+      ["+1", "0.5"],
+      ["1e5", "99999.99"],
+      ["1E-3", "0.001"],
+      ["2", "1e0"],
+      ["4.9e-324", "0"],
+      ["1.7976931348623157e308", "-1"],
+    ];
+    bothWays(rows);
+  });
+
+  it("refuses what scanCells refuses: bad cells, blanks, missing or extra cells, non-finite values", () => {
+    const bad = [
+      ["1", "NA"],
+      ["", "1"],
+      ["1", ""],
+      ["-", "1"],
+      [".", "1"],
+      ["1 ", "2"],
+      [" 1", "2"],
+      ["1.2.3", "1"],
+      ["--1", "2"],
+      ["1e", "2"],
+      ["1e+", "2"],
+      ["1e999", "2"],
+      ["-1e999", "2"],
+      ["Inf", "1"],
+      ["0x10", "1"],
+      ["1,5", "2"],
+    ];
+    bothWays(bad);
+    expectSame(["1", "2", "3"], 2); // an extra cell
+    expectSame(["1", "2"], 3); // a missing one
+    expectSame(["1", "2"], 1);
+    expectSame(["1.5", "2.5"], 2, ","); // CSV
+    expectSame(["1.5\t2.5", "3"], 2, ","); // a tab inside a CSV cell
+  });
+
+  it("random rows: decimals of every length, signs, exponents, hazards and the odd bad cell", () => {
+    const rnd = seededRandom(20261206);
+    const pick = <T>(a: T[]): T => a[Math.floor(rnd() * a.length)];
+    const digits = (n: number) => Array.from({ length: n }, () => Math.floor(rnd() * 10)).join("");
+    const token = (): string => {
+      const u = rnd();
+      if (u < 0.03) return pick(["NA", "", "-", "1e", "+", "x1"]);
+      if (u < 0.08) return pick(hz);
+      if (u < 0.12)
+        return `${pick(["", "-", "+"])}${digits(1 + Math.floor(rnd() * 3))}e${pick(["", "-", "+"])}${digits(1 + Math.floor(rnd() * 2))}`;
+      const int = digits(Math.floor(rnd() * 9));
+      const frac = rnd() < 0.7 ? `.${digits(Math.floor(rnd() * 12))}` : "";
+      const t = `${rnd() < 0.3 ? "-" : ""}${int}${frac}`;
+      return rnd() < 0.02 ? `${t}${digits(12)}` : t;
+    };
+    let accepted = 0;
+    for (let i = 0; i < 20_000; i++) {
+      const n = 1 + Math.floor(rnd() * 25);
+      const cells = Array.from({ length: n }, token);
+      expectSame(cells);
+      const { b, s, e } = line(cells);
+      if (!Number.isNaN(scanRowMax(b, s, e, 9, n))) accepted++;
+    }
+    expect(accepted).toBeGreaterThan(5_000); // most rows are read, not refused
+  });
+});
