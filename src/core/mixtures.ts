@@ -180,19 +180,7 @@ export function mergeByGene(parts: readonly { name: string; matrix: Matrix }[], 
   if (parts.length === 1) return parts[0].matrix;
   const index = parts.map((p) => new Map(p.matrix.rows.map((g, i) => [g, i])));
   const first = parts[0].matrix.rows;
-  const owner = new Map<string, string>();
-  for (const p of renamed ? [] : parts) {
-    for (const s of p.matrix.cols) {
-      const other = owner.get(s);
-      if (other !== undefined) {
-        throw new InputError(`sample "${s}" is also a sample of ${other}: give --sample-names A,B,… to name the samples`, {
-          file: p.name,
-          sample: s,
-        });
-      }
-      owner.set(s, p.name);
-    }
-  }
+  if (!renamed) checkSampleNames(parts.map((p) => ({ name: p.name, cols: p.matrix.cols })));
   let genes = first;
   if (intersect) genes = first.filter((g) => index.every((ix) => ix.has(g)));
   else {
@@ -214,6 +202,23 @@ export function mergeByGene(parts: readonly { name: string; matrix: Matrix }[], 
     }
   });
   return makeMatrix(genes, cols, data, parts[0].matrix.rowHeader);
+}
+
+/** Sample names must differ across files (mergeByGene without --sample-names). */
+export function checkSampleNames(parts: readonly { name: string; cols: readonly string[] }[]): void {
+  const owner = new Map<string, string>();
+  for (const p of parts) {
+    for (const s of p.cols) {
+      const other = owner.get(s);
+      if (other !== undefined) {
+        throw new InputError(`sample "${s}" is also a sample of ${other}: give --sample-names A,B,… to name the samples`, {
+          file: p.name,
+          sample: s,
+        });
+      }
+      owner.set(s, p.name);
+    }
+  }
 }
 
 /** The first gene of `genes` (from `from`) that `file` lacks, as an error. */

@@ -20,7 +20,7 @@ import type { Matrix } from "../core/matrix.js";
 import { loadCore } from "../core/wasm.js";
 import { type MethodOutput, methodByName, parseOptions } from "../core/registry.js";
 import { nodeMethodHost } from "./method-host.js";
-import { type MixtureRead, mixtureValues, readMixtureFiles, readMixturePaths, streamable } from "./mixtures.js";
+import { type MixtureRead, mixtureValues, readMixtureFiles, readMixturePaths, streamableRows } from "./mixtures.js";
 import type { Hdf5Options } from "../core/formats/hdf5.js";
 import type { FileRef } from "../core/registry.js";
 
@@ -150,14 +150,20 @@ export async function cibersort(mixture: MatrixSource | readonly string[], optio
   } = options;
   const read = { duplicates, genes, sampleNames, value, tx2gene, probeMap, collapse, na, layout, onNote, onWarning: rest.onWarning };
   const sig = isMatrix(signature) ? signature : isPath(signature) ? readSignature(signature) : readMatrix(signature, { what: "signature" });
-  if (Array.isArray(mixture) || (isPath(mixture as MatrixSource) && !streamable([mixture as string], read))) {
-    const mix = await loadMixture(mixture as string | readonly string[], { ...read, hdf5: rest.hdf5 });
-    return cibersortMatrices(mix, sig, rest, await loadCore(), runFitsOnPool);
+  const paths = Array.isArray(mixture) ? (mixture as readonly string[]) : isPath(mixture as MatrixSource) ? [mixture as string] : undefined;
+  if (paths && !streamableRows(paths, read)) {
+    const mix = await loadMixture(paths, { ...read, hdf5: rest.hdf5 });
+    return cibersortMatrices(meet(mix, sig, geneMatch, rest.onWarning), sig, rest, await loadCore(), runFitsOnPool);
   }
-  mixture = mixture as MatrixSource;
-  if (isPath(mixture)) {
-    // A file is streamed as the CLI streams it: only the signature's rows are held (see mixture.ts).
-    const { mixture: mix, mixtureMax } = await readCibersortMixture(mixture, sig, { ...rest, duplicates, layout, geneMatch });
+  if (paths) {
+    // Files are streamed as the CLI streams them: only the signature's rows are held (see mixture.ts).
+    const mv = mixtureValues(read); // checked as loadMixture checks them
+    const rows = {
+      na: mv.na as "error" | "drop-gene",
+      sampleNames: mv.sampleNames as string | undefined,
+      genes: mv.genes as "all" | "intersect",
+    };
+    const { mixture: mix, mixtureMax } = await readCibersortMixture(paths, sig, { ...rest, ...rows, duplicates, layout, geneMatch });
     return cibersortMatrices(meet(mix, sig, geneMatch, rest.onWarning), sig, { ...rest, mixtureMax }, await loadCore(), runFitsOnPool);
   }
   const mix = readMixture(mixture, { duplicates, onWarning: rest.onWarning });

@@ -1,8 +1,8 @@
 // The mixture of a run from one or more files (src/core/mixtures.ts has the rules): one plain table with
-// the default options is streamed as before (stream.ts, mixture.ts); quantifier outputs, GEO series
-// matrices, several files, --sample-names and --na drop-gene read each file whole (quantifier files are
-// one sample each; a merge needs every file's genes).
-import { accessSync, closeSync, constants as fs, openSync, readFileSync, readSync } from "node:fs";
+// the default options is streamed as before (stream.ts, mixture.ts); with several files, --sample-names or
+// --na drop-gene every file's rows are read, a plain table still through the stream (no text held, cells
+// scanned on workers), quantifier outputs and GEO series matrices whole (they are small or need every line).
+import { accessSync, closeSync, constants as fs, openSync, readFileSync, readSync, statSync } from "node:fs";
 import { constants, gunzipSync } from "node:zlib";
 import { gunzipBounded, parseMatrix, type ReadOptions, roleError } from "../core/formats/read.js";
 import { isGzip } from "../core/formats/gzip.js";
@@ -18,7 +18,7 @@ import { toSymbols } from "../core/genes.js";
 import { cannotRead, readFileBytes } from "./read.js";
 import { hdf5Options, isHdf5Path, notHdf5, readHdf5Path } from "./hdf5.js";
 import { loadHdf5 } from "./host.js";
-import { readMatrixStreamed } from "./stream.js";
+import { readMatrixStreamed, streamMatrixFile } from "./stream.js";
 
 export interface MixtureRead {
   /** Genes (symbols) × samples. */
@@ -70,6 +70,24 @@ export function streamable(paths: readonly string[], v: Readonly<Record<string, 
   }
 }
 
+/**
+ * streamable for each of one or more files, --na and --sample-names allowed: CIBERSORT's reader merges the
+ * files and applies those as it streams (readCibersortMixture).
+ */
+export function streamableRows(paths: readonly string[], v: Readonly<Record<string, unknown>>): boolean {
+  const rest = { ...v, na: undefined, sampleNames: undefined };
+  return paths.length > 0 && paths.every((p) => streamable([p], rest));
+}
+
+/** Whether one file of several is a plain table that the stream reads as parseMatrix does (else it is read whole). */
+function plainTable(path: string): boolean {
+  try {
+    return statSync(path).isFile() && !isHdf5Path(path) && !isQuantLike(headText(path), path);
+  } catch {
+    return false; // the whole-file read says what is wrong
+  }
+}
+
 /** The API's mixture options checked as the CLI's (UsageError for a bad one), with defaults; duplicates kept. */
 export function mixtureValues(raw: Readonly<Record<string, unknown>>): OptionValues {
   const v: OptionValues = { duplicates: (raw.duplicates as string | undefined) ?? "error" };
@@ -108,7 +126,11 @@ export async function readMixturePaths(
   return { matrix: toSymbols(whole, { duplicates, onWarning }), dropped: [] };
 }
 
-/** readMixtureFiles, h5wasm loaded first when a file is HDF5 (it loads asynchronously). */
+/**
+ * readMixtureFiles, h5wasm loaded first when a file is HDF5 (it loads asynchronously), and each plain table
+ * (TSV/CSV/GCT/Arrow/Parquet, plain or gzipped) read through the stream: its cells scanned on workers, its text
+ * never held; same matrix, messages and warnings.
+ */
 export async function loadMixtureFiles(
   paths: readonly string[],
   v: OptionValues,
@@ -117,7 +139,13 @@ export async function loadMixtureFiles(
   hdf5: Hdf5Options | undefined = hdf5Options(v),
 ): Promise<MixtureRead> {
   if (paths.some(isHdf5Path)) await loadHdf5();
-  return readMixtureFiles(paths, v, onWarning, onNote, hdf5);
+  const r = mixtureReader(paths, v, onWarning, onNote, hdf5);
+  const parts: { name: string; matrix: Matrix }[] = [];
+  for (const p of paths) {
+    const streamed = plainTable(p) ? await streamMatrixFile(p, { ...r.ro, name: p }) : null;
+    parts.push({ name: p, matrix: streamed ? streamed.matrix : r.read(p) });
+  }
+  return r.combine(parts);
 }
 
 /**
@@ -132,6 +160,21 @@ export function readMixtureFiles(
   onNote: ((m: string) => void) | undefined = onWarning,
   hdf5: Hdf5Options | undefined = hdf5Options(v),
 ): MixtureRead {
+  const r = mixtureReader(paths, v, onWarning, onNote, hdf5);
+  return r.combine(paths.map((p) => ({ name: p, matrix: r.read(p) })));
+}
+
+/**
+ * What reading the files of a run takes, checked in the order messages name problems: the mixtures exist,
+ * then the ID tables are read. `read` reads one file whole, `combine` merges the files read.
+ */
+function mixtureReader(
+  paths: readonly string[],
+  v: OptionValues,
+  onWarning: ((m: string) => void) | undefined,
+  onNote: ((m: string) => void) | undefined,
+  hdf5: Hdf5Options | undefined,
+) {
   // The mixtures first: a missing mixture is named before any option's file (then read one at a time).
   const bytes = (p: string) => {
     try {
@@ -167,6 +210,6 @@ export function readMixtureFiles(
       throw roleError(e, ro);
     }
   };
-  const parts = paths.map((p) => ({ name: p, matrix: read(p) }));
-  return combineMixtures(parts, v, used, onWarning);
+  const combine = (parts: { name: string; matrix: Matrix }[]) => combineMixtures(parts, v, used, onWarning);
+  return { ro, read, combine };
 }

@@ -31,11 +31,11 @@ import { scanPicked } from "./scan-batch.js";
 export interface StreamResult {
   /** The kept rows, merged by the duplicate policy (column-major, as every Matrix). */
   matrix: Matrix;
-  /** Maximum over every numeric cell of the file (raw values, before any duplicate merge). */
+  /** Maximum over every numeric cell of the file (raw values, before any duplicate merge; rows with a missing value left out). */
   max: number;
   /** Gene of every data row, in file order (kept or not). */
   genes: string[];
-  /** Maximum of every data row, in the order of `genes`. */
+  /** Maximum of every data row, in the order of `genes`; NaN for a row with a missing value (--na drop-gene). */
   rowMax: Float64Array;
   /** With a ColumnPick: the file's sample columns and which of them (0-based, ascending) `matrix` holds. */
   picked?: { samples: number; columns: readonly number[] };
@@ -78,7 +78,8 @@ const headerDecoder = new TextDecoder("utf-8");
  * of the converted table, as readMatrixFile's (header = line 1). Arrow and Parquet: see stream-columnar.ts.
  * Returns null where readMatrixFile must read the file whole: gzipped Parquet, and a GCT whose dimension
  * line is not whole numbers. `chunk`: bytes split into lines at a time (tests use tiny ones). `par`: threads
- * that scan cells (TSV/CSV only); the result is the same for any thread count.
+ * that scan cells (TSV/CSV only); the result is the same for any thread count. With `opts.na` "drop-gene" a
+ * missing value is NaN, as readMatrixFile reads it (rowMax is NaN for its row).
  */
 export async function streamMatrixFile(
   path: string,
@@ -148,7 +149,7 @@ async function streamTable(
   if (opts.layout === "long" || (opts.layout !== "wide" && mayBeLong(lines, file))) return wholeAsStream(path, file, opts);
   const threads = scanThreads(path, par);
   const pool = threads > 0 ? new (await import("./stream-parallel.js")).ScanPool(threads) : undefined;
-  const t = new TableStream(file, noun(opts), keepFn(opts.keepRows), pool !== undefined, pick);
+  const t = new TableStream(file, noun(opts), keepFn(opts.keepRows), pool !== undefined, pick, opts.na === "drop-gene");
   // One reused buffer (the unfinished line moves to its front): no allocation per chunk. With workers, a
   // buffer goes with its rows to a worker and the unfinished line to a new one.
   let buf = new Uint8Array(chunk + (1 << 16));
@@ -238,18 +239,19 @@ export async function readMatrixStreamed(path: string, opts: ReadOptions = {}): 
 
 /**
  * A table the whole-file reader decides (a long table, told from all of its rows; or a three-column table
- * that is neither, whose error is then the whole-file reader's), returned as the stream returns it.
+ * that is neither, whose error is then the whole-file reader's; a file the stream does not read, see
+ * streamMatrixFile), returned as the stream returns it: `genes` are then the rows after duplicate merging.
  */
-function wholeAsStream(path: string, file: string, opts: ReadOptions): StreamResult {
+export function wholeAsStream(path: string, file: string, opts: ReadOptions): StreamResult {
   const all = readMatrixFile(path, { ...opts, name: file, keepRows: undefined });
   const nr = all.rows.length;
   const rowMax = new Float64Array(nr).fill(-Infinity);
-  let max = -Infinity;
   for (let i = 0; i < all.data.length; i++) {
     const r = i % nr;
-    if (all.data[i] > rowMax[r]) rowMax[r] = all.data[i];
-    if (all.data[i] > max) max = all.data[i];
+    if (all.data[i] > rowMax[r] || Number.isNaN(all.data[i])) rowMax[r] = all.data[i]; // NaN: a missing value
   }
+  let max = -Infinity;
+  for (let r = 0; r < nr; r++) if (rowMax[r] > max) max = rowMax[r];
   const keep = keepFn(opts.keepRows);
   const matrix = keep
     ? selectRows(
@@ -387,6 +389,8 @@ class TableStream {
     private readonly keep: ((gene: string) => boolean) | undefined,
     private readonly parallel = false,
     private readonly picker?: ColumnPick,
+    /** --na drop-gene: a missing value is NaN (the careful parser's). */
+    private readonly naDrop = false,
   ) {}
 
   /** The rows split since the last call (their text is the buffer just split). */
@@ -500,7 +504,7 @@ class TableStream {
 
   /** The first non-blank line after the header: the table's layout is now known. */
   private start(): void {
-    const lay = tableLayout(this.header!, this.line2, this.file, this.words);
+    const lay: TableLayout = { ...tableLayout(this.header!, this.line2, this.file, this.words), naDrop: this.naDrop };
     this.lay = lay;
     this.D = lay.delim.charCodeAt(0);
     this.ncol = lay.nf - 1;
@@ -687,9 +691,13 @@ class TableStream {
   }
 }
 
+/** NaN when a value is missing (only --na drop-gene reads one). */
 function rowMax(a: Float64Array, at: number, n: number): number {
   let m = -Infinity;
-  for (let c = at; c < at + n; c++) if (a[c] > m) m = a[c];
+  for (let c = at; c < at + n; c++) {
+    if (a[c] > m) m = a[c];
+    else if (Number.isNaN(a[c])) return NaN;
+  }
   return m;
 }
 

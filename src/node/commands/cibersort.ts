@@ -17,7 +17,7 @@ import {
   writePart,
 } from "../shard.js";
 import type { ReadOptions } from "../../core/formats/read.js";
-import { type CibersortMixture, readCibersortMixture } from "../mixture.js";
+import { type CibersortMixture, type CibersortMixtureOptions, readCibersortMixture } from "../mixture.js";
 import { hdf5Options } from "../hdf5.js";
 import { checkOutputPath } from "../write.js";
 import { checkPerm, checkThreads } from "../bounds.js";
@@ -40,8 +40,8 @@ import {
 import { nodeMethodHost } from "../method-host.js";
 import { cliSay } from "../output.js";
 import { checkOutput, cliOptionConfig, cliValues, INPUT_NOTE, mixtureNote, runMethodCli } from "./method.js";
-import { loadMixtureFiles, streamable } from "../mixtures.js";
-import { MIXTURE_OPTIONS } from "../../core/mixtures.js";
+import { loadMixtureFiles, streamableRows } from "../mixtures.js";
+import { MIXTURE_OPTIONS, wantsWholeRead } from "../../core/mixtures.js";
 import type { Matrix } from "../../core/matrix.js";
 import type { CliIO, Command } from "./types.js";
 import { commandArgs, printHelp } from "./args.js";
@@ -93,7 +93,8 @@ Output columns: Mixture, one column per cell type, P-value, Correlation, RMSE
 [, Absolute score (sig.score|no.sumto1)]; numbers at full double precision.
 
 Memory: without --qn and sig.score the mixture is streamed and only signature genes are kept (every cell
-is still checked, and its maximum taken for the anti-log rule), so a cohort larger than memory works;
+is still checked, and its maximum taken for the anti-log rule; several files, --na and --sample-names
+too), so a cohort larger than memory works;
 --qn and sig.score need every gene in memory (about twice the mixture's float64 size at the peak).`;
 
 /** CIBERSORTx's TRUE/FALSE (R's T/F too, any case); undefined for anything else. */
@@ -207,9 +208,16 @@ async function runCibersortCli(o: CibersortCliOptions, io: CliIO): Promise<{ out
   const paths = mixtures ?? [o.mixture];
   let read: { mixture: Matrix; mixtureMax?: number; dropped?: string[] };
   let picked: CibersortMixture["picked"];
-  if (streamable(paths, v))
-    ({ picked, ...read } = await readCibersortMixture(o.mixture, signature, { ...o, onWarning: warn, pick: shard?.pick }));
-  else {
+  if (streamableRows(paths, v)) {
+    const rows = {
+      na: v.na as CibersortMixtureOptions["na"],
+      sampleNames: v.sampleNames as string | undefined,
+      genes: v.genes as CibersortMixtureOptions["genes"],
+    };
+    // A shard's columns are picked by the reader only from one file's own columns.
+    const pick = paths.length > 1 || wantsWholeRead(v) ? undefined : shard?.pick;
+    ({ picked, ...read } = await readCibersortMixture(paths, signature, { ...o, ...rows, onWarning: warn, pick }));
+  } else {
     const r = await loadMixtureFiles(paths, v, warn, mixtureNote(o, io), o.hdf5);
     read = { mixture: r.matrix, dropped: r.dropped };
   }
