@@ -292,6 +292,23 @@ describe("inputs bounded (exit 3, located)", () => {
     }
   });
 
+  it("line counting after long lines (their searches go through the Buffer's indexOf), with CR, CRLF and without", () => {
+    setInputLimits({ maxLineBytes: 4096 });
+    const texts = [
+      `${"x".repeat(3000)}\r\n${"y".repeat(2500)}\r${"z".repeat(10)}\n${"w".repeat(5000)}\n`,
+      `${"x".repeat(3000)}\n${"y".repeat(2500)}\n${"z".repeat(10)}\n${"w".repeat(5000)}\n`,
+    ];
+    for (const t of texts) {
+      const text = Buffer.from(t);
+      for (const cut of [1000, 3001, 4096, 65536]) {
+        const g = new StreamGuard("f", { lines: true });
+        expect(() => {
+          for (let i = 0; i < text.length; i += cut) g.push(text.subarray(i, i + cut));
+        }).toThrow("f: line 4 is longer than 4 KiB");
+      }
+    }
+  });
+
   it("decompressed size over CELLFRAC_MAX_FILE (whole-file gunzip and the stream)", () => {
     const gz = join(dir, "big.tsv.gz");
     writeFileSync(gz, gzipSync(`gene\ts1\n${Array.from({ length: 200_000 }, (_, i) => `G${i}\t1\n`).join("")}`));

@@ -4,6 +4,8 @@
 import { describe, expect, it } from "vitest";
 import { nearMidpointN, rStrtod } from "../src/core/formats/rnumber.js";
 import { scanCells, scanRowMax } from "../src/core/formats/scan.js";
+import { loadCore } from "../src/core/wasm.js";
+import { scanBatch } from "../src/node/scan-batch.js";
 import { seededRandom } from "./helpers/random.js";
 
 const enc = new TextEncoder();
@@ -156,5 +158,67 @@ describe("scanRowMax = the maximum of scanCells' values", () => {
       if (!Number.isNaN(scanRowMax(b, s, e, 9, n))) accepted++;
     }
     expect(accepted).toBeGreaterThan(5_000); // most rows are read, not refused
+  });
+});
+
+describe("the parallel reader's Wasm row kernel (rowMaxCandidates) = scanRowMax", () => {
+  /** One batch of rows as the reader hands it to a worker: every row's maximum, JS loop vs Wasm kernel. */
+  function sameBatch(rows: string[][], ncol: (r: string[]) => number, D = "\t"): Promise<void> {
+    const text = rows.map((r) => `g\t${r.join(D)}\n`).join("");
+    const bytes = enc.encode(text);
+    const idx: number[] = [];
+    let p = 0;
+    for (const r of rows) {
+      const e = bytes.indexOf(10, p);
+      idx.push(p + 2, e, 0);
+      p = e + 1;
+      void r;
+    }
+    const n0 = ncol(rows[0]);
+    const task = { bytes, rows: Int32Array.from(idx), D: D.charCodeAt(0), ncol: n0 };
+    return loadCore().then((core) => {
+      const js = scanBatch(task).out;
+      const wasm = scanBatch(task, core).out;
+      for (let i = 0; i < rows.length; i++) expect(Object.is(wasm[i], js[i]), `${rows[i].join(D)}: ${wasm[i]} vs ${js[i]}`).toBe(true);
+    });
+  }
+
+  it("adversarial rows, hazards and refused rows give the same maxima", async () => {
+    const hz = hazards(30);
+    const rows: string[][] = [];
+    for (const t of hz) rows.push([t, String(Number(t))], [String(Number(t)), t], [`-${t}`, `-${Number(t)}`]);
+    rows.push(["0", "-0"], ["-0", "0"], ["1.", ".5"], ["007", "7"], ["+1", "0.5"], ["1e5", "99999.99"]);
+    rows.push(["1234567890123456", "1"], ["1", "NA"], ["", "1"], ["-", "1"], ["1 ", "2"], ["1.2.3", "1"]);
+    await sameBatch(
+      rows.map((r) => [...r, "0.25"]),
+      () => 3,
+    );
+    await sameBatch([["1", "2", "3"], ["1", "2"], ["4"]], () => 2); // extra and missing cells
+    await sameBatch(
+      [
+        ["1.5", "2.5"],
+        ["3", "-4"],
+      ],
+      () => 2,
+      ",",
+    ); // CSV
+  });
+
+  it("random rows of one width, as a cohort's", async () => {
+    const rnd = seededRandom(20261207);
+    const hz = hazards(20);
+    const digits = (n: number) => Array.from({ length: n }, () => Math.floor(rnd() * 10)).join("");
+    const token = (): string => {
+      const u = rnd();
+      if (u < 0.002) return "NA";
+      if (u < 0.01) return hz[Math.floor(rnd() * hz.length)];
+      if (u < 0.012) return `${digits(2)}e-${digits(1)}`;
+      const t = `${rnd() < 0.2 ? "-" : ""}${digits(Math.floor(rnd() * 6))}${rnd() < 0.8 ? `.${digits(Math.floor(rnd() * 10))}` : ""}`;
+      return t === "" || t === "-" ? "0" : t;
+    };
+    for (const width of [1, 7, 300]) {
+      const rows = Array.from({ length: 400 }, () => Array.from({ length: width }, token));
+      await sameBatch(rows, () => width);
+    }
   });
 });

@@ -219,6 +219,10 @@ describe("a shard's columns (ColumnPick): only those cells are read, the same va
     await expectPicked(put("wide.tsv", text), {}, columns, [4096]);
     await expectPicked(put("wide.tsv.gz", gzipSync(text)), {}, [0, 11_999], [4096]);
     await expectSame(put("wide2.tsv", text), {}, [4096]);
+    // Long lines' ends are searched for through the Buffer's indexOf (findByte): CRLF and lone CR too.
+    const kept = { keepRows: (g: string) => g === "G3" };
+    await expectSame(put("wide-crlf.tsv", text.replace(/\n/g, "\r\n")), kept, [4096, 1 << 16]);
+    await expectSame(put("wide-cr.tsv", text.replace(/\n/g, "\r")), kept, [1 << 16]);
   }, 600_000);
 
   it("a Parquet table (not the text stream's) is picked after reading", async () => {

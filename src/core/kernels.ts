@@ -57,6 +57,8 @@ export const KERNEL_FUNCTIONS = {
   estimateScores: [["x", "n", "samples", "setRows", "setOff", "nSets", "out", "idx", "tmp", "tag", "posF", "w", "res"], VOID],
   rankColumns: [["x", "n", "samples", "minTies", "out", "idx", "tmp"], VOID],
   log2p1: [["p", "n"], VOID],
+  // the parallel reader's row maximum (assembly/rowmax.ts)
+  rowMaxCandidates: [["b", "s", "e", "D", "ncol", "at", "val", "cap"], NUM],
   topEigen: [["a", "k", "v", "vecs"], NUM],
 } as const satisfies Record<string, readonly [readonly string[], typeof VOID | typeof NUM]>;
 

@@ -133,6 +133,20 @@ export function checkLineLengths(b: Uint8Array, file: string | undefined, kind?:
  * limit instead of after buffering the whole excess: with `total`, the bytes so far (maxFileBytes: for data
  * that is decompressed, not read from disk); with `lines`, the bytes since the last line break (maxLineBytes).
  */
+/** A line at least this long makes the next search for a line end go through the chunk's own indexOf (findByte). */
+export const FAR_LINE = 2048;
+
+/**
+ * Where `byte` next occurs in `b` from `from` (b.length when it does not). A search expected to go far (after a long
+ * line, or the first one for a byte that seldom occurs) uses `own`'s indexOf: `own` holds the same bytes, and a Node
+ * Buffer's indexOf is memchr, ≈ 20× a typed array's over megabytes (4 MB: 0.08 vs 1.4–2.4 ms). Near ones use the
+ * typed array's, which costs less per call while a short run's code is still cold. Both give the same index.
+ */
+export function findByte(b: Uint8Array, own: Uint8Array, byte: number, from: number, far: boolean): number {
+  const k = far ? own.indexOf(byte, from) : b.indexOf(byte, from);
+  return k < 0 ? b.length : k;
+}
+
 export class StreamGuard {
   private total = 0;
   private run = 0;
@@ -150,20 +164,23 @@ export class StreamGuard {
     if (this.check.total && this.total > current.maxFileBytes)
       throw overLimit("the decompressed data", "maxFileBytes", { file: this.file });
     if (!this.check.lines) return;
-    // A plain view: a Node Buffer's indexOf (zlib's chunks) goes through JavaScript before the search, per line.
+    // A plain view for near searches: a Node Buffer's indexOf (zlib's chunks) goes through JavaScript first;
+    // far ones go through the chunk's own (findByte).
     const b = new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length);
+    const n = b.length;
     const max = current.maxLineBytes;
     let s = 0;
     if (this.cr && b[0] === 10) s = 1; // the CR already counted the line
-    this.cr = b.length > 0 && b[b.length - 1] === 13;
+    this.cr = n > 0 && b[n - 1] === 13;
     // The next CR is searched for again only once passed: searching the rest of the chunk on every line made a
     // file without CRs cost time quadratic in its lines.
-    let cr = -2;
+    let cr = -1;
+    let far = true;
     for (;;) {
-      let lf = b.indexOf(10, s);
-      if (cr !== -1 && cr < s) cr = b.indexOf(13, s);
-      if (cr >= 0 && (lf < 0 || cr < lf)) lf = cr; // a lone CR ends a line too (CRLF then counts an extra empty one)
-      if (lf < 0) {
+      let lf = findByte(b, chunk, 10, s, far);
+      if (cr < s) cr = findByte(b, chunk, 13, s, far || cr < 0);
+      if (cr < lf) lf = cr; // a lone CR ends a line too (CRLF then counts an extra empty one)
+      if (lf === n) {
         this.run += b.length - s;
         if (this.run > max) throw lineTooLong(this.file, this.line, this.check.kind);
         return;
@@ -171,6 +188,7 @@ export class StreamGuard {
       if (this.run + lf - s > max) throw lineTooLong(this.file, this.line, this.check.kind);
       this.run = 0;
       if (!(b[lf] === 13 && b[lf + 1] === 10)) this.line++; // a CRLF counts at its LF
+      far = lf - s >= FAR_LINE;
       s = lf + 1;
     }
   }

@@ -7,6 +7,7 @@
  * anti-log rule. Numbers, messages and locations are readMatrixFile's: well-formed lines go through the byte
  * scanner (scan.ts), any other line through the careful per-line parser of read.ts.
  */
+import { Buffer } from "node:buffer";
 import { closeSync, createReadStream, openSync, readSync, statSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { open } from "node:fs/promises";
@@ -22,11 +23,12 @@ import { type TableLayout, tableLayout } from "../core/formats/read.js";
 import { cannotRead, readMatrixFile } from "./read.js";
 import { withSeekable } from "./pipe.js";
 import { scanCells, scanRowMax, str } from "../core/formats/scan.js";
-import { inputLimits, overLimit, StreamGuard } from "../core/limits.js";
+import { FAR_LINE, findByte, inputLimits, overLimit, StreamGuard } from "../core/limits.js";
 import { ArrowStreamCheck } from "../core/formats/arrow-check.js";
 import { isHdf5 } from "../core/formats/hdf5.js";
 import type { PendingRow, ScannedBatch } from "./stream-parallel.js";
-import { scanPicked } from "./scan-batch.js";
+import { scanPicked, WasmRowMax } from "./scan-batch.js";
+import { type Core, loadCore } from "../core/wasm.js";
 
 export interface StreamResult {
   /** The kept rows, merged by the duplicate policy (column-major, as every Matrix). */
@@ -150,6 +152,7 @@ async function streamTable(
   const threads = scanThreads(path, par);
   const pool = threads > 0 ? new (await import("./stream-parallel.js")).ScanPool(threads) : undefined;
   const t = new TableStream(file, noun(opts), keepFn(opts.keepRows), pool !== undefined, pick, opts.na === "drop-gene");
+  if (!pool && opts.keepRows && !pick) t.core = await loadCore(); // rows not kept: the Wasm row kernel, as the workers
   // One reused buffer (the unfinished line moves to its front): no allocation per chunk. With workers, a
   // buffer goes with its rows to a worker and the unfinished line to a new one.
   let buf = new Uint8Array(chunk + (1 << 16));
@@ -308,12 +311,13 @@ export async function* readChunks(
   const gz = isGzip(head.subarray(0, n));
   gzipped?.(gz);
   if (!gz) {
-    // Plain text: one reused buffer (the caller copies each piece before asking for the next).
+    // Plain text: one reused buffer (the caller copies each piece before asking for the next). A Buffer, as
+    // gunzip's chunks are: the line guard's far searches use its indexOf (findByte).
     const fh = await open(path, "r").catch((e: unknown) => {
       throw cannotRead(e, opts, file);
     });
     try {
-      const rb = new Uint8Array(1 << 20);
+      const rb = Buffer.alloc(1 << 20);
       for (;;) {
         let got: number;
         try {
@@ -382,6 +386,10 @@ class TableStream {
   /** With workers (not GCT): rows split since the last take(), their cells not yet scanned. */
   pending: PendingRow[] = [];
   private par = false;
+  /** Without workers: a Wasm core for the rows not kept (WasmRowMax, over the buffer lines() is splitting). */
+  core: Core | undefined;
+  private wasmRows: WasmRowMax | undefined;
+  private wasmOf: Uint8Array | undefined;
 
   constructor(
     private readonly file: string,
@@ -406,18 +414,23 @@ class TableStream {
    */
   lines(b: Uint8Array, eof: boolean): number {
     const n = b.length;
+    const own = Buffer.from(b.buffer, b.byteOffset, n); // memchr for far searches (findByte)
+    this.wasmRows = undefined; // b's bytes are copied to Wasm memory on first need
+    this.wasmOf = b;
     let pos = 0;
     let lf = -1;
     let cr = -1;
     let q = -1;
+    let far = true;
     while (pos < n) {
-      if (lf < pos) lf = nextOf(b, 10, pos);
-      if (cr < pos) cr = nextOf(b, 13, pos);
-      if (q < pos) q = nextOf(b, 34, pos);
+      if (lf < pos) lf = findByte(b, own, 10, pos, far);
+      if (cr < pos) cr = findByte(b, own, 13, pos, far || cr < 0);
+      if (q < pos) q = findByte(b, own, 34, pos, far || q < 0);
       const t = Math.min(lf, cr);
       if (t === n && !eof) break;
       if (t === n - 1 && b[t] === 13 && !eof) break; // a CR at the end: the LF of a CRLF may follow
       this.line(b, pos, t, q < t);
+      far = t - pos >= FAR_LINE;
       pos = t + 1;
       if (t < n && b[t] === 13 && pos < n && b[pos] === 10) pos++;
     }
@@ -615,7 +628,9 @@ class TableStream {
         } else if (this.pick) {
           // Not kept: nothing of it is needed (the plan checked every cell).
         } else {
-          m = scanRowMax(b, g + 1, e, this.D, ncol); // checked, not stored
+          // checked, not stored
+          if (this.core && b === this.wasmOf) m = (this.wasmRows ??= new WasmRowMax(this.core, b, ncol)).max(b, g + 1, e, this.D);
+          else m = scanRowMax(b, g + 1, e, this.D, ncol);
           if (Number.isNaN(m)) gene = undefined;
         }
       }
@@ -699,11 +714,6 @@ function rowMax(a: Float64Array, at: number, n: number): number {
     else if (Number.isNaN(a[c])) return NaN;
   }
   return m;
-}
-
-function nextOf(b: Uint8Array, byte: number, from: number): number {
-  const k = b.indexOf(byte, from);
-  return k < 0 ? b.length : k;
 }
 
 /** isBlank on the line's text, decoding only when the first byte is not already printable ASCII. */

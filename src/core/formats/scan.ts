@@ -199,12 +199,22 @@ export function scanRowMax(b: Uint8Array, s: number, e: number, D: number, ncol:
     }
     s++;
   }
+  return candidateMax(b, e, candAt, candV, nc);
+}
+
+/**
+ * The row's maximum from its candidates (start offsets `at`, quick values `v`, nc of them; the row's quick
+ * maximum is among them): those within 4 ulps of it read exactly. Shared with the Wasm row scan (scan-batch.ts).
+ */
+export function candidateMax(b: Uint8Array, e: number, at: Int32Array, v: Float64Array, nc: number): number {
+  let qm = -Infinity;
+  for (let k = 0; k < nc; k++) if (v[k] > qm) qm = v[k];
   const lo = qm - Math.abs(qm) * QUICK_TOL;
   let m = -Infinity;
   for (let k = 0; k < nc; k++) {
-    if (candV[k] < lo) continue;
-    const v = scanNumber(b, candAt[k], e);
-    if (v > m) m = v;
+    if (v[k] < lo) continue;
+    const x = scanNumber(b, at[k], e);
+    if (x > m) m = x;
   }
   return m;
 }
