@@ -1,7 +1,7 @@
 // The row maximum of rows not kept (docs/scale.md, Reading): scanRowMax's JavaScript loop against the Wasm
 // kernel rowMaxCandidates (WasmRowMax, the copy into Wasm memory included), over the data rows of a table's first
 // lines; same maxima checked. Warm: four rounds in one process.
-//   head -n 400 cohort10k.tsv > /tmp/head.tsv && npx tsx bench/rowmax.ts /tmp/head.tsv
+//   head -n 400 cohort10k.tsv > head.tsv && npx tsx bench/rowmax.ts head.tsv
 import { readFileSync } from "node:fs";
 import "../src/node/host.js";
 import { scanRowMax } from "../src/core/formats/scan.js";

@@ -8,8 +8,8 @@ import { FitFailure, failureReason, runFitsInProcess, type FitRunner } from "../
 import type { FitTask, FitTaskFailure } from "./fit-worker.js";
 
 /**
- * Chunks per thread: enough for load balance and smooth progress, few enough to amortise task overhead. 32: the
- * 10,000-sample exact run's last chunks (≈ 0.5 s each, 2 s with 8) no longer leave one core idle at the end.
+ * Chunks per thread: enough for load balance and smooth progress, few enough to amortise task overhead. 32, not 8:
+ * the 10,000-sample exact run's last chunks no longer leave one core idle (bench/RESULTS.md, 32 chunks per thread).
  */
 const CHUNKS_PER_THREAD = 32;
 /**
