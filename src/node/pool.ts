@@ -56,6 +56,9 @@ export const runFitsOnPool: FitRunner = async (problem, vectors, local, opts) =>
   if (threads === 1 || k < MIN_VECTORS_FOR_POOL || smallExact) return runFitsInProcess(problem, vectors, local, opts);
   const out = new Float64Array(k * R);
   const chunk = Math.max(1, opts.chunkSize ?? Math.ceil(k / (threads * CHUNKS_PER_THREAD)));
+  // No worker without a chunk: one would only start, and be terminated at the end while it may still be
+  // loading its module (see below).
+  const workers = Math.min(threads, Math.ceil(k / chunk));
   let fitted = 0;
   // X goes to the workers once, in shared memory: a task then carries only its own vectors.
   const x = new Float64Array(new SharedArrayBuffer(problem.x.byteLength));
@@ -64,18 +67,20 @@ export const runFitsOnPool: FitRunner = async (problem, vectors, local, opts) =>
   const { Piscina } = await import("piscina"); // loaded by the first run that uses threads (start-up)
   const pool = new Piscina<FitTask, Float64Array | FitTaskFailure>({
     filename: workerFile(),
-    minThreads: threads,
-    maxThreads: threads,
+    minThreads: workers,
+    maxThreads: workers,
     idleTimeout: 1000,
     resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
   });
-  // At most `threads` tasks in flight, each chunk copied out only when it is submitted (bounded memory).
+  // At most `workers` tasks in flight, each chunk copied out only when it is submitted (bounded memory).
   // After an abort or a failure nothing new is submitted and the running tasks finish (latency: one chunk);
   // the pool is destroyed only once no task is in flight. A busy worker is never terminated: its answer may
   // already be queued (piscina then emits an 'error' with no listener, "Unexpected message from Worker", and
-  // the process dies), and a worker still loading its module can abort the process (a Node assertion in
-  // require(esm)). Chunks are submitted in order, so when the lanes end every chunk before a failing one has
-  // run: the lowest failing vector wins, as in runFitsInProcess, whatever the timing or thread count.
+  // the process dies), and one still loading its module (piscina hands start-up workers a task at once)
+  // can abort the process: Node 20's require(esm) is not safe to terminate. Every worker gets a task at the
+  // start, so at the end each has loaded; only a replacement for a worker that died may still be starting.
+  // Chunks are submitted in order, so when the lanes end every chunk before a failing one has run: the
+  // lowest failing vector wins, as in runFitsInProcess, whatever the timing or thread count.
   let next = 0;
   let failure: FitFailure | undefined;
   const fail = (f: FitFailure) => {
@@ -103,7 +108,7 @@ export const runFitsOnPool: FitRunner = async (problem, vectors, local, opts) =>
     }
   };
   try {
-    await Promise.all(Array.from({ length: threads }, lane));
+    await Promise.all(Array.from({ length: workers }, lane));
   } finally {
     await pool.destroy();
   }
