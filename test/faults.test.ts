@@ -33,6 +33,7 @@ import { coreAlgLayout } from "../src/core/kernels.js";
 import { loadCore } from "../src/core/wasm.js";
 import type { CibersortEngine } from "../src/core/cibersort/engine.js";
 import { formatParquet } from "../src/core/formats/parquet.js";
+import { injectFault } from "../src/core/cibersort/faults.js";
 
 const CLI = new URL("../dist/node/cli.js", import.meta.url).pathname;
 const isRoot = process.getuid?.() === 0;
@@ -356,7 +357,7 @@ describe("inputs bounded (exit 3, located)", () => {
 });
 
 describe("worker failures stop the run cleanly", () => {
-  // CELLFRAC_TEST_FAULT=<kind>@<vector>: vectors are the 4 permutations, then samples S1…S6.
+  // CELLFRAC_TEST_FAULT=<kind>@<vector>[+<n>ms],…: vectors are the 4 permutations, then samples S1…S6.
   for (const [fault, msg] of [
     ["throw@5", /^cellfrac: error: cibersort: the fit of sample "S2" failed: Error: injected fault\n$/],
     ["trap@2", /^cellfrac: error: cibersort: the fit of permutation 3 failed: WebAssembly trap: unreachable\n$/],
@@ -377,11 +378,41 @@ describe("worker failures stop the run cleanly", () => {
     }, 120_000);
   }
 
+  it("two chunks fail: the lower vector is named though it fails last, and the pool waits for it", () => {
+    // Chunks are one vector here. Vector 5 (S2) fails 1 s after vector 6 (S3) on the other worker: a pool that
+    // reports the first failure in time names S3 (and terminated a busy worker, which could crash the process).
+    const out = join(dir, "fault-two.tsv");
+    const r = spawnCli([...CIB(), "--threads", "2", "-o", out], { env: { CELLFRAC_TEST_FAULT: "throw@5+1000ms,trap@6" } });
+    expect(r.err).toMatch(/^cellfrac: error: cibersort: the fit of sample "S2" failed: Error: injected fault\n$/);
+    expect(r.code).toBe(1);
+    expect(readdirSync(dir).filter((f) => f.startsWith("fault-"))).toEqual([]);
+  }, 120_000);
+
   it("the hook is inert when unset: the same run succeeds", () => {
     const r = spawnCli([...CIB(), "--threads", "2"]);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^Mixture\t/);
   }, 60_000);
+
+  it("the hook: a task fails at its lowest listed vector, n ms late with +<n>ms; other tasks are untouched", () => {
+    const oom = (): never => {
+      throw new Error("the host's oom");
+    };
+    const spec = "throw@9,trap@7+50ms";
+    expect(() => injectFault(spec, 0, 7, oom)).not.toThrow(); // vectors 0-6
+    const t0 = Date.now();
+    const e = (() => {
+      try {
+        injectFault(spec, 6, 4, oom); // vectors 6-9 hold 7 and 9
+      } catch (x) {
+        return x;
+      }
+    })();
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(50);
+    expect(e).toBeInstanceOf(FitFailure);
+    expect(e).toMatchObject({ first: 1, last: 1, reason: "WebAssembly trap: unreachable" });
+    expect(() => injectFault("oom@3", 3, 1, oom)).toThrow("the host's oom");
+  });
 
   it("in this thread, a failing fit is a FitFailure naming its vector in the whole batch", async () => {
     // the 6th fit (vector 5, in the second chunk of 4) traps

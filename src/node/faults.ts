@@ -1,5 +1,5 @@
 /**
- * The Node fit worker's fault hook (src/core/cibersort/faults.ts): CELLFRAC_TEST_FAULT=<kind>@<vector>.
+ * The Node fit worker's fault hook (src/core/cibersort/faults.ts): CELLFRAC_TEST_FAULT=<kind>@<vector>[+<n>ms],….
  * `oom` here exhausts the worker's heap, so its resource limit kills it as a real out-of-memory would.
  * Unset (every normal run), it does nothing.
  */

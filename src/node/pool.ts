@@ -70,17 +70,16 @@ export const runFitsOnPool: FitRunner = async (problem, vectors, local, opts) =>
     resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
   });
   // At most `threads` tasks in flight, each chunk copied out only when it is submitted (bounded memory).
-  // After an abort nothing new is submitted and the running tasks finish normally (abort latency is one
-  // chunk). After a failure the pool is destroyed at once: the other workers are terminated mid-task and
-  // their rejected tasks ignored, as the run's result is the failure.
+  // After an abort or a failure nothing new is submitted and the running tasks finish (latency: one chunk);
+  // the pool is destroyed only once no task is in flight. A busy worker is never terminated: its answer may
+  // already be queued (piscina then emits an 'error' with no listener, "Unexpected message from Worker", and
+  // the process dies), and a worker still loading its module can abort the process (a Node assertion in
+  // require(esm)). Chunks are submitted in order, so when the lanes end every chunk before a failing one has
+  // run: the lowest failing vector wins, as in runFitsInProcess, whatever the timing or thread count.
   let next = 0;
   let failure: FitFailure | undefined;
-  let destroyed: Promise<void> | undefined;
-  const destroy = () => (destroyed ??= pool.destroy());
   const fail = (f: FitFailure) => {
-    if (failure !== undefined) return;
-    failure = f;
-    void destroy();
+    if (failure === undefined || f.first < failure.first) failure = f;
   };
   const lane = async (): Promise<void> => {
     while (next < k && failure === undefined && !opts.signal?.aborted) {
@@ -106,7 +105,7 @@ export const runFitsOnPool: FitRunner = async (problem, vectors, local, opts) =>
   try {
     await Promise.all(Array.from({ length: threads }, lane));
   } finally {
-    await destroy();
+    await pool.destroy();
   }
   if (failure !== undefined) throw failure;
   opts.signal?.throwIfAborted();
