@@ -65,8 +65,11 @@ const PARALLEL_MIN_BYTES = 32 << 20;
 
 /** Bytes handed to the line splitter at a time. */
 const CHUNK = 1 << 22;
-/** Doubles per storage block of kept rows (8 MB). */
-const BLOCK = 1 << 20;
+/**
+ * Doubles per storage block of kept rows (1 MB): small, because V8 counts the buffers a run allocates toward
+ * its first full collection, which a short run then pays for (the bundled example: an 8 MB block did).
+ */
+const BLOCK = 1 << 17;
 
 // The whole-file decode of readMatrixFile keeps a U+FEFF inside the text; a per-line decode must too.
 const lineDecoder = new TextDecoder("utf-8", { ignoreBOM: true });
@@ -155,7 +158,7 @@ async function streamTable(
   if (!pool && opts.keepRows && !pick) t.core = await loadCore(); // rows not kept: the Wasm row kernel, as the workers
   // One reused buffer (the unfinished line moves to its front): no allocation per chunk. With workers, a
   // buffer goes with its rows to a worker and the unfinished line to a new one.
-  let buf = new Uint8Array(chunk + (1 << 16));
+  let buf = new Uint8Array(Math.min(chunk, whole?.length ?? chunk) + (1 << 16));
   let len = 0;
   let next = chunk; // split lines once this much is buffered (a long line is not rescanned per piece)
   let committing = false;
