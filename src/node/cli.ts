@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The cellfrac command line. Exit codes: 0 ok, 1 internal error, 2 usage error, 3 bad input data or an output that cannot be written.
-import { packageVersion } from "./host.js";
+import { packageVersion, prefetchGeneIndex } from "./host.js";
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { COMMANDS } from "./commands/index.js";
@@ -42,6 +42,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     }
     const command = COMMANDS.find((c) => c.name === cmd);
     if (!command) throw new UsageError(`unknown command "${cmd}" (try cellfrac --help)`);
+    if (command.genes) prefetchGeneIndex();
     return await (await command.load()).run(rest, io);
   } catch (e) {
     if (e instanceof UsageError || (e instanceof TypeError && (e as { code?: string }).code?.startsWith("ERR_PARSE_ARGS"))) {

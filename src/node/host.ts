@@ -2,7 +2,8 @@
 // and zlib from node:zlib, apache-arrow when first needed, the Wasm core compiled from build/*.wasm (once per
 // build and thread).
 // Installed when this module loads; every Node entry point (API, CLI, fit worker) imports it first.
-import { readFileSync } from "node:fs";
+import { Buffer } from "node:buffer";
+import { closeSync, fstatSync, openSync, read, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
@@ -30,6 +31,9 @@ export function packageVersion(): string {
 /** apache-arrow's CommonJS build, required on first use (synchronous, as the core's parsers are). */
 let arrow: typeof import("apache-arrow") | undefined;
 const require = createRequire(import.meta.url);
+
+/** node:crypto, loaded by its first user (a file written, a plan's hash), not by every run (start-up). */
+export const nodeCrypto = (): typeof import("node:crypto") => require("node:crypto") as typeof import("node:crypto");
 
 const modules = new Map<CoreFlavor, Promise<WebAssembly.Module>>();
 
@@ -78,10 +82,35 @@ export async function loadHdf5(): Promise<H5Lib> {
   return h5;
 }
 
+const GENE_INDEX = new URL("build/human_genes.index", PACKAGE_ROOT);
+let geneIndexRead: Buffer | undefined;
+
+/**
+ * Starts reading the gene index on libuv's thread pool (one read of the whole file), so that a command that
+ * maps gene names finds it read while its own modules were loading (≈ 10 ms of a short run's main thread).
+ * Only a head start: geneIndex() reads the file itself when the read has not finished (or failed).
+ */
+export function prefetchGeneIndex(): void {
+  if (geneIndexRead) return;
+  let fd: number;
+  let b: Buffer;
+  try {
+    fd = openSync(GENE_INDEX, "r");
+    b = Buffer.allocUnsafe(fstatSync(fd).size);
+  } catch {
+    return;
+  }
+  read(fd, b, 0, b.length, 0, (err, n) => {
+    closeSync(fd);
+    if (!err && n === b.length) geneIndexRead ??= b;
+  });
+}
+
 /** build/human_genes.index (scripts/gene-index.mjs), or undefined when the build has none. */
 function geneIndex(): Uint8Array | undefined {
+  if (geneIndexRead) return geneIndexRead;
   try {
-    return readFileSync(new URL("build/human_genes.index", PACKAGE_ROOT));
+    return readFileSync(GENE_INDEX);
   } catch {
     return undefined;
   }

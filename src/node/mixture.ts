@@ -107,7 +107,8 @@ async function readSeekable(files: Seekable[], signature: Matrix, o: CibersortMi
   // by the duplicate policy and by gene, then mapped to symbols. A row is dropped for a NaN in the shadow
   // exactly when the whole mixture's row has one (first keeps the first row's; mean and max any row's).
   const shadows = rs.map((r, k) => {
-    const flags = Float64Array.from(r.rowMax, (m) => (Number.isNaN(m) ? NaN : 0));
+    const flags = new Float64Array(r.rowMax.length);
+    for (let i = 0; i < flags.length; i++) if (Number.isNaN(r.rowMax[i])) flags[i] = NaN;
     const file = files[k].name;
     return {
       name: file,

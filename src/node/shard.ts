@@ -1,6 +1,6 @@
 // The Node side of sharded runs (docs/scale.md, "Sharding"): the shard options every method command takes,
 // the fingerprints plans and parts carry (SHA-256 of the input bytes, streamed), and writing a part.
-import { createHash } from "node:crypto";
+import { nodeCrypto } from "./host.js";
 import { createReadStream, readFileSync, statSync } from "node:fs";
 import { basename } from "node:path";
 import { InputError, UsageError } from "../core/errors.js";
@@ -80,7 +80,7 @@ export function shardColumns(samples: readonly string[], s: ShardArgs): number[]
 
 /** SHA-256 (hex) of a file's bytes, streamed. */
 export async function fileSha256(path: string): Promise<string> {
-  const h = createHash("sha256");
+  const h = nodeCrypto().createHash("sha256");
   try {
     for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
   } catch (e) {
@@ -91,14 +91,14 @@ export async function fileSha256(path: string): Promise<string> {
 
 /** SHA-256 (hex) of a parsed matrix (names and values): a bundled signature has no file of its own. */
 export function matrixSha256(m: Matrix): string {
-  const h = createHash("sha256");
+  const h = nodeCrypto().createHash("sha256");
   h.update(JSON.stringify([m.rows, m.cols]));
   h.update(new Uint8Array(m.data.buffer, m.data.byteOffset, m.data.byteLength));
   return h.digest("hex");
 }
 
 export function textSha256(text: string): string {
-  return createHash("sha256").update(text).digest("hex");
+  return nodeCrypto().createHash("sha256").update(text).digest("hex");
 }
 
 /** The file name plans and parts show (never a machine's path). */

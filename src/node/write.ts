@@ -1,6 +1,6 @@
 /** Crash-safe file writes (temp file + rename) and output errors as one-line messages. */
 import { accessSync, closeSync, constants, fsyncSync, openSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
-import { randomBytes } from "node:crypto";
+import { nodeCrypto } from "./host.js";
 import { dirname } from "node:path";
 import { OutputError } from "../core/errors.js";
 
@@ -54,7 +54,7 @@ export function checkOutputPath(path: string | undefined): void {
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   const bytes = typeof data === "string" ? Buffer.from(data, "utf8") : data;
   if (isSpecial(path)) return writeThrough(path, bytes);
-  const tmp = `${path}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
+  const tmp = `${path}.${process.pid}.${nodeCrypto().randomBytes(6).toString("hex")}.tmp`;
   let fd: number | undefined;
   try {
     fd = openSync(tmp, "wx", 0o666);

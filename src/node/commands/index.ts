@@ -8,6 +8,8 @@ export interface CommandEntry {
   /** One line for `cellfrac --help`. */
   usage: string;
   summary: string;
+  /** Maps gene names (reads a mixture): the CLI starts reading the gene index while the command loads. */
+  genes?: boolean;
   load(): Promise<Command>;
 }
 
@@ -16,36 +18,42 @@ export const COMMANDS: CommandEntry[] = [
     name: "cibersort",
     usage: "cellfrac cibersort <mixture> [<mixture> ...] [--signature <file|LM22>] [options]",
     summary: "CIBERSORT v1.04, R-identical",
+    genes: true,
     load: async () => (await import("./cibersort.js")).cibersortCommand,
   },
   {
     name: "nnls",
     usage: "cellfrac nnls <mixture> [--signature <file|LM22|TIL10>] [--coefficients]",
     summary: "NNLS deconvolution (Lawson–Hanson, as R nnls)",
+    genes: true,
     load: async () => (await import("./nnls.js")).nnlsCommand,
   },
   {
     name: "epic",
     usage: "cellfrac epic <mixture> [--reference TRef|BRef|<dir>]",
     summary: "EPIC cell fractions incl. uncharacterised cells",
+    genes: true,
     load: async () => (await import("./epic.js")).epicCommand,
   },
   {
     name: "quantiseq",
     usage: "cellfrac quantiseq <mixture> [--tumor] [--arrays]",
     summary: "quanTIseq cell fractions (TIL10 + Other)",
+    genes: true,
     load: async () => (await import("./quantiseq.js")).quantiseqCommand,
   },
   {
     name: "score",
     usage: "cellfrac score <mixture> --method M [--gene-sets S] [options]",
     summary: "gene-set scores: ssGSEA, singscore, MCP-counter, ESTIMATE, mean/zscore/pc1",
+    genes: true,
     load: async () => (await import("./score.js")).scoreCommand,
   },
   {
     name: "plan",
     usage: "cellfrac plan cibersort <mixture> [options] -o cohort.plan",
     summary: "CIBERSORT's cohort-wide pass as a plan, for sharded runs and `cellfrac merge`",
+    genes: true,
     load: async () => (await import("./plan.js")).planCommand,
   },
   {
@@ -76,6 +84,7 @@ export const COMMANDS: CommandEntry[] = [
     name: "demo",
     usage: "cellfrac demo",
     summary: "LM22 on the bundled example cohort",
+    genes: true,
     load: async () => (await import("./demo.js")).demoCommand,
   },
   {
