@@ -52,6 +52,11 @@ export interface Host {
   geneIndex?(): Uint8Array | undefined;
   /** The compiled Wasm core of the given build. */
   wasmModule(flavor: CoreFlavor): Promise<WebAssembly.Module>;
+  /**
+   * A Wasm instance made synchronously, where the host allows it (Node; a browser's main thread may refuse a
+   * large module): a short run then does not wait for the asynchronous instantiation's round trip.
+   */
+  instantiate?(module: WebAssembly.Module, imports: WebAssembly.Imports): WebAssembly.Instance;
 }
 
 let installed: Host | undefined;
@@ -59,6 +64,11 @@ let installed: Host | undefined;
 /** Install the host (a later call replaces it: the last host wins). */
 export function installHost(h: Host): void {
   installed = h;
+}
+
+/** The installed host's synchronous Wasm instantiation, if it has one (none when no host is installed). */
+export function hostInstantiate(): Host["instantiate"] {
+  return installed?.instantiate;
 }
 
 /** The installed host; importing "cellfrac" (Node) or "cellfrac/browser" installs one. */

@@ -1,7 +1,7 @@
 // Loading the Wasm core and a thin typed view over its exports. Every instance has its own memory; a
 // run resets the instance's heap, copies its inputs in once and reads results through views. The exports'
 // types live in kernels.ts.
-import { type CoreFlavor, host } from "./host.js";
+import { type CoreFlavor, host, hostInstantiate } from "./host.js";
 import { bindExports, type CoreExports } from "./kernels.js";
 
 export type { CoreExports } from "./kernels.js";
@@ -16,13 +16,15 @@ export async function loadCore(flavor: CoreFlavor = "release"): Promise<Core> {
 /** An instance of a compiled module, or of module bytes (compiled here). */
 export async function instantiateCore(source: WebAssembly.Module | BufferSource): Promise<Core> {
   const mod = source instanceof WebAssembly.Module ? source : await WebAssembly.compile(source);
-  const inst = await WebAssembly.instantiate(mod, {
+  const imports = {
     env: {
       abort(_msg: number, _file: number, line: number, col: number) {
         throw new Error(`cellfrac Wasm core aborted (assertion failed at ${line}:${col})`);
       },
     },
-  });
+  };
+  const sync = hostInstantiate();
+  const inst = sync ? sync(mod, imports) : await WebAssembly.instantiate(mod, imports);
   return new Core(bindExports(inst.exports));
 }
 

@@ -126,4 +126,5 @@ installHost({
   parquet: parquetLibrary,
   hdf5: () => h5,
   wasmModule,
+  instantiate: (module, imports) => new WebAssembly.Instance(module, imports),
 });
