@@ -128,11 +128,6 @@ export function checkLineLengths(b: Uint8Array, file: string | undefined, kind?:
   }
 }
 
-/**
- * Incremental checks on a byte stream of text, chunk by chunk, so a reader stops within one chunk of the
- * limit instead of after buffering the whole excess: with `total`, the bytes so far (maxFileBytes: for data
- * that is decompressed, not read from disk); with `lines`, the bytes since the last line break (maxLineBytes).
- */
 /** A line at least this long makes the next search for a line end go through the chunk's own indexOf (findByte). */
 export const FAR_LINE = 2048;
 
@@ -147,6 +142,11 @@ export function findByte(b: Uint8Array, own: Uint8Array, byte: number, from: num
   return k < 0 ? b.length : k;
 }
 
+/**
+ * Incremental checks on a byte stream of text, chunk by chunk, so a reader stops within one chunk of the
+ * limit instead of after buffering the whole excess: with `total`, the bytes so far (maxFileBytes: for data
+ * that is decompressed, not read from disk); with `lines`, the bytes since the last line break (maxLineBytes).
+ */
 export class StreamGuard {
   private total = 0;
   private run = 0;

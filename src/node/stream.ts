@@ -129,7 +129,8 @@ async function streamTable(
   pick: ColumnPick | undefined,
 ): Promise<StreamResult | null> {
   const file = opts.name ?? path;
-  const { gz, head, whole } = await sniff(path, file, opts);
+  const opened = await sniff(path, file, opts);
+  const { gz, head, whole } = opened;
   if (opts.hdf5 || isHdf5(head)) {
     const h5 = await import("./hdf5.js");
     if (isHdf5(head)) return h5.streamHdf5(path, file, opts, gz);
@@ -143,7 +144,7 @@ async function streamTable(
   }
   if (isArrow(head)) {
     const { streamArrow } = await import("./stream-columnar.js");
-    return streamArrow(path, file, opts, gz ? checkedArrow(readChunks(path, file, opts), file) : undefined);
+    return streamArrow(path, file, opts, gz ? checkedArrow(readChunks(path, file, opts, opened), file) : undefined);
   }
   refuseUnreadable(head, file);
   // A long table (gene, sample, value) is told from all of its rows: the whole-file reader's (long.ts).
@@ -185,7 +186,7 @@ async function streamTable(
   // A line (a gzip bomb's one endless line) is refused within a chunk of the limit, not after buffering it.
   const guard = new StreamGuard(file, { lines: true });
   try {
-    for await (const c of whole ? [whole] : readChunks(path, file, opts)) {
+    for await (const c of readChunks(path, file, opts, opened)) {
       guard.push(c);
       for (let o = 0; o < c.length; o += chunk) {
         const piece = c.subarray(o, Math.min(c.length, o + chunk));
@@ -282,30 +283,23 @@ async function* checkedArrow(chunks: AsyncGenerator<Uint8Array>, file: string): 
  * Whether the file is gzipped, and its first SNIFF_BYTES (inflated if so), to tell the format; a small file's
  * whole bytes too (openInput), which the caller then reads instead of the file.
  */
-async function sniff(path: string, file: string, opts: ReadOptions): Promise<{ gz: boolean; head: Uint8Array; whole?: Buffer }> {
-  const start = openInput(path, file, opts);
-  if (start.whole) return { ...start, head: start.whole.subarray(0, SNIFF_BYTES) };
+async function sniff(path: string, file: string, opts: ReadOptions): Promise<Opened & { head: Uint8Array }> {
+  const opened = openInput(path, file, opts);
+  if (opened.whole) return { ...opened, head: opened.whole.subarray(0, SNIFF_BYTES) };
   const head = new Uint8Array(SNIFF_BYTES);
   let n = 0;
-  let gz = false;
-  for await (const c of readChunks(path, file, opts, (z) => (gz = z))) {
+  for await (const c of readChunks(path, file, opts, opened)) {
     const k = Math.min(c.length, SNIFF_BYTES - n);
     head.set(c.subarray(0, k), n);
     n += k;
     if (n === SNIFF_BYTES) break;
   }
-  return { gz, head: head.subarray(0, n) };
+  return { ...opened, head: head.subarray(0, n) };
 }
 
-/** The file's bytes, gunzipped when it starts with the gzip magic (by content, as readMatrixFile). */
-export async function* readChunks(
-  path: string,
-  file: string,
-  opts: ReadOptions,
-  gzipped?: (gz: boolean) => void,
-): AsyncGenerator<Uint8Array> {
-  const { gz, whole } = openInput(path, file, opts);
-  gzipped?.(gz);
+/** The bytes of a file openInput opened: its small input whole, else read (and gunzipped) as a stream. */
+async function* readChunks(path: string, file: string, opts: ReadOptions, opened: Opened): AsyncGenerator<Uint8Array> {
+  const { gz, whole } = opened;
   if (whole) {
     yield whole;
     return;
@@ -360,14 +354,20 @@ export async function* readChunks(
 /**
  * Files up to this size are read by one synchronous call, and gzipped ones inflated by one gunzipSync of at
  * most SMALL_INFLATED bytes: for a small file the stream's asynchronous reads and inflation cost more in
- * waiting than the work itself (the bundled example: ≈ 15 ms idle of ≈ 50 ms). A larger or odd input
+ * waiting than the work itself (bench/RESULTS.md, "Start-up"). A larger or odd input
  * (not a regular file, over the inflated bound, any zlib error) takes the stream, which decides as before.
  */
 const SMALL_FILE = 4 << 20;
 const SMALL_INFLATED = 32 << 20;
 
+/** An input as openInput found it: gzipped or not, and a small input's whole bytes (inflated). */
+interface Opened {
+  gz: boolean;
+  whole?: Buffer;
+}
+
 /** Whether the file is gzipped (by its first two bytes), and a small file's bytes, inflated if so. */
-function openInput(path: string, file: string, opts: ReadOptions): { gz: boolean; whole?: Buffer } {
+function openInput(path: string, file: string, opts: ReadOptions): Opened {
   const head = new Uint8Array(2);
   let n: number;
   let small: Buffer | undefined;
