@@ -42,8 +42,10 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     }
     const command = COMMANDS.find((c) => c.name === cmd);
     if (!command) throw new UsageError(`unknown command "${cmd}" (try cellfrac --help)`);
-    if (command.genes) prefetchGeneIndex();
-    return await (await command.load()).run(rest, io);
+    const indexRead = command.genes ? prefetchGeneIndex() : undefined;
+    const loaded = await command.load();
+    await indexRead;
+    return await loaded.run(rest, io);
   } catch (e) {
     if (e instanceof UsageError || (e instanceof TypeError && (e as { code?: string }).code?.startsWith("ERR_PARSE_ARGS"))) {
       io.stderr(`cellfrac: ${e.message}\n`);

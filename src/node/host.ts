@@ -89,22 +89,27 @@ let geneIndexRead: Buffer | undefined;
 /**
  * Starts reading the gene index on libuv's thread pool (one read of the whole file), so that a command that
  * maps gene names finds it read while its own modules were loading (≈ 10 ms of a short run's main thread).
- * Only a head start: geneIndex() reads the file itself when the read has not finished (or failed).
+ * Resolves (never rejects) once the read has settled: the CLI waits for it after loading the command, since
+ * the read's callback runs only when the event loop turns, and until then geneIndex() would read the file
+ * again itself (as it does when the read failed).
  */
-export function prefetchGeneIndex(): void {
-  if (geneIndexRead) return;
+export function prefetchGeneIndex(): Promise<void> {
+  if (geneIndexRead) return Promise.resolve();
   let fd: number;
   let b: Buffer;
   try {
     fd = openSync(GENE_INDEX, "r");
     b = Buffer.allocUnsafe(fstatSync(fd).size);
   } catch {
-    return;
+    return Promise.resolve();
   }
-  read(fd, b, 0, b.length, 0, (err, n) => {
-    closeSync(fd);
-    if (!err && n === b.length) geneIndexRead ??= b;
-  });
+  return new Promise((settled) =>
+    read(fd, b, 0, b.length, 0, (err, n) => {
+      closeSync(fd);
+      if (!err && n === b.length) geneIndexRead ??= b;
+      settled();
+    }),
+  );
 }
 
 /** build/human_genes.index (scripts/gene-index.mjs), or undefined when the build has none. */

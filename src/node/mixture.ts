@@ -127,23 +127,30 @@ async function readSeekable(files: Seekable[], signature: Matrix, o: CibersortMi
 
   // Each symbol's maximum: known from the rows' maxima where one row of each file makes it; a symbol merged
   // from several rows and not kept is read again when the anti-log rule needs it (prepare takes its max).
-  const inMixture = new Set(byGene.rows);
-  const rows = new Map<string, number>();
-  const maxOf = new Map<string, number>();
-  for (const r of rs) {
-    r.genes.forEach((g, i) => {
-      if (!inMixture.has(g)) return;
-      const s = name(g);
-      rows.set(s, (rows.get(s) ?? 0) + 1);
-      maxOf.set(s, Math.max(maxOf.get(s) ?? -Infinity, r.rowMax[i]));
-    });
-  }
   let max = -Infinity;
   const mergedAway: string[] = [];
-  for (const s of symbols.rows) {
-    if (gone.has(s)) continue;
-    if (rows.get(s) === rs.length) max = Math.max(max, maxOf.get(s)!);
-    else if (!named(s)) mergedAway.push(s);
+  if (rs.length === 1 && !naDrop && symbols === byGene && byGene.rows.length === rs[0].genes.length) {
+    // One file whose every row is a distinct gene under its own name: what the general loop below takes
+    // (per symbol, one row; Math.max in any order) is the maximum of the rows' maxima.
+    const rowMax = rs[0].rowMax;
+    for (let i = 0; i < rowMax.length; i++) max = Math.max(max, rowMax[i]);
+  } else {
+    const inMixture = new Set(byGene.rows);
+    const rows = new Map<string, number>();
+    const maxOf = new Map<string, number>();
+    for (const r of rs) {
+      r.genes.forEach((g, i) => {
+        if (!inMixture.has(g)) return;
+        const s = name(g);
+        rows.set(s, (rows.get(s) ?? 0) + 1);
+        maxOf.set(s, Math.max(maxOf.get(s) ?? -Infinity, r.rowMax[i]));
+      });
+    }
+    for (const s of symbols.rows) {
+      if (gone.has(s)) continue;
+      if (rows.get(s) === rs.length) max = Math.max(max, maxOf.get(s)!);
+      else if (!named(s)) mergedAway.push(s);
+    }
   }
   const extra = new Set((o.scale ?? "auto") === "auto" && max < ANTILOG_MAX ? mergedAway : []);
   // With --na drop-gene the whole mixture's first three genes may be later ones (prepare names them).
