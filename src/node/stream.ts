@@ -27,7 +27,7 @@ import { FAR_LINE, findByte, inputLimits, overLimit, StreamGuard } from "../core
 import { ArrowStreamCheck } from "../core/formats/arrow-check.js";
 import { isHdf5 } from "../core/formats/hdf5.js";
 import type { PendingRow, ScannedBatch } from "./stream-parallel.js";
-import { scanPicked, WasmRowMax } from "./scan-batch.js";
+import { LINE_BATCH, scanPicked, WasmLines, WasmRowMax } from "./scan-batch.js";
 import { type Core, loadCore } from "../core/wasm.js";
 
 export interface StreamResult {
@@ -472,7 +472,13 @@ class TableStream {
     let cr = -1;
     let q = -1;
     let far = true;
+    let wasm = this.core !== undefined;
     while (pos < n) {
+      // Once the layout is known, the rest of a plain buffer (no CR, no quote) is split by the Wasm core.
+      if (wasm && this.lay && this.gct === null && !this.fallback) {
+        wasm = false;
+        if (own.indexOf(13, pos) < 0 && own.indexOf(34, pos) < 0) return this.wasmLines(b, pos, eof);
+      }
       if (lf < pos) lf = findByte(b, own, 10, pos, far);
       if (cr < pos) cr = findByte(b, own, 13, pos, far || cr < 0);
       if (q < pos) q = findByte(b, own, 34, pos, far || q < 0);
@@ -485,6 +491,34 @@ class TableStream {
       if (t < n && b[t] === 13 && pos < n && b[pos] === 10) pos++;
     }
     return pos;
+  }
+
+  /**
+   * lines() from `pos` on, for a buffer with no CR and no quote there: the scanLines kernel splits the lines and
+   * reads the maximum of the rows it is sure of; each line then goes where line() would send it.
+   */
+  private wasmLines(b: Uint8Array, pos: number, eof: boolean): number {
+    const n = b.length;
+    const w = new WasmLines(this.core!, b, this.ncol);
+    this.wasmOf = undefined; // the Wasm memory is the kernel's now: rows it left are read by scanRowMax
+    for (;;) {
+      const k = w.scan(pos, n, eof, this.D);
+      const { at, max } = w;
+      for (let i = 0; i < k; i++) {
+        const s = at[3 * i];
+        const g = at[3 * i + 1];
+        const e = at[3 * i + 2];
+        if (g < 0) this.line(b, s, e, false);
+        else {
+          // line() for a line that is not blank (it starts with printable ASCII)
+          const lineNo = ++this.lineNo;
+          if (this.blankAt !== 0) throw new InputError(`empty line inside the table`, { file: this.file, line: this.blankAt });
+          this.row(b, s, e, false, lineNo, g, max[i]);
+        }
+        pos = e < n ? e + 1 : n;
+      }
+      if (k < LINE_BATCH) return pos;
+    }
   }
 
   private line(b: Uint8Array, s: number, e: number, quoted: boolean): void {
@@ -655,7 +689,11 @@ class TableStream {
     return { block: this.blocks[bi], base: (r - bi * this.blockRows) * this.nout };
   }
 
-  private row(b: Uint8Array, s: number, e: number, quoted: boolean, lineNo: number): void {
+  /**
+   * A data row. From wasmLines: `g`, where its first field ends, and `known`, the maximum of its cells when the
+   * kernel was sure of it (NaN: scanRowMax reads it).
+   */
+  private row(b: Uint8Array, s: number, e: number, quoted: boolean, lineNo: number, g?: number, known?: number): void {
     if (this.par) {
       this.rowLater(b, s, e, quoted, lineNo);
       return;
@@ -665,7 +703,7 @@ class TableStream {
     let kept = false;
     let m = -Infinity;
     if (!quoted) {
-      const g = b.indexOf(this.D, s);
+      g ??= b.indexOf(this.D, s);
       if (g > s && g < e && b[s] > 32 && b[g - 1] > 32) {
         gene = str(b, s, g);
         kept = !this.keep || this.keep(gene);
@@ -679,7 +717,8 @@ class TableStream {
           // Not kept: nothing of it is needed (the plan checked every cell).
         } else {
           // checked, not stored
-          if (this.core && b === this.wasmOf) m = (this.wasmRows ??= new WasmRowMax(this.core, b, ncol)).max(b, g + 1, e, this.D);
+          if (known !== undefined) m = Number.isNaN(known) ? scanRowMax(b, g + 1, e, this.D, ncol) : known;
+          else if (this.core && b === this.wasmOf) m = (this.wasmRows ??= new WasmRowMax(this.core, b, ncol)).max(b, g + 1, e, this.D);
           else m = scanRowMax(b, g + 1, e, this.D, ncol);
           if (Number.isNaN(m)) gene = undefined;
         }
