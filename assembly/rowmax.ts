@@ -38,6 +38,46 @@ function nearMidpoint(d: f64, k: i32, n: f64): bool {
   return r >= half * 0.998046875; // (1 − 2^−9)
 }
 
+let cellN: f64 = 0;
+let cellFrac: i32 = 0;
+
+/**
+ * The plain decimal cell (after its sign) at b[s..e): its 1–15 digits as the integer cellN, cellFrac of them
+ * after the point; returns where it ends, or −1 when it is not such a cell.
+ */
+@inline function plainCell(b: usize, s: i32, e: i32): i32 {
+  const d0 = s;
+  let n: f64 = 0;
+  while (s < e) {
+    const x = <i32>load<u8>(b + <usize>s) - 48;
+    if (<u32>x > 9) break;
+    n = n * 10 + <f64>x;
+    s++;
+  }
+  let nd = s - d0;
+  let frac = 0;
+  if (s < e && load<u8>(b + <usize>s) == 46) {
+    const f0 = ++s;
+    while (s < e) {
+      const x = <i32>load<u8>(b + <usize>s) - 48;
+      if (<u32>x > 9) break;
+      n = n * 10 + <f64>x;
+      s++;
+    }
+    frac = s - f0;
+    nd += frac;
+  }
+  if (nd == 0 || nd > 15) return -1;
+  cellN = n;
+  cellFrac = frac;
+  return s;
+}
+
+/** The cell ending at s is the row's c-th of ncol: followed by D, the last by the line end e. */
+@inline function cellEnds(b: usize, s: i32, e: i32, D: i32, c: i32, ncol: i32): bool {
+  return c == ncol - 1 ? s == e : s < e && <i32>load<u8>(b + <usize>s) == D;
+}
+
 /**
  * scanRowMax's answer for a row of plain decimal cells, when this kernel can be sure of it: the first largest
  * cell value, bit for bit R's. A cell's quick value N / 10^k is R's unless nearMidpoint says it may not be; only
@@ -50,30 +90,9 @@ export function rowMaxExact(b: usize, s: i32, e: i32, D: i32, ncol: i32): f64 {
   let hm = -Infinity; // largest candidate whose quick value may not be R's
   for (let c = 0; c < ncol; c++) {
     const neg = load<u8>(b + <usize>s) == 45;
-    if (neg) s++;
-    const d0 = s;
-    let n: f64 = 0;
-    while (s < e) {
-      const x = <i32>load<u8>(b + <usize>s) - 48;
-      if (<u32>x > 9) break;
-      n = n * 10 + <f64>x;
-      s++;
-    }
-    let nd = s - d0;
-    let frac = 0;
-    if (s < e && load<u8>(b + <usize>s) == 46) {
-      const f0 = ++s;
-      while (s < e) {
-        const x = <i32>load<u8>(b + <usize>s) - 48;
-        if (<u32>x > 9) break;
-        n = n * 10 + <f64>x;
-        s++;
-      }
-      frac = s - f0;
-      nd += frac;
-    }
-    if (nd == 0 || nd > 15) return NaN;
-    if (c == ncol - 1 ? s != e : s >= e || <i32>load<u8>(b + <usize>s) != D) return NaN;
+    s = plainCell(b, neg ? s + 1 : s, e);
+    if (s < 0 || !cellEnds(b, s, e, D, c, ncol)) return NaN;
+    const n = cellN, frac = cellFrac;
     const q = frac == 0 ? n : n / unchecked(POW10[frac]);
     const v = neg ? -q : q;
     if (v >= qm - Math.abs(qm) * QUICK_TOL) {
@@ -83,6 +102,24 @@ export function rowMaxExact(b: usize, s: i32, e: i32, D: i32, ncol: i32): f64 {
     s++;
   }
   return hm >= qm - Math.abs(qm) * QUICK_TOL ? NaN : qm;
+}
+
+/**
+ * scanCells for a row of plain decimal cells whose every value this kernel is sure of (no cell for which
+ * nearMidpoint holds): the `ncol` values, R's, at `out`; returns 1. 0: the host reads the row.
+ */
+export function rowValues(b: usize, s: i32, e: i32, D: i32, ncol: i32, out: usize): i32 {
+  for (let c = 0; c < ncol; c++) {
+    const neg = load<u8>(b + <usize>s) == 45;
+    s = plainCell(b, neg ? s + 1 : s, e);
+    if (s < 0 || !cellEnds(b, s, e, D, c, ncol)) return 0;
+    const n = cellN, frac = cellFrac;
+    const q = frac == 0 ? n : n / unchecked(POW10[frac]);
+    if (frac != 0 && n != 0 && nearMidpoint(q, frac, n)) return 0;
+    store<f64>(out + (<usize>c << 3), neg ? -q : q);
+    s++;
+  }
+  return 1;
 }
 
 /**

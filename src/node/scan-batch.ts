@@ -48,7 +48,7 @@ export class WasmRowMax {
 }
 
 /** Lines scanLines splits per call: its output is 20 bytes a line. */
-export const LINE_BATCH = 4096;
+export const LINE_BATCH = 512;
 
 /**
  * A buffer's text in a Wasm core's memory, split into lines by the scanLines kernel (assembly/rowmax.ts), a
@@ -59,8 +59,10 @@ export class WasmLines {
   private readonly p: number;
   private readonly linesP: number;
   private readonly maxesP: number;
+  private readonly valuesP: number;
   readonly at: Int32Array;
   readonly max: Float64Array;
+  private readonly values: Float64Array;
 
   constructor(
     private readonly core: Core,
@@ -72,10 +74,19 @@ export class WasmLines {
     this.p = x.alloc(b.length);
     this.linesP = x.alloc(12 * LINE_BATCH);
     this.maxesP = x.alloc(8 * LINE_BATCH);
+    this.valuesP = x.alloc(8 * ncol);
     const mem = x.memory.buffer; // views after the last alloc (memory may have grown)
     new Uint8Array(mem, this.p, b.length).set(b);
     this.at = new Int32Array(mem, this.linesP, 3 * LINE_BATCH);
     this.max = new Float64Array(mem, this.maxesP, LINE_BATCH);
+    this.values = new Float64Array(mem, this.valuesP, ncol);
+  }
+
+  /** scanCells of the row's cells b[s..e) into out[base..] when the rowValues kernel is sure of every value; else false. */
+  row(s: number, e: number, D: number, out: Float64Array, base: number): boolean {
+    if (this.core.x.rowValues(this.p, s, e, D, this.ncol, this.valuesP) === 0) return false;
+    out.set(this.values, base);
+    return true;
   }
 
   /** How many lines of b[s..n) were split (at eof the last may end at n); fewer than LINE_BATCH: all there are. */

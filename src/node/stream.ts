@@ -184,10 +184,11 @@ async function streamTable(
     return true;
   };
   // A line (a gzip bomb's one endless line) is refused within a chunk of the limit, not after buffering it.
-  const guard = new StreamGuard(file, { lines: true });
+  // An input read whole has no line longer than itself: within the limit, the guard has nothing to find.
+  const guard = whole && whole.length <= inputLimits().maxLineBytes ? undefined : new StreamGuard(file, { lines: true });
   try {
     for await (const c of readChunks(path, file, opts, opened)) {
-      guard.push(c);
+      guard?.push(c);
       for (let o = 0; o < c.length; o += chunk) {
         const piece = c.subarray(o, Math.min(c.length, o + chunk));
         if (len + piece.length > buf.length) {
@@ -440,6 +441,8 @@ class TableStream {
   core: Core | undefined;
   private wasmRows: WasmRowMax | undefined;
   private wasmOf: Uint8Array | undefined;
+  /** While wasmLines runs: its kernel, which also reads the kept rows' values it is sure of. */
+  private lineKernel: WasmLines | undefined;
 
   constructor(
     private readonly file: string,
@@ -501,6 +504,7 @@ class TableStream {
     const n = b.length;
     const w = new WasmLines(this.core!, b, this.ncol);
     this.wasmOf = undefined; // the Wasm memory is the kernel's now: rows it left are read by scanRowMax
+    this.lineKernel = w;
     for (;;) {
       const k = w.scan(pos, n, eof, this.D);
       const { at, max } = w;
@@ -517,7 +521,10 @@ class TableStream {
         }
         pos = e < n ? e + 1 : n;
       }
-      if (k < LINE_BATCH) return pos;
+      if (k < LINE_BATCH) {
+        this.lineKernel = undefined;
+        return pos;
+      }
     }
   }
 
@@ -710,7 +717,12 @@ class TableStream {
         if (kept) {
           const { block, base } = this.slot();
           const p = this.pick;
-          if (p ? scanPicked(b, g + 1, e, this.D, p, block, base) : scanCells(b, g + 1, e, this.D, ncol, block, base))
+          const w = known === undefined ? undefined : this.lineKernel;
+          if (
+            p
+              ? scanPicked(b, g + 1, e, this.D, p, block, base)
+              : w?.row(g + 1, e, this.D, block, base) || scanCells(b, g + 1, e, this.D, ncol, block, base)
+          )
             m = rowMax(block, base, this.nout);
           else gene = undefined;
         } else if (this.pick) {
