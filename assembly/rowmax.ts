@@ -1,9 +1,11 @@
 // The common case of scanRowMax (src/core/formats/scan.ts), the check of every row a run does not keep: a row of
 // plain decimal cells ([-]digits[.digits], 1–15 digits, delimiter D between cells, the line ending at e), each
-// taken as N / 10^k exactly as the TypeScript loop takes it, and its maximum certified here as R's value unless a
-// cell near it may be read otherwise by R (then, and for any other row, the host's scanRowMax decides). scanLines
+// taken as N / 10^k exactly as the TypeScript loop takes it, or as R reads it where the two may differ (x87.ts);
+// any other row is the host's (scanRowMax, scanCells, the careful parser). scanLines
 // also splits a buffer's lines, so that a short run's reader does not split them in not yet optimised JavaScript.
 // Compiled code reads the bytes about twice as fast (docs/scale.md, Reading; bench/rowmax.ts).
+
+import { rS, rE, rM, x87FromD, x87Div, x87ToD } from "./x87";
 
 const POW10: StaticArray<f64> = [
   1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21,
@@ -79,13 +81,32 @@ let cellFrac: i32 = 0;
 }
 
 /**
- * scanRowMax's answer for a row of plain decimal cells, when this kernel can be sure of it: the first largest
- * cell value, bit for bit R's. A cell's quick value N / 10^k is R's unless nearMidpoint says it may not be; only
- * cells within 4 ulps of the row's quick maximum can be the maximum, and each such cell was within 4 ulps of the
- * running maximum when seen (a candidate), so the row is certain unless a candidate that may differ lies within
- * 4 ulps of the final quick maximum. NaN: the host decides (not the common case, or such a candidate).
+ * R's value of the plain decimal n / 10^k (rDivPow10 in rnumber.ts): R_strtod divides the digits, exact in a long
+ * double, by 10^k, also exact, rounds the quotient to 64 bits and then to a double.
+ */
+function rValue(n: f64, k: i32): f64 {
+  x87FromD(n);
+  const s = rS, e = rE, m = rM;
+  x87FromD(unchecked(POW10[k]));
+  x87Div(s, e, m, rS, rE, rM);
+  return x87ToD(rS, rE, rM);
+}
+
+/** The cell's value as scanNumber reads it: the quick n / 10^k, or R's where the two may differ. */
+@inline function cellValue(n: f64, frac: i32): f64 {
+  const q = frac == 0 ? n : n / unchecked(POW10[frac]);
+  return frac != 0 && n != 0 && nearMidpoint(q, frac, n) ? rValue(n, frac) : q;
+}
+
+/**
+ * scanRowMax of a row of plain decimal cells: the first largest cell value, bit for bit R's; NaN when the row
+ * is not such a row (the host reads it). A cell's quick value N / 10^k is R's unless nearMidpoint says it may not
+ * be; only cells within 4 ulps of the row's quick maximum can be the maximum, and each of them was within 4 ulps
+ * of the running maximum when seen (a candidate): the quick maximum is the answer unless such a candidate may be
+ * read otherwise, and then those cells are read again, exactly (candidateMax in scan.ts).
  */
 export function rowMaxExact(b: usize, s: i32, e: i32, D: i32, ncol: i32): f64 {
+  const s0 = s;
   let qm = -Infinity;
   let hm = -Infinity; // largest candidate whose quick value may not be R's
   for (let c = 0; c < ncol; c++) {
@@ -101,22 +122,30 @@ export function rowMaxExact(b: usize, s: i32, e: i32, D: i32, ncol: i32): f64 {
     }
     s++;
   }
-  return hm >= qm - Math.abs(qm) * QUICK_TOL ? NaN : qm;
+  const lo = qm - Math.abs(qm) * QUICK_TOL;
+  if (hm < lo) return qm;
+  let m = -Infinity;
+  s = s0;
+  for (let c = 0; c < ncol; c++) {
+    const neg = load<u8>(b + <usize>s) == 45;
+    s = plainCell(b, neg ? s + 1 : s, e) + 1;
+    const n = cellN, frac = cellFrac;
+    const q = frac == 0 ? n : n / unchecked(POW10[frac]);
+    if ((neg ? -q : q) < lo) continue;
+    const x = cellValue(n, frac);
+    if ((neg ? -x : x) > m) m = neg ? -x : x;
+  }
+  return m;
 }
 
-/**
- * scanCells for a row of plain decimal cells whose every value this kernel is sure of (no cell for which
- * nearMidpoint holds): the `ncol` values, R's, at `out`; returns 1. 0: the host reads the row.
- */
+/** scanCells of a row of plain decimal cells: the `ncol` values, R's, at `out`; returns 1. 0: the host reads the row. */
 export function rowValues(b: usize, s: i32, e: i32, D: i32, ncol: i32, out: usize): i32 {
   for (let c = 0; c < ncol; c++) {
     const neg = load<u8>(b + <usize>s) == 45;
     s = plainCell(b, neg ? s + 1 : s, e);
     if (s < 0 || !cellEnds(b, s, e, D, c, ncol)) return 0;
-    const n = cellN, frac = cellFrac;
-    const q = frac == 0 ? n : n / unchecked(POW10[frac]);
-    if (frac != 0 && n != 0 && nearMidpoint(q, frac, n)) return 0;
-    store<f64>(out + (<usize>c << 3), neg ? -q : q);
+    const x = cellValue(cellN, cellFrac);
+    store<f64>(out + (<usize>c << 3), neg ? -x : x);
     s++;
   }
   return 1;
@@ -126,8 +155,8 @@ export function rowValues(b: usize, s: i32, e: i32, D: i32, ncol: i32, out: usiz
  * The table reader's lines, for the rows it does not keep: the lines of b[s..n) (each ended by LF; at `eof`
  * the last may end at n; the host has checked that no CR or double quote lies in b[s..n)), at most `cap`.
  * For line i, at `lines` + 12i: its start, the end of its first field (−1 when the host reads the line itself:
- * blank, not starting with printable ASCII, no delimiter D, an empty first field or one ending in a blank), its
- * end; at `maxes` + 8i: rowMaxExact of its `ncol` cells (NaN when unsure or with no first field). Returns how
+ * blank, not starting with printable ASCII, no delimiter D, a first field empty, not ASCII or ending in a blank), its
+ * end; at `maxes` + 8i: rowMaxExact of its `ncol` cells (NaN when not plain or with no first field). Returns how
  * many lines; an unfinished last line (no LF, not eof) is left for the next call.
  */
 export function scanLines(b: usize, s: i32, n: i32, eof: i32, D: i32, ncol: i32, lines: usize, maxes: usize, cap: i32): i32 {
@@ -141,8 +170,13 @@ export function scanLines(b: usize, s: i32, n: i32, eof: i32, D: i32, ncol: i32,
     const c0 = e > s ? <i32>load<u8>(b + <usize>s) : 0;
     if (c0 > 32 && c0 < 127) {
       let t = s;
-      while (t < e && <i32>load<u8>(b + <usize>t) != D) t++;
-      if (t > s && t < e && load<u8>(b + <usize>(t - 1)) > 32) {
+      let high = 0; // a non-ASCII byte in the first field
+      for (; t < e; t++) {
+        const x = <i32>load<u8>(b + <usize>t);
+        if (x == D) break;
+        high |= x & 0x80;
+      }
+      if (t > s && t < e && high == 0 && load<u8>(b + <usize>(t - 1)) > 32) {
         g = t;
         m = rowMaxExact(b, t + 1, e, D, ncol);
       }

@@ -52,7 +52,7 @@ export const LINE_BATCH = 512;
 
 /**
  * A buffer's text in a Wasm core's memory, split into lines by the scanLines kernel (assembly/rowmax.ts), a
- * batch at a time: for line i, start at[3i], end of the first field at[3i + 1] (−1: the host reads the line),
+ * batch at a time: for line i, start at[3i], end of the first field at[3i + 1] (ASCII; −1: the host reads the line),
  * end at[3i + 2], and the row's maximum max[i] when the kernel is sure of it (else NaN).
  */
 export class WasmLines {
@@ -64,11 +64,15 @@ export class WasmLines {
   readonly max: Float64Array;
   private readonly values: Float64Array;
 
+  /** The text as a Buffer: a line's first field (ASCII) becomes a string without a view per row. */
+  private readonly text: Buffer;
+
   constructor(
     private readonly core: Core,
     b: Uint8Array,
     private readonly ncol: number,
   ) {
+    this.text = Buffer.from(b.buffer, b.byteOffset, b.length);
     const x = core.x;
     x.reset();
     this.p = x.alloc(b.length);
@@ -80,6 +84,11 @@ export class WasmLines {
     this.at = new Int32Array(mem, this.linesP, 3 * LINE_BATCH);
     this.max = new Float64Array(mem, this.maxesP, LINE_BATCH);
     this.values = new Float64Array(mem, this.valuesP, ncol);
+  }
+
+  /** str(b, s, g) of a first field the kernel split (ASCII). */
+  name(s: number, g: number): string {
+    return this.text.toString("latin1", s, g);
   }
 
   /** scanCells of the row's cells b[s..e) into out[base..] when the rowValues kernel is sure of every value; else false. */

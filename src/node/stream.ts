@@ -712,12 +712,12 @@ class TableStream {
     if (!quoted) {
       g ??= b.indexOf(this.D, s);
       if (g > s && g < e && b[s] > 32 && b[g - 1] > 32) {
-        gene = str(b, s, g);
+        const w = known === undefined ? undefined : this.lineKernel;
+        gene = w ? w.name(s, g) : str(b, s, g);
         kept = !this.keep || this.keep(gene);
         if (kept) {
           const { block, base } = this.slot();
           const p = this.pick;
-          const w = known === undefined ? undefined : this.lineKernel;
           if (
             p
               ? scanPicked(b, g + 1, e, this.D, p, block, base)
