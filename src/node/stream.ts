@@ -37,6 +37,8 @@ export interface StreamResult {
   max: number;
   /** Gene of every data row, in file order (kept or not). */
   genes: string[];
+  /** No gene occurs twice in `genes` (so no merge of them by a duplicate policy changes anything). */
+  distinct?: boolean;
   /** Maximum of every data row, in the order of `genes`; NaN for a row with a missing value (--na drop-gene). */
   rowMax: Float64Array;
   /** With a ColumnPick: the file's sample columns and which of them (0-based, ascending) `matrix` holds. */
@@ -401,8 +403,11 @@ function readSmall(fd: number): Buffer | undefined {
 }
 
 function inflateSmall(b: Buffer): Buffer | undefined {
+  const max = Math.min(SMALL_INFLATED, inputLimits().maxFileBytes + 1);
+  // Output in one piece when the gzip trailer's size (that of the last member) is right: no 16 kB pieces to join.
+  const chunkSize = b.length < 18 ? undefined : Math.max(1 << 14, Math.min(max, b.readUInt32LE(b.length - 4) + 64));
   try {
-    return gunzipSync(b, { maxOutputLength: Math.min(SMALL_INFLATED, inputLimits().maxFileBytes + 1) });
+    return gunzipSync(b, { maxOutputLength: max, chunkSize });
   } catch {
     return undefined; // over the bound or corrupt: the stream reports it where it is
   }
@@ -776,7 +781,8 @@ class TableStream {
     }
     // Duplicates over every row, reported as readMatrixFile reports them for the whole file (R fails on
     // any duplicate row name); then the kept rows are merged, silently, by the same code.
-    mergeDuplicates(makeMatrix(this.genes, [], new Float64Array(0)), policy, words, file, onWarning, this.lineOf);
+    const all = makeMatrix(this.genes, [], new Float64Array(0));
+    const distinct = mergeDuplicates(all, policy, words, file, onWarning, this.lineOf) === all;
     const nrow = this.keptGenes.length;
     const ncol = this.nout;
     const data = new Float64Array(nrow * ncol);
@@ -801,6 +807,7 @@ class TableStream {
       matrix: mergeDuplicates(m, policy, words, file, undefined, this.keptLines),
       max,
       genes: this.genes,
+      distinct,
       rowMax,
       ...(p && { picked: { samples: lay.cols.length, columns: Array.from(p) } }),
     };
