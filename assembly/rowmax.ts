@@ -156,11 +156,25 @@ export function rowValues(b: usize, s: i32, e: i32, D: i32, ncol: i32, out: usiz
  * the last may end at n; the host has checked that no CR or double quote lies in b[s..n)), at most `cap`.
  * For line i, at `lines` + 12i: its start, the end of its first field (−1 when the host reads the line itself:
  * blank, not starting with printable ASCII, no delimiter D, a first field empty, not ASCII or ending in a blank), its
- * end; at `maxes` + 8i: rowMaxExact of its `ncol` cells (NaN when not plain or with no first field). Returns how
+ * end; at `maxes` + 8i: rowMaxExact of its `ncol` cells (NaN when not plain or with no first field). At `names`,
+ * their byte count (i32), then the first fields one after the other, each followed by LF (none for g = −1), so
+ * that the host makes all of a batch's names with one decode and one split. Returns how
  * many lines; an unfinished last line (no LF, not eof) is left for the next call.
  */
-export function scanLines(b: usize, s: i32, n: i32, eof: i32, D: i32, ncol: i32, lines: usize, maxes: usize, cap: i32): i32 {
+export function scanLines(
+  b: usize,
+  s: i32,
+  n: i32,
+  eof: i32,
+  D: i32,
+  ncol: i32,
+  lines: usize,
+  maxes: usize,
+  names: usize,
+  cap: i32,
+): i32 {
   let k = 0;
+  let w = names + 4;
   while (k < cap && s < n) {
     let e = s;
     while (e < n && load<u8>(b + <usize>e) != 10) e++;
@@ -179,8 +193,11 @@ export function scanLines(b: usize, s: i32, n: i32, eof: i32, D: i32, ncol: i32,
       if (t > s && t < e && high == 0 && load<u8>(b + <usize>(t - 1)) > 32) {
         g = t;
         m = rowMaxExact(b, t + 1, e, D, ncol);
+        memory.copy(w, b + <usize>s, <usize>(t - s));
+        w += <usize>(t - s);
       }
     }
+    store<u8>(w++, 10);
     const o = lines + (<usize>k * 12);
     store<i32>(o, s);
     store<i32>(o + 4, g);
@@ -189,5 +206,6 @@ export function scanLines(b: usize, s: i32, n: i32, eof: i32, D: i32, ncol: i32,
     k++;
     s = e + 1;
   }
+  store<i32>(names, <i32>(w - names - 4));
   return k;
 }

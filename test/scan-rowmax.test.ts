@@ -278,7 +278,7 @@ describe("the Wasm line kernel (scanLines, rowValues) = the reader's JavaScript"
     expect(answered).toBeGreaterThan(1000);
   });
 
-  it("scanLines: each line's start, first field and end as the reader splits them; maxima scanRowMax's when given", async () => {
+  it("scanLines: each line's start, first field, name and end as the reader splits them; maxima scanRowMax's when given", async () => {
     const core = await loadCore();
     const rows = cohortRows(20261209, 3 * LINE_BATCH + 17, 5).map((r, i) => `G${i}\t${r.join("\t")}`);
     // Lines the host must read itself: blank, a blank or non-ASCII start, no tab, a first field empty, not ASCII or
@@ -297,10 +297,10 @@ describe("the Wasm line kernel (scanLines, rowValues) = the reader's JavaScript"
     for (const last of ["\n", ""]) {
       const b = enc.encode(rows.join("\n") + last);
       const w = new WasmLines(core, b, 5);
-      const seen: number[][] = [];
+      const seen: [number, number, number, number, string][] = [];
       for (let pos = 0; ; ) {
         const k = w.scan(pos, b.length, true, 9);
-        for (let i = 0; i < k; i++) seen.push([w.at[3 * i], w.at[3 * i + 1], w.at[3 * i + 2], w.max[i]]);
+        for (let i = 0; i < k; i++) seen.push([w.at[3 * i], w.at[3 * i + 1], w.at[3 * i + 2], w.max[i], w.names[i]]);
         if (k > 0) pos = Math.min(b.length, w.at[3 * (k - 1) + 2] + 1);
         if (k < LINE_BATCH) break;
       }
@@ -308,7 +308,7 @@ describe("the Wasm line kernel (scanLines, rowValues) = the reader's JavaScript"
       let p = 0;
       let sure = 0;
       rows.forEach((text, i) => {
-        const [s, g, e, m] = seen[i];
+        const [s, g, e, m, name] = seen[i];
         const end = p + enc.encode(text).length;
         expect([s, e], `line ${i + 1}`).toEqual([p, end]);
         const tab = text.indexOf("\t");
@@ -320,6 +320,7 @@ describe("the Wasm line kernel (scanLines, rowValues) = the reader's JavaScript"
           text.charCodeAt(tab - 1) > 32 &&
           /^[\x00-\x7f]*$/.test(text.slice(0, tab));
         expect(g, `line ${i + 1}: ${JSON.stringify(text)}`).toBe(plain ? p + tab : -1);
+        expect(name, `line ${i + 1}`).toBe(plain ? text.slice(0, tab) : "");
         if (!Number.isNaN(m)) {
           sure++;
           expect(Object.is(m, scanRowMax(b, g + 1, e, 9, 5)), `line ${i + 1}: ${text}`).toBe(true);

@@ -47,6 +47,8 @@ export class WasmRowMax {
   }
 }
 
+const ascii = new TextDecoder();
+
 /** Lines scanLines splits per call: its output is 20 bytes a line. */
 export const LINE_BATCH = 512;
 
@@ -59,37 +61,35 @@ export class WasmLines {
   private readonly p: number;
   private readonly linesP: number;
   private readonly maxesP: number;
+  private readonly namesP: number;
+  /** After scan(): line i's first field (ASCII; "" for a line the host reads itself). */
+  names: string[] = [];
   private readonly valuesP: number;
   readonly at: Int32Array;
   readonly max: Float64Array;
   private readonly values: Float64Array;
-
-  /** The text as a Buffer: a line's first field (ASCII) becomes a string without a view per row. */
-  private readonly text: Buffer;
 
   constructor(
     private readonly core: Core,
     b: Uint8Array,
     private readonly ncol: number,
   ) {
-    this.text = Buffer.from(b.buffer, b.byteOffset, b.length);
     const x = core.x;
     x.reset();
     this.p = x.alloc(b.length);
     this.linesP = x.alloc(12 * LINE_BATCH);
     this.maxesP = x.alloc(8 * LINE_BATCH);
+    this.namesP = x.alloc(4 + b.length + LINE_BATCH);
     this.valuesP = x.alloc(8 * ncol);
     const mem = x.memory.buffer; // views after the last alloc (memory may have grown)
     new Uint8Array(mem, this.p, b.length).set(b);
     this.at = new Int32Array(mem, this.linesP, 3 * LINE_BATCH);
     this.max = new Float64Array(mem, this.maxesP, LINE_BATCH);
     this.values = new Float64Array(mem, this.valuesP, ncol);
+    this.mem = mem;
   }
 
-  /** str(b, s, g) of a first field the kernel split (ASCII). */
-  name(s: number, g: number): string {
-    return this.text.toString("latin1", s, g);
-  }
+  private readonly mem: ArrayBuffer;
 
   /** scanCells of the row's cells b[s..e) into out[base..] when the rowValues kernel is sure of every value; else false. */
   row(s: number, e: number, D: number, out: Float64Array, base: number): boolean {
@@ -100,7 +100,11 @@ export class WasmLines {
 
   /** How many lines of b[s..n) were split (at eof the last may end at n); fewer than LINE_BATCH: all there are. */
   scan(s: number, n: number, eof: boolean, D: number): number {
-    return this.core.x.scanLines(this.p, s, n, eof ? 1 : 0, D, this.ncol, this.linesP, this.maxesP, LINE_BATCH);
+    const k = this.core.x.scanLines(this.p, s, n, eof ? 1 : 0, D, this.ncol, this.linesP, this.maxesP, this.namesP, LINE_BATCH);
+    // One decode and one split for the batch's names, not a string made per row.
+    const len = new Int32Array(this.mem, this.namesP, 1)[0];
+    this.names = ascii.decode(new Uint8Array(this.mem, this.namesP + 4, len)).split("\n");
+    return k;
   }
 }
 

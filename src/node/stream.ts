@@ -446,7 +446,7 @@ class TableStream {
   core: Core | undefined;
   private wasmRows: WasmRowMax | undefined;
   private wasmOf: Uint8Array | undefined;
-  /** While wasmLines runs: its kernel, which also reads the kept rows' values it is sure of. */
+  /** While wasmLines runs: its kernel, which also reads the kept rows' values (rowValues). */
   private lineKernel: WasmLines | undefined;
 
   constructor(
@@ -502,8 +502,8 @@ class TableStream {
   }
 
   /**
-   * lines() from `pos` on, for a buffer with no CR and no quote there: the scanLines kernel splits the lines and
-   * reads the maximum of the rows it is sure of; each line then goes where line() would send it.
+   * lines() from `pos` on, for a buffer with no CR and no quote there: the scanLines kernel splits the lines, names
+   * them and reads the maximum of each plain row; each line then goes where line() would send it.
    */
   private wasmLines(b: Uint8Array, pos: number, eof: boolean): number {
     const n = b.length;
@@ -512,7 +512,7 @@ class TableStream {
     this.lineKernel = w;
     for (;;) {
       const k = w.scan(pos, n, eof, this.D);
-      const { at, max } = w;
+      const { at } = w;
       for (let i = 0; i < k; i++) {
         const s = at[3 * i];
         const g = at[3 * i + 1];
@@ -522,7 +522,7 @@ class TableStream {
           // line() for a line that is not blank (it starts with printable ASCII)
           const lineNo = ++this.lineNo;
           if (this.blankAt !== 0) throw new InputError(`empty line inside the table`, { file: this.file, line: this.blankAt });
-          this.row(b, s, e, false, lineNo, g, max[i]);
+          this.row(b, s, e, false, lineNo, g, i);
         }
         pos = e < n ? e + 1 : n;
       }
@@ -702,10 +702,10 @@ class TableStream {
   }
 
   /**
-   * A data row. From wasmLines: `g`, where its first field ends, and `known`, the maximum of its cells when the
-   * kernel was sure of it (NaN: scanRowMax reads it).
+   * A data row. From wasmLines: `g`, where its first field ends, and `at`, the line's place in the kernel's batch
+   * (its name, and the maximum of its cells unless NaN: not plain, scanRowMax reads it).
    */
-  private row(b: Uint8Array, s: number, e: number, quoted: boolean, lineNo: number, g?: number, known?: number): void {
+  private row(b: Uint8Array, s: number, e: number, quoted: boolean, lineNo: number, g?: number, at?: number): void {
     if (this.par) {
       this.rowLater(b, s, e, quoted, lineNo);
       return;
@@ -717,8 +717,8 @@ class TableStream {
     if (!quoted) {
       g ??= b.indexOf(this.D, s);
       if (g > s && g < e && b[s] > 32 && b[g - 1] > 32) {
-        const w = known === undefined ? undefined : this.lineKernel;
-        gene = w ? w.name(s, g) : str(b, s, g);
+        const w = at === undefined ? undefined : this.lineKernel;
+        gene = w ? w.names[at!] : str(b, s, g);
         kept = !this.keep || this.keep(gene);
         if (kept) {
           const { block, base } = this.slot();
@@ -734,7 +734,7 @@ class TableStream {
           // Not kept: nothing of it is needed (the plan checked every cell).
         } else {
           // checked, not stored
-          if (known !== undefined) m = Number.isNaN(known) ? scanRowMax(b, g + 1, e, this.D, ncol) : known;
+          if (w) m = Number.isNaN(w.max[at!]) ? scanRowMax(b, g + 1, e, this.D, ncol) : w.max[at!];
           else if (this.core && b === this.wasmOf) m = (this.wasmRows ??= new WasmRowMax(this.core, b, ncol)).max(b, g + 1, e, this.D);
           else m = scanRowMax(b, g + 1, e, this.D, ncol);
           if (Number.isNaN(m)) gene = undefined;
