@@ -432,6 +432,7 @@ class TableStream {
   private genes: string[] = [];
   private lineOf: number[] = [];
   private rowMax = new Float64Array(1024);
+  private readonly maxRows = inputLimits().maxRows;
   private keptGenes: string[] = [];
   private keptLines: number[] = [];
   /** GCT: null when the file is not GCT, undefined before its first line is seen. */
@@ -757,7 +758,7 @@ class TableStream {
   /** Records a data row (its values, if kept, are already in the slot). */
   private push(gene: string, kept: boolean, lineNo: number, m: number): void {
     const i = this.genes.length;
-    if (i >= inputLimits().maxRows) throw overLimit("the number of data rows", "maxRows", { file: this.file, line: lineNo });
+    if (i >= this.maxRows) throw overLimit("the number of data rows", "maxRows", { file: this.file, line: lineNo });
     if (i === this.rowMax.length) {
       const grown = new Float64Array(2 * i);
       grown.set(this.rowMax);
