@@ -12,7 +12,7 @@ export { epicFit } from "./epic";
 export { qpSubSimplex } from "./lsq";
 export { nnlsSolve, nnlsMode, nnlsSetSize } from "./nnls";
 export { ssgseaScores, estimateScores, rankColumns, log2p1, topEigen } from "./scores";
-export { rowMaxCandidates } from "./rowmax";
+export { rowMaxExact, rowValues, scanLines } from "./rowmax";
 
 /** Allocate `bytes` (8-byte aligned at least) in linear memory. */
 export function alloc(bytes: usize): usize {

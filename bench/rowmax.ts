@@ -1,5 +1,5 @@
 // The row maximum of rows not kept (docs/scale.md, Reading): scanRowMax's JavaScript loop against the Wasm
-// kernel rowMaxCandidates (WasmRowMax, the copy into Wasm memory included), over the data rows of a table's first
+// kernel rowMaxExact (WasmRowMax, the copy into Wasm memory included), over the data rows of a table's first
 // lines; same maxima checked. Warm: four rounds in one process.
 //   head -n 400 cohort10k.tsv > head.tsv && npx tsx bench/rowmax.ts head.tsv
 import { readFileSync } from "node:fs";

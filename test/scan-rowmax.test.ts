@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { nearMidpointN, rStrtod } from "../src/core/formats/rnumber.js";
 import { scanCells, scanRowMax } from "../src/core/formats/scan.js";
 import { loadCore } from "../src/core/wasm.js";
-import { scanBatch } from "../src/node/scan-batch.js";
+import { LINE_BATCH, scanBatch, WasmLines } from "../src/node/scan-batch.js";
 import { seededRandom } from "./helpers/random.js";
 
 const enc = new TextEncoder();
@@ -161,7 +161,7 @@ describe("scanRowMax = the maximum of scanCells' values", () => {
   });
 });
 
-describe("the parallel reader's Wasm row kernel (rowMaxCandidates) = scanRowMax", () => {
+describe("the Wasm row kernel (rowMaxExact, via WasmRowMax) = scanRowMax", () => {
   /** One batch of rows as the reader hands it to a worker: every row's maximum, JS loop vs Wasm kernel. */
   function sameBatch(rows: string[][], ncol: (r: string[]) => number, D = "\t"): Promise<void> {
     const text = rows.map((r) => `g\t${r.join(D)}\n`).join("");
@@ -219,6 +219,120 @@ describe("the parallel reader's Wasm row kernel (rowMaxCandidates) = scanRowMax"
     for (const width of [1, 7, 300]) {
       const rows = Array.from({ length: 400 }, () => Array.from({ length: width }, token));
       await sameBatch(rows, () => width);
+    }
+  });
+});
+
+/** A cell the Wasm kernels read: [-]digits[.digits], 1–15 digits. */
+const PLAIN = /^-?(?=\d*\.?\d)(?:\d+\.?\d*|\.\d+)$/;
+/** The cells are not `ncol` cells the Wasm kernels read (the host reads such a row). */
+const notPlain = (cells: string[], ncol: number) =>
+  cells.length !== ncol || cells.some((t) => !PLAIN.test(t) || t.replace(/[-.]/g, "").length > 15);
+
+/** Rows of one width as a cohort has them: mostly plain decimals, some hazards, the odd bad or odd-but-valid cell. */
+function cohortRows(seed: number, count: number, width: number): string[][] {
+  const rnd = seededRandom(seed);
+  const hz = hazards(20);
+  const digits = (n: number) => Array.from({ length: n }, () => Math.floor(rnd() * 10)).join("");
+  const token = (): string => {
+    const u = rnd();
+    if (u < 0.002) return "NA";
+    if (u < 0.01) return hz[Math.floor(rnd() * hz.length)];
+    if (u < 0.012) return `${digits(2)}e-${digits(1)}`;
+    if (u < 0.014) return `+${digits(2)}`;
+    if (u < 0.016) return `${digits(16)}`;
+    const t = `${rnd() < 0.2 ? "-" : ""}${digits(Math.floor(rnd() * 6))}${rnd() < 0.8 ? `.${digits(Math.floor(rnd() * 10))}` : ""}`;
+    return t === "" || t === "-" ? "0" : t;
+  };
+  return Array.from({ length: count }, () => Array.from({ length: width }, token));
+}
+
+describe("the Wasm line kernel (scanLines, rowValues) = the reader's JavaScript", () => {
+  it("rowValues: scanCells' values to the bit whenever it answers, and it answers for plain rows", async () => {
+    const core = await loadCore();
+    let answered = 0;
+    for (const width of [1, 3, 22]) {
+      const rows = cohortRows(20261208 + width, 600, width);
+      rows.push(["0", "-0", "-0.000"].slice(0, width), hazards(1).concat(["1"]).slice(0, width));
+      const text = rows.map((r) => `g\t${r.join("\t")}\n`).join("");
+      const b = enc.encode(text);
+      const w = new WasmLines(core, b, width);
+      let p = 0;
+      for (const r of rows) {
+        const e = b.indexOf(10, p);
+        const want = new Float64Array(width);
+        const ok = scanCells(b, p + 2, e, 9, width, want, 0);
+        const got = new Float64Array(width + 1).fill(7);
+        if (w.row(p + 2, e, 9, got, 1)) {
+          answered++;
+          expect(ok, r.join(" ")).toBe(true);
+          for (let c = 0; c < width; c++) expect(Object.is(got[c + 1], want[c]), `${r.join(" ")}: cell ${c}`).toBe(true);
+          expect(got[0]).toBe(7); // nothing written before `base`
+        } else {
+          // Not answered: only a row that is not `width` plain decimals of at most 15 digits.
+          expect(notPlain(r, width), r.join(" ")).toBe(true);
+        }
+        p = e + 1;
+      }
+    }
+    expect(answered).toBeGreaterThan(1000);
+  });
+
+  it("scanLines: each line's start, first field, name and end as the reader splits them; maxima scanRowMax's when given", async () => {
+    const core = await loadCore();
+    const rows = cohortRows(20261209, 3 * LINE_BATCH + 17, 5).map((r, i) => `G${i}\t${r.join("\t")}`);
+    // Lines the host must read itself: blank, a blank or non-ASCII start, no tab, a first field empty, not ASCII or
+    // ending in a blank.
+    const odd = [
+      "",
+      " G\t1\t2\t3\t4\t5",
+      "\u00e9\t1\t2\t3\t4\t5",
+      "G\u00e9\t1\t2\t3\t4\t5",
+      "G 1 2",
+      "\t1\t2\t3\t4\t5",
+      "G \t1\t2\t3\t4\t5",
+      "Gx\t1\t2",
+    ];
+    odd.forEach((l, k) => rows.splice(100 * k + 3, 0, l));
+    for (const last of ["\n", ""]) {
+      const b = enc.encode(rows.join("\n") + last);
+      const w = new WasmLines(core, b, 5);
+      const seen: [number, number, number, number, string][] = [];
+      for (let pos = 0; ; ) {
+        const k = w.scan(pos, b.length, true, 9);
+        for (let i = 0; i < k; i++) seen.push([w.at[3 * i], w.at[3 * i + 1], w.at[3 * i + 2], w.max[i], w.names[i]]);
+        if (k > 0) pos = Math.min(b.length, w.at[3 * (k - 1) + 2] + 1);
+        if (k < LINE_BATCH) break;
+      }
+      expect(seen.length).toBe(rows.length);
+      let p = 0;
+      let sure = 0;
+      rows.forEach((text, i) => {
+        const [s, g, e, m, name] = seen[i];
+        const end = p + enc.encode(text).length;
+        expect([s, e], `line ${i + 1}`).toEqual([p, end]);
+        const tab = text.indexOf("\t");
+        const plain =
+          text !== "" &&
+          text.charCodeAt(0) > 32 &&
+          text.charCodeAt(0) < 127 &&
+          tab > 0 &&
+          text.charCodeAt(tab - 1) > 32 &&
+          /^[\x00-\x7f]*$/.test(text.slice(0, tab));
+        expect(g, `line ${i + 1}: ${JSON.stringify(text)}`).toBe(plain ? p + tab : -1);
+        expect(name, `line ${i + 1}`).toBe(plain ? text.slice(0, tab) : "");
+        if (!Number.isNaN(m)) {
+          sure++;
+          expect(Object.is(m, scanRowMax(b, g + 1, e, 9, 5)), `line ${i + 1}: ${text}`).toBe(true);
+        } else if (g >= 0) expect(notPlain(text.split("\t").slice(1), 5), `line ${i + 1}: ${text}`).toBe(true);
+        p = end + 1;
+      });
+      expect(sure).toBeGreaterThan(rows.length / 2);
+      // Not at eof: an unfinished last line is left for the next call.
+      const cut = enc.encode(`${rows[0]}\n${rows[1]}`);
+      const w2 = new WasmLines(core, cut, 5);
+      expect(w2.scan(0, cut.length, false, 9)).toBe(1);
+      expect(w2.at[2]).toBe(enc.encode(rows[0]).length);
     }
   });
 });

@@ -34,8 +34,10 @@ export class GeneIndex {
   private slots: Int32Array;
   private n = 0;
   private rec: Int32Array;
-  /** The ambiguous names' genes (symbol entries), built from the snapshot's flat `ambFlat` on first use. */
+  /** The ambiguous names' genes (symbol entries): built, or all read from the snapshot's flat `ambFlat` (serialize). */
   private ambLists?: number[][];
+  /** Where each list starts in `ambFlat` (its length, then its entries), found on the first lookup of one. */
+  private ambStarts?: Int32Array;
   private readonly ambFlat?: Int32Array;
   /** [symbol entry, name entry] pairs of every name whose other() is that symbol, by symbol (see otherNamesOf). */
   private othPairs?: Int32Array;
@@ -119,14 +121,29 @@ export class GeneIndex {
     return new GeneIndex(text, { slots, rec, orders: rest.slice(0, 4), amb: rest[4], othPairs: rest[5] });
   }
 
-  /** The ambiguous names' lists (a run that asks none of them does not build them). */
+  /** Every ambiguous name's list. */
   private lists(): number[][] {
     if (!this.ambLists) {
-      const amb = this.ambFlat!;
-      this.ambLists = [];
-      for (let i = 0; i < amb.length; i += amb[i] + 1) this.ambLists.push(Array.from(amb.subarray(i + 1, i + 1 + amb[i])));
+      const all: number[][] = [];
+      for (let l = this.list(0); l; l = this.list(all.length)) all.push(l);
+      this.ambLists = all;
     }
     return this.ambLists;
+  }
+
+  /** List k (0-based) of the snapshot, or the built one's; undefined past the last. A lookup reads only its own. */
+  private list(k: number): number[] | undefined {
+    if (this.ambLists) return this.ambLists[k];
+    const amb = this.ambFlat!;
+    if (!this.ambStarts) {
+      let n = 0;
+      for (let i = 0; i < amb.length; i += amb[i] + 1) n++;
+      this.ambStarts = new Int32Array(n);
+      for (let i = 0, j = 0; i < amb.length; i += amb[i] + 1) this.ambStarts[j++] = i;
+    }
+    if (k >= this.ambStarts.length) return undefined;
+    const i = this.ambStarts[k];
+    return Array.from(amb.subarray(i + 1, i + 1 + amb[i]));
   }
 
   /** othPairs, made once from the other names in table order (stable: by symbol, then table order). */
@@ -318,7 +335,7 @@ export class GeneIndex {
     const list = this.rec[e * W + AMB];
     if (list === 0) return undefined;
     let names = this.ambCache.get(e);
-    if (!names) this.ambCache.set(e, (names = this.lists()[list - 1].map((s) => this.name(s))));
+    if (!names) this.ambCache.set(e, (names = this.list(list - 1)!.map((s) => this.name(s))));
     return names;
   }
 

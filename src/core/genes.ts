@@ -213,8 +213,10 @@ export function meetGenes(mixture: Matrix, wanted: Iterable<string>, table?: Gen
   const t = table ?? geneTable();
   const ambiguous = absent.filter((g) => !t.symbols.has(g) && t.ambiguous.has(g)).map((g) => `${g} (${t.ambiguous.get(g)!.join(", ")})`);
   const byCurrent = new Map<string, string[]>();
+  const currentOf = new Map<string, string | undefined>();
   for (const g of absent) {
     const c = currentSymbol(g, t);
+    currentOf.set(g, c);
     if (c !== undefined) byCurrent.set(c, [...(byCurrent.get(c) ?? []), g]);
   }
   // Rows named by a previous name of a gene that a listed current symbol wants.
@@ -227,7 +229,7 @@ export function meetGenes(mixture: Matrix, wanted: Iterable<string>, table?: Gen
   const rows = mixture.rows.slice();
   const renamed: string[] = [];
   for (const g of absent) {
-    const c = currentSymbol(g, t);
+    const c = currentOf.get(g);
     if (c === undefined || byCurrent.get(c)!.length > 1) continue;
     const candidates = g === c ? (oldNamed.get(c) ?? []) : at.has(c) && !listed.has(c) ? [at.get(c)!] : [];
     if (candidates.length !== 1) continue;

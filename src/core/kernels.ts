@@ -57,8 +57,10 @@ export const KERNEL_FUNCTIONS = {
   estimateScores: [["x", "n", "samples", "setRows", "setOff", "nSets", "out", "idx", "tmp", "tag", "posF", "w", "res"], VOID],
   rankColumns: [["x", "n", "samples", "minTies", "out", "idx", "tmp"], VOID],
   log2p1: [["p", "n"], VOID],
-  // the parallel reader's row maximum (assembly/rowmax.ts)
-  rowMaxCandidates: [["b", "s", "e", "D", "ncol", "at", "val", "cap"], NUM],
+  // the table reader's row maximum and line splitter (assembly/rowmax.ts)
+  rowMaxExact: [["b", "s", "e", "D", "ncol"], NUM],
+  rowValues: [["b", "s", "e", "D", "ncol", "out"], NUM],
+  scanLines: [["b", "s", "n", "eof", "D", "ncol", "lines", "maxes", "names", "cap"], NUM],
   topEigen: [["a", "k", "v", "vecs"], NUM],
 } as const satisfies Record<string, readonly [readonly string[], typeof VOID | typeof NUM]>;
 

@@ -110,10 +110,8 @@ async function readSeekable(files: Seekable[], signature: Matrix, o: CibersortMi
     const flags = new Float64Array(r.rowMax.length);
     for (let i = 0; i < flags.length; i++) if (Number.isNaN(r.rowMax[i])) flags[i] = NaN;
     const file = files[k].name;
-    return {
-      name: file,
-      matrix: mergeDuplicates(makeMatrix(r.genes, [String(k)], flags), duplicates, { file: "mixture" }, file, undefined),
-    };
+    const shadow = makeMatrix(r.genes, [String(k)], flags);
+    return { name: file, matrix: r.distinct ? shadow : mergeDuplicates(shadow, duplicates, { file: "mixture" }, file, undefined) };
   });
   const renamed = o.sampleNames !== undefined && o.sampleNames !== "title";
   if (files.length > 1 && !renamed) checkSampleNames(rs.map((r, k) => ({ name: files[k].name, cols: r.matrix.cols })));

@@ -1,6 +1,6 @@
 // The cell scan of a batch of table rows, as TableStream.row does it for one row: run by the parallel
 // reader's workers (parse-worker.ts), and in the reading thread for a batch cut short by an error.
-import { candidateMax, scanCells, scanRowMax } from "../core/formats/scan.js";
+import { scanCells, scanRowMax } from "../core/formats/scan.js";
 import type { Core } from "../core/wasm.js";
 
 export interface ScanTask {
@@ -24,15 +24,11 @@ export interface ScanDone {
 
 /**
  * The batch's text in a Wasm core's memory, so that each row's maximum (rows not kept: most of a large cohort's
- * cells) comes from the rowMaxCandidates kernel: the same candidates as scanRowMax's own loop, read about twice as
- * fast (assembly/rowmax.ts); the candidates' exact values and every other row as scanRowMax.
+ * cells) comes from the rowMaxExact kernel (assembly/rowmax.ts), read about twice as fast as by scanRowMax's own
+ * loop; a row the kernel is not sure of is scanRowMax's.
  */
 export class WasmRowMax {
   private readonly p: number;
-  private readonly at: Int32Array;
-  private readonly v: Float64Array;
-  private readonly atP: number;
-  private readonly vP: number;
 
   constructor(
     private readonly core: Core,
@@ -42,17 +38,73 @@ export class WasmRowMax {
     const x = core.x;
     x.reset();
     this.p = x.alloc(b.length);
-    this.atP = x.alloc(4 * ncol);
-    this.vP = x.alloc(8 * ncol);
-    const mem = x.memory.buffer; // views after the last alloc (memory may have grown)
-    new Uint8Array(mem, this.p, b.length).set(b);
-    this.at = new Int32Array(mem, this.atP, ncol);
-    this.v = new Float64Array(mem, this.vP, ncol);
+    new Uint8Array(x.memory.buffer, this.p, b.length).set(b);
   }
 
   max(b: Uint8Array, s: number, e: number, D: number): number {
-    const nc = this.core.x.rowMaxCandidates(this.p, s, e, D, this.ncol, this.atP, this.vP, this.ncol);
-    return nc < 0 ? scanRowMax(b, s, e, D, this.ncol) : candidateMax(b, e, this.at, this.v, nc);
+    const m = this.core.x.rowMaxExact(this.p, s, e, D, this.ncol);
+    return Number.isNaN(m) ? scanRowMax(b, s, e, D, this.ncol) : m;
+  }
+}
+
+const ascii = new TextDecoder();
+
+/** Lines scanLines splits per call: its output is 20 bytes a line. */
+export const LINE_BATCH = 512;
+
+/**
+ * A buffer's text in a Wasm core's memory, split into lines by the scanLines kernel (assembly/rowmax.ts), a
+ * batch at a time: for line i, start at[3i], end of the first field at[3i + 1] (ASCII; −1: the host reads the line),
+ * end at[3i + 2], and the row's maximum max[i] when the kernel is sure of it (else NaN).
+ */
+export class WasmLines {
+  private readonly p: number;
+  private readonly linesP: number;
+  private readonly maxesP: number;
+  private readonly namesP: number;
+  /** After scan(): line i's first field (ASCII; "" for a line the host reads itself). */
+  names: string[] = [];
+  private readonly valuesP: number;
+  readonly at: Int32Array;
+  readonly max: Float64Array;
+  private readonly values: Float64Array;
+
+  constructor(
+    private readonly core: Core,
+    b: Uint8Array,
+    private readonly ncol: number,
+  ) {
+    const x = core.x;
+    x.reset();
+    this.p = x.alloc(b.length);
+    this.linesP = x.alloc(12 * LINE_BATCH);
+    this.maxesP = x.alloc(8 * LINE_BATCH);
+    this.namesP = x.alloc(4 + b.length + LINE_BATCH);
+    this.valuesP = x.alloc(8 * ncol);
+    const mem = x.memory.buffer; // views after the last alloc (memory may have grown)
+    new Uint8Array(mem, this.p, b.length).set(b);
+    this.at = new Int32Array(mem, this.linesP, 3 * LINE_BATCH);
+    this.max = new Float64Array(mem, this.maxesP, LINE_BATCH);
+    this.values = new Float64Array(mem, this.valuesP, ncol);
+    this.mem = mem;
+  }
+
+  private readonly mem: ArrayBuffer;
+
+  /** scanCells of the row's cells b[s..e) into out[base..] when the rowValues kernel is sure of every value; else false. */
+  row(s: number, e: number, D: number, out: Float64Array, base: number): boolean {
+    if (this.core.x.rowValues(this.p, s, e, D, this.ncol, this.valuesP) === 0) return false;
+    out.set(this.values, base);
+    return true;
+  }
+
+  /** How many lines of b[s..n) were split (at eof the last may end at n); fewer than LINE_BATCH: all there are. */
+  scan(s: number, n: number, eof: boolean, D: number): number {
+    const k = this.core.x.scanLines(this.p, s, n, eof ? 1 : 0, D, this.ncol, this.linesP, this.maxesP, this.namesP, LINE_BATCH);
+    // One decode and one split for the batch's names, not a string made per row.
+    const len = new Int32Array(this.mem, this.namesP, 1)[0];
+    this.names = ascii.decode(new Uint8Array(this.mem, this.namesP + 4, len)).split("\n");
+    return k;
   }
 }
 

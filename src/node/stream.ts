@@ -27,7 +27,7 @@ import { FAR_LINE, findByte, inputLimits, overLimit, StreamGuard } from "../core
 import { ArrowStreamCheck } from "../core/formats/arrow-check.js";
 import { isHdf5 } from "../core/formats/hdf5.js";
 import type { PendingRow, ScannedBatch } from "./stream-parallel.js";
-import { scanPicked, WasmRowMax } from "./scan-batch.js";
+import { LINE_BATCH, scanPicked, WasmLines, WasmRowMax } from "./scan-batch.js";
 import { type Core, loadCore } from "../core/wasm.js";
 
 export interface StreamResult {
@@ -37,6 +37,8 @@ export interface StreamResult {
   max: number;
   /** Gene of every data row, in file order (kept or not). */
   genes: string[];
+  /** No gene occurs twice in `genes` (so no merge of them by a duplicate policy changes anything). */
+  distinct?: boolean;
   /** Maximum of every data row, in the order of `genes`; NaN for a row with a missing value (--na drop-gene). */
   rowMax: Float64Array;
   /** With a ColumnPick: the file's sample columns and which of them (0-based, ascending) `matrix` holds. */
@@ -184,10 +186,11 @@ async function streamTable(
     return true;
   };
   // A line (a gzip bomb's one endless line) is refused within a chunk of the limit, not after buffering it.
-  const guard = new StreamGuard(file, { lines: true });
+  // An input read whole has no line longer than itself: within the limit, the guard has nothing to find.
+  const guard = whole && whole.length <= inputLimits().maxLineBytes ? undefined : new StreamGuard(file, { lines: true });
   try {
     for await (const c of readChunks(path, file, opts, opened)) {
-      guard.push(c);
+      guard?.push(c);
       for (let o = 0; o < c.length; o += chunk) {
         const piece = c.subarray(o, Math.min(c.length, o + chunk));
         if (len + piece.length > buf.length) {
@@ -400,8 +403,11 @@ function readSmall(fd: number): Buffer | undefined {
 }
 
 function inflateSmall(b: Buffer): Buffer | undefined {
+  const max = Math.min(SMALL_INFLATED, inputLimits().maxFileBytes + 1);
+  // Output in one piece when the gzip trailer's size (that of the last member) is right: no 16 kB pieces to join.
+  const chunkSize = b.length < 18 ? undefined : Math.max(1 << 14, Math.min(max, b.readUInt32LE(b.length - 4) + 64));
   try {
-    return gunzipSync(b, { maxOutputLength: Math.min(SMALL_INFLATED, inputLimits().maxFileBytes + 1) });
+    return gunzipSync(b, { maxOutputLength: max, chunkSize });
   } catch {
     return undefined; // over the bound or corrupt: the stream reports it where it is
   }
@@ -426,6 +432,7 @@ class TableStream {
   private genes: string[] = [];
   private lineOf: number[] = [];
   private rowMax = new Float64Array(1024);
+  private readonly maxRows = inputLimits().maxRows;
   private keptGenes: string[] = [];
   private keptLines: number[] = [];
   /** GCT: null when the file is not GCT, undefined before its first line is seen. */
@@ -440,6 +447,8 @@ class TableStream {
   core: Core | undefined;
   private wasmRows: WasmRowMax | undefined;
   private wasmOf: Uint8Array | undefined;
+  /** While wasmLines runs: its kernel, which also reads the kept rows' values (rowValues). */
+  private lineKernel: WasmLines | undefined;
 
   constructor(
     private readonly file: string,
@@ -472,7 +481,13 @@ class TableStream {
     let cr = -1;
     let q = -1;
     let far = true;
+    let wasm = this.core !== undefined;
     while (pos < n) {
+      // Once the layout is known, the rest of a plain buffer (no CR, no quote) is split by the Wasm core.
+      if (wasm && this.lay && this.gct === null && !this.fallback) {
+        wasm = false;
+        if (own.indexOf(13, pos) < 0 && own.indexOf(34, pos) < 0) return this.wasmLines(b, pos, eof);
+      }
       if (lf < pos) lf = findByte(b, own, 10, pos, far);
       if (cr < pos) cr = findByte(b, own, 13, pos, far || cr < 0);
       if (q < pos) q = findByte(b, own, 34, pos, far || q < 0);
@@ -485,6 +500,38 @@ class TableStream {
       if (t < n && b[t] === 13 && pos < n && b[pos] === 10) pos++;
     }
     return pos;
+  }
+
+  /**
+   * lines() from `pos` on, for a buffer with no CR and no quote there: the scanLines kernel splits the lines, names
+   * them and reads the maximum of each plain row; each line then goes where line() would send it.
+   */
+  private wasmLines(b: Uint8Array, pos: number, eof: boolean): number {
+    const n = b.length;
+    const w = new WasmLines(this.core!, b, this.ncol);
+    this.wasmOf = undefined; // the Wasm memory is the kernel's now: rows it left are read by scanRowMax
+    this.lineKernel = w;
+    for (;;) {
+      const k = w.scan(pos, n, eof, this.D);
+      const { at } = w;
+      for (let i = 0; i < k; i++) {
+        const s = at[3 * i];
+        const g = at[3 * i + 1];
+        const e = at[3 * i + 2];
+        if (g < 0) this.line(b, s, e, false);
+        else {
+          // line() for a line that is not blank (it starts with printable ASCII)
+          const lineNo = ++this.lineNo;
+          if (this.blankAt !== 0) throw new InputError(`empty line inside the table`, { file: this.file, line: this.blankAt });
+          this.row(b, s, e, false, lineNo, g, i);
+        }
+        pos = e < n ? e + 1 : n;
+      }
+      if (k < LINE_BATCH) {
+        this.lineKernel = undefined;
+        return pos;
+      }
+    }
   }
 
   private line(b: Uint8Array, s: number, e: number, quoted: boolean): void {
@@ -655,7 +702,11 @@ class TableStream {
     return { block: this.blocks[bi], base: (r - bi * this.blockRows) * this.nout };
   }
 
-  private row(b: Uint8Array, s: number, e: number, quoted: boolean, lineNo: number): void {
+  /**
+   * A data row. From wasmLines: `g`, where its first field ends, and `at`, the line's place in the kernel's batch
+   * (its name, and the maximum of its cells unless NaN: not plain, scanRowMax reads it).
+   */
+  private row(b: Uint8Array, s: number, e: number, quoted: boolean, lineNo: number, g?: number, at?: number): void {
     if (this.par) {
       this.rowLater(b, s, e, quoted, lineNo);
       return;
@@ -665,21 +716,27 @@ class TableStream {
     let kept = false;
     let m = -Infinity;
     if (!quoted) {
-      const g = b.indexOf(this.D, s);
+      g ??= b.indexOf(this.D, s);
       if (g > s && g < e && b[s] > 32 && b[g - 1] > 32) {
-        gene = str(b, s, g);
+        const w = at === undefined ? undefined : this.lineKernel;
+        gene = w ? w.names[at!] : str(b, s, g);
         kept = !this.keep || this.keep(gene);
         if (kept) {
           const { block, base } = this.slot();
           const p = this.pick;
-          if (p ? scanPicked(b, g + 1, e, this.D, p, block, base) : scanCells(b, g + 1, e, this.D, ncol, block, base))
+          if (
+            p
+              ? scanPicked(b, g + 1, e, this.D, p, block, base)
+              : w?.row(g + 1, e, this.D, block, base) || scanCells(b, g + 1, e, this.D, ncol, block, base)
+          )
             m = rowMax(block, base, this.nout);
           else gene = undefined;
         } else if (this.pick) {
           // Not kept: nothing of it is needed (the plan checked every cell).
         } else {
           // checked, not stored
-          if (this.core && b === this.wasmOf) m = (this.wasmRows ??= new WasmRowMax(this.core, b, ncol)).max(b, g + 1, e, this.D);
+          if (w) m = Number.isNaN(w.max[at!]) ? scanRowMax(b, g + 1, e, this.D, ncol) : w.max[at!];
+          else if (this.core && b === this.wasmOf) m = (this.wasmRows ??= new WasmRowMax(this.core, b, ncol)).max(b, g + 1, e, this.D);
           else m = scanRowMax(b, g + 1, e, this.D, ncol);
           if (Number.isNaN(m)) gene = undefined;
         }
@@ -701,7 +758,7 @@ class TableStream {
   /** Records a data row (its values, if kept, are already in the slot). */
   private push(gene: string, kept: boolean, lineNo: number, m: number): void {
     const i = this.genes.length;
-    if (i >= inputLimits().maxRows) throw overLimit("the number of data rows", "maxRows", { file: this.file, line: lineNo });
+    if (i >= this.maxRows) throw overLimit("the number of data rows", "maxRows", { file: this.file, line: lineNo });
     if (i === this.rowMax.length) {
       const grown = new Float64Array(2 * i);
       grown.set(this.rowMax);
@@ -725,7 +782,8 @@ class TableStream {
     }
     // Duplicates over every row, reported as readMatrixFile reports them for the whole file (R fails on
     // any duplicate row name); then the kept rows are merged, silently, by the same code.
-    mergeDuplicates(makeMatrix(this.genes, [], new Float64Array(0)), policy, words, file, onWarning, this.lineOf);
+    const all = makeMatrix(this.genes, [], new Float64Array(0));
+    const distinct = mergeDuplicates(all, policy, words, file, onWarning, this.lineOf) === all;
     const nrow = this.keptGenes.length;
     const ncol = this.nout;
     const data = new Float64Array(nrow * ncol);
@@ -750,6 +808,7 @@ class TableStream {
       matrix: mergeDuplicates(m, policy, words, file, undefined, this.keptLines),
       max,
       genes: this.genes,
+      distinct,
       rowMax,
       ...(p && { picked: { samples: lay.cols.length, columns: Array.from(p) } }),
     };

@@ -26,8 +26,14 @@ export interface Prepared {
   warnings: string[];
 }
 
+/**
+ * Indices of `names` (distinct) in byte order. Without surrogates the built-in sort's UTF-16 order is byte order,
+ * and it sorts a short run's genes faster than a comparator that V8 has not optimised yet.
+ */
 function sortedOrder(names: string[]): number[] {
-  return names.map((_, i) => i).sort((i, j) => compareBytes(names[i], names[j]));
+  if (/[\ud800-\udfff]/.test(names.join(""))) return names.map((_, i) => i).sort((i, j) => compareBytes(names[i], names[j]));
+  const at = new Map(names.map((n, i) => [n, i]));
+  return [...names].sort().map((n) => at.get(n)!);
 }
 
 function duplicatesOf(names: string[]): string[] {

@@ -204,9 +204,9 @@ export function scanRowMax(b: Uint8Array, s: number, e: number, D: number, ncol:
 
 /**
  * The row's maximum from its candidates (start offsets `at`, quick values `v`, nc of them; the row's quick
- * maximum is among them): those within 4 ulps of it read exactly. Shared with the Wasm row scan (scan-batch.ts).
+ * maximum is among them): those within 4 ulps of it read exactly.
  */
-export function candidateMax(b: Uint8Array, e: number, at: Int32Array, v: Float64Array, nc: number): number {
+function candidateMax(b: Uint8Array, e: number, at: Int32Array, v: Float64Array, nc: number): number {
   let qm = -Infinity;
   for (let k = 0; k < nc; k++) if (v[k] > qm) qm = v[k];
   const lo = qm - Math.abs(qm) * QUICK_TOL;
