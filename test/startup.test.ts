@@ -13,6 +13,8 @@ const HEAVY = ["apache-arrow", "hyparquet", "hyparquet-compressors", "h5wasm", "
 const path = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 const BIN = path("../dist/node/cli.js");
 const HOOK = path("fixtures/record-loads.mjs");
+const CHUNKS = path("../dist/node/cli-chunks.json");
+const EXAMPLE = path("../data/example/scanb20_log2fpkm.tsv.gz");
 
 /** The packages (under node_modules) a CLI run loads; the run must succeed. */
 function packagesLoaded(args: string[]): Set<string> {
@@ -39,6 +41,17 @@ function modulesLoaded(args: string[]): string[] {
   return lines;
 }
 
+/** The source files (src/…) of the bundle's files a CLI run loaded, by the build's list (scripts/build-cli.mjs). */
+function sourcesLoaded(args: string[]): Set<string> {
+  const chunks = JSON.parse(readFileSync(CHUNKS, "utf8")) as Record<string, string[]>;
+  return new Set(
+    modulesLoaded(args).flatMap((l) => {
+      const m = /dist\/node\/(cli(?:-[A-Za-z0-9]+)?\.js)$/.exec(l);
+      return m ? (chunks[m[1]] ?? []) : [];
+    }),
+  );
+}
+
 describe("heavy modules load only when used", () => {
   it("cellfrac --help loads none of them", () => {
     const loaded = packagesLoaded(["--help"]);
@@ -50,6 +63,22 @@ describe("heavy modules load only when used", () => {
     const loaded = packagesLoaded(["cibersort", example, "--solver", "exact", "--perm", "0", "-q", "-o", "out.tsv"]);
     expect(HEAVY.filter((p) => loaded.has(p))).toEqual([]);
   }, 120_000);
+
+  it("the example loads no code of shards, plans, gene sets, EPIC or quanTIseq (each loads with its first use)", () => {
+    const loaded = sourcesLoaded(["cibersort", EXAMPLE, "--solver", "exact", "--perm", "0", "-q"]);
+    expect(loaded.has("src/node/commands/cibersort.ts")).toBe(true); // the list names what the run loaded
+    const lazy = [
+      "src/node/shard.ts",
+      "src/core/shards.ts",
+      "src/core/cibersort/plan.ts",
+      "src/core/genesets.ts",
+      "src/node/genesets.ts",
+      "src/core/methods/epic.ts",
+      "src/node/epic.ts",
+      "src/core/methods/quantiseq.ts",
+    ];
+    expect(lazy.filter((s) => loaded.has(s))).toEqual([]);
+  }, 60_000);
 
   it("the example written to standard output does not load node:crypto (only a file written or a plan's hash does)", () => {
     const example = path("../data/example/scanb20_log2fpkm.tsv.gz");

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ENSEMBL_TABLE_FILE } from "../core/genes.js";
 import type { Matrix } from "../core/matrix.js";
-import { TIL10_FILES, TIL10_FOLDER } from "../core/methods/quantiseq.js";
+import { TIL10_FILES, TIL10_FOLDER } from "../core/methods/til10-files.js";
 import { DATA, PACKAGE_ROOT } from "./host.js";
 import { readMatrixFile } from "./read.js";
 import { fromSignatureSnapshot } from "./signature-snapshot.js";

@@ -29,7 +29,12 @@ export function packageVersion(): string {
 
 /** apache-arrow's CommonJS build, required on first use (synchronous, as the core's parsers are). */
 let arrow: typeof import("apache-arrow") | undefined;
-const require = createRequire(import.meta.url);
+let required: NodeJS.Require | undefined;
+/** require() from this module, made on first use: createRequire takes ≈ 1 ms, which a text table read to stdout never needs. */
+function require(id: string): unknown {
+  required ??= createRequire(import.meta.url);
+  return required(id);
+}
 
 /** node:crypto, loaded by its first user (a file written, a plan's hash), not by every run (start-up). */
 export const nodeCrypto = (): typeof import("node:crypto") => require("node:crypto") as typeof import("node:crypto");

@@ -1,10 +1,9 @@
 // The Node host of the method registry (src/core/registry.ts): signatures, gene sets and EPIC's reference
 // from paths or bundled names, CIBERSORT's fits on the piscina pool. Bundled data the core reads by
-// default (TIL10, ESTIMATE's common genes) is left to the core.
+// default (TIL10, ESTIMATE's common genes) is left to the core. The gene-set and EPIC readers load on first
+// use: every method command builds this host, and most use neither (start-up).
 import { readMatrix, readMatrixFile } from "./read.js";
-import { loadGeneSets } from "./genesets.js";
 import type { Matrix } from "../core/matrix.js";
-import { loadEpicReference } from "./epic.js";
 import { UsageError } from "../core/errors.js";
 import type { MethodHost } from "../core/registry.js";
 import { TIL10_SIGNATURE, readSignature } from "./data.js";
@@ -31,11 +30,11 @@ export function nodeMethodHost(onWarning?: (m: string) => void): MethodHost {
         : readMatrix(ref.bytes, { what: "signature", name: ref.name }),
     geneSets: async (ref, columns) => {
       if (typeof ref !== "string") throw new UsageError("--gene-sets takes a path or a bundled name here");
-      return loadGeneSets(ref, { ...columns, onWarning });
+      return (await import("./genesets.js")).loadGeneSets(ref, { ...columns, onWarning });
     },
     epicReference: async (ref, dataDir) => {
       if (typeof ref !== "string") throw new UsageError("--reference takes TRef, BRef or a directory here");
-      return loadEpicReference(ref, dataDir);
+      return (await import("./epic.js")).loadEpicReference(ref, dataDir);
     },
     fitRunner: runFitsOnPool,
   };

@@ -15,9 +15,10 @@ import { type DeconvRunOptions, checkNonNegative, deconvTable, linearMixture, si
 import { matchGenes } from "../genes.js";
 import { withCore } from "./scorekit.js";
 import type { Method, MethodTable } from "./types.js";
+import { TIL10_FILES, TIL10_FOLDER } from "./til10-files.js";
 
-/** The bundled TIL10 files' folder under data/ (BSD-3-Clause, see data/README.md). */
-export const TIL10_FOLDER = "til10/";
+export { TIL10_FILES, TIL10_FOLDER };
+
 export const OTHER = "Other";
 /** lsei's type-2 path adds this ridge to AᵀA (on the σ_max-scaled problem). */
 const LSEI_RIDGE = 1e-8;
@@ -43,14 +44,6 @@ function parseList(text: string): string[] {
   const lines = text.split(/\r?\n/).filter((l) => l.trim().length > 0);
   return lines.slice(1).map((l) => l.split("\t")[0].trim());
 }
-
-/** File names of the TIL10 set inside its directory (data/til10). */
-export const TIL10_FILES = {
-  signature: "TIL10_signature.tsv",
-  mRNAScaling: "TIL10_mRNA_scaling.tsv",
-  rmGenes: "TIL10_rmgenes.tsv",
-  aberrantGenes: "TIL10_TCGA_aberrant_immune_genes.tsv",
-} as const;
 
 /**
  * TIL10 from the parsed signature and the texts of the other three files (for callers without a file

@@ -1,21 +1,8 @@
 // `cellfrac cibersort`: CIBERSORT v1.04, R-identical, with both cellfrac and CIBERSORTx option spellings.
 import type { AbsMethod, CibersortResult, ScaleMode } from "../../core/cibersort/index.js";
 import { InputError, UsageError } from "../../core/errors.js";
-import { readFileSync } from "node:fs";
-import { type PlanOptions, checkPlan, cibersortPartData, planFromText } from "../../core/cibersort/plan.js";
-import { emptyPart, makePart } from "../../core/shards.js";
-import {
-  type ShardArgs,
-  SHARD_HELP_ROWS,
-  SHARD_OPTIONS,
-  fileSha256,
-  matrixSha256,
-  shardArgs,
-  shardColumns,
-  shownName,
-  textSha256,
-  writePart,
-} from "../shard.js";
+import type { PlanOptions } from "../../core/cibersort/plan.js";
+import { type ShardArgs, SHARD_HELP_ROWS, SHARD_OPTIONS, shardArgs } from "../shard-args.js";
 import type { ReadOptions } from "../../core/formats/read.js";
 import { type CibersortMixture, type CibersortMixtureOptions, readCibersortMixture } from "../mixture.js";
 import { hdf5Options } from "../hdf5.js";
@@ -204,7 +191,8 @@ async function runCibersortCli(o: CibersortCliOptions, io: CliIO): Promise<{ out
   const { matrix: signature } = await methodSignature(CIBERSORT, v, host);
   const record = recordSize(coreAlgLayout((await loadCore()).x), signature.cols.length);
   checkPerm(o.perm, signature.rows.length, record, 0, o.solver);
-  const shard = o.plan ? await planShard(o, signature) : undefined;
+  // A plan and its shard load their modules only when given (start-up of every other run).
+  const shard = o.plan ? await (await import("./cibersort-plan.js")).planShard(o, signature, planOptions(o)) : undefined;
   const paths = mixtures ?? [o.mixture];
   let read: { mixture: Matrix; mixtureMax?: number; dropped?: string[] };
   let picked: CibersortMixture["picked"];
@@ -246,55 +234,6 @@ export function planOptions(o: CibersortCliOptions): PlanOptions {
     scale: o.scale,
     solver: o.solver ?? "libsvm",
     duplicates: o.duplicates,
-  };
-}
-
-/**
- * A shard of a plan: the plan is read and checked against this run's inputs and options, then the hooks
- * give runMethodCli the plan's cohort, the shard's columns and the part writer.
- */
-async function planShard(o: CibersortCliOptions, signature: Matrix) {
-  const file = o.plan!;
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (e) {
-    throw new InputError(`cannot read the plan: ${(e as Error).message}`, { file });
-  }
-  const plan = planFromText(text, file);
-  checkPlan(plan, file, {
-    mixture: { name: shownName(o.mixture), sha256: await fileSha256(o.mixture) },
-    signature: { name: shownName(o.signature), sha256: matrixSha256(signature) },
-    options: planOptions(o),
-  });
-  const id = textSha256(text);
-  const samplesOf = (S: number) => {
-    if (S !== plan.cohort.samples)
-      throw new InputError(`the plan has ${plan.cohort.samples} samples, the mixture ${S}`, { file: o.mixture });
-  };
-  return {
-    /** The reader converts only the shard's columns (the plan has the cohort's statistics). */
-    pick: (names: readonly string[]) => {
-      samplesOf(names.length);
-      return shardColumns(names, o.shard!);
-    },
-    /** `picked`: the mixture holds only the shard's columns (see pick); else all of them. */
-    hooks: (mixture: Matrix, picked?: { samples: number; columns: readonly number[] }) => {
-      const S = picked?.samples ?? mixture.cols.length;
-      samplesOf(S);
-      const columns = picked ? [...picked.columns] : shardColumns(mixture.cols, o.shard!);
-      return {
-        cohort: plan.cohort,
-        columns: picked ? columns.map((_, i) => i) : columns,
-        write: (out?: MethodOutput) =>
-          writePart(
-            out
-              ? makePart("cibersort", id, S, columns, out.table, { cibersort: cibersortPartData(out.cibersort!, plan.cohort) })
-              : emptyPart("cibersort", id, S),
-            o.output,
-          ),
-      };
-    },
   };
 }
 

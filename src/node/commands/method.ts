@@ -23,7 +23,7 @@ import {
 import { nodeMethodHost } from "../method-host.js";
 import { checkOutputPath, writeFileAtomic } from "../write.js";
 import { cliSay, outputExt, outputFile } from "../output.js";
-import { SHARD_HELP_ROWS, SHARD_OPTIONS, methodShard, shardArgs } from "../shard.js";
+import { SHARD_HELP_ROWS, SHARD_OPTIONS, shardArgs } from "../shard-args.js";
 import { readMixturePaths } from "../mixtures.js";
 import { droppedSignatureGenes } from "../../core/mixtures.js";
 import type { CliIO, Command } from "./types.js";
@@ -213,7 +213,7 @@ export function methodCommand(spec: {
       const output = values.output as string | undefined;
       const shard = shardArgs(values);
       if (!shard) checkOutput(output, ["tsv", "txt", "json"]);
-      const hooks = shard ? await methodShard(m, v, mixtures[0], shard, output) : {};
+      const hooks = shard ? await (await import("../shard.js")).methodShard(m, v, mixtures[0], shard, output) : {};
       const { text } = await runMethodCli(m, v, { mixture: mixtures[0], mixtures, output, quiet: Boolean(values.quiet) }, io, hooks);
       if (text !== undefined) io.stdout(text);
       return 0;
