@@ -158,8 +158,9 @@ export function rowValues(b: usize, s: i32, e: i32, D: i32, ncol: i32, out: usiz
  * blank, not starting with printable ASCII, no delimiter D, a first field empty, not ASCII or ending in a blank), its
  * end; at `maxes` + 8i: rowMaxExact of its `ncol` cells (NaN when not plain or with no first field). At `names`,
  * their byte count (i32), then the first fields one after the other, each followed by LF (none for g = −1), so
- * that the host makes all of a batch's names with one decode and one split. Returns how
- * many lines; an unfinished last line (no LF, not eof) is left for the next call.
+ * that the host makes all of a batch's names with one decode and one split; `room` bytes (at least 1): the batch
+ * ends before a line whose name does not fit (the first line of a batch is then given g = −1). Returns how many
+ * lines; an unfinished last line (no LF, not eof) is left for the next call.
  */
 export function scanLines(
   b: usize,
@@ -171,11 +172,13 @@ export function scanLines(
   lines: usize,
   maxes: usize,
   names: usize,
+  room: i32,
   cap: i32,
 ): i32 {
   let k = 0;
   let w = names + 4;
-  while (k < cap && s < n) {
+  const end = w + <usize>room;
+  while (k < cap && s < n && w < end) {
     let e = s;
     while (e < n && load<u8>(b + <usize>e) != 10) e++;
     if (e == n && !eof) break;
@@ -191,10 +194,14 @@ export function scanLines(
         high |= x & 0x80;
       }
       if (t > s && t < e && high == 0 && load<u8>(b + <usize>(t - 1)) > 32) {
-        g = t;
-        m = rowMaxExact(b, t + 1, e, D, ncol);
-        memory.copy(w, b + <usize>s, <usize>(t - s));
-        w += <usize>(t - s);
+        if (w + <usize>(t - s) >= end) {
+          if (k > 0) break; // the next batch begins with it
+        } else {
+          g = t;
+          m = rowMaxExact(b, t + 1, e, D, ncol);
+          memory.copy(w, b + <usize>s, <usize>(t - s));
+          w += <usize>(t - s);
+        }
       }
     }
     store<u8>(w++, 10);

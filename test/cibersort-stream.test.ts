@@ -84,6 +84,34 @@ async function expectSameRead(path: string, opts: ReadOptions = {}, chunks: (num
   return want;
 }
 
+/**
+ * Some rows kept (the others split and checked by the Wasm line kernel where the text allows it): the whole
+ * file's error or warnings, readMatrixFile's kept rows, and every row's maximum as read with every row kept.
+ */
+async function expectSameKept(path: string, chunks: (number | undefined)[]): Promise<void> {
+  const keepRows = new Set(["A", "C"]);
+  const warnings: string[] = [];
+  const whole = outcome(() => readMatrixFile(path, { what: "mixture", onWarning: (w) => warnings.push(w) }), warnings);
+  const all = "error" in whole ? undefined : await streamMatrixFile(path, { what: "mixture" });
+  for (const chunk of chunks) {
+    const label = `${path} chunk ${chunk}, rows kept`;
+    const got = await streamOutcome(path, { what: "mixture", keepRows }, chunk);
+    if ("error" in whole) {
+      expect("error" in got ? got.error : "no error", label).toEqual(whole.error);
+      continue;
+    }
+    expect("m" in got ? "ok" : got.error, label).toBe("ok");
+    if (!("m" in got)) continue;
+    const sel = readMatrixFile(path, { what: "mixture", keepRows });
+    expect(got.m.rows, label).toEqual(sel.rows);
+    expect(sameBits(got.m.data, sel.data), label).toBe(true);
+    expect(got.warnings, label).toEqual(whole.warnings);
+    const r = (await streamMatrixFile(path, { what: "mixture", keepRows }, chunk))!;
+    expect(sameBits(r.rowMax, all!.rowMax), label).toBe(true);
+    expect(Object.is(r.max, all!.max), label).toBe(true);
+  }
+}
+
 describe("streamMatrixFile = readMatrixFile", () => {
   it("every table in test/golden, gzipped and plain (matrix bits, errors, warnings, file maximum)", async () => {
     const gz = readdirSync(GOLDEN, { recursive: true, encoding: "utf8" })
@@ -148,11 +176,12 @@ describe("streamMatrixFile = readMatrixFile", () => {
     ["dups.tsv", `${H}A\t1\t2\nB\t3\t4\nA\t5\t6\nB\t7\t8\nC\t9\t9\n`],
   ];
 
-  it("crafted tables, split into chunks of 1, 2, 3, 5 and 64 bytes and whole", async () => {
+  it("crafted tables, split into chunks of 1, 2, 3, 5 and 64 bytes and whole, with every row or some rows kept", async () => {
     const chunks = [1, 2, 3, 5, 64, undefined];
     for (const [name, text] of crafted) {
       const p = put(name, text);
       await expectSameRead(p, { what: "mixture" }, chunks);
+      await expectSameKept(p, chunks);
       if (name === "dups.tsv") for (const d of ["first", "mean", "max"] as const) await expectSameRead(p, { duplicates: d }, chunks);
     }
     // Gzip by content, with chunk boundaries inside the decompressed lines.

@@ -60,7 +60,7 @@ export const KERNEL_FUNCTIONS = {
   // the table reader's row maximum and line splitter (assembly/rowmax.ts)
   rowMaxExact: [["b", "s", "e", "D", "ncol"], NUM],
   rowValues: [["b", "s", "e", "D", "ncol", "out"], NUM],
-  scanLines: [["b", "s", "n", "eof", "D", "ncol", "lines", "maxes", "names", "cap"], NUM],
+  scanLines: [["b", "s", "n", "eof", "D", "ncol", "lines", "maxes", "names", "room", "cap"], NUM],
   topEigen: [["a", "k", "v", "vecs"], NUM],
 } as const satisfies Record<string, readonly [readonly string[], typeof VOID | typeof NUM]>;
 

@@ -49,8 +49,9 @@ export class WasmRowMax {
 
 const ascii = new TextDecoder();
 
-/** Lines scanLines splits per call: its output is 20 bytes a line. */
+/** Lines scanLines splits per call at most (its output is 20 bytes a line), and the bytes their names may take. */
 export const LINE_BATCH = 512;
+const NAMES_ROOM = 1 << 16;
 
 /**
  * A buffer's text in a Wasm core's memory, split into lines by the scanLines kernel (assembly/rowmax.ts), a
@@ -79,7 +80,7 @@ export class WasmLines {
     this.p = x.alloc(b.length);
     this.linesP = x.alloc(12 * LINE_BATCH);
     this.maxesP = x.alloc(8 * LINE_BATCH);
-    this.namesP = x.alloc(4 + b.length + LINE_BATCH);
+    this.namesP = x.alloc(4 + NAMES_ROOM);
     this.valuesP = x.alloc(8 * ncol);
     const mem = x.memory.buffer; // views after the last alloc (memory may have grown)
     new Uint8Array(mem, this.p, b.length).set(b);
@@ -98,9 +99,10 @@ export class WasmLines {
     return true;
   }
 
-  /** How many lines of b[s..n) were split (at eof the last may end at n); fewer than LINE_BATCH: all there are. */
+  /** How many lines of b[s..n) were split, at most LINE_BATCH (at eof the last may end at n); 0: none is whole. */
   scan(s: number, n: number, eof: boolean, D: number): number {
-    const k = this.core.x.scanLines(this.p, s, n, eof ? 1 : 0, D, this.ncol, this.linesP, this.maxesP, this.namesP, LINE_BATCH);
+    const x = this.core.x;
+    const k = x.scanLines(this.p, s, n, eof ? 1 : 0, D, this.ncol, this.linesP, this.maxesP, this.namesP, NAMES_ROOM, LINE_BATCH);
     // One decode and one split for the batch's names, not a string made per row.
     const len = new Int32Array(this.mem, this.namesP, 1)[0];
     this.names = ascii.decode(new Uint8Array(this.mem, this.namesP + 4, len)).split("\n");

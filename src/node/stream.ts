@@ -27,7 +27,7 @@ import { FAR_LINE, findByte, inputLimits, overLimit, StreamGuard } from "../core
 import { ArrowStreamCheck } from "../core/formats/arrow-check.js";
 import { isHdf5 } from "../core/formats/hdf5.js";
 import type { PendingRow, ScannedBatch } from "./stream-parallel.js";
-import { LINE_BATCH, scanPicked, WasmLines, WasmRowMax } from "./scan-batch.js";
+import { scanPicked, WasmLines, WasmRowMax } from "./scan-batch.js";
 import { type Core, loadCore } from "../core/wasm.js";
 
 export interface StreamResult {
@@ -430,7 +430,8 @@ class TableStream {
   private blocks: Float64Array[] = [];
   private blockRows = 1;
   private genes: string[] = [];
-  private lineOf: number[] = [];
+  /** Each row's line (for messages), grown with rowMax: typed, so a cohort's rows add nothing to the JS heap. */
+  private lineOf = new Int32Array(1024);
   private rowMax = new Float64Array(1024);
   private readonly maxRows = inputLimits().maxRows;
   private keptGenes: string[] = [];
@@ -527,7 +528,7 @@ class TableStream {
         }
         pos = e < n ? e + 1 : n;
       }
-      if (k < LINE_BATCH) {
+      if (k === 0 || pos === n) {
         this.lineKernel = undefined;
         return pos;
       }
@@ -763,10 +764,13 @@ class TableStream {
       const grown = new Float64Array(2 * i);
       grown.set(this.rowMax);
       this.rowMax = grown;
+      const lines = new Int32Array(2 * i);
+      lines.set(this.lineOf);
+      this.lineOf = lines;
     }
     this.rowMax[i] = m;
+    this.lineOf[i] = lineNo;
     this.genes.push(gene);
-    this.lineOf.push(lineNo);
     if (kept) {
       this.keptGenes.push(gene);
       this.keptLines.push(lineNo);

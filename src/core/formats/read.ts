@@ -447,7 +447,7 @@ export function mergeDuplicates(
   words: { file: string },
   file: string | undefined,
   onWarning: ((message: string) => void) | undefined,
-  lineOf?: number[],
+  lineOf?: ArrayLike<number>,
 ): Matrix {
   const groups = rowGroups(m.rows);
   if (!groups) return m;
