@@ -1,7 +1,7 @@
 // `cellfrac demo` (what `npm start` runs): LM22 on the bundled example cohort, with a readable summary.
 import type { CibersortResult } from "../../core/cibersort/index.js";
 import { DATA, EXAMPLE_MIXTURE } from "../data.js";
-import { runCibersort } from "./cibersort.js";
+import { parseCibersortArgs, runCibersort } from "./cibersort.js";
 import type { Command } from "./types.js";
 import { listed } from "./index.js";
 
@@ -10,22 +10,13 @@ export const demoCommand: Command = {
   async run(_args, io) {
     const rel = EXAMPLE_MIXTURE.slice(DATA.length - 5);
     io.stderr(`cellfrac demo: CIBERSORT (LM22, perm 100, seed 1) on ${rel}\n`);
-    const { res } = await runCibersort(
-      {
-        mixture: EXAMPLE_MIXTURE,
-        signature: "LM22",
-        perm: 100,
-        seed: 1,
-        qn: false,
-        absolute: false,
-        scale: "auto",
-        duplicates: "error",
-        quiet: false,
-      },
-      io,
-    );
+    // The command's own parsing, so that the demo's run is `cellfrac cibersort` with these arguments and every
+    // other default (gene matching, solver, scale) the command's.
+    const o = parseCibersortArgs([EXAMPLE_MIXTURE, "--perm", "100", "--seed", "1"], null);
+    if (o === "help") throw new Error("unreachable: no --help given");
+    const { res } = await runCibersort(o, io);
     io.stdout(summarize(res));
-    io.stdout(`\nFull table: npx cellfrac cibersort ${rel} -o results.tsv\n`);
+    io.stdout(`\nFull table: npx cellfrac cibersort ${rel} --perm 100 --seed 1 -o results.tsv\n`);
     return 0;
   },
 };
