@@ -65,7 +65,8 @@ describe.skipIf(!HAVE_CHROMIUM)(`chart SVGs: Chromium = Node${NO_CHROMIUM}`, () 
   for (const c of [...charts, ...cohortCharts()]) {
     it(c.id, async () => {
       const raw = await page.evaluate(async (spec) => {
-        const w = window as unknown as Record<string, any>; // the UMD builds' globals
+        // biome-ignore lint/suspicious/noExplicitAny: the UMD builds' globals (vega, vegaLite) carry no types here
+        const w = window as unknown as Record<string, any>;
         w.vega.textMetrics.canvas(false);
         const view = new w.vega.View(w.vega.parse(w.vegaLite.compile(spec).spec), { renderer: "none" });
         const svg: string = await view.toSVG();
