@@ -3,7 +3,7 @@
 // taken as N / 10^k exactly as the TypeScript loop takes it, or as R reads it where the two may differ (x87.ts);
 // any other row is the host's (scanRowMax, scanCells, the careful parser). scanLines
 // also splits a buffer's lines, so that a short run's reader does not split them in not yet optimised JavaScript.
-// Compiled code reads the bytes about twice as fast (docs/scale.md, Reading; bench/rowmax.ts).
+// Compiled code reads the bytes faster, above all before V8 has optimised the loop (docs/scale.md, Reading).
 
 import { rS, rE, rM, x87FromD, x87Div, x87ToD } from "./x87";
 

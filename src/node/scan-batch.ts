@@ -24,16 +24,16 @@ export interface ScanDone {
 
 /**
  * The batch's text in a Wasm core's memory, so that each row's maximum (rows not kept: most of a large cohort's
- * cells) comes from the rowMaxExact kernel (assembly/rowmax.ts), read about twice as fast as by scanRowMax's own
- * loop; a row the kernel is not sure of is scanRowMax's.
+ * cells) comes from the rowMaxExact kernel (assembly/rowmax.ts), faster than by scanRowMax's own loop
+ * (docs/scale.md, Reading); a row that is not plain decimals is scanRowMax's.
  */
 export class WasmRowMax {
-  private readonly p: number;
+  protected readonly p: number;
 
   constructor(
-    private readonly core: Core,
+    protected readonly core: Core,
     b: Uint8Array,
-    private readonly ncol: number,
+    protected readonly ncol: number,
   ) {
     const x = core.x;
     x.reset();
@@ -54,12 +54,11 @@ export const LINE_BATCH = 512;
 const NAMES_ROOM = 1 << 16;
 
 /**
- * A buffer's text in a Wasm core's memory, split into lines by the scanLines kernel (assembly/rowmax.ts), a
- * batch at a time: for line i, start at[3i], end of the first field at[3i + 1] (ASCII; −1: the host reads the line),
- * end at[3i + 2], and the row's maximum max[i] when the kernel is sure of it (else NaN).
+ * WasmRowMax's text split into lines by the scanLines kernel (assembly/rowmax.ts), a batch at a time: for line i,
+ * start at[3i], end of the first field at[3i + 1] (ASCII; −1: the host reads the line), end at[3i + 2], and the
+ * row's maximum maxes[i] (NaN: not plain decimals).
  */
-export class WasmLines {
-  private readonly p: number;
+export class WasmLines extends WasmRowMax {
   private readonly linesP: number;
   private readonly maxesP: number;
   private readonly namesP: number;
@@ -67,32 +66,26 @@ export class WasmLines {
   names: string[] = [];
   private readonly valuesP: number;
   readonly at: Int32Array;
-  readonly max: Float64Array;
+  readonly maxes: Float64Array;
   private readonly values: Float64Array;
 
-  constructor(
-    private readonly core: Core,
-    b: Uint8Array,
-    private readonly ncol: number,
-  ) {
+  constructor(core: Core, b: Uint8Array, ncol: number) {
+    super(core, b, ncol);
     const x = core.x;
-    x.reset();
-    this.p = x.alloc(b.length);
     this.linesP = x.alloc(12 * LINE_BATCH);
     this.maxesP = x.alloc(8 * LINE_BATCH);
     this.namesP = x.alloc(4 + NAMES_ROOM);
     this.valuesP = x.alloc(8 * ncol);
     const mem = x.memory.buffer; // views after the last alloc (memory may have grown)
-    new Uint8Array(mem, this.p, b.length).set(b);
     this.at = new Int32Array(mem, this.linesP, 3 * LINE_BATCH);
-    this.max = new Float64Array(mem, this.maxesP, LINE_BATCH);
+    this.maxes = new Float64Array(mem, this.maxesP, LINE_BATCH);
     this.values = new Float64Array(mem, this.valuesP, ncol);
     this.mem = mem;
   }
 
   private readonly mem: ArrayBuffer;
 
-  /** scanCells of the row's cells b[s..e) into out[base..] when the rowValues kernel is sure of every value; else false. */
+  /** scanCells of the row's cells b[s..e) into out[base..] when they are plain decimals (rowValues); else false. */
   row(s: number, e: number, D: number, out: Float64Array, base: number): boolean {
     if (this.core.x.rowValues(this.p, s, e, D, this.ncol, this.valuesP) === 0) return false;
     out.set(this.values, base);

@@ -510,7 +510,7 @@ class TableStream {
   private wasmLines(b: Uint8Array, pos: number, eof: boolean): number {
     const n = b.length;
     const w = new WasmLines(this.core!, b, this.ncol);
-    this.wasmOf = undefined; // the Wasm memory is the kernel's now: rows it left are read by scanRowMax
+    this.wasmRows = w; // the same copy of b serves a line the kernel leaves to line()
     this.lineKernel = w;
     for (;;) {
       const k = w.scan(pos, n, eof, this.D);
@@ -736,7 +736,7 @@ class TableStream {
           // Not kept: nothing of it is needed (the plan checked every cell).
         } else {
           // checked, not stored
-          if (w) m = Number.isNaN(w.max[at!]) ? scanRowMax(b, g + 1, e, this.D, ncol) : w.max[at!];
+          if (w) m = Number.isNaN(w.maxes[at!]) ? scanRowMax(b, g + 1, e, this.D, ncol) : w.maxes[at!];
           else if (this.core && b === this.wasmOf) m = (this.wasmRows ??= new WasmRowMax(this.core, b, ncol)).max(b, g + 1, e, this.D);
           else m = scanRowMax(b, g + 1, e, this.D, ncol);
           if (Number.isNaN(m)) gene = undefined;
